@@ -1,0 +1,360 @@
+#include "app/config_loader.hpp"
+
+#include "core/phone.hpp"
+
+#include <date/tz.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <regex>
+#include <sstream>
+
+namespace kibaru::app {
+
+namespace {
+
+using Apply = std::function<std::string(const toml::node&)>; // "" or what is wrong
+
+struct KeySpec {
+    std::string path;
+    Apply apply;
+};
+
+Apply text(std::string& target, std::function<std::string(const std::string&)> check = {}) {
+    return [&target, check](const toml::node& node) -> std::string {
+        if (!node.is_string()) {
+            return "must be a string";
+        }
+        const std::string value = *node.value<std::string>();
+        if (check) {
+            if (auto problem = check(value); !problem.empty()) {
+                return problem;
+            }
+        }
+        target = value;
+        return "";
+    };
+}
+
+Apply choice(std::string& target, std::vector<std::string> options) {
+    return text(target, [options](const std::string& value) -> std::string {
+        if (std::find(options.begin(), options.end(), value) != options.end()) {
+            return "";
+        }
+        std::string list;
+        for (const auto& o : options) {
+            list += (list.empty() ? "" : ", ") + o;
+        }
+        return "must be one of " + list + " (not \"" + value + "\")";
+    });
+}
+
+Apply integer(int& target, std::int64_t min, std::int64_t max) {
+    return [&target, min, max](const toml::node& node) -> std::string {
+        if (!node.is_integer()) {
+            return "must be an integer";
+        }
+        const auto value = *node.value<std::int64_t>();
+        if (value < min || value > max) {
+            return "must be between " + std::to_string(min) + " and " + std::to_string(max);
+        }
+        target = static_cast<int>(value);
+        return "";
+    };
+}
+
+Apply number(double& target, double min, double max) {
+    return [&target, min, max](const toml::node& node) -> std::string {
+        if (!node.is_number()) {
+            return "must be a number";
+        }
+        const double value = *node.value<double>();
+        if (value < min || value > max) {
+            std::ostringstream range;
+            range << "must be between " << min << " and " << max;
+            return range.str();
+        }
+        target = value;
+        return "";
+    };
+}
+
+Apply boolean(bool& target) {
+    return [&target](const toml::node& node) -> std::string {
+        if (!node.is_boolean()) {
+            return "must be true or false";
+        }
+        target = *node.value<bool>();
+        return "";
+    };
+}
+
+Apply text_list(std::vector<std::string>& target, bool allow_empty = true) {
+    return [&target, allow_empty](const toml::node& node) -> std::string {
+        const auto* array = node.as_array();
+        if (!array) {
+            return "must be an array of strings";
+        }
+        std::vector<std::string> values;
+        for (const auto& item : *array) {
+            if (!item.is_string()) {
+                return "must be an array of strings";
+            }
+            values.push_back(*item.value<std::string>());
+        }
+        if (!allow_empty && values.empty()) {
+            return "must not be empty";
+        }
+        target = std::move(values);
+        return "";
+    };
+}
+
+std::string check_env_name(const std::string& value) {
+    static const std::regex k_name("[A-Za-z_][A-Za-z0-9_]*");
+    if (value.empty() || std::regex_match(value, k_name)) {
+        return "";
+    }
+    return "must be the name of an environment variable (e.g. KIBARU_GW_PASSWORD), not a secret";
+}
+
+std::string check_url(const std::string& value) {
+    if (value.rfind("http://", 0) == 0 || value.rfind("https://", 0) == 0) {
+        return "";
+    }
+    return "must be an http:// or https:// URL";
+}
+
+std::string check_listen(const std::string& value) {
+    static const std::regex k_listen(R"(^(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9.\-]+):([0-9]{1,5})$)");
+    std::smatch m;
+    if (std::regex_match(value, m, k_listen) && std::stoi(m[2]) <= 65535) {
+        return "";
+    }
+    return "must be HOST:PORT, e.g. 127.0.0.1:8080";
+}
+
+std::string check_send_hours(const std::string& value) {
+    static const std::regex k_hours(
+        R"(^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9])$)");
+    std::smatch m;
+    if (!std::regex_match(value, m, k_hours)) {
+        return "must be HH:MM-HH:MM in local time, e.g. 07:00-20:00";
+    }
+    const int from = std::stoi(m[1]) * 60 + std::stoi(m[2]);
+    const int to = std::stoi(m[3]) * 60 + std::stoi(m[4]);
+    if (to > 24 * 60 || from >= to) {
+        return "must start before it ends, within one day (e.g. 07:00-20:00)";
+    }
+    return "";
+}
+
+std::string check_timezone(const std::string& value) {
+    try {
+        date::locate_zone(value);
+        return "";
+    } catch (const std::exception&) {
+        return "\"" + value + "\" is not a time zone of the tz database (e.g. Africa/Bamako)";
+    }
+}
+
+std::string check_region(const std::string& value) {
+    return core::is_supported_region(value)
+               ? ""
+               : "\"" + value + "\" is not a two-letter region code libphonenumber knows (e.g. ML)";
+}
+
+std::vector<KeySpec> key_specs(core::Config& c) {
+    return {
+        {"database.path", text(c.database.path,
+                               [](const std::string& v) {
+                                   return v.empty() ? std::string("must not be empty")
+                                                    : std::string();
+                               })},
+        {"database.busy_timeout_ms", integer(c.database.busy_timeout_ms, 0, 600000)},
+        {"contacts.default_region", text(c.contacts.default_region, check_region)},
+        {"contacts.languages", text_list(c.contacts.languages, false)},
+        {"schedule.timezone", text(c.schedule.timezone, check_timezone)},
+        {"schedule.send_hours", text(c.schedule.send_hours, check_send_hours)},
+        {"sms.sender", text(c.sms.sender)},
+        {"sms.encoding", choice(c.sms.encoding, {"auto", "gsm7", "ucs2", "translit"})},
+        {"sms.max_segments", integer(c.sms.max_segments, 1, 10)},
+        {"sms.cost_per_segment", number(c.sms.cost_per_segment, 0, 1e9)},
+        {"sms.currency", text(c.sms.currency)},
+        {"gateway.profile",
+         choice(c.gateway.profile, {"kannel", "africastalking", "twilio", "generic"})},
+        {"gateway.url", text(c.gateway.url, check_url)},
+        {"gateway.username", text(c.gateway.username)},
+        {"gateway.password_env", text(c.gateway.password_env, check_env_name)},
+        {"gateway.rate_per_second", number(c.gateway.rate_per_second, 0, 1e6)},
+        {"gateway.max_in_flight", integer(c.gateway.max_in_flight, 1, 1024)},
+        {"gateway.timeout_ms", integer(c.gateway.timeout_ms, 100, 600000)},
+        {"gateway.max_attempts", integer(c.gateway.max_attempts, 1, 100)},
+        {"gateway.backoff_initial_ms", integer(c.gateway.backoff_initial_ms, 1, 3600000)},
+        {"gateway.backoff_max_ms", integer(c.gateway.backoff_max_ms, 1, 86400000)},
+        {"gateway.resend_unknown", boolean(c.gateway.resend_unknown)},
+        {"gateway.generic.method", choice(c.gateway.generic.method, {"GET", "POST"})},
+        {"gateway.generic.url", text(c.gateway.generic.url, check_url)},
+        {"gateway.generic.content_type",
+         choice(c.gateway.generic.content_type,
+                {"application/json", "application/x-www-form-urlencoded"})},
+        {"gateway.generic.body", text(c.gateway.generic.body)},
+        {"gateway.generic.headers", text_list(c.gateway.generic.headers)},
+        {"gateway.generic.message_id", text(c.gateway.generic.message_id)},
+        {"gateway.generic.message_id_regex",
+         text(c.gateway.generic.message_id_regex,
+              [](const std::string& v) {
+                  try {
+                      std::regex check(v);
+                      return std::string();
+                  } catch (const std::regex_error& e) {
+                      return std::string("is not a valid regular expression: ") + e.what();
+                  }
+              })},
+        {"server.listen", text(c.server.listen, check_listen)},
+        {"server.public_url", text(c.server.public_url, check_url)},
+        {"server.token_env", text(c.server.token_env, check_env_name)},
+        {"inbound.stop_keywords", text_list(c.inbound.stop_keywords)},
+        {"inbound.start_keywords", text_list(c.inbound.start_keywords)},
+        {"log.level",
+         choice(c.log.level, {"trace", "debug", "info", "warn", "error", "critical", "off"})},
+        {"log.file", text(c.log.file)},
+        {"log.mask_phones", boolean(c.log.mask_phones)},
+        {"log.max_file_bytes", integer(c.log.max_file_bytes, 4096, 1 << 30)},
+        {"log.max_files", integer(c.log.max_files, 1, 100)},
+    };
+}
+
+const std::vector<std::string> k_tables = {"database", "contacts", "schedule",
+                                           "sms",      "gateway",  "gateway.generic",
+                                           "server",   "inbound",  "log"};
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        row[j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+struct Walker {
+    const std::string& source;
+    const std::vector<KeySpec>& specs;
+    std::vector<std::string> problems;
+
+    void report(const toml::source_region& where, const std::string& key, const std::string& what) {
+        problems.push_back(source + ":" + std::to_string(where.begin.line) + ": " + key + ": " +
+                           what);
+    }
+
+    std::string suggestion(const std::string& key) const {
+        std::string best;
+        std::size_t best_distance = 3;
+        for (const auto& spec : specs) {
+            const auto d = edit_distance(key, spec.path);
+            if (d < best_distance) {
+                best_distance = d;
+                best = spec.path;
+            }
+        }
+        return best.empty() ? "" : " (did you mean " + best + "?)";
+    }
+
+    void walk(const toml::table& table, const std::string& prefix) {
+        for (auto&& [key, node] : table) {
+            const std::string path = prefix + std::string(key.str());
+            const bool is_table_name =
+                std::find(k_tables.begin(), k_tables.end(), path) != k_tables.end();
+            if (is_table_name) {
+                if (const auto* sub = node.as_table()) {
+                    walk(*sub, path + ".");
+                } else {
+                    report(key.source(), path, "must be a table ([" + path + "])");
+                }
+                continue;
+            }
+            const auto spec = std::find_if(specs.begin(), specs.end(),
+                                           [&](const KeySpec& s) { return s.path == path; });
+            if (spec == specs.end()) {
+                std::string hint = suggestion(path);
+                const std::string leaf(key.str());
+                if (hint.empty() && (leaf == "password" || leaf == "token" || leaf == "api_key" ||
+                                     leaf == "secret" || leaf == "auth_token")) {
+                    hint = " (secrets are never written in the file: put the secret in an "
+                           "environment variable and give its name, e.g. password_env)";
+                }
+                report(key.source(), path, "unknown key" + hint);
+                continue;
+            }
+            if (auto problem = spec->apply(node); !problem.empty()) {
+                report(node.source(), path, problem);
+            }
+        }
+    }
+};
+
+} // namespace
+
+core::Config parse_config(const std::string& text, const std::string& source_name) {
+    core::Config config;
+    config.source = source_name;
+    toml::table table;
+    try {
+        table = toml::parse(text, source_name);
+    } catch (const toml::parse_error& e) {
+        throw ConfigError(source_name + ":" + std::to_string(e.source().begin.line) + ": " +
+                          std::string(e.description()));
+    }
+    const auto specs = key_specs(config);
+    Walker walker{source_name, specs, {}};
+    walker.walk(table, "");
+    if (config.gateway.backoff_initial_ms > config.gateway.backoff_max_ms) {
+        walker.problems.push_back(source_name + ": gateway.backoff_initial_ms: must not exceed "
+                                                "gateway.backoff_max_ms");
+    }
+    if (!walker.problems.empty()) {
+        std::string all;
+        for (const auto& p : walker.problems) {
+            all += (all.empty() ? "" : "\n") + p;
+        }
+        throw ConfigError(all);
+    }
+    return config;
+}
+
+core::Config load_config(const std::string& path) {
+    if (path.empty()) {
+        core::Config config;
+        config.source = "(built-in defaults)";
+        return config;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw ConfigError(path + ": cannot read the configuration file");
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_config(text.str(), path);
+}
+
+std::string secret_from_env(const std::string& name) {
+    if (name.empty()) {
+        return "";
+    }
+    const char* value = std::getenv(name.c_str());
+    return value ? value : "";
+}
+
+} // namespace kibaru::app

@@ -1,0 +1,30 @@
+// Loads the TOML configuration into core::Config. The whole file is checked at once and every
+// problem is reported together, each with its line and key, so a program officer fixes the file
+// in one pass: unknown keys (with a "did you mean"), wrong types and out-of-range values.
+#pragma once
+
+#include "core/config.hpp"
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace kibaru::app {
+
+// Thrown by load_config; what() holds every problem, one per line. Maps to exit code 2.
+class ConfigError : public std::runtime_error {
+public:
+    explicit ConfigError(const std::string& what) : std::runtime_error(what) {}
+};
+
+// Reads `path`. When `path` is empty the defaults are returned unchanged (no file is needed).
+// Throws ConfigError on a missing or unreadable file, a TOML syntax error or invalid values.
+core::Config load_config(const std::string& path);
+
+// Validates the TOML text `text` as if read from `source_name` (used by load_config and tests).
+core::Config parse_config(const std::string& text, const std::string& source_name);
+
+// The value of environment variable `name`, or "" when unset. Secrets only come this way.
+std::string secret_from_env(const std::string& name);
+
+} // namespace kibaru::app

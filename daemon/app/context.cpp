@@ -1,0 +1,92 @@
+#include "app/context.hpp"
+
+#include "app/config_loader.hpp"
+#include "store/audit_log.hpp"
+#include "store/migrations.hpp"
+#include "store/sqlite.hpp"
+#include "util/logging.hpp"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <pwd.h>
+#include <unistd.h>
+
+namespace kibaru::app {
+
+namespace {
+
+std::string os_user() {
+    if (const auto* pw = getpwuid(geteuid()); pw && pw->pw_name) {
+        return pw->pw_name;
+    }
+    if (const char* user = std::getenv("USER")) {
+        return user;
+    }
+    return "uid:" + std::to_string(geteuid());
+}
+
+} // namespace
+
+std::string resolve_config_path(const std::string& option) {
+    if (!option.empty()) {
+        return option;
+    }
+    if (const char* env = std::getenv("KIBARU_CONFIG"); env && *env) {
+        return env;
+    }
+    const std::string fallback = "config/kibaru.toml";
+    return std::filesystem::exists(fallback) ? fallback : "";
+}
+
+Context::Context(GlobalOptions options)
+    : m_options(std::move(options)),
+      m_config(load_config(resolve_config_path(m_options.config_path))),
+      m_actor(m_options.actor.empty() ? os_user() : m_options.actor) {
+    if (!m_options.now.empty()) {
+        auto at = core::parse_instant(m_options.now);
+        if (!at) {
+            throw UsageError("--now: " + at.error().message);
+        }
+        m_fixed_now = std::make_unique<core::Instant>(*at);
+    }
+    if (!m_options.db_path.empty()) {
+        m_config.database.path = m_options.db_path;
+    }
+    util::setup_logging(m_config.log, util::LogOptions{m_options.verbosity, true});
+}
+
+Context::~Context() = default;
+
+core::Instant Context::now() const {
+    if (m_fixed_now) {
+        return *m_fixed_now;
+    }
+    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+store::Database& Context::db() {
+    if (m_db) {
+        return *m_db;
+    }
+    const std::filesystem::path path(m_config.database.path);
+    if (path != ":memory:" && path.has_parent_path()) {
+        std::filesystem::create_directories(path.parent_path());
+    }
+    m_db = store::Database::open(m_config.database.path, m_config.database.busy_timeout_ms);
+    const int from = store::migrate(*m_db);
+    const int to = store::current_schema_version();
+    if (from != to) {
+        store::Transaction tx(*m_db);
+        store::AuditLog(*m_db).append(now_text(), m_actor, "database.migrate",
+                                      m_config.database.path,
+                                      nlohmann::json{{"from", from}, {"to", to}}.dump());
+        tx.commit();
+        spdlog::info("database {} migrated from schema {} to {}", m_config.database.path, from, to);
+    }
+    return *m_db;
+}
+
+} // namespace kibaru::app

@@ -1,0 +1,89 @@
+// Kibaru's configuration as typed values, with the defaults of SPEC.md. Loading and validating
+// the TOML file lives in app/config_loader; this header is plain data so every layer can use it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace kibaru::core {
+
+struct DatabaseConfig {
+    std::string path = "var/kibaru.db";
+    int busy_timeout_ms = 5000;
+};
+
+struct ContactsConfig {
+    std::string default_region = "ML";
+    std::vector<std::string> languages = {"fr", "bm"};
+};
+
+struct ScheduleConfig {
+    std::string timezone = "Africa/Bamako";
+    std::string send_hours = "07:00-20:00";
+};
+
+struct SmsConfig {
+    std::string sender = "KIBARU";
+    std::string encoding = "auto";
+    int max_segments = 3;
+    double cost_per_segment = 15;
+    std::string currency = "XOF";
+};
+
+struct GenericGatewayConfig {
+    std::string method = "POST";
+    std::string url = "http://127.0.0.1:9000/send";
+    std::string content_type = "application/json";
+    std::string body = R"({"to":"{to}","text":"{text}","ref":"{ref}"})";
+    std::vector<std::string> headers = {"Authorization: Bearer {secret}"};
+    std::string message_id = "/id";
+    std::string message_id_regex;
+};
+
+struct GatewayConfig {
+    std::string profile = "kannel";
+    std::string url = "http://127.0.0.1:13013/cgi-bin/sendsms";
+    std::string username = "kibaru";
+    std::string password_env = "KIBARU_GW_PASSWORD";
+    double rate_per_second = 20;
+    int max_in_flight = 16;
+    int timeout_ms = 10000;
+    int max_attempts = 5;
+    int backoff_initial_ms = 1000;
+    int backoff_max_ms = 300000;
+    bool resend_unknown = false;
+    GenericGatewayConfig generic;
+};
+
+struct ServerConfig {
+    std::string listen = "127.0.0.1:8080";
+    std::string public_url = "http://127.0.0.1:8080";
+    std::string token_env = "KIBARU_CALLBACK_TOKEN";
+};
+
+struct InboundConfig {
+    std::vector<std::string> stop_keywords = {"STOP", "ARRET", "ARRÊT", "DABILA"};
+    std::vector<std::string> start_keywords = {"START", "DEMARRER"};
+};
+
+struct LogConfig {
+    std::string level = "info";
+    std::string file = "var/log/kibaru.log";
+    bool mask_phones = true;
+    int max_file_bytes = 10 << 20;
+    int max_files = 5;
+};
+
+struct Config {
+    std::string source; // the file it was read from, or "(defaults)"
+    DatabaseConfig database;
+    ContactsConfig contacts;
+    ScheduleConfig schedule;
+    SmsConfig sms;
+    GatewayConfig gateway;
+    ServerConfig server;
+    InboundConfig inbound;
+    LogConfig log;
+};
+
+} // namespace kibaru::core

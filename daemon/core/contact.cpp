@@ -1,0 +1,194 @@
+#include "core/contact.hpp"
+
+#include "core/utf8.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace kibaru::core {
+
+namespace {
+
+std::string lower_ascii(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+}
+
+std::string quoted(std::string_view value) {
+    return "\"" + utf8_prefix(value, 40) + "\"";
+}
+
+constexpr std::size_t k_max_text_chars = 200;
+
+// Splits a ';'-list, trims each item, drops empties and repeats, keeps first-seen order.
+std::vector<std::string> split_list(std::string_view text, bool lower) {
+    std::vector<std::string> items;
+    while (true) {
+        const auto cut = text.find(';');
+        std::string item(trim(text.substr(0, cut)));
+        if (lower) {
+            item = lower_ascii(item);
+        }
+        if (!item.empty() && std::find(items.begin(), items.end(), item) == items.end()) {
+            items.push_back(std::move(item));
+        }
+        if (cut == std::string_view::npos) {
+            break;
+        }
+        text.remove_prefix(cut + 1);
+    }
+    return items;
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) {
+        if (!out.empty()) {
+            out.push_back(';');
+        }
+        out += item;
+    }
+    return out;
+}
+
+bool is_commodity_name(std::string_view name) {
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+}
+
+} // namespace
+
+bool is_contact_kind(std::string_view kind) {
+    return std::find(k_contact_kinds.begin(), k_contact_kinds.end(), kind) != k_contact_kinds.end();
+}
+
+Result<ContactColumns> ContactColumns::from_header(const std::vector<std::string>& header) {
+    ContactColumns columns;
+    columns.index.fill(-1);
+    columns.width = header.size();
+    std::string problems;
+    auto add = [&](const std::string& problem) {
+        problems += problems.empty() ? "" : "; ";
+        problems += problem;
+    };
+    for (std::size_t i = 0; i < header.size(); ++i) {
+        const std::string name = lower_ascii(trim(header[i]));
+        if (name.empty()) {
+            add("column " + std::to_string(i + 1) + " has no name");
+            continue;
+        }
+        const auto known = std::find(k_contact_columns.begin(), k_contact_columns.end(), name);
+        if (known == k_contact_columns.end()) {
+            std::string expected;
+            for (const auto c : k_contact_columns) {
+                expected += expected.empty() ? "" : ",";
+                expected += c;
+            }
+            add("unknown column " + quoted(header[i]) + " (expected some of: " + expected + ")");
+            continue;
+        }
+        auto& slot = columns.index[static_cast<std::size_t>(known - k_contact_columns.begin())];
+        if (slot >= 0) {
+            add("column \"" + name + "\" appears twice");
+            continue;
+        }
+        slot = static_cast<int>(i);
+    }
+    if (columns.index[0] < 0 && problems.empty()) {
+        add("the header has no \"phone\" column");
+    }
+    if (!problems.empty()) {
+        return Error{problems};
+    }
+    return columns;
+}
+
+std::variant<Contact, FieldError>
+contact_from_row(const CsvRecord& row, const ContactColumns& columns, const ContactRules& rules) {
+    if (row.invalid_utf8_field >= 0) {
+        const auto i = static_cast<std::size_t>(row.invalid_utf8_field);
+        std::string field = "column " + std::to_string(i + 1);
+        for (std::size_t c = 0; c < columns.index.size(); ++c) {
+            if (columns.index[c] == row.invalid_utf8_field) {
+                field = std::string(k_contact_columns[c]);
+            }
+        }
+        return FieldError{field, "is not valid UTF-8 (save the file as UTF-8)"};
+    }
+    if (row.fields.size() != columns.width) {
+        return FieldError{"row", "has " + std::to_string(row.fields.size()) +
+                                     " fields but the header has " + std::to_string(columns.width)};
+    }
+    auto value = [&](std::size_t column) -> std::string_view {
+        const int i = columns.index[column];
+        return i < 0 ? std::string_view{} : trim(row.fields[static_cast<std::size_t>(i)]);
+    };
+
+    Contact contact;
+    const std::string_view raw_phone = value(0);
+    if (raw_phone.empty()) {
+        return FieldError{"phone", "is empty"};
+    }
+    auto phone = rules.phones->mobile_e164(raw_phone);
+    if (!phone) {
+        return FieldError{"phone", quoted(raw_phone) + " " + phone.error().message};
+    }
+    contact.phone = std::move(*phone);
+
+    const std::array<std::string*, 2> texts = {&contact.name, &contact.organisation};
+    for (std::size_t c = 1; c <= 2; ++c) {
+        const auto text = value(c);
+        if (utf8_length(text) > k_max_text_chars) {
+            return FieldError{std::string(k_contact_columns[c]),
+                              "is longer than " + std::to_string(k_max_text_chars) + " characters"};
+        }
+        *texts[c - 1] = std::string(text);
+    }
+
+    if (const auto kind = lower_ascii(value(3)); !kind.empty()) {
+        if (!is_contact_kind(kind)) {
+            return FieldError{"kind", quoted(value(3)) +
+                                          " is not one of producer, po, mpe, seed_company, other"};
+        }
+        contact.kind = kind;
+    }
+
+    contact.region = std::string(value(4));
+    if (utf8_length(contact.region) > k_max_text_chars) {
+        return FieldError{"region",
+                          "is longer than " + std::to_string(k_max_text_chars) + " characters"};
+    }
+
+    const auto commodities = split_list(value(5), true);
+    for (const auto& commodity : commodities) {
+        if (!is_commodity_name(commodity)) {
+            return FieldError{"commodities", quoted(commodity) +
+                                                 " is not a commodity name (letters a-z, digits, "
+                                                 "'_' or '-'; separate names with ';')"};
+        }
+    }
+    contact.commodities = join(commodities);
+
+    if (const auto language = lower_ascii(value(6)); !language.empty()) {
+        if (std::find(rules.languages.begin(), rules.languages.end(), language) ==
+            rules.languages.end()) {
+            std::string known;
+            for (const auto& l : rules.languages) {
+                known += known.empty() ? "" : ", ";
+                known += l;
+            }
+            return FieldError{"language",
+                              quoted(value(6)) + " is not a configured language (" + known + ")"};
+        }
+        contact.language = language;
+    }
+
+    contact.tags = join(split_list(value(7), false));
+    return contact;
+}
+
+} // namespace kibaru::core

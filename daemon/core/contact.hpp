@@ -1,0 +1,66 @@
+// Contacts as program staff write them in a CSV: the header's columns, and the rules that turn one
+// CSV row into a validated Contact or into the reason it is rejected (naming the field).
+// Pure computation; safe to call from several threads (the import validates rows in parallel).
+#pragma once
+
+#include "core/csv.hpp"
+#include "core/phone.hpp"
+#include "core/result.hpp"
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace kibaru::core {
+
+// The columns of the contacts CSV, in the order export writes them.
+inline constexpr std::array<std::string_view, 8> k_contact_columns = {
+    "phone", "name", "organisation", "kind", "region", "commodities", "language", "tags"};
+
+inline constexpr std::array<std::string_view, 5> k_contact_kinds = {"producer", "po", "mpe",
+                                                                    "seed_company", "other"};
+
+inline constexpr std::array<std::string_view, 2> k_contact_statuses = {"active", "opted_out"};
+
+struct Contact {
+    std::string phone; // E.164
+    std::string name;
+    std::string organisation;
+    std::string kind = "producer";
+    std::string region;
+    std::string commodities; // lower-case names joined by ';', without duplicates
+    std::string language = "fr";
+    std::string tags; // joined by ';'
+};
+
+// Where each known column sits in a file's rows (-1: the file does not have it).
+struct ContactColumns {
+    std::array<int, k_contact_columns.size()> index{};
+    std::size_t width = 0; // number of columns in the header
+
+    // Reads a header row. Fails, naming every offender, on unknown, duplicated or empty column
+    // names, or when `phone` is missing. Names are matched case-insensitively after trimming.
+    static Result<ContactColumns> from_header(const std::vector<std::string>& header);
+};
+
+struct FieldError {
+    std::string field;  // a column name, or "row" for a problem with the row as a whole
+    std::string reason; // a sentence fragment: `phone "20 22 33 44" is a fixed-line number...`
+};
+
+struct ContactRules {
+    const PhoneNormalizer* phones = nullptr;
+    std::vector<std::string> languages = {"fr", "bm"};
+};
+
+// Validates one data row: the phone is normalized to E.164 (mobile only), kind/language must be
+// known, commodities are lower-cased and de-duplicated, every value is trimmed.
+std::variant<Contact, FieldError>
+contact_from_row(const CsvRecord& row, const ContactColumns& columns, const ContactRules& rules);
+
+// True for one of k_contact_kinds.
+bool is_contact_kind(std::string_view kind);
+
+} // namespace kibaru::core

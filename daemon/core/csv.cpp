@@ -1,0 +1,190 @@
+#include "core/csv.hpp"
+
+#include "core/utf8.hpp"
+
+#include <istream>
+
+namespace kibaru::core {
+
+CsvReader::CsvReader(std::istream& in, std::size_t max_record_bytes)
+    : m_in(in), m_max_record(max_record_bytes), m_buf(1u << 16) {}
+
+int CsvReader::peek() {
+    if (m_pos == m_len) {
+        m_in.read(m_buf.data(), static_cast<std::streamsize>(m_buf.size()));
+        m_len = static_cast<std::size_t>(m_in.gcount());
+        m_pos = 0;
+        if (m_len == 0) {
+            return -1;
+        }
+    }
+    return static_cast<unsigned char>(m_buf[m_pos]);
+}
+
+int CsvReader::get() {
+    const int c = peek();
+    if (c >= 0) {
+        ++m_pos;
+        ++m_consumed;
+    }
+    return c;
+}
+
+CsvReader::Status CsvReader::next(CsvRecord& record) {
+    if (!m_error.empty()) {
+        return Status::error;
+    }
+    if (!m_started) {
+        m_started = true;
+        // A UTF-8 byte order mark, as Excel writes it, is not part of the first column name.
+        if (peek() == 0xEF) {
+            get();
+            if (get() != 0xBB || get() != 0xBF) {
+                m_error = "the file starts with bytes that are not UTF-8";
+                m_error_line = 1;
+                return Status::error;
+            }
+        }
+    }
+    auto fail = [&](std::string message, std::size_t line) {
+        m_error = std::move(message);
+        m_error_line = line;
+        return Status::error;
+    };
+
+    for (;;) {
+        std::size_t used = 0; // fields in use; their strings keep capacity between records
+        std::size_t bytes = 0;
+        record.line = m_line;
+        record.invalid_utf8_field = -1;
+        bool any_quote = false; // a quoted empty field is data, not a blank line
+        int c = peek();
+        if (c < 0) {
+            return Status::end;
+        }
+        auto start_field = [&]() -> std::string& {
+            if (used == record.fields.size()) {
+                record.fields.emplace_back();
+            }
+            std::string& f = record.fields[used++];
+            f.clear();
+            return f;
+        };
+        std::string* field = &start_field();
+        bool end_of_record = false;
+        while (!end_of_record) {
+            c = get();
+            if (c < 0) {
+                break;
+            }
+            if (++bytes > m_max_record) {
+                return fail("record is longer than " + std::to_string(m_max_record >> 20) +
+                                " MiB (is a closing quote missing?)",
+                            record.line);
+            }
+            switch (c) {
+            case ',':
+                field = &start_field();
+                break;
+            case '\r':
+                if (peek() == '\n') {
+                    get();
+                }
+                ++m_line;
+                end_of_record = true;
+                break;
+            case '\n':
+                ++m_line;
+                end_of_record = true;
+                break;
+            case '"': {
+                if (!field->empty()) {
+                    return fail("a quote inside an unquoted field (quote the whole field and "
+                                "double the inner quote)",
+                                m_line);
+                }
+                any_quote = true;
+                const std::size_t opened_at = m_line;
+                for (;;) {
+                    const int q = get();
+                    if (q < 0) {
+                        return fail("quoted field opened here is never closed", opened_at);
+                    }
+                    if (++bytes > m_max_record) {
+                        return fail("quoted field opened here is longer than " +
+                                        std::to_string(m_max_record >> 20) +
+                                        " MiB (is a closing quote missing?)",
+                                    opened_at);
+                    }
+                    if (q == '"') {
+                        if (peek() == '"') {
+                            get();
+                            field->push_back('"');
+                            continue;
+                        }
+                        break;
+                    }
+                    if (q == '\n' || (q == '\r' && peek() != '\n')) {
+                        ++m_line;
+                    }
+                    field->push_back(static_cast<char>(q));
+                }
+                const int after = peek();
+                if (after != ',' && after != '\n' && after != '\r' && after >= 0) {
+                    return fail("text after a closing quote", m_line);
+                }
+                break;
+            }
+            default:
+                field->push_back(static_cast<char>(c));
+            }
+        }
+        bool blank = true;
+        for (std::size_t i = 0; i < used && blank; ++i) {
+            blank = !any_quote && trim(record.fields[i]).empty();
+        }
+        if (blank) {
+            if (c < 0) {
+                return Status::end;
+            }
+            continue; // blank line, or only commas and spaces
+        }
+        record.fields.resize(used);
+        for (std::size_t i = 0; i < used; ++i) {
+            if (!is_valid_utf8(record.fields[i])) {
+                record.invalid_utf8_field = static_cast<int>(i);
+                break;
+            }
+        }
+        return Status::record;
+    }
+}
+
+void append_csv_field(std::string& out, std::string_view field) {
+    if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+        out.append(field);
+        return;
+    }
+    out.push_back('"');
+    for (const char c : field) {
+        if (c == '"') {
+            out.push_back('"');
+        }
+        out.push_back(c);
+    }
+    out.push_back('"');
+}
+
+std::string csv_line(std::span<const std::string> fields) {
+    std::string out;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (i > 0) {
+            out.push_back(',');
+        }
+        append_csv_field(out, fields[i]);
+    }
+    out.push_back('\n');
+    return out;
+}
+
+} // namespace kibaru::core

@@ -1,0 +1,39 @@
+// Phone number rules: any usual writing of a number ("76 12 34 56", "0022376123456",
+// "+223 76-12-34-56") becomes E.164 ("+22376123456"), using libphonenumber's metadata and a
+// default region for numbers written without a country code. Only mobile numbers can receive
+// the weekly SMS, so contacts must be mobiles.
+//
+// Pure computation: no I/O. Safe to call from several threads at once (libphonenumber's
+// PhoneNumberUtil is immutable after construction), which the contact import relies on.
+#pragma once
+
+#include "core/result.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace kibaru::core {
+
+// True when `region` is a two-letter region libphonenumber knows ("ML", "SN", ...).
+bool is_supported_region(std::string_view region);
+
+class PhoneNormalizer {
+public:
+    // `default_region` must satisfy is_supported_region (the config loader checks it).
+    explicit PhoneNormalizer(std::string default_region);
+
+    // The E.164 form of a valid mobile number, or an Error whose message is the reason a person
+    // can act on ("fixed-line number, not a mobile", "not a valid number in ML", ...).
+    Result<std::string> mobile_e164(std::string_view raw) const;
+
+    // The E.164 form of any parseable number, without the validity and mobile checks: used to
+    // look up an existing contact however its number is written.
+    Result<std::string> any_e164(std::string_view raw) const;
+
+    const std::string& default_region() const { return m_region; }
+
+private:
+    std::string m_region;
+};
+
+} // namespace kibaru::core

@@ -1,0 +1,39 @@
+// Result<T>: a value or an Error, for failures a caller is expected to handle (a bad CSV row, a
+// bad phone number, a config mistake). Unexpected failures (a broken database) are exceptions
+// caught in app::main, which picks the exit code.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace kibaru::core {
+
+struct Error {
+    std::string message;
+};
+
+template <typename T>
+class [[nodiscard]] Result {
+public:
+    Result(T value) : m_v(std::in_place_index<0>, std::move(value)) {}
+    Result(Error error) : m_v(std::in_place_index<1>, std::move(error)) {}
+
+    bool ok() const { return m_v.index() == 0; }
+    explicit operator bool() const { return ok(); }
+
+    T& value() & { return std::get<0>(m_v); }
+    const T& value() const& { return std::get<0>(m_v); }
+    T&& value() && { return std::get<0>(std::move(m_v)); }
+    T& operator*() & { return value(); }
+    const T& operator*() const& { return value(); }
+    T* operator->() { return &value(); }
+    const T* operator->() const { return &value(); }
+
+    const Error& error() const { return std::get<1>(m_v); }
+
+private:
+    std::variant<T, Error> m_v;
+};
+
+} // namespace kibaru::core

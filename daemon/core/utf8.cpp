@@ -1,0 +1,111 @@
+#include "core/utf8.hpp"
+
+namespace kibaru::core {
+
+bool is_valid_utf8(std::string_view text) {
+    const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t n = text.size();
+    std::size_t i = 0;
+    while (i < n) {
+        const unsigned char c = s[i];
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t len = 0;
+        char32_t cp = 0;
+        if (c >= 0xC2 && c <= 0xDF) {
+            len = 2;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            len = 3;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + len > n) {
+            return false;
+        }
+        for (std::size_t k = 1; k < len; ++k) {
+            if ((s[i + k] & 0xC0) != 0x80) {
+                return false;
+            }
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+            return false;
+        }
+        i += len;
+    }
+    return true;
+}
+
+std::size_t utf8_length(std::string_view text) {
+    std::size_t count = 0;
+    for (const char c : text) {
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+            ++count;
+        }
+    }
+    return count;
+}
+
+std::string utf8_prefix(std::string_view text, std::size_t max_chars) {
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            if (chars == max_chars) {
+                return std::string(text.substr(0, i)) + "…";
+            }
+            ++chars;
+        }
+    }
+    return std::string(text);
+}
+
+std::string_view trim(std::string_view text) {
+    auto is_space_at_front = [&](std::size_t& width) {
+        if (text.empty()) {
+            return false;
+        }
+        const char c = text.front();
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            width = 1;
+            return true;
+        }
+        if (text.size() >= 2 && text.substr(0, 2) == "\xC2\xA0") {
+            width = 2;
+            return true;
+        }
+        return false;
+    };
+    auto is_space_at_back = [&](std::size_t& width) {
+        if (text.empty()) {
+            return false;
+        }
+        const char c = text.back();
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            width = 1;
+            return true;
+        }
+        if (text.size() >= 2 && text.substr(text.size() - 2) == "\xC2\xA0") {
+            width = 2;
+            return true;
+        }
+        return false;
+    };
+    std::size_t w = 0;
+    while (is_space_at_front(w)) {
+        text.remove_prefix(w);
+    }
+    while (is_space_at_back(w)) {
+        text.remove_suffix(w);
+    }
+    return text;
+}
+
+} // namespace kibaru::core

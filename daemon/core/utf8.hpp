@@ -1,0 +1,23 @@
+// UTF-8 helpers used by the CSV reader (validation) and table output (display width).
+// Pure functions, no I/O.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace kibaru::core {
+
+// True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
+bool is_valid_utf8(std::string_view text);
+
+// Number of code points; a fair stand-in for terminal columns with Latin and Bambara text.
+std::size_t utf8_length(std::string_view text);
+
+// The first `max_chars` code points of `text`, with "…" appended when something was cut.
+std::string utf8_prefix(std::string_view text, std::size_t max_chars);
+
+// Trims ASCII white space (and U+00A0, which spreadsheets leave behind) from both ends.
+std::string_view trim(std::string_view text);
+
+} // namespace kibaru::core

@@ -1,0 +1,5 @@
+#include "app/main.hpp"
+
+int main(int argc, char** argv) {
+    return kibaru::app::main(argc, argv);
+}

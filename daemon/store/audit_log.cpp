@@ -1,0 +1,108 @@
+#include "store/audit_log.hpp"
+
+#include "store/sqlite.hpp"
+
+namespace kibaru::store {
+
+std::int64_t AuditLog::append(std::string at, std::string actor, std::string action,
+                              std::string subject, std::string details) {
+    auto head = m_db.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
+    if (!head.step()) {
+        throw StoreError("audit_head row is missing", 0);
+    }
+    core::AuditEntry entry{head.column_int(0) + 1, std::move(at),      std::move(actor),
+                           std::move(action),      std::move(subject), std::move(details)};
+    const std::string prev_hash = head.column_text(1);
+    const std::string hash = core::audit_hash(prev_hash, entry);
+
+    auto insert = m_db.prepare("INSERT INTO audit_log (seq, at, actor, action, subject, details, "
+                               "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind_all(entry.seq, entry.at, entry.actor, entry.action, entry.subject, entry.details,
+                    prev_hash, hash);
+    insert.run();
+    auto advance = m_db.prepare("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1");
+    advance.bind_all(entry.seq, hash);
+    advance.run();
+    return entry.seq;
+}
+
+void AuditLog::for_each(const std::function<void(const AuditRow&)>& visit) {
+    auto rows = m_db.prepare("SELECT seq, at, actor, action, subject, details, prev_hash, hash "
+                             "FROM audit_log ORDER BY seq");
+    AuditRow row;
+    while (rows.step()) {
+        row.entry.seq = rows.column_int(0);
+        row.entry.at = rows.column_view(1);
+        row.entry.actor = rows.column_view(2);
+        row.entry.action = rows.column_view(3);
+        row.entry.subject = rows.column_view(4);
+        row.entry.details = rows.column_view(5);
+        row.prev_hash = rows.column_view(6);
+        row.hash = rows.column_view(7);
+        visit(row);
+    }
+}
+
+AuditVerdict AuditLog::verify() {
+    AuditVerdict verdict;
+    m_db.exec("BEGIN"); // one read snapshot for the rows and the head
+    try {
+        std::string expected_prev(core::k_audit_genesis);
+        std::int64_t expected_seq = 1;
+        auto fail = [&](std::int64_t seq, std::string problem) {
+            if (verdict.ok()) {
+                verdict.broken_seq = seq;
+                verdict.problem = std::move(problem);
+            }
+        };
+        for_each([&](const AuditRow& row) {
+            if (!verdict.ok()) {
+                return;
+            }
+            const auto seq = row.entry.seq;
+            if (seq != expected_seq) {
+                fail(seq, seq > expected_seq
+                              ? "entry " + std::to_string(expected_seq) +
+                                    " is missing (deleted?) before entry " + std::to_string(seq)
+                              : "entry " + std::to_string(seq) + " is out of sequence");
+                return;
+            }
+            if (row.prev_hash != expected_prev) {
+                fail(seq, "entry " + std::to_string(seq) +
+                              " does not link to the entry before it (inserted, removed or "
+                              "reordered entries)");
+                return;
+            }
+            ++verdict.checked;
+            if (core::audit_hash(row.prev_hash, row.entry) != row.hash) {
+                fail(seq, "entry " + std::to_string(seq) +
+                              " does not match its hash (its contents were edited)");
+                return;
+            }
+            expected_prev = row.hash;
+            ++expected_seq;
+        });
+        if (verdict.ok()) {
+            auto head = m_db.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
+            if (!head.step()) {
+                fail(expected_seq, "the chain head record is missing");
+            } else if (head.column_int(0) != expected_seq - 1 ||
+                       head.column_view(1) != expected_prev) {
+                const auto head_seq = head.column_int(0);
+                fail(head_seq > expected_seq - 1 ? expected_seq : head_seq,
+                     head_seq > expected_seq - 1
+                         ? "entries " + std::to_string(expected_seq) + " to " +
+                               std::to_string(head_seq) + " are missing (deleted?)"
+                         : "the chain head does not match the last entry " +
+                               std::to_string(expected_seq - 1) + " (entries added or edited)");
+            }
+        }
+    } catch (...) {
+        m_db.exec("ROLLBACK");
+        throw;
+    }
+    m_db.exec("COMMIT");
+    return verdict;
+}
+
+} // namespace kibaru::store

@@ -1,0 +1,48 @@
+// The audit log table: appending chained entries inside the caller's transaction (so an entry
+// exists exactly when its change does), verifying the whole chain, and streaming it for export.
+#pragma once
+
+#include "core/audit.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace kibaru::store {
+
+class Database;
+
+struct AuditRow {
+    core::AuditEntry entry;
+    std::string prev_hash;
+    std::string hash;
+};
+
+struct AuditVerdict {
+    std::int64_t checked = 0;    // entries whose hash was recomputed
+    std::int64_t broken_seq = 0; // first entry found broken, 0 when the chain is intact
+    std::string problem;         // what is wrong with it, for the auditor
+    bool ok() const { return problem.empty(); }
+};
+
+class AuditLog {
+public:
+    explicit AuditLog(Database& db) : m_db(db) {}
+
+    // Appends one entry chained after the current head. Must run inside an open Transaction,
+    // the same one as the change it records. Returns the new entry's seq.
+    std::int64_t append(std::string at, std::string actor, std::string action, std::string subject,
+                        std::string details);
+
+    // Recomputes every hash in seq order and checks the links, the sequence and the head.
+    // Reads in one snapshot, so a concurrent append cannot cause a false alarm.
+    AuditVerdict verify();
+
+    // Calls `visit` for every entry in seq order, without holding them all in memory.
+    void for_each(const std::function<void(const AuditRow&)>& visit);
+
+private:
+    Database& m_db;
+};
+
+} // namespace kibaru::store

@@ -1,0 +1,138 @@
+#include "store/contacts_repo.hpp"
+
+#include "store/sqlite.hpp"
+
+namespace kibaru::store {
+
+ContactUpserter::ContactUpserter(Database& db,
+                                 const std::array<bool, core::k_contact_columns.size()>& present,
+                                 std::string now)
+    : m_max_id_before(db.scalar_int("SELECT coalesce(max(id), 0) FROM contacts")),
+      m_now(std::move(now)) {
+    std::string updates;
+    for (std::size_t i = 1; i < core::k_contact_columns.size(); ++i) {
+        if (present[i]) {
+            const std::string column(core::k_contact_columns[i]);
+            updates += column + " = excluded." + column + ", ";
+        }
+    }
+    // New rows get ids above every id that existed before the import, which is how an upsert
+    // tells an insert from an update without a second query.
+    m_stmt = std::make_unique<Statement>(db.prepare(
+        "INSERT INTO contacts (phone, name, organisation, kind, region, commodities, language, "
+        "tags, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?) "
+        "ON CONFLICT (phone) DO UPDATE SET " +
+        updates + "updated_at = excluded.updated_at RETURNING id"));
+}
+
+ContactUpserter::~ContactUpserter() = default;
+
+bool ContactUpserter::upsert(const core::Contact& c) {
+    auto& s = *m_stmt;
+    s.bind_static(1, c.phone);
+    s.bind_static(2, c.name);
+    s.bind_static(3, c.organisation);
+    s.bind_static(4, c.kind);
+    s.bind_static(5, c.region);
+    s.bind_static(6, c.commodities);
+    s.bind_static(7, c.language);
+    s.bind_static(8, c.tags);
+    s.bind_static(9, m_now);
+    s.bind_static(10, m_now);
+    s.step();
+    const bool inserted = s.column_int(0) > m_max_id_before;
+    s.reset();
+    return inserted;
+}
+
+namespace {
+
+constexpr const char* k_select_contact =
+    "SELECT id, phone, name, organisation, kind, region, commodities, language, tags, status, "
+    "created_at, updated_at FROM contacts ";
+
+ContactRow read_contact(const Statement& s) {
+    ContactRow row;
+    row.id = s.column_int(0);
+    row.contact.phone = s.column_view(1);
+    row.contact.name = s.column_view(2);
+    row.contact.organisation = s.column_view(3);
+    row.contact.kind = s.column_view(4);
+    row.contact.region = s.column_view(5);
+    row.contact.commodities = s.column_view(6);
+    row.contact.language = s.column_view(7);
+    row.contact.tags = s.column_view(8);
+    row.status = s.column_view(9);
+    row.created_at = s.column_view(10);
+    row.updated_at = s.column_view(11);
+    return row;
+}
+
+} // namespace
+
+std::optional<ContactRow> ContactsRepo::find(const std::string& phone) {
+    auto s = m_db.prepare(std::string(k_select_contact) + "WHERE phone = ?");
+    s.bind(1, phone);
+    if (!s.step()) {
+        return std::nullopt;
+    }
+    return read_contact(s);
+}
+
+std::optional<std::string>
+ContactsRepo::set_status(const std::string& phone, const std::string& status, const std::string& at,
+                         const std::string& source, const std::string& actor) {
+    auto found = find(phone);
+    if (!found) {
+        return std::nullopt;
+    }
+    if (found->status != status) {
+        auto update = m_db.prepare("UPDATE contacts SET status = ?, updated_at = ? WHERE id = ?");
+        update.bind_all(status, at, found->id);
+        update.run();
+        auto event = m_db.prepare("INSERT INTO contact_status_events (contact_id, at, status, "
+                                  "source, actor) VALUES (?, ?, ?, ?, ?)");
+        event.bind_all(found->id, at, status, source, actor);
+        event.run();
+    }
+    return found->status;
+}
+
+void ContactsRepo::for_each(const ContactFilter& filter,
+                            const std::function<void(const ContactRow&)>& visit) {
+    std::string sql = std::string(k_select_contact) + "WHERE 1";
+    if (filter.commodity) {
+        sql += " AND instr(';' || commodities || ';', ';' || :commodity || ';') > 0";
+    }
+    if (filter.region) {
+        sql += " AND region = :region COLLATE NOCASE";
+    }
+    if (filter.status) {
+        sql += " AND status = :status";
+    }
+    sql += " ORDER BY id";
+    auto s = m_db.prepare(sql);
+    int i = 0;
+    for (const auto* value : {&filter.commodity, &filter.region, &filter.status}) {
+        if (*value) {
+            s.bind(++i, **value);
+        }
+    }
+    while (s.step()) {
+        visit(read_contact(s));
+    }
+}
+
+std::map<std::string, std::int64_t> ContactsRepo::count_by_status() {
+    std::map<std::string, std::int64_t> counts;
+    for (const auto status : core::k_contact_statuses) {
+        counts[std::string(status)] = 0;
+    }
+    auto s = m_db.prepare("SELECT status, count(*) FROM contacts GROUP BY status");
+    while (s.step()) {
+        counts[s.column_text(0)] = s.column_int(1);
+    }
+    return counts;
+}
+
+} // namespace kibaru::store

@@ -1,0 +1,73 @@
+// The contacts table and its opt-out history. All SQL about contacts lives here.
+#pragma once
+
+#include "core/contact.hpp"
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace kibaru::store {
+
+class Database;
+class Statement;
+
+struct ContactRow {
+    std::int64_t id = 0;
+    core::Contact contact;
+    std::string status;
+    std::string created_at;
+    std::string updated_at;
+};
+
+struct ContactFilter {
+    std::optional<std::string> commodity;
+    std::optional<std::string> region; // compared case-insensitively
+    std::optional<std::string> status;
+};
+
+// Inserts or updates contacts by phone with one prepared statement. On update only the columns
+// the import file has are overwritten (a file without `name` keeps known names), and the status
+// (an opt-out) is always kept.
+class ContactUpserter {
+public:
+    // `present[i]` tells whether core::k_contact_columns[i] is in the file.
+    ContactUpserter(Database& db, const std::array<bool, core::k_contact_columns.size()>& present,
+                    std::string now);
+    ~ContactUpserter();
+    // True when the phone was new (inserted), false when an existing contact was updated.
+    bool upsert(const core::Contact& contact);
+
+private:
+    std::unique_ptr<Statement> m_stmt;
+    std::int64_t m_max_id_before;
+    std::string m_now;
+};
+
+class ContactsRepo {
+public:
+    explicit ContactsRepo(Database& db) : m_db(db) {}
+
+    std::optional<ContactRow> find(const std::string& phone);
+
+    // Sets the status of the contact with `phone` and records the change in its history.
+    // Returns the previous status, or nullopt when no contact has that phone. Setting the
+    // status it already has changes nothing and records nothing.
+    std::optional<std::string> set_status(const std::string& phone, const std::string& status,
+                                          const std::string& at, const std::string& source,
+                                          const std::string& actor);
+
+    // Streams matching contacts ordered by id.
+    void for_each(const ContactFilter& filter, const std::function<void(const ContactRow&)>& visit);
+
+    std::map<std::string, std::int64_t> count_by_status();
+
+private:
+    Database& m_db;
+};
+
+} // namespace kibaru::store

@@ -1,0 +1,110 @@
+#include "store/migrations.hpp"
+
+#include "store/sqlite.hpp"
+
+#include <sqlite3.h>
+
+#include <string>
+
+namespace kibaru::store {
+
+const std::vector<Migration>& migrations() {
+    static const std::vector<Migration> k_steps = {
+        {"contacts and their opt-out history", R"sql(
+CREATE TABLE contacts (
+    id           INTEGER PRIMARY KEY,
+    phone        TEXT NOT NULL UNIQUE,                 -- E.164
+    name         TEXT NOT NULL DEFAULT '',
+    organisation TEXT NOT NULL DEFAULT '',
+    kind         TEXT NOT NULL DEFAULT 'producer'
+                 CHECK (kind IN ('producer', 'po', 'mpe', 'seed_company', 'other')),
+    region       TEXT NOT NULL DEFAULT '',
+    commodities  TEXT NOT NULL DEFAULT '',             -- lower-case names joined by ';'
+    language     TEXT NOT NULL DEFAULT 'fr',
+    tags         TEXT NOT NULL DEFAULT '',
+    status       TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'opted_out')),
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
+) STRICT;
+CREATE INDEX contacts_by_region ON contacts (region);
+CREATE INDEX contacts_by_status ON contacts (status);
+
+-- Every opt-out and opt-in, whoever made it (a command, an inbound STOP), for report contact.
+CREATE TABLE contact_status_events (
+    id         INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contacts (id),
+    at         TEXT NOT NULL,
+    status     TEXT NOT NULL CHECK (status IN ('active', 'opted_out')),
+    source     TEXT NOT NULL,                          -- 'cli', 'inbound', ...
+    actor      TEXT NOT NULL
+) STRICT;
+CREATE INDEX contact_status_events_by_contact ON contact_status_events (contact_id);
+)sql"},
+        {"tamper-evident audit log", R"sql(
+CREATE TABLE audit_log (
+    seq       INTEGER PRIMARY KEY,                     -- 1, 2, 3, ... without gaps
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    subject   TEXT NOT NULL,
+    details   TEXT NOT NULL,                           -- JSON object
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+) STRICT;
+-- The chain's last link, so that deleting the newest entries is detected too.
+CREATE TABLE audit_head (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    seq  INTEGER NOT NULL,
+    hash TEXT NOT NULL
+) STRICT;
+INSERT INTO audit_head (id, seq, hash)
+VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+-- Append-only by construction: a mistaken UPDATE or DELETE fails loudly. (A determined editor
+-- can drop these triggers; `audit verify` is what catches that.)
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql"},
+    };
+    return k_steps;
+}
+
+int current_schema_version() {
+    return static_cast<int>(migrations().size());
+}
+
+int schema_version(Database& db) {
+    return static_cast<int>(db.scalar_int("PRAGMA user_version"));
+}
+
+int migrate(Database& db, int target) {
+    const int latest = current_schema_version();
+    if (target < 0) {
+        target = latest;
+    }
+    const auto app_id = static_cast<std::int32_t>(db.scalar_int("PRAGMA application_id"));
+    const int from = schema_version(db);
+    if (app_id != k_application_id) {
+        const bool empty = db.scalar_int("SELECT count(*) FROM sqlite_schema") == 0;
+        if (app_id != 0 || !empty) {
+            throw StoreError(db.path() + " is not a Kibaru database", SQLITE_NOTADB);
+        }
+        db.exec("PRAGMA application_id = " + std::to_string(k_application_id));
+    }
+    if (from > latest) {
+        throw StoreError(db.path() + " has schema version " + std::to_string(from) +
+                             ", newer than this kibaru understands (" + std::to_string(latest) +
+                             "); upgrade kibaru before using it",
+                         SQLITE_SCHEMA);
+    }
+    for (int version = from; version < target; ++version) {
+        Transaction tx(db);
+        db.exec(migrations()[static_cast<std::size_t>(version)].sql);
+        db.exec("PRAGMA user_version = " + std::to_string(version + 1));
+        tx.commit();
+    }
+    return from;
+}
+
+} // namespace kibaru::store

@@ -1,0 +1,217 @@
+#include "store/sqlite.hpp"
+
+#include <sqlite3.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace kibaru::store {
+
+namespace {
+
+[[noreturn]] void fail(sqlite3* db, int rc, std::string_view context) {
+    std::string message(context);
+    message += ": ";
+    message += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    throw StoreError(message, db ? sqlite3_extended_errcode(db) : rc);
+}
+
+void check(sqlite3* db, int rc, std::string_view context) {
+    if (rc != SQLITE_OK) {
+        fail(db, rc, context);
+    }
+}
+
+} // namespace
+
+Statement::Statement(sqlite3* db, std::string_view sql) : m_db(db) {
+    const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr);
+    if (rc != SQLITE_OK) {
+        fail(db, rc, "preparing SQL");
+    }
+}
+
+Statement::Statement(Statement&& other) noexcept : m_db(other.m_db), m_stmt(other.m_stmt) {
+    other.m_stmt = nullptr;
+}
+
+Statement::~Statement() {
+    sqlite3_finalize(m_stmt);
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+    check(m_db,
+          sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()),
+                            SQLITE_TRANSIENT),
+          "binding text");
+    return *this;
+}
+
+Statement& Statement::bind_static(int index, std::string_view text) {
+    check(
+        m_db,
+        sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC),
+        "binding text");
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+    check(m_db, sqlite3_bind_int64(m_stmt, index, value), "binding integer");
+    return *this;
+}
+
+Statement& Statement::bind(int index, double value) {
+    check(m_db, sqlite3_bind_double(m_stmt, index, value), "binding number");
+    return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+    check(m_db, sqlite3_bind_null(m_stmt, index), "binding null");
+    return *this;
+}
+
+bool Statement::step() {
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) {
+        return true;
+    }
+    if (rc == SQLITE_DONE) {
+        return false;
+    }
+    const std::string sql = sqlite3_sql(m_stmt) ? sqlite3_sql(m_stmt) : "";
+    sqlite3_reset(m_stmt);
+    fail(m_db, rc, "running SQL (" + sql.substr(0, 60) + ")");
+}
+
+void Statement::run() {
+    while (step()) {
+    }
+    reset();
+}
+
+void Statement::reset() {
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+}
+
+std::int64_t Statement::column_int(int index) const {
+    return sqlite3_column_int64(m_stmt, index);
+}
+
+double Statement::column_double(int index) const {
+    return sqlite3_column_double(m_stmt, index);
+}
+
+std::string Statement::column_text(int index) const {
+    return std::string(column_view(index));
+}
+
+std::string_view Statement::column_view(int index) const {
+    const auto* text = sqlite3_column_text(m_stmt, index);
+    if (!text) {
+        return {};
+    }
+    return {reinterpret_cast<const char*>(text),
+            static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, index))};
+}
+
+bool Statement::column_is_null(int index) const {
+    return sqlite3_column_type(m_stmt, index) == SQLITE_NULL;
+}
+
+std::unique_ptr<Database> Database::open(const std::string& path, int busy_timeout_ms) {
+    const bool in_memory = path == ":memory:";
+    if (!in_memory) {
+        // Create the file owner-only before SQLite does: it holds producers' phone numbers.
+        const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0) {
+            throw StoreError("cannot open database " + path + ": " + std::strerror(errno),
+                             SQLITE_CANTOPEN);
+        }
+        ::close(fd);
+    }
+    sqlite3* db = nullptr;
+    const int rc =
+        sqlite3_open_v2(path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+        const std::string message =
+            "cannot open database " + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        throw StoreError(message, rc);
+    }
+    std::unique_ptr<Database> database(new Database(db, path));
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, busy_timeout_ms);
+    database->exec("PRAGMA foreign_keys = ON");
+    if (!in_memory) {
+        database->exec("PRAGMA journal_mode = WAL");
+        // NORMAL is durable across process crashes in WAL mode; only a power cut can lose the
+        // last commits, never corrupt the file.
+        database->exec("PRAGMA synchronous = NORMAL");
+    }
+    return database;
+}
+
+Database::~Database() {
+    sqlite3_close_v2(m_db);
+}
+
+void Database::exec(std::string_view sql) {
+    char* error = nullptr;
+    const std::string text(sql);
+    const int rc = sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, &error);
+    if (rc != SQLITE_OK) {
+        std::string message = error ? error : sqlite3_errstr(rc);
+        sqlite3_free(error);
+        throw StoreError(message, sqlite3_extended_errcode(m_db));
+    }
+}
+
+Statement Database::prepare(std::string_view sql) {
+    return Statement(m_db, sql);
+}
+
+std::int64_t Database::last_insert_rowid() const {
+    return sqlite3_last_insert_rowid(m_db);
+}
+
+int Database::changes() const {
+    return sqlite3_changes(m_db);
+}
+
+std::int64_t Database::scalar_int(std::string_view sql) {
+    Statement statement(m_db, sql);
+    return statement.step() ? statement.column_int(0) : 0;
+}
+
+Transaction::Transaction(Database& db) : m_db(db) {
+    m_db.exec("BEGIN IMMEDIATE");
+}
+
+Transaction::~Transaction() {
+    if (m_open) {
+        try {
+            m_db.exec("ROLLBACK");
+        } catch (const StoreError&) {
+            // Already rolled back by SQLite (e.g. after SQLITE_FULL); nothing more to undo.
+        }
+    }
+}
+
+void Transaction::commit() {
+    m_db.exec("COMMIT");
+    m_open = false;
+}
+
+void Transaction::rollback() {
+    m_db.exec("ROLLBACK");
+    m_open = false;
+}
+
+} // namespace kibaru::store

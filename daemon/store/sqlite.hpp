@@ -1,0 +1,112 @@
+// A thin RAII layer over SQLite: a Database (one connection, opened with Kibaru's pragmas),
+// prepared Statements that are reset after each use, and Transactions that roll back unless
+// committed. SQL failures throw StoreError: they abort the whole command, and the rollback in
+// ~Transaction guarantees nothing half-written is left behind. All calls run on the caller's
+// thread; a Database must not be shared between threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace kibaru::store {
+
+class StoreError : public std::runtime_error {
+public:
+    StoreError(const std::string& what, int code) : std::runtime_error(what), m_code(code) {}
+    int code() const { return m_code; } // SQLite extended result code
+private:
+    int m_code;
+};
+
+class Statement {
+public:
+    Statement(sqlite3* db, std::string_view sql);
+    Statement(Statement&& other) noexcept;
+    Statement& operator=(Statement&&) = delete;
+    Statement(const Statement&) = delete;
+    ~Statement();
+
+    // Parameters are 1-based, as in SQLite. Text is copied (SQLITE_TRANSIENT) unless bound with
+    // bind_static, whose caller keeps the bytes alive until the next reset().
+    Statement& bind(int index, std::string_view text);
+    Statement& bind_static(int index, std::string_view text);
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind(int index, int value) { return bind(index, std::int64_t{value}); }
+    Statement& bind(int index, double value);
+    Statement& bind_null(int index);
+
+    template <typename... Args>
+    Statement& bind_all(const Args&... args) {
+        int i = 0;
+        (bind(++i, args), ...);
+        return *this;
+    }
+
+    // Steps once: true when a row is available. Throws StoreError on failure.
+    bool step();
+    // Steps to completion and resets: for statements that return no rows.
+    void run();
+    // Resets and clears bindings, ready for the next use.
+    void reset();
+
+    std::int64_t column_int(int index) const;
+    double column_double(int index) const;
+    std::string column_text(int index) const;
+    std::string_view column_view(int index) const; // valid until the next step/reset
+    bool column_is_null(int index) const;
+
+private:
+    sqlite3* m_db;
+    sqlite3_stmt* m_stmt = nullptr;
+};
+
+class Database {
+public:
+    // Opens (creating if needed) `path`, or an in-memory database for ":memory:". New files are
+    // created owner-only (0600). Sets WAL, foreign keys, busy timeout and extended error codes.
+    static std::unique_ptr<Database> open(const std::string& path, int busy_timeout_ms = 5000);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    void exec(std::string_view sql);
+    Statement prepare(std::string_view sql);
+    std::int64_t last_insert_rowid() const;
+    int changes() const;
+    // The single integer a query like "PRAGMA user_version" or "SELECT count(*) ..." returns.
+    std::int64_t scalar_int(std::string_view sql);
+
+    const std::string& path() const { return m_path; }
+    sqlite3* handle() const { return m_db; }
+
+private:
+    Database(sqlite3* db, std::string path) : m_db(db), m_path(std::move(path)) {}
+    sqlite3* m_db;
+    std::string m_path;
+};
+
+// BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when destroyed uncommitted (an exception unwinding).
+// IMMEDIATE takes the write lock up front, so a CLI command and the daemon never deadlock
+// upgrading read transactions.
+class Transaction {
+public:
+    explicit Transaction(Database& db);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit();
+    void rollback();
+
+private:
+    Database& m_db;
+    bool m_open = true;
+};
+
+} // namespace kibaru::store

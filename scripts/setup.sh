@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every Debian package Kibaru needs to build, test, benchmark and run its demo.
+# Idempotent and non-interactive: packages already present are not touched, and
+# `apt-get update` runs only when something is missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config ccache git ca-certificates tzdata
+  libboost-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev
+  libcli11-dev libtomlplusplus-dev libhowardhinnant-date-dev nlohmann-json3-dev libssl-dev
+  libphonenumber-dev libprotobuf-dev libicu-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  curl python3 time wrk clang-format kannel kannel-extras
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"

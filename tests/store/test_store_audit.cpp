@@ -1,0 +1,113 @@
+#include "store/audit_log.hpp"
+#include "store/migrations.hpp"
+#include "store/sqlite.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace kibaru::store;
+
+namespace {
+
+class StoreAudit : public ::testing::Test {
+protected:
+    void SetUp() override {
+        db = Database::open(":memory:");
+        migrate(*db);
+        for (int i = 1; i <= 5; ++i) {
+            Transaction tx(*db);
+            AuditLog(*db).append("2019-01-0" + std::to_string(i) + "T09:00:00Z", "awa",
+                                 "contacts.optout", "+2237612345" + std::to_string(i),
+                                 R"({"n":)" + std::to_string(i) + "}");
+            tx.commit();
+        }
+        // Tampering means bypassing the append-only triggers first, as a determined editor would.
+        db->exec("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;");
+    }
+    AuditVerdict verify() { return AuditLog(*db).verify(); }
+    std::unique_ptr<Database> db;
+};
+
+} // namespace
+
+TEST_F(StoreAudit, intact_chain_verifies) {
+    const auto v = verify();
+    EXPECT_TRUE(v.ok()) << v.problem;
+    EXPECT_EQ(v.checked, 5);
+}
+
+TEST_F(StoreAudit, appends_link_each_entry_to_the_previous_hash) {
+    auto s = db->prepare("SELECT a.prev_hash = b.hash FROM audit_log a JOIN audit_log b "
+                         "ON b.seq = a.seq - 1");
+    int links = 0;
+    while (s.step()) {
+        EXPECT_EQ(s.column_int(0), 1);
+        ++links;
+    }
+    EXPECT_EQ(links, 4);
+}
+
+TEST_F(StoreAudit, append_only_triggers_stop_accidental_edits) {
+    auto fresh = Database::open(":memory:");
+    migrate(*fresh);
+    Transaction tx(*fresh);
+    AuditLog(*fresh).append("t", "a", "x", "s", "{}");
+    tx.commit();
+    EXPECT_THROW(fresh->exec("UPDATE audit_log SET actor = 'eve'"), StoreError);
+    EXPECT_THROW(fresh->exec("DELETE FROM audit_log"), StoreError);
+}
+
+TEST_F(StoreAudit, detects_each_edited_field) {
+    for (const char* column : {"at", "actor", "action", "subject", "details"}) {
+        SetUp();
+        db->exec(std::string("UPDATE audit_log SET ") + column + " = " + column +
+                 " || 'x' WHERE seq = 3");
+        const auto v = verify();
+        EXPECT_FALSE(v.ok()) << column;
+        EXPECT_EQ(v.broken_seq, 3) << column;
+    }
+}
+
+TEST_F(StoreAudit, detects_an_edit_with_a_recomputed_hash) {
+    // An editor who recomputes the edited entry's own hash still breaks the next link.
+    db->exec("UPDATE audit_log SET actor = 'eve', hash = '" + std::string(64, 'a') +
+             "' WHERE seq = 2");
+    const auto v = verify();
+    EXPECT_FALSE(v.ok());
+    EXPECT_LE(v.broken_seq, 3);
+}
+
+TEST_F(StoreAudit, detects_a_deleted_entry) {
+    db->exec("DELETE FROM audit_log WHERE seq = 3");
+    const auto v = verify();
+    EXPECT_FALSE(v.ok());
+    EXPECT_EQ(v.broken_seq, 4);
+    EXPECT_NE(v.problem.find("entry 3 is missing"), std::string::npos) << v.problem;
+}
+
+TEST_F(StoreAudit, detects_deleting_the_newest_entries) {
+    db->exec("DELETE FROM audit_log WHERE seq >= 4");
+    const auto v = verify();
+    EXPECT_FALSE(v.ok());
+    EXPECT_EQ(v.broken_seq, 4);
+}
+
+TEST_F(StoreAudit, detects_swapped_entries) {
+    db->exec("UPDATE audit_log SET seq = -seq WHERE seq IN (2, 3);"
+             "UPDATE audit_log SET seq = 3 WHERE seq = -2;"
+             "UPDATE audit_log SET seq = 2 WHERE seq = -3;");
+    const auto v = verify();
+    EXPECT_FALSE(v.ok());
+    EXPECT_EQ(v.broken_seq, 2);
+}
+
+TEST_F(StoreAudit, detects_an_inserted_entry) {
+    db->exec("INSERT INTO audit_log SELECT 6, at, actor, action, subject, details, hash, hash "
+             "FROM audit_log WHERE seq = 5");
+    EXPECT_FALSE(verify().ok());
+}
+
+TEST_F(StoreAudit, export_streams_entries_in_order) {
+    std::vector<std::int64_t> seqs;
+    AuditLog(*db).for_each([&](const AuditRow& row) { seqs.push_back(row.entry.seq); });
+    EXPECT_EQ(seqs, (std::vector<std::int64_t>{1, 2, 3, 4, 5}));
+}

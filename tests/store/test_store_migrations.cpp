@@ -1,0 +1,109 @@
+#include "store/migrations.hpp"
+#include "store/sqlite.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <unistd.h>
+
+using namespace kibaru::store;
+
+namespace {
+
+std::unique_ptr<Database> memory_db() {
+    return Database::open(":memory:");
+}
+
+// Data a database at `version` could hold, so each migration is tested on a non-empty file.
+void seed(Database& db, int version) {
+    if (version >= 1) {
+        db.exec("INSERT INTO contacts (phone, name, created_at, updated_at, status) VALUES "
+                "('+22376123456', 'Awa', '2019-01-01T00:00:00Z', '2019-01-01T00:00:00Z', "
+                "'opted_out')");
+    }
+}
+
+} // namespace
+
+TEST(StoreMigrations, fresh_database_reaches_the_current_version) {
+    auto db = memory_db();
+    EXPECT_EQ(migrate(*db), 0);
+    EXPECT_EQ(schema_version(*db), current_schema_version());
+    EXPECT_EQ(db->scalar_int("PRAGMA application_id"), k_application_id);
+    EXPECT_EQ(migrate(*db), current_schema_version()) << "migrating twice changes nothing";
+}
+
+TEST(StoreMigrations, every_earlier_version_migrates_to_current_keeping_data) {
+    for (int from = 0; from < current_schema_version(); ++from) {
+        SCOPED_TRACE("from version " + std::to_string(from));
+        auto db = memory_db();
+        migrate(*db, from);
+        ASSERT_EQ(schema_version(*db), from);
+        seed(*db, from);
+        EXPECT_EQ(migrate(*db), from);
+        EXPECT_EQ(schema_version(*db), current_schema_version());
+        if (from >= 1) {
+            EXPECT_EQ(db->scalar_int("SELECT count(*) FROM contacts WHERE status = 'opted_out'"),
+                      1);
+        }
+        EXPECT_EQ(db->scalar_int("SELECT count(*) FROM audit_head"), 1);
+    }
+}
+
+TEST(StoreMigrations, refuses_a_database_newer_than_the_code) {
+    auto db = memory_db();
+    migrate(*db);
+    db->exec("PRAGMA user_version = " + std::to_string(current_schema_version() + 1));
+    try {
+        migrate(*db);
+        FAIL() << "expected a StoreError";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("newer than this kibaru"), std::string::npos);
+    }
+}
+
+TEST(StoreMigrations, refuses_a_database_that_is_not_kibarus) {
+    auto db = memory_db();
+    db->exec("CREATE TABLE something_else (x)");
+    EXPECT_THROW(migrate(*db), StoreError);
+}
+
+TEST(StoreMigrations, tables_are_strict) {
+    auto db = memory_db();
+    migrate(*db);
+    db->exec("INSERT INTO contacts (phone, created_at, updated_at) VALUES ('+22376123456', 't', "
+             "'t')");
+    EXPECT_THROW(db->exec("INSERT INTO contact_status_events (contact_id, at, status, source, "
+                          "actor) VALUES ('one', 't', 'active', 'cli', 'x')"),
+                 StoreError);
+}
+
+TEST(StoreMigrations, a_failed_step_leaves_the_previous_version) {
+    // Each step runs in its own transaction: simulate a crash mid-step by making step 2 fail.
+    auto db = memory_db();
+    migrate(*db, 1);
+    db->exec("CREATE TABLE audit_log (x)"); // step 2 will fail creating it
+    EXPECT_THROW(migrate(*db), StoreError);
+    EXPECT_EQ(schema_version(*db), 1);
+    EXPECT_EQ(db->scalar_int("SELECT count(*) FROM sqlite_schema WHERE name = 'audit_head'"), 0);
+}
+
+TEST(StoreMigrations, file_databases_use_wal_and_are_owner_only) {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("kibaru-store-test-" + std::to_string(::getpid()) + ".db");
+    {
+        auto db = Database::open(path.string());
+        migrate(*db);
+        EXPECT_EQ(db->prepare("PRAGMA journal_mode").step(), true);
+        auto mode = db->prepare("PRAGMA journal_mode");
+        mode.step();
+        EXPECT_EQ(mode.column_text(0), "wal");
+        EXPECT_EQ(db->scalar_int("PRAGMA foreign_keys"), 1);
+    }
+    const auto perms = std::filesystem::status(path).permissions();
+    EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+              std::filesystem::perms::none);
+    std::filesystem::remove(path);
+    std::filesystem::remove(path.string() + "-wal");
+    std::filesystem::remove(path.string() + "-shm");
+}

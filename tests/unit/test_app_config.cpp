@@ -1,0 +1,117 @@
+#include "app/config_loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+using kibaru::app::ConfigError;
+using kibaru::app::parse_config;
+
+namespace {
+
+std::string error_of(const std::string& toml) {
+    try {
+        parse_config(toml, "k.toml");
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+} // namespace
+
+TEST(AppConfig, empty_file_gives_the_spec_defaults) {
+    const auto c = parse_config("", "k.toml");
+    EXPECT_EQ(c.database.path, "var/kibaru.db");
+    EXPECT_EQ(c.contacts.default_region, "ML");
+    EXPECT_EQ(c.schedule.timezone, "Africa/Bamako");
+    EXPECT_EQ(c.schedule.send_hours, "07:00-20:00");
+    EXPECT_EQ(c.sms.max_segments, 3);
+    EXPECT_EQ(c.gateway.profile, "kannel");
+    EXPECT_EQ(c.gateway.max_in_flight, 16);
+    EXPECT_FALSE(c.gateway.resend_unknown);
+    EXPECT_EQ(c.server.listen, "127.0.0.1:8080");
+    EXPECT_TRUE(c.log.mask_phones);
+}
+
+TEST(AppConfig, reads_values_of_every_type) {
+    const auto c = parse_config(R"(
+[gateway]
+rate_per_second = 5.5
+max_attempts = 3
+resend_unknown = true
+[inbound]
+stop_keywords = ["STOP", "ARRÊT"]
+)",
+                                "k.toml");
+    EXPECT_DOUBLE_EQ(c.gateway.rate_per_second, 5.5);
+    EXPECT_EQ(c.gateway.max_attempts, 3);
+    EXPECT_TRUE(c.gateway.resend_unknown);
+    EXPECT_EQ(c.inbound.stop_keywords.size(), 2u);
+}
+
+TEST(AppConfig, unknown_key_is_named_with_its_line_and_a_suggestion) {
+    const auto e = error_of("[gateway]\nurl = \"http://x/\"\nmax_in_flght = 4\n");
+    EXPECT_NE(e.find("k.toml:3: gateway.max_in_flght: unknown key (did you mean "
+                     "gateway.max_in_flight?)"),
+              std::string::npos)
+        << e;
+}
+
+TEST(AppConfig, every_problem_is_reported_at_once) {
+    const auto e = error_of(R"([sms]
+max_segments = "three"
+encoding = "latin1"
+[gateway]
+timeout_ms = 5
+[nonsense]
+x = 1
+)");
+    EXPECT_NE(e.find("k.toml:2: sms.max_segments: must be an integer"), std::string::npos) << e;
+    EXPECT_NE(e.find("k.toml:3: sms.encoding: must be one of"), std::string::npos) << e;
+    EXPECT_NE(e.find("k.toml:5: gateway.timeout_ms: must be between 100"), std::string::npos) << e;
+    EXPECT_NE(e.find("k.toml:6: nonsense: unknown key"), std::string::npos) << e;
+}
+
+TEST(AppConfig, a_secret_in_the_file_is_refused_with_advice) {
+    const auto e = error_of("[gateway]\npassword = \"hunter2\"\n");
+    EXPECT_NE(e.find("gateway.password: unknown key"), std::string::npos) << e;
+    EXPECT_NE(e.find("environment variable"), std::string::npos) << e;
+    EXPECT_EQ(e.find("hunter2"), std::string::npos) << "the secret must not be echoed";
+}
+
+TEST(AppConfig, env_names_must_look_like_names) {
+    EXPECT_NE(error_of("[gateway]\npassword_env = \"s3cr3t pass!\"\n")
+                  .find("must be the name of an environment variable"),
+              std::string::npos);
+}
+
+TEST(AppConfig, checks_zones_regions_hours_and_addresses) {
+    EXPECT_NE(error_of("[schedule]\ntimezone = \"Africa/Atlantis\"\n").find("time zone"),
+              std::string::npos);
+    EXPECT_NE(error_of("[contacts]\ndefault_region = \"XX\"\n").find("region code"),
+              std::string::npos);
+    EXPECT_NE(error_of("[schedule]\nsend_hours = \"20:00-07:00\"\n").find("must start before"),
+              std::string::npos);
+    EXPECT_NE(error_of("[server]\nlisten = \"8080\"\n").find("HOST:PORT"), std::string::npos);
+    EXPECT_NE(error_of("[gateway]\nurl = \"ftp://x\"\n").find("http://"), std::string::npos);
+}
+
+TEST(AppConfig, syntax_errors_carry_the_line) {
+    EXPECT_NE(error_of("[gateway]\nurl = \n").find("k.toml:2:"), std::string::npos);
+}
+
+TEST(AppConfig, a_table_name_used_as_a_value_is_a_type_error) {
+    EXPECT_NE(error_of("gateway = 3\n").find("gateway: must be a table"), std::string::npos);
+}
+
+TEST(AppConfig, the_shipped_config_is_valid) {
+    const std::string path = std::string(KIBARU_SOURCE_DIR) + "/config/kibaru.toml";
+    EXPECT_NO_THROW(kibaru::app::load_config(path));
+}
+
+TEST(AppConfig, secrets_come_from_the_environment) {
+    ::setenv("KIBARU_TEST_SECRET", "s3cret", 1);
+    EXPECT_EQ(kibaru::app::secret_from_env("KIBARU_TEST_SECRET"), "s3cret");
+    EXPECT_EQ(kibaru::app::secret_from_env("KIBARU_TEST_UNSET_VARIABLE"), "");
+}

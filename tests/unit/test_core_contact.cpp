@@ -1,0 +1,93 @@
+#include "core/contact.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace kibaru::core;
+
+namespace {
+
+const PhoneNormalizer k_mali("ML");
+
+ContactColumns columns_of(std::vector<std::string> header) {
+    auto columns = ContactColumns::from_header(header);
+    EXPECT_TRUE(columns.ok()) << (columns.ok() ? "" : columns.error().message);
+    return *columns;
+}
+
+std::variant<Contact, FieldError> validate(const std::vector<std::string>& header,
+                                           std::vector<std::string> fields) {
+    CsvRecord row{2, std::move(fields), -1};
+    return contact_from_row(row, columns_of(header), ContactRules{&k_mali, {"fr", "bm"}});
+}
+
+const std::vector<std::string> k_full = {"phone",  "name",        "organisation", "kind",
+                                         "region", "commodities", "language",     "tags"};
+
+} // namespace
+
+TEST(CoreContact, header_accepts_columns_in_any_order_and_any_case) {
+    auto columns = ContactColumns::from_header({"Name", " PHONE ", "region"});
+    ASSERT_TRUE(columns.ok());
+    EXPECT_EQ(columns->index[0], 1);
+    EXPECT_EQ(columns->index[1], 0);
+    EXPECT_EQ(columns->index[3], -1);
+}
+
+TEST(CoreContact, header_rejects_unknown_columns_by_name) {
+    auto columns = ContactColumns::from_header({"phone", "village", "name"});
+    ASSERT_FALSE(columns.ok());
+    EXPECT_NE(columns.error().message.find("unknown column \"village\""), std::string::npos);
+}
+
+TEST(CoreContact, header_requires_phone_and_refuses_duplicates) {
+    EXPECT_FALSE(ContactColumns::from_header({"name", "region"}).ok());
+    auto twice = ContactColumns::from_header({"phone", "name", "Phone"});
+    ASSERT_FALSE(twice.ok());
+    EXPECT_NE(twice.error().message.find("appears twice"), std::string::npos);
+}
+
+TEST(CoreContact, builds_a_normalized_contact) {
+    auto result = validate(k_full, {" 76 12 34 56 ", "Awa Traoré", "Jiguiya", "PO", "Dioila",
+                                    "Sesame; rice;sesame", "BM", "trained; 2019"});
+    ASSERT_TRUE(std::holds_alternative<Contact>(result));
+    const auto& c = std::get<Contact>(result);
+    EXPECT_EQ(c.phone, "+22376123456");
+    EXPECT_EQ(c.kind, "po");
+    EXPECT_EQ(c.commodities, "sesame;rice");
+    EXPECT_EQ(c.language, "bm");
+    EXPECT_EQ(c.tags, "trained;2019");
+}
+
+TEST(CoreContact, defaults_kind_to_producer_and_language_to_french) {
+    auto result = validate({"phone"}, {"66123456"});
+    ASSERT_TRUE(std::holds_alternative<Contact>(result));
+    EXPECT_EQ(std::get<Contact>(result).kind, "producer");
+    EXPECT_EQ(std::get<Contact>(result).language, "fr");
+}
+
+TEST(CoreContact, names_the_field_of_each_reject) {
+    auto field_of = [](const std::variant<Contact, FieldError>& r) {
+        return std::holds_alternative<FieldError>(r) ? std::get<FieldError>(r).field : "(none)";
+    };
+    EXPECT_EQ(field_of(validate({"phone", "kind"}, {"20223344", "po"})), "phone");
+    EXPECT_EQ(field_of(validate({"phone", "kind"}, {"76123456", "farmer"})), "kind");
+    EXPECT_EQ(field_of(validate({"phone", "language"}, {"76123456", "en"})), "language");
+    EXPECT_EQ(field_of(validate({"phone", "commodities"}, {"76123456", "sésame"})), "commodities");
+    EXPECT_EQ(field_of(validate({"phone", "name"}, {"76123456", std::string(201, 'a')})), "name");
+    EXPECT_EQ(field_of(validate({"phone", "name"}, {"76123456"})), "row");
+}
+
+TEST(CoreContact, reports_invalid_utf8_under_its_column_name) {
+    CsvRecord row{5, {"76123456", "S\xE9gou"}, 1};
+    auto result =
+        contact_from_row(row, columns_of({"phone", "region"}), ContactRules{&k_mali, {"fr"}});
+    ASSERT_TRUE(std::holds_alternative<FieldError>(result));
+    EXPECT_EQ(std::get<FieldError>(result).field, "region");
+}
+
+TEST(CoreContact, quotes_the_rejected_phone_in_the_reason) {
+    auto result = validate({"phone"}, {"20 22 33 44"});
+    ASSERT_TRUE(std::holds_alternative<FieldError>(result));
+    EXPECT_EQ(std::get<FieldError>(result).reason,
+              "\"20 22 33 44\" is a fixed-line number, not a mobile");
+}

@@ -1,0 +1,133 @@
+#include "core/csv.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+using kibaru::core::CsvReader;
+using kibaru::core::CsvRecord;
+
+namespace {
+
+struct Parsed {
+    std::vector<CsvRecord> records;
+    CsvReader::Status last = CsvReader::Status::end;
+    std::string error;
+    std::size_t error_line = 0;
+};
+
+Parsed parse(const std::string& text, std::size_t max_record = 16u << 20) {
+    std::istringstream in(text);
+    CsvReader reader(in, max_record);
+    Parsed parsed;
+    CsvRecord record;
+    while ((parsed.last = reader.next(record)) == CsvReader::Status::record) {
+        parsed.records.push_back(record);
+    }
+    parsed.error = reader.error_message();
+    parsed.error_line = reader.error_line();
+    return parsed;
+}
+
+using Fields = std::vector<std::string>;
+
+} // namespace
+
+TEST(CoreCsv, reads_plain_rows_with_their_line_numbers) {
+    const auto p = parse("phone,name\n76123456,Awa\n66123456,Moussa\n");
+    ASSERT_EQ(p.records.size(), 3u);
+    EXPECT_EQ(p.records[1].fields, (Fields{"76123456", "Awa"}));
+    EXPECT_EQ(p.records[2].line, 3u);
+    EXPECT_EQ(p.last, CsvReader::Status::end);
+}
+
+TEST(CoreCsv, skips_a_utf8_byte_order_mark) {
+    const auto p = parse("\xEF\xBB\xBFphone,name\n1,a\n");
+    ASSERT_EQ(p.records.size(), 2u);
+    EXPECT_EQ(p.records[0].fields[0], "phone");
+}
+
+TEST(CoreCsv, handles_crlf_line_endings) {
+    const auto p = parse("a,b\r\n1,2\r\n3,4");
+    ASSERT_EQ(p.records.size(), 3u);
+    EXPECT_EQ(p.records[1].fields, (Fields{"1", "2"}));
+    EXPECT_EQ(p.records[2].fields, (Fields{"3", "4"}));
+    EXPECT_EQ(p.records[2].line, 3u);
+}
+
+TEST(CoreCsv, keeps_commas_and_doubled_quotes_inside_quoted_fields) {
+    const auto p = parse("name,org\n\"Diarra, Fanta\",\"Union \"\"Nietaa\"\"\"\n");
+    ASSERT_EQ(p.records.size(), 2u);
+    EXPECT_EQ(p.records[1].fields, (Fields{"Diarra, Fanta", "Union \"Nietaa\""}));
+}
+
+TEST(CoreCsv, keeps_newlines_inside_quoted_fields_and_counts_lines) {
+    const auto p = parse("a,b\n\"line one\nline two\",x\nnext,row\n");
+    ASSERT_EQ(p.records.size(), 3u);
+    EXPECT_EQ(p.records[1].fields[0], "line one\nline two");
+    EXPECT_EQ(p.records[1].line, 2u);
+    EXPECT_EQ(p.records[2].line, 4u);
+}
+
+TEST(CoreCsv, skips_empty_lines_and_lines_of_commas) {
+    const auto p = parse("a,b\n\n1,2\n,\n   \n\r\n3,4\n\n");
+    ASSERT_EQ(p.records.size(), 3u);
+    EXPECT_EQ(p.records[1].line, 3u);
+    EXPECT_EQ(p.records[2].line, 7u);
+}
+
+TEST(CoreCsv, keeps_a_row_of_quoted_empty_fields) {
+    const auto p = parse("a,b\n\"\",\"\"\n");
+    ASSERT_EQ(p.records.size(), 2u);
+    EXPECT_EQ(p.records[1].fields, (Fields{"", ""}));
+}
+
+TEST(CoreCsv, flags_the_first_field_that_is_not_utf8) {
+    const auto p = parse("a,b,c\nok,S\xE9gou,\xFF\n");
+    ASSERT_EQ(p.records.size(), 2u);
+    EXPECT_EQ(p.records[0].invalid_utf8_field, -1);
+    EXPECT_EQ(p.records[1].invalid_utf8_field, 1);
+}
+
+TEST(CoreCsv, reads_a_one_megabyte_line) {
+    const std::string big(1u << 20, 'x');
+    const auto p = parse("a,b\n1," + big + "\n2,y\n");
+    ASSERT_EQ(p.records.size(), 3u);
+    EXPECT_EQ(p.records[1].fields[1].size(), big.size());
+    EXPECT_EQ(p.records[2].line, 3u);
+}
+
+TEST(CoreCsv, refuses_a_record_over_the_limit) {
+    const auto p = parse("a\n" + std::string(2000, 'x') + "\n", 1000);
+    EXPECT_EQ(p.last, CsvReader::Status::error);
+    EXPECT_EQ(p.error_line, 2u);
+}
+
+TEST(CoreCsv, reports_an_unterminated_quote_at_the_line_it_opened) {
+    const auto p = parse("a,b\n1,2\n3,\"never closed\n4,5\n");
+    EXPECT_EQ(p.last, CsvReader::Status::error);
+    EXPECT_EQ(p.error_line, 3u);
+    EXPECT_NE(p.error.find("never closed"), std::string::npos);
+    EXPECT_EQ(p.records.size(), 2u);
+}
+
+TEST(CoreCsv, reports_text_after_a_closing_quote) {
+    const auto p = parse("a,b\n\"x\"y,2\n");
+    EXPECT_EQ(p.last, CsvReader::Status::error);
+    EXPECT_EQ(p.error_line, 2u);
+}
+
+TEST(CoreCsv, reads_the_last_row_without_a_newline) {
+    const auto p = parse("a,b\n1,2");
+    ASSERT_EQ(p.records.size(), 2u);
+    EXPECT_EQ(p.records[1].fields, (Fields{"1", "2"}));
+}
+
+TEST(CoreCsv, writer_quotes_only_what_needs_it_and_round_trips) {
+    const Fields fields = {"plain", "with,comma", "with \"quote\"", "two\nlines", ""};
+    const std::string line = kibaru::core::csv_line(fields);
+    EXPECT_EQ(line, "plain,\"with,comma\",\"with \"\"quote\"\"\",\"two\nlines\",\n");
+    const auto p = parse(line);
+    ASSERT_EQ(p.records.size(), 1u);
+    EXPECT_EQ(p.records[0].fields, fields);
+}
