@@ -17,7 +17,6 @@
 #include <iostream>
 #include <thread>
 #include <unistd.h>
-#include <unordered_map>
 #include <variant>
 
 namespace kibaru::app {
@@ -30,17 +29,6 @@ struct Batch {
     std::vector<core::CsvRecord> records;
     std::vector<std::variant<core::Contact, core::FieldError>> results;
 };
-
-// E.164 has at most 15 digits, so the number itself is a compact key for duplicate detection.
-std::uint64_t phone_key(const std::string& e164) {
-    std::uint64_t key = 0;
-    for (const char c : e164) {
-        if (c >= '0' && c <= '9') {
-            key = key * 10 + static_cast<std::uint64_t>(c - '0');
-        }
-    }
-    return key;
-}
 
 // Progress on stderr for files over a few MiB, at most every 10 % of the bytes.
 class Progress {
@@ -134,6 +122,9 @@ ImportReport import_contacts(Context& context, const ImportOptions& options) {
     }
 
     auto& db = context.db();
+    // A large import touches the phone index at random: a 64 MiB page cache keeps it in memory
+    // instead of spilling pages to the WAL again and again (the default is 2 MiB).
+    db.exec("PRAGMA cache_size = -65536");
     const std::string now = context.now_text();
     store::Transaction tx(db);
     store::ContactUpserter upserter(db, present, now);
@@ -142,7 +133,9 @@ ImportReport import_contacts(Context& context, const ImportOptions& options) {
     Progress progress(name, std::filesystem::file_size(name, size_error));
 
     ImportReport report;
-    std::unordered_map<std::uint64_t, std::size_t> seen; // phone -> line of its latest row
+    // The file line that last wrote each contact row id, to find duplicate phones in the file.
+    // Row ids are dense, so a vector costs 4 bytes per contact where a hash map would cost ~40.
+    std::vector<std::uint32_t> line_of_id;
     auto complain = [&](std::size_t line, const std::string& what) {
         if (report.rejected + report.duplicates <= options.max_reported) {
             std::cerr << name << ":" << line << ": " << what << '\n';
@@ -158,21 +151,23 @@ ImportReport import_contacts(Context& context, const ImportOptions& options) {
                 rejects.add(record, *error);
                 continue;
             }
-            const auto& contact = std::get<core::Contact>(batch.results[i]);
-            auto [it, first] = seen.try_emplace(phone_key(contact.phone), record.line);
-            if (!first) {
-                ++report.duplicates;
-                complain(it->second, "phone: " + contact.phone + " appears again on line " +
-                                         std::to_string(record.line) + ", which wins");
-                it->second = record.line;
-            }
             if (options.strict && report.rejected > 0) {
                 continue; // nothing will be written; keep validating to report every reject
             }
-            const bool inserted = upserter.upsert(contact);
-            if (first) {
-                ++(inserted ? report.inserted : report.updated);
+            const auto& contact = std::get<core::Contact>(batch.results[i]);
+            const auto id = static_cast<std::size_t>(upserter.upsert(contact));
+            if (id >= line_of_id.size()) {
+                line_of_id.resize(std::max(id + 1, line_of_id.size() * 2));
             }
+            if (const std::uint32_t earlier = line_of_id[id]; earlier != 0) {
+                ++report.duplicates;
+                complain(earlier, "phone: " + contact.phone + " appears again on line " +
+                                      std::to_string(record.line) + ", which wins");
+            } else {
+                ++(upserter.is_new(static_cast<std::int64_t>(id)) ? report.inserted
+                                                                  : report.updated);
+            }
+            line_of_id[id] = static_cast<std::uint32_t>(record.line);
         }
     };
 

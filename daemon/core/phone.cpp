@@ -20,7 +20,7 @@ const PhoneNumberUtil& util() {
 // People write numbers with spaces, dots, dashes, slashes and parentheses, and spreadsheets add
 // non-breaking spaces. Anything else (letters, '*', '#') is not a number we will text:
 // libphonenumber would accept vanity letters ("1-800-FLOWERS"), which never appear in a producer
-// list.
+// list. Returns the digits, after a '+' when the number starts with one.
 Result<std::string> precheck(std::string_view raw) {
     std::string cleaned;
     cleaned.reserve(raw.size());
@@ -30,12 +30,16 @@ Result<std::string> precheck(std::string_view raw) {
         if (std::isdigit(c)) {
             ++digits;
             cleaned.push_back(static_cast<char>(c));
-        } else if (c == '+' || c == ' ' || c == '.' || c == '-' || c == '(' || c == ')' ||
-                   c == '/' || c == '\t') {
-            cleaned.push_back(static_cast<char>(c));
+        } else if (c == '+') {
+            if (!cleaned.empty()) {
+                return Error{"has a '+' that is not at the start"};
+            }
+            cleaned.push_back('+');
+        } else if (c == ' ' || c == '.' || c == '-' || c == '(' || c == ')' || c == '/' ||
+                   c == '\t') {
+            // a separator: dropped
         } else if (c == 0xC2 && i + 1 < raw.size() &&
                    static_cast<unsigned char>(raw[i + 1]) == 0xA0) { // U+00A0 no-break space
-            cleaned.push_back(' ');
             ++i;
         } else {
             return Error{"contains characters that are not part of a phone number"};
@@ -53,13 +57,11 @@ Result<std::string> precheck(std::string_view raw) {
     return cleaned;
 }
 
-Result<PhoneNumber> parse(std::string_view raw, const std::string& region) {
-    auto cleaned = precheck(raw);
-    if (!cleaned) {
-        return cleaned.error();
-    }
+// libphonenumber's full parser: handles every writing (international prefixes, national
+// prefixes, a country code written without '+'), at about 5 us a number.
+Result<PhoneNumber> full_parse(const std::string& cleaned, const std::string& region) {
     PhoneNumber number;
-    switch (util().Parse(*cleaned, region, &number)) {
+    switch (util().Parse(cleaned, region, &number)) {
     case PhoneNumberUtil::NO_PARSING_ERROR:
         return number;
     case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR:
@@ -72,6 +74,44 @@ Result<PhoneNumber> parse(std::string_view raw, const std::string& region) {
     default:
         return Error{"is not a phone number"};
     }
+}
+
+// The common writings, without the regular expressions of the full parser (about 4x faster,
+// which matters for a million-row import): "+" and a country code, or a national number of a
+// region without a national prefix. Returns false when the number needs the full parser.
+bool quick_parse(const std::string& cleaned, int region_country_code, bool region_has_prefix,
+                 bool idd_is_00, PhoneNumber& number) {
+    std::string_view digits(cleaned);
+    int country_code = region_country_code;
+    const bool plus = !digits.empty() && digits.front() == '+';
+    const bool idd = idd_is_00 && digits.size() > 2 && digits.substr(0, 2) == "00";
+    if (plus || idd) {
+        digits.remove_prefix(plus ? 1 : 2);
+        country_code = 0;
+        for (std::size_t length = 1; length <= 3 && length < digits.size(); ++length) {
+            const int candidate = std::stoi(std::string(digits.substr(0, length)));
+            std::string region;
+            util().GetRegionCodeForCountryCode(candidate, &region);
+            if (region != "ZZ") { // country codes are prefix-free: the first match is it
+
+                country_code = candidate;
+                digits.remove_prefix(length);
+                break;
+            }
+        }
+        if (country_code == 0) {
+            return false;
+        }
+    } else if (region_has_prefix) {
+        return false;
+    }
+    // A leading zero (international prefix "00", Italian-style numbers) needs the full parser.
+    if (digits.empty() || digits.size() > 17 || digits.front() == '0') {
+        return false;
+    }
+    number.set_country_code(country_code);
+    number.set_national_number(std::stoull(std::string(digits)));
+    return true;
 }
 
 std::string e164(const PhoneNumber& number) {
@@ -114,15 +154,44 @@ bool is_supported_region(std::string_view region) {
 }
 
 PhoneNormalizer::PhoneNormalizer(std::string default_region)
-    : m_region(std::move(default_region)) {}
+    : m_region(std::move(default_region)),
+      m_country_code(util().GetCountryCodeForRegion(m_region)) {
+    std::string prefix;
+    util().GetNddPrefixForRegion(m_region, true, &prefix);
+    m_has_national_prefix = !prefix.empty();
+    // libphonenumber keeps international prefixes private; ask its parser whether "00" is one
+    // here, with the region's own example mobile number.
+    PhoneNumber example;
+    if (util().GetExampleNumberForType(m_region, PhoneNumberUtil::MOBILE, &example)) {
+        std::string national;
+        util().GetNationalSignificantNumber(example, &national);
+        PhoneNumber parsed;
+        m_idd_is_00 = util().Parse("00" + std::to_string(m_country_code) + national, m_region,
+                                   &parsed) == PhoneNumberUtil::NO_PARSING_ERROR &&
+                      util().IsNumberMatch(parsed, example) == PhoneNumberUtil::EXACT_MATCH;
+    }
+}
 
 Result<std::string> PhoneNormalizer::mobile_e164(std::string_view raw) const {
-    auto number = parse(raw, m_region);
-    if (!number) {
-        return number.error();
+    auto cleaned = precheck(raw);
+    if (!cleaned) {
+        return cleaned.error();
     }
     // GetNumberType already matches the number against every pattern of its region, so a
     // separate IsValidNumber call would only repeat that work (UNKNOWN means invalid).
+    PhoneNumber quick;
+    if (quick_parse(*cleaned, m_country_code, m_has_national_prefix, m_idd_is_00, quick)) {
+        const auto type = util().GetNumberType(quick);
+        if (type == PhoneNumberUtil::MOBILE || type == PhoneNumberUtil::FIXED_LINE_OR_MOBILE) {
+            return e164(quick);
+        }
+        // Anything else goes through the full parser, so unusual writings (a country code
+        // without '+') get libphonenumber's exact answer.
+    }
+    auto number = full_parse(*cleaned, m_region);
+    if (!number) {
+        return number.error();
+    }
     const auto type = util().GetNumberType(*number);
     if (type == PhoneNumberUtil::MOBILE || type == PhoneNumberUtil::FIXED_LINE_OR_MOBILE) {
         return e164(*number);
@@ -139,7 +208,11 @@ Result<std::string> PhoneNormalizer::mobile_e164(std::string_view raw) const {
 }
 
 Result<std::string> PhoneNormalizer::any_e164(std::string_view raw) const {
-    auto number = parse(raw, m_region);
+    auto cleaned = precheck(raw);
+    if (!cleaned) {
+        return cleaned.error();
+    }
+    auto number = full_parse(*cleaned, m_region);
     if (!number) {
         return number.error();
     }

@@ -34,6 +34,9 @@ public:
 
 private:
     std::string m_region;
+    int m_country_code = 0;             // of the default region
+    bool m_has_national_prefix = false; // e.g. France's leading 0; Mali has none
+    bool m_idd_is_00 = false;           // "00" dials abroad from the default region
 };
 
 } // namespace kibaru::core

@@ -16,7 +16,7 @@ ContactUpserter::ContactUpserter(Database& db,
             updates += column + " = excluded." + column + ", ";
         }
     }
-    // New rows get ids above every id that existed before the import, which is how an upsert
+    // New rows get ids above every id that existed before the import, which is how is_new
     // tells an insert from an update without a second query.
     m_stmt = std::make_unique<Statement>(db.prepare(
         "INSERT INTO contacts (phone, name, organisation, kind, region, commodities, language, "
@@ -27,7 +27,7 @@ ContactUpserter::ContactUpserter(Database& db,
 
 ContactUpserter::~ContactUpserter() = default;
 
-bool ContactUpserter::upsert(const core::Contact& c) {
+std::int64_t ContactUpserter::upsert(const core::Contact& c) {
     auto& s = *m_stmt;
     s.bind_static(1, c.phone);
     s.bind_static(2, c.name);
@@ -40,9 +40,9 @@ bool ContactUpserter::upsert(const core::Contact& c) {
     s.bind_static(9, m_now);
     s.bind_static(10, m_now);
     s.step();
-    const bool inserted = s.column_int(0) > m_max_id_before;
+    const std::int64_t id = s.column_int(0);
     s.reset();
-    return inserted;
+    return id;
 }
 
 namespace {

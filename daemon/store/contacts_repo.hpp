@@ -39,8 +39,10 @@ public:
     ContactUpserter(Database& db, const std::array<bool, core::k_contact_columns.size()>& present,
                     std::string now);
     ~ContactUpserter();
-    // True when the phone was new (inserted), false when an existing contact was updated.
-    bool upsert(const core::Contact& contact);
+    // Writes `contact` and returns its row id.
+    std::int64_t upsert(const core::Contact& contact);
+    // True when `id` (from upsert) was created by this upserter rather than existing before.
+    bool is_new(std::int64_t id) const { return id > m_max_id_before; }
 
 private:
     std::unique_ptr<Statement> m_stmt;

@@ -17,7 +17,8 @@ protected:
     }
     bool upsert(const Contact& c,
                 std::array<bool, 8> present = {true, true, true, true, true, true, true, true}) {
-        return ContactUpserter(*db, present, "2019-01-01T00:00:00Z").upsert(c);
+        ContactUpserter upserter(*db, present, "2019-01-01T00:00:00Z");
+        return upserter.is_new(upserter.upsert(c));
     }
     std::unique_ptr<Database> db;
 };

@@ -75,3 +75,19 @@ TEST(CorePhone, knows_supported_regions) {
     EXPECT_FALSE(kibaru::core::is_supported_region("XX"));
     EXPECT_FALSE(kibaru::core::is_supported_region("ml"));
 }
+
+TEST(CorePhone, quick_and_full_parsing_agree_on_unusual_writings) {
+    // The country code written without '+' or "00" is left to libphonenumber's full parser.
+    EXPECT_EQ(e164("22376123456"), "+22376123456");
+    EXPECT_EQ(e164("00 223 76 12 34 56"), "+22376123456");
+    // A region with a national prefix ('0' in France) also takes the full parser.
+    const PhoneNormalizer france("FR");
+    EXPECT_EQ(*france.mobile_e164("06 12 34 56 78"), "+33612345678");
+    EXPECT_EQ(*france.mobile_e164("+33 6 12 34 56 78"), "+33612345678");
+    EXPECT_FALSE(france.mobile_e164("01 23 45 67 89").ok()) << "a Paris fixed line";
+}
+
+TEST(CorePhone, rejects_a_plus_in_the_middle) {
+    EXPECT_EQ(mali().mobile_e164("76 +12 34 56").error().message,
+              "has a '+' that is not at the start");
+}
