@@ -22,5 +22,7 @@ struct CommandSink {
 
 void register_contacts_commands(CLI::App& app, CommandSink& sink);
 void register_admin_commands(CLI::App& app, CommandSink& sink); // init, status, audit
+void register_campaign_commands(CLI::App& app, CommandSink& sink);
+void register_messages_commands(CLI::App& app, CommandSink& sink);
 
 } // namespace kibaru::app

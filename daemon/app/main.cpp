@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
 
     CommandSink sink;
     register_contacts_commands(cli, sink);
+    register_campaign_commands(cli, sink);
+    register_messages_commands(cli, sink);
     register_admin_commands(cli, sink);
 
     try {

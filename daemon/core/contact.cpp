@@ -3,19 +3,10 @@
 #include "core/utf8.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace kibaru::core {
 
 namespace {
-
-std::string lower_ascii(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
 
 std::string quoted(std::string_view value) {
     return "\"" + utf8_prefix(value, 40) + "\"";
@@ -30,7 +21,7 @@ std::vector<std::string> split_list(std::string_view text, bool lower) {
         const auto cut = text.find(';');
         std::string item(trim(text.substr(0, cut)));
         if (lower) {
-            item = lower_ascii(item);
+            item = ascii_lower(item);
         }
         if (!item.empty() && std::find(items.begin(), items.end(), item) == items.end()) {
             items.push_back(std::move(item));
@@ -76,7 +67,7 @@ Result<ContactColumns> ContactColumns::from_header(const std::vector<std::string
         problems += problem;
     };
     for (std::size_t i = 0; i < header.size(); ++i) {
-        const std::string name = lower_ascii(trim(header[i]));
+        const std::string name = ascii_lower(trim(header[i]));
         if (name.empty()) {
             add("column " + std::to_string(i + 1) + " has no name");
             continue;
@@ -149,7 +140,7 @@ contact_from_row(const CsvRecord& row, const ContactColumns& columns, const Cont
         *texts[c - 1] = std::string(text);
     }
 
-    if (const auto kind = lower_ascii(value(3)); !kind.empty()) {
+    if (const auto kind = ascii_lower(value(3)); !kind.empty()) {
         if (!is_contact_kind(kind)) {
             return FieldError{"kind", quoted(value(3)) +
                                           " is not one of producer, po, mpe, seed_company, other"};
@@ -173,7 +164,7 @@ contact_from_row(const CsvRecord& row, const ContactColumns& columns, const Cont
     }
     contact.commodities = join(commodities);
 
-    if (const auto language = lower_ascii(value(6)); !language.empty()) {
+    if (const auto language = ascii_lower(value(6)); !language.empty()) {
         if (std::find(rules.languages.begin(), rules.languages.end(), language) ==
             rules.languages.end()) {
             std::string known;

@@ -67,6 +67,16 @@ std::string utf8_prefix(std::string_view text, std::size_t max_chars) {
     return std::string(text);
 }
 
+std::string ascii_lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+    return out;
+}
+
 std::string_view trim(std::string_view text) {
     auto is_space_at_front = [&](std::size_t& width) {
         if (text.empty()) {

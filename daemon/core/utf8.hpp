@@ -17,6 +17,9 @@ std::size_t utf8_length(std::string_view text);
 // The first `max_chars` code points of `text`, with "…" appended when something was cut.
 std::string utf8_prefix(std::string_view text, std::size_t max_chars);
 
+// `text` with ASCII letters lower-cased (names, codes and keywords; other letters unchanged).
+std::string ascii_lower(std::string_view text);
+
 // Trims ASCII white space (and U+00A0, which spreadsheets leave behind) from both ends.
 std::string_view trim(std::string_view text);
 

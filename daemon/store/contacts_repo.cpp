@@ -45,13 +45,7 @@ std::int64_t ContactUpserter::upsert(const core::Contact& c) {
     return id;
 }
 
-namespace {
-
-constexpr const char* k_select_contact =
-    "SELECT id, phone, name, organisation, kind, region, commodities, language, tags, status, "
-    "created_at, updated_at FROM contacts ";
-
-ContactRow read_contact(const Statement& s) {
+ContactRow read_contact_row(const Statement& s) {
     ContactRow row;
     row.id = s.column_int(0);
     row.contact.phone = s.column_view(1);
@@ -68,15 +62,13 @@ ContactRow read_contact(const Statement& s) {
     return row;
 }
 
-} // namespace
-
 std::optional<ContactRow> ContactsRepo::find(const std::string& phone) {
-    auto s = m_db.prepare(std::string(k_select_contact) + "WHERE phone = ?");
+    auto s = m_db.prepare(std::string(k_contact_select) + "WHERE phone = ?");
     s.bind(1, phone);
     if (!s.step()) {
         return std::nullopt;
     }
-    return read_contact(s);
+    return read_contact_row(s);
 }
 
 std::optional<std::string>
@@ -100,7 +92,7 @@ ContactsRepo::set_status(const std::string& phone, const std::string& status, co
 
 void ContactsRepo::for_each(const ContactFilter& filter,
                             const std::function<void(const ContactRow&)>& visit) {
-    std::string sql = std::string(k_select_contact) + "WHERE 1";
+    std::string sql = std::string(k_contact_select) + "WHERE 1";
     if (filter.commodity) {
         sql += " AND instr(';' || commodities || ';', ';' || :commodity || ';') > 0";
     }
@@ -119,7 +111,7 @@ void ContactsRepo::for_each(const ContactFilter& filter,
         }
     }
     while (s.step()) {
-        visit(read_contact(s));
+        visit(read_contact_row(s));
     }
 }
 

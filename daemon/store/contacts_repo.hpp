@@ -50,6 +50,13 @@ private:
     std::string m_now;
 };
 
+// For the other repositories that read contacts (a campaign's audience): the columns to select,
+// in the order read_contact_row expects them.
+inline constexpr const char* k_contact_select =
+    "SELECT id, phone, name, organisation, kind, region, commodities, language, tags, status, "
+    "created_at, updated_at FROM contacts ";
+ContactRow read_contact_row(const Statement& statement);
+
 class ContactsRepo {
 public:
     explicit ContactsRepo(Database& db) : m_db(db) {}

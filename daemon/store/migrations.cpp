@@ -66,6 +66,38 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql"},
+        {"campaigns and their weekly messages", R"sql(
+CREATE TABLE campaigns (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    commodity  TEXT NOT NULL,
+    start_date TEXT NOT NULL,                          -- YYYY-MM-DD, local
+    weeks      INTEGER NOT NULL CHECK (weeks BETWEEN 1 AND 104),
+    send_day   TEXT NOT NULL,                          -- mon .. sun
+    send_time  TEXT NOT NULL,                          -- HH:MM, local
+    timezone   TEXT NOT NULL,                          -- tz database name
+    regions    TEXT NOT NULL DEFAULT '',               -- audience filters, ';'-joined
+    kinds      TEXT NOT NULL DEFAULT '',
+    languages  TEXT NOT NULL DEFAULT '',
+    status     TEXT NOT NULL DEFAULT 'active'
+               CHECK (status IN ('active', 'paused', 'cancelled')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+
+-- One message per campaign week and language, as written (it may keep {name}, {week}, ...).
+-- encoding and segments are the worst case over the audience when it was saved.
+CREATE TABLE messages (
+    campaign_id INTEGER NOT NULL REFERENCES campaigns (id),
+    week        INTEGER NOT NULL CHECK (week >= 1),
+    language    TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    encoding    TEXT NOT NULL CHECK (encoding IN ('gsm7', 'ucs2')),
+    segments    INTEGER NOT NULL CHECK (segments >= 1),
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (campaign_id, week, language)
+) STRICT;
+)sql"},
     };
     return k_steps;
 }

@@ -1,0 +1,87 @@
+#include "core/campaign.hpp"
+
+#include "core/contact.hpp"
+
+namespace kibaru::core {
+
+Result<WeekPlan> plan_campaign(const Campaign& c) {
+    std::vector<std::string> problems;
+    WeekPlan plan;
+    plan.weeks = c.weeks;
+    if (c.name.empty()) {
+        problems.emplace_back("--name: must not be empty");
+    }
+    if (c.commodity.empty() || c.commodity.find_first_not_of(
+                                   "abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {
+        problems.push_back("--commodity: \"" + c.commodity +
+                           "\" is not a commodity name (lower-case letters, e.g. sesame)");
+    }
+    if (c.weeks < 1 || c.weeks > k_max_campaign_weeks) {
+        problems.push_back("--weeks: " + std::to_string(c.weeks) + " is out of range (1 to " +
+                           std::to_string(k_max_campaign_weeks) + ")");
+    }
+    if (auto start = parse_date(c.start_date)) {
+        plan.start = *start;
+    } else {
+        problems.push_back("--start: " + start.error().message);
+    }
+    if (auto day = parse_weekday(c.send_day)) {
+        plan.send_day = *day;
+    } else {
+        problems.push_back("--send-day: " + day.error().message);
+    }
+    if (auto time = parse_local_clock(c.send_time); time && time->minutes < 24 * 60) {
+        plan.send_time = *time;
+    } else {
+        problems.push_back("--send-time: \"" + c.send_time +
+                           "\" is not a time of day HH:MM (e.g. 08:00)");
+    }
+    if (auto zone = find_zone(c.timezone)) {
+        plan.zone = *zone;
+    } else {
+        problems.push_back("--timezone: " + zone.error().message);
+    }
+    for (const auto& kind : c.kinds) {
+        if (!is_contact_kind(kind)) {
+            problems.push_back("--kind: \"" + kind +
+                               "\" is not one of producer, po, mpe, seed_company, other");
+        }
+    }
+    if (!problems.empty()) {
+        std::string all;
+        for (const auto& p : problems) {
+            all += (all.empty() ? "" : "\n") + p;
+        }
+        return Error{all};
+    }
+    return plan;
+}
+
+Result<std::string> campaign_status_after(std::string_view status, std::string_view action) {
+    if (status == "cancelled") {
+        return Error{"the campaign is cancelled; a cancelled campaign cannot be changed"};
+    }
+    if (action == "pause") {
+        return status == "active" ? Result<std::string>(std::string("paused"))
+                                  : Error{"the campaign is already paused"};
+    }
+    if (action == "resume") {
+        return status == "paused" ? Result<std::string>(std::string("active"))
+                                  : Error{"the campaign is not paused"};
+    }
+    if (action == "cancel") {
+        return std::string("cancelled");
+    }
+    return Error{"unknown action " + std::string(action)};
+}
+
+TemplateValues message_values(const Campaign& campaign, int week, const Contact& contact) {
+    return {{"name", contact.name},
+            {"organisation", contact.organisation},
+            {"region", contact.region},
+            {"week", std::to_string(week)},
+            {"weeks", std::to_string(campaign.weeks)},
+            {"commodity", campaign.commodity}};
+}
+
+} // namespace kibaru::core

@@ -1,0 +1,48 @@
+// A campaign: one commodity's weekly messages to an audience over a number of weeks, and the
+// rules for its status (pause, resume, cancel). Pure data and decisions; no I/O.
+#pragma once
+
+#include "core/contact.hpp"
+#include "core/message_template.hpp"
+#include "core/result.hpp"
+#include "core/schedule.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kibaru::core {
+
+inline constexpr int k_max_campaign_weeks = 104;
+
+struct Campaign {
+    std::int64_t id = 0;
+    std::string name;
+    std::string commodity;
+    std::string start_date; // YYYY-MM-DD, local
+    int weeks = 21;
+    std::string send_day = "tue";
+    std::string send_time = "08:00";
+    std::string timezone = "Africa/Bamako";
+    // Audience filters: a contact matches when it grows the commodity, is active, and matches
+    // each non-empty list (any of its values; regions case-insensitively).
+    std::vector<std::string> regions;
+    std::vector<std::string> kinds;
+    std::vector<std::string> languages;
+    std::string status = "active"; // active | paused | cancelled
+    std::string created_at;
+    std::string updated_at;
+};
+
+// Checks a campaign about to be created and returns its week plan. Fails with every problem
+// (bad date, unknown zone, weeks out of range, ...) in one message.
+Result<WeekPlan> plan_campaign(const Campaign& campaign);
+
+// The status after `action` ("pause", "resume", "cancel") from `status`, or why it cannot be.
+Result<std::string> campaign_status_after(std::string_view status, std::string_view action);
+
+// The values of the six message placeholders for `contact` in `week` of `campaign`.
+TemplateValues message_values(const Campaign& campaign, int week, const Contact& contact);
+
+} // namespace kibaru::core

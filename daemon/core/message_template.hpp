@@ -1,0 +1,38 @@
+// Weekly message templates: "{name}, sésame S{week}: {market} {price_min}-{price_max} {unit}".
+// Placeholders are {identifier}; "{{" and "}}" are literal braces. Rendering uses fmt's named
+// arguments; this file only finds the placeholders, so that an unknown one is refused by name
+// when the message is saved rather than discovered at send time. Pure computation.
+#pragma once
+
+#include "core/result.hpp"
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kibaru::core {
+
+// Filled per contact when a message is sent.
+inline constexpr std::array<std::string_view, 3> k_contact_placeholders = {"name", "organisation",
+                                                                           "region"};
+// Filled from the campaign and the week.
+inline constexpr std::array<std::string_view, 3> k_campaign_placeholders = {"week", "weeks",
+                                                                            "commodity"};
+
+// True for the six placeholders a stored weekly message may keep.
+bool is_message_placeholder(std::string_view name);
+
+// The placeholders of `text` in order of first appearance, without repeats. Fails on a lone
+// brace or a malformed placeholder ("{Name!}"), naming the character position.
+Result<std::vector<std::string>> template_placeholders(std::string_view text);
+
+using TemplateValues = std::vector<std::pair<std::string, std::string>>; // name -> value
+
+// Fills every placeholder of `text` that `values` names; placeholders not in `values` are kept
+// as they are (so a template can be filled in two stages), and braces in values are kept
+// literal. `text` must have passed template_placeholders.
+std::string render_template(std::string_view text, const TemplateValues& values);
+
+} // namespace kibaru::core
