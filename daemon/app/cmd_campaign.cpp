@@ -235,7 +235,8 @@ int run_preview(Context& context, const PreviewOptions& options) {
         std::int64_t segments = 0;
         std::optional<core::Contact> sample;
         repo.for_each_in_audience(c, language, [&](const store::ContactRow& row) {
-            if (auto sms = render_for_contact(message->text, c, options.week, row.contact, mode)) {
+            if (auto sms =
+                    core::render_message(message->text, c, options.week, row.contact, mode)) {
                 segments += sms->shape.segments;
             }
             if (!sample) {
@@ -245,8 +246,8 @@ int run_preview(Context& context, const PreviewOptions& options) {
         if (chosen && chosen->contact.language == language) {
             sample = chosen->contact;
         }
-        auto shown = render_for_contact(message->text, c, options.week,
-                                        sample.value_or(core::Contact{}), mode);
+        auto shown = core::render_message(message->text, c, options.week,
+                                          sample.value_or(core::Contact{}), mode);
         total_segments += segments;
         entry.update({{"text", shown ? shown->text : message->text},
                       {"encoding", shown ? core::encoding_name(shown->shape.encoding)

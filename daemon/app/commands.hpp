@@ -24,5 +24,6 @@ void register_contacts_commands(CLI::App& app, CommandSink& sink);
 void register_admin_commands(CLI::App& app, CommandSink& sink); // init, status, audit
 void register_campaign_commands(CLI::App& app, CommandSink& sink);
 void register_messages_commands(CLI::App& app, CommandSink& sink);
+void register_daemon_commands(CLI::App& app, CommandSink& sink); // daemon, run-once, gateway
 
 } // namespace kibaru::app

@@ -40,6 +40,7 @@ public:
     const core::Config& config() const { return m_config; }
     const std::string& actor() const { return m_actor; }
     core::Instant now() const;
+    bool clock_is_fixed() const { return m_fixed_now != nullptr; } // --now was given
     std::string now_text() const { return core::format_utc(now()); }
 
     // Opens the database on first call (creating its directory), migrates it to the current

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
     register_contacts_commands(cli, sink);
     register_campaign_commands(cli, sink);
     register_messages_commands(cli, sink);
+    register_daemon_commands(cli, sink);
     register_admin_commands(cli, sink);
 
     try {

@@ -6,14 +6,6 @@
 
 namespace kibaru::app {
 
-core::Result<core::PreparedSms> render_for_contact(const std::string& text,
-                                                   const core::Campaign& campaign, int week,
-                                                   const core::Contact& contact,
-                                                   core::EncodingMode mode) {
-    return core::prepare_sms(
-        core::render_template(text, core::message_values(campaign, week, contact)), mode);
-}
-
 std::vector<std::string> campaign_languages(const core::Config& config,
                                             const core::Campaign& campaign) {
     return campaign.languages.empty() ? config.contacts.languages : campaign.languages;
@@ -59,7 +51,7 @@ core::Result<MessageShape> check_message(store::CampaignsRepo& repo, const core:
         if (!problem.empty()) {
             return;
         }
-        auto sms = render_for_contact(text, campaign, week, contact, mode);
+        auto sms = core::render_message(text, campaign, week, contact, mode);
         if (!sms) {
             problem = where + sms.error().message + who;
             return;

@@ -33,12 +33,6 @@ core::Result<MessageShape> check_message(store::CampaignsRepo& repo, const core:
                                          const core::Campaign& campaign, int week,
                                          const std::string& language, const std::string& text);
 
-// The text as one contact receives it in `week`, prepared for `mode`.
-core::Result<core::PreparedSms> render_for_contact(const std::string& text,
-                                                   const core::Campaign& campaign, int week,
-                                                   const core::Contact& contact,
-                                                   core::EncodingMode mode);
-
 // The languages a campaign's messages are written in: its language filter, else the configured
 // languages.
 std::vector<std::string> campaign_languages(const core::Config& config,

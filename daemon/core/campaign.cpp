@@ -84,4 +84,9 @@ TemplateValues message_values(const Campaign& campaign, int week, const Contact&
             {"commodity", campaign.commodity}};
 }
 
+Result<PreparedSms> render_message(const std::string& text, const Campaign& campaign, int week,
+                                   const Contact& contact, EncodingMode mode) {
+    return prepare_sms(render_template(text, message_values(campaign, week, contact)), mode);
+}
+
 } // namespace kibaru::core

@@ -6,6 +6,7 @@
 #include "core/message_template.hpp"
 #include "core/result.hpp"
 #include "core/schedule.hpp"
+#include "core/sms.hpp"
 
 #include <cstdint>
 #include <string>
@@ -44,5 +45,9 @@ Result<std::string> campaign_status_after(std::string_view status, std::string_v
 
 // The values of the six message placeholders for `contact` in `week` of `campaign`.
 TemplateValues message_values(const Campaign& campaign, int week, const Contact& contact);
+
+// A week's message `text` as `contact` receives it, prepared for `mode`.
+Result<PreparedSms> render_message(const std::string& text, const Campaign& campaign, int week,
+                                   const Contact& contact, EncodingMode mode);
 
 } // namespace kibaru::core

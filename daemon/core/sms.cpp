@@ -1,44 +1,13 @@
 #include "core/sms.hpp"
 
+#include "core/utf8.hpp"
+
 #include <array>
 #include <vector>
 
 namespace kibaru::core {
 
 namespace {
-
-// Decodes one code point of valid UTF-8 at `i`, advancing `i`.
-char32_t next_code_point(std::string_view s, std::size_t& i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    int length = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    char32_t cp = length == 1   ? c
-                  : length == 2 ? (c & 0x1F)
-                  : length == 3 ? (c & 0x0F)
-                                : (c & 0x07);
-    for (int k = 1; k < length && i + static_cast<std::size_t>(k) < s.size(); ++k) {
-        cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3F);
-    }
-    i += static_cast<std::size_t>(length);
-    return cp;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-}
 
 // GSM 03.38 basic character set, by septet value (0x1B is the escape to the extension table).
 constexpr std::array<char32_t, 128> k_basic = {

@@ -11,6 +11,12 @@ namespace kibaru::core {
 // True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 
+// Decodes the code point of valid UTF-8 starting at `i` and moves `i` past it.
+char32_t next_code_point(std::string_view text, std::size_t& i);
+
+// Appends `cp` encoded as UTF-8.
+void append_utf8(std::string& out, char32_t cp);
+
 // Number of code points; a fair stand-in for terminal columns with Latin and Bambara text.
 std::size_t utf8_length(std::string_view text);
 

@@ -51,12 +51,7 @@ core::Campaign read_campaign(const Statement& s) {
     return c;
 }
 
-// The WHERE clause selecting a campaign's audience, with its parameters in order. Lists match
-// as whole ';'-separated items; regions compare in lower case.
-struct AudienceQuery {
-    std::string where;
-    std::vector<std::string> params;
-};
+} // namespace
 
 AudienceQuery audience_query(const core::Campaign& c) {
     AudienceQuery q;
@@ -77,13 +72,11 @@ AudienceQuery audience_query(const core::Campaign& c) {
     return q;
 }
 
-void bind_params(Statement& s, const std::vector<std::string>& params, int first = 1) {
+void bind_params(Statement& s, const std::vector<std::string>& params, int first) {
     for (std::size_t i = 0; i < params.size(); ++i) {
         s.bind(first + static_cast<int>(i), params[i]);
     }
 }
-
-} // namespace
 
 std::int64_t CampaignsRepo::create(const core::Campaign& c) {
     auto s = m_db.prepare(

@@ -26,6 +26,15 @@ struct MessageRow {
     std::string updated_at;
 };
 
+// The WHERE clause (over `contacts`) selecting a campaign's audience, with its parameters in
+// order. Lists match as whole ';'-separated items; regions compare in lower case.
+struct AudienceQuery {
+    std::string where;
+    std::vector<std::string> params;
+};
+AudienceQuery audience_query(const core::Campaign& campaign);
+void bind_params(Statement& statement, const std::vector<std::string>& params, int first = 1);
+
 class CampaignsRepo {
 public:
     explicit CampaignsRepo(Database& db) : m_db(db) {}

@@ -98,6 +98,56 @@ CREATE TABLE messages (
     PRIMARY KEY (campaign_id, week, language)
 ) STRICT;
 )sql"},
+        {"campaign weeks, deliveries and their events", R"sql(
+-- A week is opened once: its audience is fixed then, one delivery per contact.
+CREATE TABLE campaign_weeks (
+    campaign_id INTEGER NOT NULL REFERENCES campaigns (id),
+    week        INTEGER NOT NULL,
+    opens_at    TEXT NOT NULL,                         -- scheduled opening, UTC
+    closes_at   TEXT NOT NULL,
+    opened_at   TEXT NOT NULL,                         -- when the daemon opened it
+    targeted    INTEGER NOT NULL,
+    closed      INTEGER NOT NULL DEFAULT 0,            -- 1 once its unsent deliveries expired
+    PRIMARY KEY (campaign_id, week)
+) STRICT;
+
+CREATE TABLE deliveries (
+    id              INTEGER PRIMARY KEY,               -- also the {ref} sent to the gateway
+    campaign_id     INTEGER NOT NULL,
+    week            INTEGER NOT NULL,
+    contact_id      INTEGER NOT NULL REFERENCES contacts (id),
+    language        TEXT NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'retrying', 'sent',
+                    'delivered', 'failed', 'expired', 'skipped', 'unknown')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ms INTEGER NOT NULL DEFAULT 0,        -- unix ms; due when <= now
+    gateway_id      TEXT,
+    error           TEXT NOT NULL DEFAULT '',
+    segments        INTEGER NOT NULL DEFAULT 0,
+    updated_at      TEXT NOT NULL,
+    UNIQUE (campaign_id, week, contact_id),
+    FOREIGN KEY (campaign_id, week) REFERENCES campaign_weeks (campaign_id, week)
+) STRICT;
+-- The dispatcher's queue: only deliveries that may still be sent are indexed.
+CREATE INDEX deliveries_due ON deliveries (next_attempt_ms)
+    WHERE state IN ('pending', 'retrying');
+CREATE INDEX deliveries_by_state ON deliveries (state) WHERE state IN ('sending', 'unknown');
+CREATE INDEX deliveries_by_gateway_id ON deliveries (gateway_id) WHERE gateway_id IS NOT NULL;
+
+-- Every transition of every delivery, for auditors and `report contact`.
+CREATE TABLE delivery_events (
+    id          INTEGER PRIMARY KEY,
+    delivery_id INTEGER NOT NULL REFERENCES deliveries (id),
+    at          TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    attempt     INTEGER NOT NULL,
+    http_status INTEGER,
+    gateway_id  TEXT,
+    latency_ms  INTEGER,
+    error       TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX delivery_events_by_delivery ON delivery_events (delivery_id);
+)sql"},
     };
     return k_steps;
 }

@@ -1,0 +1,173 @@
+// `daemon`, `run-once` and `gateway test`: the commands that talk to the SMS gateway.
+#include "app/commands.hpp"
+#include "app/config_loader.hpp"
+#include "app/context.hpp"
+#include "core/gateway.hpp"
+#include "core/phone.hpp"
+#include "engine/engine.hpp"
+#include "net/asio.hpp"
+#include "net/http_client.hpp"
+#include "store/audit_log.hpp"
+#include "store/sqlite.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+namespace kibaru::app {
+
+namespace {
+
+using namespace std::chrono;
+
+core::GatewaySettings gateway_settings(const core::Config& config) {
+    return core::GatewaySettings::from_config(config, secret_from_env(config.gateway.password_env),
+                                              secret_from_env(config.server.token_env));
+}
+
+// The engine's clock: real time, or with --now a simulated clock that starts there and runs at
+// real speed (daemon) or stands still (run-once).
+std::function<engine::Millis()> engine_clock(const Context& context, bool frozen) {
+    if (!context.clock_is_fixed()) {
+        return [] { return time_point_cast<milliseconds>(system_clock::now()); };
+    }
+    const engine::Millis start = time_point_cast<milliseconds>(context.now());
+    if (frozen) {
+        return [start] { return start; };
+    }
+    const auto base = steady_clock::now();
+    return
+        [start, base] { return start + duration_cast<milliseconds>(steady_clock::now() - base); };
+}
+
+void print_stats(const engine::EngineStats& s) {
+    std::cout << "weeks opened " << s.weeks_opened << ", closed " << s.weeks_closed << "; sent "
+              << s.sent << ", retrying " << s.retried << ", failed " << s.failed << ", skipped "
+              << s.skipped << ", expired " << s.expired;
+    if (s.unknown_at_start > 0) {
+        std::cout << "; " << s.unknown_at_start << " interrupted sends now unknown";
+    }
+    std::cout << "\n";
+}
+
+int run_once(Context& context) {
+    auto& db = context.db();
+    boost::asio::io_context io;
+    engine::EngineOptions options;
+    options.run_once = true;
+    options.actor = context.actor();
+    engine::Engine engine(io, db, context.config(), gateway_settings(context.config()),
+                          engine_clock(context, true), options);
+    engine.start([&io] { io.stop(); });
+    io.run();
+    std::cout << "run-once at " << context.now_text() << ": ";
+    print_stats(engine.stats());
+    return k_ok;
+}
+
+int run_daemon(Context& context) {
+    auto& db = context.db();
+    const auto& config = context.config();
+    boost::asio::io_context io;
+    engine::EngineOptions options;
+    options.actor = context.actor();
+    engine::Engine engine(io, db, config, gateway_settings(config), engine_clock(context, false),
+                          options);
+    // Signals only through Asio: the handler runs on the loop, never inside sigaction.
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+        if (ec) {
+            return;
+        }
+        spdlog::info("signal {}: finishing in-flight sends, then stopping", signal);
+        engine.stop(milliseconds{config.gateway.timeout_ms + 2000}, [&io] { io.stop(); });
+    });
+    spdlog::info("kibaru daemon started (database {}, gateway {} at {}, {} SMS/s, {} in flight)",
+                 db.path(), config.gateway.profile,
+                 config.gateway.profile == "generic" ? config.gateway.generic.url
+                                                     : config.gateway.url,
+                 config.gateway.rate_per_second, config.gateway.max_in_flight);
+    engine.start();
+    io.run();
+    spdlog::info("kibaru daemon stopped");
+    print_stats(engine.stats());
+    return k_ok;
+}
+
+struct TestOptions {
+    std::string to;
+    std::string text;
+};
+
+int run_gateway_test(Context& context, const TestOptions& options) {
+    const auto& config = context.config();
+    const core::PhoneNormalizer phones(config.contacts.default_region);
+    auto phone = phones.mobile_e164(options.to);
+    if (!phone) {
+        throw UsageError("--to: \"" + options.to + "\" " + phone.error().message);
+    }
+    auto sms = core::prepare_sms(options.text, *core::parse_encoding_mode(config.sms.encoding));
+    if (!sms) {
+        throw UsageError("--text: " + sms.error().message);
+    }
+    const auto settings = gateway_settings(config);
+    const std::string ref =
+        "test-" + std::to_string(system_clock::now().time_since_epoch() / milliseconds{1});
+    auto request =
+        core::build_gateway_request(settings, {*phone, sms->text, sms->shape.encoding, ref});
+    if (!request) {
+        throw UsageError(request.error().message);
+    }
+    boost::asio::io_context io;
+    net::HttpClient client(io, 1);
+    net::HttpResponse response;
+    client.send(*request, milliseconds{config.gateway.timeout_ms},
+                [&](net::HttpResponse r) { response = std::move(r); });
+    io.run();
+    const auto outcome = core::read_gateway_reply(settings, response.status, response.body,
+                                                  response.retry_after, response.error);
+    const bool accepted = outcome.verdict == core::SendVerdict::accepted;
+    auto& db = context.db();
+    store::Transaction tx(db);
+    store::AuditLog(db).append(context.now_text(), context.actor(), "gateway.test", *phone,
+                               nlohmann::json{{"accepted", accepted},
+                                              {"http_status", response.status},
+                                              {"ref", ref},
+                                              {"gateway_id", outcome.gateway_id},
+                                              {"error", outcome.error}}
+                                   .dump());
+    tx.commit();
+    std::cout << *phone << ": " << (accepted ? "accepted" : "NOT accepted") << " by "
+              << config.gateway.profile << " (HTTP " << response.status << ", "
+              << response.latency.count() << " ms"
+              << (outcome.gateway_id.empty() ? "" : ", id " + outcome.gateway_id) << ")"
+              << (outcome.error.empty() ? "" : ": " + outcome.error) << "\n"
+              << std::string(core::encoding_name(sms->shape.encoding)) << ", "
+              << sms->shape.segments << " segment(s)\n";
+    return accepted ? k_ok : k_runtime;
+}
+
+} // namespace
+
+void register_daemon_commands(CLI::App& app, CommandSink& sink) {
+    app.add_subcommand("daemon", "run the scheduler, the dispatcher and the callback server "
+                                 "until SIGTERM/SIGINT")
+        ->callback([&sink] { sink.action = run_daemon; });
+    app.add_subcommand("run-once", "do everything due at --now (open weeks, send what is due, "
+                                   "expire), wait for in-flight sends, exit")
+        ->callback([&sink] { sink.action = run_once; });
+
+    auto* gateway = app.add_subcommand("gateway", "talk to the configured SMS gateway");
+    gateway->require_subcommand(1);
+    auto test = std::make_shared<TestOptions>();
+    auto* tester = gateway->add_subcommand("test", "send one SMS now through the gateway");
+    tester->add_option("--to", test->to, "phone number")->required();
+    tester->add_option("--text", test->text, "message text")->required();
+    tester->callback(
+        [&sink, test] { sink.action = [test](Context& c) { return run_gateway_test(c, *test); }; });
+}
+
+} // namespace kibaru::app

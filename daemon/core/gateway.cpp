@@ -1,0 +1,334 @@
+#include "core/gateway.hpp"
+
+#include "core/utf8.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <regex>
+
+namespace kibaru::core {
+
+namespace {
+
+std::string query(std::initializer_list<std::pair<std::string_view, std::string_view>> params) {
+    std::string out;
+    for (const auto& [name, value] : params) {
+        out += out.empty() ? "" : "&";
+        out += name;
+        out += '=';
+        out += url_encode(value);
+    }
+    return out;
+}
+
+std::string with_query(const std::string& url, const std::string& q) {
+    return url + (url.find('?') == std::string::npos ? "?" : "&") + q;
+}
+
+std::string callback_url(const GatewaySettings& s, std::string_view profile, std::string_view ref) {
+    std::string base = s.public_url;
+    while (!base.empty() && base.back() == '/') {
+        base.pop_back();
+    }
+    return base + "/dlr/" + std::string(profile) + "?" +
+           query({{"token", s.callback_token}, {"ref", ref}});
+}
+
+std::string json_escape_inner(std::string_view text) {
+    const std::string quoted = nlohmann::json(std::string(text)).dump();
+    return quoted.substr(1, quoted.size() - 2);
+}
+
+// Fills {to} {text} {from} {ref} {secret} in a generic template, escaping each value.
+std::string fill(std::string_view pattern, const GatewaySettings& s, const OutgoingSms& sms,
+                 bool json_body, bool url_body) {
+    auto escape = [&](std::string_view v) {
+        return json_body ? json_escape_inner(v) : url_body ? url_encode(v) : std::string(v);
+    };
+    std::string out;
+    for (std::size_t i = 0; i < pattern.size();) {
+        bool replaced = false;
+        for (const auto& [key, value] :
+             {std::pair<std::string_view, std::string_view>{"{to}", sms.to},
+              {"{text}", sms.text},
+              {"{from}", s.sender},
+              {"{ref}", sms.ref},
+              {"{secret}", s.secret}}) {
+            if (pattern.substr(i, key.size()) == key) {
+                out += escape(value);
+                i += key.size();
+                replaced = true;
+                break;
+            }
+        }
+        if (!replaced) {
+            out.push_back(pattern[i++]);
+        }
+    }
+    return out;
+}
+
+SendOutcome outcome(SendVerdict verdict, int status, std::string id, std::string error) {
+    SendOutcome o;
+    o.verdict = verdict;
+    o.http_status = status;
+    o.gateway_id = std::move(id);
+    o.error = std::move(error);
+    return o;
+}
+
+std::string first_line(std::string_view body) {
+    std::string line(body.substr(0, body.find('\n')));
+    if (line.size() > 200) {
+        line.resize(200);
+    }
+    return line;
+}
+
+SendOutcome read_kannel(int status, std::string_view body) {
+    const auto verdict = verdict_for_status(status);
+    if (verdict == SendVerdict::accepted) {
+        // "0: Accepted for delivery", "3: Queued for later delivery": both are Kannel's to send.
+        if (body.rfind("0:", 0) == 0 || body.rfind("3:", 0) == 0) {
+            return outcome(verdict, status, "", "");
+        }
+        return outcome(SendVerdict::transient, status, "",
+                       "unexpected Kannel reply: " + first_line(body));
+    }
+    return outcome(verdict, status, "", "HTTP " + std::to_string(status) + ": " + first_line(body));
+}
+
+SendOutcome read_africastalking(int status, std::string_view body) {
+    const auto by_status = verdict_for_status(status);
+    if (by_status != SendVerdict::accepted) {
+        return outcome(by_status, status, "",
+                       "HTTP " + std::to_string(status) + ": " + first_line(body));
+    }
+    const auto json = nlohmann::json::parse(body, nullptr, false);
+    const auto* recipients = json.is_object() && json.contains("SMSMessageData") &&
+                                     json["SMSMessageData"].is_object() &&
+                                     json["SMSMessageData"].contains("Recipients") &&
+                                     json["SMSMessageData"]["Recipients"].is_array() &&
+                                     !json["SMSMessageData"]["Recipients"].empty()
+                                 ? &json["SMSMessageData"]["Recipients"][0]
+                                 : nullptr;
+    if (!recipients || !recipients->is_object()) {
+        const std::string message = json.is_object() && json.contains("SMSMessageData")
+                                        ? json["SMSMessageData"].value("Message", "")
+                                        : first_line(body);
+        return outcome(SendVerdict::permanent, status, "", "no recipient in reply: " + message);
+    }
+    const int code = recipients->value("statusCode", 0);
+    const std::string id = recipients->value("messageId", "");
+    const std::string text = recipients->value("status", "");
+    if (code >= 100 && code <= 102) { // Processed, Sent, Queued
+        return outcome(SendVerdict::accepted, status, id, "");
+    }
+    // 405 InsufficientBalance and 5xx gateway troubles pass; the rest will not.
+    const bool transient = code == 405 || code >= 500;
+    return outcome(transient ? SendVerdict::transient : SendVerdict::permanent, status, id,
+                   "Africa's Talking " + std::to_string(code) + " " + text);
+}
+
+SendOutcome read_twilio(int status, std::string_view body) {
+    const auto json = nlohmann::json::parse(body, nullptr, false);
+    const auto verdict = verdict_for_status(status);
+    if (verdict == SendVerdict::accepted) {
+        const std::string sid = json.is_object() ? json.value("sid", "") : "";
+        if (sid.empty()) {
+            return outcome(SendVerdict::transient, status, "", "Twilio reply without a sid");
+        }
+        return outcome(verdict, status, sid, "");
+    }
+    std::string error = "HTTP " + std::to_string(status);
+    if (json.is_object()) {
+        if (json.contains("code") && json["code"].is_number()) {
+            error += " Twilio " + std::to_string(json["code"].get<int>());
+        }
+        error += ": " + json.value("message", "");
+    }
+    return outcome(verdict, status, "", error);
+}
+
+SendOutcome read_generic(const GatewaySettings& s, int status, std::string_view body) {
+    const auto verdict = verdict_for_status(status);
+    if (verdict != SendVerdict::accepted) {
+        return outcome(verdict, status, "",
+                       "HTTP " + std::to_string(status) + ": " + first_line(body));
+    }
+    std::string id;
+    if (!s.generic.message_id_regex.empty()) {
+        std::match_results<std::string_view::const_iterator> m;
+        if (std::regex_search(body.begin(), body.end(), m,
+                              std::regex(s.generic.message_id_regex))) {
+            id = m.size() > 1 ? m[1].str() : m[0].str();
+        }
+    } else if (!s.generic.message_id.empty()) {
+        const auto json = nlohmann::json::parse(body, nullptr, false);
+        try {
+            const auto& node = json.at(nlohmann::json::json_pointer(s.generic.message_id));
+            id = node.is_string() ? node.get<std::string>() : node.dump();
+        } catch (const std::exception&) {
+            // No id where configured: still accepted; delivery reports match by {ref}.
+        }
+    }
+    return outcome(verdict, status, id, "");
+}
+
+} // namespace
+
+GatewaySettings GatewaySettings::from_config(const Config& config, std::string secret,
+                                             std::string callback_token) {
+    GatewaySettings s;
+    s.profile = config.gateway.profile;
+    s.url = config.gateway.profile == "generic" ? config.gateway.generic.url : config.gateway.url;
+    s.username = config.gateway.username;
+    s.secret = std::move(secret);
+    s.sender = config.sms.sender;
+    s.public_url = config.server.public_url;
+    s.callback_token = std::move(callback_token);
+    s.generic = config.gateway.generic;
+    return s;
+}
+
+Result<HttpRequest> build_gateway_request(const GatewaySettings& s, const OutgoingSms& sms) {
+    HttpRequest r;
+    if (s.profile == "kannel") {
+        const bool ucs2 = sms.encoding == SmsEncoding::ucs2;
+        const std::string text = ucs2 ? utf16be(sms.text) : sms.text;
+        std::string q = query({{"username", s.username},
+                               {"password", s.secret},
+                               {"from", s.sender},
+                               {"to", sms.to},
+                               {"text", text}});
+        q += ucs2 ? "&coding=2" : "&charset=UTF-8";
+        // The dlr-url escapes are Kannel's: %d report type, %T time, %A SMSC reply, %F failure.
+        q += "&dlr-mask=31&dlr-url=" +
+             url_encode(callback_url(s, "kannel", sms.ref) + "&type=%d&ts=%T&reply=%A&fail=%F");
+        r.method = "GET";
+        r.url = with_query(s.url, q);
+        return r;
+    }
+    if (s.profile == "africastalking") {
+        r.method = "POST";
+        r.url = s.url;
+        r.headers = {"apiKey: " + s.secret, "Accept: application/json",
+                     "Content-Type: application/x-www-form-urlencoded"};
+        r.body = query({{"username", s.username}, {"to", sms.to}, {"message", sms.text}});
+        if (!s.sender.empty()) {
+            r.body += "&from=" + url_encode(s.sender);
+        }
+        return r;
+    }
+    if (s.profile == "twilio") {
+        r.method = "POST";
+        r.url = s.url;
+        r.headers = {"Authorization: Basic " + base64(s.username + ":" + s.secret),
+                     "Accept: application/json", "Content-Type: application/x-www-form-urlencoded"};
+        r.body = query({{"To", sms.to},
+                        {"From", s.sender},
+                        {"Body", sms.text},
+                        {"StatusCallback", callback_url(s, "twilio", sms.ref)}});
+        return r;
+    }
+    if (s.profile == "generic") {
+        const bool json = s.generic.content_type == "application/json";
+        const bool form = !json;
+        r.method = s.generic.method;
+        r.url = fill(s.url, s, sms, false, true);
+        for (const auto& header : s.generic.headers) {
+            r.headers.push_back(fill(header, s, sms, false, false));
+        }
+        r.headers.push_back("Content-Type: " + s.generic.content_type);
+        if (r.method == "POST") {
+            r.body = fill(s.generic.body, s, sms, json, form);
+            if (json && nlohmann::json::parse(r.body, nullptr, false).is_discarded()) {
+                return Error{"[gateway.generic] body does not give valid JSON: " + r.body};
+            }
+        }
+        return r;
+    }
+    return Error{"unknown gateway profile " + s.profile};
+}
+
+SendOutcome read_gateway_reply(const GatewaySettings& s, int status, std::string_view body,
+                               std::optional<std::chrono::seconds> retry_after,
+                               std::string_view transport_error) {
+    SendOutcome o;
+    if (status == 0) {
+        o = outcome(SendVerdict::transient, 0, "", std::string(transport_error));
+    } else if (s.profile == "kannel") {
+        o = read_kannel(status, body);
+    } else if (s.profile == "africastalking") {
+        o = read_africastalking(status, body);
+    } else if (s.profile == "twilio") {
+        o = read_twilio(status, body);
+    } else {
+        o = read_generic(s, status, body);
+    }
+    o.retry_after = retry_after;
+    return o;
+}
+
+std::string url_encode(std::string_view bytes) {
+    static constexpr char k_hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(bytes.size() * 3);
+    for (const char ch : bytes) {
+        const auto c = static_cast<unsigned char>(ch);
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '_' || c == '.' || c == '~') {
+            out.push_back(ch);
+        } else {
+            out.push_back('%');
+            out.push_back(k_hex[c >> 4]);
+            out.push_back(k_hex[c & 0x0F]);
+        }
+    }
+    return out;
+}
+
+std::string utf16be(std::string_view utf8) {
+    std::string out;
+    for (std::size_t i = 0; i < utf8.size();) {
+        char32_t cp = next_code_point(utf8, i);
+        auto unit = [&](char32_t u) {
+            out.push_back(static_cast<char>((u >> 8) & 0xFF));
+            out.push_back(static_cast<char>(u & 0xFF));
+        };
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            unit(0xD800 + (cp >> 10));
+            unit(0xDC00 + (cp & 0x3FF));
+        } else {
+            unit(cp);
+        }
+    }
+    return out;
+}
+
+std::string base64(std::string_view bytes) {
+    static constexpr char k_alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    std::size_t i = 0;
+    for (; i + 2 < bytes.size(); i += 3) {
+        const auto n = (static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16) |
+                       (static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 1])) << 8) |
+                       static_cast<unsigned char>(bytes[i + 2]);
+        out += {k_alphabet[(n >> 18) & 63], k_alphabet[(n >> 12) & 63], k_alphabet[(n >> 6) & 63],
+                k_alphabet[n & 63]};
+    }
+    if (i + 1 == bytes.size()) {
+        const auto n = static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16;
+        out += {k_alphabet[(n >> 18) & 63], k_alphabet[(n >> 12) & 63], '=', '='};
+    } else if (i + 2 == bytes.size()) {
+        const auto n = (static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16) |
+                       (static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 1])) << 8);
+        out += {k_alphabet[(n >> 18) & 63], k_alphabet[(n >> 12) & 63], k_alphabet[(n >> 6) & 63],
+                '='};
+    }
+    return out;
+}
+
+} // namespace kibaru::core

@@ -1,0 +1,452 @@
+#include "engine/engine.hpp"
+
+#include "core/campaign.hpp"
+#include "core/delivery.hpp"
+#include "core/schedule.hpp"
+#include "net/asio.hpp"
+#include "net/http_client.hpp"
+#include "store/audit_log.hpp"
+#include "store/campaigns_repo.hpp"
+#include "store/deliveries_repo.hpp"
+#include "store/sqlite.hpp"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+namespace kibaru::engine {
+
+using namespace std::chrono;
+using nlohmann::json;
+
+namespace {
+
+struct ActiveCampaign {
+    core::Campaign campaign;
+    core::WeekPlan plan;
+};
+
+std::string utc(Millis at) {
+    return core::format_utc(floor<seconds>(at));
+}
+
+} // namespace
+
+struct Engine::Impl {
+    boost::asio::io_context& io;
+    store::Database& db;
+    core::Config config;
+    core::GatewaySettings gateway;
+    std::function<Millis()> clock;
+    EngineOptions options;
+    core::EncodingMode mode;
+    core::SendHours send_hours;
+    core::RetryPolicy retry;
+    core::CircuitBreaker breaker;
+    core::TokenBucket bucket;
+    net::HttpClient http;
+    boost::asio::steady_timer tick_timer;
+    boost::asio::steady_timer wake_timer;
+    boost::asio::steady_timer stop_timer;
+    std::mt19937_64 random{std::random_device{}()};
+    std::vector<ActiveCampaign> campaigns;                    // refreshed every tick
+    std::vector<store::Transition> outcomes;                  // recorded, not yet committed
+    std::vector<std::pair<std::string, json>> outcomes_audit; // outage/recovery, same commit
+    bool flush_posted = false;
+    bool waking = false;
+    bool stopping = false;
+    bool more_due = false; // the last claim filled its limit
+    std::function<void()> on_idle;
+    std::function<void()> on_stopped;
+    EngineStats stats;
+
+    Impl(boost::asio::io_context& io_, store::Database& db_, core::Config config_,
+         core::GatewaySettings gateway_, std::function<Millis()> clock_, EngineOptions options_)
+        : io(io_), db(db_), config(std::move(config_)), gateway(std::move(gateway_)),
+          clock(std::move(clock_)), options(std::move(options_)),
+          mode(*core::parse_encoding_mode(config.sms.encoding)),
+          send_hours(*core::parse_send_hours(config.schedule.send_hours)),
+          retry{config.gateway.max_attempts, milliseconds{config.gateway.backoff_initial_ms},
+                milliseconds{config.gateway.backoff_max_ms}},
+          breaker(options.breaker_threshold, options.breaker_cooldown, minutes{5}),
+          bucket(config.gateway.rate_per_second, config.gateway.rate_per_second,
+                 steady_clock::now()),
+          http(io_, config.gateway.max_in_flight), tick_timer(io_), wake_timer(io_),
+          stop_timer(io_) {}
+
+    void audit(const std::string& action, const std::string& subject, const json& details) {
+        store::AuditLog(db).append(utc(clock()), options.actor, action, subject, details.dump());
+    }
+
+    // --- start-up -------------------------------------------------------------------------
+
+    void recover() {
+        store::Transaction tx(db);
+        store::DeliveriesRepo deliveries(db);
+        const std::string now = utc(clock());
+        stats.unknown_at_start = deliveries.mark_interrupted(now);
+        if (stats.unknown_at_start > 0) {
+            audit("deliveries.interrupted", "daemon",
+                  {{"unknown", stats.unknown_at_start},
+                   {"resend_unknown", config.gateway.resend_unknown}});
+            spdlog::warn("{} deliveries were in flight when kibaru last stopped: now unknown{}",
+                         stats.unknown_at_start,
+                         config.gateway.resend_unknown ? ", sending them again" : "");
+        }
+        if (config.gateway.resend_unknown) {
+            deliveries.requeue_unknown(now);
+        }
+        tx.commit();
+    }
+
+    // --- the scheduler --------------------------------------------------------------------
+
+    void tick() {
+        const Millis now = clock();
+        const std::string now_text = utc(now);
+        const auto now_seconds = floor<seconds>(now);
+        store::Transaction tx(db);
+        store::CampaignsRepo campaigns_repo(db);
+        store::DeliveriesRepo deliveries(db);
+        campaigns.clear();
+        for (auto& campaign : campaigns_repo.list()) {
+            auto plan = core::plan_campaign(campaign);
+            if (!plan) {
+                spdlog::error("campaign {} cannot be scheduled: {}", campaign.id,
+                              plan.error().message);
+                continue;
+            }
+            if (campaign.status == "cancelled") {
+                const auto skipped =
+                    deliveries.skip_unsent(campaign.id, now_text, "the campaign was cancelled");
+                if (skipped > 0) {
+                    stats.skipped += skipped;
+                    audit("deliveries.skipped", "campaign " + std::to_string(campaign.id),
+                          {{"reason", "campaign cancelled"}, {"deliveries", skipped}});
+                }
+                continue;
+            }
+            const int current = std::min(plan->week_at(now_seconds), campaign.weeks);
+            for (int week = 1; week <= current; ++week) {
+                if (!deliveries.week_opened(campaign.id, week)) {
+                    open_week(campaign, *plan, week, campaigns_repo, deliveries, now);
+                }
+            }
+            campaigns.push_back({campaign, *plan});
+        }
+        for (const auto& week : deliveries.weeks_to_close(now_text)) {
+            const auto expired = deliveries.close_week(week.campaign_id, week.week, now_text);
+            ++stats.weeks_closed;
+            stats.expired += expired;
+            audit("week.closed", "campaign " + std::to_string(week.campaign_id),
+                  {{"week", week.week}, {"expired", expired}});
+            if (expired > 0) {
+                spdlog::warn("campaign {} week {} closed: {} deliveries expired unsent",
+                             week.campaign_id, week.week, expired);
+            }
+        }
+        tx.commit();
+    }
+
+    void open_week(const core::Campaign& campaign, const core::WeekPlan& plan, int week,
+                   store::CampaignsRepo& campaigns_repo, store::DeliveriesRepo& deliveries,
+                   Millis now) {
+        const auto opening = deliveries.open_week(
+            campaign, week, core::format_utc(plan.opens_at(week)),
+            core::format_utc(plan.closes_at(week)), utc(now), now.time_since_epoch().count());
+        ++stats.weeks_opened;
+        const std::string subject = "campaign " + std::to_string(campaign.id);
+        audit(
+            "week.opened", subject,
+            {{"week", week}, {"targeted", opening.targeted}, {"by_language", opening.by_language}});
+        spdlog::info("campaign {} week {} opened: {} deliveries", campaign.id, week,
+                     opening.targeted);
+        for (const auto& [language, count] : opening.by_language) {
+            if (!campaigns_repo.message(campaign.id, week, language)) {
+                audit("week.missing_message", subject,
+                      {{"week", week}, {"language", language}, {"deliveries", count}});
+                spdlog::warn("campaign {} week {}: no {} message yet; {} deliveries wait for it",
+                             campaign.id, week, language, count);
+            }
+        }
+    }
+
+    // --- the dispatcher -------------------------------------------------------------------
+
+    std::vector<std::int64_t> sendable_campaigns(Millis now) const {
+        std::vector<std::int64_t> ids;
+        for (const auto& active : campaigns) {
+            if (active.campaign.status == "active" &&
+                core::in_send_hours(floor<seconds>(now), active.plan.zone, send_hours)) {
+                ids.push_back(active.campaign.id);
+            }
+        }
+        return ids;
+    }
+
+    const ActiveCampaign* find_campaign(std::int64_t id) const {
+        for (const auto& active : campaigns) {
+            if (active.campaign.id == id) {
+                return &active;
+            }
+        }
+        return nullptr;
+    }
+
+    void pump() {
+        flush();
+        if (stopping) {
+            maybe_stopped();
+            return;
+        }
+        const auto in_flight = static_cast<int>(http.in_flight());
+        int slots = config.gateway.max_in_flight - in_flight;
+        if (slots <= 0) {
+            return; // a completion will pump again
+        }
+        const auto steady = steady_clock::now();
+        if (breaker.state() != core::CircuitBreaker::State::closed) {
+            if (in_flight > 0 || !breaker.allow(steady)) {
+                wake_at(breaker.reopens_at(), "circuit open");
+                return;
+            }
+            slots = 1; // the probe
+        }
+        if (const auto wait = bucket.wait_for_one(steady); wait > milliseconds{0}) {
+            wake_at(steady + wait, "rate limit");
+            return;
+        }
+        const Millis now = clock();
+        const int limit = bucket.take(slots, steady);
+        std::vector<store::DueDelivery> due;
+        {
+            store::DeliveriesRepo deliveries(db);
+            due = deliveries.due(sendable_campaigns(now), now.time_since_epoch().count(), limit);
+        }
+        more_due = static_cast<int>(due.size()) == limit;
+        if (due.empty()) {
+            maybe_idle();
+            return;
+        }
+        claim_and_send(due, now);
+    }
+
+    void claim_and_send(const std::vector<store::DueDelivery>& due, Millis now) {
+        struct Ready {
+            std::int64_t id;
+            int attempt;
+            core::HttpRequest request;
+        };
+        std::vector<Ready> ready;
+        std::vector<store::Transition> claims;
+        for (const auto& d : due) {
+            const int attempt = d.attempts + 1;
+            const auto* active = find_campaign(d.campaign_id);
+            if (d.contact_status != "active") {
+                claims.push_back(
+                    {d.id, "skipped", d.attempts, {}, "", {}, "the contact opted out", 0, 0});
+                ++stats.skipped;
+                continue;
+            }
+            auto sms = core::render_message(d.message, active->campaign, d.week, d.contact, mode);
+            if (!sms) {
+                claims.push_back({d.id, "failed", attempt, {}, "", {}, sms.error().message, 0, 0});
+                ++stats.failed;
+                continue;
+            }
+            auto request = core::build_gateway_request(
+                gateway, {d.contact.phone, sms->text, sms->shape.encoding, std::to_string(d.id)});
+            if (!request) {
+                claims.push_back(
+                    {d.id, "failed", attempt, {}, "", {}, request.error().message, 0, 0});
+                ++stats.failed;
+                continue;
+            }
+            claims.push_back({d.id, "sending", attempt, {}, "", {}, "", 0, sms->shape.segments});
+            ready.push_back({d.id, attempt, std::move(*request)});
+        }
+        // Committed before any request leaves: a crash from here on leaves `sending` rows,
+        // which become `unknown` (never silently resent) at the next start.
+        {
+            store::Transaction tx(db);
+            store::DeliveriesRepo(db).apply(claims, utc(now));
+            tx.commit();
+        }
+        for (auto& r : ready) {
+            http.send(r.request, milliseconds{config.gateway.timeout_ms},
+                      [this, id = r.id, attempt = r.attempt](net::HttpResponse response) {
+                          on_response(id, attempt, std::move(response));
+                      });
+        }
+        if (ready.empty()) {
+            post_pump();
+        }
+    }
+
+    void on_response(std::int64_t id, int attempt, net::HttpResponse response) {
+        const auto outcome = core::read_gateway_reply(gateway, response.status, response.body,
+                                                      response.retry_after, response.error);
+        store::Transition t{
+            id, "", attempt, {}, outcome.gateway_id, response.latency.count(), outcome.error, 0, 0};
+        if (response.status != 0) {
+            t.http_status = response.status;
+        }
+        const bool transient = outcome.verdict == core::SendVerdict::transient;
+        if (outcome.verdict == core::SendVerdict::accepted) {
+            t.state = "sent";
+            ++stats.sent;
+        } else if (transient && retry.may_retry(attempt)) {
+            t.state = "retrying";
+            std::uniform_real_distribution<double> unit(0.0, 1.0);
+            const auto wait = retry.delay(attempt, unit(random), outcome.retry_after);
+            t.next_attempt_ms = (clock() + wait).time_since_epoch().count();
+            ++stats.retried;
+        } else {
+            t.state = "failed";
+            ++stats.failed;
+        }
+        spdlog::debug("delivery {}: {} (HTTP {}, {} ms){}", id, t.state, response.status,
+                      response.latency.count(), outcome.error.empty() ? "" : ": " + outcome.error);
+        outcomes.push_back(std::move(t));
+        if (breaker.record(transient, steady_clock::now())) {
+            const bool open = breaker.state() != core::CircuitBreaker::State::closed;
+            outcomes_audit.push_back(
+                {open ? "gateway.outage" : "gateway.recovered",
+                 open ? json{{"consecutive_failures", breaker.consecutive_failures()},
+                             {"last_error", outcome.error}}
+                      : json{{"recovered", true}}});
+            if (open) {
+                spdlog::error("gateway outage: {} consecutive failures (last: {}); pausing sends",
+                              breaker.consecutive_failures(), outcome.error);
+            } else {
+                spdlog::info("gateway recovered; sending again");
+            }
+        }
+        post_pump();
+    }
+
+    // Records every outcome that arrived since the last flush in one transaction.
+    void flush() {
+        if (outcomes.empty() && outcomes_audit.empty()) {
+            return;
+        }
+        store::Transaction tx(db);
+        store::DeliveriesRepo(db).apply(outcomes, utc(clock()));
+        for (const auto& [action, details] : outcomes_audit) {
+            audit(action, "gateway", details);
+        }
+        tx.commit();
+        outcomes.clear();
+        outcomes_audit.clear();
+    }
+
+    // Completions arriving in the same turn of the loop are recorded together.
+    void post_pump() {
+        if (flush_posted) {
+            return;
+        }
+        flush_posted = true;
+        boost::asio::post(io, [this] {
+            flush_posted = false;
+            pump();
+        });
+    }
+
+    void wake_at(steady_clock::time_point at, const char* why) {
+        if (options.run_once && std::string_view(why) == "circuit open") {
+            maybe_idle(true); // run-once does not wait out an outage
+            return;
+        }
+        if (waking) {
+            return;
+        }
+        waking = true;
+        wake_timer.expires_at(at);
+        wake_timer.async_wait([this](const boost::system::error_code& ec) {
+            waking = false;
+            if (!ec) {
+                pump();
+            }
+        });
+    }
+
+    void maybe_idle(bool force = false) {
+        if (!options.run_once || http.in_flight() > 0 || !outcomes.empty()) {
+            return;
+        }
+        if ((force || !more_due) && on_idle) {
+            auto done = std::move(on_idle);
+            on_idle = nullptr;
+            done();
+        }
+    }
+
+    void schedule_tick() {
+        tick_timer.expires_after(options.tick);
+        tick_timer.async_wait([this](const boost::system::error_code& ec) {
+            if (ec || stopping) {
+                return;
+            }
+            tick();
+            pump();
+            schedule_tick();
+        });
+    }
+
+    void maybe_stopped() {
+        if (http.in_flight() > 0 || !on_stopped) {
+            return;
+        }
+        flush();
+        stop_timer.cancel();
+        auto done = std::move(on_stopped);
+        on_stopped = nullptr;
+        done();
+    }
+};
+
+Engine::Engine(boost::asio::io_context& io, store::Database& db, core::Config config,
+               core::GatewaySettings gateway, std::function<Millis()> clock, EngineOptions options)
+    : m_impl(std::make_unique<Impl>(io, db, std::move(config), std::move(gateway), std::move(clock),
+                                    std::move(options))) {}
+
+Engine::~Engine() = default;
+
+void Engine::start(std::function<void()> on_idle) {
+    m_impl->on_idle = std::move(on_idle);
+    m_impl->recover();
+    m_impl->tick();
+    m_impl->pump();
+    if (!m_impl->options.run_once) {
+        m_impl->schedule_tick();
+    }
+}
+
+void Engine::stop(std::chrono::milliseconds deadline, std::function<void()> on_stopped) {
+    auto& impl = *m_impl;
+    impl.stopping = true;
+    impl.on_stopped = std::move(on_stopped);
+    impl.tick_timer.cancel();
+    impl.wake_timer.cancel();
+    impl.stop_timer.expires_after(deadline);
+    impl.stop_timer.async_wait([&impl](const boost::system::error_code& ec) {
+        if (ec || !impl.on_stopped) {
+            return;
+        }
+        spdlog::warn("{} requests still in flight at the shutdown deadline; they will be "
+                     "unknown at the next start",
+                     impl.http.in_flight());
+        impl.flush();
+        auto done = std::move(impl.on_stopped);
+        impl.on_stopped = nullptr;
+        done();
+    });
+    impl.maybe_stopped();
+}
+
+const EngineStats& Engine::stats() const {
+    return m_impl->stats;
+}
+
+} // namespace kibaru::engine

@@ -1,0 +1,74 @@
+// The scheduler and the dispatcher: the one place where core decisions, the store and the
+// network meet. On the daemon's io_context it opens campaign weeks when they are due (fixing
+// each week's audience), expires what a closed week did not send, and sends due deliveries
+// through the gateway — paced by a token bucket and max_in_flight, each committed as `sending`
+// before its request leaves, outcomes recorded in batches, retries with backoff, a circuit
+// breaker against outages. Single-threaded: every method runs on the io_context's thread.
+#pragma once
+
+#include "core/config.hpp"
+#include "core/gateway.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace kibaru::store {
+class Database;
+}
+
+namespace kibaru::engine {
+
+using Millis = std::chrono::sys_time<std::chrono::milliseconds>;
+
+struct EngineOptions {
+    bool run_once = false;                // stop when nothing more is due now
+    std::chrono::milliseconds tick{1000}; // how often the daemon looks for changes
+    std::chrono::milliseconds breaker_cooldown{30000};
+    int breaker_threshold = 20;   // consecutive transient failures
+    std::string actor = "daemon"; // for the audit log
+};
+
+struct EngineStats {
+    std::int64_t weeks_opened = 0;
+    std::int64_t weeks_closed = 0;
+    std::int64_t sent = 0;    // accepted by the gateway
+    std::int64_t retried = 0; // transient failures scheduled again
+    std::int64_t failed = 0;
+    std::int64_t skipped = 0;
+    std::int64_t expired = 0;
+    std::int64_t unknown_at_start = 0;
+};
+
+class Engine {
+public:
+    // `clock` gives the current instant (real, or simulated from --now). The engine keeps
+    // references to `io` and `db`, which must outlive it.
+    Engine(boost::asio::io_context& io, store::Database& db, core::Config config,
+           core::GatewaySettings gateway, std::function<Millis()> clock, EngineOptions options);
+    ~Engine();
+
+    // Recovers from an earlier stop (sending -> unknown), then ticks and dispatches until
+    // stop() or, with run_once, until nothing more is due. `on_idle` runs when a run-once pass
+    // has finished (in-flight requests done and recorded).
+    void start(std::function<void()> on_idle = {});
+
+    // Stops claiming new work; in-flight requests may finish until `deadline`, their outcomes
+    // are recorded, then `on_stopped` runs. Requests still out at the deadline stay `sending`
+    // and become `unknown` at the next start.
+    void stop(std::chrono::milliseconds deadline, std::function<void()> on_stopped);
+
+    const EngineStats& stats() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace kibaru::engine

@@ -1,0 +1,206 @@
+#include "store/deliveries_repo.hpp"
+
+#include "store/campaigns_repo.hpp"
+#include "store/sqlite.hpp"
+
+namespace kibaru::store {
+
+namespace {
+
+// Appends an event for every delivery matching `where` (before its state changes), then moves
+// them to `state`. Returns how many moved. `params` bind the WHERE clause after `at`.
+std::int64_t move_all(Database& db, const std::string& where, const std::string& state,
+                      const std::string& now, const std::string& error,
+                      const std::vector<std::int64_t>& params, const std::string& extra_set = "") {
+    auto events = db.prepare("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
+                             "error) SELECT id, ?, ?, attempts, ? FROM deliveries WHERE " +
+                             where);
+    events.bind(1, now).bind(2, state).bind(3, error);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        events.bind(4 + static_cast<int>(i), params[i]);
+    }
+    events.run();
+    auto update = db.prepare("UPDATE deliveries SET state = ?, updated_at = ?, error = ?" +
+                             extra_set + " WHERE " + where);
+    update.bind(1, state).bind(2, now).bind(3, error);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        update.bind(4 + static_cast<int>(i), params[i]);
+    }
+    update.run();
+    return db.changes();
+}
+
+} // namespace
+
+bool DeliveriesRepo::week_opened(std::int64_t campaign_id, int week) {
+    auto s = m_db.prepare("SELECT 1 FROM campaign_weeks WHERE campaign_id = ? AND week = ?");
+    s.bind_all(campaign_id, week);
+    return s.step();
+}
+
+WeekOpening DeliveriesRepo::open_week(const core::Campaign& campaign, int week,
+                                      const std::string& opens_at, const std::string& closes_at,
+                                      const std::string& now, std::int64_t now_ms) {
+    auto header = m_db.prepare("INSERT INTO campaign_weeks (campaign_id, week, opens_at, "
+                               "closes_at, opened_at, targeted) VALUES (?, ?, ?, ?, ?, 0)");
+    header.bind_all(campaign.id, week, opens_at, closes_at, now);
+    header.run();
+
+    // One set-based statement fixes the audience; UNIQUE (campaign, week, contact) and
+    // DO NOTHING make a second opening harmless.
+    const auto q = audience_query(campaign);
+    auto insert = m_db.prepare(
+        "INSERT INTO deliveries (campaign_id, week, contact_id, language, state, "
+        "next_attempt_ms, updated_at) SELECT ?, ?, id, language, 'pending', ?, ? FROM contacts " +
+        q.where + " ORDER BY id ON CONFLICT DO NOTHING");
+    insert.bind_all(campaign.id, week, now_ms, now);
+    bind_params(insert, q.params, 5);
+    insert.run();
+    WeekOpening opening;
+    opening.targeted = m_db.changes();
+
+    auto events = m_db.prepare("INSERT INTO delivery_events (delivery_id, at, state, attempt) "
+                               "SELECT id, ?, 'pending', 0 FROM deliveries WHERE campaign_id = ? "
+                               "AND week = ?");
+    events.bind_all(now, campaign.id, week);
+    events.run();
+    auto count = m_db.prepare("UPDATE campaign_weeks SET targeted = ? WHERE campaign_id = ? AND "
+                              "week = ?");
+    count.bind_all(opening.targeted, campaign.id, week);
+    count.run();
+    auto languages = m_db.prepare("SELECT language, count(*) FROM deliveries WHERE campaign_id = "
+                                  "? AND week = ? GROUP BY language");
+    languages.bind_all(campaign.id, week);
+    while (languages.step()) {
+        opening.by_language[languages.column_text(0)] = languages.column_int(1);
+    }
+    return opening;
+}
+
+std::vector<OpenWeek> DeliveriesRepo::weeks_to_close(const std::string& now) {
+    auto s = m_db.prepare("SELECT campaign_id, week, closes_at FROM campaign_weeks WHERE closed = "
+                          "0 AND closes_at <= ? ORDER BY closes_at");
+    s.bind(1, now);
+    std::vector<OpenWeek> weeks;
+    while (s.step()) {
+        weeks.push_back({s.column_int(0), static_cast<int>(s.column_int(1)), s.column_text(2)});
+    }
+    return weeks;
+}
+
+std::int64_t DeliveriesRepo::close_week(std::int64_t campaign_id, int week,
+                                        const std::string& now) {
+    const auto expired =
+        move_all(m_db, "campaign_id = ? AND week = ? AND state IN ('pending', 'retrying')",
+                 "expired", now, "the week closed before it was sent", {campaign_id, week});
+    auto closed =
+        m_db.prepare("UPDATE campaign_weeks SET closed = 1 WHERE campaign_id = ? AND week = ?");
+    closed.bind_all(campaign_id, week);
+    closed.run();
+    return expired;
+}
+
+std::int64_t DeliveriesRepo::skip_unsent(std::int64_t campaign_id, const std::string& now,
+                                         const std::string& reason) {
+    return move_all(m_db, "campaign_id = ? AND state IN ('pending', 'retrying')", "skipped", now,
+                    reason, {campaign_id});
+}
+
+std::int64_t DeliveriesRepo::mark_interrupted(const std::string& now) {
+    return move_all(m_db, "state = 'sending'", "unknown", now,
+                    "the process stopped while the request was in flight", {});
+}
+
+std::int64_t DeliveriesRepo::requeue_unknown(const std::string& now) {
+    return move_all(m_db,
+                    "state = 'unknown' AND EXISTS (SELECT 1 FROM campaign_weeks w WHERE "
+                    "w.campaign_id = deliveries.campaign_id AND w.week = deliveries.week AND "
+                    "w.closed = 0)",
+                    "retrying", now, "sent again: [gateway] resend_unknown = true", {},
+                    ", next_attempt_ms = 0");
+}
+
+std::vector<DueDelivery> DeliveriesRepo::due(const std::vector<std::int64_t>& campaign_ids,
+                                             std::int64_t now_ms, int limit) {
+    std::vector<DueDelivery> rows;
+    if (campaign_ids.empty() || limit <= 0) {
+        return rows;
+    }
+    std::string ids;
+    for (const auto id : campaign_ids) {
+        ids += (ids.empty() ? "" : ",") + std::to_string(id);
+    }
+    auto s = m_db.prepare(
+        "SELECT d.id, d.campaign_id, d.week, d.attempts, d.language, c.phone, c.name, "
+        "c.organisation, c.region, c.status, m.text FROM deliveries d "
+        "JOIN contacts c ON c.id = d.contact_id "
+        "JOIN messages m ON m.campaign_id = d.campaign_id AND m.week = d.week AND m.language = "
+        "d.language "
+        "JOIN campaign_weeks w ON w.campaign_id = d.campaign_id AND w.week = d.week AND w.closed "
+        "= 0 "
+        "WHERE d.state IN ('pending', 'retrying') AND d.next_attempt_ms <= ? AND d.campaign_id "
+        "IN (" +
+        ids + ") ORDER BY d.next_attempt_ms, d.id LIMIT ?");
+    s.bind_all(now_ms, limit);
+    while (s.step()) {
+        DueDelivery d;
+        d.id = s.column_int(0);
+        d.campaign_id = s.column_int(1);
+        d.week = static_cast<int>(s.column_int(2));
+        d.attempts = static_cast<int>(s.column_int(3));
+        d.language = s.column_text(4);
+        d.contact.phone = s.column_text(5);
+        d.contact.name = s.column_text(6);
+        d.contact.organisation = s.column_text(7);
+        d.contact.region = s.column_text(8);
+        d.contact.language = d.language;
+        d.contact_status = s.column_text(9);
+        d.message = s.column_text(10);
+        rows.push_back(std::move(d));
+    }
+    return rows;
+}
+
+void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std::string& now) {
+    if (transitions.empty()) {
+        return;
+    }
+    auto update = m_db.prepare(
+        "UPDATE deliveries SET state = ?, attempts = ?, next_attempt_ms = ?, gateway_id = "
+        "coalesce(nullif(?, ''), gateway_id), error = ?, segments = CASE WHEN ? > 0 THEN ? ELSE "
+        "segments END, updated_at = ? WHERE id = ?");
+    auto event = m_db.prepare("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
+                              "http_status, gateway_id, latency_ms, error) VALUES (?, ?, ?, ?, ?, "
+                              "nullif(?, ''), ?, ?)");
+    for (const auto& t : transitions) {
+        update.bind_all(t.state, t.attempt, t.next_attempt_ms, t.gateway_id, t.error, t.segments,
+                        t.segments, now, t.id);
+        update.run();
+        event.bind_all(t.id, now, t.state, t.attempt);
+        t.http_status ? event.bind(5, std::int64_t{*t.http_status}) : event.bind_null(5);
+        event.bind(6, t.gateway_id);
+        t.latency_ms ? event.bind(7, *t.latency_ms) : event.bind_null(7);
+        event.bind(8, t.error);
+        event.run();
+    }
+}
+
+std::map<std::string, std::int64_t> DeliveriesRepo::count_by_state() {
+    std::map<std::string, std::int64_t> counts;
+    for (const auto state : core::k_delivery_states) {
+        counts[std::string(state)] = 0;
+    }
+    auto s = m_db.prepare("SELECT state, count(*) FROM deliveries GROUP BY state");
+    while (s.step()) {
+        counts[s.column_text(0)] = s.column_int(1);
+    }
+    return counts;
+}
+
+std::int64_t DeliveriesRepo::count_in_state(const std::string& state) {
+    auto s = m_db.prepare("SELECT count(*) FROM deliveries WHERE state = ?");
+    s.bind(1, state);
+    return s.step() ? s.column_int(0) : 0;
+}
+
+} // namespace kibaru::store

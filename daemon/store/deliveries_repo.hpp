@@ -1,0 +1,91 @@
+// Deliveries: one row per (campaign, week, contact), its state, and its event history. The
+// scheduler opens and closes weeks here in set-based statements; the dispatcher claims due
+// deliveries and records outcomes in batches. Every transition writes a delivery_events row in
+// the same transaction. All calls run inside the caller's Transaction unless they say otherwise.
+#pragma once
+
+#include "core/campaign.hpp"
+#include "core/delivery.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kibaru::store {
+
+class Database;
+
+struct WeekOpening {
+    std::int64_t targeted = 0; // deliveries created
+    std::map<std::string, std::int64_t> by_language;
+};
+
+struct OpenWeek {
+    std::int64_t campaign_id = 0;
+    int week = 0;
+    std::string closes_at;
+};
+
+// A delivery ready to go, with what it takes to render and send it.
+struct DueDelivery {
+    std::int64_t id = 0;
+    std::int64_t campaign_id = 0;
+    int week = 0;
+    int attempts = 0;
+    std::string language;
+    core::Contact contact;
+    std::string contact_status;
+    std::string message; // the week's message text (may hold placeholders)
+};
+
+struct Transition {
+    std::int64_t id = 0;
+    std::string state;
+    int attempt = 0;
+    std::optional<int> http_status;
+    std::string gateway_id;
+    std::optional<std::int64_t> latency_ms;
+    std::string error;
+    std::int64_t next_attempt_ms = 0; // for retrying
+    int segments = 0;                 // for sending
+};
+
+class DeliveriesRepo {
+public:
+    explicit DeliveriesRepo(Database& db) : m_db(db) {}
+
+    bool week_opened(std::int64_t campaign_id, int week);
+    // Fixes the week's audience: one pending delivery per contact (never two), plus events.
+    WeekOpening open_week(const core::Campaign& campaign, int week, const std::string& opens_at,
+                          const std::string& closes_at, const std::string& now,
+                          std::int64_t now_ms);
+    // Opened weeks not yet closed whose closing time is at or before `now`.
+    std::vector<OpenWeek> weeks_to_close(const std::string& now);
+    // pending/retrying -> expired; marks the week closed. Returns how many expired.
+    std::int64_t close_week(std::int64_t campaign_id, int week, const std::string& now);
+    // pending/retrying -> skipped for a cancelled campaign. Returns how many.
+    std::int64_t skip_unsent(std::int64_t campaign_id, const std::string& now,
+                             const std::string& reason);
+    // At start-up: sending -> unknown (the process stopped mid-request). Returns how many.
+    std::int64_t mark_interrupted(const std::string& now);
+    // With resend_unknown: unknown deliveries of open weeks go back to the queue.
+    std::int64_t requeue_unknown(const std::string& now);
+
+    // Due deliveries (pending/retrying, due by `now_ms`, week open, message written) of the
+    // given active campaigns, oldest first.
+    std::vector<DueDelivery> due(const std::vector<std::int64_t>& campaign_ids, std::int64_t now_ms,
+                                 int limit);
+    // Applies transitions and their events (one prepared statement each, reused).
+    void apply(const std::vector<Transition>& transitions, const std::string& now);
+
+    // Deliveries by state, all campaigns (for `status`).
+    std::map<std::string, std::int64_t> count_by_state();
+    std::int64_t count_in_state(const std::string& state);
+
+private:
+    Database& m_db;
+};
+
+} // namespace kibaru::store

@@ -1,0 +1,290 @@
+// A loopback SMS gateway for fault injection, beside (not instead of) the real Kannel: it answers
+// like Kannel's sendsms ("0: Accepted for delivery") or with the fault its route or its random
+// mix asks for, and records every request it accepted, so tests can prove that each delivery
+// was accepted exactly once. Boost.Beast, one thread, keep-alive.
+//
+//   fake_gateway [--port-file F] [--record F] [--seed N] [--p500 P] [--p429 P] [--preset P]
+//                [--phang P] [--retry-after S] [--slow-ms N] [--reject PHONE]... [--max-seconds N]
+//
+// Routes (the path's first segment): /ok, /500, /429 (with Retry-After), /slow, /hang (never
+// answers), /reset (closes the connection with RST), /mix (the random mix of the --p options).
+// Numbers given with --reject get 400 on any route. The record file gets one line per accepted
+// request: "<ref> <to>".
+#include <utility>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+struct Settings {
+    double p500 = 0, p429 = 0, preset = 0, phang = 0;
+    int retry_after = 1;
+    int slow_ms = 2000;
+    std::set<std::string> reject;
+    std::string record_path;
+    int max_seconds = 3600;
+    unsigned seed = 1;
+};
+
+struct Gateway {
+    Settings settings;
+    std::mt19937 random;
+    std::ofstream record;
+    long accepted = 0;
+};
+
+std::string url_decode(std::string_view in) {
+    std::string out;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] == '%' && i + 2 < in.size()) {
+            out.push_back(
+                static_cast<char>(std::stoi(std::string(in.substr(i + 1, 2)), nullptr, 16)));
+            i += 2;
+        } else if (in[i] == '+') {
+            out.push_back(' ');
+        } else {
+            out.push_back(in[i]);
+        }
+    }
+    return out;
+}
+
+// The value of `name` in a query string or form body ("a=1&b=2"), decoded.
+std::string param(std::string_view query, std::string_view name) {
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const auto pair = query.substr(0, amp);
+        const auto eq = pair.find('=');
+        if (pair.substr(0, eq) == name && eq != std::string_view::npos) {
+            return url_decode(pair.substr(eq + 1));
+        }
+        if (amp == std::string_view::npos) {
+            break;
+        }
+        query.remove_prefix(amp + 1);
+    }
+    return "";
+}
+
+// Our {ref} travels in Kannel's dlr-url ("...?token=..&ref=42&type=%d"), or as a plain "ref"
+// parameter or JSON field for the generic profile.
+std::string find_ref(std::string_view query, std::string_view body) {
+    if (auto dlr = param(query, "dlr-url"); !dlr.empty()) {
+        const auto q = dlr.find('?');
+        if (auto ref = param(std::string_view(dlr).substr(q + 1), "ref"); !ref.empty()) {
+            return ref;
+        }
+    }
+    if (auto ref = param(query, "ref"); !ref.empty()) {
+        return ref;
+    }
+    const auto at = body.find("\"ref\":\"");
+    if (at != std::string_view::npos) {
+        const auto start = at + 7;
+        return std::string(body.substr(start, body.find('"', start) - start));
+    }
+    return param(body, "ref");
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    Session(tcp::socket socket, Gateway& gateway)
+        : m_stream(std::move(socket)), m_gateway(gateway), m_timer(m_stream.get_executor()) {}
+
+    void start() { read(); }
+
+private:
+    void read() {
+        m_request = {};
+        http::async_read(m_stream, m_buffer, m_request,
+                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             if (!ec) {
+                                 self->handle();
+                             }
+                         });
+    }
+
+    void handle() {
+        const std::string target(m_request.target());
+        const auto q = target.find('?');
+        const std::string path = target.substr(0, q);
+        const std::string query = q == std::string::npos ? "" : target.substr(q + 1);
+        const std::string route = path.substr(0, path.find('/', 1));
+        std::string to = param(query, "to");
+        if (to.empty()) {
+            to = param(m_request.body(), "to");
+        }
+        const std::string ref = find_ref(query, m_request.body());
+
+        std::string behaviour = route;
+        if (route == "/mix") {
+            const double roll = std::uniform_real_distribution<double>(0, 1)(m_gateway.random);
+            const auto& s = m_gateway.settings;
+            behaviour = roll < s.p500                                 ? "/500"
+                        : roll < s.p500 + s.p429                      ? "/429"
+                        : roll < s.p500 + s.p429 + s.preset           ? "/reset"
+                        : roll < s.p500 + s.p429 + s.preset + s.phang ? "/hang"
+                                                                      : "/ok";
+        }
+        if (m_gateway.settings.reject.count(to)) {
+            return respond(http::status::bad_request, "Invalid receiver number");
+        }
+        if (behaviour == "/500") {
+            return respond(http::status::internal_server_error, "Temporal failure, try again");
+        }
+        if (behaviour == "/429") {
+            return respond(http::status::too_many_requests, "Too many requests",
+                           m_gateway.settings.retry_after);
+        }
+        if (behaviour == "/reset") {
+            beast::get_lowest_layer(m_stream).socket().set_option(
+                asio::socket_base::linger(true, 0));
+            beast::get_lowest_layer(m_stream).socket().close();
+            return;
+        }
+        if (behaviour == "/hang") {
+            read_until_closed(); // never answer; the client times out
+            return;
+        }
+        auto accept = [self = shared_from_this(), ref, to] {
+            ++self->m_gateway.accepted;
+            if (self->m_gateway.record.is_open()) {
+                self->m_gateway.record << ref << ' ' << to << '\n' << std::flush;
+            }
+            self->respond(http::status::accepted, "0: Accepted for delivery");
+        };
+        if (behaviour == "/slow") {
+            m_timer.expires_after(std::chrono::milliseconds(m_gateway.settings.slow_ms));
+            m_timer.async_wait([accept](beast::error_code ec) {
+                if (!ec) {
+                    accept();
+                }
+            });
+            return;
+        }
+        accept();
+    }
+
+    void read_until_closed() {
+        m_stream.async_read_some(asio::buffer(m_scratch),
+                                 [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                     if (!ec) {
+                                         self->read_until_closed();
+                                     }
+                                 });
+    }
+
+    void respond(http::status status, const std::string& body, int retry_after = -1) {
+        auto response =
+            std::make_shared<http::response<http::string_body>>(status, m_request.version());
+        response->set(http::field::content_type, "text/plain");
+        if (retry_after >= 0) {
+            response->set(http::field::retry_after, std::to_string(retry_after));
+        }
+        response->keep_alive(m_request.keep_alive());
+        response->body() = body;
+        response->prepare_payload();
+        http::async_write(m_stream, *response,
+                          [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
+                              if (!ec && response->keep_alive()) {
+                                  self->read();
+                              }
+                          });
+    }
+
+    beast::tcp_stream m_stream;
+    Gateway& m_gateway;
+    asio::steady_timer m_timer;
+    beast::flat_buffer m_buffer;
+    http::request<http::string_body> m_request;
+    std::array<char, 4096> m_scratch{};
+};
+
+void accept_loop(tcp::acceptor& acceptor, Gateway& gateway) {
+    acceptor.async_accept([&acceptor, &gateway](beast::error_code ec, tcp::socket socket) {
+        if (!ec) {
+            socket.set_option(tcp::no_delay(true));
+            std::make_shared<Session>(std::move(socket), gateway)->start();
+        }
+        accept_loop(acceptor, gateway);
+    });
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    Gateway gateway;
+    std::string port_file;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto next = [&]() -> std::string {
+            if (i + 1 >= argc) {
+                std::cerr << "fake_gateway: " << arg << " needs a value\n";
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        auto& s = gateway.settings;
+        if (arg == "--port-file")
+            port_file = next();
+        else if (arg == "--record")
+            s.record_path = next();
+        else if (arg == "--seed")
+            s.seed = static_cast<unsigned>(std::stoul(next()));
+        else if (arg == "--p500")
+            s.p500 = std::stod(next());
+        else if (arg == "--p429")
+            s.p429 = std::stod(next());
+        else if (arg == "--preset")
+            s.preset = std::stod(next());
+        else if (arg == "--phang")
+            s.phang = std::stod(next());
+        else if (arg == "--retry-after")
+            s.retry_after = std::stoi(next());
+        else if (arg == "--slow-ms")
+            s.slow_ms = std::stoi(next());
+        else if (arg == "--reject")
+            s.reject.insert(next());
+        else if (arg == "--max-seconds")
+            s.max_seconds = std::stoi(next());
+        else {
+            std::cerr << "fake_gateway: unknown option " << arg << "\n";
+            return 2;
+        }
+    }
+    gateway.random.seed(gateway.settings.seed);
+    if (!gateway.settings.record_path.empty()) {
+        gateway.record.open(gateway.settings.record_path, std::ios::app);
+    }
+    asio::io_context io;
+    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    const auto port = acceptor.local_endpoint().port();
+    if (!port_file.empty()) {
+        std::ofstream(port_file + ".tmp") << port << "\n";
+        std::rename((port_file + ".tmp").c_str(), port_file.c_str());
+    }
+    std::cout << port << std::endl;
+    accept_loop(acceptor, gateway);
+    // Bounded: a forgotten gateway stops by itself.
+    asio::steady_timer limit(io, std::chrono::seconds(gateway.settings.max_seconds));
+    limit.async_wait([&io](beast::error_code) { io.stop(); });
+    io.run();
+    return 0;
+}
