@@ -3,7 +3,9 @@
 #include "app/context.hpp"
 #include "app/output.hpp"
 #include "store/audit_log.hpp"
+#include "store/campaigns_repo.hpp"
 #include "store/contacts_repo.hpp"
+#include "store/deliveries_repo.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
 
@@ -26,11 +28,19 @@ int run_init(Context& context) {
 int run_status(Context& context, const std::string& format) {
     auto& db = context.db();
     const auto contacts = store::ContactsRepo(db).count_by_status();
+    const auto queue = store::DeliveriesRepo(db).count_by_state();
+    std::map<std::string, std::int64_t> campaigns = {
+        {"active", 0}, {"paused", 0}, {"cancelled", 0}};
+    for (const auto& c : store::CampaignsRepo(db).list()) {
+        ++campaigns[c.status];
+    }
     Json status = {
         {"database", db.path()},
         {"schema_version", store::schema_version(db)},
         {"config", context.config().source},
         {"contacts", contacts},
+        {"campaigns", campaigns},
+        {"deliveries", queue},
         {"audit_entries", db.scalar_int("SELECT seq FROM audit_head WHERE id = 1")},
     };
     if (parse_format(format) == Format::json) {
@@ -46,6 +56,14 @@ int run_status(Context& context, const std::string& format) {
               << "config          " << context.config().source << "\n"
               << "contacts        " << total << " (" << contacts.at("active") << " active, "
               << contacts.at("opted_out") << " opted out)\n"
+              << "campaigns       " << campaigns.at("active") << " active, "
+              << campaigns.at("paused") << " paused, " << campaigns.at("cancelled")
+              << " cancelled\n"
+              << "deliveries     ";
+    for (const auto state : core::k_delivery_states) {
+        std::cout << " " << state << " " << queue.at(std::string(state));
+    }
+    std::cout << "\n"
               << "audit entries   " << status["audit_entries"].get<std::int64_t>() << "\n";
     return k_ok;
 }

@@ -6,9 +6,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <csignal>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
@@ -73,13 +76,9 @@ RunResult Scratch::sql(const std::string& statement) const {
     return run_process({"sqlite3", "kibaru.db", statement}, m_dir, {});
 }
 
-RunResult run_process(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
-                      const std::vector<std::string>& env) {
-    static std::atomic<int> counter{0};
-    const int n = counter++;
-    const auto out_path = cwd / (".out" + std::to_string(n));
-    const auto err_path = cwd / (".err" + std::to_string(n));
+namespace {
 
+std::vector<std::string> merged_environment(const std::vector<std::string>& env) {
     std::vector<std::string> environment;
     for (char** e = environ; *e; ++e) {
         const std::string entry(*e);
@@ -92,17 +91,110 @@ RunResult run_process(const std::vector<std::string>& argv, const std::filesyste
         }
     }
     environment.insert(environment.end(), env.begin(), env.end());
+    return environment;
+}
 
-    std::vector<char*> c_argv;
-    for (const auto& a : argv) {
-        c_argv.push_back(const_cast<char*>(a.c_str()));
+std::vector<char*> c_strings(const std::vector<std::string>& strings) {
+    std::vector<char*> out;
+    for (const auto& s : strings) {
+        out.push_back(const_cast<char*>(s.c_str()));
     }
-    c_argv.push_back(nullptr);
-    std::vector<char*> c_env;
-    for (const auto& e : environment) {
-        c_env.push_back(const_cast<char*>(e.c_str()));
+    out.push_back(nullptr);
+    return out;
+}
+
+} // namespace
+
+Background::Background(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+                       const std::vector<std::string>& env) {
+    const auto environment = merged_environment(env);
+    auto c_argv = c_strings(argv);
+    auto c_env = c_strings(environment);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    const auto log = cwd / ("." + std::filesystem::path(argv[0]).filename().string() + ".log");
+    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+    pid_t pid = 0;
+    const int rc = posix_spawnp(&pid, c_argv[0], &actions, nullptr, c_argv.data(), c_env.data());
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) {
+        throw std::runtime_error("cannot start " + argv[0]);
     }
-    c_env.push_back(nullptr);
+    m_pid = pid;
+}
+
+Background::~Background() {
+    if (m_exit < 0 && m_pid > 0) {
+        stop(SIGKILL);
+    }
+}
+
+int Background::stop(int signal) {
+    if (m_exit >= 0) {
+        return m_exit;
+    }
+    ::kill(m_pid, signal);
+    int status = 0;
+    waitpid(m_pid, &status, 0);
+    m_exit = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return m_exit;
+}
+
+int Background::wait(double seconds) {
+    if (m_exit >= 0) {
+        return m_exit;
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+        int status = 0;
+        if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
+            m_exit = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            return m_exit;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return -1;
+}
+
+bool eventually(const std::function<bool()>& predicate, double seconds) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (predicate()) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return predicate();
+}
+
+FakeGateway start_fake_gateway(const std::filesystem::path& dir, std::vector<std::string> args) {
+    const auto port_file = dir / "gateway.port";
+    std::filesystem::remove(port_file);
+    std::vector<std::string> argv = {std::string(KIBARU_BUILD_DIR) + "/fake_gateway", "--port-file",
+                                     port_file.string(), "--max-seconds", "600"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    FakeGateway gateway;
+    gateway.process = std::make_unique<Background>(argv, dir);
+    if (!eventually([&] { return std::filesystem::exists(port_file); }, 10)) {
+        throw std::runtime_error("fake_gateway did not start");
+    }
+    gateway.port = std::stoi(slurp(port_file));
+    return gateway;
+}
+
+RunResult run_process(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+                      const std::vector<std::string>& env) {
+    static std::atomic<int> counter{0};
+    const int n = counter++;
+    const auto out_path = cwd / (".out" + std::to_string(n));
+    const auto err_path = cwd / (".err" + std::to_string(n));
+
+    const auto environment = merged_environment(env);
+    auto c_argv = c_strings(argv);
+    auto c_env = c_strings(environment);
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,36 @@ public:
 private:
     std::filesystem::path m_dir;
 };
+
+// A process running in the background (a gateway, a daemon), killed when destroyed.
+class Background {
+public:
+    Background(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+               const std::vector<std::string>& env = {});
+    ~Background();
+    Background(const Background&) = delete;
+    Background& operator=(const Background&) = delete;
+
+    int pid() const { return m_pid; }
+    // Sends `signal` and waits for the exit; returns the exit code (128 + signal if killed).
+    int stop(int signal);
+    // Waits up to `seconds` for the process to exit by itself; -1 if it is still running.
+    int wait(double seconds);
+
+private:
+    int m_pid = -1;
+    int m_exit = -1;
+};
+
+// Starts build/fake_gateway in `dir` with `args`, waits for its port and returns it.
+struct FakeGateway {
+    std::unique_ptr<Background> process;
+    int port = 0;
+};
+FakeGateway start_fake_gateway(const std::filesystem::path& dir, std::vector<std::string> args);
+
+// Waits until `predicate` holds, polling every 20 ms for up to `seconds`.
+bool eventually(const std::function<bool()>& predicate, double seconds);
 
 RunResult run_process(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
                       const std::vector<std::string>& env);

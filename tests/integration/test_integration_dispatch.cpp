@@ -1,0 +1,313 @@
+// The daemon and run-once against the loopback fake gateway: real SQLite file, real HTTP over
+// loopback, real processes. Each test proves one promise of SPEC.md from the gateway's own
+// record of the requests it accepted.
+#include "../cli/cli_runner.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+using kibaru::test::Background;
+using kibaru::test::eventually;
+using kibaru::test::FakeGateway;
+using kibaru::test::RunResult;
+using kibaru::test::Scratch;
+using kibaru::test::start_fake_gateway;
+
+namespace {
+
+class Dispatch : public ::testing::Test {
+protected:
+    // `producers` sesame growers: even ones French, odd ones Bambara.
+    void setup(const std::string& route, std::vector<std::string> gateway_args = {},
+               int producers = 20, const std::string& extra_config = "") {
+        gateway_args.insert(gateway_args.end(), {"--record", "accepted.txt"});
+        gateway = start_fake_gateway(s.dir(), gateway_args);
+        s.write("k.toml", "[gateway]\nurl = \"http://127.0.0.1:" + std::to_string(gateway.port) +
+                              "/" + route +
+                              "/cgi-bin/sendsms\"\nrate_per_second = 0\ntimeout_ms = 1000\n"
+                              "backoff_initial_ms = 1000\nbackoff_max_ms = 20000\n" +
+                              extra_config + "\n[log]\nfile = \"kibaru.log\"\n");
+        std::string csv = "phone,name,region,commodities,language\n";
+        for (int i = 1; i <= producers; ++i) {
+            csv += "7600" + std::to_string(1000 + i) + ",Producteur " + std::to_string(i) +
+                   ",Kita,sesame," + (i % 2 ? "bm" : "fr") + "\n";
+        }
+        s.write("producers.csv", csv);
+        ASSERT_EQ(k({"contacts", "import", "producers.csv"}).exit_code, 0);
+        const auto created = k({"campaign", "create", "--name", "Sésame", "--commodity", "sesame",
+                                "--start", "2019-01-07"});
+        ASSERT_EQ(created.exit_code, 0) << created.err;
+        campaign = created.out.substr(0, created.out.find('\n'));
+        for (const char* language : {"fr", "bm"}) {
+            set_message(language);
+        }
+    }
+    void set_message(const std::string& language, int week = 0) {
+        s.write("m.csv", "week,language,text\n");
+        std::string rows = "week,language,text\n";
+        for (int w = 1; w <= 21; ++w) {
+            if (week == 0 || w == week) {
+                rows += std::to_string(w) + "," + language + ",{name}: sésame S{week} 650 FCFA\n";
+            }
+        }
+        s.write("m.csv", rows);
+        const auto r = k({"messages", "import", campaign, "m.csv"});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    RunResult k(std::vector<std::string> args) {
+        args.insert(args.begin(), {"--config", "k.toml"});
+        return s.kibaru(args);
+    }
+    RunResult run_once(const std::string& now) {
+        auto r = k({"--now", now, "run-once"});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return r;
+    }
+    std::string sql(const std::string& q) {
+        auto out = s.sql(q).out;
+        while (!out.empty() && out.back() == '\n') {
+            out.pop_back();
+        }
+        return out;
+    }
+    long count(const std::string& where) {
+        return std::stol(sql("SELECT count(*) FROM deliveries WHERE " + where));
+    }
+    // The gateway's own record: how many times it accepted each ref.
+    std::map<std::string, int> accepted() {
+        std::map<std::string, int> refs;
+        std::istringstream lines(s.read("accepted.txt"));
+        for (std::string ref, to; lines >> ref >> to;) {
+            ++refs[ref];
+        }
+        return refs;
+    }
+    int duplicates() {
+        int n = 0;
+        for (const auto& [ref, times] : accepted()) {
+            n += times > 1;
+        }
+        return n;
+    }
+
+    Scratch s;
+    FakeGateway gateway;
+    std::string campaign;
+};
+
+} // namespace
+
+TEST_F(Dispatch, run_once_at_the_opening_sends_one_sms_to_each_member_and_a_second_sends_none) {
+    setup("ok", {}, 20);
+    ASSERT_EQ(k({"contacts", "optout", "76001003"}).exit_code, 0);
+    const auto first = run_once("2019-01-08T08:00:00Z");
+    EXPECT_NE(first.out.find("sent 19"), std::string::npos) << first.out;
+    EXPECT_EQ(accepted().size(), 19u);
+    EXPECT_EQ(duplicates(), 0);
+    EXPECT_EQ(count("state = 'sent'"), 19) << "the opted-out contact is not in the audience";
+    const auto second = run_once("2019-01-08T08:05:00Z");
+    EXPECT_NE(second.out.find("sent 0"), std::string::npos) << second.out;
+    EXPECT_EQ(accepted().size(), 19u);
+    // Every transition is in the event history: pending, sending, sent.
+    EXPECT_EQ(sql("SELECT count(*) FROM delivery_events"), "57");
+    EXPECT_EQ(sql("SELECT count(*) FROM delivery_events WHERE state = 'sent' AND http_status = "
+                  "202 AND latency_ms IS NOT NULL"),
+              "19");
+}
+
+TEST_F(Dispatch, nothing_is_sent_outside_send_hours) {
+    setup("ok");
+    run_once("2019-01-08T20:30:00Z"); // 20:30 in Bamako: the week is open, sending is not
+    EXPECT_EQ(count("state = 'pending'"), 20);
+    EXPECT_TRUE(accepted().empty());
+    run_once("2019-01-09T06:59:00Z");
+    EXPECT_TRUE(accepted().empty());
+    run_once("2019-01-09T07:00:00Z");
+    EXPECT_EQ(accepted().size(), 20u);
+}
+
+TEST_F(Dispatch, a_missed_week_is_expired_never_sent_late) {
+    setup("ok");
+    run_once("2019-01-22T09:00:00Z"); // first run in week 3
+    EXPECT_EQ(count("week IN (1, 2) AND state = 'expired'"), 40);
+    EXPECT_EQ(count("week = 3 AND state = 'sent'"), 20);
+    EXPECT_EQ(accepted().size(), 20u);
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'week.closed'"), "2");
+    EXPECT_EQ(k({"audit", "verify"}).exit_code, 0);
+}
+
+TEST_F(Dispatch, unsent_deliveries_expire_when_the_week_closes) {
+    setup("ok");
+    run_once("2019-01-08T21:00:00Z"); // open, but outside send hours
+    run_once("2019-01-15T08:00:00Z"); // week 2 opens, week 1 closes unsent
+    EXPECT_EQ(count("week = 1 AND state = 'expired'"), 20);
+    EXPECT_EQ(count("week = 2 AND state = 'sent'"), 20);
+    std::set<std::string> week1;
+    for (const auto& id : {sql("SELECT min(id) FROM deliveries WHERE week = 1")}) {
+        week1.insert(id);
+    }
+    for (const auto& [ref, times] : accepted()) {
+        EXPECT_EQ(week1.count(ref), 0u) << "week 1 delivery " << ref << " was sent late";
+    }
+}
+
+TEST_F(Dispatch, with_30_percent_5xx_and_429_every_delivery_is_accepted_exactly_once) {
+    setup("mix", {"--p500", "0.2", "--p429", "0.1", "--retry-after", "1", "--seed", "7"}, 60,
+          "max_attempts = 12");
+    for (int minute = 0; minute == 0 || (minute < 40 && count("state <> 'sent'") > 0);
+         minute += 2) {
+        char now[32];
+        std::snprintf(now, sizeof now, "2019-01-08T09:%02d:00Z", minute);
+        run_once(now);
+    }
+    EXPECT_EQ(count("state = 'sent'"), 60);
+    EXPECT_EQ(accepted().size(), 60u);
+    EXPECT_EQ(duplicates(), 0);
+    EXPECT_GT(std::stol(sql("SELECT count(*) FROM delivery_events WHERE state = 'retrying'")), 5)
+        << "the faults did happen";
+    EXPECT_GT(std::stol(sql("SELECT count(*) FROM delivery_events WHERE http_status = 429")), 0);
+}
+
+TEST_F(Dispatch, timeouts_and_resets_are_retried_too) {
+    setup("mix", {"--preset", "0.2", "--phang", "0.1", "--seed", "3"}, 30, "max_attempts = 12");
+    for (int minute = 0; minute == 0 || (minute < 40 && count("state <> 'sent'") > 0);
+         minute += 2) {
+        char now[32];
+        std::snprintf(now, sizeof now, "2019-01-08T09:%02d:00Z", minute);
+        run_once(now);
+    }
+    EXPECT_EQ(count("state = 'sent'"), 30);
+    EXPECT_EQ(duplicates(), 0);
+    EXPECT_GT(std::stol(sql("SELECT count(*) FROM delivery_events WHERE state = 'retrying' AND "
+                            "http_status IS NULL")),
+              0);
+}
+
+TEST_F(Dispatch, a_400_is_permanent_and_not_retried) {
+    setup("ok", {"--reject", "+22376001002"});
+    run_once("2019-01-08T09:00:00Z");
+    run_once("2019-01-08T10:00:00Z");
+    EXPECT_EQ(sql("SELECT state || ' ' || attempts FROM deliveries d JOIN contacts c ON c.id = "
+                  "d.contact_id WHERE c.phone = '+22376001002'"),
+              "failed 1");
+    EXPECT_EQ(count("state = 'sent'"), 19);
+}
+
+TEST_F(Dispatch, a_contact_opted_out_after_the_week_opened_is_skipped) {
+    setup("ok");
+    run_once("2019-01-08T21:00:00Z"); // the week opens at night: nothing sent yet
+    ASSERT_EQ(k({"contacts", "optout", "76001004"}).exit_code, 0);
+    run_once("2019-01-09T08:00:00Z");
+    EXPECT_EQ(count("state = 'skipped'"), 1);
+    EXPECT_EQ(accepted().size(), 19u);
+}
+
+TEST_F(Dispatch, pause_holds_sends_resume_releases_them_cancel_skips_them) {
+    setup("ok");
+    ASSERT_EQ(k({"campaign", "pause", campaign}).exit_code, 0);
+    run_once("2019-01-08T09:00:00Z");
+    EXPECT_TRUE(accepted().empty());
+    EXPECT_EQ(count("state = 'pending'"), 20) << "the week opened; its audience is fixed";
+    ASSERT_EQ(k({"campaign", "resume", campaign}).exit_code, 0);
+    run_once("2019-01-08T10:00:00Z");
+    EXPECT_EQ(accepted().size(), 20u);
+    run_once("2019-01-15T21:00:00Z"); // week 2 opens at night
+    ASSERT_EQ(k({"campaign", "cancel", campaign}).exit_code, 0);
+    run_once("2019-01-16T09:00:00Z");
+    EXPECT_EQ(count("week = 2 AND state = 'skipped'"), 20);
+    EXPECT_EQ(accepted().size(), 20u);
+}
+
+TEST_F(Dispatch, a_week_without_a_message_waits_for_it_while_open) {
+    setup("ok");
+    ASSERT_EQ(
+        k({"campaign", "create", "--name", "Riz", "--commodity", "sesame", "--start", "2019-01-07"})
+            .exit_code,
+        0);
+    s.write("fr.csv", "week,language,text\n1,fr,Riz S1\n");
+    ASSERT_EQ(k({"messages", "import", "2", "fr.csv"}).exit_code, 0);
+    run_once("2019-01-08T09:00:00Z");
+    EXPECT_EQ(count("campaign_id = 2 AND state = 'sent'"), 10) << "French went out";
+    EXPECT_EQ(count("campaign_id = 2 AND state = 'pending' AND language = 'bm'"), 10);
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'week.missing_message' AND "
+                  "details LIKE '%\"bm\"%'"),
+              "1");
+    s.write("bm.csv", "week,language,text\n1,bm,Malo dɔgɔkun 1\n");
+    ASSERT_EQ(k({"messages", "import", "2", "bm.csv"}).exit_code, 0);
+    run_once("2019-01-09T09:00:00Z");
+    EXPECT_EQ(count("campaign_id = 2 AND state = 'sent'"), 20);
+    EXPECT_EQ(duplicates(), 0);
+}
+
+TEST_F(Dispatch, a_21_week_campaign_simulated_with_now) {
+    setup("ok", {}, 10);
+    for (int week = 1; week <= 21; ++week) {
+        // Each Tuesday at 09:00 UTC from 2019-01-08.
+        const auto days = 7 * (week - 1);
+        std::tm tm{};
+        tm.tm_year = 119;
+        tm.tm_mon = 0;
+        tm.tm_mday = 8 + days;
+        tm.tm_hour = 9;
+        const std::time_t t = timegm(&tm);
+        char now[32];
+        std::strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+        run_once(now);
+    }
+    run_once("2019-06-10T09:00:00Z"); // after the end: week 21 closes
+    EXPECT_EQ(count("state = 'sent'"), 210);
+    EXPECT_EQ(accepted().size(), 210u);
+    EXPECT_EQ(duplicates(), 0);
+    EXPECT_EQ(sql("SELECT count(*) FROM campaign_weeks WHERE closed = 1"), "21");
+    EXPECT_EQ(k({"audit", "verify"}).exit_code, 0);
+}
+
+TEST_F(Dispatch, an_outage_opens_the_circuit_and_fails_nobody) {
+    setup("500", {}, 40, "max_attempts = 5");
+    run_once("2019-01-08T09:00:00Z");
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'gateway.outage'"), "1");
+    EXPECT_EQ(count("state = 'failed'"), 0);
+    EXPECT_LE(std::stol(sql("SELECT count(*) FROM delivery_events WHERE state = 'retrying'")), 36)
+        << "sending stops once the breaker opens";
+}
+
+TEST_F(Dispatch, sigterm_lets_in_flight_sends_finish_and_exits_0) {
+    setup("slow", {"--slow-ms", "400"}, 40, "max_in_flight = 8");
+    Background daemon({KIBARU_BIN, "--config", "k.toml", "--db", "kibaru.db", "--now",
+                       "2019-01-08T09:00:00Z", "daemon"},
+                      s.dir(), {"KIBARU_CONFIG="});
+    ASSERT_TRUE(eventually([&] { return count("state = 'sending'") > 0; }, 10));
+    EXPECT_EQ(daemon.stop(SIGTERM), 0);
+    EXPECT_EQ(count("state IN ('sending', 'unknown')"), 0) << "in-flight sends were recorded";
+    EXPECT_EQ(static_cast<long>(accepted().size()), count("state = 'sent'"));
+}
+
+TEST_F(Dispatch, sigkill_mid_broadcast_then_restart_never_sends_twice_nor_loses_any) {
+    setup("slow", {"--slow-ms", "150"}, 120, "max_in_flight = 8");
+    {
+        Background daemon({KIBARU_BIN, "--config", "k.toml", "--db", "kibaru.db", "--now",
+                           "2019-01-08T09:00:00Z", "daemon"},
+                          s.dir(), {"KIBARU_CONFIG="});
+        ASSERT_TRUE(eventually([&] { return count("state = 'sent'") >= 30; }, 20));
+        daemon.stop(SIGKILL);
+    }
+    const long in_flight_at_kill = count("state = 'sending'");
+    EXPECT_LE(in_flight_at_kill, 8) << "at most max_in_flight rows are ever `sending`";
+    {
+        Background daemon({KIBARU_BIN, "--config", "k.toml", "--db", "kibaru.db", "--now",
+                           "2019-01-08T09:10:00Z", "daemon"},
+                          s.dir(), {"KIBARU_CONFIG="});
+        ASSERT_TRUE(eventually([&] { return count("state IN ('pending', 'sending')") == 0; }, 60));
+        EXPECT_EQ(daemon.stop(SIGTERM), 0);
+    }
+    EXPECT_EQ(count("state = 'unknown'"), in_flight_at_kill);
+    EXPECT_EQ(count("state = 'sent'") + count("state = 'unknown'"), 120) << "none lost";
+    EXPECT_EQ(duplicates(), 0) << "no phone has two accepted requests";
+    EXPECT_LE(static_cast<long>(accepted().size()), 120);
+    EXPECT_GE(static_cast<long>(accepted().size()), count("state = 'sent'"));
+}

@@ -1,0 +1,157 @@
+#include "core/gateway.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+using namespace kibaru::core;
+
+namespace {
+
+GatewaySettings settings(const std::string& profile) {
+    GatewaySettings s;
+    s.profile = profile;
+    s.url = "http://127.0.0.1:13013/cgi-bin/sendsms";
+    s.username = "kibaru";
+    s.secret = "s3cret";
+    s.sender = "KIBARU";
+    s.public_url = "http://127.0.0.1:8080/";
+    s.callback_token = "tok";
+    return s;
+}
+
+OutgoingSms sms(std::string text = "Prix 650 FCFA", SmsEncoding encoding = SmsEncoding::gsm7) {
+    return {"+22376123456", std::move(text), encoding, "42"};
+}
+
+std::string query_param(const std::string& url, const std::string& name) {
+    const auto at = url.find("&" + name + "=") != std::string::npos
+                        ? url.find("&" + name + "=") + 1
+                        : url.find("?" + name + "=") + 1;
+    const auto start = at + name.size() + 1;
+    return url.substr(start, url.find('&', start) - start);
+}
+
+} // namespace
+
+TEST(CoreGateway, kannel_request_carries_credentials_text_and_a_dlr_url_with_our_ref) {
+    const auto r = build_gateway_request(settings("kannel"), sms());
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->method, "GET");
+    EXPECT_EQ(r->url.rfind("http://127.0.0.1:13013/cgi-bin/sendsms?username=kibaru&password="
+                           "s3cret&from=KIBARU&to=%2B22376123456&text=Prix%20650%20FCFA",
+                           0),
+              0u)
+        << r->url;
+    EXPECT_EQ(query_param(r->url, "charset"), "UTF-8");
+    EXPECT_EQ(query_param(r->url, "dlr-mask"), "31");
+    EXPECT_EQ(query_param(r->url, "dlr-url"),
+              url_encode("http://127.0.0.1:8080/dlr/kannel?token=tok&ref=42&type=%d&ts=%T"
+                         "&reply=%A&fail=%F"));
+}
+
+TEST(CoreGateway, kannel_ucs2_goes_as_coding_2_utf16be_without_charset) {
+    const auto r = build_gateway_request(settings("kannel"), sms("bɛ", SmsEncoding::ucs2));
+    EXPECT_EQ(query_param(r->url, "coding"), "2");
+    EXPECT_EQ(query_param(r->url, "text"), "%00b%02%5B");
+    EXPECT_EQ(r->url.find("charset"), std::string::npos);
+}
+
+TEST(CoreGateway, kannel_replies) {
+    const auto s = settings("kannel");
+    EXPECT_EQ(read_gateway_reply(s, 202, "0: Accepted for delivery", {}).verdict,
+              SendVerdict::accepted);
+    EXPECT_EQ(read_gateway_reply(s, 202, "3: Queued for later delivery", {}).verdict,
+              SendVerdict::accepted);
+    EXPECT_EQ(read_gateway_reply(s, 403, "Authorization failed for sendsms", {}).verdict,
+              SendVerdict::permanent);
+    EXPECT_EQ(read_gateway_reply(s, 503, "Temporal failure, try again later.", {}).verdict,
+              SendVerdict::transient);
+    const auto refused = read_gateway_reply(s, 0, "", {}, "Couldn't connect to server");
+    EXPECT_EQ(refused.verdict, SendVerdict::transient);
+    EXPECT_EQ(refused.error, "Couldn't connect to server");
+}
+
+TEST(CoreGateway, africastalking_request_and_per_recipient_status_codes) {
+    const auto s = settings("africastalking");
+    const auto r = build_gateway_request(s, sms());
+    EXPECT_EQ(r->method, "POST");
+    EXPECT_NE(std::find(r->headers.begin(), r->headers.end(), "apiKey: s3cret"), r->headers.end());
+    EXPECT_EQ(r->body, "username=kibaru&to=%2B22376123456&message=Prix%20650%20FCFA&from=KIBARU");
+    auto reply = [](int code, const char* status) {
+        return nlohmann::json{{"SMSMessageData",
+                               {{"Message", "Sent to 1/1"},
+                                {"Recipients",
+                                 {{{"statusCode", code},
+                                   {"number", "+22376123456"},
+                                   {"status", status},
+                                   {"cost", "XOF 15"},
+                                   {"messageId", "ATXid_1"}}}}}}}
+            .dump();
+    };
+    const auto ok = read_gateway_reply(s, 201, reply(101, "Success"), {});
+    EXPECT_EQ(ok.verdict, SendVerdict::accepted);
+    EXPECT_EQ(ok.gateway_id, "ATXid_1");
+    EXPECT_EQ(read_gateway_reply(s, 201, reply(102, "Queued"), {}).verdict, SendVerdict::accepted);
+    EXPECT_EQ(read_gateway_reply(s, 201, reply(403, "InvalidPhoneNumber"), {}).verdict,
+              SendVerdict::permanent);
+    EXPECT_EQ(read_gateway_reply(s, 201, reply(405, "InsufficientBalance"), {}).verdict,
+              SendVerdict::transient);
+    EXPECT_EQ(read_gateway_reply(s, 201, reply(500, "InternalServerError"), {}).verdict,
+              SendVerdict::transient);
+    EXPECT_EQ(read_gateway_reply(s, 401, "The supplied authentication is invalid", {}).verdict,
+              SendVerdict::permanent);
+}
+
+TEST(CoreGateway, twilio_request_uses_basic_auth_and_a_status_callback) {
+    auto s = settings("twilio");
+    s.username = "ACxxxx";
+    const auto r = build_gateway_request(s, sms());
+    EXPECT_NE(std::find(r->headers.begin(), r->headers.end(),
+                        "Authorization: Basic " + base64("ACxxxx:s3cret")),
+              r->headers.end());
+    EXPECT_NE(r->body.find("To=%2B22376123456&From=KIBARU&Body=Prix%20650%20FCFA&StatusCallback="),
+              std::string::npos);
+    EXPECT_NE(r->body.find(url_encode("http://127.0.0.1:8080/dlr/twilio?token=tok&ref=42")),
+              std::string::npos);
+}
+
+TEST(CoreGateway, twilio_replies_and_error_codes) {
+    const auto s = settings("twilio");
+    const auto ok = read_gateway_reply(s, 201, R"({"sid":"SM123","status":"queued"})", {});
+    EXPECT_EQ(ok.verdict, SendVerdict::accepted);
+    EXPECT_EQ(ok.gateway_id, "SM123");
+    const auto bad = read_gateway_reply(
+        s, 400,
+        R"({"code":21211,"message":"The 'To' number is not a valid phone number.","status":400})",
+        {});
+    EXPECT_EQ(bad.verdict, SendVerdict::permanent);
+    EXPECT_NE(bad.error.find("21211"), std::string::npos);
+    EXPECT_EQ(read_gateway_reply(s, 429, R"({"code":20429,"message":"Too Many Requests"})",
+                                 std::chrono::seconds{3})
+                  .retry_after,
+              std::chrono::seconds{3});
+}
+
+TEST(CoreGateway, generic_fills_and_escapes_templates_and_finds_the_id) {
+    auto s = settings("generic");
+    s.url = "http://127.0.0.1:9000/send";
+    const auto r = build_gateway_request(s, sms("Dit \"bonjour\"\n"));
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->body, R"({"to":"+22376123456","text":"Dit \"bonjour\"\n","ref":"42"})");
+    EXPECT_NE(std::find(r->headers.begin(), r->headers.end(), "Authorization: Bearer s3cret"),
+              r->headers.end());
+    EXPECT_EQ(read_gateway_reply(s, 200, R"({"id":"abc"})", {}).gateway_id, "abc");
+    s.generic.message_id_regex = "id=([0-9]+)";
+    EXPECT_EQ(read_gateway_reply(s, 200, "OK id=77", {}).gateway_id, "77");
+    s.generic.content_type = "application/x-www-form-urlencoded";
+    s.generic.body = "to={to}&text={text}";
+    EXPECT_EQ(build_gateway_request(s, sms("a b"))->body, "to=%2B22376123456&text=a%20b");
+}
+
+TEST(CoreGateway, encodings) {
+    EXPECT_EQ(url_encode("a b+é"), "a%20b%2B%C3%A9");
+    EXPECT_EQ(utf16be("🌾"), std::string("\xD8\x3C\xDF\x3E", 4));
+    EXPECT_EQ(base64("Man"), "TWFu");
+    EXPECT_EQ(base64("Ma"), "TWE=");
+    EXPECT_EQ(base64("M"), "TQ==");
+}
