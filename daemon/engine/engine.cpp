@@ -195,15 +195,18 @@ struct Engine::Impl {
     }
 
     void pump() {
+        const auto in_flight = static_cast<int>(http.in_flight());
+        int slots = config.gateway.max_in_flight - in_flight;
+        // Outcomes are recorded and new deliveries claimed together, once a quarter of the
+        // slots are free (or nothing is in flight): a few larger transactions instead of one
+        // per SMS. Rows in `sending` never exceed max_in_flight, since claims follow the flush.
+        if (!stopping && in_flight > 0 && slots < std::max(1, config.gateway.max_in_flight / 4)) {
+            return; // a completion will pump again
+        }
         flush();
         if (stopping) {
             maybe_stopped();
             return;
-        }
-        const auto in_flight = static_cast<int>(http.in_flight());
-        int slots = config.gateway.max_in_flight - in_flight;
-        if (slots <= 0) {
-            return; // a completion will pump again
         }
         const auto steady = steady_clock::now();
         if (breaker.state() != core::CircuitBreaker::State::closed) {

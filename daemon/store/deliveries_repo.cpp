@@ -130,33 +130,40 @@ std::vector<DueDelivery> DeliveriesRepo::due(const std::vector<std::int64_t>& ca
     for (const auto id : campaign_ids) {
         ids += (ids.empty() ? "" : ",") + std::to_string(id);
     }
-    auto s = m_db.prepare(
-        "SELECT d.id, d.campaign_id, d.week, d.attempts, d.language, c.phone, c.name, "
-        "c.organisation, c.region, c.status, m.text FROM deliveries d "
-        "JOIN contacts c ON c.id = d.contact_id "
-        "JOIN messages m ON m.campaign_id = d.campaign_id AND m.week = d.week AND m.language = "
-        "d.language "
-        "JOIN campaign_weeks w ON w.campaign_id = d.campaign_id AND w.week = d.week AND w.closed "
-        "= 0 "
-        "WHERE d.state IN ('pending', 'retrying') AND d.next_attempt_ms <= ? AND d.campaign_id "
-        "IN (" +
-        ids + ") ORDER BY d.next_attempt_ms, d.id LIMIT ?");
-    s.bind_all(now_ms, limit);
-    while (s.step()) {
-        DueDelivery d;
-        d.id = s.column_int(0);
-        d.campaign_id = s.column_int(1);
-        d.week = static_cast<int>(s.column_int(2));
-        d.attempts = static_cast<int>(s.column_int(3));
-        d.language = s.column_text(4);
-        d.contact.phone = s.column_text(5);
-        d.contact.name = s.column_text(6);
-        d.contact.organisation = s.column_text(7);
-        d.contact.region = s.column_text(8);
-        d.contact.language = d.language;
-        d.contact_status = s.column_text(9);
-        d.message = s.column_text(10);
-        rows.push_back(std::move(d));
+    // The streams that can send now: open weeks of these campaigns, in languages with a message.
+    auto streams = m_db.prepare(
+        "SELECT w.campaign_id, w.week, m.language, m.text FROM campaign_weeks w JOIN messages m "
+        "ON m.campaign_id = w.campaign_id AND m.week = w.week WHERE w.closed = 0 AND "
+        "w.campaign_id IN (" +
+        ids + ") ORDER BY w.opens_at, w.campaign_id, m.language");
+    auto claim = m_db.prepare(
+        "SELECT d.id, d.attempts, c.phone, c.name, c.organisation, c.region, c.status "
+        "FROM deliveries d INDEXED BY deliveries_due JOIN contacts c ON c.id = d.contact_id "
+        "WHERE d.campaign_id = ? AND d.week = ? AND d.language = ? AND d.state IN ('pending', "
+        "'retrying') AND d.next_attempt_ms <= ? ORDER BY d.next_attempt_ms LIMIT ?");
+    while (streams.step() && static_cast<int>(rows.size()) < limit) {
+        const auto campaign_id = streams.column_int(0);
+        const int week = static_cast<int>(streams.column_int(1));
+        const std::string language = streams.column_text(2);
+        const std::string text = streams.column_text(3);
+        claim.bind_all(campaign_id, week, language, now_ms, limit - static_cast<int>(rows.size()));
+        while (claim.step()) {
+            DueDelivery d;
+            d.id = claim.column_int(0);
+            d.campaign_id = campaign_id;
+            d.week = week;
+            d.attempts = static_cast<int>(claim.column_int(1));
+            d.language = language;
+            d.contact.phone = claim.column_text(2);
+            d.contact.name = claim.column_text(3);
+            d.contact.organisation = claim.column_text(4);
+            d.contact.region = claim.column_text(5);
+            d.contact.language = language;
+            d.contact_status = claim.column_text(6);
+            d.message = text;
+            rows.push_back(std::move(d));
+        }
+        claim.reset();
     }
     return rows;
 }

@@ -128,8 +128,9 @@ CREATE TABLE deliveries (
     UNIQUE (campaign_id, week, contact_id),
     FOREIGN KEY (campaign_id, week) REFERENCES campaign_weeks (campaign_id, week)
 ) STRICT;
--- The dispatcher's queue: only deliveries that may still be sent are indexed.
-CREATE INDEX deliveries_due ON deliveries (next_attempt_ms)
+-- The dispatcher's queue, one stream per (campaign, week, language): only deliveries that may
+-- still be sent are indexed, so a claim reads just the rows it takes, however many were sent.
+CREATE INDEX deliveries_due ON deliveries (campaign_id, week, language, next_attempt_ms)
     WHERE state IN ('pending', 'retrying');
 CREATE INDEX deliveries_by_state ON deliveries (state) WHERE state IN ('sending', 'unknown');
 CREATE INDEX deliveries_by_gateway_id ON deliveries (gateway_id) WHERE gateway_id IS NOT NULL;
