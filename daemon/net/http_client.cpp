@@ -13,6 +13,7 @@
 
 #include <cstring>
 #include <stdexcept>
+#include <unistd.h>
 #include <unordered_map>
 
 namespace kibaru::net {
@@ -84,6 +85,7 @@ struct HttpClient::Impl {
     bool timer_armed = false;
     std::chrono::steady_clock::time_point timer_deadline{};
     std::uint64_t timer_generation = 0;
+    std::vector<CURL*> idle; // easy handles to reuse
 
     Impl(boost::asio::io_context& io_, int max_connections) : io(io_), timer(io_) {
         static GlobalInit init;
@@ -97,28 +99,32 @@ struct HttpClient::Impl {
 
     ~Impl() {
         timer.cancel();
+        // Closes the cached connections through on_close; transfers still running (only at
+        // shutdown, past the drain deadline) are abandoned.
+        curl_multi_cleanup(multi);
+        for (CURL* easy : idle) {
+            curl_easy_cleanup(easy);
+        }
         for (auto& [fd, socket] : sockets) {
             socket->descriptor.release();
         }
-        sockets.clear();
-        // Abandon transfers still running (only at shutdown, past the drain deadline).
-        CURLMsg* message = nullptr;
-        int left = 0;
-        while ((message = curl_multi_info_read(multi, &left))) {
-        }
-        curl_multi_cleanup(multi);
     }
 
+    // A socket stays registered with the reactor for as long as it is open, across the
+    // transfers of a kept-alive connection: CURL_POLL_REMOVE only stops watching it, and the
+    // registration ends when curl closes the socket through on_close. (Registering and
+    // deregistering per transfer cost two epoll_ctl calls per SMS.)
     static int on_socket(CURL*, curl_socket_t fd, int what, void* self_ptr, void*) {
         auto* self = static_cast<Impl*>(self_ptr);
+        auto it = self->sockets.find(fd);
         if (what == CURL_POLL_REMOVE) {
-            if (auto it = self->sockets.find(fd); it != self->sockets.end()) {
-                it->second->descriptor.release(); // curl closes it, not us
-                self->sockets.erase(it);
+            if (it != self->sockets.end()) {
+                it->second->wanted = 0;
+                boost::system::error_code ignored;
+                it->second->descriptor.cancel(ignored);
             }
             return 0;
         }
-        auto it = self->sockets.find(fd);
         if (it == self->sockets.end()) {
             it = self->sockets
                      .emplace(fd, std::make_unique<Socket>(self->io, fd, self->next_socket_id++))
@@ -127,6 +133,15 @@ struct HttpClient::Impl {
         it->second->wanted = what;
         self->arm(fd, *it->second);
         return 0;
+    }
+
+    static int on_close(void* self_ptr, curl_socket_t fd) {
+        auto* self = static_cast<Impl*>(self_ptr);
+        if (auto it = self->sockets.find(fd); it != self->sockets.end()) {
+            it->second->descriptor.release(); // deregisters; the close below is curl's
+            self->sockets.erase(it);
+        }
+        return ::close(fd);
     }
 
     // curl moves its timeout after nearly every action. Re-arming an Asio timer costs a
@@ -241,7 +256,13 @@ struct HttpClient::Impl {
                 response.status = 0;
                 response.error = curl_easy_strerror(result);
             }
-            curl_easy_cleanup(easy);
+            // Kept for the next request: a reset handle costs no allocation, and its connection
+            // stays in the multi handle's cache either way.
+            if (idle.size() < 256) {
+                idle.push_back(easy);
+            } else {
+                curl_easy_cleanup(easy);
+            }
             curl_slist_free_all(transfer->headers);
             std::unique_ptr<Transfer> owned(transfer);
             // Still counted in flight until its callback has run, so that nobody sees "nothing
@@ -269,7 +290,14 @@ void HttpClient::send(const core::HttpRequest& request, std::chrono::millisecond
     auto transfer = std::make_unique<Transfer>();
     transfer->done = std::move(done);
     transfer->started = std::chrono::steady_clock::now();
-    CURL* easy = curl_easy_init();
+    CURL* easy = nullptr;
+    if (m_impl->idle.empty()) {
+        easy = curl_easy_init();
+    } else {
+        easy = m_impl->idle.back();
+        m_impl->idle.pop_back();
+        curl_easy_reset(easy);
+    }
     transfer->easy = easy;
     curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
@@ -282,6 +310,8 @@ void HttpClient::send(const core::HttpRequest& request, std::chrono::millisecond
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &on_header);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
     curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &Impl::on_close);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, m_impl.get());
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     if (request.method == "POST") {
         curl_easy_setopt(easy, CURLOPT_POST, 1L);
