@@ -4,8 +4,11 @@
 #include "app/context.hpp"
 #include "core/gateway.hpp"
 #include "core/phone.hpp"
+#include "engine/callbacks.hpp"
 #include "engine/engine.hpp"
+#include "engine/metrics.hpp"
 #include "net/asio.hpp"
+#include "net/callback_server.hpp"
 #include "net/http_client.hpp"
 #include "store/audit_log.hpp"
 #include "store/sqlite.hpp"
@@ -68,14 +71,50 @@ int run_once(Context& context) {
     return k_ok;
 }
 
+// "127.0.0.1:8080" -> host and port (the config loader checked the form).
+std::pair<std::string, std::uint16_t> split_listen(const std::string& listen) {
+    const auto colon = listen.rfind(':');
+    std::string host = listen.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[') {
+        host = host.substr(1, host.size() - 2);
+    }
+    if (host == "localhost") {
+        host = "127.0.0.1";
+    }
+    return {host, static_cast<std::uint16_t>(std::stoi(listen.substr(colon + 1)))};
+}
+
 int run_daemon(Context& context) {
     auto& db = context.db();
     const auto& config = context.config();
     boost::asio::io_context io;
+    engine::Metrics metrics;
     engine::EngineOptions options;
     options.actor = context.actor();
-    engine::Engine engine(io, db, config, gateway_settings(config), engine_clock(context, false),
-                          options);
+    options.metrics = &metrics;
+    const auto clock = engine_clock(context, false);
+    engine::Engine engine(io, db, config, gateway_settings(config), clock, options);
+
+    engine::CallbackContext callbacks;
+    callbacks.db = &db;
+    callbacks.config = &config;
+    callbacks.token = secret_from_env(config.server.token_env);
+    callbacks.gateway_secret = secret_from_env(config.gateway.password_env);
+    callbacks.metrics = &metrics;
+    callbacks.now = [clock] { return core::format_utc(floor<seconds>(clock())); };
+    callbacks.reply = [&engine](const std::string& phone, const std::string& text) {
+        engine.send_notice(phone, text);
+    };
+    if (callbacks.token.empty()) {
+        spdlog::warn("no callback token in ${}: every delivery report and incoming SMS will be "
+                     "refused",
+                     config.server.token_env);
+    }
+    const auto [host, port] = split_listen(config.server.listen);
+    net::CallbackServer server(io, host, port, [&callbacks](const net::IncomingRequest& request) {
+        return engine::handle_callback(callbacks, request);
+    });
+    spdlog::info("callback server listening on {}:{}", host, server.port());
     // Signals only through Asio: the handler runs on the loop, never inside sigaction.
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -83,6 +122,7 @@ int run_daemon(Context& context) {
             return;
         }
         spdlog::info("signal {}: finishing in-flight sends, then stopping", signal);
+        server.stop();
         engine.stop(milliseconds{config.gateway.timeout_ms + 2000}, [&io] { io.stop(); });
     });
     spdlog::info("kibaru daemon started (database {}, gateway {} at {}, {} SMS/s, {} in flight)",

@@ -219,6 +219,8 @@ std::vector<KeySpec> key_specs(core::Config& c) {
         {"server.token_env", text(c.server.token_env, check_env_name)},
         {"inbound.stop_keywords", text_list(c.inbound.stop_keywords)},
         {"inbound.start_keywords", text_list(c.inbound.start_keywords)},
+        {"inbound.stop_reply", text(c.inbound.stop_reply)},
+        {"inbound.start_reply", text(c.inbound.start_reply)},
         {"log.level",
          choice(c.log.level, {"trace", "debug", "info", "warn", "error", "critical", "off"})},
         {"log.file", text(c.log.file)},

@@ -64,6 +64,8 @@ struct ServerConfig {
 struct InboundConfig {
     std::vector<std::string> stop_keywords = {"STOP", "ARRET", "ARRÊT", "DABILA"};
     std::vector<std::string> start_keywords = {"START", "DEMARRER"};
+    std::string stop_reply;  // confirmation sent back after a STOP ("" for none)
+    std::string start_reply; // confirmation sent back after a START ("" for none)
 };
 
 struct LogConfig {

@@ -3,6 +3,7 @@
 #include "core/campaign.hpp"
 #include "core/delivery.hpp"
 #include "core/schedule.hpp"
+#include "engine/metrics.hpp"
 #include "net/asio.hpp"
 #include "net/http_client.hpp"
 #include "store/audit_log.hpp"
@@ -311,8 +312,16 @@ struct Engine::Impl {
         }
         spdlog::debug("delivery {}: {} (HTTP {}, {} ms){}", id, t.state, response.status,
                       response.latency.count(), outcome.error.empty() ? "" : ": " + outcome.error);
+        if (options.metrics) {
+            options.metrics->observe_send(response.status,
+                                          duration<double>(response.latency).count(), t.state);
+        }
         outcomes.push_back(std::move(t));
         if (breaker.record(transient, steady_clock::now())) {
+            if (options.metrics) {
+                options.metrics->breaker_open =
+                    breaker.state() != core::CircuitBreaker::State::closed;
+            }
             const bool open = breaker.state() != core::CircuitBreaker::State::closed;
             outcomes_audit.push_back(
                 {open ? "gateway.outage" : "gateway.recovered",
@@ -450,6 +459,38 @@ void Engine::stop(std::chrono::milliseconds deadline, std::function<void()> on_s
 
 const EngineStats& Engine::stats() const {
     return m_impl->stats;
+}
+
+void Engine::send_notice(const std::string& phone, const std::string& text) {
+    auto& impl = *m_impl;
+    auto sms = core::prepare_sms(text, impl.mode);
+    if (!sms) {
+        spdlog::error("notice to {} not sent: {}", phone, sms.error().message);
+        return;
+    }
+    const std::string ref = "notice-" + std::to_string(impl.clock().time_since_epoch().count());
+    auto request =
+        core::build_gateway_request(impl.gateway, {phone, sms->text, sms->shape.encoding, ref});
+    if (!request) {
+        spdlog::error("notice to {} not sent: {}", phone, request.error().message);
+        return;
+    }
+    impl.http.send(*request, milliseconds{impl.config.gateway.timeout_ms},
+                   [&impl, phone, ref](net::HttpResponse response) {
+                       const auto outcome =
+                           core::read_gateway_reply(impl.gateway, response.status, response.body,
+                                                    response.retry_after, response.error);
+                       const bool accepted = outcome.verdict == core::SendVerdict::accepted;
+                       store::Transaction tx(impl.db);
+                       impl.audit("notice.sent", phone,
+                                  {{"ref", ref},
+                                   {"accepted", accepted},
+                                   {"http_status", response.status},
+                                   {"error", outcome.error}});
+                       tx.commit();
+                       spdlog::info("notice to {}: {}", phone,
+                                    accepted ? "accepted" : "not accepted: " + outcome.error);
+                   });
 }
 
 } // namespace kibaru::engine

@@ -25,6 +25,8 @@ class Database;
 
 namespace kibaru::engine {
 
+struct Metrics;
+
 using Millis = std::chrono::sys_time<std::chrono::milliseconds>;
 
 struct EngineOptions {
@@ -33,6 +35,7 @@ struct EngineOptions {
     std::chrono::milliseconds breaker_cooldown{30000};
     int breaker_threshold = 20;   // consecutive transient failures
     std::string actor = "daemon"; // for the audit log
+    Metrics* metrics = nullptr;   // updated when given (the daemon's /metrics)
 };
 
 struct EngineStats {
@@ -65,6 +68,10 @@ public:
     void stop(std::chrono::milliseconds deadline, std::function<void()> on_stopped);
 
     const EngineStats& stats() const;
+
+    // Sends one SMS outside any campaign (the STOP/START confirmation), through the same
+    // client and limits; its outcome is logged and audited.
+    void send_notice(const std::string& phone, const std::string& text);
 
 private:
     struct Impl;

@@ -192,6 +192,54 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
     }
 }
 
+ReportResult DeliveriesRepo::apply_report(const std::string& ref, const std::string& gateway_id,
+                                          const std::string& state, const std::string& detail,
+                                          const std::string& now) {
+    ReportResult result;
+    std::int64_t by_ref = 0;
+    if (!ref.empty() && ref.find_first_not_of("0123456789") == std::string::npos &&
+        ref.size() < 19) {
+        by_ref = std::stoll(ref);
+    }
+    auto find = m_db.prepare(by_ref > 0 ? "SELECT id, state, attempts FROM deliveries WHERE id = ?"
+                                        : "SELECT id, state, attempts FROM deliveries WHERE "
+                                          "gateway_id = ?");
+    by_ref > 0 ? find.bind(1, by_ref) : find.bind(1, gateway_id);
+    if (gateway_id.empty() && by_ref == 0) {
+        return result;
+    }
+    if (!find.step()) {
+        return result;
+    }
+    result.found = true;
+    result.delivery_id = find.column_int(0);
+    result.from_state = find.column_text(1);
+    const auto attempts = find.column_int(2);
+    result.to_state =
+        core::delivery_transition_allowed(result.from_state, state) ? state : result.from_state;
+    auto update = m_db.prepare("UPDATE deliveries SET state = ?, gateway_id = coalesce(gateway_id, "
+                               "nullif(?, '')), updated_at = ? WHERE id = ?");
+    update.bind_all(result.to_state, gateway_id, now, result.delivery_id);
+    update.run();
+    auto event = m_db.prepare("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
+                              "gateway_id, error) VALUES (?, ?, ?, ?, nullif(?, ''), ?)");
+    event.bind_all(result.delivery_id, now, state, attempts, gateway_id,
+                   "delivery report: " + detail);
+    event.run();
+    return result;
+}
+
+std::map<std::pair<std::int64_t, std::string>, std::int64_t>
+DeliveriesRepo::count_by_campaign_and_state() {
+    std::map<std::pair<std::int64_t, std::string>, std::int64_t> counts;
+    auto s = m_db.prepare("SELECT campaign_id, state, count(*) FROM deliveries GROUP BY "
+                          "campaign_id, state");
+    while (s.step()) {
+        counts[{s.column_int(0), s.column_text(1)}] = s.column_int(2);
+    }
+    return counts;
+}
+
 std::map<std::string, std::int64_t> DeliveriesRepo::count_by_state() {
     std::map<std::string, std::int64_t> counts;
     for (const auto state : core::k_delivery_states) {

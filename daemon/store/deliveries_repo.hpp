@@ -52,6 +52,13 @@ struct Transition {
     int segments = 0;                 // for sending
 };
 
+struct ReportResult {
+    bool found = false;
+    std::int64_t delivery_id = 0;
+    std::string from_state;
+    std::string to_state; // equal to from_state when the report changed nothing
+};
+
 class DeliveriesRepo {
 public:
     explicit DeliveriesRepo(Database& db) : m_db(db) {}
@@ -79,6 +86,16 @@ public:
                                  int limit);
     // Applies transitions and their events (one prepared statement each, reused).
     void apply(const std::vector<Transition>& transitions, const std::string& now);
+
+    // Applies a delivery report to the delivery whose id is `ref` or whose gateway id is
+    // `gateway_id`: always an event, a state change only where the state machine allows it (so
+    // duplicate, late and out-of-order reports are harmless). Not found: nothing is written.
+    ReportResult apply_report(const std::string& ref, const std::string& gateway_id,
+                              const std::string& state, const std::string& detail,
+                              const std::string& now);
+
+    // Deliveries by state and campaign, for /metrics.
+    std::map<std::pair<std::int64_t, std::string>, std::int64_t> count_by_campaign_and_state();
 
     // Deliveries by state, all campaigns (for `status`).
     std::map<std::string, std::int64_t> count_by_state();

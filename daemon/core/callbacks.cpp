@@ -1,0 +1,279 @@
+#include "core/callbacks.hpp"
+
+#include "core/gateway.hpp"
+#include "core/sms.hpp"
+#include "core/utf8.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/hmac.h>
+
+namespace kibaru::core {
+
+namespace {
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+std::string decode(std::string_view in) {
+    std::string out;
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] == '+') {
+            out.push_back(' ');
+        } else if (in[i] == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 &&
+                   hex_value(in[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
+            i += 2;
+        } else {
+            out.push_back(in[i]);
+        }
+    }
+    return out;
+}
+
+std::string get(const Params& params, const std::string& name) {
+    const auto it = params.find(name);
+    return it == params.end() ? "" : it->second;
+}
+
+} // namespace
+
+Params parse_params(std::string_view encoded) {
+    Params params;
+    while (!encoded.empty()) {
+        const auto amp = encoded.find('&');
+        const auto pair = encoded.substr(0, amp);
+        if (!pair.empty()) {
+            const auto eq = pair.find('=');
+            params[decode(pair.substr(0, eq))] =
+                eq == std::string_view::npos ? "" : decode(pair.substr(eq + 1));
+        }
+        if (amp == std::string_view::npos) {
+            break;
+        }
+        encoded.remove_prefix(amp + 1);
+    }
+    return params;
+}
+
+Result<DeliveryReport> parse_delivery_report(std::string_view profile, const Params& p) {
+    DeliveryReport r;
+    if (profile == "kannel") {
+        r.ref = get(p, "ref");
+        const std::string type = get(p, "type");
+        if (r.ref.empty() || type.empty()) {
+            return Error{"a Kannel delivery report needs ref and type"};
+        }
+        if (type == "1") {
+            r.state = "delivered";
+        } else if (type == "2" || type == "16") {
+            r.state = "failed";
+        } else if (type == "4" || type == "8") {
+            r.state = "sent";
+        } else {
+            return Error{"unknown Kannel delivery report type " + type};
+        }
+        r.detail = "type " + type;
+        if (const auto reply = get(p, "reply"); !reply.empty()) {
+            r.detail += ": " + reply;
+        }
+        if (const auto fail = get(p, "fail"); !fail.empty() && fail != "%F") {
+            r.detail += " (failure " + fail + ")";
+        }
+        return r;
+    }
+    if (profile == "africastalking") {
+        r.gateway_id = get(p, "id");
+        const std::string status = get(p, "status");
+        if (r.gateway_id.empty() || status.empty()) {
+            return Error{"an Africa's Talking delivery report needs id and status"};
+        }
+        if (status == "Success") {
+            r.state = "delivered";
+        } else if (status == "Failed" || status == "Rejected") {
+            r.state = "failed";
+        } else if (status == "Sent" || status == "Submitted" || status == "Buffered") {
+            r.state = "sent";
+        } else {
+            return Error{"unknown Africa's Talking status " + status};
+        }
+        r.detail = status;
+        if (const auto reason = get(p, "failureReason"); !reason.empty()) {
+            r.detail += ": " + reason;
+        }
+        return r;
+    }
+    if (profile == "twilio") {
+        r.gateway_id = get(p, "MessageSid");
+        r.ref = get(p, "ref");
+        const std::string status = get(p, "MessageStatus");
+        if (r.gateway_id.empty() || status.empty()) {
+            return Error{"a Twilio status callback needs MessageSid and MessageStatus"};
+        }
+        if (status == "delivered" || status == "read") {
+            r.state = "delivered";
+        } else if (status == "undelivered" || status == "failed") {
+            r.state = "failed";
+        } else if (status == "queued" || status == "accepted" || status == "sending" ||
+                   status == "sent" || status == "scheduled") {
+            r.state = "sent";
+        } else {
+            return Error{"unknown Twilio MessageStatus " + status};
+        }
+        r.detail = status;
+        if (const auto code = get(p, "ErrorCode"); !code.empty()) {
+            r.detail += " (error " + code + ")";
+        }
+        return r;
+    }
+    if (profile == "generic") {
+        r.ref = get(p, "ref");
+        r.gateway_id = get(p, "id");
+        r.state = get(p, "state");
+        if ((r.ref.empty() && r.gateway_id.empty()) ||
+            (r.state != "delivered" && r.state != "failed" && r.state != "sent")) {
+            return Error{"a generic delivery report needs ref or id, and state delivered, "
+                         "failed or sent"};
+        }
+        r.detail = get(p, "detail");
+        return r;
+    }
+    return Error{"unknown profile " + std::string(profile)};
+}
+
+Result<InboundSms> parse_inbound(std::string_view profile, const Params& p) {
+    InboundSms sms;
+    if (profile == "twilio") {
+        sms.from = get(p, "From");
+        sms.text = get(p, "Body");
+    } else {
+        sms.from = get(p, "from");
+        sms.text = get(p, "text");
+    }
+    if (sms.from.empty()) {
+        return Error{"an incoming SMS needs its sender"};
+    }
+    if (!is_valid_utf8(sms.text)) {
+        return Error{"the incoming text is not UTF-8"};
+    }
+    return sms;
+}
+
+std::string fold_keyword(std::string_view text) {
+    // Folding through the GSM-7 transliteration drops accents the table lacks (ê, Ê); the
+    // few it keeps (é, è, à, ...) are folded here.
+    const std::string folded = transliterate_to_gsm7(text);
+    std::string out;
+    for (std::size_t i = 0; i < folded.size();) {
+        const char32_t cp = next_code_point(folded, i);
+        switch (cp) {
+        case U'é':
+        case U'è':
+        case U'É':
+        case U'ë':
+            out += 'E';
+            break;
+        case U'à':
+        case U'ä':
+        case U'Ä':
+        case U'å':
+        case U'Å':
+            out += 'A';
+            break;
+        case U'ù':
+        case U'ü':
+        case U'Ü':
+            out += 'U';
+            break;
+        case U'ì':
+            out += 'I';
+            break;
+        case U'ò':
+        case U'ö':
+        case U'Ö':
+        case U'ø':
+        case U'Ø':
+            out += 'O';
+            break;
+        case U'Ç':
+            out += 'C';
+            break;
+        case U'ñ':
+        case U'Ñ':
+            out += 'N';
+            break;
+        default:
+            if (cp < 0x80) {
+                out += static_cast<char>(cp >= 'a' && cp <= 'z' ? cp - 'a' + 'A' : cp);
+            } else {
+                append_utf8(out, cp);
+            }
+        }
+    }
+    return out;
+}
+
+Keyword match_keyword(std::string_view text, const std::vector<std::string>& stop_keywords,
+                      const std::vector<std::string>& start_keywords) {
+    const std::string folded = fold_keyword(text);
+    auto is_word = [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               (static_cast<unsigned char>(c) >= 0x80);
+    };
+    std::size_t start = 0;
+    while (start < folded.size() && !is_word(folded[start])) {
+        ++start;
+    }
+    std::size_t end = start;
+    while (end < folded.size() && is_word(folded[end])) {
+        ++end;
+    }
+    const std::string word = folded.substr(start, end - start);
+    if (word.empty()) {
+        return Keyword::none;
+    }
+    for (const auto& k : stop_keywords) {
+        if (fold_keyword(k) == word) {
+            return Keyword::stop;
+        }
+    }
+    for (const auto& k : start_keywords) {
+        if (fold_keyword(k) == word) {
+            return Keyword::start;
+        }
+    }
+    return Keyword::none;
+}
+
+std::string twilio_signature(std::string_view auth_token, std::string_view url,
+                             const Params& params) {
+    std::string data(url);
+    for (const auto& [name, value] : params) { // std::map: sorted by name
+        data += name;
+        data += value;
+    }
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    HMAC(EVP_sha1(), auth_token.data(), static_cast<int>(auth_token.size()),
+         reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &length);
+    return base64(std::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+} // namespace kibaru::core

@@ -1,0 +1,60 @@
+// What gateways send back to us, per profile: delivery reports (DLR) and incoming SMS (MO),
+// read from their query or form parameters; STOP/START keyword matching; the Twilio signature;
+// constant-time token comparison. Pure computation, no I/O.
+#pragma once
+
+#include "core/result.hpp"
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kibaru::core {
+
+using Params = std::map<std::string, std::string>; // decoded query or form parameters
+
+// "a=1&b=%C3%A9" -> {a: 1, b: é}; '+' is a space. Later duplicates win.
+Params parse_params(std::string_view encoded);
+
+struct DeliveryReport {
+    std::string ref;        // our delivery id, when the gateway echoes it
+    std::string gateway_id; // the gateway's message id, when it has one
+    std::string state;      // "delivered", "failed" or "sent" (still on its way)
+    std::string detail;     // the gateway's words, for the event history
+};
+
+// Kannel: our dlr-url carries ref, type (%d: 1 delivered, 2 and 16 failed, 4 and 8 still sent),
+// reply (%A) and fail (%F). Africa's Talking: id, status, failureReason. Twilio: MessageSid,
+// MessageStatus, ErrorCode (and our ref from the StatusCallback URL). Fails naming what is
+// missing or unknown (answered 400).
+Result<DeliveryReport> parse_delivery_report(std::string_view profile, const Params& params);
+
+struct InboundSms {
+    std::string from; // as the gateway wrote it (normalized by the caller)
+    std::string text;
+};
+
+// Kannel: our sms-service get-url carries from (%p) and text (%a). Africa's Talking: from, text.
+// Twilio: From, Body.
+Result<InboundSms> parse_inbound(std::string_view profile, const Params& params);
+
+enum class Keyword { none, stop, start };
+
+// The keyword an incoming text is: its first word, compared case- and accent-insensitively and
+// without surrounding punctuation ("Stop.", "arrêt", "ARRET!" all match "ARRÊT").
+Keyword match_keyword(std::string_view text, const std::vector<std::string>& stop_keywords,
+                      const std::vector<std::string>& start_keywords);
+
+// Upper-case ASCII with French and Bambara accents folded ("arrêt" -> "ARRET").
+std::string fold_keyword(std::string_view text);
+
+// Base64 HMAC-SHA1 of `url` followed by every parameter name and value in name order, keyed
+// with the auth token: what Twilio sends as X-Twilio-Signature.
+std::string twilio_signature(std::string_view auth_token, std::string_view url,
+                             const Params& params);
+
+// Compares secrets in time independent of where they differ.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+} // namespace kibaru::core

@@ -1,0 +1,172 @@
+#include "engine/callbacks.hpp"
+
+#include "core/callbacks.hpp"
+#include "core/phone.hpp"
+#include "engine/metrics.hpp"
+#include "store/audit_log.hpp"
+#include "store/contacts_repo.hpp"
+#include "store/deliveries_repo.hpp"
+#include "store/sqlite.hpp"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace kibaru::engine {
+
+namespace {
+
+const char* const k_profiles[] = {"kannel", "africastalking", "twilio", "generic"};
+
+bool known_profile(const std::string& profile) {
+    for (const char* p : k_profiles) {
+        if (profile == p) {
+            return true;
+        }
+    }
+    return false;
+}
+
+net::Reply rejected(const CallbackContext& c, int status, const std::string& reason,
+                    const std::string& body) {
+    ++c.metrics->rejected_callbacks[reason];
+    return {status, body};
+}
+
+// 0 when the request is authentic, else the status to refuse it with (401 none, 403 wrong).
+int authenticate(const CallbackContext& c, const net::IncomingRequest& request,
+                 const core::Params& query, const core::Params& form) {
+    std::string presented;
+    if (const auto it = query.find("token"); it != query.end()) {
+        presented = it->second;
+    } else if (const auto header = request.headers.find("authorization");
+               header != request.headers.end() && header->second.rfind("Bearer ", 0) == 0) {
+        presented = header->second.substr(7);
+    }
+    if (!presented.empty()) {
+        return !c.token.empty() && core::constant_time_equal(presented, c.token) ? 0 : 403;
+    }
+    if (const auto signature = request.headers.find("x-twilio-signature");
+        signature != request.headers.end()) {
+        std::string base = c.config->server.public_url;
+        while (!base.empty() && base.back() == '/') {
+            base.pop_back();
+        }
+        const auto expected = core::twilio_signature(c.gateway_secret, base + request.url, form);
+        return !c.gateway_secret.empty() && core::constant_time_equal(signature->second, expected)
+                   ? 0
+                   : 403;
+    }
+    return 401;
+}
+
+net::Reply delivery_report(const CallbackContext& c, const std::string& profile,
+                           const core::Params& params) {
+    auto report = core::parse_delivery_report(profile, params);
+    if (!report) {
+        spdlog::warn("malformed {} delivery report: {}", profile, report.error().message);
+        return rejected(c, 400, "malformed", report.error().message + "\n");
+    }
+    store::Transaction tx(*c.db);
+    const auto result = store::DeliveriesRepo(*c.db).apply_report(
+        report->ref, report->gateway_id, report->state, report->detail, c.now());
+    tx.commit();
+    if (!result.found) {
+        ++c.metrics->callbacks["dlr_unknown"];
+        spdlog::warn("delivery report for no known delivery (ref {}, id {}): {}", report->ref,
+                     report->gateway_id, report->detail);
+        return {200, "unknown delivery; nothing changed\n"};
+    }
+    ++c.metrics->callbacks["dlr_" + report->state];
+    spdlog::debug("delivery {}: report {} ({} -> {})", result.delivery_id, report->state,
+                  result.from_state, result.to_state);
+    return {200, "ok\n"};
+}
+
+net::Reply inbound(const CallbackContext& c, const std::string& profile,
+                   const core::Params& params) {
+    auto sms = core::parse_inbound(profile, params);
+    if (!sms) {
+        return rejected(c, 400, "malformed", sms.error().message + "\n");
+    }
+    const auto keyword = core::match_keyword(sms->text, c.config->inbound.stop_keywords,
+                                             c.config->inbound.start_keywords);
+    if (keyword == core::Keyword::none) {
+        ++c.metrics->callbacks["inbound_other"];
+        spdlog::info("incoming SMS from {} is not a keyword; ignored", sms->from);
+        return {200, "ignored\n"};
+    }
+    const core::PhoneNormalizer phones(c.config->contacts.default_region);
+    auto phone = phones.any_e164(sms->from);
+    if (!phone) {
+        return rejected(c, 400, "malformed", "sender " + phone.error().message + "\n");
+    }
+    const bool stop = keyword == core::Keyword::stop;
+    const std::string status = stop ? "opted_out" : "active";
+    const std::string now = c.now();
+    store::Transaction tx(*c.db);
+    const auto previous =
+        store::ContactsRepo(*c.db).set_status(*phone, status, now, "inbound", c.actor);
+    if (!previous) {
+        ++c.metrics->callbacks["inbound_unknown_sender"];
+        spdlog::warn("{} from {}, who is not a contact; nothing changed", stop ? "STOP" : "START",
+                     *phone);
+        return {200, "unknown sender\n"};
+    }
+    if (*previous != status) {
+        store::AuditLog(*c.db).append(
+            now, c.actor, stop ? "contacts.optout" : "contacts.optin", *phone,
+            nlohmann::json{
+                {"from", *previous}, {"to", status}, {"source", "inbound sms"}, {"text", sms->text}}
+                .dump());
+    }
+    tx.commit();
+    ++c.metrics->callbacks[stop ? "inbound_stop" : "inbound_start"];
+    spdlog::info("{} from {}: {}", stop ? "STOP" : "START", *phone, status);
+    const auto& text = stop ? c.config->inbound.stop_reply : c.config->inbound.start_reply;
+    if (!text.empty() && *previous != status && c.reply) {
+        c.reply(*phone, text);
+    }
+    return {200, "ok\n"};
+}
+
+} // namespace
+
+net::Reply handle_callback(const CallbackContext& c, const net::IncomingRequest& request) {
+    if (request.path == "/healthz") {
+        c.db->scalar_int("SELECT 1");
+        return {200, "ok\n"};
+    }
+    if (request.path == "/metrics") {
+        return {200, c.metrics->render(*c.db), "text/plain; version=0.0.4; charset=utf-8"};
+    }
+    const auto slash = request.path.find('/', 1);
+    const std::string kind = request.path.substr(0, slash);
+    const std::string profile = slash == std::string::npos ? "" : request.path.substr(slash + 1);
+    if ((kind != "/dlr" && kind != "/inbound") || !known_profile(profile)) {
+        return rejected(c, 404, "not_found", "not found\n");
+    }
+    if (request.method != "GET" && request.method != "POST") {
+        return rejected(c, 405, "method", "method not allowed\n");
+    }
+    const auto query = core::parse_params(request.query);
+    core::Params form;
+    if (const auto type = request.headers.find("content-type");
+        type != request.headers.end() &&
+        type->second.rfind("application/x-www-form-urlencoded", 0) == 0) {
+        form = core::parse_params(request.body);
+    }
+    if (const int refusal = authenticate(c, request, query, form); refusal != 0) {
+        spdlog::warn("callback {} refused: {}", request.path,
+                     refusal == 401 ? "no token or signature" : "wrong token or signature");
+        return rejected(c, refusal, refusal == 401 ? "unauthenticated" : "forbidden",
+                        refusal == 401 ? "unauthorized\n" : "forbidden\n");
+    }
+    core::Params params = query;
+    params.erase("token");
+    for (const auto& [name, value] : form) {
+        params[name] = value;
+    }
+    return kind == "/dlr" ? delivery_report(c, profile, params) : inbound(c, profile, params);
+}
+
+} // namespace kibaru::engine
