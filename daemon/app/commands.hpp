@@ -25,5 +25,6 @@ void register_admin_commands(CLI::App& app, CommandSink& sink); // init, status,
 void register_campaign_commands(CLI::App& app, CommandSink& sink);
 void register_messages_commands(CLI::App& app, CommandSink& sink);
 void register_daemon_commands(CLI::App& app, CommandSink& sink); // daemon, run-once, gateway
+void register_report_commands(CLI::App& app, CommandSink& sink);
 
 } // namespace kibaru::app

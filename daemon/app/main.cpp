@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
     register_campaign_commands(cli, sink);
     register_messages_commands(cli, sink);
     register_daemon_commands(cli, sink);
+    register_report_commands(cli, sink);
     register_admin_commands(cli, sink);
 
     try {

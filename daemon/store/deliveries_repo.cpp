@@ -229,6 +229,29 @@ ReportResult DeliveriesRepo::apply_report(const std::string& ref, const std::str
     return result;
 }
 
+std::map<int, WeekCounts> DeliveriesRepo::week_counts(std::int64_t campaign_id) {
+    std::map<int, WeekCounts> weeks;
+    auto opened = m_db.prepare("SELECT week, targeted FROM campaign_weeks WHERE campaign_id = ?");
+    opened.bind(1, campaign_id);
+    while (opened.step()) {
+        auto& w = weeks[static_cast<int>(opened.column_int(0))];
+        w.week = static_cast<int>(opened.column_int(0));
+        w.targeted = opened.column_int(1);
+    }
+    auto counts = m_db.prepare("SELECT week, state, count(*), sum(segments) FROM deliveries WHERE "
+                               "campaign_id = ? GROUP BY week, state");
+    counts.bind(1, campaign_id);
+    while (counts.step()) {
+        auto& w = weeks[static_cast<int>(counts.column_int(0))];
+        const std::string state = counts.column_text(1);
+        w.by_state[state] = counts.column_int(2);
+        if (state == "sent" || state == "delivered" || state == "failed" || state == "unknown") {
+            w.segments += counts.column_int(3);
+        }
+    }
+    return weeks;
+}
+
 std::map<std::pair<std::int64_t, std::string>, std::int64_t>
 DeliveriesRepo::count_by_campaign_and_state() {
     std::map<std::pair<std::int64_t, std::string>, std::int64_t> counts;

@@ -59,6 +59,13 @@ struct ReportResult {
     std::string to_state; // equal to from_state when the report changed nothing
 };
 
+struct WeekCounts {
+    int week = 0;
+    std::int64_t targeted = 0;
+    std::map<std::string, std::int64_t> by_state;
+    std::int64_t segments = 0; // segments of the SMS handed to the gateway
+};
+
 class DeliveriesRepo {
 public:
     explicit DeliveriesRepo(Database& db) : m_db(db) {}
@@ -93,6 +100,9 @@ public:
     ReportResult apply_report(const std::string& ref, const std::string& gateway_id,
                               const std::string& state, const std::string& detail,
                               const std::string& now);
+
+    // Per opened week of a campaign: targeted, deliveries by state, segments sent.
+    std::map<int, WeekCounts> week_counts(std::int64_t campaign_id);
 
     // Deliveries by state and campaign, for /metrics.
     std::map<std::pair<std::int64_t, std::string>, std::int64_t> count_by_campaign_and_state();

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# A campaign week through the real Kannel (Debian's bearerbox, smsbox and fakesmsc), started and
+# stopped by the project's own scripts: every SMS reaches the fake phone network, Kannel's
+# delivery reports come back and `report campaign` shows them delivered; an inbound "Stop."
+# opts that producer out and the next week skips them; a callback with a wrong token gets 403
+# and changes nothing; /metrics parses as Prometheus text.
+# Usage: kannel_test.sh KIBARU_BINARY SOURCE_DIR
+set -euo pipefail
+kibaru=$1
+src=$2
+work=$(mktemp -d)
+daemon_pid=
+cleanup() {
+  [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null
+  bash "$src/scripts/kannel/stop.sh" "$work/kannel" >/dev/null 2>&1
+  if [ "${failed:-1}" = 1 ]; then
+    echo "--- logs"; tail -n 20 "$work"/*.log "$work/kannel"/*.log "$work/kannel/fakesmsc.out" 2>/dev/null
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+check() { # description, actual, expected
+  if [ "$2" = "$3" ]; then echo "ok: $1"; else fail "$1: expected '$3', got '$2'"; fi
+}
+wait_for() { # seconds, command...
+  local seconds=$1; shift
+  for ((i = 0; i < seconds * 10; i++)); do "$@" && return 0; sleep 0.1; done
+  return 1
+}
+
+# Ports of our own, away from the defaults, so a developer's Kannel or daemon does not clash.
+base=$((20000 + RANDOM % 20000))
+export KANNEL_ADMIN_PORT=$base KANNEL_SMSBOX_PORT=$((base + 1)) KANNEL_SENDSMS_PORT=$((base + 2))
+export KANNEL_FAKE_PORT=$((base + 3))
+callback_port=$((base + 4))
+export KIBARU_CALLBACK_URL=http://127.0.0.1:$callback_port
+bash "$src/scripts/kannel/start.sh" "$work/kannel" >/dev/null
+# shellcheck disable=SC1091
+. "$work/kannel/env"
+
+cd "$work"
+cat > k.toml <<TOML
+[gateway]
+url = "$KANNEL_SENDSMS_URL"
+rate_per_second = 50
+[server]
+listen = "127.0.0.1:$callback_port"
+public_url = "http://127.0.0.1:$callback_port"
+[log]
+file = "$work/kibaru.log"
+TOML
+k() { "$kibaru" --config k.toml --db k.db "$@"; }
+cat > producers.csv <<CSV
+phone,name,organisation,region,commodities,language
+76 00 00 01,Awa Traoré,Jiguiya,Dioila,sesame,bm
+76 00 00 02,Moussa Keita,COOPROSEM,Kita,sesame,fr
+76 00 00 03,Fanta Diarra,Union Nietaa,Kita,sesame,fr
+76 00 00 04,Seydou Coulibaly,Jiguiya,Dioila,sesame,bm
+76 00 00 05,Mariam Koné,ULPC,Dioila,sesame,fr
+CSV
+k contacts import producers.csv >/dev/null
+id=$(k campaign create --name "Sésame 2019" --commodity sesame --start 2019-01-07 2>/dev/null)
+for l in fr bm; do
+  k messages render "$id" --template "$src/templates/sesame.$l.txt" \
+    --data "$src/templates/sesame-prices.csv" >/dev/null
+done
+
+"$kibaru" --config k.toml --db k.db --now 2019-01-08T09:00:00Z daemon > daemon.out 2>&1 &
+daemon_pid=$!
+delivered() { [ "$(sqlite3 k.db "SELECT count(*) FROM deliveries WHERE week = 1 AND state = 'delivered'")" = 5 ]; }
+wait_for 30 delivered || fail "week 1 not delivered: $(sqlite3 k.db 'SELECT state, count(*) FROM deliveries GROUP BY state')"
+phones_reached() {
+  grep -o 'Got message [0-9]*: <KIBARU +2237600000[1-5] ' kannel/fakesmsc.out | awk '{print $5}' | sort -u | wc -l
+}
+parts=$(sqlite3 k.db "SELECT sum(segments) FROM deliveries WHERE week = 1")
+all_parts() { [ "$(grep -c 'Got message' kannel/fakesmsc.out)" -ge "$parts" ]; }
+wait_for 10 all_parts || true # fakesmsc logs a moment after Kannel reports delivery
+check "fakesmsc received one SMS per producer" "$(phones_reached)" 5
+# The Bambara text (ɛ, ɔ) is UCS-2 and two segments long: Kannel sends it in two concatenated
+# parts (a UDH, then UTF-16BE data), as `messages list` counted.
+check "Bambara went as 2 UCS-2 parts" \
+  "$(grep -c 'Got message [0-9]*: <KIBARU +22376000001 udh %05%00%03[^ ]* data ' kannel/fakesmsc.out)" \
+  "$(sqlite3 k.db "SELECT segments FROM messages WHERE week = 1 AND language = 'bm'")"
+check "report campaign shows week 1 delivered" \
+  "$(k report campaign "$id" --format csv | awk -F, '$1 == 1 { print $4 "/" $9 }')" "5/5"
+
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$callback_port/dlr/kannel?token=wrong&ref=1&type=2")
+check "a delivery report with a wrong token is refused" "$code" 403
+check "and changes nothing" "$(sqlite3 k.db "SELECT state FROM deliveries WHERE id = 1")" delivered
+
+echo "+22376000002 KIBARU text Stop." > kannel/mo.fifo
+opted_out() { [ "$(sqlite3 k.db "SELECT status FROM contacts WHERE phone = '+22376000002'")" = opted_out ]; }
+wait_for 20 opted_out || fail "the STOP did not opt +22376000002 out"
+echo "ok: an inbound STOP through Kannel opted the producer out"
+
+curl -s "http://127.0.0.1:$callback_port/metrics" > metrics.txt
+bad=$(grep -v '^#' metrics.txt | grep -Evc '^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? -?[0-9.eE+-]+$' || true)
+check "/metrics parses as Prometheus text" "$bad" 0
+grep -q '^kibaru_deliveries{campaign="1",state="delivered"} 5$' metrics.txt || fail "metrics lack the delivered count"
+
+kill -TERM "$daemon_pid"
+wait "$daemon_pid" && status=0 || status=$?
+daemon_pid=
+check "the daemon stops cleanly on SIGTERM" "$status" 0
+
+k --now 2019-01-15T09:00:00Z run-once >/dev/null
+check "week 2 skips the producer who sent STOP" \
+  "$(sqlite3 k.db "SELECT count(*) FROM deliveries d JOIN contacts c ON c.id = d.contact_id WHERE d.week = 2 AND c.phone = '+22376000002'")" 0
+check "week 2 went to the other four" "$(sqlite3 k.db "SELECT count(*) FROM deliveries WHERE week = 2 AND state = 'sent'")" 4
+check "the audit chain verifies" "$(k audit verify >/dev/null; echo $?)" 0
+failed=0
+echo "1 passed, 0 failed"
