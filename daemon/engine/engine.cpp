@@ -23,6 +23,9 @@ using nlohmann::json;
 
 namespace {
 
+// Deliveries the dispatcher may claim are in one of these states.
+const std::string k_queued = "pending,retrying";
+
 struct ActiveCampaign {
     core::Campaign campaign;
     core::WeekPlan plan;
@@ -248,14 +251,23 @@ struct Engine::Impl {
             const int attempt = d.attempts + 1;
             const auto* active = find_campaign(d.campaign_id);
             if (d.contact_status != "active") {
-                claims.push_back(
-                    {d.id, "skipped", d.attempts, {}, "", {}, "the contact opted out", 0, 0});
+                claims.push_back({d.id,
+                                  "skipped",
+                                  d.attempts,
+                                  {},
+                                  "",
+                                  {},
+                                  "the contact opted out",
+                                  0,
+                                  0,
+                                  k_queued});
                 ++stats.skipped;
                 continue;
             }
             auto sms = core::render_message(d.message, active->campaign, d.week, d.contact, mode);
             if (!sms) {
-                claims.push_back({d.id, "failed", attempt, {}, "", {}, sms.error().message, 0, 0});
+                claims.push_back(
+                    {d.id, "failed", attempt, {}, "", {}, sms.error().message, 0, 0, k_queued});
                 ++stats.failed;
                 continue;
             }
@@ -263,11 +275,12 @@ struct Engine::Impl {
                 gateway, {d.contact.phone, sms->text, sms->shape.encoding, std::to_string(d.id)});
             if (!request) {
                 claims.push_back(
-                    {d.id, "failed", attempt, {}, "", {}, request.error().message, 0, 0});
+                    {d.id, "failed", attempt, {}, "", {}, request.error().message, 0, 0, k_queued});
                 ++stats.failed;
                 continue;
             }
-            claims.push_back({d.id, "sending", attempt, {}, "", {}, "", 0, sms->shape.segments});
+            claims.push_back(
+                {d.id, "sending", attempt, {}, "", {}, "", 0, sms->shape.segments, k_queued});
             ready.push_back({d.id, attempt, std::move(*request)});
         }
         // Committed before any request leaves: a crash from here on leaves `sending` rows,
@@ -292,7 +305,8 @@ struct Engine::Impl {
         const auto outcome = core::read_gateway_reply(gateway, response.status, response.body,
                                                       response.retry_after, response.error);
         store::Transition t{
-            id, "", attempt, {}, outcome.gateway_id, response.latency.count(), outcome.error, 0, 0};
+            id, "", attempt,  {}, outcome.gateway_id, response.latency.count(), outcome.error,
+            0,  0,  "sending"}; // a delivery report may have moved it on already
         if (response.status != 0) {
             t.http_status = response.status;
         }

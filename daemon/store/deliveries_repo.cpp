@@ -175,13 +175,14 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
     auto update = m_db.prepare(
         "UPDATE deliveries SET state = ?, attempts = ?, next_attempt_ms = ?, gateway_id = "
         "coalesce(nullif(?, ''), gateway_id), error = ?, segments = CASE WHEN ? > 0 THEN ? ELSE "
-        "segments END, updated_at = ? WHERE id = ?");
+        "segments END, updated_at = ? WHERE id = ? AND (? = '' OR instr(',' || ? || ',', ',' || "
+        "state || ',') > 0)");
     auto event = m_db.prepare("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
                               "http_status, gateway_id, latency_ms, error) VALUES (?, ?, ?, ?, ?, "
                               "nullif(?, ''), ?, ?)");
     for (const auto& t : transitions) {
         update.bind_all(t.state, t.attempt, t.next_attempt_ms, t.gateway_id, t.error, t.segments,
-                        t.segments, now, t.id);
+                        t.segments, now, t.id, t.from, t.from);
         update.run();
         event.bind_all(t.id, now, t.state, t.attempt);
         t.http_status ? event.bind(5, std::int64_t{*t.http_status}) : event.bind_null(5);

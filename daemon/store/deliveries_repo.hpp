@@ -50,6 +50,10 @@ struct Transition {
     std::string error;
     std::int64_t next_attempt_ms = 0; // for retrying
     int segments = 0;                 // for sending
+    // The states this transition may leave, comma-separated ("" for any). A delivery report
+    // can overtake the dispatcher's own record of a send (Kannel reports delivery before our
+    // `sent` is committed); the guard keeps `delivered` from being overwritten by `sent`.
+    std::string from = "";
 };
 
 struct ReportResult {

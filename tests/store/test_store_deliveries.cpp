@@ -1,0 +1,93 @@
+#include "store/campaigns_repo.hpp"
+#include "store/deliveries_repo.hpp"
+#include "store/migrations.hpp"
+#include "store/sqlite.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace kibaru::store;
+
+namespace {
+
+class StoreDeliveries : public ::testing::Test {
+protected:
+    void SetUp() override {
+        db = Database::open(":memory:");
+        migrate(*db);
+        for (const char* phone : {"+22376000001", "+22376000002", "+22376000003"}) {
+            kibaru::core::Contact c;
+            c.phone = phone;
+            c.commodities = "sesame";
+            ContactUpserter(*db, {true, true, true, true, true, true, true, true}, "t").upsert(c);
+        }
+        campaign.name = "s";
+        campaign.commodity = "sesame";
+        campaign.start_date = "2019-01-07";
+        campaign.created_at = campaign.updated_at = "t";
+        campaign.id = CampaignsRepo(*db).create(campaign);
+    }
+    std::string state(std::int64_t id) {
+        auto s = db->prepare("SELECT state FROM deliveries WHERE id = ?");
+        s.bind(1, id);
+        return s.step() ? s.column_text(0) : "(none)";
+    }
+    std::unique_ptr<Database> db;
+    kibaru::core::Campaign campaign;
+};
+
+} // namespace
+
+TEST_F(StoreDeliveries, opening_a_week_twice_never_makes_two_deliveries) {
+    DeliveriesRepo repo(*db);
+    EXPECT_EQ(repo.open_week(campaign, 1, "o", "c", "t", 0).targeted, 3);
+    EXPECT_THROW(repo.open_week(campaign, 1, "o", "c", "t", 0), StoreError)
+        << "the week header is unique too";
+    EXPECT_EQ(db->scalar_int("SELECT count(*) FROM deliveries"), 3);
+    EXPECT_EQ(db->scalar_int("SELECT count(*) FROM delivery_events WHERE state = 'pending'"), 3);
+}
+
+TEST_F(StoreDeliveries, a_report_that_overtakes_our_own_sent_record_is_kept) {
+    DeliveriesRepo repo(*db);
+    repo.open_week(campaign, 1, "o", "c", "t", 0);
+    repo.apply({{1, "sending", 1, {}, "", {}, "", 0, 1, "pending,retrying"}}, "t1");
+    EXPECT_EQ(repo.apply_report("1", "", "delivered", "type 1", "t2").to_state, "delivered");
+    repo.apply({{1, "sent", 1, 202, "", 5, "", 0, 0, "sending"}}, "t3");
+    EXPECT_EQ(state(1), "delivered");
+    EXPECT_EQ(db->scalar_int("SELECT count(*) FROM delivery_events WHERE delivery_id = 1"), 4)
+        << "pending, sending, the report, sent: every step is in the history";
+}
+
+TEST_F(StoreDeliveries, duplicate_late_and_unknown_reports_are_harmless) {
+    DeliveriesRepo repo(*db);
+    repo.open_week(campaign, 1, "o", "c", "t", 0);
+    repo.apply({{1, "sending", 1, {}, "", {}, "", 0, 1, ""}}, "t");
+    repo.apply({{1, "sent", 1, 202, "", 5, "", 0, 0, "sending"}}, "t");
+    repo.apply_report("1", "", "delivered", "type 1", "t");
+    repo.apply_report("1", "", "delivered", "type 1", "t");
+    repo.apply_report("1", "", "sent", "type 8, late", "t");
+    EXPECT_EQ(state(1), "delivered");
+    EXPECT_FALSE(repo.apply_report("999", "", "delivered", "", "t").found);
+    EXPECT_FALSE(repo.apply_report("", "SM-none", "delivered", "", "t").found);
+}
+
+TEST_F(StoreDeliveries, a_report_resolves_an_unknown_delivery) {
+    DeliveriesRepo repo(*db);
+    repo.open_week(campaign, 1, "o", "c", "t", 0);
+    repo.apply({{2, "sending", 1, {}, "", {}, "", 0, 1, ""}}, "t");
+    EXPECT_EQ(repo.mark_interrupted("t"), 1);
+    EXPECT_EQ(state(2), "unknown");
+    repo.apply_report("2", "", "delivered", "type 1", "t");
+    EXPECT_EQ(state(2), "delivered");
+}
+
+TEST_F(StoreDeliveries, closing_a_week_expires_only_what_was_not_sent) {
+    DeliveriesRepo repo(*db);
+    repo.open_week(campaign, 1, "o", "2019-01-15T08:00:00Z", "t", 0);
+    repo.apply({{1, "sending", 1, {}, "", {}, "", 0, 1, ""}}, "t");
+    EXPECT_TRUE(repo.weeks_to_close("2019-01-15T07:59:59Z").empty());
+    ASSERT_EQ(repo.weeks_to_close("2019-01-15T08:00:00Z").size(), 1u);
+    EXPECT_EQ(repo.close_week(campaign.id, 1, "t"), 2);
+    EXPECT_EQ(state(1), "sending");
+    EXPECT_EQ(state(2), "expired");
+    EXPECT_TRUE(repo.weeks_to_close("2019-02-01T00:00:00Z").empty());
+}
