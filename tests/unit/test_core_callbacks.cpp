@@ -1,0 +1,97 @@
+#include "core/callbacks.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace kibaru::core;
+
+namespace {
+
+const std::vector<std::string> k_stop = {"STOP", "ARRET", "ARRÊT", "DABILA"};
+const std::vector<std::string> k_start = {"START", "DEMARRER"};
+
+} // namespace
+
+TEST(CoreCallbacks, params_are_decoded) {
+    const auto p = parse_params("ref=42&text=Arr%C3%AAt%21&sp=a+b&empty=&flag");
+    EXPECT_EQ(p.at("ref"), "42");
+    EXPECT_EQ(p.at("text"), "Arrêt!");
+    EXPECT_EQ(p.at("sp"), "a b");
+    EXPECT_EQ(p.at("empty"), "");
+    EXPECT_EQ(p.at("flag"), "");
+    EXPECT_EQ(parse_params("bad=%zz%").at("bad"), "%zz%");
+}
+
+TEST(CoreCallbacks, kannel_report_types) {
+    auto state = [](const char* type) {
+        auto r = parse_delivery_report("kannel", {{"ref", "7"}, {"type", type}});
+        return r ? r->state : "error";
+    };
+    EXPECT_EQ(state("1"), "delivered");
+    EXPECT_EQ(state("2"), "failed");
+    EXPECT_EQ(state("16"), "failed");
+    EXPECT_EQ(state("4"), "sent");
+    EXPECT_EQ(state("8"), "sent");
+    EXPECT_EQ(state("3"), "error");
+    EXPECT_FALSE(parse_delivery_report("kannel", {{"type", "1"}}).ok()) << "no ref";
+    const auto r = parse_delivery_report(
+        "kannel", {{"ref", "7"}, {"type", "16"}, {"reply", "NACK/0x0b"}, {"fail", "11"}});
+    EXPECT_EQ(r->ref, "7");
+    EXPECT_EQ(r->detail, "type 16: NACK/0x0b (failure 11)");
+}
+
+TEST(CoreCallbacks, africastalking_and_twilio_reports) {
+    const auto at = parse_delivery_report(
+        "africastalking",
+        {{"id", "ATXid_1"}, {"status", "Failed"}, {"failureReason", "AbsentSubscriber"}});
+    EXPECT_EQ(at->gateway_id, "ATXid_1");
+    EXPECT_EQ(at->state, "failed");
+    EXPECT_EQ(at->detail, "Failed: AbsentSubscriber");
+    EXPECT_EQ(parse_delivery_report("africastalking", {{"id", "x"}, {"status", "Success"}})->state,
+              "delivered");
+    const auto tw = parse_delivery_report("twilio", {{"MessageSid", "SM1"},
+                                                     {"MessageStatus", "undelivered"},
+                                                     {"ErrorCode", "30003"},
+                                                     {"ref", "9"}});
+    EXPECT_EQ(tw->state, "failed");
+    EXPECT_EQ(tw->ref, "9");
+    EXPECT_EQ(tw->detail, "undelivered (error 30003)");
+    EXPECT_FALSE(parse_delivery_report("twilio", {{"MessageSid", "SM1"}}).ok());
+}
+
+TEST(CoreCallbacks, inbound_messages_per_profile) {
+    EXPECT_EQ(parse_inbound("kannel", {{"from", "+22376000001"}, {"text", "Stop"}})->text, "Stop");
+    EXPECT_EQ(parse_inbound("twilio", {{"From", "+22376000001"}, {"Body", "START"}})->from,
+              "+22376000001");
+    EXPECT_FALSE(parse_inbound("kannel", {{"text", "Stop"}}).ok());
+    EXPECT_FALSE(parse_inbound("kannel", {{"from", "1"}, {"text", "\xff"}}).ok());
+}
+
+TEST(CoreCallbacks, stop_keywords_ignore_case_accents_and_punctuation) {
+    for (const char* text : {"STOP", "stop", "Stop.", " stop! ", "arrêt", "ARRET!", "Arrêt svp",
+                             "dabila", "«STOP»", "Stop, merci"}) {
+        EXPECT_EQ(match_keyword(text, k_stop, k_start), Keyword::stop) << text;
+    }
+    for (const char* text : {"start", "Démarrer", "DEMARRER."}) {
+        EXPECT_EQ(match_keyword(text, k_stop, k_start), Keyword::start) << text;
+    }
+    for (const char* text : {"", "...", "stopper", "je veux arrêter", "prix?", "nonstop"}) {
+        EXPECT_EQ(match_keyword(text, k_stop, k_start), Keyword::none) << text;
+    }
+}
+
+TEST(CoreCallbacks, twilio_signature_matches_twilios_documented_example) {
+    const Params params = {{"CallSid", "CA1234567890ABCDE"},
+                           {"Caller", "+12349013030"},
+                           {"Digits", "1234"},
+                           {"From", "+12349013030"},
+                           {"To", "+18005551212"}};
+    EXPECT_EQ(twilio_signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", params),
+              "0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
+}
+
+TEST(CoreCallbacks, constant_time_equal_compares_whole_strings) {
+    EXPECT_TRUE(constant_time_equal("t0k3n", "t0k3n"));
+    EXPECT_FALSE(constant_time_equal("t0k3n", "t0k3N"));
+    EXPECT_FALSE(constant_time_equal("t0k3n", "t0k3"));
+    EXPECT_FALSE(constant_time_equal("", "x"));
+}
