@@ -64,6 +64,9 @@ struct FakeGateway {
 };
 FakeGateway start_fake_gateway(const std::filesystem::path& dir, std::vector<std::string> args);
 
+// A TCP port on 127.0.0.1 that was free a moment ago (bound to 0, read, released).
+int free_port();
+
 // Waits until `predicate` holds, polling every 20 ms for up to `seconds`.
 bool eventually(const std::function<bool()>& predicate, double seconds);
 

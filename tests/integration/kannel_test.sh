@@ -30,10 +30,13 @@ wait_for() { # seconds, command...
 }
 
 # Ports of our own, away from the defaults, so a developer's Kannel or daemon does not clash.
-base=$((20000 + RANDOM % 20000))
-export KANNEL_ADMIN_PORT=$base KANNEL_SMSBOX_PORT=$((base + 1)) KANNEL_SENDSMS_PORT=$((base + 2))
-export KANNEL_FAKE_PORT=$((base + 3))
-callback_port=$((base + 4))
+# Five ports the kernel just handed out (bound to 0 and released).
+read -r p1 p2 p3 p4 p5 < <(python3 -c 'import socket
+socks = [socket.socket() for _ in range(5)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in socks])')
+export KANNEL_ADMIN_PORT=$p1 KANNEL_SMSBOX_PORT=$p2 KANNEL_SENDSMS_PORT=$p3 KANNEL_FAKE_PORT=$p4
+callback_port=$p5
 export KIBARU_CALLBACK_URL=http://127.0.0.1:$callback_port
 bash "$src/scripts/kannel/start.sh" "$work/kannel" >/dev/null
 # shellcheck disable=SC1091

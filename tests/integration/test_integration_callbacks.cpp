@@ -24,7 +24,7 @@ class Callbacks : public ::testing::Test {
 protected:
     void SetUp() override {
         gateway = start_fake_gateway(s.dir(), {});
-        port = 30000 + (::getpid() * 7 + 13) % 20000;
+        port = kibaru::test::free_port();
         s.write("k.toml", "[gateway]\nurl = \"http://127.0.0.1:" + std::to_string(gateway.port) +
                               "/ok/cgi-bin/sendsms\"\nrate_per_second = 0\n[server]\nlisten = "
                               "\"127.0.0.1:" +
