@@ -6,6 +6,7 @@
 #include "store/campaigns_repo.hpp"
 #include "store/contacts_repo.hpp"
 #include "store/deliveries_repo.hpp"
+#include "store/event_seal.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
 
@@ -69,19 +70,34 @@ int run_status(Context& context, const std::string& format) {
 }
 
 int run_verify(Context& context, const std::string& format) {
-    const auto verdict = store::AuditLog(context.db()).verify();
+    auto verdict = store::AuditLog(context.db()).verify();
+    if (verdict.ok()) {
+        // The chain is intact, so its seals can be trusted to check the delivery events.
+        const auto events = store::verify_delivery_events(context.db());
+        const auto entries = verdict.checked;
+        verdict = events;
+        verdict.checked = entries;
+        if (events.ok()) {
+            verdict.events_checked = events.checked;
+        }
+    }
     if (parse_format(format) == Format::json) {
-        Json out = {{"ok", verdict.ok()}, {"checked", verdict.checked}};
+        Json out = {{"ok", verdict.ok()},
+                    {"checked", verdict.checked},
+                    {"events_checked", verdict.events_checked}};
         if (!verdict.ok()) {
             out["broken_seq"] = verdict.broken_seq;
             out["problem"] = verdict.problem;
         }
         write_json_object(std::cout, out);
     } else if (verdict.ok()) {
-        std::cout << "audit log intact: " << verdict.checked << " entries checked\n";
+        std::cout << "audit log intact: " << verdict.checked << " entries checked, "
+                  << verdict.events_checked << " delivery events checked against their seals\n";
     } else {
-        std::cout << "audit log BROKEN at entry " << verdict.broken_seq << ": " << verdict.problem
-                  << " (" << verdict.checked << " entries checked)\n";
+        std::cout << "audit log BROKEN"
+                  << (verdict.broken_seq > 0 ? " at entry " + std::to_string(verdict.broken_seq)
+                                             : std::string())
+                  << ": " << verdict.problem << " (" << verdict.checked << " entries checked)\n";
     }
     return verdict.ok() ? k_ok : k_verify_failed;
 }

@@ -49,6 +49,38 @@ std::string sha256_hex(std::string_view bytes) {
     return hex;
 }
 
+Sha256::Sha256() : m_ctx(EVP_MD_CTX_new()) {
+    EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(m_ctx), EVP_sha256(), nullptr);
+}
+
+Sha256::~Sha256() {
+    EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(m_ctx));
+}
+
+void Sha256::update(std::string_view bytes) {
+    EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(m_ctx), bytes.data(), bytes.size());
+}
+
+void Sha256::field(std::string_view bytes) {
+    const std::string length = std::to_string(bytes.size()) + ":";
+    update(length);
+    update(bytes);
+    update("\n");
+}
+
+std::string Sha256::hex() {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(m_ctx), digest.data(), &length);
+    static constexpr char k_hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < length; ++i) {
+        out.push_back(k_hex[digest[i] >> 4]);
+        out.push_back(k_hex[digest[i] & 0x0F]);
+    }
+    return out;
+}
+
 std::string audit_hash(std::string_view prev_hash, const AuditEntry& entry) {
     return sha256_hex(audit_hash_input(prev_hash, entry));
 }

@@ -35,4 +35,20 @@ std::string audit_hash(std::string_view prev_hash, const AuditEntry& entry);
 // Lower-case hex SHA-256 of arbitrary bytes.
 std::string sha256_hex(std::string_view bytes);
 
+// SHA-256 over many pieces, for digests of large ranges of rows without holding them.
+class Sha256 {
+public:
+    Sha256();
+    ~Sha256();
+    Sha256(const Sha256&) = delete;
+    Sha256& operator=(const Sha256&) = delete;
+    void update(std::string_view bytes);
+    // Appends one field in the audit framing: <decimal length>:<bytes>\n.
+    void field(std::string_view bytes);
+    std::string hex(); // finishes the digest
+
+private:
+    void* m_ctx;
+};
+
 } // namespace kibaru::core

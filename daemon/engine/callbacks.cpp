@@ -6,6 +6,7 @@
 #include "store/audit_log.hpp"
 #include "store/contacts_repo.hpp"
 #include "store/deliveries_repo.hpp"
+#include "store/event_seal.hpp"
 #include "store/sqlite.hpp"
 
 #include <nlohmann/json.hpp>
@@ -69,6 +70,7 @@ net::Reply delivery_report(const CallbackContext& c, const std::string& profile,
     store::Transaction tx(*c.db);
     const auto result = store::DeliveriesRepo(*c.db).apply_report(
         report->ref, report->gateway_id, report->state, report->detail, c.now());
+    store::seal_delivery_events(*c.db, c.now(), c.actor);
     tx.commit();
     if (!result.found) {
         ++c.metrics->callbacks["dlr_unknown"];

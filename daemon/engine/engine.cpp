@@ -9,6 +9,7 @@
 #include "store/audit_log.hpp"
 #include "store/campaigns_repo.hpp"
 #include "store/deliveries_repo.hpp"
+#include "store/event_seal.hpp"
 #include "store/sqlite.hpp"
 
 #include <nlohmann/json.hpp>
@@ -101,6 +102,7 @@ struct Engine::Impl {
         if (config.gateway.resend_unknown) {
             deliveries.requeue_unknown(now);
         }
+        store::seal_delivery_events(db, now, options.actor);
         tx.commit();
     }
 
@@ -150,6 +152,7 @@ struct Engine::Impl {
                              week.campaign_id, week.week, expired);
             }
         }
+        store::seal_delivery_events(db, now_text, options.actor);
         tx.commit();
     }
 
@@ -288,6 +291,7 @@ struct Engine::Impl {
         {
             store::Transaction tx(db);
             store::DeliveriesRepo(db).apply(claims, utc(now));
+            store::seal_delivery_events(db, utc(now), options.actor);
             tx.commit();
         }
         for (auto& r : ready) {
@@ -362,6 +366,7 @@ struct Engine::Impl {
         for (const auto& [action, details] : outcomes_audit) {
             audit(action, "gateway", details);
         }
+        store::seal_delivery_events(db, utc(clock()), options.actor);
         tx.commit();
         outcomes.clear();
         outcomes_audit.clear();

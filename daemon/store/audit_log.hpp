@@ -19,9 +19,10 @@ struct AuditRow {
 };
 
 struct AuditVerdict {
-    std::int64_t checked = 0;    // entries whose hash was recomputed
-    std::int64_t broken_seq = 0; // first entry found broken, 0 when the chain is intact
-    std::string problem;         // what is wrong with it, for the auditor
+    std::int64_t checked = 0;        // entries whose hash was recomputed
+    std::int64_t broken_seq = 0;     // first entry found broken, 0 when the chain is intact
+    std::string problem;             // what is wrong with it, for the auditor
+    std::int64_t events_checked = 0; // delivery events checked against their seals
     bool ok() const { return problem.empty(); }
 };
 

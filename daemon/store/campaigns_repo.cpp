@@ -53,9 +53,10 @@ core::Campaign read_campaign(const Statement& s) {
 
 } // namespace
 
-AudienceQuery audience_query(const core::Campaign& c) {
+AudienceQuery audience_query(const core::Campaign& c, bool active_only) {
     AudienceQuery q;
-    q.where = "WHERE status = 'active' AND instr(';' || commodities || ';', ';' || ? || ';') > 0";
+    q.where = std::string(active_only ? "WHERE status = 'active' AND " : "WHERE ") +
+              "instr(';' || commodities || ';', ';' || ? || ';') > 0";
     q.params.push_back(c.commodity);
     if (!c.regions.empty()) {
         q.where += " AND instr(';' || ? || ';', ';' || lower(region) || ';') > 0";

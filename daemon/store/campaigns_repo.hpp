@@ -32,7 +32,8 @@ struct AudienceQuery {
     std::string where;
     std::vector<std::string> params;
 };
-AudienceQuery audience_query(const core::Campaign& campaign);
+// With `active_only` false the contacts' status is left out (to judge it as of another time).
+AudienceQuery audience_query(const core::Campaign& campaign, bool active_only = true);
 void bind_params(Statement& statement, const std::vector<std::string>& params, int first = 1);
 
 class CampaignsRepo {

@@ -41,8 +41,11 @@ bool DeliveriesRepo::week_opened(std::int64_t campaign_id, int week) {
 WeekOpening DeliveriesRepo::open_week(const core::Campaign& campaign, int week,
                                       const std::string& opens_at, const std::string& closes_at,
                                       const std::string& now, std::int64_t now_ms) {
-    auto header = m_db.prepare("INSERT INTO campaign_weeks (campaign_id, week, opens_at, "
-                               "closes_at, opened_at, targeted) VALUES (?, ?, ?, ?, ?, 0)");
+    auto header = m_db.prepare(
+        "INSERT INTO campaign_weeks (campaign_id, week, opens_at, closes_at, opened_at, "
+        "targeted, contacts_upto, status_events_upto) VALUES (?, ?, ?, ?, ?, 0, (SELECT "
+        "coalesce(max(id), 0) FROM contacts), (SELECT coalesce(max(id), 0) FROM "
+        "contact_status_events))");
     header.bind_all(campaign.id, week, opens_at, closes_at, now);
     header.run();
 

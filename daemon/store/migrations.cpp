@@ -107,6 +107,10 @@ CREATE TABLE campaign_weeks (
     closes_at   TEXT NOT NULL,
     opened_at   TEXT NOT NULL,                         -- when the daemon opened it
     targeted    INTEGER NOT NULL,
+    -- What existed when the audience was fixed, for `report campaign --check`: the newest
+    -- contact and opt-out/opt-in event ids (clock-independent, unlike timestamps).
+    contacts_upto      INTEGER NOT NULL DEFAULT 0,
+    status_events_upto INTEGER NOT NULL DEFAULT 0,
     closed      INTEGER NOT NULL DEFAULT 0,            -- 1 once its unsent deliveries expired
     PRIMARY KEY (campaign_id, week)
 ) STRICT;
@@ -148,6 +152,13 @@ CREATE TABLE delivery_events (
     error       TEXT NOT NULL DEFAULT ''
 ) STRICT;
 CREATE INDEX delivery_events_by_delivery ON delivery_events (delivery_id);
+-- Delivery events are sealed into the audit chain in the transaction that writes them: an
+-- audit entry holds each range's SHA-256; this row remembers how far the seals reach.
+CREATE TABLE delivery_events_seal (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    last_id INTEGER NOT NULL
+) STRICT;
+INSERT INTO delivery_events_seal (id, last_id) VALUES (1, 0);
 )sql"},
     };
     return k_steps;

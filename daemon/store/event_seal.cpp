@@ -1,0 +1,94 @@
+#include "store/event_seal.hpp"
+
+#include "store/sqlite.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace kibaru::store {
+
+namespace {
+
+// SHA-256 over events [from, to] and how many there are.
+std::pair<std::string, std::int64_t> digest(Database& db, std::int64_t from, std::int64_t to) {
+    auto rows = db.prepare("SELECT id, delivery_id, at, state, attempt, coalesce(http_status, ''), "
+                           "coalesce(gateway_id, ''), coalesce(latency_ms, ''), error FROM "
+                           "delivery_events WHERE id BETWEEN ? AND ? ORDER BY id");
+    rows.bind_all(from, to);
+    core::Sha256 sha;
+    sha.update("kibaru-events-v1\n");
+    std::int64_t count = 0;
+    while (rows.step()) {
+        for (int column = 0; column < 9; ++column) {
+            sha.field(rows.column_view(column));
+        }
+        ++count;
+    }
+    return {sha.hex(), count};
+}
+
+} // namespace
+
+void seal_delivery_events(Database& db, const std::string& now, const std::string& actor) {
+    const auto last = db.scalar_int("SELECT last_id FROM delivery_events_seal WHERE id = 1");
+    const auto newest = db.scalar_int("SELECT coalesce(max(id), 0) FROM delivery_events");
+    if (newest <= last) {
+        return;
+    }
+    const auto [sha, count] = digest(db, last + 1, newest);
+    AuditLog(db).append(
+        now, actor, "delivery_events.sealed",
+        "events " + std::to_string(last + 1) + "-" + std::to_string(newest),
+        nlohmann::json{{"from", last + 1}, {"to", newest}, {"count", count}, {"sha256", sha}}
+            .dump());
+    auto advance = db.prepare("UPDATE delivery_events_seal SET last_id = ? WHERE id = 1");
+    advance.bind(1, newest);
+    advance.run();
+}
+
+AuditVerdict verify_delivery_events(Database& db) {
+    AuditVerdict verdict;
+    auto seals = db.prepare("SELECT seq, details FROM audit_log WHERE action = "
+                            "'delivery_events.sealed' ORDER BY seq");
+    std::int64_t expected_from = 1;
+    auto fail = [&](std::int64_t seq, std::string problem) {
+        verdict.broken_seq = seq;
+        verdict.problem = std::move(problem);
+        return verdict;
+    };
+    while (seals.step()) {
+        const auto seq = seals.column_int(0);
+        const auto details = nlohmann::json::parse(seals.column_view(1), nullptr, false);
+        if (!details.is_object() || !details.contains("from") || !details.contains("to")) {
+            return fail(seq, "seal entry " + std::to_string(seq) + " is unreadable");
+        }
+        const auto from = details["from"].get<std::int64_t>();
+        const auto to = details["to"].get<std::int64_t>();
+        const std::string range = "delivery events " + std::to_string(from) + "-" +
+                                  std::to_string(to) + " (sealed by audit entry " +
+                                  std::to_string(seq) + ")";
+        if (from != expected_from) {
+            return fail(seq, range + " do not follow the previous seal");
+        }
+        const auto [sha, count] = digest(db, from, to);
+        if (count != details.value("count", -1)) {
+            return fail(seq, range + ": " + std::to_string(count) + " events where " +
+                                 std::to_string(details.value("count", -1)) +
+                                 " were sealed (deleted or inserted?)");
+        }
+        if (sha != details.value("sha256", "")) {
+            return fail(seq, range + " do not match their seal (an event was edited)");
+        }
+        verdict.checked += count;
+        expected_from = to + 1;
+    }
+    const auto beyond = db.scalar_int("SELECT count(*) FROM delivery_events WHERE id >= " +
+                                      std::to_string(expected_from));
+    if (beyond > 0) {
+        return fail(0, std::to_string(beyond) + " delivery events from id " +
+                           std::to_string(expected_from) +
+                           " are under no seal (inserted outside kibaru?)");
+    }
+    return verdict;
+}
+
+} // namespace kibaru::store

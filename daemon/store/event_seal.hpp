@@ -1,0 +1,25 @@
+// Delivery events in the tamper-evident record. They are too many to chain one by one, so each
+// transaction that writes events seals them: one audit entry, `delivery_events.sealed`, holds
+// the id range and a SHA-256 over every event of the range in the audit framing (id,
+// delivery_id, at, state, attempt, http_status, gateway_id, latency_ms, error). The audit chain
+// then covers the seals, and verification recomputes each range: an edited, deleted, inserted
+// or reordered event breaks its seal, and an event outside every seal is an insertion.
+#pragma once
+
+#include "store/audit_log.hpp"
+
+#include <string>
+
+namespace kibaru::store {
+
+class Database;
+
+// Seals the events written since the last seal. Call inside the transaction that wrote them,
+// before its commit. Does nothing when there are none.
+void seal_delivery_events(Database& db, const std::string& now, const std::string& actor);
+
+// Recomputes every seal in audit order. Returns the first problem (broken_seq names the seal's
+// audit entry; problem names the event range), or an ok verdict with `checked` events.
+AuditVerdict verify_delivery_events(Database& db);
+
+} // namespace kibaru::store

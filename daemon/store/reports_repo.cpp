@@ -1,0 +1,166 @@
+#include "store/reports_repo.hpp"
+
+#include "store/campaigns_repo.hpp"
+#include "store/sqlite.hpp"
+
+namespace kibaru::store {
+
+void ReportsRepo::for_each_delivery(const DeliveryFilter& f,
+                                    const std::function<void(const DeliveryRow&)>& visit) {
+    std::string sql = "SELECT d.id, d.campaign_id, d.week, c.phone, d.language, d.state, "
+                      "d.attempts, coalesce(d.gateway_id, ''), d.error, d.segments, d.updated_at "
+                      "FROM deliveries d JOIN contacts c ON c.id = d.contact_id WHERE 1";
+    if (f.campaign) {
+        sql += " AND d.campaign_id = :campaign";
+    }
+    if (f.week) {
+        sql += " AND d.week = :week";
+    }
+    if (f.phone) {
+        sql += " AND c.phone = :phone";
+    }
+    if (f.state) {
+        sql += " AND d.state = :state";
+    }
+    sql += " ORDER BY d.campaign_id, d.week, d.id";
+    auto s = m_db.prepare(sql);
+    int i = 0;
+    if (f.campaign) {
+        s.bind(++i, *f.campaign);
+    }
+    if (f.week) {
+        s.bind(++i, *f.week);
+    }
+    if (f.phone) {
+        s.bind(++i, *f.phone);
+    }
+    if (f.state) {
+        s.bind(++i, *f.state);
+    }
+    DeliveryRow row;
+    while (s.step()) {
+        row.id = s.column_int(0);
+        row.campaign = s.column_int(1);
+        row.week = static_cast<int>(s.column_int(2));
+        row.phone = s.column_view(3);
+        row.language = s.column_view(4);
+        row.state = s.column_view(5);
+        row.attempts = static_cast<int>(s.column_int(6));
+        row.gateway_id = s.column_view(7);
+        row.error = s.column_view(8);
+        row.segments = static_cast<int>(s.column_int(9));
+        row.updated_at = s.column_view(10);
+        visit(row);
+    }
+}
+
+std::vector<EventRow> ReportsRepo::events(std::int64_t delivery_id) {
+    auto s = m_db.prepare("SELECT at, state, attempt, http_status, coalesce(gateway_id, ''), "
+                          "latency_ms, error FROM delivery_events WHERE delivery_id = ? ORDER BY "
+                          "id");
+    s.bind(1, delivery_id);
+    std::vector<EventRow> events;
+    while (s.step()) {
+        EventRow e;
+        e.at = s.column_text(0);
+        e.state = s.column_text(1);
+        e.attempt = static_cast<int>(s.column_int(2));
+        if (!s.column_is_null(3)) {
+            e.http_status = static_cast<int>(s.column_int(3));
+        }
+        e.gateway_id = s.column_text(4);
+        if (!s.column_is_null(5)) {
+            e.latency_ms = s.column_int(5);
+        }
+        e.error = s.column_text(6);
+        events.push_back(std::move(e));
+    }
+    return events;
+}
+
+std::vector<StatusChange> ReportsRepo::status_history(const std::string& phone) {
+    auto s = m_db.prepare("SELECT e.at, e.status, e.source, e.actor FROM contact_status_events e "
+                          "JOIN contacts c ON c.id = e.contact_id WHERE c.phone = ? ORDER BY e.id");
+    s.bind(1, phone);
+    std::vector<StatusChange> history;
+    while (s.step()) {
+        history.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3)});
+    }
+    return history;
+}
+
+std::vector<Violation> ReportsRepo::check_completeness(const core::Campaign& campaign) {
+    std::vector<Violation> violations;
+    // The audience as of a week's opening: matching the filters, existing by then, and active
+    // then — the status of the last change recorded before the opening or, with none, the
+    // opposite of the first change after it, or else the current status. "Before" is by row id,
+    // which does not depend on anybody's clock.
+    const auto q = audience_query(campaign, false);
+    const std::string as_of =
+        "SELECT id, phone FROM contacts " + q.where +
+        " AND id <= :contacts AND coalesce((SELECT e.status FROM contact_status_events e WHERE "
+        "e.contact_id = contacts.id AND e.id <= :events ORDER BY e.id DESC LIMIT 1), (SELECT "
+        "CASE e.status WHEN 'active' THEN 'opted_out' ELSE 'active' END FROM "
+        "contact_status_events e WHERE e.contact_id = contacts.id AND e.id > :events ORDER BY "
+        "e.id LIMIT 1), status) = 'active'";
+    auto weeks = m_db.prepare("SELECT week, targeted, contacts_upto, status_events_upto FROM "
+                              "campaign_weeks WHERE campaign_id = ? ORDER BY week");
+    weeks.bind(1, campaign.id);
+    while (weeks.step()) {
+        const int week = static_cast<int>(weeks.column_int(0));
+        const auto targeted = weeks.column_int(1);
+        const auto contacts_upto = weeks.column_int(2);
+        const auto events_upto = weeks.column_int(3);
+        auto count =
+            m_db.prepare("SELECT count(*) FROM deliveries WHERE campaign_id = ? AND week = ?");
+        count.bind_all(campaign.id, week);
+        count.step();
+        if (count.column_int(0) != targeted) {
+            violations.push_back({week, "count", "",
+                                  std::to_string(count.column_int(0)) + " deliveries where " +
+                                      std::to_string(targeted) +
+                                      " were created when the week opened"});
+        }
+        auto duplicates = m_db.prepare(
+            "SELECT c.phone, count(*) FROM deliveries d JOIN contacts c ON c.id = d.contact_id "
+            "WHERE d.campaign_id = ? AND d.week = ? GROUP BY d.contact_id HAVING count(*) > 1");
+        duplicates.bind_all(campaign.id, week);
+        while (duplicates.step()) {
+            violations.push_back({week, "duplicate", duplicates.column_text(0),
+                                  std::to_string(duplicates.column_int(1)) + " deliveries"});
+        }
+        auto bind_audience = [&](Statement& s) {
+            bind_params(s, q.params);
+            const int at = static_cast<int>(q.params.size());
+            s.bind(at + 1, contacts_upto);
+            s.bind(at + 2, events_upto);
+            s.bind(at + 3, campaign.id);
+            s.bind(at + 4, week);
+        };
+        auto missing = m_db.prepare(
+            "WITH audience AS (" + as_of +
+            ") SELECT a.phone FROM audience a WHERE NOT EXISTS (SELECT 1 FROM deliveries d "
+            "WHERE d.contact_id = a.id AND d.campaign_id = :campaign AND d.week = :week) "
+            "ORDER BY a.id");
+        bind_audience(missing);
+        while (missing.step()) {
+            violations.push_back({week, "missing", missing.column_text(0),
+                                  "in the audience when the week opened, but has no delivery"});
+        }
+        auto outside = m_db.prepare(
+            "WITH audience AS (" + as_of +
+            ") SELECT c.phone FROM deliveries d JOIN contacts c ON c.id = d.contact_id WHERE "
+            "d.campaign_id = :campaign AND d.week = :week AND d.contact_id NOT IN (SELECT id FROM "
+            "audience) ORDER BY d.id");
+        bind_audience(outside);
+        while (outside.step()) {
+            violations.push_back({week, "outside", outside.column_text(0),
+                                  "has a delivery but was not in the audience when the week "
+                                  "opened (or its region, kind, language or commodities changed "
+                                  "since)"});
+        }
+    }
+    return violations;
+}
+
+} // namespace kibaru::store

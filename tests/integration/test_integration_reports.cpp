@@ -1,0 +1,191 @@
+// Reports for auditors on a campaign run through the fault-injecting gateway: reconciliation
+// between `report campaign` and the per-delivery export, the completeness check, one contact's
+// history, and a mutation test proving that `audit verify` catches any single edited, deleted
+// or swapped audit entry or delivery event.
+#include "../cli/cli_runner.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+using kibaru::test::FakeGateway;
+using kibaru::test::RunResult;
+using kibaru::test::Scratch;
+using kibaru::test::start_fake_gateway;
+using nlohmann::json;
+
+namespace {
+
+class Reports : public ::testing::Test {
+protected:
+    void SetUp() override {
+        gateway = start_fake_gateway(
+            s.dir(), {"--p500", "0.2", "--p429", "0.1", "--seed", "5", "--reject", "+22376001003"});
+        s.write("k.toml", "[gateway]\nurl = \"http://127.0.0.1:" + std::to_string(gateway.port) +
+                              "/mix/cgi-bin/sendsms\"\nrate_per_second = 0\nmax_attempts = 3\n"
+                              "backoff_initial_ms = 1000\n[log]\nfile = \"kibaru.log\"\n");
+        std::string csv = "phone,name,commodities,language\n";
+        for (int i = 1; i <= 12; ++i) {
+            csv += "7600" + std::to_string(1000 + i) + ",P" + std::to_string(i) + ",sesame," +
+                   (i % 3 ? "fr" : "bm") + "\n";
+        }
+        s.write("c.csv", csv);
+        ASSERT_EQ(k({"contacts", "import", "c.csv"}).exit_code, 0);
+        ASSERT_EQ(k({"campaign", "create", "--name", "s", "--commodity", "sesame", "--start",
+                     "2019-01-07", "--weeks", "4"})
+                      .exit_code,
+                  0);
+        s.write("m.csv", "week,language,text\n1,fr,S1\n2,fr,S2\n3,fr,S3\n1,bm,D1\n2,bm,D2\n");
+        ASSERT_EQ(k({"messages", "import", "1", "m.csv"}).exit_code, 0);
+        // Week 1 with faults and retries; week 2 with an opt-out first; week 3 skipped by the
+        // daemon (expired); week 4 has no message (pending until it closes).
+        for (const char* now : {"2019-01-08T09:00:00Z", "2019-01-08T09:05:00Z",
+                                "2019-01-08T09:10:00Z", "2019-01-08T09:20:00Z"}) {
+            k({"--now", now, "run-once"});
+        }
+        ASSERT_EQ(k({"contacts", "optout", "76001005"}).exit_code, 0);
+        for (const char* now :
+             {"2019-01-15T09:00:00Z", "2019-01-15T09:05:00Z", "2019-01-15T09:10:00Z",
+              "2019-01-29T09:00:00Z", "2019-02-06T09:00:00Z"}) {
+            k({"--now", now, "run-once"});
+        }
+    }
+    RunResult k(std::vector<std::string> args) {
+        args.insert(args.begin(), {"--config", "k.toml"});
+        return s.kibaru(args);
+    }
+    Scratch s;
+    FakeGateway gateway;
+};
+
+} // namespace
+
+TEST_F(Reports, campaign_counts_equal_the_per_delivery_export) {
+    const auto report = json::parse(k({"report", "campaign", "1", "--format", "json"}).out);
+    ASSERT_EQ(report.size(), 4u) << "one row per week, opened or not";
+    const auto deliveries = json::parse(k({"report", "deliveries", "--format", "json"}).out);
+    std::map<std::pair<int, std::string>, int> exported;
+    for (const auto& d : deliveries) {
+        ++exported[{d["week"].get<int>(), d["state"].get<std::string>()}];
+    }
+    long total = 0;
+    for (const auto& week : report) {
+        long sum = 0;
+        for (const char* state : {"pending", "sending", "retrying", "sent", "delivered", "failed",
+                                  "expired", "skipped", "unknown"}) {
+            const std::pair<int, std::string> key(week["week"].get<int>(), state);
+            EXPECT_EQ(week[state].get<int>(), exported[key])
+                << "week " << week["week"] << " " << state;
+            sum += week[state].get<int>();
+        }
+        EXPECT_EQ(sum, week["targeted"].get<long>()) << "week " << week["week"];
+        total += sum;
+    }
+    EXPECT_EQ(total, static_cast<long>(deliveries.size()));
+    EXPECT_EQ(report[0]["failed"], 1) << "the rejected number";
+    EXPECT_EQ(report[1]["targeted"], 11) << "the opted-out contact is not in week 2";
+    EXPECT_EQ(report[2]["expired"], 11) << "week 3 closed unsent";
+    EXPECT_EQ(report[3]["expired"], 11) << "week 4 had no message: it waited, then expired";
+    const auto csv =
+        k({"report", "deliveries", "--campaign", "1", "--week", "1", "--status", "failed"});
+    EXPECT_NE(csv.out.find("1,1,+22376001003,failed,1,"), std::string::npos) << csv.out;
+}
+
+TEST_F(Reports, completeness_check_passes_then_fails_after_a_delivery_is_deleted) {
+    const auto ok = k({"report", "campaign", "1", "--check"});
+    EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+    EXPECT_NE(ok.err.find("0 violations"), std::string::npos);
+    ASSERT_EQ(s.sql("DELETE FROM delivery_events WHERE delivery_id = 5; "
+                    "DELETE FROM deliveries WHERE id = 5")
+                  .exit_code,
+              0);
+    const auto broken = k({"report", "campaign", "1", "--check", "--format", "json"});
+    EXPECT_EQ(broken.exit_code, 4);
+    const auto violations = json::parse(broken.out);
+    ASSERT_EQ(violations.size(), 2u) << broken.out;
+    EXPECT_EQ(violations[0]["kind"], "count");
+    EXPECT_EQ(violations[1]["kind"], "missing");
+    EXPECT_EQ(violations[1]["phone"], "+22376001005");
+}
+
+TEST_F(Reports, contact_report_shows_history_and_every_event) {
+    const auto r = json::parse(k({"report", "contact", "76 00 10 05", "--format", "json"}).out);
+    EXPECT_EQ(r["status"], "opted_out");
+    ASSERT_EQ(r["status_history"].size(), 1u);
+    EXPECT_EQ(r["status_history"][0]["source"], "cli");
+    ASSERT_EQ(r["deliveries"].size(), 1u) << "week 1 only: it opted out before week 2";
+    const auto& events = r["deliveries"][0]["events"];
+    EXPECT_EQ(events[0]["state"], "pending");
+    EXPECT_EQ(events[events.size() - 1]["state"], r["deliveries"][0]["state"]);
+}
+
+TEST_F(Reports, audit_verify_catches_every_single_edit_delete_and_swap) {
+    ASSERT_EQ(k({"audit", "verify"}).exit_code, 0);
+    const auto db = s.path("kibaru.db");
+    const auto pristine = s.path("pristine.db");
+    k({"status"}); // checkpoint nothing pending: copy a closed database
+    std::filesystem::copy_file(db, pristine);
+    auto ids = [&](const std::string& table, const std::string& key) {
+        std::vector<long> out;
+        std::istringstream lines(
+            s.sql("SELECT " + key + " FROM " + table + " ORDER BY " + key).out);
+        for (long id; lines >> id;) {
+            out.push_back(id);
+        }
+        return out;
+    };
+    const auto audit = ids("audit_log", "seq");
+    const auto events = ids("delivery_events", "id");
+    ASSERT_GT(audit.size(), 10u);
+    ASSERT_GT(events.size(), 30u);
+    int mutations = 0;
+    auto expect_caught = [&](const std::string& what, const std::string& sql) {
+        std::filesystem::copy_file(pristine, db, std::filesystem::copy_options::overwrite_existing);
+        std::filesystem::remove(db.string() + "-wal");
+        std::filesystem::remove(db.string() + "-shm");
+        ASSERT_EQ(s.sql("DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS "
+                        "audit_log_no_delete; " +
+                        sql)
+                      .exit_code,
+                  0)
+            << sql;
+        EXPECT_EQ(k({"audit", "verify"}).exit_code, 4) << what << ": " << sql;
+        ++mutations;
+    };
+    for (const long seq : audit) {
+        const auto n = std::to_string(seq);
+        expect_caught("edit audit " + n,
+                      "UPDATE audit_log SET details = details || ' ' WHERE seq = " + n);
+        expect_caught("delete audit " + n, "DELETE FROM audit_log WHERE seq = " + n);
+        if (seq > 1) {
+            const auto m = std::to_string(seq - 1);
+            expect_caught("swap audit " + n,
+                          "UPDATE audit_log SET seq = -1 WHERE seq = " + n +
+                              "; UPDATE audit_log SET seq = " + n + " WHERE seq = " + m +
+                              "; UPDATE audit_log SET seq = " + m + " WHERE seq = -1");
+        }
+    }
+    // Every audit entry; delivery events at a stride (each mutation copies the database and
+    // runs the binary, and the seals treat every event of a range alike), plus both ends.
+    for (std::size_t i = 0; i < events.size(); i += (i + 1 == events.size() ? 1 : 5)) {
+        const long id = events[i];
+        const auto n = std::to_string(id);
+        expect_caught("edit event " + n,
+                      "UPDATE delivery_events SET error = error || 'x' WHERE id = " + n);
+        expect_caught("delete event " + n, "DELETE FROM delivery_events WHERE id = " + n);
+        if (id > 1) {
+            const auto m = std::to_string(id - 1);
+            expect_caught("swap event " + n,
+                          "UPDATE delivery_events SET id = -1 WHERE id = " + n +
+                              "; UPDATE delivery_events SET id = " + n + " WHERE id = " + m +
+                              "; UPDATE delivery_events SET id = " + m + " WHERE id = -1");
+        }
+    }
+    expect_caught("insert event", "INSERT INTO delivery_events (delivery_id, at, state, attempt) "
+                                  "VALUES (1, '2019-01-08T10:00:00Z', 'delivered', 1)");
+    std::cout << mutations << " mutations of " << audit.size() << " audit entries and "
+              << events.size() << " delivery events, every one caught\n";
+}
