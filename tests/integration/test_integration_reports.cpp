@@ -189,3 +189,17 @@ TEST_F(Reports, audit_verify_catches_every_single_edit_delete_and_swap) {
     std::cout << mutations << " mutations of " << audit.size() << " audit entries and "
               << events.size() << " delivery events, every one caught\n";
 }
+
+TEST_F(Reports, the_auditors_independent_verifier_agrees_with_the_binary) {
+    const std::string script = std::string(KIBARU_SOURCE_DIR) + "/scripts/verify-audit.py";
+    const auto ok = kibaru::test::run_process({"python3", script, "kibaru.db"}, s.dir(), {});
+    EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+    EXPECT_NE(ok.out.find("audit log intact"), std::string::npos);
+    ASSERT_EQ(s.sql("UPDATE delivery_events SET http_status = 200 WHERE http_status = 202 AND "
+                    "id = (SELECT max(id) FROM delivery_events WHERE http_status = 202)")
+                  .exit_code,
+              0);
+    const auto broken = kibaru::test::run_process({"python3", script, "kibaru.db"}, s.dir(), {});
+    EXPECT_EQ(broken.exit_code, 4) << broken.out;
+    EXPECT_EQ(k({"audit", "verify"}).exit_code, 4);
+}
