@@ -6,21 +6,22 @@ namespace kibaru::store {
 
 std::int64_t AuditLog::append(std::string at, std::string actor, std::string action,
                               std::string subject, std::string details) {
-    auto head = m_db.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
+    auto& head = m_db.cached("SELECT seq, hash FROM audit_head WHERE id = 1");
     if (!head.step()) {
         throw StoreError("audit_head row is missing", 0);
     }
     core::AuditEntry entry{head.column_int(0) + 1, std::move(at),      std::move(actor),
                            std::move(action),      std::move(subject), std::move(details)};
     const std::string prev_hash = head.column_text(1);
+    head.reset();
     const std::string hash = core::audit_hash(prev_hash, entry);
 
-    auto insert = m_db.prepare("INSERT INTO audit_log (seq, at, actor, action, subject, details, "
+    auto& insert = m_db.cached("INSERT INTO audit_log (seq, at, actor, action, subject, details, "
                                "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind_all(entry.seq, entry.at, entry.actor, entry.action, entry.subject, entry.details,
                     prev_hash, hash);
     insert.run();
-    auto advance = m_db.prepare("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1");
+    auto& advance = m_db.cached("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1");
     advance.bind_all(entry.seq, hash);
     advance.run();
     return entry.seq;
@@ -83,7 +84,7 @@ AuditVerdict AuditLog::verify() {
             ++expected_seq;
         });
         if (verdict.ok()) {
-            auto head = m_db.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
+            auto& head = m_db.cached("SELECT seq, hash FROM audit_head WHERE id = 1");
             if (!head.step()) {
                 fail(expected_seq, "the chain head record is missing");
             } else if (head.column_int(0) != expected_seq - 1 ||

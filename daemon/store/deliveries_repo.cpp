@@ -134,12 +134,12 @@ std::vector<DueDelivery> DeliveriesRepo::due(const std::vector<std::int64_t>& ca
         ids += (ids.empty() ? "" : ",") + std::to_string(id);
     }
     // The streams that can send now: open weeks of these campaigns, in languages with a message.
-    auto streams = m_db.prepare(
+    auto& streams = m_db.cached(
         "SELECT w.campaign_id, w.week, m.language, m.text FROM campaign_weeks w JOIN messages m "
         "ON m.campaign_id = w.campaign_id AND m.week = w.week WHERE w.closed = 0 AND "
         "w.campaign_id IN (" +
         ids + ") ORDER BY w.opens_at, w.campaign_id, m.language");
-    auto claim = m_db.prepare(
+    auto& claim = m_db.cached(
         "SELECT d.id, d.attempts, c.phone, c.name, c.organisation, c.region, c.status "
         "FROM deliveries d INDEXED BY deliveries_due JOIN contacts c ON c.id = d.contact_id "
         "WHERE d.campaign_id = ? AND d.week = ? AND d.language = ? AND d.state IN ('pending', "
@@ -168,6 +168,7 @@ std::vector<DueDelivery> DeliveriesRepo::due(const std::vector<std::int64_t>& ca
         }
         claim.reset();
     }
+    streams.reset(); // do not hold a read snapshot open between batches
     return rows;
 }
 
@@ -175,12 +176,12 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
     if (transitions.empty()) {
         return;
     }
-    auto update = m_db.prepare(
+    auto& update = m_db.cached(
         "UPDATE deliveries SET state = ?, attempts = ?, next_attempt_ms = ?, gateway_id = "
         "coalesce(nullif(?, ''), gateway_id), error = ?, segments = CASE WHEN ? > 0 THEN ? ELSE "
         "segments END, updated_at = ? WHERE id = ? AND (? = '' OR instr(',' || ? || ',', ',' || "
         "state || ',') > 0)");
-    auto event = m_db.prepare("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
+    auto& event = m_db.cached("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
                               "http_status, gateway_id, latency_ms, error) VALUES (?, ?, ?, ?, ?, "
                               "nullif(?, ''), ?, ?)");
     for (const auto& t : transitions) {

@@ -10,7 +10,7 @@ namespace {
 
 // SHA-256 over events [from, to] and how many there are.
 std::pair<std::string, std::int64_t> digest(Database& db, std::int64_t from, std::int64_t to) {
-    auto rows = db.prepare("SELECT id, delivery_id, at, state, attempt, coalesce(http_status, ''), "
+    auto& rows = db.cached("SELECT id, delivery_id, at, state, attempt, coalesce(http_status, ''), "
                            "coalesce(gateway_id, ''), coalesce(latency_ms, ''), error FROM "
                            "delivery_events WHERE id BETWEEN ? AND ? ORDER BY id");
     rows.bind_all(from, to);
@@ -23,14 +23,19 @@ std::pair<std::string, std::int64_t> digest(Database& db, std::int64_t from, std
         }
         ++count;
     }
+    rows.reset();
     return {sha.hex(), count};
 }
 
 } // namespace
 
 void seal_delivery_events(Database& db, const std::string& now, const std::string& actor) {
-    const auto last = db.scalar_int("SELECT last_id FROM delivery_events_seal WHERE id = 1");
-    const auto newest = db.scalar_int("SELECT coalesce(max(id), 0) FROM delivery_events");
+    auto& range = db.cached("SELECT (SELECT last_id FROM delivery_events_seal WHERE id = 1), "
+                            "(SELECT coalesce(max(id), 0) FROM delivery_events)");
+    range.step();
+    const auto last = range.column_int(0);
+    const auto newest = range.column_int(1);
+    range.reset();
     if (newest <= last) {
         return;
     }
@@ -40,7 +45,7 @@ void seal_delivery_events(Database& db, const std::string& now, const std::strin
         "events " + std::to_string(last + 1) + "-" + std::to_string(newest),
         nlohmann::json{{"from", last + 1}, {"to", newest}, {"count", count}, {"sha256", sha}}
             .dump());
-    auto advance = db.prepare("UPDATE delivery_events_seal SET last_id = ? WHERE id = 1");
+    auto& advance = db.cached("UPDATE delivery_events_seal SET last_id = ? WHERE id = 1");
     advance.bind(1, newest);
     advance.run();
 }

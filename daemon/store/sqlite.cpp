@@ -159,6 +159,7 @@ std::unique_ptr<Database> Database::open(const std::string& path, int busy_timeo
 }
 
 Database::~Database() {
+    m_cache.clear(); // finalize cached statements before closing
     sqlite3_close_v2(m_db);
 }
 
@@ -175,6 +176,16 @@ void Database::exec(std::string_view sql) {
 
 Statement Database::prepare(std::string_view sql) {
     return Statement(m_db, sql);
+}
+
+Statement& Database::cached(const std::string& sql) {
+    auto& slot = m_cache[sql];
+    if (!slot) {
+        slot = std::make_unique<Statement>(m_db, sql);
+    } else {
+        slot->reset();
+    }
+    return *slot;
 }
 
 std::int64_t Database::last_insert_rowid() const {

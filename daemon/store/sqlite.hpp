@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -78,6 +79,10 @@ public:
 
     void exec(std::string_view sql);
     Statement prepare(std::string_view sql);
+    // A statement prepared once per connection and kept, for SQL that runs again and again (the
+    // dispatcher's per-batch statements). It comes back reset, with no bindings; the reference
+    // stays valid as long as the Database.
+    Statement& cached(const std::string& sql);
     std::int64_t last_insert_rowid() const;
     int changes() const;
     // The single integer a query like "PRAGMA user_version" or "SELECT count(*) ..." returns.
@@ -90,6 +95,7 @@ private:
     Database(sqlite3* db, std::string path) : m_db(db), m_path(std::move(path)) {}
     sqlite3* m_db;
     std::string m_path;
+    std::unordered_map<std::string, std::unique_ptr<Statement>> m_cache;
 };
 
 // BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when destroyed uncommitted (an exception unwinding).
