@@ -132,7 +132,9 @@ int run_daemon(Context& context) {
                  config.gateway.rate_per_second, config.gateway.max_in_flight);
     engine.start();
     io.run();
-    spdlog::info("kibaru daemon stopped");
+    spdlog::info("kibaru daemon stopped ({} malformed or oversized requests refused by the "
+                 "callback server)",
+                 server.rejected());
     print_stats(engine.stats());
     return k_ok;
 }

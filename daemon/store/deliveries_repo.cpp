@@ -280,10 +280,4 @@ std::map<std::string, std::int64_t> DeliveriesRepo::count_by_state() {
     return counts;
 }
 
-std::int64_t DeliveriesRepo::count_in_state(const std::string& state) {
-    auto s = m_db.prepare("SELECT count(*) FROM deliveries WHERE state = ?");
-    s.bind(1, state);
-    return s.step() ? s.column_int(0) : 0;
-}
-
 } // namespace kibaru::store

@@ -113,7 +113,6 @@ public:
 
     // Deliveries by state, all campaigns (for `status`).
     std::map<std::string, std::int64_t> count_by_state();
-    std::int64_t count_in_state(const std::string& state);
 
 private:
     Database& m_db;
