@@ -106,19 +106,24 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
     return out;
 }
 
-} // namespace
-
-Background::Background(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
-                       const std::vector<std::string>& env) {
+// Starts `argv` in `cwd` with `env` added, stdin from /dev/null, stdout to `out` and stderr to
+// `err` (the same file when equal; appended when `append`). Returns the child's pid.
+pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+            const std::vector<std::string>& env, const std::filesystem::path& out,
+            const std::filesystem::path& err, bool append) {
     const auto environment = merged_environment(env);
     auto c_argv = c_strings(argv);
     auto c_env = c_strings(environment);
+    const int mode = O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    const auto log = cwd / ("." + std::filesystem::path(argv[0]).filename().string() + ".log");
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), mode, 0600);
+    if (err == out) {
+        posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    } else {
+        posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), mode, 0600);
+    }
     posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
     pid_t pid = 0;
     const int rc = posix_spawnp(&pid, c_argv[0], &actions, nullptr, c_argv.data(), c_env.data());
@@ -126,7 +131,15 @@ Background::Background(const std::vector<std::string>& argv, const std::filesyst
     if (rc != 0) {
         throw std::runtime_error("cannot start " + argv[0]);
     }
-    m_pid = pid;
+    return pid;
+}
+
+} // namespace
+
+Background::Background(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+                       const std::vector<std::string>& env) {
+    const auto log = cwd / ("." + std::filesystem::path(argv[0]).filename().string() + ".log");
+    m_pid = spawn(argv, cwd, env, log, log, true);
 }
 
 Background::~Background() {
@@ -210,24 +223,7 @@ RunResult run_process(const std::vector<std::string>& argv, const std::filesyste
     const auto out_path = cwd / (".out" + std::to_string(n));
     const auto err_path = cwd / (".err" + std::to_string(n));
 
-    const auto environment = merged_environment(env);
-    auto c_argv = c_strings(argv);
-    auto c_env = c_strings(environment);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0600);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0600);
-    posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
-    pid_t pid = 0;
-    const int rc = posix_spawnp(&pid, c_argv[0], &actions, nullptr, c_argv.data(), c_env.data());
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) {
-        throw std::runtime_error("cannot start " + argv[0]);
-    }
+    const pid_t pid = spawn(argv, cwd, env, out_path, err_path, false);
     int status = 0;
     waitpid(pid, &status, 0);
     RunResult result;
