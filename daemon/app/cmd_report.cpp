@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <optional>
@@ -93,7 +94,10 @@ int run_report_campaign(Context& context, std::int64_t id, const std::string& fo
         for (const auto n : totals) {
             row.emplace_back(n);
         }
-        row.push_back(rate(totals[4], total_targeted));
+        const auto delivered =
+            std::find(core::k_delivery_states.begin(), core::k_delivery_states.end(), "delivered") -
+            core::k_delivery_states.begin();
+        row.push_back(rate(totals[static_cast<std::size_t>(delivered)], total_targeted));
         row.emplace_back(total_segments);
         row.emplace_back(static_cast<double>(total_segments) * price);
         writer->row(row);

@@ -1,5 +1,5 @@
-// Instants and the clock. Time is injected (a Clock), never read directly in core/ or store/, so
-// tests and `--now` simulations never sleep.
+// Instants: formatting and parsing. Time is injected (an Instant from --now or the real clock,
+// handed down by app/), never read in core/ or store/, so tests and simulations never sleep.
 #pragma once
 
 #include "core/result.hpp"
@@ -11,23 +11,6 @@
 namespace kibaru::core {
 
 using Instant = std::chrono::sys_seconds;
-
-class Clock {
-public:
-    virtual ~Clock() = default;
-    virtual Instant now() const = 0;
-};
-
-// A clock stopped at one instant (`--now` for one-shot commands, and tests).
-class FixedClock final : public Clock {
-public:
-    explicit FixedClock(Instant at) : m_at(at) {}
-    Instant now() const override { return m_at; }
-    void set(Instant at) { m_at = at; }
-
-private:
-    Instant m_at;
-};
 
 // "2019-01-08T09:00:00Z": ISO 8601 in UTC, to the second.
 std::string format_utc(Instant at);

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <random>
 
 namespace kibaru::engine {
@@ -134,8 +135,9 @@ struct Engine::Impl {
                 continue;
             }
             const int current = std::min(plan->week_at(now_seconds), campaign.weeks);
+            const auto opened = deliveries.opened_weeks(campaign.id);
             for (int week = 1; week <= current; ++week) {
-                if (!deliveries.week_opened(campaign.id, week)) {
+                if (!std::binary_search(opened.begin(), opened.end(), week)) {
                     open_week(campaign, *plan, week, campaigns_repo, deliveries, now);
                 }
             }

@@ -32,10 +32,15 @@ std::int64_t move_all(Database& db, const std::string& where, const std::string&
 
 } // namespace
 
-bool DeliveriesRepo::week_opened(std::int64_t campaign_id, int week) {
-    auto s = m_db.prepare("SELECT 1 FROM campaign_weeks WHERE campaign_id = ? AND week = ?");
-    s.bind_all(campaign_id, week);
-    return s.step();
+std::vector<int> DeliveriesRepo::opened_weeks(std::int64_t campaign_id) {
+    auto& s = m_db.cached("SELECT week FROM campaign_weeks WHERE campaign_id = ? ORDER BY week");
+    s.bind(1, campaign_id);
+    std::vector<int> weeks;
+    while (s.step()) {
+        weeks.push_back(static_cast<int>(s.column_int(0)));
+    }
+    s.reset();
+    return weeks;
 }
 
 WeekOpening DeliveriesRepo::open_week(const core::Campaign& campaign, int week,

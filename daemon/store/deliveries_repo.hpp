@@ -74,7 +74,8 @@ class DeliveriesRepo {
 public:
     explicit DeliveriesRepo(Database& db) : m_db(db) {}
 
-    bool week_opened(std::int64_t campaign_id, int week);
+    // The weeks of a campaign already opened, ascending.
+    std::vector<int> opened_weeks(std::int64_t campaign_id);
     // Fixes the week's audience: one pending delivery per contact (never two), plus events.
     WeekOpening open_week(const core::Campaign& campaign, int week, const std::string& opens_at,
                           const std::string& closes_at, const std::string& now,
