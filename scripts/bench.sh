@@ -151,10 +151,11 @@ gateway in the same run (\`wrk -t1 -c64 -d5s\`), on the same two cores.
 | share of wrk's ${wrk_rate} requests/s | ${ratio16} % | ${ratio64} % | ≥ 25 % | $(verdict 25 "$ratio64") |
 | CPU per SMS | ${cpu16} µs | ${cpu64} µs | ≤ 50 µs | $(verdict "$cpu64" 50) |
 
-Where the time goes (perf, max_in_flight 64): about a third in the kernel (loopback TCP, epoll,
-curl's connection-alive poll — system calls are costly on this virtual machine), a fifth in
-SQLite (an UPDATE and an event INSERT per state change), a fifth in libc allocation and a sixth
-in libcurl's per-transfer work.
+Where the time goes — measured by hand, not by this script, with \`perf record -g\` around the
+sending run-once at max_in_flight 64 (\`perf report --sort dso\`): about a third in the kernel (loopback TCP, epoll,
+curl's connection-alive poll — system calls are costly on this virtual machine), and about a
+fifth each in libcurl's per-transfer work, libc allocation and copying, and SQLite (an UPDATE and
+an event INSERT per state change, and the event seals).
 
 ## Per-row costs (Google Benchmark, \`build/tests/bench/bench_core\`)
 
