@@ -289,7 +289,7 @@ int run_render(Context& context, const RenderOptions& options) {
             values.emplace_back(name, value);
         }
         pending.push_back({origin, parse_week(origin, row.at("week")), language,
-                           core::render_template(text, values)});
+                           core::fill_template(text, values)});
     }
     if (pending.empty()) {
         throw UsageError(options.data_path + ": no rows for language " + language);

@@ -1,8 +1,5 @@
 #include "core/message_template.hpp"
 
-#include <fmt/args.h>
-#include <fmt/format.h>
-
 #include <algorithm>
 
 namespace kibaru::core {
@@ -74,29 +71,55 @@ Result<std::vector<std::string>> template_placeholders(std::string_view text) {
     return names;
 }
 
-std::string render_template(std::string_view text, const TemplateValues& values) {
-    const auto placeholders = template_placeholders(text);
-    if (!placeholders) {
+namespace {
+
+enum class Stage { fill, final };
+
+std::string render(std::string_view text, const TemplateValues& values, Stage stage) {
+    if (!template_placeholders(text)) {
         return std::string(text);
     }
-    const std::vector<std::string>& names = *placeholders; // fmt::arg keeps pointers to these
-    auto value_of = [&](const std::string& name) -> const std::string* {
+    const bool final = stage == Stage::final;
+    std::string out;
+    out.reserve(text.size() + 64);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
+            out.push_back(c); // a literal brace, doubled while the result is a template
+            if (!final) {
+                out.push_back(c);
+            }
+            ++i;
+            continue;
+        }
+        if (c != '{') {
+            out.push_back(c);
+            continue;
+        }
+        const std::size_t close = text.find('}', i); // present: the text passed the check
+        const std::string_view name = text.substr(i + 1, close - i - 1);
         const auto given = std::find_if(values.begin(), values.end(),
                                         [&](const auto& v) { return v.first == name; });
-        return given == values.end() ? nullptr : &given->second;
-    };
-    // A placeholder without a value is kept for a later stage, so the result is a template
-    // again and the values' own braces must then be escaped.
-    const bool complete = std::all_of(names.begin(), names.end(),
-                                      [&](const std::string& name) { return value_of(name); });
-    fmt::dynamic_format_arg_store<fmt::format_context> args;
-    for (const auto& name : names) {
-        const std::string* value = value_of(name);
-        args.push_back(fmt::arg(name.c_str(), !value     ? "{" + name + "}"
-                                              : complete ? *value
-                                                         : escape_braces(*value)));
+        if (given == values.end()) {
+            out.append(text.substr(i, close - i + 1));
+        } else if (final) {
+            out += given->second;
+        } else {
+            out += escape_braces(given->second);
+        }
+        i = close;
     }
-    return fmt::vformat(fmt::string_view(text.data(), text.size()), args);
+    return out;
+}
+
+} // namespace
+
+std::string fill_template(std::string_view text, const TemplateValues& values) {
+    return render(text, values, Stage::fill);
+}
+
+std::string render_template(std::string_view text, const TemplateValues& values) {
+    return render(text, values, Stage::final);
 }
 
 } // namespace kibaru::core

@@ -30,9 +30,18 @@ Result<std::vector<std::string>> template_placeholders(std::string_view text);
 
 using TemplateValues = std::vector<std::pair<std::string, std::string>>; // name -> value
 
-// Fills every placeholder of `text` that `values` names; placeholders not in `values` are kept
-// as they are (so a template can be filled in two stages), and braces in values are kept
-// literal. `text` must have passed template_placeholders.
+// Rendering has two stages. `messages render` fills a template's data columns and stores the
+// result, which must still be a template (the contact placeholders are filled at send time);
+// sending fills the rest and produces the final text. Keeping the stages apart is what keeps a
+// literal brace literal: "{{" stays "{{" through the first stage and becomes "{" only at the end.
+
+// Stage one: fills the placeholders `values` names, keeps the others as written, keeps literal
+// braces doubled and doubles the braces of values. The result is again a valid template.
+std::string fill_template(std::string_view text, const TemplateValues& values);
+
+// The final text: fills the placeholders `values` names ("{x}" is kept for one it does not
+// name) and turns "{{" and "}}" into literal braces. Values are copied verbatim.
+// `text` must have passed template_placeholders; otherwise it is returned unchanged.
 std::string render_template(std::string_view text, const TemplateValues& values);
 
 } // namespace kibaru::core

@@ -33,9 +33,27 @@ TEST(CoreTemplate, renders_with_named_values) {
 }
 
 TEST(CoreTemplate, two_stage_rendering_keeps_later_placeholders_and_literal_braces) {
-    const auto stage1 = render_template("{name}: {advice} (S{week})", {{"advice", "voir {site}"}});
+    const auto stage1 = fill_template("{name}: {advice} (S{week})", {{"advice", "voir {site}"}});
     EXPECT_EQ(stage1, "{name}: voir {{site}} (S{week})");
     EXPECT_EQ(render_template(stage1, {{"name", "Awa"}, {"week", "3"}}), "Awa: voir {site} (S3)");
+}
+
+// Found while writing tests/fuzz/fuzz_template's two-stage property: when the first stage
+// filled every placeholder it used to produce final text, so a literal "{{" became "{" and the
+// stored message was no template any more ("{ 500 {name}" was then sent with "{name}" unfilled).
+TEST(CoreTemplate, a_literal_brace_survives_the_first_stage_even_when_it_fills_everything) {
+    const auto stage1 = fill_template("{{ {price} FCFA", {{"price", "500"}});
+    EXPECT_EQ(stage1, "{{ 500 FCFA");
+    EXPECT_EQ(render_template(stage1, {{"name", "Awa"}}), "{ 500 FCFA");
+    const auto partial = fill_template("{{ {price} {name}", {{"price", "500"}});
+    EXPECT_TRUE(template_placeholders(partial).ok());
+    EXPECT_EQ(render_template(partial, {{"name", "Awa"}}), "{ 500 Awa");
+}
+
+TEST(CoreTemplate, filling_with_nothing_changes_nothing) {
+    for (const char* text : {"{{x}} {name}", "{{{{", "plain", "{a}{b}}}"}) {
+        EXPECT_EQ(fill_template(text, {}), text);
+    }
 }
 
 TEST(CoreTemplate, message_placeholders_are_the_six_of_the_spec) {
