@@ -52,7 +52,8 @@ private:
     std::size_t m_error_line = 0;
 };
 
-// Appends one CSV field to `out`, quoted when it holds a comma, quote, CR or LF.
+// Appends one CSV field to `out`, quoted when it holds a comma, quote, CR or LF, or starts with
+// a byte-order mark.
 void append_csv_field(std::string& out, std::string_view field);
 
 // One CSV line (fields joined by commas, LF-terminated).

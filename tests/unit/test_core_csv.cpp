@@ -131,3 +131,18 @@ TEST(CoreCsv, writer_quotes_only_what_needs_it_and_round_trips) {
     ASSERT_EQ(p.records.size(), 1u);
     EXPECT_EQ(p.records[0].fields, fields);
 }
+
+// Found by tests/fuzz/fuzz_csv: a value starting with U+FEFF written as the first field of a
+// file came back without it, read as the file's byte-order mark.
+TEST(CoreCsv, a_field_starting_with_a_byte_order_mark_survives_being_first_in_a_file) {
+    const Fields fields = {"\xEF\xBB\xBFpi", "x"};
+    const auto p = parse(kibaru::core::csv_line(fields));
+    ASSERT_EQ(p.records.size(), 1u);
+    EXPECT_EQ(p.records[0].fields, fields);
+}
+
+TEST(CoreCsv, a_file_starting_with_0xEF_but_no_byte_order_mark_is_read_as_data) {
+    const auto p = parse("\xEF\xBB\x89,x\n"); // U+FEC9, an Arabic letter
+    ASSERT_EQ(p.records.size(), 1u);
+    EXPECT_EQ(p.records[0].fields, (Fields{"\xEF\xBB\x89", "x"}));
+}
