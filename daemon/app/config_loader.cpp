@@ -196,6 +196,10 @@ std::vector<KeySpec> key_specs(core::Config& c) {
         {"gateway.backoff_initial_ms", integer(c.gateway.backoff_initial_ms, 1, 3600000)},
         {"gateway.backoff_max_ms", integer(c.gateway.backoff_max_ms, 1, 86400000)},
         {"gateway.resend_unknown", boolean(c.gateway.resend_unknown)},
+        {"gateway.breaker_threshold", integer(c.gateway.breaker_threshold, 1, 100000)},
+        {"gateway.breaker_cooldown_ms", integer(c.gateway.breaker_cooldown_ms, 10, 3600000)},
+        {"gateway.breaker_max_cooldown_ms",
+         integer(c.gateway.breaker_max_cooldown_ms, 10, 86400000)},
         {"gateway.generic.method", choice(c.gateway.generic.method, {"GET", "POST"})},
         {"gateway.generic.url", text(c.gateway.generic.url, check_url)},
         {"gateway.generic.content_type",
@@ -325,6 +329,10 @@ core::Config parse_config(const std::string& text, const std::string& source_nam
     if (config.gateway.backoff_initial_ms > config.gateway.backoff_max_ms) {
         walker.problems.push_back(source_name + ": gateway.backoff_initial_ms: must not exceed "
                                                 "gateway.backoff_max_ms");
+    }
+    if (config.gateway.breaker_cooldown_ms > config.gateway.breaker_max_cooldown_ms) {
+        walker.problems.push_back(source_name + ": gateway.breaker_cooldown_ms: must not exceed "
+                                                "gateway.breaker_max_cooldown_ms");
     }
     if (!walker.problems.empty()) {
         std::string all;

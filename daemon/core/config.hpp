@@ -52,6 +52,9 @@ struct GatewayConfig {
     int backoff_initial_ms = 1000;
     int backoff_max_ms = 300000;
     bool resend_unknown = false;
+    int breaker_threshold = 20;      // consecutive transient failures that open the circuit
+    int breaker_cooldown_ms = 30000; // first probe after this long; doubles per failed probe
+    int breaker_max_cooldown_ms = 300000;
     GenericGatewayConfig generic;
 };
 

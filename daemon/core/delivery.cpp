@@ -83,13 +83,15 @@ bool CircuitBreaker::allow(Clock::time_point now) {
         m_probe_out = false;
         [[fallthrough]];
     case State::half_open:
-        if (m_probe_out) {
-            return false;
-        }
-        m_probe_out = true;
-        return true;
+        return !m_probe_out;
     }
     return false;
+}
+
+void CircuitBreaker::on_request_sent() {
+    if (m_state == State::half_open) {
+        m_probe_out = true;
+    }
 }
 
 bool CircuitBreaker::record(bool transient_failure, Clock::time_point now) {

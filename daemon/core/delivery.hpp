@@ -69,8 +69,11 @@ public:
         : m_threshold(threshold), m_base_cooldown(cooldown), m_cooldown(cooldown),
           m_max_cooldown(max_cooldown) {}
 
-    // May a request be sent now? In half-open state, true once (for the probe).
+    // May a request be sent now? In half-open state, true until the probe is sent.
     bool allow(Clock::time_point now);
+    // A request left. In half-open state it is the probe: no other until its outcome is
+    // recorded. (Asking and sending are apart because a caller may find nothing to send.)
+    void on_request_sent();
     // Records the outcome of a request. Returns true when this call changed the state between
     // closed and open (so the caller can audit the outage or the recovery).
     bool record(bool transient_failure, Clock::time_point now);

@@ -75,7 +75,9 @@ struct Engine::Impl {
           send_hours(*core::parse_send_hours(config.schedule.send_hours)),
           retry{config.gateway.max_attempts, milliseconds{config.gateway.backoff_initial_ms},
                 milliseconds{config.gateway.backoff_max_ms}},
-          breaker(options.breaker_threshold, options.breaker_cooldown, minutes{5}),
+          breaker(config.gateway.breaker_threshold,
+                  milliseconds{config.gateway.breaker_cooldown_ms},
+                  milliseconds{config.gateway.breaker_max_cooldown_ms}),
           bucket(config.gateway.rate_per_second, config.gateway.rate_per_second,
                  steady_clock::now()),
           http(io_, config.gateway.max_in_flight), tick_timer(io_), wake_timer(io_),
@@ -297,6 +299,7 @@ struct Engine::Impl {
             tx.commit();
         }
         for (auto& r : ready) {
+            breaker.on_request_sent();
             http.send(r.request, milliseconds{config.gateway.timeout_ms},
                       [this, id = r.id, attempt = r.attempt](net::HttpResponse response) {
                           on_response(id, attempt, std::move(response));
@@ -317,10 +320,15 @@ struct Engine::Impl {
             t.http_status = response.status;
         }
         const bool transient = outcome.verdict == core::SendVerdict::transient;
+        const bool breaker_changed = breaker.record(transient, steady_clock::now());
+        // While the circuit is open (this failure may have opened it) the gateway is down, not
+        // the delivery: its failures never use up the delivery's attempts, so an outage of any
+        // length fails nobody.
+        const bool gateway_down = breaker.state() != core::CircuitBreaker::State::closed;
         if (outcome.verdict == core::SendVerdict::accepted) {
             t.state = "sent";
             ++stats.sent;
-        } else if (transient && retry.may_retry(attempt)) {
+        } else if (transient && (gateway_down || retry.may_retry(attempt))) {
             t.state = "retrying";
             std::uniform_real_distribution<double> unit(0.0, 1.0);
             const auto wait = retry.delay(attempt, unit(random), outcome.retry_after);
@@ -337,7 +345,7 @@ struct Engine::Impl {
                                           duration<double>(response.latency).count(), t.state);
         }
         outcomes.push_back(std::move(t));
-        if (breaker.record(transient, steady_clock::now())) {
+        if (breaker_changed) {
             if (options.metrics) {
                 options.metrics->breaker_open =
                     breaker.state() != core::CircuitBreaker::State::closed;

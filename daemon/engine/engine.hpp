@@ -32,10 +32,8 @@ using Millis = std::chrono::sys_time<std::chrono::milliseconds>;
 struct EngineOptions {
     bool run_once = false;                // stop when nothing more is due now
     std::chrono::milliseconds tick{1000}; // how often the daemon looks for changes
-    std::chrono::milliseconds breaker_cooldown{30000};
-    int breaker_threshold = 20;   // consecutive transient failures
-    std::string actor = "daemon"; // for the audit log
-    Metrics* metrics = nullptr;   // updated when given (the daemon's /metrics)
+    std::string actor = "daemon";         // for the audit log
+    Metrics* metrics = nullptr;           // updated when given (the daemon's /metrics)
 };
 
 struct EngineStats {

@@ -3,13 +3,15 @@
 // mix asks for, and records every request it accepted, so tests can prove that each delivery
 // was accepted exactly once. Boost.Beast, one thread, keep-alive.
 //
-//   fake_gateway [--port-file F] [--record F] [--seed N] [--p500 P] [--p429 P] [--preset P]
+//   fake_gateway [--port N] [--port-file F] [--record F] [--seed N] [--p500 P] [--p429 P] [--preset
+//   P]
 //                [--phang P] [--retry-after S] [--slow-ms N] [--reject PHONE]... [--max-seconds N]
 //
 // Routes (the path's first segment): /ok, /500, /429 (with Retry-After), /slow, /hang (never
 // answers), /reset (closes the connection with RST), /mix (the random mix of the --p options).
 // Numbers given with --reject get 400 on any route. The record file gets one line per accepted
-// request: "<ref> <to>".
+// request: "<ref> <to>", appended, so a gateway restarted on the same --port (an outage) keeps
+// one record.
 #include <utility>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -232,6 +234,7 @@ void accept_loop(tcp::acceptor& acceptor, Gateway& gateway) {
 int main(int argc, char** argv) {
     Gateway gateway;
     std::string port_file;
+    unsigned short listen_port = 0; // 0: any free port
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto next = [&]() -> std::string {
@@ -244,6 +247,8 @@ int main(int argc, char** argv) {
         auto& s = gateway.settings;
         if (arg == "--port-file")
             port_file = next();
+        else if (arg == "--port")
+            listen_port = static_cast<unsigned short>(std::stoi(next()));
         else if (arg == "--record")
             s.record_path = next();
         else if (arg == "--seed")
@@ -274,7 +279,7 @@ int main(int argc, char** argv) {
         gateway.record.open(gateway.settings.record_path, std::ios::app);
     }
     asio::io_context io;
-    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), listen_port));
     const auto port = acceptor.local_endpoint().port();
     if (!port_file.empty()) {
         std::ofstream(port_file + ".tmp") << port << "\n";

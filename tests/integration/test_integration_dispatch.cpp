@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 using kibaru::test::Background;
 using kibaru::test::eventually;
@@ -278,6 +279,42 @@ TEST_F(Dispatch, an_outage_opens_the_circuit_and_fails_nobody) {
     EXPECT_EQ(count("state = 'failed'"), 0);
     EXPECT_LE(std::stol(sql("SELECT count(*) FROM delivery_events WHERE state = 'retrying'")), 36)
         << "sending stops once the breaker opens";
+}
+
+// The gateway dies mid-broadcast and stays down for many probe periods (seconds here, as
+// minutes would be in the field; scripts/soak.sh --outage 180 runs the long one). With
+// max_attempts = 2 the probes alone would fail their deliveries if outage failures counted.
+TEST_F(Dispatch, a_gateway_outage_fails_nobody_and_sending_resumes_when_it_is_back) {
+    setup("slow", {"--slow-ms", "40"}, 36,
+          "max_in_flight = 2\nmax_attempts = 2\nbreaker_threshold = 4\n"
+          "breaker_cooldown_ms = 200\nbreaker_max_cooldown_ms = 800");
+    Background daemon({KIBARU_BIN, "--config", "k.toml", "--db", "kibaru.db", "--now",
+                       "2019-01-08T09:00:00Z", "daemon"},
+                      s.dir(), {"KIBARU_CONFIG="});
+    ASSERT_TRUE(eventually([&] { return count("state = 'sent'") >= 30; }, 20));
+    gateway.process->stop(SIGKILL); // connections refused from now on
+    const auto outage = [&] {
+        return sql("SELECT count(*) FROM audit_log WHERE action = 'gateway.outage'") != "0";
+    };
+    ASSERT_TRUE(eventually(outage, 10));
+    const long sent_before = count("state = 'sent'");
+    // Down for at least ten probes (800 ms apart at most): more than the few deliveries never
+    // tried, so probes come back to deliveries that have used their two attempts.
+    std::this_thread::sleep_for(std::chrono::seconds(9));
+    EXPECT_EQ(count("state = 'failed'"), 0) << "nothing fails because the gateway is down";
+    EXPECT_EQ(count("state = 'sent'"), sent_before);
+    EXPECT_GE(std::stol(sql("SELECT max(attempts) FROM deliveries")), 3)
+        << "probes went on during the outage, beyond max_attempts";
+
+    gateway = start_fake_gateway(s.dir(), {"--port", std::to_string(gateway.port), "--slow-ms",
+                                           "40", "--record", "accepted.txt"});
+    ASSERT_TRUE(eventually([&] { return count("state = 'sent'") == 36; }, 60))
+        << count("state = 'sent'") << " sent";
+    EXPECT_EQ(daemon.stop(SIGTERM), 0);
+    EXPECT_EQ(count("state = 'failed'"), 0);
+    EXPECT_EQ(accepted().size(), 36u);
+    EXPECT_EQ(duplicates(), 0);
+    EXPECT_EQ(sql("SELECT count(*) > 0 FROM audit_log WHERE action = 'gateway.recovered'"), "1");
 }
 
 TEST_F(Dispatch, sigterm_lets_in_flight_sends_finish_and_exits_0) {

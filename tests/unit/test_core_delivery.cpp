@@ -69,6 +69,8 @@ TEST(CoreDelivery, circuit_breaker_opens_probes_and_closes) {
     EXPECT_EQ(breaker.state(), CircuitBreaker::State::open);
     EXPECT_FALSE(breaker.allow(t0 + milliseconds{999}));
     EXPECT_TRUE(breaker.allow(t0 + milliseconds{1000})) << "one probe";
+    EXPECT_TRUE(breaker.allow(t0 + milliseconds{1000})) << "still allowed: nothing was sent";
+    breaker.on_request_sent();
     EXPECT_FALSE(breaker.allow(t0 + milliseconds{1001})) << "only one";
     EXPECT_FALSE(breaker.record(true, t0 + milliseconds{1100})) << "probe failed: still down";
     EXPECT_FALSE(breaker.allow(t0 + milliseconds{2500})) << "cooldown doubled to 2 s";
