@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
-# Installs what is missing, checks formatting, builds (warnings are errors) and runs every test.
-# Usage: scripts/test.sh            (build directory: build/, or $KIBARU_BUILD_DIR)
+# Installs what is missing, checks formatting, builds (warnings are errors) and runs every test:
+#   1. the ctest suite (unit, store, CLI, integration with the fake gateway and the real Kannel,
+#      the systemd unit) on the optimized build,
+#   2. a short crash soak (scripts/soak.sh: SIGKILLs, the fault mix, an outage),
+#   3. the whole ctest suite again under ASan+UBSan (scripts/sanitize.sh, Clang),
+#   4. every libFuzzer target for a short time (scripts/fuzz.sh).
+# Usage: scripts/test.sh [--quick]   (--quick: step 1 only; build directory: build/ or
+#                                     $KIBARU_BUILD_DIR)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+start=$(date +%s)
+stamp() { echo "   ($(($(date +%s) - start)) s so far)"; }
 
 bash scripts/setup.sh
 
@@ -14,6 +22,21 @@ jobs=$(nproc)
 echo "== configure and build ($build, -j$jobs)"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKIBARU_WERROR=ON
 cmake --build "$build" -j"$jobs"
+stamp
 
 echo "== tests"
 ctest --test-dir "$build" --output-on-failure -j"$jobs" --timeout 300
+stamp
+[ "${1:-}" = "--quick" ] && exit 0
+
+echo "== crash soak (short)"
+bash scripts/soak.sh --no-build --deliveries 5000 --rate 400 --kills 4 --kill-within 2 --outage 5
+stamp
+
+echo "== sanitizers"
+bash scripts/sanitize.sh
+stamp
+
+echo "== fuzzing (short)"
+bash scripts/fuzz.sh --seconds "${KIBARU_FUZZ_SECONDS:-15}"
+stamp
