@@ -66,6 +66,12 @@ WeekOpening DeliveriesRepo::open_week(const core::Campaign& campaign, int week,
     insert.run();
     WeekOpening opening;
     opening.targeted = m_db.changes();
+    auto tally = m_db.prepare(
+        "INSERT INTO delivery_tallies (campaign_id, week, state, deliveries, segments) VALUES "
+        "(?, ?, 'pending', ?, 0) ON CONFLICT DO UPDATE SET deliveries = deliveries + "
+        "excluded.deliveries");
+    tally.bind_all(campaign.id, week, opening.targeted);
+    tally.run();
 
     auto events = m_db.prepare("INSERT INTO delivery_events (delivery_id, at, state, attempt) "
                                "SELECT id, ?, 'pending', 0 FROM deliveries WHERE campaign_id = ? "
@@ -248,8 +254,8 @@ std::map<int, WeekCounts> DeliveriesRepo::week_counts(std::int64_t campaign_id) 
         w.week = static_cast<int>(opened.column_int(0));
         w.targeted = opened.column_int(1);
     }
-    auto counts = m_db.prepare("SELECT week, state, count(*), sum(segments) FROM deliveries WHERE "
-                               "campaign_id = ? GROUP BY week, state");
+    auto counts = m_db.prepare("SELECT week, state, deliveries, segments FROM delivery_tallies "
+                               "WHERE campaign_id = ? AND deliveries != 0");
     counts.bind(1, campaign_id);
     while (counts.step()) {
         auto& w = weeks[static_cast<int>(counts.column_int(0))];
@@ -265,8 +271,8 @@ std::map<int, WeekCounts> DeliveriesRepo::week_counts(std::int64_t campaign_id) 
 std::map<std::pair<std::int64_t, std::string>, std::int64_t>
 DeliveriesRepo::count_by_campaign_and_state() {
     std::map<std::pair<std::int64_t, std::string>, std::int64_t> counts;
-    auto s = m_db.prepare("SELECT campaign_id, state, count(*) FROM deliveries GROUP BY "
-                          "campaign_id, state");
+    auto s = m_db.prepare("SELECT campaign_id, state, sum(deliveries) FROM delivery_tallies "
+                          "GROUP BY campaign_id, state HAVING sum(deliveries) != 0");
     while (s.step()) {
         counts[{s.column_int(0), s.column_text(1)}] = s.column_int(2);
     }
@@ -278,7 +284,7 @@ std::map<std::string, std::int64_t> DeliveriesRepo::count_by_state() {
     for (const auto state : core::k_delivery_states) {
         counts[std::string(state)] = 0;
     }
-    auto s = m_db.prepare("SELECT state, count(*) FROM deliveries GROUP BY state");
+    auto s = m_db.prepare("SELECT state, sum(deliveries) FROM delivery_tallies GROUP BY state");
     while (s.step()) {
         counts[s.column_text(0)] = s.column_int(1);
     }

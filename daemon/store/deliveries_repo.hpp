@@ -106,7 +106,8 @@ public:
                               const std::string& state, const std::string& detail,
                               const std::string& now);
 
-    // Per opened week of a campaign: targeted, deliveries by state, segments sent.
+    // Per opened week of a campaign: targeted, deliveries by state, segments sent. These three
+    // read delivery_tallies, not the deliveries: their cost does not grow with the audience.
     std::map<int, WeekCounts> week_counts(std::int64_t campaign_id);
 
     // Deliveries by state and campaign, for /metrics.

@@ -121,6 +121,22 @@ std::vector<Violation> ReportsRepo::check_completeness(const core::Campaign& cam
                                       std::to_string(targeted) +
                                       " were created when the week opened"});
         }
+        // The tallies `report campaign` reads must agree with the rows they count.
+        auto tallies = m_db.prepare(
+            "SELECT coalesce(t.state, r.state), coalesce(t.deliveries, 0), coalesce(r.n, 0) FROM "
+            "(SELECT state, deliveries FROM delivery_tallies WHERE campaign_id = ?1 AND week = "
+            "?2) t FULL JOIN (SELECT state, count(*) AS n FROM deliveries WHERE campaign_id = ?1 "
+            "AND week = ?2 GROUP BY state) r ON r.state = t.state");
+        tallies.bind_all(campaign.id, week);
+        while (tallies.step()) {
+            if (tallies.column_int(1) != tallies.column_int(2)) {
+                violations.push_back({week, "tally", "",
+                                      tallies.column_text(0) + ": the tally says " +
+                                          std::to_string(tallies.column_int(1)) +
+                                          ", the deliveries are " +
+                                          std::to_string(tallies.column_int(2))});
+            }
+        }
         auto duplicates = m_db.prepare(
             "SELECT c.phone, count(*) FROM deliveries d JOIN contacts c ON c.id = d.contact_id "
             "WHERE d.campaign_id = ? AND d.week = ? GROUP BY d.contact_id HAVING count(*) > 1");

@@ -54,7 +54,7 @@ struct StatusChange {
 
 struct Violation {
     int week = 0;
-    std::string kind; // count, duplicate, missing, outside
+    std::string kind; // count, duplicate, missing, outside, tally
     std::string phone;
     std::string detail;
 };

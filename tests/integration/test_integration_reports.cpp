@@ -105,10 +105,24 @@ TEST_F(Reports, completeness_check_passes_then_fails_after_a_delivery_is_deleted
     const auto broken = k({"report", "campaign", "1", "--check", "--format", "json"});
     EXPECT_EQ(broken.exit_code, 4);
     const auto violations = json::parse(broken.out);
-    ASSERT_EQ(violations.size(), 2u) << broken.out;
+    ASSERT_EQ(violations.size(), 3u) << broken.out;
     EXPECT_EQ(violations[0]["kind"], "count");
-    EXPECT_EQ(violations[1]["kind"], "missing");
-    EXPECT_EQ(violations[1]["phone"], "+22376001005");
+    EXPECT_EQ(violations[1]["kind"], "tally") << "report campaign's counters still count it";
+    EXPECT_EQ(violations[2]["kind"], "missing");
+    EXPECT_EQ(violations[2]["phone"], "+22376001005");
+}
+
+TEST_F(Reports, completeness_check_catches_a_tally_edited_behind_our_back) {
+    ASSERT_EQ(s.sql("UPDATE delivery_tallies SET deliveries = deliveries + 1 WHERE week = 2 AND "
+                    "state = 'sent'")
+                  .exit_code,
+              0);
+    const auto broken = k({"report", "campaign", "1", "--check", "--format", "json"});
+    EXPECT_EQ(broken.exit_code, 4);
+    const auto violations = json::parse(broken.out);
+    ASSERT_EQ(violations.size(), 1u) << broken.out;
+    EXPECT_EQ(violations[0]["kind"], "tally");
+    EXPECT_EQ(violations[0]["week"], 2);
 }
 
 TEST_F(Reports, contact_report_shows_history_and_every_event) {

@@ -91,3 +91,72 @@ TEST_F(StoreDeliveries, closing_a_week_expires_only_what_was_not_sent) {
     EXPECT_EQ(state(2), "expired");
     EXPECT_TRUE(repo.weeks_to_close("2019-02-01T00:00:00Z").empty());
 }
+
+// `report campaign` reads delivery_tallies; every way a delivery changes state must keep them
+// equal to what the rows say.
+TEST_F(StoreDeliveries, tallies_follow_every_change_of_state) {
+    DeliveriesRepo repo(*db);
+    auto check = [&](const char* step) {
+        std::map<std::string, std::int64_t> rows;
+        std::int64_t segments = 0;
+        auto s = db->prepare("SELECT state, count(*), sum(segments) FROM deliveries WHERE week = "
+                             "1 GROUP BY state");
+        while (s.step()) {
+            rows[s.column_text(0)] = s.column_int(1);
+            const std::string st = s.column_text(0);
+            if (st == "sent" || st == "delivered" || st == "failed" || st == "unknown") {
+                segments += s.column_int(2);
+            }
+        }
+        const auto week = repo.week_counts(campaign.id).at(1);
+        EXPECT_EQ(week.by_state, rows) << step;
+        EXPECT_EQ(week.segments, segments) << step;
+    };
+    repo.open_week(campaign, 1, "o", "c", "t", 0);
+    check("opened");
+    repo.apply(
+        {{1, "sending", 1, {}, "", {}, "", 0, 2, ""}, {2, "sending", 1, {}, "", {}, "", 0, 1, ""}},
+        "t");
+    check("claimed");
+    repo.apply({{1, "sent", 1, 202, "", 5, "", 0, 0, "sending"}}, "t");
+    repo.apply({{2, "retrying", 1, 500, "", 5, "", 9, 0, "sending"}}, "t");
+    repo.apply({{2, "sent", 1, 202, "", 5, "", 0, 0, "pending"}}, "t"); // guarded: no change
+    check("outcomes");
+    repo.apply_report("1", "", "delivered", "type 1", "t");
+    repo.apply_report("1", "", "delivered", "type 1, again", "t");
+    check("reports");
+    repo.apply({{2, "sending", 2, {}, "", {}, "", 0, 1, ""}}, "t");
+    repo.mark_interrupted("t");
+    check("interrupted");
+    repo.requeue_unknown("t");
+    check("requeued");
+    repo.close_week(campaign.id, 1, "t");
+    check("closed");
+    EXPECT_EQ(repo.week_counts(campaign.id).at(1).by_state.count("pending"), 0u)
+        << "a state with no delivery left is not listed";
+}
+
+TEST(StoreDeliveriesMigration, tallies_are_counted_from_the_deliveries_a_database_already_has) {
+    auto db = Database::open(":memory:");
+    migrate(*db, 4); // before delivery_tallies
+    kibaru::core::Contact c;
+    c.phone = "+22376000001";
+    ContactUpserter(*db, {true, true, true, true, true, true, true, true}, "t").upsert(c);
+    c.phone = "+22376000002";
+    ContactUpserter(*db, {true, true, true, true, true, true, true, true}, "t").upsert(c);
+    kibaru::core::Campaign campaign;
+    campaign.name = "s";
+    campaign.commodity = "sesame";
+    campaign.start_date = "2019-01-07";
+    campaign.created_at = campaign.updated_at = "t";
+    campaign.id = CampaignsRepo(*db).create(campaign);
+    db->exec("INSERT INTO campaign_weeks (campaign_id, week, opens_at, closes_at, opened_at, "
+             "targeted) VALUES (1, 1, 'o', 'c', 't', 2)");
+    db->exec("INSERT INTO deliveries (campaign_id, week, contact_id, language, state, segments, "
+             "updated_at) VALUES (1, 1, 1, 'fr', 'sent', 2, 't'), (1, 1, 2, 'fr', 'pending', 0, "
+             "'t')");
+    migrate(*db);
+    const auto week = DeliveriesRepo(*db).week_counts(campaign.id).at(1);
+    EXPECT_EQ(week.by_state, (std::map<std::string, std::int64_t>{{"pending", 1}, {"sent", 1}}));
+    EXPECT_EQ(week.segments, 2);
+}
