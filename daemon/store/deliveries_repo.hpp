@@ -19,6 +19,8 @@ class Database;
 
 struct WeekOpening {
     std::int64_t targeted = 0; // deliveries created
+    std::int64_t first_id = 0; // their ids: first_id..last_id, all of them
+    std::int64_t last_id = 0;
     std::map<std::string, std::int64_t> by_language;
 };
 

@@ -55,9 +55,14 @@ void ReportsRepo::for_each_delivery(const DeliveryFilter& f,
 }
 
 std::vector<EventRow> ReportsRepo::events(std::int64_t delivery_id) {
-    auto s = m_db.prepare("SELECT at, state, attempt, http_status, coalesce(gateway_id, ''), "
-                          "latency_ms, error FROM delivery_events WHERE delivery_id = ? ORDER BY "
-                          "id");
+    // The opening is stored once per week (campaign_weeks.opened_at, and the week.opened audit
+    // entry), not once per delivery; it is shown as each delivery's first event.
+    auto s = m_db.prepare(
+        "SELECT w.opened_at, 'pending', 0, NULL, '', NULL, 'the week opened' FROM deliveries d "
+        "JOIN campaign_weeks w ON w.campaign_id = d.campaign_id AND w.week = d.week WHERE d.id = "
+        "?1 UNION ALL SELECT * FROM (SELECT at, state, attempt, http_status, "
+        "coalesce(gateway_id, ''), latency_ms, error FROM delivery_events WHERE delivery_id = ?1 "
+        "ORDER BY id)");
     s.bind(1, delivery_id);
     std::vector<EventRow> events;
     while (s.step()) {

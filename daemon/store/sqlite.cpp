@@ -201,6 +201,18 @@ std::int64_t Database::scalar_int(std::string_view sql) {
     return statement.step() ? statement.column_int(0) : 0;
 }
 
+ForeignKeysOff::ForeignKeysOff(Database& db) : m_db(db) {
+    m_db.exec("PRAGMA foreign_keys = OFF");
+}
+
+ForeignKeysOff::~ForeignKeysOff() {
+    try {
+        m_db.exec("PRAGMA foreign_keys = ON");
+    } catch (const StoreError&) {
+        // Only fails on a closed or broken connection, which is not used again.
+    }
+}
+
 Transaction::Transaction(Database& db) : m_db(db) {
     m_db.exec("BEGIN IMMEDIATE");
 }

@@ -115,4 +115,18 @@ private:
     bool m_open = true;
 };
 
+// Foreign keys unchecked for its lifetime, for a set-based write whose rows are valid by
+// construction. SQLite ignores the switch inside a transaction: make this before the
+// Transaction, so that the transaction ends first and the checks come back after it.
+class ForeignKeysOff {
+public:
+    explicit ForeignKeysOff(Database& db);
+    ~ForeignKeysOff();
+    ForeignKeysOff(const ForeignKeysOff&) = delete;
+    ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+
+private:
+    Database& m_db;
+};
+
 } // namespace kibaru::store
