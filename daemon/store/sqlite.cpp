@@ -149,6 +149,10 @@ std::unique_ptr<Database> Database::open(const std::string& path, int busy_timeo
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, busy_timeout_ms);
     database->exec("PRAGMA foreign_keys = ON");
+    // Statement journals (a statement that fires a trigger, like every delivery state change
+    // moving a tally, keeps one to undo itself) and temporary b-trees in memory: as files they
+    // cost system calls per statement, which was 40 us per SMS in the dispatcher.
+    database->exec("PRAGMA temp_store = MEMORY");
     if (!in_memory) {
         database->exec("PRAGMA journal_mode = WAL");
         // NORMAL is durable across process crashes in WAL mode; only a power cut can lose the
