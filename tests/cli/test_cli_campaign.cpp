@@ -261,3 +261,22 @@ TEST(CliCampaign, pause_resume_cancel_are_audited_and_cancel_is_final) {
     EXPECT_EQ(list[0]["status"], "cancelled");
     EXPECT_EQ(s.kibaru({"audit", "verify"}).exit_code, 0);
 }
+
+// Names and texts that look like SQL are data: stored and shown verbatim, nothing executed.
+TEST(CliCampaign, sql_looking_names_and_message_texts_are_stored_verbatim) {
+    Scratch s;
+    const std::string name = "Awa'); DROP TABLE contacts;--";
+    const std::string text = "{name}: 650 FCFA' OR '1'='1; DELETE FROM messages;--";
+    s.write("p.csv", "phone,name,commodities,language\n76000001,\"" + name + "\",sesame,fr\n");
+    ASSERT_EQ(s.kibaru({"contacts", "import", "p.csv"}).exit_code, 0);
+    const auto id = create(s);
+    ASSERT_EQ(set_message(s, id, 1, text).exit_code, 0);
+    const auto contacts = json::parse(s.kibaru({"contacts", "list", "--format", "json"}).out);
+    ASSERT_EQ(contacts.size(), 1u);
+    EXPECT_EQ(contacts[0]["name"], name);
+    EXPECT_EQ(messages_of(s, id)[0]["text"], text);
+    const auto p =
+        json::parse(s.kibaru({"campaign", "preview", id, "--week", "1", "--format", "json"}).out);
+    EXPECT_EQ(p["messages"][0]["text"], name + ": 650 FCFA' OR '1'='1; DELETE FROM messages;--");
+    EXPECT_EQ(s.sql("SELECT count(*) FROM contacts").out, "1\n");
+}

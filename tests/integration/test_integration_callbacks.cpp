@@ -160,4 +160,10 @@ TEST_F(Callbacks, metrics_count_callbacks_and_secrets_never_reach_a_log) {
     EXPECT_EQ(logs.find(k_token), std::string::npos);
     EXPECT_EQ(logs.find(k_password), std::string::npos);
     EXPECT_EQ(logs.find("+22376000001"), std::string::npos) << "phones are masked in logs";
+    for (const char* file : {"kibaru.log", "kibaru.db"}) {
+        const auto perms = std::filesystem::status(s.path(file)).permissions();
+        EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+                  std::filesystem::perms::none)
+            << file << " is owner-only";
+    }
 }
