@@ -33,7 +33,11 @@ protected:
                               "/" + route +
                               "/cgi-bin/sendsms\"\nrate_per_second = 0\ntimeout_ms = 1000\n"
                               "backoff_initial_ms = 1000\nbackoff_max_ms = 20000\n" +
-                              extra_config + "\n[log]\nfile = \"kibaru.log\"\n");
+                              extra_config +
+                              // Any free port for the callback server: daemon tests run in
+                              // parallel, and two on one port made the second exit at start.
+                              "\n[server]\nlisten = \"127.0.0.1:0\"\n[log]\nfile = "
+                              "\"kibaru.log\"\n");
         std::string csv = "phone,name,region,commodities,language\n";
         for (int i = 1; i <= producers; ++i) {
             csv += "7600" + std::to_string(1000 + i) + ",Producteur " + std::to_string(i) +
