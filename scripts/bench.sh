@@ -209,8 +209,8 @@ The $rows contacts imported above, all sesame growers, in one campaign of $weeks
 by one by \`kibaru run-once\` outside send hours (so each opening writes its whole audience
 and, from week 2, expires the previous week's deliveries). The database then holds
 $deliveries_total deliveries and $events_total delivery events ($db_gib GiB). \`report campaign\`
-reads per-(campaign, week, state) tallies kept by the week opening and a trigger on state
-changes, so its cost does not grow with the audience; \`report campaign --check\` verifies
+reads per-(campaign, week, state) tallies kept in the transaction of every change (one upsert
+per state per batch), so its cost does not grow with the audience; \`report campaign --check\` verifies
 those tallies against the rows. \`audit verify\` was run on a separate database holding
 $audit_entries audit entries (opt-outs with a JSON reason, appended by \`build/fill_audit\`
 through the store's own AuditLog).

@@ -238,44 +238,78 @@ struct Engine::Impl {
         if (!stopping && in_flight > 0 && slots < std::max(1, config.gateway.max_in_flight / 4)) {
             return; // a completion will pump again
         }
-        flush();
         if (stopping) {
+            flush();
             maybe_stopped();
             return;
         }
+        const int limit = sendable_now(in_flight, slots);
+        if (limit == 0) {
+            flush(); // a wake-up is set
+            return;
+        }
+        const Millis now = clock();
+        std::vector<store::DueDelivery> due;
+        std::vector<Ready> ready;
+        {
+            // The outcomes that came back and the next claims, committed together: one
+            // transaction (and one WAL commit) per cycle instead of two.
+            store::Transaction tx(db);
+            record_outcomes();
+            store::DeliveriesRepo deliveries(db);
+            due = deliveries.due(sendable_campaigns(now), now.time_since_epoch().count(), limit);
+            more_due = static_cast<int>(due.size()) == limit;
+            ready = claim(due, now);
+            store::seal_delivery_events(db, utc(now), options.actor);
+            // Committed before any request leaves: a crash from here on leaves `sending`
+            // rows, which become `unknown` (never silently resent) at the next start.
+            tx.commit();
+        }
+        outcomes.clear();
+        outcomes_audit.clear();
+        if (due.empty()) {
+            maybe_idle();
+            return;
+        }
+        for (auto& r : ready) {
+            breaker.on_request_sent();
+            http.send(r.request, milliseconds{config.gateway.timeout_ms},
+                      [this, id = r.id, attempt = r.attempt](net::HttpResponse response) {
+                          on_response(id, attempt, std::move(response));
+                      });
+        }
+        if (!due.empty() && ready.empty()) {
+            post_pump(); // all skipped or failed: look for more
+        }
+    }
+
+    // How many deliveries may be claimed now: the free slots, one probe while the circuit is
+    // open, or none (with a wake-up set) while it is closed or the rate limit holds.
+    int sendable_now(int in_flight, int slots) {
         const auto steady = steady_clock::now();
         if (breaker.state() != core::CircuitBreaker::State::closed) {
             if (in_flight > 0 || !breaker.allow(steady)) {
                 wake_at(breaker.reopens_at(), "circuit open");
-                return;
+                return 0;
             }
             slots = 1; // the probe
         }
         if (const auto wait = bucket.wait_for_one(steady); wait > milliseconds{0}) {
             wake_at(steady + wait, "rate limit");
-            return;
+            return 0;
         }
-        const Millis now = clock();
-        const int limit = bucket.take(slots, steady);
-        std::vector<store::DueDelivery> due;
-        {
-            store::DeliveriesRepo deliveries(db);
-            due = deliveries.due(sendable_campaigns(now), now.time_since_epoch().count(), limit);
-        }
-        more_due = static_cast<int>(due.size()) == limit;
-        if (due.empty()) {
-            maybe_idle();
-            return;
-        }
-        claim_and_send(due, now);
+        return bucket.take(slots, steady);
     }
 
-    void claim_and_send(const std::vector<store::DueDelivery>& due, Millis now) {
-        struct Ready {
-            std::int64_t id;
-            int attempt;
-            core::HttpRequest request;
-        };
+    struct Ready {
+        std::int64_t id;
+        int attempt;
+        core::HttpRequest request;
+    };
+
+    // Renders and records the claim of each due delivery (inside the caller's transaction);
+    // returns the requests to send once it commits.
+    std::vector<Ready> claim(const std::vector<store::DueDelivery>& due, Millis now) {
         std::vector<Ready> ready;
         std::vector<store::Transition> claims;
         for (const auto& d : due) {
@@ -314,24 +348,8 @@ struct Engine::Impl {
                 {d.id, "sending", attempt, {}, "", {}, "", 0, sms->shape.segments, k_queued});
             ready.push_back({d.id, attempt, std::move(*request)});
         }
-        // Committed before any request leaves: a crash from here on leaves `sending` rows,
-        // which become `unknown` (never silently resent) at the next start.
-        {
-            store::Transaction tx(db);
-            store::DeliveriesRepo(db).apply(claims, utc(now));
-            store::seal_delivery_events(db, utc(now), options.actor);
-            tx.commit();
-        }
-        for (auto& r : ready) {
-            breaker.on_request_sent();
-            http.send(r.request, milliseconds{config.gateway.timeout_ms},
-                      [this, id = r.id, attempt = r.attempt](net::HttpResponse response) {
-                          on_response(id, attempt, std::move(response));
-                      });
-        }
-        if (ready.empty()) {
-            post_pump();
-        }
+        store::DeliveriesRepo(db).apply(claims, utc(now));
+        return ready;
     }
 
     void on_response(std::int64_t id, int attempt, net::HttpResponse response) {
@@ -396,14 +414,20 @@ struct Engine::Impl {
             return;
         }
         store::Transaction tx(db);
-        store::DeliveriesRepo(db).apply(outcomes, utc(clock()));
-        for (const auto& [action, details] : outcomes_audit) {
-            audit(action, "gateway", details);
-        }
+        record_outcomes();
         store::seal_delivery_events(db, utc(clock()), options.actor);
         tx.commit();
         outcomes.clear();
         outcomes_audit.clear();
+    }
+
+    // Writes the outcomes and outage entries gathered since the last commit (the caller holds
+    // the transaction and clears them once it commits).
+    void record_outcomes() {
+        store::DeliveriesRepo(db).apply(outcomes, utc(clock()));
+        for (const auto& [action, details] : outcomes_audit) {
+            audit(action, "gateway", details);
+        }
     }
 
     // Completions arriving in the same turn of the loop are recorded together.

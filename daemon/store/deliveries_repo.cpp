@@ -3,31 +3,83 @@
 #include "store/campaigns_repo.hpp"
 #include "store/sqlite.hpp"
 
+#include <map>
+#include <tuple>
+
 namespace kibaru::store {
 
 namespace {
+
+// Moves between the rows of delivery_tallies, gathered over a statement or a batch and written
+// with one upsert per (campaign, week, state), in the transaction of the change they count.
+class TallyMoves {
+public:
+    void move(std::int64_t campaign_id, std::int64_t week, const std::string& from,
+              std::int64_t from_segments, const std::string& to, std::int64_t to_segments,
+              std::int64_t deliveries = 1) {
+        auto& out = m_delta[{campaign_id, week, from}];
+        out.first -= deliveries;
+        out.second -= from_segments;
+        auto& in = m_delta[{campaign_id, week, to}];
+        in.first += deliveries;
+        in.second += to_segments;
+    }
+
+    void write(Database& db) {
+        auto& upsert = db.cached(
+            "INSERT INTO delivery_tallies (campaign_id, week, state, deliveries, segments) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET deliveries = deliveries + "
+            "excluded.deliveries, segments = segments + excluded.segments");
+        for (const auto& [key, delta] : m_delta) {
+            if (delta.first != 0 || delta.second != 0) {
+                upsert.bind_all(std::get<0>(key), std::get<1>(key), std::get<2>(key), delta.first,
+                                delta.second);
+                upsert.run();
+            }
+        }
+        m_delta.clear();
+    }
+
+private:
+    std::map<std::tuple<std::int64_t, std::int64_t, std::string>,
+             std::pair<std::int64_t, std::int64_t>>
+        m_delta; // deliveries, segments
+};
 
 // Appends an event for every delivery matching `where` (before its state changes), then moves
 // them to `state`. Returns how many moved. `params` bind the WHERE clause after `at`.
 std::int64_t move_all(Database& db, const std::string& where, const std::string& state,
                       const std::string& now, const std::string& error,
                       const std::vector<std::int64_t>& params, const std::string& extra_set = "") {
+    auto bind_where = [&](Statement& s, int first) {
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            s.bind(first + static_cast<int>(i), params[i]);
+        }
+    };
+    TallyMoves moves;
+    auto moving = db.prepare("SELECT campaign_id, week, state, count(*), total(segments) FROM "
+                             "deliveries WHERE " +
+                             where + " GROUP BY campaign_id, week, state");
+    bind_where(moving, 1);
+    while (moving.step()) {
+        const auto segments = static_cast<std::int64_t>(moving.column_double(4));
+        moves.move(moving.column_int(0), moving.column_int(1), moving.column_text(2), segments,
+                   state, segments, moving.column_int(3));
+    }
     auto events = db.prepare("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
                              "error) SELECT id, ?, ?, attempts, ? FROM deliveries WHERE " +
                              where);
     events.bind(1, now).bind(2, state).bind(3, error);
-    for (std::size_t i = 0; i < params.size(); ++i) {
-        events.bind(4 + static_cast<int>(i), params[i]);
-    }
+    bind_where(events, 4);
     events.run();
     auto update = db.prepare("UPDATE deliveries SET state = ?, updated_at = ?, error = ?" +
                              extra_set + " WHERE " + where);
     update.bind(1, state).bind(2, now).bind(3, error);
-    for (std::size_t i = 0; i < params.size(); ++i) {
-        update.bind(4 + static_cast<int>(i), params[i]);
-    }
+    bind_where(update, 4);
     update.run();
-    return db.changes();
+    const auto moved = db.changes();
+    moves.write(db);
+    return moved;
 }
 
 } // namespace
@@ -198,10 +250,25 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
     auto& event = m_db.cached("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
                               "http_status, gateway_id, latency_ms, error) VALUES (?, ?, ?, ?, ?, "
                               "nullif(?, ''), ?, ?)");
+    auto& before = m_db.cached("SELECT campaign_id, week, state, segments FROM deliveries WHERE "
+                               "id = ?");
+    TallyMoves moves;
     for (const auto& t : transitions) {
+        // What the row was, read (and the read finished) before the update changes it.
+        before.bind(1, t.id);
+        const bool found = before.step();
+        const auto campaign_id = found ? before.column_int(0) : 0;
+        const auto week = found ? before.column_int(1) : 0;
+        const std::string was = found ? before.column_text(2) : "";
+        const auto segments = found ? before.column_int(3) : 0;
+        before.reset();
         update.bind_all(t.state, t.attempt, t.next_attempt_ms, t.gateway_id, t.error, t.segments,
                         t.segments, now, t.id, t.from, t.from);
         update.run();
+        if (found && m_db.changes() == 1) {
+            moves.move(campaign_id, week, was, segments, t.state,
+                       t.segments > 0 ? t.segments : segments);
+        }
         event.bind_all(t.id, now, t.state, t.attempt);
         t.http_status ? event.bind(5, std::int64_t{*t.http_status}) : event.bind_null(5);
         event.bind(6, t.gateway_id);
@@ -209,6 +276,7 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
         event.bind(8, t.error);
         event.run();
     }
+    moves.write(m_db);
 }
 
 ReportResult DeliveriesRepo::apply_report(const std::string& ref, const std::string& gateway_id,
@@ -220,9 +288,10 @@ ReportResult DeliveriesRepo::apply_report(const std::string& ref, const std::str
         ref.size() < 19) {
         by_ref = std::stoll(ref);
     }
-    auto find = m_db.prepare(by_ref > 0 ? "SELECT id, state, attempts FROM deliveries WHERE id = ?"
-                                        : "SELECT id, state, attempts FROM deliveries WHERE "
-                                          "gateway_id = ?");
+    auto find = m_db.prepare(by_ref > 0 ? "SELECT id, state, attempts, campaign_id, week, segments "
+                                          "FROM deliveries WHERE id = ?"
+                                        : "SELECT id, state, attempts, campaign_id, week, segments "
+                                          "FROM deliveries WHERE gateway_id = ?");
     by_ref > 0 ? find.bind(1, by_ref) : find.bind(1, gateway_id);
     if (gateway_id.empty() && by_ref == 0) {
         return result;
@@ -234,12 +303,21 @@ ReportResult DeliveriesRepo::apply_report(const std::string& ref, const std::str
     result.delivery_id = find.column_int(0);
     result.from_state = find.column_text(1);
     const auto attempts = find.column_int(2);
+    const auto campaign_id = find.column_int(3);
+    const auto week = find.column_int(4);
+    const auto segments = find.column_int(5);
+    find.reset();
     result.to_state =
         core::delivery_transition_allowed(result.from_state, state) ? state : result.from_state;
     auto update = m_db.prepare("UPDATE deliveries SET state = ?, gateway_id = coalesce(gateway_id, "
                                "nullif(?, '')), updated_at = ? WHERE id = ?");
     update.bind_all(result.to_state, gateway_id, now, result.delivery_id);
     update.run();
+    if (result.to_state != result.from_state) {
+        TallyMoves moves;
+        moves.move(campaign_id, week, result.from_state, segments, result.to_state, segments);
+        moves.write(m_db);
+    }
     auto event = m_db.prepare("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
                               "gateway_id, error) VALUES (?, ?, ?, ?, nullif(?, ''), ?)");
     event.bind_all(result.delivery_id, now, state, attempts, gateway_id,

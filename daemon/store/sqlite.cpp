@@ -149,9 +149,9 @@ std::unique_ptr<Database> Database::open(const std::string& path, int busy_timeo
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, busy_timeout_ms);
     database->exec("PRAGMA foreign_keys = ON");
-    // Statement journals (a statement that fires a trigger, like every delivery state change
-    // moving a tally, keeps one to undo itself) and temporary b-trees in memory: as files they
-    // cost system calls per statement, which was 40 us per SMS in the dispatcher.
+    // Statement journals (a statement that may fail half-way, or fires a trigger, keeps one to
+    // undo itself) and temporary b-trees in memory: as files they cost system calls per
+    // statement (40 us per SMS in the dispatcher when a trigger kept the delivery tallies).
     database->exec("PRAGMA temp_store = MEMORY");
     if (!in_memory) {
         database->exec("PRAGMA journal_mode = WAL");
