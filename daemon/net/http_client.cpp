@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <unistd.h>
 #include <unordered_map>
+#include <vector>
 
 namespace kibaru::net {
 
@@ -22,9 +23,21 @@ namespace {
 
 constexpr std::size_t k_max_body = 64 * 1024;
 
-struct Transfer {
+// An easy handle kept between requests, with the header list it was last given: what stays the
+// same from one SMS to the next (callbacks, protocols, the gateway's headers) is set once.
+struct Handle {
     CURL* easy = nullptr;
     curl_slist* headers = nullptr;
+    std::vector<std::string> header_lines; // what `headers` was built from
+};
+
+void release(Handle& handle) {
+    curl_slist_free_all(handle.headers);
+    curl_easy_cleanup(handle.easy);
+}
+
+struct Transfer {
+    Handle handle;
     HttpResponse response;
     std::function<void(HttpResponse)> done;
     std::chrono::steady_clock::time_point started;
@@ -85,7 +98,7 @@ struct HttpClient::Impl {
     bool timer_armed = false;
     std::chrono::steady_clock::time_point timer_deadline{};
     std::uint64_t timer_generation = 0;
-    std::vector<CURL*> idle; // easy handles to reuse
+    std::vector<Handle> idle; // easy handles to reuse
 
     Impl(boost::asio::io_context& io_, int max_connections) : io(io_), timer(io_) {
         static GlobalInit init;
@@ -102,8 +115,8 @@ struct HttpClient::Impl {
         // Closes the cached connections through on_close; transfers still running (only at
         // shutdown, past the drain deadline) are abandoned.
         curl_multi_cleanup(multi);
-        for (CURL* easy : idle) {
-            curl_easy_cleanup(easy);
+        for (auto& handle : idle) {
+            release(handle);
         }
         for (auto& [fd, socket] : sockets) {
             socket->descriptor.release();
@@ -256,14 +269,13 @@ struct HttpClient::Impl {
                 response.status = 0;
                 response.error = curl_easy_strerror(result);
             }
-            // Kept for the next request: a reset handle costs no allocation, and its connection
-            // stays in the multi handle's cache either way.
+            // Kept for the next request, options and headers included; its connection stays in
+            // the multi handle's cache either way.
             if (idle.size() < 256) {
-                idle.push_back(easy);
+                idle.push_back(std::move(transfer->handle));
             } else {
-                curl_easy_cleanup(easy);
+                release(transfer->handle);
             }
-            curl_slist_free_all(transfer->headers);
             std::unique_ptr<Transfer> owned(transfer);
             // Still counted in flight until its callback has run, so that nobody sees "nothing
             // in flight" while an outcome waits in the queue.
@@ -290,40 +302,47 @@ void HttpClient::send(const core::HttpRequest& request, std::chrono::millisecond
     auto transfer = std::make_unique<Transfer>();
     transfer->done = std::move(done);
     transfer->started = std::chrono::steady_clock::now();
-    CURL* easy = nullptr;
     if (m_impl->idle.empty()) {
-        easy = curl_easy_init();
+        CURL* easy = curl_easy_init();
+        curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &on_body);
+        curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &on_header);
+        curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &Impl::on_close);
+        curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, m_impl.get());
+        curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+        transfer->handle.easy = easy;
     } else {
-        easy = m_impl->idle.back();
+        transfer->handle = std::move(m_impl->idle.back());
         m_impl->idle.pop_back();
-        curl_easy_reset(easy);
     }
-    transfer->easy = easy;
+    auto& handle = transfer->handle;
+    CURL* easy = handle.easy;
     curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(std::min<std::int64_t>(timeout.count(), 5000)));
-    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &on_body);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &on_header);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
     curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
-    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &Impl::on_close);
-    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, m_impl.get());
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     if (request.method == "POST") {
         curl_easy_setopt(easy, CURLOPT_POST, 1L);
         curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
         curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, request.body.c_str());
+    } else {
+        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L); // undoes a POST of an earlier request
     }
-    for (const auto& header : request.headers) {
-        transfer->headers = curl_slist_append(transfer->headers, header.c_str());
+    if (handle.header_lines != request.headers || !handle.headers) {
+        curl_slist_free_all(handle.headers);
+        handle.headers = nullptr;
+        for (const auto& header : request.headers) {
+            handle.headers = curl_slist_append(handle.headers, header.c_str());
+        }
+        // No "Expect: 100-continue" round trip for our small bodies.
+        handle.headers = curl_slist_append(handle.headers, "Expect:");
+        handle.header_lines = request.headers;
+        curl_easy_setopt(easy, CURLOPT_HTTPHEADER, handle.headers);
     }
-    // No "Expect: 100-continue" round trip for our small bodies.
-    transfer->headers = curl_slist_append(transfer->headers, "Expect:");
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
     ++m_impl->active;
     curl_multi_add_handle(m_impl->multi, easy);
     transfer.release(); // owned through CURLOPT_PRIVATE until collect()
