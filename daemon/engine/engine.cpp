@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <limits>
 #include <random>
 
 namespace kibaru::engine {
@@ -27,6 +28,8 @@ namespace {
 
 // Deliveries the dispatcher may claim are in one of these states.
 const std::string k_queued = "pending,retrying";
+// Deliveries a daemon tick expires at most when a week closes: about half a second of work.
+constexpr std::int64_t k_closing_step = 50000;
 
 struct ActiveCampaign {
     core::Campaign campaign;
@@ -160,9 +163,19 @@ struct Engine::Impl {
             }
         }
         for (const auto& week : deliveries.weeks_to_close(now_text)) {
-            const auto expired = deliveries.close_week(week.campaign_id, week.week, now_text);
+            // In steps of k_closing_step per tick, so that a week with a huge unsent rest does
+            // not hold the loop (callbacks, other weeks' sends) for seconds; run-once finishes.
+            const auto closing = deliveries.close_week(
+                week.campaign_id, week.week, now_text,
+                options.run_once ? std::numeric_limits<std::int64_t>::max() : k_closing_step);
+            stats.expired += closing.expired;
+            if (!closing.closed) {
+                spdlog::info("campaign {} week {} closing: {} more deliveries expired unsent",
+                             week.campaign_id, week.week, closing.expired);
+                continue;
+            }
             ++stats.weeks_closed;
-            stats.expired += expired;
+            const auto expired = expired_in(deliveries, week.campaign_id, week.week);
             audit("week.closed", "campaign " + std::to_string(week.campaign_id),
                   {{"week", week.week}, {"expired", expired}});
             if (expired > 0) {
@@ -180,6 +193,18 @@ struct Engine::Impl {
                       duration_cast<milliseconds>(sealing - opened).count(),
                       duration_cast<milliseconds>(committing - sealing).count(),
                       duration_cast<milliseconds>(steady_clock::now() - committing).count());
+    }
+
+    // How many of a week's deliveries expired in all, from the tallies.
+    static std::int64_t expired_in(store::DeliveriesRepo& deliveries, std::int64_t campaign_id,
+                                   int week) {
+        const auto counts = deliveries.week_counts(campaign_id);
+        const auto found = counts.find(week);
+        if (found == counts.end()) {
+            return 0;
+        }
+        const auto expired = found->second.by_state.find("expired");
+        return expired == found->second.by_state.end() ? 0 : expired->second;
     }
 
     void open_week(const core::Campaign& campaign, const core::WeekPlan& plan, int week,
@@ -257,7 +282,8 @@ struct Engine::Impl {
             store::Transaction tx(db);
             record_outcomes();
             store::DeliveriesRepo deliveries(db);
-            due = deliveries.due(sendable_campaigns(now), now.time_since_epoch().count(), limit);
+            due = deliveries.due(sendable_campaigns(now), now.time_since_epoch().count(), utc(now),
+                                 limit);
             more_due = static_cast<int>(due.size()) == limit;
             ready = claim(due, now);
             store::seal_delivery_events(db, utc(now), options.actor);

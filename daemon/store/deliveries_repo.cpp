@@ -157,16 +157,31 @@ std::vector<OpenWeek> DeliveriesRepo::weeks_to_close(const std::string& now) {
     return weeks;
 }
 
-std::int64_t DeliveriesRepo::close_week(std::int64_t campaign_id, int week,
-                                        const std::string& now) {
-    const auto expired =
-        move_all(m_db, "campaign_id = ? AND week = ? AND state IN ('pending', 'retrying')",
-                 "expired", now, "the week closed before it was sent", {campaign_id, week});
-    auto closed =
-        m_db.prepare("UPDATE campaign_weeks SET closed = 1 WHERE campaign_id = ? AND week = ?");
-    closed.bind_all(campaign_id, week);
-    closed.run();
-    return expired;
+WeekClosing DeliveriesRepo::close_week(std::int64_t campaign_id, int week, const std::string& now,
+                                       std::int64_t limit) {
+    // The step's deliveries are picked once into a temporary table (in memory), so that the
+    // tally, the events and the update all see the same set.
+    m_db.exec("CREATE TEMP TABLE IF NOT EXISTS closing_step (id INTEGER PRIMARY KEY)");
+    m_db.exec("DELETE FROM closing_step");
+    auto pick = m_db.prepare("INSERT INTO closing_step SELECT id FROM deliveries INDEXED BY "
+                             "deliveries_due WHERE campaign_id = ? AND week = ? AND state IN "
+                             "('pending', 'retrying') LIMIT ?");
+    pick.bind_all(campaign_id, week, limit);
+    pick.run();
+    const auto picked = m_db.changes();
+    WeekClosing closing;
+    if (picked > 0) {
+        closing.expired = move_all(m_db, "id IN (SELECT id FROM closing_step)", "expired", now,
+                                   "the week closed before it was sent", {});
+    }
+    if (picked < limit) {
+        auto closed =
+            m_db.prepare("UPDATE campaign_weeks SET closed = 1 WHERE campaign_id = ? AND week = ?");
+        closed.bind_all(campaign_id, week);
+        closed.run();
+        closing.closed = true;
+    }
+    return closing;
 }
 
 std::int64_t DeliveriesRepo::skip_unsent(std::int64_t campaign_id, const std::string& now,
@@ -190,7 +205,8 @@ std::int64_t DeliveriesRepo::requeue_unknown(const std::string& now) {
 }
 
 std::vector<DueDelivery> DeliveriesRepo::due(const std::vector<std::int64_t>& campaign_ids,
-                                             std::int64_t now_ms, int limit) {
+                                             std::int64_t now_ms, const std::string& now,
+                                             int limit) {
     std::vector<DueDelivery> rows;
     if (campaign_ids.empty() || limit <= 0) {
         return rows;
@@ -200,11 +216,13 @@ std::vector<DueDelivery> DeliveriesRepo::due(const std::vector<std::int64_t>& ca
         ids += (ids.empty() ? "" : ",") + std::to_string(id);
     }
     // The streams that can send now: open weeks of these campaigns, in languages with a message.
+    // A week past its closing time is never sent from, even before its closing has finished.
     auto& streams = m_db.cached(
         "SELECT w.campaign_id, w.week, m.language, m.text FROM campaign_weeks w JOIN messages m "
         "ON m.campaign_id = w.campaign_id AND m.week = w.week WHERE w.closed = 0 AND "
-        "w.campaign_id IN (" +
+        "w.closes_at > ? AND w.campaign_id IN (" +
         ids + ") ORDER BY w.opens_at, w.campaign_id, m.language");
+    streams.bind(1, now);
     auto& claim = m_db.cached(
         "SELECT d.id, d.attempts, c.phone, c.name, c.organisation, c.region, c.status "
         "FROM deliveries d INDEXED BY deliveries_due JOIN contacts c ON c.id = d.contact_id "

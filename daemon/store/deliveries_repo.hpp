@@ -8,6 +8,7 @@
 #include "core/delivery.hpp"
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -22,6 +23,11 @@ struct WeekOpening {
     std::int64_t first_id = 0; // their ids: first_id..last_id, all of them
     std::int64_t last_id = 0;
     std::map<std::string, std::int64_t> by_language;
+};
+
+struct WeekClosing {
+    std::int64_t expired = 0; // by this call
+    bool closed = false;      // nothing unsent is left: the week is closed
 };
 
 struct OpenWeek {
@@ -84,8 +90,11 @@ public:
                           std::int64_t now_ms);
     // Opened weeks not yet closed whose closing time is at or before `now`.
     std::vector<OpenWeek> weeks_to_close(const std::string& now);
-    // pending/retrying -> expired; marks the week closed. Returns how many expired.
-    std::int64_t close_week(std::int64_t campaign_id, int week, const std::string& now);
+    // pending/retrying -> expired, at most `limit` of them, and the week marked closed once none
+    // is left: a week with a million unsent deliveries closes in steps that each keep the
+    // daemon busy for a fraction of a second, not in one transaction of many seconds.
+    WeekClosing close_week(std::int64_t campaign_id, int week, const std::string& now,
+                           std::int64_t limit = std::numeric_limits<std::int64_t>::max());
     // pending/retrying -> skipped for a cancelled campaign. Returns how many.
     std::int64_t skip_unsent(std::int64_t campaign_id, const std::string& now,
                              const std::string& reason);
@@ -94,10 +103,10 @@ public:
     // With resend_unknown: unknown deliveries of open weeks go back to the queue.
     std::int64_t requeue_unknown(const std::string& now);
 
-    // Due deliveries (pending/retrying, due by `now_ms`, week open, message written) of the
-    // given active campaigns, oldest first.
+    // Due deliveries (pending/retrying, due by `now_ms`, week open and not past its closing
+    // time `now`, message written) of the given active campaigns, oldest first.
     std::vector<DueDelivery> due(const std::vector<std::int64_t>& campaign_ids, std::int64_t now_ms,
-                                 int limit);
+                                 const std::string& now, int limit);
     // Applies transitions and their events (one prepared statement each, reused).
     void apply(const std::vector<Transition>& transitions, const std::string& now);
 

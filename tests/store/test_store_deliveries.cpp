@@ -90,10 +90,31 @@ TEST_F(StoreDeliveries, closing_a_week_expires_only_what_was_not_sent) {
     repo.apply({{1, "sending", 1, {}, "", {}, "", 0, 1, ""}}, "t");
     EXPECT_TRUE(repo.weeks_to_close("2019-01-15T07:59:59Z").empty());
     ASSERT_EQ(repo.weeks_to_close("2019-01-15T08:00:00Z").size(), 1u);
-    EXPECT_EQ(repo.close_week(campaign.id, 1, "t"), 2);
+    const auto closing = repo.close_week(campaign.id, 1, "t");
+    EXPECT_EQ(closing.expired, 2);
+    EXPECT_TRUE(closing.closed);
     EXPECT_EQ(state(1), "sending");
     EXPECT_EQ(state(2), "expired");
     EXPECT_TRUE(repo.weeks_to_close("2019-02-01T00:00:00Z").empty());
+}
+
+TEST_F(StoreDeliveries, a_week_closes_in_steps_and_sends_nothing_once_past_its_close) {
+    DeliveriesRepo repo(*db);
+    repo.open_week(campaign, 1, "o", "2019-01-15T08:00:00Z", "t", 0);
+    CampaignsRepo(*db).set_message({campaign.id, 1, "fr", "prix", "gsm7", 1, "t"});
+    EXPECT_EQ(repo.due({campaign.id}, 1, "2019-01-15T07:59:59Z", 10).size(), 3u);
+    EXPECT_TRUE(repo.due({campaign.id}, 1, "2019-01-15T08:00:00Z", 10).empty())
+        << "past its closing time, even while the closing is under way";
+    auto step = repo.close_week(campaign.id, 1, "t", 2);
+    EXPECT_EQ(step.expired, 2);
+    EXPECT_FALSE(step.closed);
+    EXPECT_EQ(repo.weeks_to_close("2019-01-15T08:00:00Z").size(), 1u) << "more to expire";
+    step = repo.close_week(campaign.id, 1, "t", 2);
+    EXPECT_EQ(step.expired, 1);
+    EXPECT_TRUE(step.closed);
+    EXPECT_TRUE(repo.weeks_to_close("2019-01-15T08:00:00Z").empty());
+    EXPECT_EQ(db->scalar_int("SELECT count(*) FROM deliveries WHERE state = 'expired'"), 3);
+    EXPECT_EQ(repo.week_counts(campaign.id).at(1).by_state.at("expired"), 3);
 }
 
 // `report campaign` reads delivery_tallies; every way a delivery changes state must keep them
