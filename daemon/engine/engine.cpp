@@ -61,6 +61,7 @@ struct Engine::Impl {
     std::mt19937_64 random{std::random_device{}()};
     std::vector<ActiveCampaign> campaigns;                    // refreshed every tick
     std::vector<store::Transition> outcomes;                  // recorded, not yet committed
+    std::vector<store::RowBefore> outcome_rows;               // each one's row as claimed
     std::vector<std::pair<std::string, json>> outcomes_audit; // outage/recovery, same commit
     bool flush_posted = false;
     bool waking = false;
@@ -292,6 +293,7 @@ struct Engine::Impl {
             tx.commit();
         }
         outcomes.clear();
+        outcome_rows.clear();
         outcomes_audit.clear();
         if (due.empty()) {
             maybe_idle();
@@ -300,8 +302,9 @@ struct Engine::Impl {
         for (auto& r : ready) {
             breaker.on_request_sent();
             http.send(r.request, milliseconds{config.gateway.timeout_ms},
-                      [this, id = r.id, attempt = r.attempt](net::HttpResponse response) {
-                          on_response(id, attempt, std::move(response));
+                      [this, id = r.id, attempt = r.attempt,
+                       row = std::move(r.row)](net::HttpResponse response) mutable {
+                          on_response(id, attempt, std::move(row), std::move(response));
                       });
         }
         if (!due.empty() && ready.empty()) {
@@ -331,6 +334,7 @@ struct Engine::Impl {
         std::int64_t id;
         int attempt;
         core::HttpRequest request;
+        store::RowBefore row; // the delivery as claimed (`sending`)
     };
 
     // Renders and records the claim of each due delivery (inside the caller's transaction);
@@ -372,13 +376,24 @@ struct Engine::Impl {
             }
             claims.push_back(
                 {d.id, "sending", attempt, {}, "", {}, "", 0, sms->shape.segments, k_queued});
-            ready.push_back({d.id, attempt, std::move(*request)});
+            ready.push_back({d.id,
+                             attempt,
+                             std::move(*request),
+                             {d.campaign_id, d.week, "sending", sms->shape.segments}});
         }
-        store::DeliveriesRepo(db).apply(claims, utc(now));
+        // One claim per due delivery, in order; each leaves the row as due() just read it, in
+        // this same transaction.
+        std::vector<store::RowBefore> rows;
+        rows.reserve(due.size());
+        for (const auto& d : due) {
+            rows.push_back({d.campaign_id, d.week, d.state, d.segments});
+        }
+        store::DeliveriesRepo(db).apply(claims, utc(now), rows);
         return ready;
     }
 
-    void on_response(std::int64_t id, int attempt, net::HttpResponse response) {
+    void on_response(std::int64_t id, int attempt, store::RowBefore row,
+                     net::HttpResponse response) {
         const auto outcome = core::read_gateway_reply(gateway, response.status, response.body,
                                                       response.retry_after, response.error);
         store::Transition t{
@@ -413,6 +428,7 @@ struct Engine::Impl {
                                           duration<double>(response.latency).count(), t.state);
         }
         outcomes.push_back(std::move(t));
+        outcome_rows.push_back(std::move(row)); // still `sending` if the update applies
         if (breaker_changed) {
             if (options.metrics) {
                 options.metrics->breaker_open =
@@ -444,13 +460,14 @@ struct Engine::Impl {
         store::seal_delivery_events(db, utc(clock()), options.actor);
         tx.commit();
         outcomes.clear();
+        outcome_rows.clear();
         outcomes_audit.clear();
     }
 
     // Writes the outcomes and outage entries gathered since the last commit (the caller holds
     // the transaction and clears them once it commits).
     void record_outcomes() {
-        store::DeliveriesRepo(db).apply(outcomes, utc(clock()));
+        store::DeliveriesRepo(db).apply(outcomes, utc(clock()), outcome_rows);
         for (const auto& [action, details] : outcomes_audit) {
             audit(action, "gateway", details);
         }

@@ -224,7 +224,8 @@ std::vector<DueDelivery> DeliveriesRepo::due(const std::vector<std::int64_t>& ca
         ids + ") ORDER BY w.opens_at, w.campaign_id, m.language");
     streams.bind(1, now);
     auto& claim = m_db.cached(
-        "SELECT d.id, d.attempts, c.phone, c.name, c.organisation, c.region, c.status "
+        "SELECT d.id, d.attempts, c.phone, c.name, c.organisation, c.region, c.status, "
+        "d.state, d.segments "
         "FROM deliveries d INDEXED BY deliveries_due JOIN contacts c ON c.id = d.contact_id "
         "WHERE d.campaign_id = ? AND d.week = ? AND d.language = ? AND d.state IN ('pending', "
         "'retrying') AND d.next_attempt_ms <= ? ORDER BY d.next_attempt_ms LIMIT ?");
@@ -247,6 +248,8 @@ std::vector<DueDelivery> DeliveriesRepo::due(const std::vector<std::int64_t>& ca
             d.contact.region = claim.column_text(5);
             d.contact.language = language;
             d.contact_status = claim.column_text(6);
+            d.state = claim.column_text(7);
+            d.segments = static_cast<int>(claim.column_int(8));
             d.message = text;
             rows.push_back(std::move(d));
         }
@@ -256,7 +259,8 @@ std::vector<DueDelivery> DeliveriesRepo::due(const std::vector<std::int64_t>& ca
     return rows;
 }
 
-void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std::string& now) {
+void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std::string& now,
+                           const std::vector<RowBefore>& rows) {
     if (transitions.empty()) {
         return;
     }
@@ -271,21 +275,27 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
     auto& before = m_db.cached("SELECT campaign_id, week, state, segments FROM deliveries WHERE "
                                "id = ?");
     TallyMoves moves;
-    for (const auto& t : transitions) {
-        // What the row was, read (and the read finished) before the update changes it.
-        before.bind(1, t.id);
-        const bool found = before.step();
-        const auto campaign_id = found ? before.column_int(0) : 0;
-        const auto week = found ? before.column_int(1) : 0;
-        const std::string was = found ? before.column_text(2) : "";
-        const auto segments = found ? before.column_int(3) : 0;
-        before.reset();
+    for (std::size_t i = 0; i < transitions.size(); ++i) {
+        const auto& t = transitions[i];
+        // What the row was: as the caller says, or read (and the read finished) before the
+        // update changes it.
+        std::optional<RowBefore> was;
+        if (i < rows.size()) {
+            was = rows[i];
+        } else {
+            before.bind(1, t.id);
+            if (before.step()) {
+                was = RowBefore{before.column_int(0), before.column_int(1), before.column_text(2),
+                                before.column_int(3)};
+            }
+            before.reset();
+        }
         update.bind_all(t.state, t.attempt, t.next_attempt_ms, t.gateway_id, t.error, t.segments,
                         t.segments, now, t.id, t.from, t.from);
         update.run();
-        if (found && m_db.changes() == 1) {
-            moves.move(campaign_id, week, was, segments, t.state,
-                       t.segments > 0 ? t.segments : segments);
+        if (was && m_db.changes() == 1) {
+            moves.move(was->campaign_id, was->week, was->state, was->segments, t.state,
+                       t.segments > 0 ? t.segments : was->segments);
         }
         event.bind_all(t.id, now, t.state, t.attempt);
         t.http_status ? event.bind(5, std::int64_t{*t.http_status}) : event.bind_null(5);

@@ -42,6 +42,8 @@ struct DueDelivery {
     std::int64_t campaign_id = 0;
     int week = 0;
     int attempts = 0;
+    std::string state; // pending or retrying
+    int segments = 0;  // of its last attempt (0 before the first)
     std::string language;
     core::Contact contact;
     std::string contact_status;
@@ -62,6 +64,15 @@ struct Transition {
     // can overtake the dispatcher's own record of a send (Kannel reports delivery before our
     // `sent` is committed); the guard keeps `delivered` from being overwritten by `sent`.
     std::string from = "";
+};
+
+// A delivery as it is before a transition, when the caller knows it (the dispatcher does, for
+// its claims and their outcomes): saves reading it again to move the tallies.
+struct RowBefore {
+    std::int64_t campaign_id = 0;
+    std::int64_t week = 0;
+    std::string state;
+    std::int64_t segments = 0;
 };
 
 struct ReportResult {
@@ -108,7 +119,9 @@ public:
     std::vector<DueDelivery> due(const std::vector<std::int64_t>& campaign_ids, std::int64_t now_ms,
                                  const std::string& now, int limit);
     // Applies transitions and their events (one prepared statement each, reused).
-    void apply(const std::vector<Transition>& transitions, const std::string& now);
+    // `rows`, when not empty, holds each transition's row as it is now (same order).
+    void apply(const std::vector<Transition>& transitions, const std::string& now,
+               const std::vector<RowBefore>& rows = {});
 
     // Applies a delivery report to the delivery whose id is `ref` or whose gateway id is
     // `gateway_id`: always an event, a state change only where the state machine allows it (so
