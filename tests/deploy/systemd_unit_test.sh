@@ -17,8 +17,14 @@ for option in ProtectSystem=strict NoNewPrivileges=yes StateDirectory=kibaru UMa
   grep -qx "$option" "$unit_dir/kibaru.service" || { echo "missing $option"; exit 1; }
 done
 
-# The command line systemd will run, with the config it names replaced by the shipped one.
+# The command line systemd will run, run for real in a scratch state directory, with the config
+# it names replaced by the shipped one (callback server on any free port): it must still be
+# running after two seconds (timeout's 124), not exit with a usage or configuration error.
 exec_start=$(sed -n 's/^ExecStart=//p' "$unit_dir/kibaru.service")
-read -r -a argv <<<"${exec_start//\/etc\/kibaru\/kibaru.toml/$src/config/kibaru.toml}"
-"${argv[@]}" --help | grep -q 'daemon' || { echo "ExecStart not accepted: $exec_start"; exit 1; }
-echo "ExecStart: ok"
+sed 's/^listen = .*/listen = "127.0.0.1:0"/' "$src/config/kibaru.toml" >"$unit_dir/kibaru.toml"
+read -r -a argv <<<"${exec_start//\/etc\/kibaru\/kibaru.toml/$unit_dir/kibaru.toml}"
+mkdir -p "$unit_dir/state"
+rc=0
+(cd "$unit_dir/state" && KIBARU_CONFIG= timeout 2 "${argv[@]}" >"$unit_dir/out" 2>&1) || rc=$?
+[ "$rc" -eq 124 ] || { echo "ExecStart exited $rc: $exec_start"; cat "$unit_dir/out"; exit 1; }
+echo "ExecStart: ok (ran until stopped)"

@@ -54,7 +54,6 @@ protected:
         }
     }
     void set_message(const std::string& language, int week = 0) {
-        s.write("m.csv", "week,language,text\n");
         std::string rows = "week,language,text\n";
         for (int w = 1; w <= 21; ++w) {
             if (week == 0 || w == week) {
@@ -286,7 +285,7 @@ TEST_F(Dispatch, an_outage_opens_the_circuit_and_fails_nobody) {
 }
 
 // The gateway dies mid-broadcast and stays down for many probe periods (seconds here, as
-// minutes would be in the field; scripts/soak.sh --outage 180 runs the long one). With
+// minutes would be in the field; scripts/soak.sh --outage 120 runs a long one). With
 // max_attempts = 2 the probes alone would fail their deliveries if outage failures counted.
 TEST_F(Dispatch, a_gateway_outage_fails_nobody_and_sending_resumes_when_it_is_back) {
     setup("slow", {"--slow-ms", "40"}, 36,
@@ -352,7 +351,7 @@ TEST_F(Dispatch, sigkill_mid_broadcast_then_restart_never_sends_twice_nor_loses_
     }
     EXPECT_EQ(count("state = 'unknown'"), in_flight_at_kill);
     EXPECT_EQ(count("state = 'sent'") + count("state = 'unknown'"), 120) << "none lost";
-    EXPECT_EQ(duplicates(), 0) << "no phone has two accepted requests";
+    EXPECT_EQ(duplicates(), 0) << "no delivery accepted twice";
     EXPECT_LE(static_cast<long>(accepted().size()), 120);
     EXPECT_GE(static_cast<long>(accepted().size()), count("state = 'sent'"));
 }

@@ -146,6 +146,7 @@ TEST_F(StoreDeliveries, tallies_follow_every_change_of_state) {
     repo.apply({{1, "sent", 1, 202, "", 5, "", 0, 0, "sending"}}, "t");
     repo.apply({{2, "retrying", 1, 500, "", 5, "", 9, 0, "sending"}}, "t");
     repo.apply({{2, "sent", 1, 202, "", 5, "", 0, 0, "pending"}}, "t"); // guarded: no change
+    EXPECT_EQ(state(2), "retrying");
     check("outcomes");
     repo.apply_report("1", "", "delivered", "type 1", "t");
     repo.apply_report("1", "", "delivered", "type 1, again", "t");
