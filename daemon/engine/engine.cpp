@@ -61,7 +61,6 @@ struct Engine::Impl {
     std::mt19937_64 random{std::random_device{}()};
     std::vector<ActiveCampaign> campaigns;                    // refreshed every tick
     std::vector<store::Transition> outcomes;                  // recorded, not yet committed
-    std::vector<store::RowBefore> outcome_rows;               // each one's row as claimed
     std::vector<std::pair<std::string, json>> outcomes_audit; // outage/recovery, same commit
     bool flush_posted = false;
     bool waking = false;
@@ -123,37 +122,50 @@ struct Engine::Impl {
         std::vector<std::int64_t> cancelled;
         store::CampaignsRepo campaigns_repo(db);
         store::DeliveriesRepo deliveries(db);
-        {
+        bool due_to_open = false;
+        campaigns.clear();
+        for (auto& campaign : campaigns_repo.list()) {
+            auto plan = core::plan_campaign(campaign);
+            if (!plan) {
+                spdlog::error("campaign {} cannot be scheduled: {}", campaign.id,
+                              plan.error().message);
+                continue;
+            }
+            if (campaign.status == "cancelled") {
+                cancelled.push_back(campaign.id);
+                continue;
+            }
+            const int current = std::min(plan->week_at(now_seconds), campaign.weeks);
+            due_to_open = due_to_open || deliveries.opened_weeks(campaign.id).size() <
+                                             static_cast<std::size_t>(std::max(current, 0));
+            campaigns.push_back({campaign, *plan});
+        }
+        if (due_to_open) {
             // Openings first, in their own transaction. An opening copies its audience from
             // contacts in one INSERT ... SELECT, so its rows are valid by construction and
             // checking their foreign keys one by one would only cost time (a tenth of a
-            // million-delivery opening). Everything else runs with the checks on.
+            // million-delivery opening). Everything else runs with the checks on. Which weeks
+            // are open is read again inside the transaction: a run-once may have opened some.
             store::ForeignKeysOff unchecked(db);
             store::Transaction tx(db);
-            campaigns.clear();
-            for (auto& campaign : campaigns_repo.list()) {
-                auto plan = core::plan_campaign(campaign);
-                if (!plan) {
-                    spdlog::error("campaign {} cannot be scheduled: {}", campaign.id,
-                                  plan.error().message);
-                    continue;
-                }
-                if (campaign.status == "cancelled") {
-                    cancelled.push_back(campaign.id);
-                    continue;
-                }
-                const int current = std::min(plan->week_at(now_seconds), campaign.weeks);
-                const auto opened = deliveries.opened_weeks(campaign.id);
+            for (const auto& active : campaigns) {
+                const int current =
+                    std::min(active.plan.week_at(now_seconds), active.campaign.weeks);
+                const auto opened = deliveries.opened_weeks(active.campaign.id);
                 for (int week = 1; week <= current; ++week) {
                     if (!std::binary_search(opened.begin(), opened.end(), week)) {
-                        open_week(campaign, *plan, week, campaigns_repo, deliveries, now);
+                        open_week(active.campaign, active.plan, week, campaigns_repo, deliveries,
+                                  now);
                     }
                 }
-                campaigns.push_back({campaign, *plan});
             }
             tx.commit();
         }
         const auto opened = steady_clock::now();
+        const auto to_close = deliveries.weeks_to_close(now_text);
+        if (cancelled.empty() && to_close.empty()) {
+            return; // nothing to write: no transaction this tick
+        }
         store::Transaction tx(db);
         for (const auto id : cancelled) {
             const auto skipped = deliveries.skip_unsent(id, now_text, "the campaign was cancelled");
@@ -163,7 +175,7 @@ struct Engine::Impl {
                       {{"reason", "campaign cancelled"}, {"deliveries", skipped}});
             }
         }
-        for (const auto& week : deliveries.weeks_to_close(now_text)) {
+        for (const auto& week : to_close) {
             // In steps of k_closing_step per tick, so that a week with a huge unsent rest does
             // not hold the loop (callbacks, other weeks' sends) for seconds; run-once finishes.
             const auto closing = deliveries.close_week(
@@ -293,7 +305,6 @@ struct Engine::Impl {
             tx.commit();
         }
         outcomes.clear();
-        outcome_rows.clear();
         outcomes_audit.clear();
         if (due.empty()) {
             maybe_idle();
@@ -318,13 +329,17 @@ struct Engine::Impl {
         const auto steady = steady_clock::now();
         if (breaker.state() != core::CircuitBreaker::State::closed) {
             if (in_flight > 0 || !breaker.allow(steady)) {
-                wake_at(breaker.reopens_at(), "circuit open");
+                if (options.run_once) {
+                    maybe_idle(true); // run-once does not wait out an outage
+                } else {
+                    wake_at(breaker.reopens_at());
+                }
                 return 0;
             }
             slots = 1; // the probe
         }
         if (const auto wait = bucket.wait_for_one(steady); wait > milliseconds{0}) {
-            wake_at(steady + wait, "rate limit");
+            wake_at(steady + wait);
             return 0;
         }
         return bucket.take(slots, steady);
@@ -383,12 +398,11 @@ struct Engine::Impl {
         }
         // One claim per due delivery, in order; each leaves the row as due() just read it, in
         // this same transaction.
-        std::vector<store::RowBefore> rows;
-        rows.reserve(due.size());
-        for (const auto& d : due) {
-            rows.push_back({d.campaign_id, d.week, d.state, d.segments});
+        for (std::size_t i = 0; i < claims.size(); ++i) {
+            const auto& d = due[i];
+            claims[i].before = store::RowBefore{d.campaign_id, d.week, d.state, d.segments};
         }
-        store::DeliveriesRepo(db).apply(claims, utc(now), rows);
+        store::DeliveriesRepo(db).apply(claims, utc(now));
         return ready;
     }
 
@@ -427,8 +441,8 @@ struct Engine::Impl {
             options.metrics->observe_send(response.status,
                                           duration<double>(response.latency).count(), t.state);
         }
+        t.before = std::move(row); // still `sending` if the update applies
         outcomes.push_back(std::move(t));
-        outcome_rows.push_back(std::move(row)); // still `sending` if the update applies
         if (breaker_changed) {
             if (options.metrics) {
                 options.metrics->breaker_open =
@@ -460,14 +474,13 @@ struct Engine::Impl {
         store::seal_delivery_events(db, utc(clock()), options.actor);
         tx.commit();
         outcomes.clear();
-        outcome_rows.clear();
         outcomes_audit.clear();
     }
 
     // Writes the outcomes and outage entries gathered since the last commit (the caller holds
     // the transaction and clears them once it commits).
     void record_outcomes() {
-        store::DeliveriesRepo(db).apply(outcomes, utc(clock()), outcome_rows);
+        store::DeliveriesRepo(db).apply(outcomes, utc(clock()));
         for (const auto& [action, details] : outcomes_audit) {
             audit(action, "gateway", details);
         }
@@ -485,11 +498,7 @@ struct Engine::Impl {
         });
     }
 
-    void wake_at(steady_clock::time_point at, const char* why) {
-        if (options.run_once && std::string_view(why) == "circuit open") {
-            maybe_idle(true); // run-once does not wait out an outage
-            return;
-        }
+    void wake_at(steady_clock::time_point at) {
         if (waking) {
             return;
         }

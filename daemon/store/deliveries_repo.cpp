@@ -211,18 +211,19 @@ std::vector<DueDelivery> DeliveriesRepo::due(const std::vector<std::int64_t>& ca
     if (campaign_ids.empty() || limit <= 0) {
         return rows;
     }
-    std::string ids;
+    std::string ids = "[";
     for (const auto id : campaign_ids) {
-        ids += (ids.empty() ? "" : ",") + std::to_string(id);
+        ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
     }
+    ids += "]";
     // The streams that can send now: open weeks of these campaigns, in languages with a message.
     // A week past its closing time is never sent from, even before its closing has finished.
     auto& streams = m_db.cached(
         "SELECT w.campaign_id, w.week, m.language, m.text FROM campaign_weeks w JOIN messages m "
         "ON m.campaign_id = w.campaign_id AND m.week = w.week WHERE w.closed = 0 AND "
-        "w.closes_at > ? AND w.campaign_id IN (" +
-        ids + ") ORDER BY w.opens_at, w.campaign_id, m.language");
-    streams.bind(1, now);
+        "w.closes_at > ? AND w.campaign_id IN (SELECT value FROM json_each(?)) ORDER BY "
+        "w.opens_at, w.campaign_id, m.language"); // one statement whatever the campaigns
+    streams.bind(1, now).bind(2, ids);
     auto& claim = m_db.cached(
         "SELECT d.id, d.attempts, c.phone, c.name, c.organisation, c.region, c.status, "
         "d.state, d.segments "
@@ -259,8 +260,7 @@ std::vector<DueDelivery> DeliveriesRepo::due(const std::vector<std::int64_t>& ca
     return rows;
 }
 
-void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std::string& now,
-                           const std::vector<RowBefore>& rows) {
+void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std::string& now) {
     if (transitions.empty()) {
         return;
     }
@@ -275,14 +275,11 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
     auto& before = m_db.cached("SELECT campaign_id, week, state, segments FROM deliveries WHERE "
                                "id = ?");
     TallyMoves moves;
-    for (std::size_t i = 0; i < transitions.size(); ++i) {
-        const auto& t = transitions[i];
+    for (const auto& t : transitions) {
         // What the row was: as the caller says, or read (and the read finished) before the
         // update changes it.
-        std::optional<RowBefore> was;
-        if (i < rows.size()) {
-            was = rows[i];
-        } else {
+        std::optional<RowBefore> was = t.before;
+        if (!was) {
             before.bind(1, t.id);
             if (before.step()) {
                 was = RowBefore{before.column_int(0), before.column_int(1), before.column_text(2),
@@ -316,15 +313,17 @@ ReportResult DeliveriesRepo::apply_report(const std::string& ref, const std::str
         ref.size() < 19) {
         by_ref = std::stoll(ref);
     }
-    auto find = m_db.prepare(by_ref > 0 ? "SELECT id, state, attempts, campaign_id, week, segments "
+    if (gateway_id.empty() && by_ref == 0) {
+        return result;
+    }
+    // Cached: about one report arrives per SMS sent.
+    auto& find = m_db.cached(by_ref > 0 ? "SELECT id, state, attempts, campaign_id, week, segments "
                                           "FROM deliveries WHERE id = ?"
                                         : "SELECT id, state, attempts, campaign_id, week, segments "
                                           "FROM deliveries WHERE gateway_id = ?");
     by_ref > 0 ? find.bind(1, by_ref) : find.bind(1, gateway_id);
-    if (gateway_id.empty() && by_ref == 0) {
-        return result;
-    }
     if (!find.step()) {
+        find.reset();
         return result;
     }
     result.found = true;
@@ -337,7 +336,7 @@ ReportResult DeliveriesRepo::apply_report(const std::string& ref, const std::str
     find.reset();
     result.to_state =
         core::delivery_transition_allowed(result.from_state, state) ? state : result.from_state;
-    auto update = m_db.prepare("UPDATE deliveries SET state = ?, gateway_id = coalesce(gateway_id, "
+    auto& update = m_db.cached("UPDATE deliveries SET state = ?, gateway_id = coalesce(gateway_id, "
                                "nullif(?, '')), updated_at = ? WHERE id = ?");
     update.bind_all(result.to_state, gateway_id, now, result.delivery_id);
     update.run();
@@ -346,7 +345,7 @@ ReportResult DeliveriesRepo::apply_report(const std::string& ref, const std::str
         moves.move(campaign_id, week, result.from_state, segments, result.to_state, segments);
         moves.write(m_db);
     }
-    auto event = m_db.prepare("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
+    auto& event = m_db.cached("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
                               "gateway_id, error) VALUES (?, ?, ?, ?, nullif(?, ''), ?)");
     event.bind_all(result.delivery_id, now, state, attempts, gateway_id,
                    "delivery report: " + detail);

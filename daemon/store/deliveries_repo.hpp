@@ -50,6 +50,15 @@ struct DueDelivery {
     std::string message; // the week's message text (may hold placeholders)
 };
 
+// A delivery as it is before a transition, when the caller knows it (the dispatcher does, for
+// its claims and their outcomes): saves reading it again to move the tallies.
+struct RowBefore {
+    std::int64_t campaign_id = 0;
+    std::int64_t week = 0;
+    std::string state;
+    std::int64_t segments = 0;
+};
+
 struct Transition {
     std::int64_t id = 0;
     std::string state;
@@ -64,15 +73,8 @@ struct Transition {
     // can overtake the dispatcher's own record of a send (Kannel reports delivery before our
     // `sent` is committed); the guard keeps `delivered` from being overwritten by `sent`.
     std::string from = "";
-};
-
-// A delivery as it is before a transition, when the caller knows it (the dispatcher does, for
-// its claims and their outcomes): saves reading it again to move the tallies.
-struct RowBefore {
-    std::int64_t campaign_id = 0;
-    std::int64_t week = 0;
-    std::string state;
-    std::int64_t segments = 0;
+    // The row as it is now, when the caller knows it (see RowBefore); read otherwise.
+    std::optional<RowBefore> before = std::nullopt;
 };
 
 struct ReportResult {
@@ -119,9 +121,7 @@ public:
     std::vector<DueDelivery> due(const std::vector<std::int64_t>& campaign_ids, std::int64_t now_ms,
                                  const std::string& now, int limit);
     // Applies transitions and their events (one prepared statement each, reused).
-    // `rows`, when not empty, holds each transition's row as it is now (same order).
-    void apply(const std::vector<Transition>& transitions, const std::string& now,
-               const std::vector<RowBefore>& rows = {});
+    void apply(const std::vector<Transition>& transitions, const std::string& now);
 
     // Applies a delivery report to the delivery whose id is `ref` or whose gateway id is
     // `gateway_id`: always an event, a state change only where the state machine allows it (so

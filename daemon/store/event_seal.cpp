@@ -50,7 +50,9 @@ void seal_delivery_events(Database& db, const std::string& now, const std::strin
     advance.run();
 }
 
-AuditVerdict verify_delivery_events(Database& db) {
+namespace {
+
+AuditVerdict verify_seals(Database& db) {
     AuditVerdict verdict;
     auto seals = db.prepare("SELECT seq, details FROM audit_log WHERE action = "
                             "'delivery_events.sealed' ORDER BY seq");
@@ -94,6 +96,22 @@ AuditVerdict verify_delivery_events(Database& db) {
                            " are under no seal (inserted outside kibaru?)");
     }
     return verdict;
+}
+
+} // namespace
+
+AuditVerdict verify_delivery_events(Database& db) {
+    // One read snapshot for the seals and the events: a running daemon committing new events
+    // and their seal between the two reads would otherwise look like an unsealed insertion.
+    db.exec("BEGIN");
+    try {
+        auto verdict = verify_seals(db);
+        db.exec("COMMIT");
+        return verdict;
+    } catch (...) {
+        db.exec("ROLLBACK");
+        throw;
+    }
 }
 
 } // namespace kibaru::store
