@@ -70,8 +70,9 @@ echo "   re-import (all updates): ${upd_wall}s, peak RSS ${upd_rss} MiB"
 echo "== national scale: $weeks weeks x $rows contacts"
 # The imported contacts (all sesame growers) get a campaign whose weeks are opened one by one
 # by run-once at 21:00 on their opening day, outside send hours: each opening writes the whole
-# audience's deliveries and events in one transaction, and from week 2 on also expires the
-# previous week's (a week closes when the next opens), so every row goes through real code.
+# audience's deliveries (no event each: one week.opened audit entry) in one transaction, and
+# from week 2 on also expires the previous week's (a week closes when the next opens), so every
+# row goes through real code.
 cat > "$work/scale.toml" <<TOML
 [log]
 file = "$work/scale.log"
@@ -188,7 +189,7 @@ in one set-based INSERT), then a second run-once sends everything;
 each SMS is committed as \`sending\` before its request leaves and its outcome (\`sent\`, HTTP
 status, latency) recorded with its event, so the figures include every durable state change.
 CPU is user + sys of the sending run divided by the number of SMS. wrk ran against the same
-gateway in the same run (\`wrk -t1 -c64 -d5s\`), on the same two cores.
+gateway in the same run (\`wrk -t1 -c64 -d5s\`), on the same $(nproc) cores.
 
 | measure | max_in_flight 16 (default) | max_in_flight 64 | target | met |
 |---|---|---|---|---|
@@ -197,15 +198,13 @@ gateway in the same run (\`wrk -t1 -c64 -d5s\`), on the same two cores.
 | share of wrk's ${wrk_rate} requests/s | ${ratio16} % | ${ratio64} % | ≥ 25 % | $(verdict 25 "$ratio64") |
 | CPU per SMS | ${cpu16} µs | ${cpu64} µs | ≤ 50 µs | $(verdict "$cpu64" 50) |
 
-Where the time goes — measured by hand, not by this script, with \`perf record\` and \`strace -c\`
-around the sending run-once at max_in_flight 64: about 30 % in the kernel, and about a fifth each
-in SQLite, libc (allocation and copying) and libcurl. Per SMS there are about five system calls,
-each costly on this virtual machine: a send and a receive, two zero-timeout polls inside libcurl
-(a liveness check of the reused connection, and a readability check right after the request
-leaves), and 0.6 WAL page writes (one transaction per dispatcher cycle records the outcomes and
-claims the next batch). What was cut on the way: a per-SMS claim query (an index per stream),
-timer churn, socket re-registration, statements prepared per batch, two transactions per cycle,
-per-row tally triggers and their statement-journal files (8 us), curl handles reset per request.
+Where the time goes: \`scripts/profile-dispatch.sh\` runs the same sending run-once under
+\`strace -c\` and prints system calls per SMS — about 5: a send and a receive, two zero-timeout
+polls inside libcurl 7.88 (the reused connection's liveness check, and a readability check right
+after the request leaves), and 0.6 WAL page writes (one transaction per dispatcher cycle records
+the outcomes and claims the next batch). System calls are costly on this virtual machine; the
+rest of the CPU goes to SQLite (four statements per SMS, plus a claim query, tally upserts and a
+seal per batch), libcurl's per-transfer work and allocation.
 
 ## National scale: reports, week opening, audit
 

@@ -3,7 +3,7 @@
 # -fno-sanitize-recover: the first finding fails) in build-san/, together with the libFuzzer
 # targets of tests/fuzz, and runs the whole ctest suite there with leak detection on.
 # Usage: scripts/sanitize.sh [--build-only]
-#   about 6 minutes to build and 3 to test on two cores; scripts/test.sh runs it in CI.
+#   about 5 minutes to build and 2 to test on two cores; scripts/test.sh runs it in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

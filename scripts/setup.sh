@@ -11,7 +11,7 @@ packages=(
   libphonenumber-dev libprotobuf-dev libicu-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl python3 time wrk clang-format kannel kannel-extras
-  clang libclang-rt-14-dev systemd
+  clang libclang-rt-14-dev systemd strace
 )
 
 missing=()

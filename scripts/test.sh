@@ -38,5 +38,5 @@ bash scripts/sanitize.sh
 stamp
 
 echo "== fuzzing (short)"
-bash scripts/fuzz.sh --seconds "${KIBARU_FUZZ_SECONDS:-15}"
+bash scripts/fuzz.sh --no-build --seconds "${KIBARU_FUZZ_SECONDS:-15}"
 stamp
