@@ -150,6 +150,18 @@ SendOutcome read_twilio(int status, std::string_view body) {
     return outcome(verdict, status, "", error);
 }
 
+// The configured message-id pattern, compiled once rather than for every reply (a daemon has
+// one pattern; a change of pattern compiles again).
+const std::regex& compiled(const std::string& pattern) {
+    thread_local std::string source;
+    thread_local std::regex regex;
+    if (pattern != source) {
+        regex = std::regex(pattern);
+        source = pattern;
+    }
+    return regex;
+}
+
 SendOutcome read_generic(const GatewaySettings& s, int status, std::string_view body) {
     const auto verdict = verdict_for_status(status);
     if (verdict != SendVerdict::accepted) {
@@ -159,8 +171,7 @@ SendOutcome read_generic(const GatewaySettings& s, int status, std::string_view 
     std::string id;
     if (!s.generic.message_id_regex.empty()) {
         std::match_results<std::string_view::const_iterator> m;
-        if (std::regex_search(body.begin(), body.end(), m,
-                              std::regex(s.generic.message_id_regex))) {
+        if (std::regex_search(body.begin(), body.end(), m, compiled(s.generic.message_id_regex))) {
             id = m.size() > 1 ? m[1].str() : m[0].str();
         }
     } else if (!s.generic.message_id.empty()) {
