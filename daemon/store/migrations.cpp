@@ -8,6 +8,49 @@
 
 namespace kibaru::store {
 
+namespace {
+
+// SQLite evaluates `state IN (nine constants)` in a CHECK constraint by building a temporary
+// b-tree of the nine every time a delivery row is written: profiling showed it to be 13 % of
+// the CPU of a broadcast (two updates per SMS). The same rule written as equalities joined by OR
+// costs a few comparisons. A CHECK constraint lives only in the schema text, not in the table's
+// pages, so this uses SQLite's documented way to change one (lang_altertable.html, "making other
+// kinds of table schema changes"): edit the text in place and bump schema_version. Rebuilding
+// the table instead would rewrite every delivery of a national database.
+void rewrite_delivery_state_check(Database& db) {
+    constexpr std::string_view k_old =
+        "CHECK (state IN ('pending', 'sending', 'retrying', 'sent',\n"
+        "                    'delivered', 'failed', 'expired', 'skipped', 'unknown'))";
+    constexpr std::string_view k_new =
+        "CHECK (state = 'pending' OR state = 'sending' OR state = 'retrying' OR\n"
+        "                    state = 'sent' OR state = 'delivered' OR state = 'failed' OR\n"
+        "                    state = 'expired' OR state = 'skipped' OR state = 'unknown')";
+    auto find = db.prepare("SELECT instr(sql, ?) FROM sqlite_schema WHERE type = 'table' AND "
+                           "name = 'deliveries'");
+    find.bind(1, k_old);
+    if (!find.step() || find.column_int(0) == 0) {
+        throw StoreError(db.path() + ": the deliveries table's state check is not the one "
+                                     "schema version 3 wrote; not changing it",
+                         SQLITE_SCHEMA);
+    }
+    find.reset();
+    const auto version = db.scalar_int("PRAGMA schema_version");
+    db.exec("PRAGMA writable_schema = ON");
+    try {
+        auto edit = db.prepare("UPDATE sqlite_schema SET sql = replace(sql, ?, ?) WHERE type = "
+                               "'table' AND name = 'deliveries'");
+        edit.bind(1, k_old).bind(2, k_new);
+        edit.run();
+        db.exec("PRAGMA schema_version = " + std::to_string(version + 1));
+    } catch (...) {
+        db.exec("PRAGMA writable_schema = OFF");
+        throw;
+    }
+    db.exec("PRAGMA writable_schema = OFF");
+}
+
+} // namespace
+
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> k_steps = {
         {"contacts and their opt-out history", R"sql(
@@ -180,6 +223,8 @@ INSERT INTO delivery_tallies (campaign_id, week, state, deliveries, segments)
     SELECT campaign_id, week, state, count(*), sum(segments) FROM deliveries
     GROUP BY campaign_id, week, state;
 )sql"},
+        {"delivery state check without an IN list (a temporary b-tree per write)",
+         "-- see rewrite_delivery_state_check", &rewrite_delivery_state_check},
     };
     return k_steps;
 }
@@ -214,7 +259,11 @@ int migrate(Database& db, int target) {
     }
     for (int version = from; version < target; ++version) {
         Transaction tx(db);
-        db.exec(migrations()[static_cast<std::size_t>(version)].sql);
+        const auto& step = migrations()[static_cast<std::size_t>(version)];
+        db.exec(step.sql);
+        if (step.code) {
+            step.code(db);
+        }
         db.exec("PRAGMA user_version = " + std::to_string(version + 1));
         tx.commit();
     }

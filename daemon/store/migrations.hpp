@@ -16,6 +16,8 @@ inline constexpr std::int32_t k_application_id = 0x4B494252;
 struct Migration {
     std::string_view description;
     std::string_view sql;
+    // Run after `sql`, in the same transaction, for what SQL alone cannot say.
+    void (*code)(Database&) = nullptr;
 };
 
 const std::vector<Migration>& migrations();

@@ -107,3 +107,36 @@ TEST(StoreMigrations, file_databases_use_wal_and_are_owner_only) {
     std::filesystem::remove(path.string() + "-wal");
     std::filesystem::remove(path.string() + "-shm");
 }
+
+TEST(StoreMigrations, delivery_state_check_holds_without_a_temporary_btree_per_write) {
+    for (const int from : {0, 5}) { // a new database, and one written before the rewrite
+        SCOPED_TRACE("from version " + std::to_string(from));
+        auto db = memory_db();
+        migrate(*db, from);
+        migrate(*db);
+        db->exec("PRAGMA foreign_keys = OFF"); // rows without their campaign, for the check only
+        db->exec("INSERT INTO deliveries (campaign_id, week, contact_id, language, state, "
+                 "updated_at) VALUES (1, 1, 1, 'fr', 'pending', 't')");
+        for (const char* state : {"sending", "sent", "delivered", "unknown", "expired"}) {
+            db->exec(std::string("UPDATE deliveries SET state = '") + state + "'");
+        }
+        try {
+            db->exec("UPDATE deliveries SET state = 'lost'");
+            FAIL() << "a state outside the machine was accepted";
+        } catch (const StoreError& e) {
+            EXPECT_NE(std::string(e.what()).find("CHECK constraint failed"), std::string::npos)
+                << e.what();
+        }
+        EXPECT_EQ(db->scalar_int("SELECT count(*) FROM deliveries WHERE state = 'expired'"), 1);
+        auto plan = db->prepare("EXPLAIN UPDATE deliveries SET state = 'sent' WHERE id = 1");
+        int opcodes = 0;
+        while (plan.step()) {
+            ++opcodes;
+            EXPECT_NE(plan.column_text(1), "OpenEphemeral") << "at opcode " << opcodes;
+        }
+        EXPECT_GT(opcodes, 10);
+        auto check = db->prepare("PRAGMA quick_check");
+        ASSERT_TRUE(check.step());
+        EXPECT_EQ(check.column_text(0), "ok");
+    }
+}
