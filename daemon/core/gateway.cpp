@@ -202,6 +202,22 @@ GatewaySettings GatewaySettings::from_config(const Config& config, std::string s
     return s;
 }
 
+std::optional<OriginAndTarget> split_request_target(std::string_view url) {
+    const auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos || scheme_end == 0 ||
+        url.find('#') != std::string_view::npos) {
+        return std::nullopt;
+    }
+    const auto target = url.find_first_of("/?", scheme_end + 3);
+    if (target == std::string_view::npos || target == scheme_end + 3) {
+        return std::nullopt; // no target, or no host
+    }
+    if (url[target] == '?') { // "http://host?q": the target is "/?q"
+        return std::nullopt;
+    }
+    return OriginAndTarget{url.substr(0, target), url.substr(target)};
+}
+
 Result<HttpRequest> build_gateway_request(const GatewaySettings& s, const OutgoingSms& sms) {
     HttpRequest r;
     if (s.profile == "kannel") {

@@ -55,6 +55,15 @@ struct HttpRequest {
     std::string body;
 };
 
+// An absolute URL cut into its origin ("http://host:8080") and its request target
+// ("/cgi-bin/sendsms?to=..."): what an HTTP client can put on the request line as it is.
+// Nothing when the URL is not absolute, has no target, or has a fragment (never sent).
+struct OriginAndTarget {
+    std::string_view origin;
+    std::string_view target;
+};
+std::optional<OriginAndTarget> split_request_target(std::string_view url);
+
 // The request that sends `sms`. Fails only for the generic profile's templates (a bad body).
 Result<HttpRequest> build_gateway_request(const GatewaySettings& settings, const OutgoingSms& sms);
 

@@ -155,3 +155,21 @@ TEST(CoreGateway, encodings) {
     EXPECT_EQ(base64("Ma"), "TWE=");
     EXPECT_EQ(base64("M"), "TQ==");
 }
+
+TEST(CoreGateway, request_target_is_the_path_and_query_after_the_origin) {
+    const std::string url = "http://127.0.0.1:13013/cgi-bin/sendsms?to=%2B223&text=a%3Fb";
+    const auto split = split_request_target(url);
+    ASSERT_TRUE(split);
+    EXPECT_EQ(split->origin, "http://127.0.0.1:13013");
+    EXPECT_EQ(split->target, "/cgi-bin/sendsms?to=%2B223&text=a%3Fb");
+    EXPECT_EQ(std::string(split->origin) + std::string(split->target), url);
+    const auto with_user = split_request_target("https://user:pw@sms.example.org/send");
+    ASSERT_TRUE(with_user);
+    EXPECT_EQ(with_user->origin, "https://user:pw@sms.example.org");
+    EXPECT_EQ(with_user->target, "/send");
+    // Left whole, for curl to make sense of: no target, no host, a fragment, not absolute.
+    for (const char* whole : {"http://127.0.0.1:13013", "http://h?q=1", "http:///path",
+                              "http://h/p#frag", "/cgi-bin/sendsms?x=1", "127.0.0.1/x"}) {
+        EXPECT_FALSE(split_request_target(whole)) << whole;
+    }
+}
