@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <array>
+#include <charconv>
 #include <stdexcept>
 
 namespace kibaru::core {
@@ -57,20 +58,38 @@ Sha256::~Sha256() {
     EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(m_ctx));
 }
 
+namespace {
+constexpr std::size_t k_hash_chunk = 16 * 1024;
+}
+
+void Sha256::flush() {
+    EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(m_ctx), m_pending.data(), m_pending.size());
+    m_pending.clear();
+}
+
 void Sha256::update(std::string_view bytes) {
-    EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(m_ctx), bytes.data(), bytes.size());
+    m_pending.append(bytes);
+    if (m_pending.size() >= k_hash_chunk) {
+        flush();
+    }
 }
 
 void Sha256::field(std::string_view bytes) {
-    const std::string length = std::to_string(bytes.size()) + ":";
-    update(length);
-    update(bytes);
-    update("\n");
+    char length[24];
+    const auto end = std::to_chars(length, length + sizeof length, bytes.size()).ptr;
+    m_pending.append(length, end);
+    m_pending.push_back(':');
+    m_pending.append(bytes);
+    m_pending.push_back('\n');
+    if (m_pending.size() >= k_hash_chunk) {
+        flush();
+    }
 }
 
 std::string Sha256::hex() {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int length = 0;
+    flush();
     EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(m_ctx), digest.data(), &length);
     static constexpr char k_hex[] = "0123456789abcdef";
     std::string out;

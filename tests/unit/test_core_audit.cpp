@@ -22,6 +22,19 @@ TEST(CoreAudit, sha256_matches_the_standard_test_vector) {
               "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST(CoreAudit, sha256_streamed_in_pieces_matches_the_million_a_vector) {
+    Sha256 streamed; // pieces cross the internal buffering threshold many times
+    const std::string thousand(1000, 'a');
+    for (int i = 0; i < 1000; ++i) {
+        streamed.update(thousand);
+    }
+    EXPECT_EQ(streamed.hex(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    Sha256 framed; // field() is "<length>:<bytes>\n"
+    framed.field("abc");
+    framed.field(std::string(20000, 'x'));
+    EXPECT_EQ(framed.hex(), sha256_hex("3:abc\n20000:" + std::string(20000, 'x') + "\n"));
+}
+
 TEST(CoreAudit, hash_input_is_the_documented_framing) {
     EXPECT_EQ(audit_hash_input("ab", {7, "t", "u", "act", "s", "{}"}),
               "kibaru-audit-v1\n2:ab\n1:7\n1:t\n1:u\n3:act\n1:s\n2:{}\n");
