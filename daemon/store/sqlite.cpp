@@ -135,6 +135,11 @@ std::unique_ptr<Database> Database::open(const std::string& path, int busy_timeo
         }
         ::close(fd);
     }
+    // SQLite counts every allocation for sqlite3_memory_used() under a global mutex: some
+    // hundred lock pairs per SMS sent, for statistics nobody reads. Only settable before SQLite
+    // initializes, which the first open does; later calls are refused harmlessly.
+    static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)memstatus_off;
     sqlite3* db = nullptr;
     const int rc =
         sqlite3_open_v2(path.c_str(), &db,
