@@ -326,6 +326,10 @@ void HttpClient::send(const core::HttpRequest& request, std::chrono::millisecond
         curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &Impl::on_close);
         curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, m_impl.get());
         curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+        if (m_impl->direct) {
+            // No proxy in the environment now: spares curl reading it again for every request.
+            curl_easy_setopt(easy, CURLOPT_PROXY, "");
+        }
         transfer->handle.easy = easy;
     } else {
         transfer->handle = std::move(m_impl->idle.back());
