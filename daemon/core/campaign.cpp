@@ -84,6 +84,21 @@ TemplateValues message_values(const Campaign& campaign, int week, const Contact&
             {"commodity", campaign.commodity}};
 }
 
+bool message_is_personal(std::string_view text) {
+    const auto names = template_placeholders(text);
+    if (!names) {
+        return true;
+    }
+    for (const auto& name : *names) {
+        for (const auto field : k_contact_placeholders) {
+            if (name == field) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 Result<PreparedSms> render_message(const std::string& text, const Campaign& campaign, int week,
                                    const Contact& contact, EncodingMode mode) {
     return prepare_sms(render_template(text, message_values(campaign, week, contact)), mode);

@@ -46,6 +46,10 @@ Result<std::string> campaign_status_after(std::string_view status, std::string_v
 // The values of the six message placeholders for `contact` in `week` of `campaign`.
 TemplateValues message_values(const Campaign& campaign, int week, const Contact& contact);
 
+// Whether `text` names a contact's field ({name}, {organisation}, {region}), so that it renders
+// differently for each contact. A text that is not a valid template counts as personal.
+bool message_is_personal(std::string_view text);
+
 // A week's message `text` as `contact` receives it, prepared for `mode`.
 Result<PreparedSms> render_message(const std::string& text, const Campaign& campaign, int week,
                                    const Contact& contact, EncodingMode mode);

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <random>
 
 namespace kibaru::engine {
@@ -357,6 +358,14 @@ struct Engine::Impl {
     std::vector<Ready> claim(const std::vector<store::DueDelivery>& due, Millis now) {
         std::vector<Ready> ready;
         std::vector<store::Transition> claims;
+        // A week's message that names no contact field is the same SMS for everyone: rendered
+        // once per run of due rows of one campaign, week and text, not once per producer.
+        struct Shared {
+            std::int64_t campaign_id = 0;
+            int week = 0;
+            const std::string* message = nullptr;
+            std::optional<core::Result<core::PreparedSms>> sms;
+        } shared;
         for (const auto& d : due) {
             const int attempt = d.attempts + 1;
             const auto* active = find_campaign(d.campaign_id);
@@ -374,7 +383,17 @@ struct Engine::Impl {
                 ++stats.skipped;
                 continue;
             }
-            auto sms = core::render_message(d.message, active->campaign, d.week, d.contact, mode);
+            if (!shared.message || shared.campaign_id != d.campaign_id || shared.week != d.week ||
+                *shared.message != d.message) {
+                shared = {d.campaign_id, d.week, &d.message, std::nullopt};
+                if (!core::message_is_personal(d.message)) {
+                    shared.sms =
+                        core::render_message(d.message, active->campaign, d.week, d.contact, mode);
+                }
+            }
+            auto sms = shared.sms ? *shared.sms
+                                  : core::render_message(d.message, active->campaign, d.week,
+                                                         d.contact, mode);
             if (!sms) {
                 claims.push_back(
                     {d.id, "failed", attempt, {}, "", {}, sms.error().message, 0, 0, k_queued});

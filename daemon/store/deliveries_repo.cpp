@@ -287,18 +287,19 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
             }
             before.reset();
         }
-        update.bind_all(t.state, t.attempt, t.next_attempt_ms, t.gateway_id, t.error, t.segments,
-                        t.segments, now, t.id, t.from, t.from);
+        // Borrowed, not copied: `transitions` and `now` outlive each run().
+        update.bind_all_borrowed(t.state, t.attempt, t.next_attempt_ms, t.gateway_id, t.error,
+                                 t.segments, t.segments, now, t.id, t.from, t.from);
         update.run();
         if (was && m_db.changes() == 1) {
             moves.move(was->campaign_id, was->week, was->state, was->segments, t.state,
                        t.segments > 0 ? t.segments : was->segments);
         }
-        event.bind_all(t.id, now, t.state, t.attempt);
+        event.bind_all_borrowed(t.id, now, t.state, t.attempt);
         t.http_status ? event.bind(5, std::int64_t{*t.http_status}) : event.bind_null(5);
-        event.bind(6, t.gateway_id);
+        event.bind_static(6, t.gateway_id);
         t.latency_ms ? event.bind(7, *t.latency_ms) : event.bind_null(7);
-        event.bind(8, t.error);
+        event.bind_static(8, t.error);
         event.run();
     }
     moves.write(m_db);

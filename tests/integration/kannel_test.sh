@@ -80,6 +80,12 @@ parts=$(sqlite3 k.db "SELECT sum(segments) FROM deliveries WHERE week = 1")
 all_parts() { [ "$(grep -c 'Got message' kannel/fakesmsc.out)" -ge "$parts" ]; }
 wait_for 10 all_parts || true # fakesmsc logs a moment after Kannel reports delivery
 check "fakesmsc received one SMS per producer" "$(phones_reached)" 5
+# {name} is filled per producer (a message naming no contact field is rendered once per batch).
+named=0
+for who in "+22376000002 text Moussa Keita," "+22376000003 text Fanta Diarra," "+22376000005 text Mariam Kon"; do
+  named=$((named + $(grep -c "Got message [0-9]*: <KIBARU $who" kannel/fakesmsc.out || true)))
+done
+check "each French producer got the SMS with their own name" "$named" 3
 # The Bambara text (ɛ, ɔ) is UCS-2 and two segments long: Kannel sends it in two concatenated
 # parts (a UDH, then UTF-16BE data), as `messages list` counted.
 check "Bambara went as 2 UCS-2 parts" \

@@ -74,3 +74,12 @@ TEST(CoreTemplate, message_values_fill_contact_and_week) {
                               message_values(c, 3, awa)),
               "Awa (Dioila) sesame 3/21 .");
 }
+
+TEST(CoreTemplate, a_message_is_personal_when_it_names_a_contact_field) {
+    EXPECT_FALSE(message_is_personal("Sésame S{week}/{weeks}: {commodity} 650 FCFA/kg"));
+    EXPECT_FALSE(message_is_personal("Prix {{name}} 650")); // literal braces, not a placeholder
+    EXPECT_TRUE(message_is_personal("{name}, sésame 650 FCFA"));
+    EXPECT_TRUE(message_is_personal("Kita ({region}) 650"));
+    EXPECT_TRUE(message_is_personal("{organisation}: 650"));
+    EXPECT_TRUE(message_is_personal("Prix {650")); // not a template: never shared
+}
