@@ -10,28 +10,40 @@ namespace kibaru::core {
 
 namespace {
 
-std::string query(std::initializer_list<std::pair<std::string_view, std::string_view>> params) {
-    std::string out;
+// Appends "name=value&name=value" (values encoded) to `out`.
+void append_query(std::string& out,
+                  std::initializer_list<std::pair<std::string_view, std::string_view>> params) {
+    bool first = true;
     for (const auto& [name, value] : params) {
-        out += out.empty() ? "" : "&";
+        if (!first) {
+            out += '&';
+        }
+        first = false;
         out += name;
         out += '=';
-        out += url_encode(value);
+        append_url_encoded(out, value);
     }
+}
+
+std::string query(std::initializer_list<std::pair<std::string_view, std::string_view>> params) {
+    std::string out;
+    append_query(out, params);
     return out;
 }
 
-std::string with_query(const std::string& url, const std::string& q) {
-    return url + (url.find('?') == std::string::npos ? "?" : "&") + q;
-}
-
 std::string callback_url(const GatewaySettings& s, std::string_view profile, std::string_view ref) {
-    std::string base = s.public_url;
+    std::string_view base = s.public_url;
     while (!base.empty() && base.back() == '/') {
-        base.pop_back();
+        base.remove_suffix(1);
     }
-    return base + "/dlr/" + std::string(profile) + "?" +
-           query({{"token", s.callback_token}, {"ref", ref}});
+    std::string out;
+    out.reserve(base.size() + profile.size() + 3 * s.callback_token.size() + ref.size() + 24);
+    out += base;
+    out += "/dlr/";
+    out += profile;
+    out += '?';
+    append_query(out, {{"token", s.callback_token}, {"ref", ref}});
+    return out;
 }
 
 std::string json_escape_inner(std::string_view text) {
@@ -223,17 +235,25 @@ Result<HttpRequest> build_gateway_request(const GatewaySettings& s, const Outgoi
     if (s.profile == "kannel") {
         const bool ucs2 = sms.encoding == SmsEncoding::ucs2;
         const std::string text = ucs2 ? utf16be(sms.text) : sms.text;
-        std::string q = query({{"username", s.username},
-                               {"password", s.secret},
-                               {"from", s.sender},
-                               {"to", sms.to},
-                               {"text", text}});
-        q += ucs2 ? "&coding=2" : "&charset=UTF-8";
+        // Built in place, one string for the whole URL: this runs for every SMS.
+        auto dlr_url = callback_url(s, "kannel", sms.ref);
         // The dlr-url escapes are Kannel's: %d report type, %T time, %A SMSC reply, %F failure.
-        q += "&dlr-mask=31&dlr-url=" +
-             url_encode(callback_url(s, "kannel", sms.ref) + "&type=%d&ts=%T&reply=%A&fail=%F");
+        dlr_url += "&type=%d&ts=%T&reply=%A&fail=%F";
+        std::string& url = r.url;
+        url.reserve(s.url.size() + 3 * (s.username.size() + s.secret.size() + s.sender.size() +
+                                        sms.to.size() + text.size() + dlr_url.size()) +
+                    96);
+        url += s.url;
+        url += s.url.find('?') == std::string::npos ? '?' : '&';
+        append_query(url, {{"username", s.username},
+                           {"password", s.secret},
+                           {"from", s.sender},
+                           {"to", sms.to},
+                           {"text", text}});
+        url += ucs2 ? "&coding=2" : "&charset=UTF-8";
+        url += "&dlr-mask=31&dlr-url=";
+        append_url_encoded(url, dlr_url);
         r.method = "GET";
-        r.url = with_query(s.url, q);
         return r;
     }
     if (s.profile == "africastalking") {
@@ -298,11 +318,18 @@ SendOutcome read_gateway_reply(const GatewaySettings& s, int status, std::string
 }
 
 std::string url_encode(std::string_view bytes) {
+    std::string out;
+    append_url_encoded(out, bytes);
+    return out;
+}
+
+void append_url_encoded(std::string& out, std::string_view bytes) {
     static constexpr char k_hex[] = "0123456789ABCDEF";
     // Written through a pointer into room for the worst case: every SMS's text and callback
     // URL pass through here, and push_back's capacity checks were most of its cost.
-    std::string out(bytes.size() * 3, '\0');
-    char* o = out.data();
+    const std::size_t start = out.size();
+    out.resize(start + bytes.size() * 3);
+    char* o = out.data() + start;
     for (const char ch : bytes) {
         const auto c = static_cast<unsigned char>(ch);
         if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
@@ -315,7 +342,6 @@ std::string url_encode(std::string_view bytes) {
         }
     }
     out.resize(static_cast<std::size_t>(o - out.data()));
-    return out;
 }
 
 std::string utf16be(std::string_view utf8) {

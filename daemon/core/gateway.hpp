@@ -74,6 +74,8 @@ SendOutcome read_gateway_reply(const GatewaySettings& settings, int status, std:
 
 // RFC 3986 percent-encoding of everything but unreserved characters.
 std::string url_encode(std::string_view bytes);
+// Appends url_encode(bytes) to `out`, without a temporary.
+void append_url_encoded(std::string& out, std::string_view bytes);
 // UTF-8 to UTF-16 big-endian bytes (for Kannel's coding=2).
 std::string utf16be(std::string_view utf8);
 std::string base64(std::string_view bytes);
