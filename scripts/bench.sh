@@ -112,8 +112,19 @@ echo "== dispatch: $sms deliveries to the loopback fake gateway, rate limit off"
 gateway_pid=$!
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 port=$(cat "$work/port")
-dispatch() { # max_in_flight -> "open_wall send_wall send_cpu_us sms_per_s"
+text='Sésame S{week}: Kita 640-690 FCFA/kg, hausse. Séchez bien avant la vente.'
+# wrk sends the request Kibaru sends for this SMS (Kannel's GET, ~390 bytes): the gateway's raw
+# rate for the same work.
+enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe="-_.~"))' "$1"; }
+wrk_url="http://127.0.0.1:$port/ok/cgi-bin/sendsms?username=kibaru&password=&from=KIBARU&to=%2B22376000001"
+wrk_url+="&text=$(enc "${text/\{week\}/1}")&charset=UTF-8&dlr-mask=31&dlr-url="
+wrk_url+=$(enc "http://127.0.0.1:8080/dlr/kannel?token=&ref=1&type=%d&ts=%T&reply=%A&fail=%F")
+# One trial: a fresh database with the week opened, then wrk for 5 s and, right after it, the
+# sending run-once. The machine's speed drifts (a shared virtual machine: wrk alone varies by
+# 30 % over minutes), so each ratio pairs two measurements taken seconds apart.
+trial() { # max_in_flight -> "open_wall send_wall send_cpu_us sms_per_s wrk_per_s ratio_pct"
   local mif=$1 dir=$work/d$1
+  rm -rf "$dir"
   mkdir -p "$dir"
   cat > "$dir/k.toml" <<TOML
 [gateway]
@@ -129,24 +140,28 @@ TOML
     for (i = 0; i < n; i++) printf "76%06d,Producteur %d,sesame,fr\n", i, i }' > "$dir/c.csv"
   "${k[@]}" contacts import "$dir/c.csv" >/dev/null
   "${k[@]}" campaign create --name bench --commodity sesame --start 2019-01-07 >/dev/null 2>&1
-  "${k[@]}" messages set 1 --week 1 --text "Sésame S{week}: Kita 640-690 FCFA/kg, hausse. Séchez bien avant la vente." >/dev/null
+  "${k[@]}" messages set 1 --week 1 --text "$text" >/dev/null
   # 21:00 in Bamako: the week opens (its deliveries are written), nothing is sent yet.
   read -r open_wall _ _ _ < <(measure "${k[@]}" --now 2019-01-08T21:00:00Z run-once)
+  sync
+  local wrk_rate
+  wrk_rate=$(wrk -t1 -c64 -d5s "$wrk_url" | awk '/Requests\/sec/ { printf "%.0f", $2 }')
   read -r send_wall _ send_user send_sys < <(measure "${k[@]}" --now 2019-01-09T09:00:00Z run-once)
   local sent
   sent=$(sqlite3 "$dir/d.db" "SELECT count(*) FROM deliveries WHERE state = 'sent'")
   [ "$sent" -eq "$sms" ] || { echo "bench.sh: $sent of $sms sent" >&2; exit 1; }
-  awk -v o="$open_wall" -v w="$send_wall" -v u="$send_user" -v s="$send_sys" -v n="$sms" \
-    'BEGIN { printf "%s %s %.0f %.0f\n", o, w, (u + s) / n * 1e6, n / w }'
+  awk -v o="$open_wall" -v w="$send_wall" -v u="$send_user" -v s="$send_sys" -v n="$sms" -v r="$wrk_rate" \
+    'BEGIN { printf "%s %s %.0f %.0f %s %.1f\n", o, w, (u + s) / n * 1e6, n / w, r, 100 * n / w / r }'
 }
-read -r open16 wall16 cpu16 rate16 < <(dispatch 16)
-read -r open64 wall64 cpu64 rate64 < <(dispatch 64)
-echo "   week opening: ${open16}s; sending: ${rate16} SMS/s at max_in_flight 16, ${rate64} at 64"
-wrk_rate=$(wrk -t1 -c64 -d5s "http://127.0.0.1:$port/ok/cgi-bin/sendsms?to=%2B22376000001&text=x" |
-  awk '/Requests\/sec/ { printf "%.0f", $2 }')
-echo "   wrk against the same gateway: ${wrk_rate} requests/s"
-ratio16=$(awk -v a="$rate16" -v b="$wrk_rate" 'BEGIN { printf "%.0f", 100 * a / b }')
-ratio64=$(awk -v a="$rate64" -v b="$wrk_rate" 'BEGIN { printf "%.0f", 100 * a / b }')
+# Three trials per setting; the one with the median ratio is reported, all three ratios listed.
+dispatch() { # max_in_flight -> the median trial's fields, then the three ratios
+  local trials
+  trials=$(for _ in 1 2 3; do trial "$1"; done | sort -k6 -n)
+  echo "$(sed -n 2p <<<"$trials") $(awk '{ printf "%s%s", (NR > 1 ? "/" : ""), $6 }' <<<"$trials")"
+}
+read -r open16 wall16 cpu16 rate16 wrk16 ratio16 all16 < <(dispatch 16)
+read -r open64 wall64 cpu64 rate64 wrk64 ratio64 all64 < <(dispatch 64)
+echo "   week opening: ${open16}s; sending: ${rate16} SMS/s at max_in_flight 16 (${ratio16} % of wrk's ${wrk16}), ${rate64} at 64 (${ratio64} % of ${wrk64}); ratios ${all16} and ${all64} %"
 
 echo "== micro-benchmarks"
 micro=$(./build/tests/bench/bench_core --benchmark_min_time=0.5 2>/dev/null | awk '/^bm_/ { printf "| `%s` | %s %s |\n", $1, $2, $3 }')
@@ -188,14 +203,21 @@ rate limit off. The week is opened first by a run-once outside send hours (the a
 in one set-based INSERT), then a second run-once sends everything;
 each SMS is committed as \`sending\` before its request leaves and its outcome (\`sent\`, HTTP
 status, latency) recorded with its event, so the figures include every durable state change.
-CPU is user + sys of the sending run divided by the number of SMS. wrk ran against the same
-gateway in the same run (\`wrk -t1 -c64 -d5s\`), on the same $(nproc) cores.
+CPU is user + sys of the sending run divided by the number of SMS. The message names no
+contact field, so it is rendered once per batch; a \`{name}\` message is rendered per SMS.
+
+wrk (\`wrk -t1 -c64 -d5s\`) sends the same gateway the same Kannel GET (~390 bytes) for 5 s
+right before each sending run, on the same $(nproc) cores, and the share is taken within that
+pair: this virtual machine's speed drifts by tens of percent over minutes, for wrk as for
+Kibaru. Three trials per setting, each on a fresh database; the table shows the trial with the
+median share, and the three shares.
 
 | measure | max_in_flight 16 (default) | max_in_flight 64 | target | met |
 |---|---|---|---|---|
 | opening the week ($sms deliveries) | ${open16} s | ${open64} s | — | — |
 | sending | ${wall16} s, ${rate16} SMS/s | ${wall64} s, ${rate64} SMS/s | — | — |
-| share of wrk's ${wrk_rate} requests/s | ${ratio16} % | ${ratio64} % | ≥ 25 % | $(verdict 25 "$ratio64") |
+| wrk's rate just before | ${wrk16} requests/s | ${wrk64} requests/s | — | — |
+| share of wrk's rate (three trials) | ${ratio16} % (${all16}) | ${ratio64} % (${all64}) | ≥ 25 % | $(verdict 25 "$ratio64") |
 | CPU per SMS | ${cpu16} µs | ${cpu64} µs | ≤ 50 µs | $(verdict "$cpu64" 50) |
 
 Where the time goes: \`scripts/profile-dispatch.sh\` runs the same sending run-once under
