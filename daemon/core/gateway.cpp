@@ -240,8 +240,9 @@ Result<HttpRequest> build_gateway_request(const GatewaySettings& s, const Outgoi
         // The dlr-url escapes are Kannel's: %d report type, %T time, %A SMSC reply, %F failure.
         dlr_url += "&type=%d&ts=%T&reply=%A&fail=%F";
         std::string& url = r.url;
-        url.reserve(s.url.size() + 3 * (s.username.size() + s.secret.size() + s.sender.size() +
-                                        sms.to.size() + text.size() + dlr_url.size()) +
+        url.reserve(s.url.size() +
+                    3 * (s.username.size() + s.secret.size() + s.sender.size() + sms.to.size() +
+                         text.size() + dlr_url.size()) +
                     96);
         url += s.url;
         url += s.url.find('?') == std::string::npos ? '?' : '&';

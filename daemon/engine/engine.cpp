@@ -274,7 +274,11 @@ struct Engine::Impl {
         // Outcomes are recorded and new deliveries claimed together, once a quarter of the
         // slots are free (or nothing is in flight): a few larger transactions instead of one
         // per SMS. Rows in `sending` never exceed max_in_flight, since claims follow the flush.
-        if (!stopping && in_flight > 0 && slots < std::max(1, config.gateway.max_in_flight / 4)) {
+        // At least 8 a cycle when there are 16 slots or more: a cycle's fixed cost (commit,
+        // seal, claim query) over 4 SMS was a fifth of the CPU at the default of 16.
+        const int mif = config.gateway.max_in_flight;
+        const int batch = std::max({1, mif / 4, std::min(8, mif / 2)});
+        if (!stopping && in_flight > 0 && slots < batch) {
             return; // a completion will pump again
         }
         if (stopping) {
