@@ -125,6 +125,22 @@ TEST_F(Dispatch, run_once_at_the_opening_sends_one_sms_to_each_member_and_a_seco
               "19");
 }
 
+TEST_F(Dispatch, a_proxy_in_the_environment_carries_the_requests) {
+    setup("ok", {}, 6);
+    // The gateway's address is unreachable (TEST-NET-1): only the proxy, the fake gateway, can
+    // take the requests.
+    const std::string direct = "127.0.0.1:" + std::to_string(gateway.port);
+    auto toml = s.read("k.toml");
+    toml.replace(toml.find(direct), direct.size(), "192.0.2.1:9");
+    s.write("k.toml", toml);
+    const auto r = s.kibaru({"--config", "k.toml", "--now", "2019-01-08T08:00:00Z", "run-once"},
+                            {"http_proxy=http://" + direct, "no_proxy=", "NO_PROXY="});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("sent 6"), std::string::npos) << r.out;
+    EXPECT_EQ(accepted().size(), 6u);
+    EXPECT_EQ(duplicates(), 0);
+}
+
 TEST_F(Dispatch, nothing_is_sent_outside_send_hours) {
     setup("ok");
     run_once("2019-01-08T20:30:00Z"); // 20:30 in Bamako: the week is open, sending is not
