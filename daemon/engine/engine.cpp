@@ -374,16 +374,11 @@ struct Engine::Impl {
             const int attempt = d.attempts + 1;
             const auto* active = find_campaign(d.campaign_id);
             if (d.contact_status != "active") {
-                claims.push_back({d.id,
-                                  "skipped",
-                                  d.attempts,
-                                  {},
-                                  "",
-                                  {},
-                                  "the contact opted out",
-                                  0,
-                                  0,
-                                  k_queued});
+                claims.push_back({.id = d.id,
+                                  .state = "skipped",
+                                  .attempt = d.attempts,
+                                  .error = "the contact opted out",
+                                  .from = k_queued});
                 ++stats.skipped;
                 continue;
             }
@@ -399,21 +394,30 @@ struct Engine::Impl {
                                   : core::render_message(d.message, active->campaign, d.week,
                                                          d.contact, mode);
             if (!sms) {
-                claims.push_back(
-                    {d.id, "failed", attempt, {}, "", {}, sms.error().message, 0, 0, k_queued});
+                claims.push_back({.id = d.id,
+                                  .state = "failed",
+                                  .attempt = attempt,
+                                  .error = sms.error().message,
+                                  .from = k_queued});
                 ++stats.failed;
                 continue;
             }
             auto request = core::build_gateway_request(
                 gateway, {d.contact.phone, sms->text, sms->shape.encoding, std::to_string(d.id)});
             if (!request) {
-                claims.push_back(
-                    {d.id, "failed", attempt, {}, "", {}, request.error().message, 0, 0, k_queued});
+                claims.push_back({.id = d.id,
+                                  .state = "failed",
+                                  .attempt = attempt,
+                                  .error = request.error().message,
+                                  .from = k_queued});
                 ++stats.failed;
                 continue;
             }
-            claims.push_back(
-                {d.id, "sending", attempt, {}, "", {}, "", 0, sms->shape.segments, k_queued});
+            claims.push_back({.id = d.id,
+                              .state = "sending",
+                              .attempt = attempt,
+                              .segments = sms->shape.segments,
+                              .from = k_queued});
             ready.push_back({d.id,
                              attempt,
                              std::move(*request),
@@ -433,9 +437,12 @@ struct Engine::Impl {
                      net::HttpResponse response) {
         const auto outcome = core::read_gateway_reply(gateway, response.status, response.body,
                                                       response.retry_after, response.error);
-        store::Transition t{
-            id, "", attempt,  {}, outcome.gateway_id, response.latency.count(), outcome.error,
-            0,  0,  "sending"}; // a delivery report may have moved it on already
+        store::Transition t{.id = id,
+                            .attempt = attempt,
+                            .gateway_id = outcome.gateway_id,
+                            .latency_ms = response.latency.count(),
+                            .error = outcome.error,
+                            .from = "sending"}; // a delivery report may have moved it on
         if (response.status != 0) {
             t.http_status = response.status;
         }

@@ -59,14 +59,15 @@ struct RowBefore {
     std::int64_t segments = 0;
 };
 
+// Every member has a default, so callers name only what they set ({.id = 7, .state = "sent"}).
 struct Transition {
     std::int64_t id = 0;
-    std::string state;
+    std::string state{};
     int attempt = 0;
-    std::optional<int> http_status;
-    std::string gateway_id;
-    std::optional<std::int64_t> latency_ms;
-    std::string error;
+    std::optional<int> http_status{};
+    std::string gateway_id{};
+    std::optional<std::int64_t> latency_ms{};
+    std::string error{};
     std::int64_t next_attempt_ms = 0; // for retrying
     int segments = 0;                 // for sending
     // The states this transition may leave, comma-separated ("" for any). A delivery report
