@@ -4,22 +4,34 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
+
 namespace kibaru::store {
 
 namespace {
 
 // SHA-256 over events [from, to] and how many there are.
 std::pair<std::string, std::int64_t> digest(Database& db, std::int64_t from, std::int64_t to) {
-    auto& rows = db.cached("SELECT id, delivery_id, at, state, attempt, coalesce(http_status, ''), "
-                           "coalesce(gateway_id, ''), coalesce(latency_ms, ''), error FROM "
-                           "delivery_events WHERE id BETWEEN ? AND ? ORDER BY id");
+    auto& rows = db.cached("SELECT id, delivery_id, at, state, attempt, http_status, gateway_id, "
+                           "latency_ms, error FROM delivery_events WHERE id BETWEEN ? AND ? "
+                           "ORDER BY id");
     rows.bind_all(from, to);
     core::Sha256 sha;
     sha.update("kibaru-events-v1\n");
     std::int64_t count = 0;
+    char number[24];
     while (rows.step()) {
         for (int column = 0; column < 9; ++column) {
-            sha.field(rows.column_view(column));
+            // Integers in decimal, formatted here: asking SQLite for their text converts (and
+            // allocates) each one, which was most of the cost of sealing a dispatcher batch.
+            // Text as stored; NULL as empty.
+            if (rows.column_is_integer(column)) {
+                const auto end =
+                    std::to_chars(number, number + sizeof number, rows.column_int(column)).ptr;
+                sha.field({number, static_cast<std::size_t>(end - number)});
+            } else {
+                sha.field(rows.column_view(column));
+            }
         }
         ++count;
     }

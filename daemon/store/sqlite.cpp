@@ -124,6 +124,10 @@ bool Statement::column_is_null(int index) const {
     return sqlite3_column_type(m_stmt, index) == SQLITE_NULL;
 }
 
+bool Statement::column_is_integer(int index) const {
+    return sqlite3_column_type(m_stmt, index) == SQLITE_INTEGER;
+}
+
 std::unique_ptr<Database> Database::open(const std::string& path, int busy_timeout_ms) {
     const bool in_memory = path == ":memory:";
     if (!in_memory) {

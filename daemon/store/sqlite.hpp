@@ -70,6 +70,7 @@ public:
     std::string column_text(int index) const;
     std::string_view column_view(int index) const; // valid until the next step/reset
     bool column_is_null(int index) const;
+    bool column_is_integer(int index) const;
 
 private:
     Statement& bind_borrowed(int index, const std::string& text) {
