@@ -58,48 +58,44 @@ int run_report_campaign(Context& context, std::int64_t id, const std::string& fo
     columns.insert(columns.end(), {"delivery_rate", "segments", "cost"});
     auto writer = make_row_writer(f, std::cout, columns);
 
-    std::vector<std::int64_t> totals(core::k_delivery_states.size(), 0);
-    std::int64_t total_targeted = 0;
-    std::int64_t total_segments = 0;
-    auto rate = [](std::int64_t delivered, std::int64_t targeted) -> Json {
-        if (targeted == 0) {
-            return nullptr;
+    // A week's counts, or all weeks' added up, after the row's first columns: deliveries by
+    // state, delivery rate, segments and their cost.
+    auto append_counts = [price](std::vector<Json>& row, const store::WeekCounts& counts) {
+        auto count = [&](std::string_view state) -> std::int64_t {
+            const auto found = counts.by_state.find(std::string(state));
+            return found == counts.by_state.end() ? 0 : found->second;
+        };
+        for (const auto state : core::k_delivery_states) {
+            row.emplace_back(count(state));
         }
-        return std::round(1000.0 * static_cast<double>(delivered) / static_cast<double>(targeted)) /
-               10.0;
+        if (counts.targeted == 0) {
+            row.emplace_back(nullptr);
+        } else {
+            row.emplace_back(std::round(1000.0 * static_cast<double>(count("delivered")) /
+                                        static_cast<double>(counts.targeted)) /
+                             10.0);
+        }
+        row.emplace_back(counts.segments);
+        row.emplace_back(static_cast<double>(counts.segments) * price);
     };
+    store::WeekCounts total;
     for (int week = 1; week <= campaign.weeks; ++week) {
         const auto it = weeks.find(week);
         const store::WeekCounts counts = it == weeks.end() ? store::WeekCounts{} : it->second;
         std::vector<Json> row = {week, core::format_utc(plan.opens_at(week)),
                                  core::format_utc(plan.closes_at(week)), counts.targeted};
-        for (std::size_t i = 0; i < core::k_delivery_states.size(); ++i) {
-            const auto found = counts.by_state.find(std::string(core::k_delivery_states[i]));
-            const std::int64_t n = found == counts.by_state.end() ? 0 : found->second;
-            totals[i] += n;
-            row.emplace_back(n);
-        }
-        const auto delivered =
-            counts.by_state.count("delivered") ? counts.by_state.at("delivered") : 0;
-        row.push_back(rate(delivered, counts.targeted));
-        row.emplace_back(counts.segments);
-        row.emplace_back(static_cast<double>(counts.segments) * price);
-        total_targeted += counts.targeted;
-        total_segments += counts.segments;
+        append_counts(row, counts);
         writer->row(row);
+        total.targeted += counts.targeted;
+        total.segments += counts.segments;
+        for (const auto& [state, n] : counts.by_state) {
+            total.by_state[state] += n;
+        }
     }
     if (f == Format::table) {
         // The totals row is for people; scripts sum the weeks themselves.
-        std::vector<Json> row = {"total", "", "", total_targeted};
-        for (const auto n : totals) {
-            row.emplace_back(n);
-        }
-        const auto delivered =
-            std::find(core::k_delivery_states.begin(), core::k_delivery_states.end(), "delivered") -
-            core::k_delivery_states.begin();
-        row.push_back(rate(totals[static_cast<std::size_t>(delivered)], total_targeted));
-        row.emplace_back(total_segments);
-        row.emplace_back(static_cast<double>(total_segments) * price);
+        std::vector<Json> row = {"total", "", "", total.targeted};
+        append_counts(row, total);
         writer->row(row);
     }
     writer->finish();

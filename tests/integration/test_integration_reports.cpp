@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <sstream>
 
@@ -92,6 +93,38 @@ TEST_F(Reports, campaign_counts_equal_the_per_delivery_export) {
     const auto csv =
         k({"report", "deliveries", "--campaign", "1", "--week", "1", "--status", "failed"});
     EXPECT_NE(csv.out.find("1,1,+22376001003,failed,1,"), std::string::npos) << csv.out;
+}
+
+TEST_F(Reports, the_table_ends_with_the_weeks_added_up) {
+    const auto report = json::parse(k({"report", "campaign", "1", "--format", "json"}).out);
+    const auto table = k({"report", "campaign", "1"}).out;
+    const auto at = table.rfind("\ntotal");
+    ASSERT_NE(at, std::string::npos) << table;
+    std::istringstream line(table.substr(at + 1));
+    std::string label;
+    line >> label; // opens_at and closes_at are empty on this row
+    std::vector<std::string> cells{std::istream_iterator<std::string>(line), {}};
+    const std::vector<std::string> columns = {"targeted", "pending",   "sending",       "retrying",
+                                              "sent",     "delivered", "failed",        "expired",
+                                              "skipped",  "unknown",   "delivery_rate", "segments"};
+    ASSERT_GE(cells.size(), columns.size()) << table.substr(at);
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (columns[i] == "delivery_rate") {
+            continue; // checked below
+        }
+        long sum = 0;
+        for (const auto& week : report) {
+            sum += week[columns[i]].get<long>();
+        }
+        EXPECT_EQ(std::stol(cells[i]), sum) << columns[i];
+    }
+    long delivered = 0, targeted = 0;
+    for (const auto& week : report) {
+        delivered += week["delivered"].get<long>();
+        targeted += week["targeted"].get<long>();
+    }
+    ASSERT_GT(targeted, 0);
+    EXPECT_NEAR(std::stod(cells[10]), 100.0 * static_cast<double>(delivered) / targeted, 0.05);
 }
 
 TEST_F(Reports, completeness_check_passes_then_fails_after_a_delivery_is_deleted) {
