@@ -30,7 +30,7 @@ void rewrite_delivery_state_check(Database& db) {
     find.bind(1, k_old);
     if (!find.step() || find.column_int(0) == 0) {
         throw StoreError(db.path() + ": the deliveries table's state check is not the one "
-                                     "schema version 3 wrote; not changing it",
+                                     "schema version 4 wrote; not changing it",
                          SQLITE_SCHEMA);
     }
     find.reset();
@@ -47,6 +47,9 @@ void rewrite_delivery_state_check(Database& db) {
         throw;
     }
     db.exec("PRAGMA writable_schema = OFF");
+    // Reads the schema again (its version changed) and so parses the new text before the
+    // migration commits: a text SQLite could not parse fails here and rolls back.
+    db.scalar_int("SELECT count(*) FROM (SELECT 1 FROM deliveries LIMIT 0)");
 }
 
 } // namespace
