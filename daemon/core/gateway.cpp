@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <regex>
 
 namespace kibaru::core {
@@ -215,19 +216,41 @@ GatewaySettings GatewaySettings::from_config(const Config& config, std::string s
 }
 
 std::optional<OriginAndTarget> split_request_target(std::string_view url) {
+    // A scheme (RFC 3986: a letter, then letters, digits, + - .) right before "://".
     const auto scheme_end = url.find("://");
     if (scheme_end == std::string_view::npos || scheme_end == 0 ||
-        url.find('#') != std::string_view::npos) {
+        !std::isalpha(static_cast<unsigned char>(url[0]))) {
         return std::nullopt;
     }
-    const auto target = url.find_first_of("/?", scheme_end + 3);
-    if (target == std::string_view::npos || target == scheme_end + 3) {
-        return std::nullopt; // no target, or no host
+    for (const char c : url.substr(0, scheme_end)) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') {
+            return std::nullopt;
+        }
     }
-    if (url[target] == '?') { // "http://host?q": the target is "/?q"
-        return std::nullopt;
+    const auto target = url.find_first_of("/?#", scheme_end + 3);
+    if (target == std::string_view::npos || target == scheme_end + 3 || url[target] != '/') {
+        return std::nullopt; // no target, no host, or a query or fragment without a path
     }
-    return OriginAndTarget{url.substr(0, target), url.substr(target)};
+    // The target goes on the request line exactly as written, where curl would have refused
+    // or normalised a whole URL: leave anything unusual to curl (spaces, control bytes,
+    // backslashes, a fragment, "." and ".." segments).
+    const auto rest = url.substr(target);
+    for (const char c : rest) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte <= 0x20 || byte == 0x7F || c == '\\' || c == '#') {
+            return std::nullopt;
+        }
+    }
+    const auto path = rest.substr(0, rest.find('?'));
+    for (std::size_t at = 0; at < path.size();) {
+        const auto end = std::min(path.find('/', at + 1), path.size());
+        const auto segment = path.substr(at + 1, end - at - 1);
+        if (segment == "." || segment == "..") {
+            return std::nullopt;
+        }
+        at = end;
+    }
+    return OriginAndTarget{url.substr(0, target), rest};
 }
 
 Result<HttpRequest> build_gateway_request(const GatewaySettings& s, const OutgoingSms& sms) {

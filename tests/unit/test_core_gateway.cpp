@@ -168,8 +168,18 @@ TEST(CoreGateway, request_target_is_the_path_and_query_after_the_origin) {
     EXPECT_EQ(with_user->origin, "https://user:pw@sms.example.org");
     EXPECT_EQ(with_user->target, "/send");
     // Left whole, for curl to make sense of: no target, no host, a fragment, not absolute.
-    for (const char* whole : {"http://127.0.0.1:13013", "http://h?q=1", "http:///path",
-                              "http://h/p#frag", "/cgi-bin/sendsms?x=1", "127.0.0.1/x"}) {
+    const auto ipv6 = split_request_target("http://[::1]:8080/x?a=%20");
+    ASSERT_TRUE(ipv6);
+    EXPECT_EQ(ipv6->origin, "http://[::1]:8080");
+    EXPECT_EQ(ipv6->target, "/x?a=%20");
+    EXPECT_TRUE(split_request_target("http://h/a/..b/.c?x=/../")) << "dots inside names";
+    // Left whole, for curl to check or normalise: no target, no host, a fragment, not absolute,
+    // what would go on the request line unchecked (spaces, CR/LF, backslashes, dot segments).
+    for (const char* whole :
+         {"http://127.0.0.1:13013", "http://h?q=1", "http:///path", "http://h/p#frag",
+          "/cgi-bin/sendsms?x=1", "127.0.0.1/x", "127.0.0.1/x?u=http://y/z", "1http://h/x",
+          "ht tp://h/x", "http://h/a b", "http://h/x?a=1\r\nX-Evil: 1", "http://h/a\\b",
+          "http://h/a/../b", "http://h/./b", "http://h/a/..", "http://h/a/.?q", "http://h/x\x7f"}) {
         EXPECT_FALSE(split_request_target(whole)) << whole;
     }
 }
