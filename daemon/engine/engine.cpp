@@ -323,7 +323,7 @@ struct Engine::Impl {
                           on_response(id, attempt, std::move(row), std::move(response));
                       });
         }
-        if (!due.empty() && ready.empty()) {
+        if (ready.empty()) {
             post_pump(); // all skipped or failed: look for more
         }
     }
@@ -373,12 +373,15 @@ struct Engine::Impl {
         for (const auto& d : due) {
             const int attempt = d.attempts + 1;
             const auto* active = find_campaign(d.campaign_id);
+            // Each claim leaves the row as due() just read it, in this same transaction.
+            const store::RowBefore was{d.campaign_id, d.week, d.state, d.segments};
             if (d.contact_status != "active") {
                 claims.push_back({.id = d.id,
                                   .state = "skipped",
                                   .attempt = d.attempts,
                                   .error = "the contact opted out",
-                                  .from = k_queued});
+                                  .from = k_queued,
+                                  .before = was});
                 ++stats.skipped;
                 continue;
             }
@@ -398,7 +401,8 @@ struct Engine::Impl {
                                   .state = "failed",
                                   .attempt = attempt,
                                   .error = sms.error().message,
-                                  .from = k_queued});
+                                  .from = k_queued,
+                                  .before = was});
                 ++stats.failed;
                 continue;
             }
@@ -409,7 +413,8 @@ struct Engine::Impl {
                                   .state = "failed",
                                   .attempt = attempt,
                                   .error = request.error().message,
-                                  .from = k_queued});
+                                  .from = k_queued,
+                                  .before = was});
                 ++stats.failed;
                 continue;
             }
@@ -417,17 +422,12 @@ struct Engine::Impl {
                               .state = "sending",
                               .attempt = attempt,
                               .segments = sms->shape.segments,
-                              .from = k_queued});
+                              .from = k_queued,
+                              .before = was});
             ready.push_back({d.id,
                              attempt,
                              std::move(*request),
                              {d.campaign_id, d.week, "sending", sms->shape.segments}});
-        }
-        // One claim per due delivery, in order; each leaves the row as due() just read it, in
-        // this same transaction.
-        for (std::size_t i = 0; i < claims.size(); ++i) {
-            const auto& d = due[i];
-            claims[i].before = store::RowBefore{d.campaign_id, d.week, d.state, d.segments};
         }
         store::DeliveriesRepo(db).apply(claims, utc(now));
         return ready;
