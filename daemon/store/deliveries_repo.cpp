@@ -14,15 +14,18 @@ namespace {
 // with one upsert per (campaign, week, state), in the transaction of the change they count.
 class TallyMoves {
 public:
+    void add(std::int64_t campaign_id, std::int64_t week, const std::string& state,
+             std::int64_t deliveries, std::int64_t segments) {
+        auto& delta = m_delta[{campaign_id, week, state}];
+        delta.first += deliveries;
+        delta.second += segments;
+    }
+
     void move(std::int64_t campaign_id, std::int64_t week, const std::string& from,
               std::int64_t from_segments, const std::string& to, std::int64_t to_segments,
               std::int64_t deliveries = 1) {
-        auto& out = m_delta[{campaign_id, week, from}];
-        out.first -= deliveries;
-        out.second -= from_segments;
-        auto& in = m_delta[{campaign_id, week, to}];
-        in.first += deliveries;
-        in.second += to_segments;
+        add(campaign_id, week, from, -deliveries, -from_segments);
+        add(campaign_id, week, to, deliveries, to_segments);
     }
 
     void write(Database& db) {
@@ -124,12 +127,9 @@ WeekOpening DeliveriesRepo::open_week(const core::Campaign& campaign, int week,
     opening.targeted = m_db.changes();
     opening.first_id = before + 1;
     opening.last_id = before + opening.targeted;
-    auto tally = m_db.prepare(
-        "INSERT INTO delivery_tallies (campaign_id, week, state, deliveries, segments) VALUES "
-        "(?, ?, 'pending', ?, 0) ON CONFLICT DO UPDATE SET deliveries = deliveries + "
-        "excluded.deliveries");
-    tally.bind_all(campaign.id, week, opening.targeted);
-    tally.run();
+    TallyMoves tally;
+    tally.add(campaign.id, week, "pending", opening.targeted, 0);
+    tally.write(m_db);
 
     auto count = m_db.prepare("UPDATE campaign_weeks SET targeted = ? WHERE campaign_id = ? AND "
                               "week = ?");
@@ -278,15 +278,16 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
     for (const auto& t : transitions) {
         // What the row was: as the caller says, or read (and the read finished) before the
         // update changes it.
-        std::optional<RowBefore> was = t.before;
-        if (!was) {
+        std::optional<RowBefore> read;
+        if (!t.before) {
             before.bind(1, t.id);
             if (before.step()) {
-                was = RowBefore{before.column_int(0), before.column_int(1), before.column_text(2),
-                                before.column_int(3)};
+                read = RowBefore{before.column_int(0), before.column_int(1), before.column_text(2),
+                                 before.column_int(3)};
             }
             before.reset();
         }
+        const RowBefore* was = t.before ? &*t.before : read ? &*read : nullptr;
         // Borrowed, not copied: `transitions` and `now` outlive each run().
         update.bind_all_borrowed(t.state, t.attempt, t.next_attempt_ms, t.gateway_id, t.error,
                                  t.segments, t.segments, now, t.id, t.from, t.from);
