@@ -2,6 +2,8 @@
 
 #include "core/contact.hpp"
 
+#include <algorithm>
+
 namespace kibaru::core {
 
 Result<WeekPlan> plan_campaign(const Campaign& c) {
@@ -89,14 +91,9 @@ bool message_is_personal(std::string_view text) {
     if (!names) {
         return true;
     }
-    for (const auto& name : *names) {
-        for (const auto field : k_contact_placeholders) {
-            if (name == field) {
-                return true;
-            }
-        }
-    }
-    return false;
+    return std::ranges::any_of(*names, [](const std::string& name) {
+        return std::ranges::find(k_contact_placeholders, name) != k_contact_placeholders.end();
+    });
 }
 
 Result<PreparedSms> render_message(const std::string& text, const Campaign& campaign, int week,

@@ -57,7 +57,9 @@ struct HttpRequest {
 
 // An absolute URL cut into its origin ("http://host:8080") and its request target
 // ("/cgi-bin/sendsms?to=..."): what an HTTP client can put on the request line as it is.
-// Nothing when the URL is not absolute, has no target, or has a fragment (never sent).
+// Nothing when the URL is not absolute or has no path, or when its target holds what a client
+// would refuse or normalise in a whole URL (a fragment, spaces, control bytes, backslashes,
+// "." or ".." segments).
 struct OriginAndTarget {
     std::string_view origin;
     std::string_view target;

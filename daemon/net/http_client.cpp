@@ -341,15 +341,14 @@ void HttpClient::send(const core::HttpRequest& request, std::chrono::millisecond
     // URL when it parses it, one character at a time through its printf: for a Kannel GET of
     // some 350 characters that was a sixth of the CPU of a broadcast. Given the target as
     // CURLOPT_REQUEST_TARGET and only the origin as the URL, it sends the same bytes with a
-    // copy. (The target is a suffix of the URL: its c_str() is the URL's.)
+    // copy. (The target is a suffix of the URL, so it ends with the URL's terminating NUL.)
     const auto split = m_impl->direct ? core::split_request_target(request.url) : std::nullopt;
     if (split) {
         if (handle.origin != split->origin) {
             handle.origin = split->origin;
             curl_easy_setopt(easy, CURLOPT_URL, handle.origin.c_str());
         }
-        curl_easy_setopt(easy, CURLOPT_REQUEST_TARGET,
-                         request.url.c_str() + (split->target.data() - request.url.data()));
+        curl_easy_setopt(easy, CURLOPT_REQUEST_TARGET, split->target.data());
     } else {
         handle.origin.clear();
         curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
