@@ -58,6 +58,14 @@ protected:
         args.insert(args.begin(), {"--config", "k.toml"});
         return s.kibaru(args);
     }
+    // `report campaign 1 --check` after `sql` edits the database behind kibaru's back: it must
+    // exit 4 (violations found); returns them.
+    json violations_after(const std::string& sql) {
+        EXPECT_EQ(s.sql(sql).exit_code, 0) << sql;
+        const auto broken = k({"report", "campaign", "1", "--check", "--format", "json"});
+        EXPECT_EQ(broken.exit_code, 4) << broken.out << broken.err;
+        return json::parse(broken.out);
+    }
     Scratch s;
     FakeGateway gateway;
 };
@@ -108,37 +116,30 @@ TEST_F(Reports, the_table_ends_with_the_weeks_added_up) {
                                               "sent",     "delivered", "failed",        "expired",
                                               "skipped",  "unknown",   "delivery_rate", "segments"};
     ASSERT_GE(cells.size(), columns.size()) << table.substr(at);
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-        if (columns[i] == "delivery_rate") {
-            continue; // checked below
-        }
-        long sum = 0;
+    auto sum = [&](const std::string& column) {
+        long total = 0;
         for (const auto& week : report) {
-            sum += week[columns[i]].get<long>();
+            total += week[column].get<long>();
         }
-        EXPECT_EQ(std::stol(cells[i]), sum) << columns[i];
+        return total;
+    };
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (columns[i] != "delivery_rate") {
+            EXPECT_EQ(std::stol(cells[i]), sum(columns[i])) << columns[i];
+        }
     }
-    long delivered = 0, targeted = 0;
-    for (const auto& week : report) {
-        delivered += week["delivered"].get<long>();
-        targeted += week["targeted"].get<long>();
-    }
-    ASSERT_GT(targeted, 0);
-    EXPECT_NEAR(std::stod(cells[10]), 100.0 * static_cast<double>(delivered) / targeted, 0.05);
+    ASSERT_GT(sum("targeted"), 0);
+    EXPECT_NEAR(std::stod(cells[10]),
+                100.0 * static_cast<double>(sum("delivered")) / sum("targeted"), 0.05);
 }
 
 TEST_F(Reports, completeness_check_passes_then_fails_after_a_delivery_is_deleted) {
     const auto ok = k({"report", "campaign", "1", "--check"});
     EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
     EXPECT_NE(ok.err.find("0 violations"), std::string::npos);
-    ASSERT_EQ(s.sql("DELETE FROM delivery_events WHERE delivery_id = 5; "
-                    "DELETE FROM deliveries WHERE id = 5")
-                  .exit_code,
-              0);
-    const auto broken = k({"report", "campaign", "1", "--check", "--format", "json"});
-    EXPECT_EQ(broken.exit_code, 4);
-    const auto violations = json::parse(broken.out);
-    ASSERT_EQ(violations.size(), 3u) << broken.out;
+    const auto violations = violations_after("DELETE FROM delivery_events WHERE delivery_id = 5; "
+                                             "DELETE FROM deliveries WHERE id = 5");
+    ASSERT_EQ(violations.size(), 3u) << violations.dump();
     EXPECT_EQ(violations[0]["kind"], "count");
     EXPECT_EQ(violations[1]["kind"], "tally") << "report campaign's counters still count it";
     EXPECT_EQ(violations[2]["kind"], "missing");
@@ -146,14 +147,9 @@ TEST_F(Reports, completeness_check_passes_then_fails_after_a_delivery_is_deleted
 }
 
 TEST_F(Reports, completeness_check_catches_a_tally_edited_behind_our_back) {
-    ASSERT_EQ(s.sql("UPDATE delivery_tallies SET deliveries = deliveries + 1 WHERE week = 2 AND "
-                    "state = 'sent'")
-                  .exit_code,
-              0);
-    const auto broken = k({"report", "campaign", "1", "--check", "--format", "json"});
-    EXPECT_EQ(broken.exit_code, 4);
-    const auto violations = json::parse(broken.out);
-    ASSERT_EQ(violations.size(), 1u) << broken.out;
+    const auto violations = violations_after("UPDATE delivery_tallies SET deliveries = deliveries "
+                                             "+ 1 WHERE week = 2 AND state = 'sent'");
+    ASSERT_EQ(violations.size(), 1u) << violations.dump();
     EXPECT_EQ(violations[0]["kind"], "tally");
     EXPECT_EQ(violations[0]["week"], 2);
 }
