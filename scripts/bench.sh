@@ -229,16 +229,23 @@ the outcomes and claims the next batch). System calls are costly on this virtual
 SQLite (four statements per SMS, plus a claim query, tally upserts and a seal per batch),
 libcurl's per-transfer work and allocation.
 
-What brought the CPU per SMS from 64 µs to the figures above (profiled with \`perf\` and
-\`valgrind --tool=callgrind\`, each step measured on 100,000 SMS at max_in_flight 64):
+What brought the CPU per SMS from 64 µs to the figures above (found with \`perf\` and
+\`valgrind --tool=callgrind\`). Each row was measured at its commit, one after another on this
+machine, by the procedure \`scripts/profile-dispatch.sh --time 100000 64\` now runs (same data,
+config and runs). To reproduce a row, point the script at that commit's binary with
+\`KIBARU=<build>/kibaru\` (build a commit with \`git worktree add /tmp/k <commit> && cmake -S /tmp/k -B /tmp/k/build
+-DCMAKE_BUILD_TYPE=RelWithDebInfo && cmake --build /tmp/k/build -j2\`); single runs on this
+shared VM vary by ±10 %, so repeat each a few times. Checked so, two runs each: 494f50b 63 and
+65 µs, the code measured above 42 and 44 µs.
 
-| change | µs per SMS after |
-|---|---|
-| the deliveries table's \`CHECK (state IN (nine states))\` rewritten as ORs (migration 6): SQLite built a temporary b-tree of the nine on every row write | 55 |
-| curl given the path and query as \`CURLOPT_REQUEST_TARGET\`: it copied a long URL to the request line and re-assembled it a character at a time | 49 |
-| audit hashing buffered (one OpenSSL call per few KiB), SQLite memory statistics off (a mutex per allocation), \`url_encode\` and the Kannel URL built in place, no proxy lookup per request | 43 |
-| a message naming no contact field rendered once per batch; text bound to hot statements without copies | 41 |
-| at least 8 SMS per dispatcher cycle at max_in_flight 16 (was 4): 51 → 45 µs at the default | — |
+| commit | change | µs per SMS after |
+|---|---|---|
+| 494f50b | before | 64 |
+| 559319b | the deliveries table's \`CHECK (state IN (nine states))\` rewritten as ORs (migration 6): SQLite built a temporary b-tree of the nine on every row write | 55 |
+| 5ba0b7e | curl given the path and query as \`CURLOPT_REQUEST_TARGET\`: it copied a long URL to the request line and re-assembled it a character at a time | 49 |
+| f0973d5 | audit hashing buffered (one OpenSSL call per few KiB), SQLite memory statistics off (a mutex per allocation), \`url_encode\` built in place, no proxy lookup per request | 43 |
+| ef598a6 | a message naming no contact field rendered once per batch; text bound to hot statements without copies | 41 |
+| c893943 | at least 8 SMS per dispatcher cycle from max_in_flight 16 up (was 4): at 16, 51 → 45 µs (\`... --time 100000 16\`) | 41 |
 
 ## National scale: reports, week opening, audit
 

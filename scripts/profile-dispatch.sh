@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Where a sending run spends its system calls: sends N deliveries (rate limit off) with
-# `kibaru run-once` to build/fake_gateway, under `strace -c -f`, and prints the calls per SMS.
-# The figures quoted in BENCHMARKS.md under "Where the time goes" come from this script.
-# Usage: scripts/profile-dispatch.sh [N] [MAX_IN_FLIGHT]     (default 20000 and 64)
+# Where a sending run spends its time: sends N deliveries (rate limit off) with
+# `kibaru run-once` to build/fake_gateway and prints, under `strace -c -f`, the system calls
+# per SMS, or with --time the sending run's SMS/s and CPU (user + sys) per SMS.
+# The figures quoted in BENCHMARKS.md under "Where the time goes" come from this script. To
+# measure another build (an earlier commit built in a git worktree, say), set KIBARU to its
+# binary.
+# Usage: scripts/profile-dispatch.sh [--time] [N] [MAX_IN_FLIGHT]     (default 20000 and 64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode=strace
+if [ "${1:-}" = --time ]; then mode=time; shift; fi
 n=${1:-20000} mif=${2:-64}
 bash scripts/setup.sh >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
+kibaru=${KIBARU:-./build/kibaru}
 work=$(mktemp -d)
 gateway_pid=
 trap '[ -n "$gateway_pid" ] && kill "$gateway_pid" 2>/dev/null; rm -rf "$work"' EXIT
@@ -23,13 +29,19 @@ max_in_flight = $mif
 file = "$work/k.log"
 level = "warn"
 TOML
-k=(./build/kibaru --config "$work/k.toml" --db "$work/d.db")
+k=("$kibaru" --config "$work/k.toml" --db "$work/d.db")
 awk -v n="$n" 'BEGIN { print "phone,name,commodities,language"
   for (i = 0; i < n; i++) printf "76%06d,Producteur %d,sesame,fr\n", i, i }' >"$work/c.csv"
 "${k[@]}" contacts import "$work/c.csv" >/dev/null 2>&1
 "${k[@]}" campaign create --name p --commodity sesame --start 2019-01-07 >/dev/null 2>&1
-"${k[@]}" messages set 1 --week 1 --text "Sésame S{week}: Kita 640-690 FCFA/kg, hausse." >/dev/null
+"${k[@]}" messages set 1 --week 1 --text "Sésame S{week}: Kita 640-690 FCFA/kg, hausse. Séchez bien avant la vente." >/dev/null
 "${k[@]}" --now 2019-01-08T21:00:00Z run-once >/dev/null # opens the week, sends nothing
+if [ "$mode" = time ]; then
+  /usr/bin/time -f '%e %U %S' -o "$work/time.txt" "${k[@]}" --now 2019-01-09T09:00:00Z run-once >/dev/null
+  awk -v n="$n" -v mif="$mif" '{ printf "%d SMS at max_in_flight %d: %.0f SMS/s, %.1f us CPU per SMS\n",
+    n, mif, n / $1, ($2 + $3) / n * 1e6 }' "$work/time.txt"
+  exit 0
+fi
 strace -c -f -o "$work/strace.txt" "${k[@]}" --now 2019-01-09T09:00:00Z run-once >/dev/null
 echo "system calls per SMS, sending $n at max_in_flight $mif:"
 awk -v n="$n" '$NF ~ /^[a-z_0-9]+$/ && $4 ~ /^[0-9]+$/ && $NF != "wait4" && $NF != "total" {
