@@ -112,35 +112,20 @@ echo "== dispatch: $sms deliveries to the loopback fake gateway, rate limit off"
 gateway_pid=$!
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 port=$(cat "$work/port")
-text='Sésame S{week}: Kita 640-690 FCFA/kg, hausse. Séchez bien avant la vente.'
+source scripts/dispatch-setup.sh
 # wrk sends the request Kibaru sends for this SMS (Kannel's GET, ~390 bytes): the gateway's raw
 # rate for the same work.
 enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe="-_.~"))' "$1"; }
 wrk_url="http://127.0.0.1:$port/ok/cgi-bin/sendsms?username=kibaru&password=&from=KIBARU&to=%2B22376000001"
-wrk_url+="&text=$(enc "${text/\{week\}/1}")&charset=UTF-8&dlr-mask=31&dlr-url="
+wrk_url+="&text=$(enc "${dispatch_text/\{week\}/1}")&charset=UTF-8&dlr-mask=31&dlr-url="
 wrk_url+=$(enc "http://127.0.0.1:8080/dlr/kannel?token=&ref=1&type=%d&ts=%T&reply=%A&fail=%F")
 # One trial: a fresh database with the week opened, then wrk for 5 s and, right after it, the
 # sending run-once. The machine's speed drifts (a shared virtual machine: wrk alone varies by
 # 30 % over minutes), so each ratio pairs two measurements taken seconds apart.
 trial() { # max_in_flight -> "open_wall send_wall send_cpu_us sms_per_s wrk_per_s ratio_pct"
-  local mif=$1 dir=$work/d$1
+  local mif=$1 dir=$work/d$1 k
   rm -rf "$dir"
-  mkdir -p "$dir"
-  cat > "$dir/k.toml" <<TOML
-[gateway]
-url = "http://127.0.0.1:$port/ok/cgi-bin/sendsms"
-rate_per_second = 0
-max_in_flight = $mif
-[log]
-file = "$dir/kibaru.log"
-level = "warn"
-TOML
-  local k=("$kibaru" --config "$dir/k.toml" --db "$dir/d.db")
-  awk -v n="$sms" 'BEGIN { print "phone,name,commodities,language"
-    for (i = 0; i < n; i++) printf "76%06d,Producteur %d,sesame,fr\n", i, i }' > "$dir/c.csv"
-  "${k[@]}" contacts import "$dir/c.csv" >/dev/null
-  "${k[@]}" campaign create --name bench --commodity sesame --start 2019-01-07 >/dev/null 2>&1
-  "${k[@]}" messages set 1 --week 1 --text "$text" >/dev/null
+  prepare_dispatch "$dir" "$kibaru" "$port" "$mif" "$sms"
   # 21:00 in Bamako: the week opens (its deliveries are written), nothing is sent yet.
   read -r open_wall _ _ _ < <(measure "${k[@]}" --now 2019-01-08T21:00:00Z run-once)
   sync

@@ -20,21 +20,8 @@ trap '[ -n "$gateway_pid" ] && kill "$gateway_pid" 2>/dev/null; rm -rf "$work"' 
 ./build/fake_gateway --port-file "$work/port" --max-seconds 600 >/dev/null 2>&1 &
 gateway_pid=$!
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-cat >"$work/k.toml" <<TOML
-[gateway]
-url = "http://127.0.0.1:$(cat "$work/port")/ok/cgi-bin/sendsms"
-rate_per_second = 0
-max_in_flight = $mif
-[log]
-file = "$work/k.log"
-level = "warn"
-TOML
-k=("$kibaru" --config "$work/k.toml" --db "$work/d.db")
-awk -v n="$n" 'BEGIN { print "phone,name,commodities,language"
-  for (i = 0; i < n; i++) printf "76%06d,Producteur %d,sesame,fr\n", i, i }' >"$work/c.csv"
-"${k[@]}" contacts import "$work/c.csv" >/dev/null 2>&1
-"${k[@]}" campaign create --name p --commodity sesame --start 2019-01-07 >/dev/null 2>&1
-"${k[@]}" messages set 1 --week 1 --text "Sésame S{week}: Kita 640-690 FCFA/kg, hausse. Séchez bien avant la vente." >/dev/null
+source scripts/dispatch-setup.sh
+prepare_dispatch "$work" "$kibaru" "$(cat "$work/port")" "$mif" "$n"
 "${k[@]}" --now 2019-01-08T21:00:00Z run-once >/dev/null # opens the week, sends nothing
 if [ "$mode" = time ]; then
   /usr/bin/time -f '%e %U %S' -o "$work/time.txt" "${k[@]}" --now 2019-01-09T09:00:00Z run-once >/dev/null
