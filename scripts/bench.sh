@@ -118,7 +118,7 @@ source scripts/dispatch-setup.sh
 enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe="-_.~"))' "$1"; }
 wrk_url="http://127.0.0.1:$port/ok/cgi-bin/sendsms?username=kibaru&password=&from=KIBARU&to=%2B22376000001"
 wrk_url+="&text=$(enc "${dispatch_text/\{week\}/1}")&charset=UTF-8&dlr-mask=31&dlr-url="
-wrk_url+=$(enc "http://127.0.0.1:8080/dlr/kannel?token=&ref=1&type=%d&ts=%T&reply=%A&fail=%F")
+wrk_url+=$(enc "http://127.0.0.1:8080/dlr/kannel?token=&ref=1&type=%d&ts=%T&reply=%A&smsc_id=%F")
 # One trial: a fresh database with the week opened, then wrk for 5 s and, right after it, the
 # sending run-once. The machine's speed drifts (a shared virtual machine: wrk alone varies by
 # 30 % over minutes), so each ratio pairs two measurements taken seconds apart.

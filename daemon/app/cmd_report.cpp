@@ -120,12 +120,13 @@ int run_report_deliveries(Context& context, const DeliveriesOptions& options) {
         }
         filter.phone = *phone;
     }
-    auto writer = make_row_writer(parse_format(options.format), std::cout,
-                                  {"campaign", "week", "phone", "state", "attempts", "ref",
-                                   "gateway_id", "error", "updated_at", "language", "segments"});
+    auto writer =
+        make_row_writer(parse_format(options.format), std::cout,
+                        {"campaign", "week", "phone", "state", "attempts", "ref", "gateway_id",
+                         "error", "updated_at", "language", "segments", "smsc_id"});
     store::ReportsRepo(context.db()).for_each_delivery(filter, [&](const store::DeliveryRow& d) {
         writer->row({d.campaign, d.week, d.phone, d.state, d.attempts, std::to_string(d.id),
-                     d.gateway_id, d.error, d.updated_at, d.language, d.segments});
+                     d.gateway_id, d.error, d.updated_at, d.language, d.segments, d.smsc_id});
     });
     writer->finish();
     return k_ok;
@@ -175,6 +176,7 @@ int run_report_contact(Context& context, const std::string& raw, const std::stri
                               {"attempts", d.attempts},
                               {"ref", std::to_string(d.id)},
                               {"gateway_id", d.gateway_id},
+                              {"smsc_id", d.smsc_id},
                               {"segments", d.segments},
                               {"updated_at", d.updated_at},
                               {"events", events}});

@@ -66,30 +66,65 @@ Params parse_params(std::string_view encoded) {
     return params;
 }
 
+std::string describe_report(std::string_view state, std::string_view reason,
+                            std::string_view smsc_id) {
+    std::string out;
+    if (state == "delivered") {
+        out = "delivered";
+    } else if (state == "failed") {
+        out = "failed: ";
+        out += reason.empty() ? std::string_view("no reason given") : reason;
+    } else {
+        out = reason.empty() ? std::string_view("on its way") : reason;
+    }
+    if (!smsc_id.empty()) {
+        out += " (SMSC id ";
+        out += smsc_id;
+        out += ')';
+    }
+    return out;
+}
+
 Result<DeliveryReport> parse_delivery_report(std::string_view profile, const Params& p) {
     DeliveryReport r;
+    std::string reason;
     if (profile == "kannel") {
         r.ref = get(p, "ref");
         const std::string type = get(p, "type");
         if (r.ref.empty() || type.empty()) {
             return Error{"a Kannel delivery report needs ref and type"};
         }
+        const std::string reply = get(p, "reply"); // %A: the SMSC's own words
         if (type == "1") {
             r.state = "delivered";
-        } else if (type == "2" || type == "16") {
+        } else if (type == "2") {
             r.state = "failed";
-        } else if (type == "4" || type == "8") {
+            reason = reply.empty() ? "the phone network could not deliver it" : reply;
+        } else if (type == "16") {
+            r.state = "failed";
+            reason = "rejected by the SMSC";
+            if (!reply.empty()) {
+                reason += ": " + reply;
+            }
+        } else if (type == "4") {
             r.state = "sent";
+            reason = "queued by the SMSC";
+        } else if (type == "8") {
+            r.state = "sent";
+            reason = "accepted by the SMSC";
         } else {
             return Error{"unknown Kannel delivery report type " + type};
         }
-        r.detail = "type " + type;
-        if (const auto reply = get(p, "reply"); !reply.empty()) {
-            r.detail += ": " + reply;
+        // %F, Kannel's sms.foreign_id: the SMSC's message id. Named `fail` by kibaru before
+        // 0.2, so dlr-urls handed to Kannel before an upgrade still carry it under that name.
+        r.smsc_id = get(p, "smsc_id");
+        if (r.smsc_id.empty()) {
+            r.smsc_id = get(p, "fail");
         }
-        if (const auto fail = get(p, "fail"); !fail.empty() && fail != "%F") {
-            r.detail += " (failure " + fail + ")";
+        if (r.smsc_id == "%F") {
+            r.smsc_id.clear(); // a Kannel that does not expand it
         }
+        r.detail = describe_report(r.state, reason, r.smsc_id);
         return r;
     }
     if (profile == "africastalking") {
@@ -102,15 +137,16 @@ Result<DeliveryReport> parse_delivery_report(std::string_view profile, const Par
             r.state = "delivered";
         } else if (status == "Failed" || status == "Rejected") {
             r.state = "failed";
+            reason = get(p, "failureReason");
+            reason = status == "Rejected" ? "rejected" + (reason.empty() ? "" : ": " + reason)
+                                          : (reason.empty() ? "Failed" : reason);
         } else if (status == "Sent" || status == "Submitted" || status == "Buffered") {
             r.state = "sent";
+            reason = "on its way (" + status + ")";
         } else {
             return Error{"unknown Africa's Talking status " + status};
         }
-        r.detail = status;
-        if (const auto reason = get(p, "failureReason"); !reason.empty()) {
-            r.detail += ": " + reason;
-        }
+        r.detail = describe_report(r.state, reason, "");
         return r;
     }
     if (profile == "twilio") {
@@ -124,16 +160,18 @@ Result<DeliveryReport> parse_delivery_report(std::string_view profile, const Par
             r.state = "delivered";
         } else if (status == "undelivered" || status == "failed") {
             r.state = "failed";
+            reason = status;
+            if (const auto code = get(p, "ErrorCode"); !code.empty()) {
+                reason += " (error " + code + ")";
+            }
         } else if (status == "queued" || status == "accepted" || status == "sending" ||
                    status == "sent" || status == "scheduled") {
             r.state = "sent";
+            reason = "on its way (" + status + ")";
         } else {
             return Error{"unknown Twilio MessageStatus " + status};
         }
-        r.detail = status;
-        if (const auto code = get(p, "ErrorCode"); !code.empty()) {
-            r.detail += " (error " + code + ")";
-        }
+        r.detail = describe_report(r.state, reason, "");
         return r;
     }
     if (profile == "generic") {
@@ -145,7 +183,7 @@ Result<DeliveryReport> parse_delivery_report(std::string_view profile, const Par
             return Error{"a generic delivery report needs ref or id, and state delivered, "
                          "failed or sent"};
         }
-        r.detail = get(p, "detail");
+        r.detail = describe_report(r.state, get(p, "detail"), "");
         return r;
     }
     return Error{"unknown profile " + std::string(profile)};

@@ -20,15 +20,23 @@ Params parse_params(std::string_view encoded);
 struct DeliveryReport {
     std::string ref;        // our delivery id, when the gateway echoes it
     std::string gateway_id; // the gateway's message id, when it has one
+    std::string smsc_id;    // the message id of the SMSC behind the gateway (Kannel's %F)
     std::string state;      // "delivered", "failed" or "sent" (still on its way)
-    std::string detail;     // the gateway's words, for the event history
+    std::string detail;     // in plain words, for the event history (see describe_report)
 };
 
 // Kannel: our dlr-url carries ref, type (%d: 1 delivered, 2 and 16 failed, 4 and 8 still sent),
-// reply (%A) and fail (%F). Africa's Talking: id, status, failureReason. Twilio: MessageSid,
+// reply (%A, the SMSC's words) and smsc_id (%F, the SMSC's message id; `fail` in dlr-urls of
+// kibaru before 0.2). Africa's Talking: id, status, failureReason. Twilio: MessageSid,
 // MessageStatus, ErrorCode (and our ref from the StatusCallback URL). Fails naming what is
 // missing or unknown (answered 400).
 Result<DeliveryReport> parse_delivery_report(std::string_view profile, const Params& params);
+
+// A report as an auditor reads it: "delivered", "failed: <reason>", or for a report of a
+// message still on its way the reason alone ("accepted by the SMSC"); then " (SMSC id <id>)"
+// when the SMSC's message id is known.
+std::string describe_report(std::string_view state, std::string_view reason,
+                            std::string_view smsc_id);
 
 struct InboundSms {
     std::string from; // as the gateway wrote it (normalized by the caller)

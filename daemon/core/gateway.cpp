@@ -260,8 +260,9 @@ Result<HttpRequest> build_gateway_request(const GatewaySettings& s, const Outgoi
         const std::string text = ucs2 ? utf16be(sms.text) : sms.text;
         // Built in place, one string for the whole URL: this runs for every SMS.
         auto dlr_url = callback_url(s, "kannel", sms.ref);
-        // The dlr-url escapes are Kannel's: %d report type, %T time, %A SMSC reply, %F failure.
-        dlr_url += "&type=%d&ts=%T&reply=%A&fail=%F";
+        // The dlr-url escapes are Kannel's: %d report type, %T time, %A the SMSC's reply, %F
+        // the SMSC's message id (sms.foreign_id).
+        dlr_url += "&type=%d&ts=%T&reply=%A&smsc_id=%F";
         std::string& url = r.url;
         url.reserve(s.url.size() +
                     3 * (s.username.size() + s.secret.size() + s.sender.size() + sms.to.size() +

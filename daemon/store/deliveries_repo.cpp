@@ -306,53 +306,73 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
     moves.write(m_db);
 }
 
+std::vector<ReportResult>
+DeliveriesRepo::apply_reports(const std::vector<core::DeliveryReport>& reports,
+                              const std::string& now) {
+    // Cached: about two reports arrive per SMS sent.
+    auto& by_id = m_db.cached("SELECT id, state, attempts, campaign_id, week, segments FROM "
+                              "deliveries WHERE id = ?");
+    auto& by_gateway_id = m_db.cached("SELECT id, state, attempts, campaign_id, week, segments "
+                                      "FROM deliveries WHERE gateway_id = ?");
+    auto& update = m_db.cached(
+        "UPDATE deliveries SET state = ?, gateway_id = coalesce(gateway_id, nullif(?, '')), "
+        "smsc_id = coalesce(nullif(?, ''), smsc_id), updated_at = ? WHERE id = ?");
+    auto& event = m_db.cached("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
+                              "gateway_id, error) VALUES (?, ?, ?, ?, nullif(?, ''), ?)");
+    std::vector<ReportResult> results;
+    results.reserve(reports.size());
+    TallyMoves moves;
+    for (const auto& report : reports) {
+        ReportResult& result = results.emplace_back();
+        std::int64_t ref = 0;
+        if (!report.ref.empty() &&
+            report.ref.find_first_not_of("0123456789") == std::string::npos &&
+            report.ref.size() < 19) {
+            ref = std::stoll(report.ref);
+        }
+        if (report.gateway_id.empty() && ref == 0) {
+            continue;
+        }
+        auto& find = ref > 0 ? by_id : by_gateway_id;
+        ref > 0 ? find.bind(1, ref) : find.bind(1, report.gateway_id);
+        if (!find.step()) {
+            find.reset();
+            continue;
+        }
+        result.found = true;
+        result.delivery_id = find.column_int(0);
+        result.from_state = find.column_text(1);
+        const auto attempts = find.column_int(2);
+        const auto campaign_id = find.column_int(3);
+        const auto week = find.column_int(4);
+        const auto segments = find.column_int(5);
+        find.reset();
+        result.to_state = core::delivery_transition_allowed(result.from_state, report.state)
+                              ? report.state
+                              : result.from_state;
+        update.bind_all_borrowed(result.to_state, report.gateway_id, report.smsc_id, now,
+                                 result.delivery_id);
+        update.run();
+        if (result.to_state != result.from_state) {
+            moves.move(campaign_id, week, result.from_state, segments, result.to_state, segments);
+        }
+        event.bind_all_borrowed(result.delivery_id, now, report.state, attempts, report.gateway_id);
+        event.bind(6, "delivery report: " + report.detail);
+        event.run();
+    }
+    moves.write(m_db);
+    return results;
+}
+
 ReportResult DeliveriesRepo::apply_report(const std::string& ref, const std::string& gateway_id,
                                           const std::string& state, const std::string& detail,
                                           const std::string& now) {
-    ReportResult result;
-    std::int64_t by_ref = 0;
-    if (!ref.empty() && ref.find_first_not_of("0123456789") == std::string::npos &&
-        ref.size() < 19) {
-        by_ref = std::stoll(ref);
-    }
-    if (gateway_id.empty() && by_ref == 0) {
-        return result;
-    }
-    // Cached: about one report arrives per SMS sent.
-    auto& find = m_db.cached(by_ref > 0 ? "SELECT id, state, attempts, campaign_id, week, segments "
-                                          "FROM deliveries WHERE id = ?"
-                                        : "SELECT id, state, attempts, campaign_id, week, segments "
-                                          "FROM deliveries WHERE gateway_id = ?");
-    by_ref > 0 ? find.bind(1, by_ref) : find.bind(1, gateway_id);
-    if (!find.step()) {
-        find.reset();
-        return result;
-    }
-    result.found = true;
-    result.delivery_id = find.column_int(0);
-    result.from_state = find.column_text(1);
-    const auto attempts = find.column_int(2);
-    const auto campaign_id = find.column_int(3);
-    const auto week = find.column_int(4);
-    const auto segments = find.column_int(5);
-    find.reset();
-    result.to_state =
-        core::delivery_transition_allowed(result.from_state, state) ? state : result.from_state;
-    auto& update = m_db.cached("UPDATE deliveries SET state = ?, gateway_id = coalesce(gateway_id, "
-                               "nullif(?, '')), updated_at = ? WHERE id = ?");
-    update.bind_all(result.to_state, gateway_id, now, result.delivery_id);
-    update.run();
-    if (result.to_state != result.from_state) {
-        TallyMoves moves;
-        moves.move(campaign_id, week, result.from_state, segments, result.to_state, segments);
-        moves.write(m_db);
-    }
-    auto& event = m_db.cached("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
-                              "gateway_id, error) VALUES (?, ?, ?, ?, nullif(?, ''), ?)");
-    event.bind_all(result.delivery_id, now, state, attempts, gateway_id,
-                   "delivery report: " + detail);
-    event.run();
-    return result;
+    core::DeliveryReport report;
+    report.ref = ref;
+    report.gateway_id = gateway_id;
+    report.state = state;
+    report.detail = detail;
+    return apply_reports({report}, now).front();
 }
 
 std::map<int, WeekCounts> DeliveriesRepo::week_counts(std::int64_t campaign_id) {

@@ -4,6 +4,7 @@
 // the same transaction. All calls run inside the caller's Transaction unless they say otherwise.
 #pragma once
 
+#include "core/callbacks.hpp"
 #include "core/campaign.hpp"
 #include "core/delivery.hpp"
 
@@ -124,9 +125,15 @@ public:
     // Applies transitions and their events (one prepared statement each, reused).
     void apply(const std::vector<Transition>& transitions, const std::string& now);
 
-    // Applies a delivery report to the delivery whose id is `ref` or whose gateway id is
-    // `gateway_id`: always an event, a state change only where the state machine allows it (so
-    // duplicate, late and out-of-order reports are harmless). Not found: nothing is written.
+    // Applies delivery reports, in order, each to the delivery whose id is its `ref` or whose
+    // gateway id is its `gateway_id`: always an event (its text "delivery report: " and the
+    // report's detail), a state change only where the state machine allows it (so duplicate,
+    // late and out-of-order reports are harmless), and the SMSC's message id kept on the
+    // delivery. Not found: nothing is written for that report. Tallies move once per batch.
+    // Returns one result per report, in the same order.
+    std::vector<ReportResult> apply_reports(const std::vector<core::DeliveryReport>& reports,
+                                            const std::string& now);
+    // One report, as apply_reports (for tests and single callbacks).
     ReportResult apply_report(const std::string& ref, const std::string& gateway_id,
                               const std::string& state, const std::string& detail,
                               const std::string& now);

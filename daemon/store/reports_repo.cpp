@@ -8,7 +8,8 @@ namespace kibaru::store {
 void ReportsRepo::for_each_delivery(const DeliveryFilter& f,
                                     const std::function<void(const DeliveryRow&)>& visit) {
     std::string sql = "SELECT d.id, d.campaign_id, d.week, c.phone, d.language, d.state, "
-                      "d.attempts, coalesce(d.gateway_id, ''), d.error, d.segments, d.updated_at "
+                      "d.attempts, coalesce(d.gateway_id, ''), d.error, d.segments, d.updated_at, "
+                      "coalesce(d.smsc_id, '') "
                       "FROM deliveries d JOIN contacts c ON c.id = d.contact_id WHERE 1";
     if (f.campaign) {
         sql += " AND d.campaign_id = :campaign";
@@ -50,6 +51,7 @@ void ReportsRepo::for_each_delivery(const DeliveryFilter& f,
         row.error = s.column_view(8);
         row.segments = static_cast<int>(s.column_int(9));
         row.updated_at = s.column_view(10);
+        row.smsc_id = s.column_view(11);
         visit(row);
     }
 }

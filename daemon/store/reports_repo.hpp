@@ -33,6 +33,7 @@ struct DeliveryRow {
     std::string error;
     int segments = 0;
     std::string updated_at;
+    std::string smsc_id; // the SMSC's message id, from a delivery report (Kannel's %F)
 };
 
 struct EventRow {

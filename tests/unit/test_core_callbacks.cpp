@@ -34,9 +34,30 @@ TEST(CoreCallbacks, kannel_report_types) {
     EXPECT_EQ(state("3"), "error");
     EXPECT_FALSE(parse_delivery_report("kannel", {{"type", "1"}}).ok()) << "no ref";
     const auto r = parse_delivery_report(
-        "kannel", {{"ref", "7"}, {"type", "16"}, {"reply", "NACK/0x0b"}, {"fail", "11"}});
+        "kannel", {{"ref", "7"}, {"type", "16"}, {"reply", "NACK/0x0b"}, {"smsc_id", "11"}});
     EXPECT_EQ(r->ref, "7");
-    EXPECT_EQ(r->detail, "type 16: NACK/0x0b (failure 11)");
+    EXPECT_EQ(r->smsc_id, "11");
+    EXPECT_EQ(r->detail, "failed: rejected by the SMSC: NACK/0x0b (SMSC id 11)");
+}
+
+// %F is the SMSC's message id, not a failure code: a delivered report says so in plain words.
+TEST(CoreCallbacks, kannel_report_names_the_smsc_message_id) {
+    const auto delivered = parse_delivery_report(
+        "kannel", {{"ref", "7"}, {"type", "1"}, {"reply", "ACK/"}, {"smsc_id", "47efae27-0b1c"}});
+    EXPECT_EQ(delivered->state, "delivered");
+    EXPECT_EQ(delivered->smsc_id, "47efae27-0b1c");
+    EXPECT_EQ(delivered->detail, "delivered (SMSC id 47efae27-0b1c)");
+    const auto accepted = parse_delivery_report("kannel", {{"ref", "7"}, {"type", "8"}});
+    EXPECT_EQ(accepted->detail, "accepted by the SMSC");
+    const auto undelivered = parse_delivery_report("kannel", {{"ref", "7"}, {"type", "2"}});
+    EXPECT_EQ(undelivered->detail, "failed: the phone network could not deliver it");
+    // dlr-urls handed to Kannel by an older kibaru name it `fail`; an unexpanded %F is no id.
+    EXPECT_EQ(
+        parse_delivery_report("kannel", {{"ref", "7"}, {"type", "1"}, {"fail", "ab12"}})->smsc_id,
+        "ab12");
+    EXPECT_EQ(
+        parse_delivery_report("kannel", {{"ref", "7"}, {"type", "1"}, {"smsc_id", "%F"}})->detail,
+        "delivered");
 }
 
 TEST(CoreCallbacks, africastalking_and_twilio_reports) {
@@ -45,7 +66,7 @@ TEST(CoreCallbacks, africastalking_and_twilio_reports) {
         {{"id", "ATXid_1"}, {"status", "Failed"}, {"failureReason", "AbsentSubscriber"}});
     EXPECT_EQ(at->gateway_id, "ATXid_1");
     EXPECT_EQ(at->state, "failed");
-    EXPECT_EQ(at->detail, "Failed: AbsentSubscriber");
+    EXPECT_EQ(at->detail, "failed: AbsentSubscriber");
     EXPECT_EQ(parse_delivery_report("africastalking", {{"id", "x"}, {"status", "Success"}})->state,
               "delivered");
     const auto tw = parse_delivery_report("twilio", {{"MessageSid", "SM1"},
@@ -54,7 +75,7 @@ TEST(CoreCallbacks, africastalking_and_twilio_reports) {
                                                      {"ref", "9"}});
     EXPECT_EQ(tw->state, "failed");
     EXPECT_EQ(tw->ref, "9");
-    EXPECT_EQ(tw->detail, "undelivered (error 30003)");
+    EXPECT_EQ(tw->detail, "failed: undelivered (error 30003)");
     EXPECT_FALSE(parse_delivery_report("twilio", {{"MessageSid", "SM1"}}).ok());
 }
 

@@ -46,7 +46,7 @@ TEST(CoreGateway, kannel_request_carries_credentials_text_and_a_dlr_url_with_our
     EXPECT_EQ(query_param(r->url, "dlr-mask"), "31");
     EXPECT_EQ(query_param(r->url, "dlr-url"),
               url_encode("http://127.0.0.1:8080/dlr/kannel?token=tok&ref=42&type=%d&ts=%T"
-                         "&reply=%A&fail=%F"));
+                         "&reply=%A&smsc_id=%F"));
 }
 
 TEST(CoreGateway, kannel_ucs2_goes_as_coding_2_utf16be_without_charset) {
