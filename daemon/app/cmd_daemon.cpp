@@ -8,8 +8,8 @@
 #include "engine/engine.hpp"
 #include "engine/metrics.hpp"
 #include "net/asio.hpp"
-#include "net/callback_server.hpp"
 #include "net/http_client.hpp"
+#include "net/http_server.hpp"
 #include "store/audit_log.hpp"
 #include "store/sqlite.hpp"
 
@@ -19,6 +19,8 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+
+#include <sys/resource.h>
 
 namespace kibaru::app {
 
@@ -84,6 +86,32 @@ std::pair<std::string, std::uint16_t> split_listen(const std::string& listen) {
     return {host, static_cast<std::uint16_t>(std::stoi(listen.substr(colon + 1)))};
 }
 
+// Raises the soft limit on open files so that every connection the callback server may hold,
+// plus the gateway's, the database's and the logs', fits; says so when the hard limit is lower.
+void reserve_file_descriptors(int connections) {
+    const rlim_t needed = static_cast<rlim_t>(connections) + 256;
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= needed) {
+        return;
+    }
+    const rlim_t raised = std::min(needed, limit.rlim_max);
+    limit.rlim_cur = raised;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0 || raised < needed) {
+        spdlog::warn("[server] max_connections = {} needs about {} open files; the limit is {}: "
+                     "raise LimitNOFILE or lower max_connections",
+                     connections, needed, raised);
+    }
+}
+
+net::ServerLimits server_limits(const core::ServerConfig& server) {
+    net::ServerLimits limits;
+    limits.max_connections = static_cast<std::size_t>(server.max_connections);
+    limits.backlog = server.listen_backlog;
+    limits.request_timeout = milliseconds{server.request_timeout_ms};
+    limits.idle_timeout = milliseconds{server.idle_timeout_ms};
+    return limits;
+}
+
 int run_daemon(Context& context) {
     auto& db = context.db();
     const auto& config = context.config();
@@ -110,10 +138,15 @@ int run_daemon(Context& context) {
                      "refused",
                      config.server.token_env);
     }
+    engine::CallbackHandler handler(io, callbacks);
+    reserve_file_descriptors(config.server.max_connections);
     const auto [host, port] = split_listen(config.server.listen);
-    net::CallbackServer server(io, host, port, [&callbacks](const net::IncomingRequest& request) {
-        return engine::handle_callback(callbacks, request);
-    });
+    net::HttpServer server(
+        io, host, port,
+        [&handler](net::IncomingRequest& request, net::Responder respond) {
+            handler(request, std::move(respond));
+        },
+        server_limits(config.server));
     spdlog::info("callback server listening on {}:{}", host, server.port());
     // Signals only through Asio: the handler runs on the loop, never inside sigaction.
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);

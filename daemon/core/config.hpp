@@ -62,6 +62,11 @@ struct ServerConfig {
     std::string listen = "127.0.0.1:8080";
     std::string public_url = "http://127.0.0.1:8080";
     std::string token_env = "KIBARU_CALLBACK_TOKEN";
+    // Connections served at once; more wait in the kernel's listen backlog (never refused).
+    int max_connections = 1024;
+    int listen_backlog = 1024;      // capped by the kernel's net.core.somaxconn
+    int request_timeout_ms = 10000; // to read one request once it has begun, or write its answer
+    int idle_timeout_ms = 30000;    // a kept-alive connection waiting for its next request
 };
 
 struct InboundConfig {

@@ -3,6 +3,7 @@
 #include "core/callbacks.hpp"
 #include "core/phone.hpp"
 #include "engine/metrics.hpp"
+#include "engine/report_batch.hpp"
 #include "store/audit_log.hpp"
 #include "store/contacts_repo.hpp"
 #include "store/deliveries_repo.hpp"
@@ -60,30 +61,6 @@ int authenticate(const CallbackContext& c, const net::IncomingRequest& request,
     return 401;
 }
 
-net::Reply delivery_report(const CallbackContext& c, const std::string& profile,
-                           const core::Params& params) {
-    auto report = core::parse_delivery_report(profile, params);
-    if (!report) {
-        spdlog::warn("malformed {} delivery report: {}", profile, report.error().message);
-        return rejected(c, 400, "malformed", report.error().message + "\n");
-    }
-    store::Transaction tx(*c.db);
-    const auto result = store::DeliveriesRepo(*c.db).apply_report(
-        report->ref, report->gateway_id, report->state, report->detail, c.now());
-    store::seal_delivery_events(*c.db, c.now(), c.actor);
-    tx.commit();
-    if (!result.found) {
-        ++c.metrics->callbacks["dlr_unknown"];
-        spdlog::warn("delivery report for no known delivery (ref {}, id {}): {}", report->ref,
-                     report->gateway_id, report->detail);
-        return {200, "unknown delivery; nothing changed\n"};
-    }
-    ++c.metrics->callbacks["dlr_" + report->state];
-    spdlog::debug("delivery {}: report {} ({} -> {})", result.delivery_id, report->state,
-                  result.from_state, result.to_state);
-    return {200, "ok\n"};
-}
-
 net::Reply inbound(const CallbackContext& c, const std::string& profile,
                    const core::Params& params) {
     auto sms = core::parse_inbound(profile, params);
@@ -133,7 +110,63 @@ net::Reply inbound(const CallbackContext& c, const std::string& profile,
 
 } // namespace
 
-net::Reply handle_callback(const CallbackContext& c, const net::IncomingRequest& request) {
+struct CallbackHandler::Impl {
+    CallbackContext context;
+    ReportBatch reports;
+
+    Impl(boost::asio::io_context& io, CallbackContext context_)
+        : context(std::move(context_)), reports(io, *context.db, context.now, context.actor) {}
+
+    void delivery_report(const std::string& profile, const core::Params& params,
+                         net::Responder respond);
+    net::Reply handle(const net::IncomingRequest& request, net::Responder& respond);
+};
+
+CallbackHandler::CallbackHandler(boost::asio::io_context& io, CallbackContext context)
+    : m_impl(std::make_unique<Impl>(io, std::move(context))) {}
+
+CallbackHandler::~CallbackHandler() = default;
+
+void CallbackHandler::operator()(net::IncomingRequest& request, net::Responder respond) {
+    auto reply = m_impl->handle(request, respond);
+    if (!respond.answered() && reply.status != 0) {
+        respond(std::move(reply));
+    }
+}
+
+void CallbackHandler::Impl::delivery_report(const std::string& profile, const core::Params& params,
+                                            net::Responder respond) {
+    const auto& c = context;
+    auto report = core::parse_delivery_report(profile, params);
+    if (!report) {
+        spdlog::warn("malformed {} delivery report: {}", profile, report.error().message);
+        return respond(rejected(c, 400, "malformed", report.error().message + "\n"));
+    }
+    reports.add(*report, [&c, state = report->state, ref = report->ref, id = report->gateway_id,
+                          respond](const store::ReportResult* result) {
+        if (!result) {
+            ++c.metrics->callbacks["dlr_deferred"];
+            return respond({503,
+                            "the report could not be recorded now; send it again\n",
+                            "text/plain; charset=utf-8",
+                            {{"Retry-After", "5"}}});
+        }
+        if (!result->found) {
+            ++c.metrics->callbacks["dlr_unknown"];
+            spdlog::warn("delivery report for no known delivery (ref {}, id {})", ref, id);
+            return respond({200, "unknown delivery; nothing changed\n"});
+        }
+        ++c.metrics->callbacks["dlr_" + state];
+        spdlog::debug("delivery {}: report {} ({} -> {})", result->delivery_id, state,
+                      result->from_state, result->to_state);
+        respond({200, "ok\n"});
+    });
+}
+
+// The answer to `request`, or status 0 when `respond` will be called later.
+net::Reply CallbackHandler::Impl::handle(const net::IncomingRequest& request,
+                                         net::Responder& respond) {
+    const auto& c = context;
     if (request.path == "/healthz") {
         c.db->scalar_int("SELECT 1");
         return {200, "ok\n"};
@@ -168,7 +201,11 @@ net::Reply handle_callback(const CallbackContext& c, const net::IncomingRequest&
     for (const auto& [name, value] : form) {
         params[name] = value;
     }
-    return kind == "/dlr" ? delivery_report(c, profile, params) : inbound(c, profile, params);
+    if (kind == "/dlr") {
+        delivery_report(profile, params, respond);
+        return {0, ""};
+    }
+    return inbound(c, profile, params);
 }
 
 } // namespace kibaru::engine

@@ -1,14 +1,21 @@
 // Handles what reaches the callback server: delivery reports (/dlr/<profile>), incoming SMS
 // (/inbound/<profile>: STOP and START), /healthz and /metrics. Callbacks must carry the token
 // (query parameter `token` or `Authorization: Bearer`) or a valid Twilio signature; anything
-// else gets 401/403 and changes nothing. Runs on the daemon's loop thread.
+// else gets 401/403 and changes nothing. Delivery reports are applied in batches (ReportBatch)
+// and answered after their commit: 200 once recorded, 503 with Retry-After when the database
+// cannot take them now, so that the gateway sends them again. Runs on the daemon's loop thread.
 #pragma once
 
 #include "core/config.hpp"
-#include "net/callback_server.hpp"
+#include "net/http_server.hpp"
 
 #include <functional>
+#include <memory>
 #include <string>
+
+namespace boost::asio {
+class io_context;
+}
 
 namespace kibaru::store {
 class Database;
@@ -30,6 +37,20 @@ struct CallbackContext {
     std::function<void(const std::string& phone, const std::string& text)> reply;
 };
 
-net::Reply handle_callback(const CallbackContext& context, const net::IncomingRequest& request);
+class CallbackHandler {
+public:
+    // Keeps `context`'s pointers, which must outlive the handler.
+    CallbackHandler(boost::asio::io_context& io, CallbackContext context);
+    ~CallbackHandler();
+    CallbackHandler(const CallbackHandler&) = delete;
+    CallbackHandler& operator=(const CallbackHandler&) = delete;
+
+    // Answers `request` through `respond`: at once, or after its batch commits.
+    void operator()(net::IncomingRequest& request, net::Responder respond);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
 
 } // namespace kibaru::engine

@@ -26,6 +26,11 @@ private:
     int m_code;
 };
 
+// True for SQLite result codes that say the storage cannot take a write now (busy, locked,
+// full, read-only, I/O error, out of memory, damaged), as opposed to a refusal of the
+// statement itself (a constraint, a type mismatch): retrying later may succeed.
+bool is_storage_failure(int extended_code);
+
 class Statement {
 public:
     Statement(sqlite3* db, std::string_view sql);

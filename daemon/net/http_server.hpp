@@ -1,0 +1,97 @@
+// An HTTP/1.1 server on the daemon's io_context (Boost.Beast, after Beast's advanced server
+// examples): keep-alive and pipelined requests on one connection, a body limit, an idle timeout
+// between requests and a timeout for reading each request, and a bounded number of connections
+// that never refuses one. Past `max_connections` the server stops accepting: new connections
+// wait in the kernel's listen backlog, and while it is full every answer closes its connection
+// so the waiting ones take turns. A gateway flushing thousands of delivery reports at once is
+// slowed down, never reset (a reset report is a report lost: Kannel does not retry by default).
+//
+// Handlers answer through a Responder, at once or later on the loop (after a batch commits).
+// Everything runs on the io_context's one thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace kibaru::net {
+
+struct IncomingRequest {
+    std::string method;
+    std::string path;                           // without the query
+    std::string query;                          // after '?', still encoded
+    std::map<std::string, std::string> headers; // names in lower case
+    std::string body;
+    std::string url;  // path and query as received, for signatures
+    std::string peer; // the client's IP address
+};
+
+struct Reply {
+    int status = 200;
+    std::string body;
+    std::string content_type = "text/plain; charset=utf-8";
+    std::vector<std::pair<std::string, std::string>> headers{}; // e.g. Retry-After
+};
+
+// The one answer to one request. Copies share it: the first call answers, later ones are
+// ignored. A request whose every Responder is dropped unanswered gets 500, so no client waits
+// for its timeout. Loop thread only.
+class Responder {
+public:
+    struct State;
+    explicit Responder(std::shared_ptr<State> state) : m_state(std::move(state)) {}
+
+    void operator()(Reply reply) const;
+    bool answered() const;
+
+private:
+    std::shared_ptr<State> m_state;
+};
+
+struct ServerLimits {
+    std::size_t body_bytes = 64 * 1024;
+    std::chrono::milliseconds request_timeout{10000}; // to read one request, once it has begun
+    std::chrono::milliseconds idle_timeout{30000};    // a kept-alive connection between requests
+    std::size_t max_connections = 1024;               // served at once; more wait in the backlog
+    int backlog = 1024; // the kernel caps it at net.core.somaxconn (4096 on Debian 12)
+};
+
+class HttpServer {
+public:
+    using Handler = std::function<void(IncomingRequest&, Responder)>;
+
+    // Binds `host:port` (port 0: an ephemeral one) and starts accepting. Throws
+    // std::runtime_error when the address cannot be bound.
+    HttpServer(boost::asio::io_context& io, const std::string& host, std::uint16_t port,
+               Handler handler, ServerLimits limits = {});
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    std::uint16_t port() const;
+
+    // Stops accepting and closes the connections waiting for a request; a request being read or
+    // handled is still answered, then its connection closes. Idempotent.
+    void stop();
+
+    // Requests refused before reaching the handler (too large, malformed).
+    std::uint64_t rejected() const;
+    // Connections open now.
+    std::size_t connections() const;
+
+    struct Impl; // shared with the connections (http_server.cpp)
+
+private:
+    std::shared_ptr<Impl> m_impl;
+};
+
+} // namespace kibaru::net

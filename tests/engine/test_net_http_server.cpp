@@ -1,0 +1,255 @@
+// The HTTP server in process, over real loopback sockets: keep-alive and pipelining, answers
+// given later, connections past the limit served in turn (never reset), timeouts and stop.
+// The server runs on its own io_context thread; the test thread is the client.
+#include "net/asio.hpp"
+#include "net/http_server.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+using namespace kibaru::net;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// A server on an ephemeral port, run by a thread of its own until the fixture ends.
+class Served {
+public:
+    Served(HttpServer::Handler handler, ServerLimits limits = {})
+        : m_guard(asio::make_work_guard(io)),
+          server(std::make_unique<HttpServer>(io, "127.0.0.1", 0, std::move(handler), limits)),
+          port(server->port()), m_thread([this] { io.run(); }) {}
+    ~Served() {
+        on_loop([this] { server.reset(); });
+        m_guard.reset();
+        io.stop();
+        m_thread.join();
+    }
+    // Runs `f` on the server's loop and waits for it.
+    void on_loop(std::function<void()> f) {
+        std::promise<void> done;
+        asio::post(io, [&] {
+            f();
+            done.set_value();
+        });
+        done.get_future().wait();
+    }
+
+    asio::io_context io;
+
+private:
+    asio::executor_work_guard<asio::io_context::executor_type> m_guard;
+
+public:
+    std::unique_ptr<HttpServer> server;
+    std::uint16_t port;
+
+private:
+    std::thread m_thread;
+};
+
+tcp::socket connect(std::uint16_t port) {
+    static asio::io_context client_io;
+    tcp::socket socket(client_io);
+    socket.connect({asio::ip::make_address("127.0.0.1"), port});
+    return socket;
+}
+
+void send_raw(tcp::socket& socket, const std::string& bytes) {
+    asio::write(socket, asio::buffer(bytes));
+}
+
+std::string get_request(const std::string& target, bool close = false) {
+    return "GET " + target + " HTTP/1.1\r\nHost: k\r\n" + (close ? "Connection: close\r\n" : "") +
+           "\r\n";
+}
+
+http::response<http::string_body> read_response(tcp::socket& socket, beast::flat_buffer& buffer) {
+    http::response<http::string_body> response;
+    http::read(socket, buffer, response);
+    return response;
+}
+
+// Reads until the peer closes: true when it closed cleanly (EOF), false on a reset.
+bool closed_cleanly(tcp::socket& socket) {
+    char byte;
+    beast::error_code ec;
+    socket.read_some(asio::buffer(&byte, 1), ec);
+    return ec == asio::error::eof;
+}
+
+HttpServer::Handler echo_path() {
+    return [](IncomingRequest& request, Responder respond) {
+        respond({200, request.path + " from " + request.peer});
+    };
+}
+
+} // namespace
+
+TEST(NetHttpServer, pipelined_requests_are_answered_in_order_on_one_connection) {
+    Served served(echo_path());
+    auto socket = connect(served.port);
+    send_raw(socket, get_request("/a") + get_request("/b") + get_request("/c", true));
+    beast::flat_buffer buffer;
+    EXPECT_EQ(read_response(socket, buffer).body(), "/a from 127.0.0.1");
+    EXPECT_EQ(read_response(socket, buffer).body(), "/b from 127.0.0.1");
+    const auto last = read_response(socket, buffer);
+    EXPECT_EQ(last.body(), "/c from 127.0.0.1");
+    EXPECT_FALSE(last.keep_alive()) << "the client asked to close";
+    EXPECT_TRUE(closed_cleanly(socket));
+}
+
+TEST(NetHttpServer, an_answer_given_after_the_handler_returns_goes_out_then) {
+    std::vector<Responder> waiting;
+    std::unique_ptr<asio::steady_timer> timer;
+    Served* served_ptr = nullptr;
+    Served served([&](IncomingRequest&, Responder respond) {
+        waiting.push_back(respond);
+        timer = std::make_unique<asio::steady_timer>(served_ptr->io, std::chrono::milliseconds(50));
+        timer->async_wait([&](beast::error_code) {
+            for (auto& r : waiting) {
+                r({202, "later", "text/plain", {{"Retry-After", "7"}}});
+                r({500, "a second answer is ignored"});
+            }
+        });
+    });
+    served_ptr = &served;
+    auto socket = connect(served.port);
+    send_raw(socket, get_request("/x"));
+    beast::flat_buffer buffer;
+    const auto response = read_response(socket, buffer);
+    EXPECT_EQ(response.result_int(), 202);
+    EXPECT_EQ(response.body(), "later");
+    EXPECT_EQ(response[http::field::retry_after], "7");
+    served.on_loop([&] { timer.reset(); });
+}
+
+TEST(NetHttpServer, a_request_nobody_answers_gets_500_not_silence) {
+    Served served([](IncomingRequest&, Responder) {});
+    auto socket = connect(served.port);
+    send_raw(socket, get_request("/forgotten"));
+    beast::flat_buffer buffer;
+    EXPECT_EQ(read_response(socket, buffer).result_int(), 500);
+}
+
+TEST(NetHttpServer, malformed_and_oversized_requests_are_refused) {
+    ServerLimits limits;
+    limits.body_bytes = 16;
+    Served served(echo_path(), limits);
+    auto big = connect(served.port);
+    send_raw(big,
+             "POST /x HTTP/1.1\r\nHost: k\r\nContent-Length: 100\r\n\r\n" + std::string(100, 'x'));
+    beast::flat_buffer buffer;
+    EXPECT_EQ(read_response(big, buffer).result_int(), 413);
+    auto garbage = connect(served.port);
+    send_raw(garbage, "GARBAGE \x01\x02\r\n\r\n");
+    beast::flat_buffer buffer2;
+    EXPECT_EQ(read_response(garbage, buffer2).result_int(), 400);
+    std::uint64_t rejected = 0;
+    served.on_loop([&] { rejected = served.server->rejected(); });
+    EXPECT_EQ(rejected, 2u);
+}
+
+// Past max_connections nobody is refused: connections wait in the backlog and, while the server
+// is full, each answer closes its connection so that the waiting ones get their turn.
+TEST(NetHttpServer, connections_past_the_limit_wait_their_turn_and_none_is_reset) {
+    ServerLimits limits;
+    limits.max_connections = 3;
+    std::atomic<std::size_t> most_open{0};
+    std::atomic<int> answered{0};
+    Served* served_ptr = nullptr;
+    Served served(
+        [&](IncomingRequest&, Responder respond) {
+            most_open = std::max(most_open.load(), served_ptr->server->connections());
+            ++answered;
+            respond({200, "ok"});
+        },
+        limits);
+    served_ptr = &served;
+    constexpr int k_clients = 12;
+    constexpr int k_requests = 20;
+    std::atomic<int> ok{0};
+    std::atomic<int> failures{0};
+    std::vector<std::thread> clients;
+    for (int c = 0; c < k_clients; ++c) {
+        clients.emplace_back([&] {
+            try {
+                asio::io_context io;
+                std::optional<tcp::socket> socket;
+                beast::flat_buffer buffer;
+                for (int r = 0; r < k_requests; ++r) {
+                    if (!socket) {
+                        socket.emplace(io);
+                        socket->connect({asio::ip::make_address("127.0.0.1"), served.port});
+                        buffer.clear();
+                    }
+                    send_raw(*socket, get_request("/r"));
+                    const auto response = read_response(*socket, buffer);
+                    ok += response.result_int() == 200;
+                    if (!response.keep_alive()) {
+                        socket.reset();
+                    }
+                }
+            } catch (const std::exception&) {
+                ++failures;
+            }
+        });
+    }
+    for (auto& t : clients) {
+        t.join();
+    }
+    EXPECT_EQ(failures, 0) << "no connection refused or reset";
+    EXPECT_EQ(ok, k_clients * k_requests);
+    EXPECT_LE(most_open.load(), 3u);
+}
+
+TEST(NetHttpServer, an_idle_connection_is_closed_after_the_idle_timeout) {
+    ServerLimits limits;
+    limits.idle_timeout = std::chrono::milliseconds(200);
+    Served served(echo_path(), limits);
+    auto socket = connect(served.port);
+    send_raw(socket, get_request("/once"));
+    beast::flat_buffer buffer;
+    EXPECT_EQ(read_response(socket, buffer).result_int(), 200);
+    const auto before = std::chrono::steady_clock::now();
+    EXPECT_TRUE(closed_cleanly(socket));
+    EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(5));
+}
+
+// Stop closes the connections waiting for a request at once, and still answers the request
+// being handled, on a connection that then closes.
+TEST(NetHttpServer, stop_closes_idle_connections_and_answers_the_request_in_hand) {
+    std::optional<Responder> held;
+    Served served([&](IncomingRequest&, Responder respond) { held = respond; });
+    auto idle = connect(served.port);
+    auto busy = connect(served.port);
+    send_raw(busy, get_request("/slow"));
+    for (int i = 0; i < 200; ++i) {
+        bool got = false;
+        served.on_loop([&] { got = held.has_value(); });
+        if (got) {
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    served.on_loop([&] {
+        served.server->stop();
+        (*held)({200, "done"});
+        held.reset();
+    });
+    EXPECT_TRUE(closed_cleanly(idle));
+    beast::flat_buffer buffer;
+    const auto response = read_response(busy, buffer);
+    EXPECT_EQ(response.body(), "done");
+    EXPECT_FALSE(response.keep_alive());
+    EXPECT_TRUE(closed_cleanly(busy));
+}
