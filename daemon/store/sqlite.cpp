@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -150,12 +151,17 @@ std::unique_ptr<Database> Database::open(const std::string& path, int busy_timeo
     const bool in_memory = path == ":memory:";
     if (!in_memory) {
         // Create the file owner-only before SQLite does: it holds producers' phone numbers.
-        const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-        if (fd < 0) {
+        // Only a file that does not exist yet: closing a descriptor of a file this process
+        // already has open through SQLite would drop every POSIX lock the process holds on it
+        // (fcntl semantics), and another process could then checkpoint and delete the WAL
+        // under the feet of our open connections.
+        const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            ::close(fd);
+        } else if (errno != EEXIST) {
             throw StoreError("cannot open database " + path + ": " + std::strerror(errno),
                              SQLITE_CANTOPEN);
         }
-        ::close(fd);
     }
     // SQLite counts every allocation for sqlite3_memory_used() under a global mutex: some
     // hundred lock pairs per SMS sent, for statistics nobody reads. Only settable before SQLite
@@ -186,6 +192,29 @@ std::unique_ptr<Database> Database::open(const std::string& path, int busy_timeo
         // last commits, never corrupt the file.
         database->exec("PRAGMA synchronous = NORMAL");
     }
+    return database;
+}
+
+std::unique_ptr<Database> Database::open_read_only(const std::string& path, int busy_timeout_ms) {
+    if (!std::filesystem::exists(path)) {
+        throw StoreError("cannot open database " + path + ": no such file", SQLITE_CANTOPEN);
+    }
+    sqlite3* db = nullptr;
+    const std::string uri = "file:" + path + "?mode=ro";
+    const int rc = sqlite3_open_v2(
+        uri.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+        const std::string message =
+            "cannot open database " + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        throw StoreError(message, rc);
+    }
+    std::unique_ptr<Database> database(new Database(db, path));
+    database->m_read_only = true;
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, busy_timeout_ms);
+    database->exec("PRAGMA temp_store = MEMORY");
+    database->scalar_int("SELECT count(*) FROM sqlite_schema"); // fails now if unreadable
     return database;
 }
 

@@ -95,6 +95,10 @@ public:
     // Opens (creating if needed) `path`, or an in-memory database for ":memory:". New files are
     // created owner-only (0600). Sets WAL, foreign keys, busy timeout and extended error codes.
     static std::unique_ptr<Database> open(const std::string& path, int busy_timeout_ms = 5000);
+    // Opens an existing file read-only: nothing this connection does can change the file (an
+    // auditor's copy). Writes fail with SQLITE_READONLY. Throws StoreError when it cannot.
+    static std::unique_ptr<Database> open_read_only(const std::string& path,
+                                                    int busy_timeout_ms = 5000);
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
@@ -111,12 +115,14 @@ public:
     std::int64_t scalar_int(std::string_view sql);
 
     const std::string& path() const { return m_path; }
+    bool read_only() const { return m_read_only; }
     sqlite3* handle() const { return m_db; }
 
 private:
     Database(sqlite3* db, std::string path) : m_db(db), m_path(std::move(path)) {}
     sqlite3* m_db;
     std::string m_path;
+    bool m_read_only = false;
     std::unordered_map<std::string, std::unique_ptr<Statement>> m_cache;
 };
 
