@@ -10,20 +10,22 @@
 #     kannel    --kannel-sms SMS through the real Kannel until all delivered, beside wrk (~3 min)
 #     reports   the raw delivery-report path: wrk against /dlr/kannel                  (~1 min)
 #     national  21 weeks x --rows contacts: reports, week openings, audit verify     (~10 min)
+#     api       the JSON API on the national database: latency, export, sending while read
 #     micro     Google Benchmark per-row costs                                         (~10 s)
 #   --rows N          contacts for import and national (1,000,000)
 #   --sms N           deliveries for dispatch (100,000)
 #   --kannel-sms N    SMS through Kannel (100,000); --kannel-wrk-seconds S for wrk (30)
 #   --report-seconds S  length of each wrk run against /dlr/kannel (10)
+#   --api-seconds S   length of the wrk run against the API (20)
 #   --weeks N         weeks opened for national (21)
 #   --audit N         audit entries for the audit verify figure (10,000,000)
 # The national section needs about 10 GB of free disk in $TMPDIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sections=import,dispatch,kannel,reports,national,micro
+sections=import,dispatch,kannel,reports,national,api,micro
 rows=1000000 sms=100000 weeks=21 audit_entries=10000000
-kannel_sms=100000 kannel_wrk_seconds=30 report_seconds=10
+kannel_sms=100000 kannel_wrk_seconds=30 report_seconds=10 api_seconds=20
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) sections=$2; shift 2 ;;
@@ -32,9 +34,10 @@ while [ $# -gt 0 ]; do
     --kannel-sms) kannel_sms=$2; shift 2 ;;
     --kannel-wrk-seconds) kannel_wrk_seconds=$2; shift 2 ;;
     --report-seconds) report_seconds=$2; shift 2 ;;
+    --api-seconds) api_seconds=$2; shift 2 ;;
     --weeks) weeks=$2; shift 2 ;;
     --audit) audit_entries=$2; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done

@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config ccache git ca-certificates tzdata
   libboost-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev
   libcli11-dev libtomlplusplus-dev libhowardhinnant-date-dev nlohmann-json3-dev libssl-dev
-  libphonenumber-dev libprotobuf-dev libicu-dev
+  libphonenumber-dev libprotobuf-dev libicu-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl python3 time wrk clang-format kannel kannel-extras
   clang libclang-rt-14-dev systemd strace

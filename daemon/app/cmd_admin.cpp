@@ -1,14 +1,11 @@
-// `init`, `status`, `audit verify`, `audit export`.
+// `init`, `status`, `audit verify`, `audit export`: parse, call the operation, print.
 #include "app/commands.hpp"
 #include "app/context.hpp"
-#include "app/output.hpp"
-#include "store/audit_log.hpp"
-#include "store/campaigns_repo.hpp"
-#include "store/contacts_repo.hpp"
-#include "store/deliveries_repo.hpp"
-#include "store/event_seal.hpp"
+#include "core/delivery.hpp"
+#include "ops/admin.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
+#include "util/rows.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -27,42 +24,27 @@ int run_init(Context& context) {
 }
 
 int run_status(Context& context, const std::string& format) {
-    auto& db = context.db();
-    const auto contacts = store::ContactsRepo(db).count_by_status();
-    const auto queue = store::DeliveriesRepo(db).count_by_state();
-    std::map<std::string, std::int64_t> campaigns = {
-        {"active", 0}, {"paused", 0}, {"cancelled", 0}};
-    for (const auto& c : store::CampaignsRepo(db).list()) {
-        ++campaigns[c.status];
-    }
-    Json status = {
-        {"database", db.path()},
-        {"schema_version", store::schema_version(db)},
-        {"config", context.config().source},
-        {"contacts", contacts},
-        {"campaigns", campaigns},
-        {"deliveries", queue},
-        {"audit_entries", db.scalar_int("SELECT seq FROM audit_head WHERE id = 1")},
-    };
-    if (parse_format(format) == Format::json) {
-        write_json_object(std::cout, status);
+    const auto status = ops::installation_status(context.env());
+    if (util::parse_format(format) == util::Format::json) {
+        util::write_json_object(std::cout, status);
         return k_ok;
     }
+    const auto& contacts = status["contacts"];
+    const auto& campaigns = status["campaigns"];
     std::int64_t total = 0;
-    for (const auto& [name, count] : contacts) {
-        total += count;
+    for (const auto& [name, count] : contacts.items()) {
+        total += count.get<std::int64_t>();
     }
-    std::cout << "database        " << db.path() << " (schema version " << store::schema_version(db)
-              << ")\n"
-              << "config          " << context.config().source << "\n"
-              << "contacts        " << total << " (" << contacts.at("active") << " active, "
-              << contacts.at("opted_out") << " opted out)\n"
-              << "campaigns       " << campaigns.at("active") << " active, "
-              << campaigns.at("paused") << " paused, " << campaigns.at("cancelled")
-              << " cancelled\n"
+    std::cout << "database        " << status["database"].get<std::string>() << " (schema version "
+              << status["schema_version"] << ")\n"
+              << "config          " << status["config"].get<std::string>() << "\n"
+              << "contacts        " << total << " (" << contacts["active"] << " active, "
+              << contacts["opted_out"] << " opted out)\n"
+              << "campaigns       " << campaigns["active"] << " active, " << campaigns["paused"]
+              << " paused, " << campaigns["cancelled"] << " cancelled\n"
               << "deliveries     ";
     for (const auto state : core::k_delivery_states) {
-        std::cout << " " << state << " " << queue.at(std::string(state));
+        std::cout << " " << state << " " << status["deliveries"][std::string(state)];
     }
     std::cout << "\n"
               << "audit entries   " << status["audit_entries"].get<std::int64_t>() << "\n";
@@ -70,26 +52,9 @@ int run_status(Context& context, const std::string& format) {
 }
 
 int run_verify(Context& context, const std::string& format) {
-    auto verdict = store::AuditLog(context.db()).verify();
-    if (verdict.ok()) {
-        // The chain is intact, so its seals can be trusted to check the delivery events.
-        const auto events = store::verify_delivery_events(context.db());
-        const auto entries = verdict.checked;
-        verdict = events;
-        verdict.checked = entries;
-        if (events.ok()) {
-            verdict.events_checked = events.checked;
-        }
-    }
-    if (parse_format(format) == Format::json) {
-        Json out = {{"ok", verdict.ok()},
-                    {"checked", verdict.checked},
-                    {"events_checked", verdict.events_checked}};
-        if (!verdict.ok()) {
-            out["broken_seq"] = verdict.broken_seq;
-            out["problem"] = verdict.problem;
-        }
-        write_json_object(std::cout, out);
+    const auto verdict = ops::verify_audit(context.env());
+    if (util::parse_format(format) == util::Format::json) {
+        util::write_json_object(std::cout, ops::audit_verdict_json(verdict));
     } else if (verdict.ok()) {
         std::cout << "audit log intact: " << verdict.checked << " entries checked, "
                   << verdict.events_checked << " delivery events checked against their seals\n";
@@ -103,14 +68,10 @@ int run_verify(Context& context, const std::string& format) {
 }
 
 int run_audit_export(Context& context, const std::string& format) {
-    auto writer = make_row_writer(
-        parse_format(format), std::cout,
-        {"seq", "at", "actor", "action", "subject", "details", "prev_hash", "hash"});
-    store::AuditLog(context.db()).for_each([&](const store::AuditRow& row) {
-        const auto& e = row.entry;
-        writer->row(
-            {e.seq, e.at, e.actor, e.action, e.subject, e.details, row.prev_hash, row.hash});
-    });
+    auto writer =
+        util::make_row_writer(util::parse_format(format), std::cout, ops::audit_columns());
+    ops::for_each_audit_entry(
+        context.env(), [&](const store::AuditRow& row) { writer->row(ops::audit_cells(row)); });
     writer->finish();
     return k_ok;
 }

@@ -1,13 +1,8 @@
-// `campaign create|list|show|pause|resume|cancel|preview`.
-#include "app/campaign_lookup.hpp"
+// `campaign create|list|show|pause|resume|cancel|preview`: parse, call the operation, print.
 #include "app/commands.hpp"
 #include "app/context.hpp"
-#include "app/message_check.hpp"
-#include "app/output.hpp"
-#include "core/schedule.hpp"
-#include "store/audit_log.hpp"
-#include "store/campaigns_repo.hpp"
-#include "store/sqlite.hpp"
+#include "ops/campaigns.hpp"
+#include "util/rows.hpp"
 
 #include <CLI/CLI.hpp>
 #include <date/tz.h>
@@ -20,6 +15,8 @@
 namespace kibaru::app {
 
 namespace {
+
+using util::Json;
 
 std::string joined(const std::vector<std::string>& items, const char* empty = "any") {
     std::string out;
@@ -41,108 +38,37 @@ std::string money(double amount, const std::string& currency) {
     return out.str();
 }
 
-Json campaign_json(const core::Campaign& c) {
-    return {{"id", c.id},
-            {"name", c.name},
-            {"commodity", c.commodity},
-            {"status", c.status},
-            {"timezone", c.timezone},
-            {"start_date", c.start_date},
-            {"weeks_count", c.weeks},
-            {"send_day", c.send_day},
-            {"send_time", c.send_time},
-            {"regions", c.regions},
-            {"kinds", c.kinds},
-            {"languages", c.languages}};
-}
-
-void audit(Context& context, store::Database& db, const std::string& action,
-           const core::Campaign& c, const Json& details) {
-    store::AuditLog(db).append(context.now_text(), context.actor(), action,
-                               "campaign " + std::to_string(c.id), details.dump());
-}
-
-int run_create(Context& context, core::Campaign campaign) {
-    const auto& config = context.config();
-    if (campaign.timezone.empty()) {
-        campaign.timezone = config.schedule.timezone;
-    }
-    auto plan = core::plan_campaign(campaign);
-    if (!plan) {
-        throw UsageError("campaign create:\n" + plan.error().message);
-    }
-    for (const auto& language : campaign.languages) {
-        if (std::find(config.contacts.languages.begin(), config.contacts.languages.end(),
-                      language) == config.contacts.languages.end()) {
-            throw UsageError("--language: \"" + language + "\" is not in [contacts] languages");
-        }
-    }
-    // Stored in one spelling whatever was typed ("Tuesday", "mardi" -> "tue").
-    campaign.send_day = std::string(core::weekday_name(plan->send_day));
-    campaign.send_time = core::format_local_clock(plan->send_time);
-    campaign.status = "active";
-    campaign.created_at = campaign.updated_at = context.now_text();
-
-    auto& db = context.db();
-    store::Transaction tx(db);
-    campaign.id = store::CampaignsRepo(db).create(campaign);
-    audit(context, db, "campaign.create", campaign, campaign_json(campaign));
-    tx.commit();
-    std::cerr << "campaign " << campaign.id << " \"" << campaign.name << "\": week 1 opens "
-              << local_text(plan->opens_at(1), plan->zone) << ", week " << campaign.weeks
-              << " closes " << local_text(plan->closes_at(campaign.weeks), plan->zone) << "\n";
-    std::cout << campaign.id << "\n";
+int run_create(Context& context, const core::Campaign& campaign) {
+    const auto created = unwrap(ops::create_campaign(context.env(), campaign));
+    const auto& c = created.campaign;
+    std::cerr << "campaign " << c.id << " \"" << c.name << "\": week 1 opens "
+              << local_text(created.plan.opens_at(1), created.plan.zone) << ", week " << c.weeks
+              << " closes " << local_text(created.plan.closes_at(c.weeks), created.plan.zone)
+              << "\n";
+    std::cout << c.id << "\n";
     return k_ok;
 }
 
 int run_list(Context& context, const std::string& format) {
     auto writer =
-        make_row_writer(parse_format(format), std::cout,
-                        {"id", "name", "commodity", "status", "start_date", "weeks", "send_day",
-                         "send_time", "timezone", "regions", "kinds", "languages"});
-    for (const auto& c : store::CampaignsRepo(context.db()).list()) {
-        writer->row({c.id, c.name, c.commodity, c.status, c.start_date, c.weeks, c.send_day,
-                     c.send_time, c.timezone, joined(c.regions, ""), joined(c.kinds, ""),
-                     joined(c.languages, "")});
+        util::make_row_writer(util::parse_format(format), std::cout, ops::campaign_list_columns());
+    for (const auto& c : ops::list_campaigns(context.env())) {
+        writer->row(ops::campaign_list_cells(c));
     }
     writer->finish();
     return k_ok;
 }
 
 int run_show(Context& context, std::int64_t id, const std::string& format) {
-    store::CampaignsRepo repo(context.db());
-    const auto c = load_campaign(repo, id);
-    const auto plan = campaign_plan(c);
-    const auto audience = repo.audience_by_language(c);
-    const auto messages = repo.messages(c.id);
-    const auto languages = campaign_languages(context.config(), c);
-    auto written = [&](int week) {
-        std::vector<std::string> present;
-        for (const auto& m : messages) {
-            if (m.week == week) {
-                present.push_back(m.language);
-            }
-        }
-        return present;
-    };
-
-    if (parse_format(format) == Format::json) {
-        Json out = campaign_json(c);
-        out["audience"] = audience;
-        Json weeks = Json::array();
-        for (int k = 1; k <= c.weeks; ++k) {
-            weeks.push_back({{"week", k},
-                             {"opens_at", core::format_utc(plan.opens_at(k))},
-                             {"closes_at", core::format_utc(plan.closes_at(k))},
-                             {"messages", written(k)}});
-        }
-        out["weeks"] = weeks;
-        write_json_object(std::cout, out);
+    const auto d = unwrap(ops::campaign_details(context.env(), id));
+    if (util::parse_format(format) == util::Format::json) {
+        util::write_json_object(std::cout, ops::campaign_details_json(d));
         return k_ok;
     }
+    const auto& c = d.campaign;
     std::int64_t total = 0;
     std::string by_language;
-    for (const auto& [language, count] : audience) {
+    for (const auto& [language, count] : d.audience) {
         total += count;
         by_language += (by_language.empty() ? "" : ", ") + language + " " + std::to_string(count);
     }
@@ -153,35 +79,26 @@ int run_show(Context& context, std::int64_t id, const std::string& format) {
               << "audience: regions " << joined(c.regions) << ", kinds " << joined(c.kinds)
               << ", languages " << joined(c.languages) << " — " << total << " contacts now"
               << (by_language.empty() ? "" : " (" + by_language + ")") << "\n\n";
-    auto writer = make_row_writer(Format::table, std::cout,
-                                  {"week", "opens_at", "closes_at", "opens (local)", "messages"});
+    auto writer =
+        util::make_row_writer(util::Format::table, std::cout,
+                              {"week", "opens_at", "closes_at", "opens (local)", "messages"});
     for (int k = 1; k <= c.weeks; ++k) {
         std::string status;
-        const auto present = written(k);
-        for (const auto& language : languages) {
+        const auto present = d.written(k);
+        for (const auto& language : d.languages) {
             const bool has = std::find(present.begin(), present.end(), language) != present.end();
             status += (status.empty() ? "" : " ") + language + (has ? "" : ":missing");
         }
-        writer->row({k, core::format_utc(plan.opens_at(k)), core::format_utc(plan.closes_at(k)),
-                     local_text(plan.opens_at(k), plan.zone), status});
+        writer->row({k, core::format_utc(d.plan.opens_at(k)), core::format_utc(d.plan.closes_at(k)),
+                     local_text(d.plan.opens_at(k), d.plan.zone), status});
     }
     writer->finish();
     return k_ok;
 }
 
 int run_transition(Context& context, std::int64_t id, const std::string& action) {
-    auto& db = context.db();
-    store::Transaction tx(db);
-    store::CampaignsRepo repo(db);
-    const auto c = load_campaign(repo, id);
-    auto next = core::campaign_status_after(c.status, action);
-    if (!next) {
-        throw UsageError("campaign " + std::to_string(id) + ": " + next.error().message);
-    }
-    repo.set_status(id, *next, context.now_text());
-    audit(context, db, "campaign." + action, c, {{"from", c.status}, {"to", *next}});
-    tx.commit();
-    std::cout << "campaign " << id << ": " << c.status << " -> " << *next << "\n";
+    const auto t = unwrap(ops::change_campaign_status(context.env(), id, action));
+    std::cout << "campaign " << id << ": " << t.from << " -> " << t.to << "\n";
     return k_ok;
 }
 
@@ -193,95 +110,22 @@ struct PreviewOptions {
 };
 
 int run_preview(Context& context, const PreviewOptions& options) {
-    const auto& config = context.config();
-    store::CampaignsRepo repo(context.db());
-    const auto c = load_campaign(repo, options.id);
-    if (options.week < 1 || options.week > c.weeks) {
-        throw UsageError("--week: " + std::to_string(options.week) + " is out of range: campaign " +
-                         std::to_string(c.id) + " has weeks 1 to " + std::to_string(c.weeks));
-    }
-    std::optional<store::ContactRow> chosen;
-    if (!options.phone.empty()) {
-        const core::PhoneNormalizer phones(config.contacts.default_region);
-        auto phone = phones.any_e164(options.phone);
-        if (!phone) {
-            throw UsageError("--phone: \"" + options.phone + "\" " + phone.error().message);
-        }
-        chosen = store::ContactsRepo(context.db()).find(*phone);
-        if (!chosen) {
-            throw NotFound("no contact has phone " + *phone);
-        }
-    }
-    const auto mode = *core::parse_encoding_mode(config.sms.encoding);
-    const auto audience = repo.audience_by_language(c);
-    std::int64_t total_audience = 0;
-    std::int64_t total_segments = 0;
-    Json messages = Json::array();
-    for (const auto& language : campaign_languages(config, c)) {
-        const auto count = audience.count(language) ? audience.at(language) : 0;
-        total_audience += count;
-        Json entry = {{"language", language}, {"audience", count}};
-        const auto message = repo.message(c.id, options.week, language);
-        if (!message) {
-            entry.update({{"text", nullptr},
-                          {"encoding", nullptr},
-                          {"segments", 0},
-                          {"cost", 0},
-                          {"missing", true}});
-            messages.push_back(entry);
-            continue;
-        }
-        // Exact cost: each contact's own text (names differ in length and letters).
-        std::int64_t segments = 0;
-        std::optional<core::Contact> sample;
-        repo.for_each_in_audience(c, language, [&](const store::ContactRow& row) {
-            if (auto sms =
-                    core::render_message(message->text, c, options.week, row.contact, mode)) {
-                segments += sms->shape.segments;
-            }
-            if (!sample) {
-                sample = row.contact;
-            }
-        });
-        if (chosen && chosen->contact.language == language) {
-            sample = chosen->contact;
-        }
-        auto shown = core::render_message(message->text, c, options.week,
-                                          sample.value_or(core::Contact{}), mode);
-        total_segments += segments;
-        entry.update({{"text", shown ? shown->text : message->text},
-                      {"encoding", shown ? core::encoding_name(shown->shape.encoding)
-                                         : std::string_view(message->encoding)},
-                      {"segments", shown ? shown->shape.segments : message->segments},
-                      {"cost", static_cast<double>(segments) * config.sms.cost_per_segment},
-                      {"missing", false}});
-        if (sample && !sample->phone.empty()) {
-            entry["rendered_for"] = sample->phone;
-        }
-        messages.push_back(entry);
-    }
-    const double cost = static_cast<double>(total_segments) * config.sms.cost_per_segment;
-    Json out = {
-        {"campaign", c.id},           {"week", options.week}, {"audience", total_audience},
-        {"segments", total_segments}, {"cost", cost},         {"currency", config.sms.currency},
-        {"messages", messages}};
-    if (chosen) {
-        out["phone"] = chosen->contact.phone;
-        out["in_audience"] = repo.in_audience(c, chosen->contact.phone);
-    }
-    if (parse_format(options.format) == Format::json) {
-        write_json_object(std::cout, out);
+    const auto out =
+        unwrap(ops::preview_week(context.env(), options.id, options.week, options.phone));
+    if (util::parse_format(options.format) == util::Format::json) {
+        util::write_json_object(std::cout, out);
         return k_ok;
     }
-    std::cout << "campaign " << c.id << " week " << options.week << ": " << total_audience
-              << " contacts, " << total_segments << " segments, estimated cost "
-              << money(cost, config.sms.currency) << "\n";
-    if (chosen) {
-        std::cout << chosen->contact.phone
+    const auto& currency = out["currency"].get<std::string>();
+    std::cout << "campaign " << options.id << " week " << options.week << ": " << out["audience"]
+              << " contacts, " << out["segments"] << " segments, estimated cost "
+              << money(out["cost"].get<double>(), currency) << "\n";
+    if (out.contains("phone")) {
+        std::cout << out["phone"].get<std::string>()
                   << (out["in_audience"].get<bool>() ? " is in the audience\n"
                                                      : " is NOT in the audience\n");
     }
-    for (const auto& m : messages) {
+    for (const auto& m : out["messages"]) {
         std::cout << "\n[" << m["language"].get<std::string>() << "] " << m["audience"]
                   << " contacts";
         if (m["missing"].get<bool>()) {
@@ -290,8 +134,7 @@ int run_preview(Context& context, const PreviewOptions& options) {
             continue;
         }
         std::cout << ", " << m["encoding"].get<std::string>() << ", " << m["segments"]
-                  << " segment(s) each, cost "
-                  << money(m["cost"].get<double>(), config.sms.currency)
+                  << " segment(s) each, cost " << money(m["cost"].get<double>(), currency)
                   << (m.contains("rendered_for")
                           ? ", as sent to " + m["rendered_for"].get<std::string>()
                           : "")

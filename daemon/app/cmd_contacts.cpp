@@ -1,54 +1,118 @@
-// `contacts import|list|export|optout|optin`.
+// `contacts import|list|export|optout|optin`: parse, call the operation, print.
 #include "app/commands.hpp"
-#include "app/contact_import.hpp"
 #include "app/context.hpp"
-#include "app/output.hpp"
-#include "core/contact.hpp"
-#include "store/audit_log.hpp"
+#include "core/csv.hpp"
+#include "ops/contact_import.hpp"
+#include "ops/contacts.hpp"
 #include "store/contacts_repo.hpp"
-#include "store/sqlite.hpp"
+#include "util/rows.hpp"
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <unistd.h>
 
 namespace kibaru::app {
 
 namespace {
 
-std::vector<std::string> contact_columns(bool with_dates) {
-    std::vector<std::string> columns(core::k_contact_columns.begin(),
-                                     core::k_contact_columns.end());
-    columns.emplace_back("status");
-    if (with_dates) {
-        columns.emplace_back("created_at");
-        columns.emplace_back("updated_at");
-    }
-    return columns;
-}
+struct ImportOptions {
+    std::string path;
+    ops::ImportOptions import;
+    std::string rejects_path;       // where to write rejected rows as CSV ("" for none)
+    std::size_t max_reported = 100; // problems printed on stderr; the rejects file gets all
+};
 
-std::vector<Json> contact_cells(const store::ContactRow& row, bool with_dates) {
-    const auto& c = row.contact;
-    std::vector<Json> cells = {c.phone,       c.name,     c.organisation, c.kind,    c.region,
-                               c.commodities, c.language, c.tags,         row.status};
-    if (with_dates) {
-        cells.emplace_back(row.created_at);
-        cells.emplace_back(row.updated_at);
+// Prints the first problems on stderr as FILE:LINE: FIELD: REASON, writes every rejected row
+// with its line, field and reason to the rejects file, and shows progress on long files.
+class CliImportListener final : public ops::ImportListener {
+public:
+    CliImportListener(const ImportOptions& options, std::uintmax_t size)
+        : m_options(options), m_size(size), m_tty(isatty(STDERR_FILENO) == 1) {
+        if (!options.rejects_path.empty()) {
+            m_rejects.open(options.rejects_path, std::ios::binary | std::ios::trunc);
+            if (!m_rejects) {
+                throw UsageError("--rejects: cannot write " + options.rejects_path);
+            }
+        }
     }
-    return cells;
-}
+
+    void header(const std::vector<std::string>& fields) override {
+        if (m_rejects.is_open()) {
+            std::vector<std::string> columns = fields;
+            columns.insert(columns.end(), {"reject_line", "reject_field", "reject_reason"});
+            m_rejects << core::csv_line(columns);
+        }
+    }
+
+    void problem(const ops::ImportProblem& p) override {
+        if (++m_reported <= m_options.max_reported) {
+            std::cerr << m_options.path << ":" << p.line << ": " << p.field << ": " << p.reason
+                      << '\n';
+        }
+        if (p.record && m_rejects.is_open()) {
+            std::vector<std::string> fields = p.record->fields;
+            fields.insert(fields.end(), {std::to_string(p.line), p.field, p.reason});
+            m_rejects << core::csv_line(fields);
+        }
+    }
+
+    // Files over a few MiB: at most every 10 % of the bytes.
+    void progress(std::size_t bytes, std::size_t rows) override {
+        if (m_size < (4u << 20)) {
+            return;
+        }
+        const auto percent =
+            static_cast<int>(100.0 * static_cast<double>(bytes) / static_cast<double>(m_size));
+        if (percent / 10 == m_last / 10) {
+            return;
+        }
+        m_last = percent;
+        m_shown = true;
+        std::cerr << m_options.path << ": " << rows << " rows read (" << percent << "%)"
+                  << (m_tty ? "\r" : "\n") << std::flush;
+    }
+
+    void finish() {
+        if (m_shown && m_tty) {
+            std::cerr << '\n';
+        }
+        if (m_reported > m_options.max_reported) {
+            std::cerr << m_options.path << ": " << m_reported - m_options.max_reported
+                      << " more problems not shown"
+                      << (m_options.rejects_path.empty() ? " (use --rejects FILE to get them all)"
+                                                         : "")
+                      << '\n';
+        }
+    }
+
+private:
+    const ImportOptions& m_options;
+    std::uintmax_t m_size;
+    bool m_tty;
+    bool m_shown = false;
+    int m_last = 0;
+    std::size_t m_reported = 0;
+    std::ofstream m_rejects;
+};
 
 int run_import(Context& context, const ImportOptions& options) {
-    const auto report = import_contacts(context, options);
+    std::ifstream in(options.path, std::ios::binary);
+    if (!in) {
+        throw UsageError(options.path + ": cannot read the file");
+    }
+    std::error_code size_error;
+    CliImportListener listener(options, std::filesystem::file_size(options.path, size_error));
+    auto result = ops::import_contacts(context.env(), in, options.path, options.import, listener);
+    listener.finish();
+    const auto report = unwrap(std::move(result));
     std::cout << options.path << ": " << report.rows << " rows: " << report.inserted << " new, "
               << report.updated << " updated, " << report.rejected << " rejected, "
               << report.duplicates << " duplicate phones (the later row wins)\n";
-    if (options.dry_run) {
+    if (options.import.dry_run) {
         std::cout << "dry run: nothing was written\n";
     } else if (!report.written) {
         std::cout << "--strict: " << report.rejected << " rows rejected, nothing was written\n";
@@ -58,9 +122,10 @@ int run_import(Context& context, const ImportOptions& options) {
 }
 
 int run_list(Context& context, const store::ContactFilter& filter, const std::string& format) {
-    auto writer = make_row_writer(parse_format(format), std::cout, contact_columns(false));
+    auto writer =
+        util::make_row_writer(util::parse_format(format), std::cout, ops::contact_columns(false));
     store::ContactsRepo(context.db()).for_each(filter, [&](const store::ContactRow& row) {
-        writer->row(contact_cells(row, false));
+        writer->row(ops::contact_cells(row, false));
     });
     writer->finish();
     return k_ok;
@@ -70,9 +135,9 @@ int run_export(Context& context, const std::string& path) {
     store::ContactsRepo repo(context.db());
     std::size_t count = 0;
     auto write_all = [&](std::ostream& out) {
-        auto writer = make_row_writer(Format::csv, out, contact_columns(true));
+        auto writer = util::make_row_writer(util::Format::csv, out, ops::contact_columns(true));
         repo.for_each({}, [&](const store::ContactRow& row) {
-            writer->row(contact_cells(row, true));
+            writer->row(ops::contact_cells(row, true));
             ++count;
         });
         writer->finish();
@@ -99,29 +164,17 @@ int run_export(Context& context, const std::string& path) {
 }
 
 int run_set_status(Context& context, const std::string& raw_phone, const std::string& status) {
-    const core::PhoneNormalizer phones(context.config().contacts.default_region);
-    auto phone = phones.any_e164(raw_phone);
-    if (!phone) {
-        throw UsageError("phone \"" + raw_phone + "\" " + phone.error().message);
-    }
-    auto& db = context.db();
-    store::Transaction tx(db);
-    const auto previous = store::ContactsRepo(db).set_status(*phone, status, context.now_text(),
-                                                             "cli", context.actor());
-    if (!previous) {
-        std::cerr << "kibaru: no contact has phone " << *phone << '\n';
+    auto change = ops::set_contact_status(context.env(), raw_phone, status, "cli");
+    if (!change && change.error().kind == ops::ErrorKind::not_found) {
+        std::cerr << "kibaru: " << change.error().message << '\n';
         return k_runtime;
     }
-    if (*previous == status) {
-        std::cout << *phone << " is already " << status << "\n";
+    const auto done = unwrap(std::move(change));
+    if (done.previous == done.status) {
+        std::cout << done.phone << " is already " << done.status << "\n";
         return k_ok;
     }
-    const std::string action = status == "opted_out" ? "contacts.optout" : "contacts.optin";
-    store::AuditLog(db).append(context.now_text(), context.actor(), action, *phone,
-                               nlohmann::json{{"from", *previous}, {"to", status}}.dump());
-    tx.commit();
-    spdlog::info("contact {} is now {} (was {})", *phone, status, *previous);
-    std::cout << *phone << ": " << *previous << " -> " << status << "\n";
+    std::cout << done.phone << ": " << done.previous << " -> " << done.status << "\n";
     return k_ok;
 }
 
@@ -137,8 +190,9 @@ void register_contacts_commands(CLI::App& app, CommandSink& sink) {
                   "(columns: phone,name,organisation,kind,region,commodities,language,tags)");
     import->add_option("FILE", import_options->path, "contacts CSV (UTF-8, header row)")
         ->required();
-    import->add_flag("--strict", import_options->strict, "write nothing if any row is rejected");
-    import->add_flag("--dry-run", import_options->dry_run,
+    import->add_flag("--strict", import_options->import.strict,
+                     "write nothing if any row is rejected");
+    import->add_flag("--dry-run", import_options->import.dry_run,
                      "validate and report what would happen; write nothing");
     import->add_option("--rejects", import_options->rejects_path,
                        "write rejected rows, with line, field and reason, to this CSV file");

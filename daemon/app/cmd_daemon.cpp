@@ -2,16 +2,17 @@
 #include "app/commands.hpp"
 #include "app/config_loader.hpp"
 #include "app/context.hpp"
+#include "app/listeners.hpp"
 #include "core/gateway.hpp"
 #include "core/phone.hpp"
-#include "engine/callbacks.hpp"
 #include "engine/engine.hpp"
-#include "engine/metrics.hpp"
 #include "net/asio.hpp"
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
-#include "store/audit_log.hpp"
+#include "ops/audit_trail.hpp"
 #include "store/sqlite.hpp"
+#include "util/metrics.hpp"
+#include "web/callbacks.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -73,19 +74,6 @@ int run_once(Context& context) {
     return k_ok;
 }
 
-// "127.0.0.1:8080" -> host and port (the config loader checked the form).
-std::pair<std::string, std::uint16_t> split_listen(const std::string& listen) {
-    const auto colon = listen.rfind(':');
-    std::string host = listen.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[') {
-        host = host.substr(1, host.size() - 2);
-    }
-    if (host == "localhost") {
-        host = "127.0.0.1";
-    }
-    return {host, static_cast<std::uint16_t>(std::stoi(listen.substr(colon + 1)))};
-}
-
 // Raises the soft limit on open files so that every connection the callback server may hold,
 // plus the gateway's, the database's and the logs', fits; says so when the hard limit is lower.
 void reserve_file_descriptors(int connections) {
@@ -116,20 +104,21 @@ int run_daemon(Context& context) {
     auto& db = context.db();
     const auto& config = context.config();
     boost::asio::io_context io;
-    engine::Metrics metrics;
+    util::Metrics metrics;
     engine::EngineOptions options;
     options.actor = context.actor();
     options.metrics = &metrics;
     const auto clock = engine_clock(context, false);
     engine::Engine engine(io, db, config, gateway_settings(config), clock, options);
 
-    engine::CallbackContext callbacks;
-    callbacks.db = &db;
-    callbacks.config = &config;
+    web::CallbackContext callbacks;
+    callbacks.env = [&db, &config, clock] {
+        return ops::Env{db, config, ops::Actor{"inbound", ops::Role::staff},
+                        floor<seconds>(clock())};
+    };
     callbacks.token = secret_from_env(config.server.token_env);
     callbacks.gateway_secret = secret_from_env(config.gateway.password_env);
     callbacks.metrics = &metrics;
-    callbacks.now = [clock] { return core::format_utc(floor<seconds>(clock())); };
     callbacks.reply = [&engine](const std::string& phone, const std::string& text) {
         engine.send_notice(phone, text);
     };
@@ -138,7 +127,7 @@ int run_daemon(Context& context) {
                      "refused",
                      config.server.token_env);
     }
-    engine::CallbackHandler handler(io, callbacks);
+    web::CallbackHandler handler(io, callbacks);
     reserve_file_descriptors(config.server.max_connections);
     const auto [host, port] = split_listen(config.server.listen);
     net::HttpServer server(
@@ -148,6 +137,17 @@ int run_daemon(Context& context) {
         },
         server_limits(config.server));
     spdlog::info("callback server listening on {}:{}", host, server.port());
+    // The console is for people; sending goes on without it: a console that cannot start (its
+    // port taken) is an error in the log, not a daemon that stops sending.
+    ConsoleListener console;
+    if (config.console.enabled) {
+        try {
+            console = start_console(io, context, config.console.listen, false,
+                                    [clock] { return floor<seconds>(clock()); });
+        } catch (const std::exception& e) {
+            spdlog::error("the console is not served: {}", e.what());
+        }
+    }
     // Signals only through Asio: the handler runs on the loop, never inside sigaction.
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -156,6 +156,9 @@ int run_daemon(Context& context) {
         }
         spdlog::info("signal {}: finishing in-flight sends, then stopping", signal);
         server.stop();
+        if (console.server) {
+            console.server->stop();
+        }
         engine.stop(milliseconds{config.gateway.timeout_ms + 2000}, [&io] { io.stop(); });
     });
     spdlog::info("kibaru daemon started (database {}, gateway {} at {}, {} SMS/s, {} in flight)",
@@ -205,15 +208,14 @@ int run_gateway_test(Context& context, const TestOptions& options) {
     const auto outcome = core::read_gateway_reply(settings, response.status, response.body,
                                                   response.retry_after, response.error);
     const bool accepted = outcome.verdict == core::SendVerdict::accepted;
-    auto& db = context.db();
-    store::Transaction tx(db);
-    store::AuditLog(db).append(context.now_text(), context.actor(), "gateway.test", *phone,
-                               nlohmann::json{{"accepted", accepted},
-                                              {"http_status", response.status},
-                                              {"ref", ref},
-                                              {"gateway_id", outcome.gateway_id},
-                                              {"error", outcome.error}}
-                                   .dump());
+    const auto env = context.env();
+    store::Transaction tx(env.db);
+    ops::record(env, "gateway.test", *phone,
+                {{"accepted", accepted},
+                 {"http_status", response.status},
+                 {"ref", ref},
+                 {"gateway_id", outcome.gateway_id},
+                 {"error", outcome.error}});
     tx.commit();
     std::cout << *phone << ": " << (accepted ? "accepted" : "NOT accepted") << " by "
               << config.gateway.profile << " (HTTP " << response.status << ", "

@@ -26,5 +26,7 @@ void register_campaign_commands(CLI::App& app, CommandSink& sink);
 void register_messages_commands(CLI::App& app, CommandSink& sink);
 void register_daemon_commands(CLI::App& app, CommandSink& sink); // daemon, run-once, gateway
 void register_report_commands(CLI::App& app, CommandSink& sink);
+void register_users_commands(CLI::App& app, CommandSink& sink);
+void register_console_commands(CLI::App& app, CommandSink& sink);
 
 } // namespace kibaru::app

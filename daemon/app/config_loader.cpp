@@ -225,6 +225,13 @@ std::vector<KeySpec> key_specs(core::Config& c) {
         {"server.listen_backlog", integer(c.server.listen_backlog, 1, 65535)},
         {"server.request_timeout_ms", integer(c.server.request_timeout_ms, 100, 600000)},
         {"server.idle_timeout_ms", integer(c.server.idle_timeout_ms, 100, 3600000)},
+        {"console.enabled", boolean(c.console.enabled)},
+        {"console.listen", text(c.console.listen, check_listen)},
+        {"console.public_url", text(c.console.public_url, check_url)},
+        {"console.session_idle_minutes", integer(c.console.session_idle_minutes, 1, 525600)},
+        {"console.tls_cert", text(c.console.tls_cert)},
+        {"console.tls_key", text(c.console.tls_key)},
+        {"console.upload_max_mb", integer(c.console.upload_max_mb, 1, 4096)},
         {"inbound.stop_keywords", text_list(c.inbound.stop_keywords)},
         {"inbound.start_keywords", text_list(c.inbound.start_keywords)},
         {"inbound.stop_reply", text(c.inbound.stop_reply)},
@@ -238,9 +245,9 @@ std::vector<KeySpec> key_specs(core::Config& c) {
     };
 }
 
-const std::vector<std::string> k_tables = {"database", "contacts", "schedule",
-                                           "sms",      "gateway",  "gateway.generic",
-                                           "server",   "inbound",  "log"};
+const std::vector<std::string> k_tables = {
+    "database",        "contacts", "schedule", "sms",     "gateway",
+    "gateway.generic", "server",   "console",  "inbound", "log"};
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> row(b.size() + 1);

@@ -89,4 +89,20 @@ store::Database& Context::db() {
     return *m_db;
 }
 
+ops::Env Context::env() {
+    return ops::Env{db(), m_config, ops::Actor{m_actor, ops::Role::admin}, now()};
+}
+
+void throw_error(const ops::Error& error) {
+    switch (error.kind) {
+    case ops::ErrorKind::invalid:
+    case ops::ErrorKind::conflict:
+        throw UsageError(error.message);
+    case ops::ErrorKind::not_found:
+        throw NotFound(error.message);
+    default:
+        throw std::runtime_error(error.message);
+    }
+}
+
 } // namespace kibaru::app

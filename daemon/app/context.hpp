@@ -4,6 +4,8 @@
 
 #include "core/config.hpp"
 #include "core/time.hpp"
+#include "ops/env.hpp"
+#include "ops/error.hpp"
 
 #include <memory>
 #include <stdexcept>
@@ -22,6 +24,25 @@ class UsageError : public std::runtime_error {
 public:
     explicit UsageError(const std::string& what) : std::runtime_error(what) {}
 };
+
+// What a command names does not exist (a campaign id, a phone): exit 1.
+class NotFound : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Throws what an operation's error means for the CLI: invalid and conflict are usage errors
+// (exit 2), not_found is NotFound (exit 1), the rest are runtime errors (exit 1).
+[[noreturn]] void throw_error(const ops::Error& error);
+
+// The value of an operation's result, or its error thrown as above.
+template <typename T>
+T unwrap(ops::Result<T> result) {
+    if (!result) {
+        throw_error(result.error());
+    }
+    return std::move(result).value();
+}
 
 struct GlobalOptions {
     std::string config_path; // empty: $KIBARU_CONFIG, else config/kibaru.toml if it exists
@@ -46,6 +67,10 @@ public:
     // Opens the database on first call (creating its directory), migrates it to the current
     // schema and audits the migration. Throws store::StoreError.
     store::Database& db();
+
+    // What an operation needs: the database, the config, the actor (with every right: whoever
+    // runs the CLI holds the database file) and now.
+    ops::Env env();
 
 private:
     GlobalOptions m_options;

@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
     register_daemon_commands(cli, sink);
     register_report_commands(cli, sink);
     register_admin_commands(cli, sink);
+    register_users_commands(cli, sink);
+    register_console_commands(cli, sink);
 
     try {
         cli.parse(argc, argv);

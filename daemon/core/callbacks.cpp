@@ -24,11 +24,11 @@ int hex_value(char c) {
     return -1;
 }
 
-std::string decode(std::string_view in) {
+std::string decode(std::string_view in, bool plus_as_space = true) {
     std::string out;
     out.reserve(in.size());
     for (std::size_t i = 0; i < in.size(); ++i) {
-        if (in[i] == '+') {
+        if (in[i] == '+' && plus_as_space) {
             out.push_back(' ');
         } else if (in[i] == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 &&
                    hex_value(in[i + 2]) >= 0) {
@@ -47,6 +47,10 @@ std::string get(const Params& params, const std::string& name) {
 }
 
 } // namespace
+
+std::string url_decode(std::string_view text, bool plus_as_space) {
+    return decode(text, plus_as_space);
+}
 
 Params parse_params(std::string_view encoded) {
     Params params;

@@ -17,6 +17,10 @@ using Params = std::map<std::string, std::string>; // decoded query or form para
 // "a=1&b=%C3%A9" -> {a: 1, b: é}; '+' is a space. Later duplicates win.
 Params parse_params(std::string_view encoded);
 
+// Percent-decodes `text` ("%C3%A9" -> "é"); '+' is a space in query strings and forms, itself
+// in a path segment. Malformed escapes are kept as they are.
+std::string url_decode(std::string_view text, bool plus_as_space = true);
+
 struct DeliveryReport {
     std::string ref;        // our delivery id, when the gateway echoes it
     std::string gateway_id; // the gateway's message id, when it has one

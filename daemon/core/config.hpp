@@ -69,6 +69,16 @@ struct ServerConfig {
     int idle_timeout_ms = 30000;    // a kept-alive connection waiting for its next request
 };
 
+struct ConsoleConfig {
+    bool enabled = true;
+    std::string listen = "127.0.0.1:8090"; // the console and /api/v1, apart from the callbacks
+    std::string public_url = "http://127.0.0.1:8090"; // its origin, for the CSRF check
+    int session_idle_minutes = 720;
+    std::string tls_cert; // PEM paths; when both are set the console speaks HTTPS
+    std::string tls_key;
+    int upload_max_mb = 100; // a contacts import sent to the API
+};
+
 struct InboundConfig {
     std::vector<std::string> stop_keywords = {"STOP", "ARRET", "ARRÊT", "DABILA"};
     std::vector<std::string> start_keywords = {"START", "DEMARRER"};
@@ -92,6 +102,7 @@ struct Config {
     SmsConfig sms;
     GatewayConfig gateway;
     ServerConfig server;
+    ConsoleConfig console;
     InboundConfig inbound;
     LogConfig log;
 };

@@ -3,7 +3,6 @@
 #include "core/campaign.hpp"
 #include "core/delivery.hpp"
 #include "core/schedule.hpp"
-#include "engine/metrics.hpp"
 #include "net/asio.hpp"
 #include "net/http_client.hpp"
 #include "store/audit_log.hpp"
@@ -11,6 +10,7 @@
 #include "store/deliveries_repo.hpp"
 #include "store/event_seal.hpp"
 #include "store/sqlite.hpp"
+#include "util/metrics.hpp"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>

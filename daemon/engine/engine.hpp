@@ -23,9 +23,11 @@ namespace kibaru::store {
 class Database;
 }
 
-namespace kibaru::engine {
-
+namespace kibaru::util {
 struct Metrics;
+}
+
+namespace kibaru::engine {
 
 using Millis = std::chrono::sys_time<std::chrono::milliseconds>;
 
@@ -33,7 +35,7 @@ struct EngineOptions {
     bool run_once = false;                // stop when nothing more is due now
     std::chrono::milliseconds tick{1000}; // how often the daemon looks for changes
     std::string actor = "daemon";         // for the audit log
-    Metrics* metrics = nullptr;           // updated when given (the daemon's /metrics)
+    util::Metrics* metrics = nullptr;     // updated when given (the daemon's /metrics)
 };
 
 struct EngineStats {

@@ -8,7 +8,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <cctype>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <unordered_set>
 
@@ -45,23 +49,44 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     bool full() const { return connections >= limits.max_connections; }
 };
 
+// What a Responder holds: the way to its session, which lives on the loop. Whatever thread
+// answers, the session is only ever touched (and released) on the loop.
 struct Responder::State {
-    std::function<void(Reply)> send;
-    bool answered = false;
+    boost::asio::io_context* io = nullptr;
+    std::function<void(Reply)> send;                          // loop only
+    std::function<std::shared_ptr<BodyStream>(Reply)> stream; // any thread
+    std::atomic<bool> answered{false};
 
     ~State() {
-        if (!answered && send) {
-            send({500, "internal error: the request was not answered\n"});
+        auto unanswered = std::move(send);
+        auto streamer = std::move(stream);
+        if (!unanswered) {
+            return;
         }
+        const bool answer = !answered.exchange(true);
+        boost::asio::dispatch(
+            *io, [unanswered = std::move(unanswered), streamer = std::move(streamer), answer] {
+                if (answer) {
+                    unanswered({500, "internal error: the request was not answered\n"});
+                }
+            });
     }
 };
 
 void Responder::operator()(Reply reply) const {
-    if (m_state->answered) {
+    if (m_state->answered.exchange(true)) {
         return;
     }
-    m_state->answered = true;
-    m_state->send(std::move(reply));
+    boost::asio::dispatch(*m_state->io, [send = m_state->send, reply = std::move(reply)]() mutable {
+        send(std::move(reply));
+    });
+}
+
+std::shared_ptr<BodyStream> Responder::stream(Reply head) const {
+    if (m_state->answered.exchange(true)) {
+        return nullptr;
+    }
+    return m_state->stream(std::move(head));
 }
 
 bool Responder::answered() const {
@@ -162,9 +187,13 @@ private:
         const unsigned version = request.version();
         const bool keep_alive = request.keep_alive();
         auto state = std::make_shared<Responder::State>();
+        state->io = &m_server->io;
         // The answer keeps the connection alive until it is written.
         state->send = [self = shared_from_this(), version, keep_alive](Reply reply) {
             self->write(std::move(reply), version, keep_alive);
+        };
+        state->stream = [self = shared_from_this(), version, keep_alive](Reply head) {
+            return self->start_stream(std::move(head), version, keep_alive);
         };
         try {
             m_server->handler(in, Responder(state));
@@ -199,11 +228,16 @@ private:
                           });
     }
 
+    // A body streamed from another thread: the head now (chunked), then chunks as they come.
+    std::shared_ptr<BodyStream> start_stream(Reply head, unsigned version, bool keep_alive);
+
     void close() {
         beast::error_code ignored;
         m_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
         m_stream.socket().close(ignored);
     }
+
+    friend class ChunkedBody;
 
     beast::tcp_stream m_stream;
     std::shared_ptr<HttpServer::Impl> m_server;
@@ -211,6 +245,149 @@ private:
     std::optional<http::request_parser<http::string_body>> m_parser;
     std::string m_peer;
 };
+
+// The stream behind Responder::stream: producers on any thread queue chunks under a mutex; the
+// loop sends them one at a time and wakes producers waiting for room.
+class ChunkedBody final : public BodyStream, public std::enable_shared_from_this<ChunkedBody> {
+public:
+    static constexpr std::size_t k_max_queued = 256 * 1024;
+
+    explicit ChunkedBody(std::shared_ptr<Session> session) : m_session(std::move(session)) {}
+
+    ~ChunkedBody() override {
+        // The session is released on the loop, whichever thread drops the last reference.
+        auto& io = m_session->m_server->io; // before the session is moved out
+        boost::asio::dispatch(io, [session = std::move(m_session)] {});
+    }
+
+    bool write(std::string bytes) override {
+        std::unique_lock lock(m_mutex);
+        m_room.wait(lock, [&] { return m_broken || m_queued < k_max_queued; });
+        if (m_broken) {
+            return false;
+        }
+        if (bytes.empty()) {
+            return true;
+        }
+        m_queued += bytes.size();
+        m_queue.push_back(std::move(bytes));
+        kick(lock);
+        return true;
+    }
+
+    void finish() override {
+        std::unique_lock lock(m_mutex);
+        m_finished = true;
+        kick(lock);
+    }
+
+    // Loop: after the head is written, with whether the connection then stays open.
+    void started(bool ok, bool keep_alive) {
+        m_keep_alive = keep_alive;
+        std::unique_lock lock(m_mutex);
+        m_head_written = ok;
+        if (!ok) {
+            m_broken = true;
+            m_room.notify_all();
+            return;
+        }
+        m_sending = false;
+        kick(lock);
+    }
+
+private:
+    // Under the lock: has the loop send what is queued, unless it is sending already.
+    void kick(std::unique_lock<std::mutex>&) {
+        if (m_sending || !m_head_written) {
+            return;
+        }
+        m_sending = true;
+        boost::asio::post(m_session->m_server->io, [self = shared_from_this()] { self->pump(); });
+    }
+
+    // Loop: sends the next chunk, or the last one once finished.
+    void pump() {
+        std::unique_lock lock(m_mutex);
+        if (m_broken) {
+            return;
+        }
+        if (m_queue.empty()) {
+            if (!m_finished) {
+                m_sending = false;
+                return;
+            }
+            lock.unlock();
+            m_session->m_stream.expires_after(m_session->m_server->limits.request_timeout);
+            boost::asio::async_write(m_session->m_stream, http::make_chunk_last(),
+                                     [self = shared_from_this()](beast::error_code ec,
+                                                                 std::size_t) { self->ended(ec); });
+            return;
+        }
+        auto chunk = std::make_shared<std::string>(std::move(m_queue.front()));
+        m_queue.pop_front();
+        lock.unlock();
+        // Bounded per chunk: a client that stops reading does not hold the export forever.
+        m_session->m_stream.expires_after(m_session->m_server->limits.request_timeout);
+        boost::asio::async_write(
+            m_session->m_stream, http::make_chunk(boost::asio::buffer(*chunk)),
+            [self = shared_from_this(), chunk](beast::error_code ec, std::size_t) {
+                std::unique_lock relock(self->m_mutex);
+                self->m_queued -= chunk->size();
+                if (ec) {
+                    self->m_broken = true;
+                    self->m_room.notify_all();
+                    relock.unlock();
+                    return self->m_session->close();
+                }
+                self->m_room.notify_all();
+                relock.unlock();
+                self->pump();
+            });
+    }
+
+    void ended(beast::error_code ec) {
+        if (ec || !m_keep_alive || m_session->m_server->stopped) {
+            return m_session->close();
+        }
+        m_session->wait_for_request();
+    }
+
+    std::shared_ptr<Session> m_session;
+    bool m_keep_alive = false; // loop only
+    std::mutex m_mutex;
+    std::condition_variable m_room;
+    std::deque<std::string> m_queue;
+    std::size_t m_queued = 0;
+    bool m_finished = false;
+    bool m_broken = false;
+    bool m_sending = true; // until the head is written
+    bool m_head_written = false;
+};
+
+std::shared_ptr<BodyStream> Session::start_stream(Reply head, unsigned version, bool keep_alive) {
+    auto body = std::make_shared<ChunkedBody>(shared_from_this());
+    boost::asio::dispatch(m_server->io, [self = shared_from_this(), body, head = std::move(head),
+                                         version, keep_alive]() mutable {
+        const bool keep = keep_alive && !self->m_server->stopped && !self->m_server->full();
+        auto response = std::make_shared<http::response<http::empty_body>>(
+            static_cast<http::status>(head.status), version);
+        response->set(http::field::server, "kibaru");
+        response->set(http::field::content_type, head.content_type);
+        for (const auto& [name, value] : head.headers) {
+            response->insert(name, value);
+        }
+        response->keep_alive(keep);
+        response->chunked(true);
+        auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*response);
+        self->m_stream.expires_after(self->m_server->limits.request_timeout);
+        http::async_write_header(
+            self->m_stream, *serializer,
+            [body, response, serializer, keep](beast::error_code ec, std::size_t) {
+                body->started(!ec, keep);
+            });
+    });
+    return body;
+}
 
 } // namespace
 

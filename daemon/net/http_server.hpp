@@ -6,8 +6,9 @@
 // so the waiting ones take turns. A gateway flushing thousands of delivery reports at once is
 // slowed down, never reset (a reset report is a report lost: Kannel does not retry by default).
 //
-// Handlers answer through a Responder, at once or later on the loop (after a batch commits).
-// Everything runs on the io_context's one thread.
+// Handlers answer through a Responder, at once or later, from the loop or from a worker thread
+// (an export streamed from its own database connection). The server itself runs on the
+// io_context's one thread.
 #pragma once
 
 #include <chrono>
@@ -42,15 +43,30 @@ struct Reply {
     std::vector<std::pair<std::string, std::string>> headers{}; // e.g. Retry-After
 };
 
-// The one answer to one request. Copies share it: the first call answers, later ones are
+// A response body sent as it is produced (chunked), written from any thread. write() waits
+// while a few hundred KiB are queued and not yet sent, so a producer of a million rows never
+// holds more than that in memory.
+class BodyStream {
+public:
+    virtual ~BodyStream() = default;
+    // Queues `bytes`. False once the client has gone: stop producing.
+    virtual bool write(std::string bytes) = 0;
+    // Ends the body. Nothing may be written after it.
+    virtual void finish() = 0;
+};
+
+// The one answer to one request. Copies share it: the first answer wins, later ones are
 // ignored. A request whose every Responder is dropped unanswered gets 500, so no client waits
-// for its timeout. Loop thread only.
+// for its timeout. Usable from any thread: the writing happens on the loop.
 class Responder {
 public:
     struct State;
     explicit Responder(std::shared_ptr<State> state) : m_state(std::move(state)) {}
 
     void operator()(Reply reply) const;
+    // Answers with `head` (status, content type, headers; its body is ignored) and a body to
+    // be streamed; null when the request was answered already.
+    std::shared_ptr<BodyStream> stream(Reply head) const;
     bool answered() const;
 
 private:

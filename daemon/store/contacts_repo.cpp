@@ -92,7 +92,17 @@ ContactsRepo::set_status(const std::string& phone, const std::string& status, co
 
 void ContactsRepo::for_each(const ContactFilter& filter,
                             const std::function<void(const ContactRow&)>& visit) {
-    std::string sql = std::string(k_contact_select) + "WHERE 1";
+    select(filter, 0, -1, visit);
+}
+
+void ContactsRepo::page(const ContactFilter& filter, std::int64_t after, int limit,
+                        const std::function<void(const ContactRow&)>& visit) {
+    select(filter, after, limit, visit);
+}
+
+void ContactsRepo::select(const ContactFilter& filter, std::int64_t after, int limit,
+                          const std::function<void(const ContactRow&)>& visit) {
+    std::string sql = std::string(k_contact_select) + "WHERE id > :after";
     if (filter.commodity) {
         sql += " AND instr(';' || commodities || ';', ';' || :commodity || ';') > 0";
     }
@@ -102,14 +112,21 @@ void ContactsRepo::for_each(const ContactFilter& filter,
     if (filter.status) {
         sql += " AND status = :status";
     }
-    sql += " ORDER BY id";
+    if (filter.search) {
+        // Part of the phone, the name or the organisation, case-insensitively (ASCII).
+        sql += " AND (instr(phone, :search) > 0 OR instr(lower(name), lower(:search)) > 0 OR "
+               "instr(lower(organisation), lower(:search)) > 0)";
+    }
+    sql += " ORDER BY id LIMIT :limit";
     auto s = m_db.prepare(sql);
     int i = 0;
-    for (const auto* value : {&filter.commodity, &filter.region, &filter.status}) {
+    s.bind(++i, after);
+    for (const auto* value : {&filter.commodity, &filter.region, &filter.status, &filter.search}) {
         if (*value) {
             s.bind(++i, **value);
         }
     }
+    s.bind(++i, std::int64_t{limit});
     while (s.step()) {
         visit(read_contact_row(s));
     }

@@ -28,6 +28,7 @@ struct ContactFilter {
     std::optional<std::string> commodity;
     std::optional<std::string> region; // compared case-insensitively
     std::optional<std::string> status;
+    std::optional<std::string> search{}; // part of the phone, name or organisation
 };
 
 // Inserts or updates contacts by phone with one prepared statement. On update only the columns
@@ -72,10 +73,16 @@ public:
 
     // Streams matching contacts ordered by id.
     void for_each(const ContactFilter& filter, const std::function<void(const ContactRow&)>& visit);
+    // Streams at most `limit` matching contacts whose id is above `after`, ordered by id.
+    void page(const ContactFilter& filter, std::int64_t after, int limit,
+              const std::function<void(const ContactRow&)>& visit);
 
     std::map<std::string, std::int64_t> count_by_status();
 
 private:
+    void select(const ContactFilter& filter, std::int64_t after, int limit,
+                const std::function<void(const ContactRow&)>& visit);
+
     Database& m_db;
 };
 

@@ -233,6 +233,52 @@ INSERT INTO delivery_tallies (campaign_id, week, state, deliveries, segments)
 -- operator's records use. Adding a column rewrites no row, whatever the table's size.
 ALTER TABLE deliveries ADD COLUMN smsc_id TEXT;
 )sql"},
+        {"console accounts, their sessions, API tokens and failed logins", R"sql(
+-- People who use the console and the API. No account exists until `kibaru users add` makes
+-- one: there is no default account and no default password.
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    role          TEXT NOT NULL CHECK (role = 'admin' OR role = 'staff' OR role = 'auditor'),
+    password_hash TEXT NOT NULL,                       -- Argon2id (libsodium crypto_pwhash_str)
+    status        TEXT NOT NULL DEFAULT 'active' CHECK (status = 'active' OR status = 'disabled'),
+    language      TEXT NOT NULL DEFAULT 'fr',          -- of the console, as the user chose it
+    created_at    TEXT NOT NULL,
+    last_login_at TEXT
+) STRICT;
+
+-- Signed-in browsers. Only a hash of the cookie's token is kept: whoever reads the database
+-- cannot sign in with it. Ended by logout, idle time, a password change or a disable.
+CREATE TABLE sessions (
+    id           INTEGER PRIMARY KEY,
+    user_id      INTEGER NOT NULL REFERENCES users (id),
+    token_hash   TEXT NOT NULL UNIQUE,                 -- SHA-256 of the token, hex
+    created_at   TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    ended_at     TEXT,
+    peer         TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+-- Tokens for scripts (Authorization: Bearer); shown once, kept hashed.
+CREATE TABLE api_tokens (
+    id           INTEGER PRIMARY KEY,
+    user_id      INTEGER NOT NULL REFERENCES users (id),
+    label        TEXT NOT NULL DEFAULT '',
+    token_hash   TEXT NOT NULL UNIQUE,
+    created_at   TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at   TEXT
+) STRICT;
+
+-- Failed logins, for the lockout (five for one name or one address within 15 minutes).
+CREATE TABLE login_failures (
+    id   INTEGER PRIMARY KEY,
+    at   TEXT NOT NULL,
+    name TEXT NOT NULL,
+    peer TEXT NOT NULL
+) STRICT;
+CREATE INDEX login_failures_by_at ON login_failures (at);
+)sql"},
     };
     return k_steps;
 }

@@ -1,0 +1,50 @@
+#include "app/listeners.hpp"
+
+#include "app/context.hpp"
+#include "net/asio.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace kibaru::app {
+
+std::pair<std::string, std::uint16_t> split_listen(const std::string& listen) {
+    const auto colon = listen.rfind(':');
+    std::string host = listen.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[') {
+        host = host.substr(1, host.size() - 2);
+    }
+    if (host == "localhost") {
+        host = "127.0.0.1";
+    }
+    return {host, static_cast<std::uint16_t>(std::stoi(listen.substr(colon + 1)))};
+}
+
+ConsoleListener start_console(boost::asio::io_context& io, Context& context,
+                              const std::string& listen, bool read_only,
+                              std::function<core::Instant()> clock) {
+    const auto& config = context.config();
+    web::ConsoleOptions options;
+    options.config = &config;
+    options.database_path = config.database.path;
+    options.read_only = read_only;
+    options.clock = std::move(clock);
+    ConsoleListener listener;
+    listener.handler = std::make_unique<web::ConsoleHandler>(options);
+    net::ServerLimits limits;
+    limits.body_bytes = static_cast<std::size_t>(config.console.upload_max_mb) << 20;
+    limits.max_connections = 256;
+    limits.request_timeout = std::chrono::milliseconds(60000); // an upload on a slow link
+    const auto [host, port] = split_listen(listen);
+    auto* handler = listener.handler.get();
+    listener.server = std::make_unique<net::HttpServer>(
+        io, host, port,
+        [handler](net::IncomingRequest& request, net::Responder respond) {
+            (*handler)(request, std::move(respond));
+        },
+        limits);
+    spdlog::info("console and API listening on {}:{}{}", host, listener.server->port(),
+                 read_only ? " (read-only)" : "");
+    return listener;
+}
+
+} // namespace kibaru::app

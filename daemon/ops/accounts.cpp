@@ -1,0 +1,291 @@
+#include "ops/accounts.hpp"
+
+#include "ops/audit_trail.hpp"
+#include "ops/secrets.hpp"
+#include "store/sqlite.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace kibaru::ops {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int k_lockout_failures = 5;
+constexpr auto k_lockout_window = 15min;
+
+Error forbidden(const std::string& what) {
+    return {ErrorKind::forbidden, what + " needs the admin role", ""};
+}
+
+std::optional<Error> check_name(const std::string& name) {
+    const bool ok =
+        !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '.' || c == '_' || c == '-' || c == '@';
+        });
+    if (!ok) {
+        return invalid("a user name is 1 to 64 letters, digits and . _ - @ (\"" + name + "\")",
+                       "name");
+    }
+    return std::nullopt;
+}
+
+std::optional<Error> check_password(const std::string& password) {
+    if (password.size() < k_min_password) {
+        return invalid("the password must have at least " + std::to_string(k_min_password) +
+                           " characters",
+                       "password");
+    }
+    return std::nullopt;
+}
+
+Principal principal_of(const store::UserRow& user) {
+    Principal p;
+    p.user_id = user.id;
+    p.name = user.name;
+    p.role = parse_role(user.role).value_or(Role::auditor);
+    p.language = user.language;
+    return p;
+}
+
+Result<store::UserRow> existing(store::UsersRepo& users, const std::string& name) {
+    auto user = users.find(name);
+    if (!user) {
+        return not_found("no user is named " + name);
+    }
+    return *user;
+}
+
+} // namespace
+
+Result<store::UserRow> add_user(const Env& env, const std::string& name, const std::string& role,
+                                const std::string& password) {
+    if (!allowed(env.actor.role, Role::admin)) {
+        return forbidden("adding a user");
+    }
+    if (auto problem = check_name(name)) {
+        return *problem;
+    }
+    if (!parse_role(role)) {
+        return invalid("the role must be admin, staff or auditor (\"" + role + "\")", "role");
+    }
+    if (auto problem = check_password(password)) {
+        return *problem;
+    }
+    const std::string hash = hash_password(password); // before the write lock is taken
+    store::Transaction tx(env.db);
+    store::UsersRepo users(env.db);
+    if (users.find(name)) {
+        return conflict("a user named " + name + " exists already");
+    }
+    users.create(name, role, hash, env.now_text());
+    record(env, "user.add", name, {{"role", role}});
+    tx.commit();
+    return *users.find(name);
+}
+
+Result<std::vector<store::UserRow>> list_users(const Env& env) {
+    if (!allowed(env.actor.role, Role::admin)) {
+        return forbidden("listing users");
+    }
+    return store::UsersRepo(env.db).list();
+}
+
+std::vector<std::string> user_columns() {
+    return {"name", "role", "status", "created_at", "last_login_at"};
+}
+
+std::vector<util::Json> user_cells(const store::UserRow& u) {
+    return {u.name, u.role, u.status, u.created_at, u.last_login_at};
+}
+
+Result<Done> change_password(const Env& env, const std::string& name, const std::string& password) {
+    if (!allowed(env.actor.role, Role::admin) && env.actor.name != name) {
+        return forbidden("changing another user's password");
+    }
+    if (auto problem = check_password(password)) {
+        return *problem;
+    }
+    const std::string hash = hash_password(password);
+    store::Transaction tx(env.db);
+    store::UsersRepo users(env.db);
+    auto user = existing(users, name);
+    if (!user) {
+        return user.error();
+    }
+    users.set_password(user->id, hash);
+    const auto ended = users.end_sessions_of(user->id, env.now_text());
+    record(env, "user.passwd", name, {{"sessions_ended", ended}});
+    tx.commit();
+    return Done{};
+}
+
+Result<Done> set_user_status(const Env& env, const std::string& name, const std::string& status) {
+    if (!allowed(env.actor.role, Role::admin)) {
+        return forbidden(status == "active" ? "enabling a user" : "disabling a user");
+    }
+    store::Transaction tx(env.db);
+    store::UsersRepo users(env.db);
+    auto user = existing(users, name);
+    if (!user) {
+        return user.error();
+    }
+    if (status == "disabled" && name == env.actor.name) {
+        return conflict("an admin cannot disable their own account");
+    }
+    users.set_status(user->id, status);
+    nlohmann::json details = {{"from", user->status}, {"to", status}};
+    if (status == "disabled") {
+        details["sessions_ended"] = users.end_sessions_of(user->id, env.now_text());
+    } else {
+        users.clear_failures(name); // an admin lifts a lockout by enabling the account
+    }
+    record(env, status == "disabled" ? "user.disable" : "user.enable", name, details);
+    tx.commit();
+    return Done{};
+}
+
+Result<IssuedToken> issue_token(const Env& env, const std::string& name, const std::string& label) {
+    if (!allowed(env.actor.role, Role::admin)) {
+        return forbidden("issuing an API token");
+    }
+    store::Transaction tx(env.db);
+    store::UsersRepo users(env.db);
+    auto user = existing(users, name);
+    if (!user) {
+        return user.error();
+    }
+    IssuedToken issued;
+    issued.token = random_token("kb_");
+    issued.id = users.create_token(user->id, label, token_hash(issued.token), env.now_text());
+    record(env, "user.token", name, {{"token_id", issued.id}, {"label", label}});
+    tx.commit();
+    return issued;
+}
+
+Result<Done> revoke_token(const Env& env, std::int64_t id) {
+    if (!allowed(env.actor.role, Role::admin)) {
+        return forbidden("revoking an API token");
+    }
+    store::Transaction tx(env.db);
+    if (!store::UsersRepo(env.db).revoke_token(id, env.now_text())) {
+        return not_found("no valid API token has id " + std::to_string(id));
+    }
+    record(env, "user.revoke_token", "token " + std::to_string(id), nlohmann::json::object());
+    tx.commit();
+    return Done{};
+}
+
+std::vector<std::string> token_columns() {
+    return {"id", "user", "label", "created_at", "last_used_at", "revoked_at"};
+}
+
+std::vector<util::Json> token_cells(const store::TokenRow& t) {
+    return {t.id, t.user, t.label, t.created_at, t.last_used_at, t.revoked_at};
+}
+
+Result<std::vector<store::TokenRow>> list_tokens(const Env& env) {
+    if (!allowed(env.actor.role, Role::admin)) {
+        return forbidden("listing API tokens");
+    }
+    return store::UsersRepo(env.db).tokens();
+}
+
+Result<LoginAttempt> begin_login(const Env& env, const std::string& name, const std::string& peer) {
+    store::UsersRepo users(env.db);
+    const auto since = core::format_utc(env.now - k_lockout_window);
+    const auto [by_name, by_peer] = users.failures_since(name, peer, since);
+    if (by_name >= k_lockout_failures || by_peer >= k_lockout_failures) {
+        return Error{ErrorKind::too_many,
+                     "too many failed sign-ins: try again in 15 minutes, or ask an admin", ""};
+    }
+    LoginAttempt attempt{name, peer, "", false};
+    const auto user = users.find(name);
+    if (user && user->status == "active") {
+        attempt.password_hash = user->password_hash;
+        attempt.known = true;
+    } else {
+        // The same work as for a real account: whether a name exists does not show in time.
+        static const std::string dummy = hash_password("not a password of anyone");
+        attempt.password_hash = dummy;
+    }
+    return attempt;
+}
+
+Result<Login> finish_login(const Env& env, const LoginAttempt& attempt, bool verified) {
+    store::Transaction tx(env.db);
+    store::UsersRepo users(env.db);
+    const auto user = users.find(attempt.name);
+    if (!verified || !attempt.known || !user || user->status != "active") {
+        users.add_failure(attempt.name, attempt.peer, env.now_text());
+        tx.commit();
+        spdlog::warn("failed sign-in for \"{}\" from {}", attempt.name, attempt.peer);
+        return Error{ErrorKind::unauthorized, "wrong name or password", ""};
+    }
+    Login login;
+    login.session_token = random_token("");
+    login.csrf_token = csrf_token_for(login.session_token);
+    login.principal = principal_of(*user);
+    login.principal.session_id =
+        users.open_session(user->id, token_hash(login.session_token), env.now_text(), attempt.peer);
+    users.logged_in(user->id, env.now_text());
+    users.clear_failures(attempt.name);
+    const Env as_user{env.db, env.config, Actor{user->name, login.principal.role}, env.now};
+    record(as_user, "user.login", user->name, {{"from", attempt.peer}});
+    tx.commit();
+    return login;
+}
+
+Result<Done> log_out(const Env& env, const Principal& principal) {
+    if (principal.session_id == 0) {
+        return Done{}; // an API token has no session to end
+    }
+    store::Transaction tx(env.db);
+    store::UsersRepo(env.db).end_session(principal.session_id, env.now_text());
+    record(env, "user.logout", principal.name, nlohmann::json::object());
+    tx.commit();
+    return Done{};
+}
+
+std::optional<Principal> session_principal(const Env& env, const std::string& session_token,
+                                           int idle_minutes, bool record_use) {
+    if (session_token.empty()) {
+        return std::nullopt;
+    }
+    store::UsersRepo users(env.db);
+    const auto cutoff = core::format_utc(env.now - std::chrono::minutes(idle_minutes));
+    const auto session = users.session(token_hash(session_token), cutoff);
+    if (!session) {
+        return std::nullopt;
+    }
+    // A write per request would be the console's main cost: last seen is kept to the minute.
+    if (record_use && session->last_seen_at < core::format_utc(env.now - 1min)) {
+        store::Transaction tx(env.db);
+        users.touch_session(session->id, env.now_text());
+        tx.commit();
+    }
+    auto principal = principal_of(session->user);
+    principal.session_id = session->id;
+    return principal;
+}
+
+std::optional<Principal> token_principal(const Env& env, const std::string& token) {
+    if (token.empty()) {
+        return std::nullopt;
+    }
+    const auto found = store::UsersRepo(env.db).token(token_hash(token));
+    if (!found) {
+        return std::nullopt;
+    }
+    auto principal = principal_of(found->second);
+    principal.token_id = found->first;
+    return principal;
+}
+
+} // namespace kibaru::ops

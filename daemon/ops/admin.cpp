@@ -1,0 +1,73 @@
+#include "ops/admin.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "core/delivery.hpp"
+#include "store/campaigns_repo.hpp"
+#include "store/contacts_repo.hpp"
+#include "store/deliveries_repo.hpp"
+#include "store/event_seal.hpp"
+#include "store/migrations.hpp"
+#include "store/sqlite.hpp"
+
+namespace kibaru::ops {
+
+util::Json installation_status(const Env& env) {
+    auto& db = env.db;
+    std::map<std::string, std::int64_t> campaigns = {
+        {"active", 0}, {"paused", 0}, {"cancelled", 0}};
+    for (const auto& c : store::CampaignsRepo(db).list()) {
+        ++campaigns[c.status];
+    }
+    return {
+        {"database", db.path()},
+        {"schema_version", store::schema_version(db)},
+        {"config", env.config.source},
+        {"contacts", store::ContactsRepo(db).count_by_status()},
+        {"campaigns", campaigns},
+        {"deliveries", store::DeliveriesRepo(db).count_by_state()},
+        {"audit_entries", db.scalar_int("SELECT seq FROM audit_head WHERE id = 1")},
+    };
+}
+
+store::AuditVerdict verify_audit(const Env& env) {
+    auto verdict = store::AuditLog(env.db).verify();
+    if (verdict.ok()) {
+        // The chain is intact, so its seals can be trusted to check the delivery events.
+        const auto events = store::verify_delivery_events(env.db);
+        const auto entries = verdict.checked;
+        verdict = events;
+        verdict.checked = entries;
+        if (events.ok()) {
+            verdict.events_checked = events.checked;
+        }
+    }
+    return verdict;
+}
+
+util::Json audit_verdict_json(const store::AuditVerdict& verdict) {
+    util::Json out = {{"ok", verdict.ok()},
+                      {"checked", verdict.checked},
+                      {"events_checked", verdict.events_checked}};
+    if (!verdict.ok()) {
+        out["broken_seq"] = verdict.broken_seq;
+        out["problem"] = verdict.problem;
+    }
+    return out;
+}
+
+std::vector<std::string> audit_columns() {
+    return {"seq", "at", "actor", "action", "subject", "details", "prev_hash", "hash"};
+}
+
+std::vector<util::Json> audit_cells(const store::AuditRow& row) {
+    const auto& e = row.entry;
+    return {e.seq, e.at, e.actor, e.action, e.subject, e.details, row.prev_hash, row.hash};
+}
+
+void for_each_audit_entry(const Env& env,
+                          const std::function<void(const store::AuditRow&)>& visit) {
+    store::AuditLog(env.db).for_each(visit);
+}
+
+} // namespace kibaru::ops

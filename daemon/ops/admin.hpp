@@ -1,0 +1,26 @@
+// The state of the whole installation (`status`) and the audit log: verifying its chain and
+// the delivery events' seals, and the rows it is exported as.
+#pragma once
+
+#include "ops/env.hpp"
+#include "store/audit_log.hpp"
+#include "util/rows.hpp"
+
+#include <functional>
+#include <vector>
+
+namespace kibaru::ops {
+
+// `status --format json`: database, schema_version, config, contacts (by status), campaigns
+// (by status), deliveries (by state), audit_entries.
+util::Json installation_status(const Env& env);
+
+// The chain, then (when it holds) every delivery event against its seal.
+store::AuditVerdict verify_audit(const Env& env);
+util::Json audit_verdict_json(const store::AuditVerdict& verdict);
+
+std::vector<std::string> audit_columns();
+std::vector<util::Json> audit_cells(const store::AuditRow& row);
+void for_each_audit_entry(const Env& env, const std::function<void(const store::AuditRow&)>& visit);
+
+} // namespace kibaru::ops

@@ -1,0 +1,81 @@
+#include "ops/csv_table.hpp"
+
+#include "core/csv.hpp"
+#include "core/utf8.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+namespace kibaru::ops {
+
+bool CsvTable::has(const std::string& column) const {
+    return std::find(columns.begin(), columns.end(), column) != columns.end();
+}
+
+Result<CsvTable> read_csv_table(std::istream& in, const std::string& name,
+                                const std::vector<std::string>& required,
+                                const std::vector<std::string>& optional, bool any_columns) {
+    core::CsvReader reader(in);
+    core::CsvRecord record;
+    auto status = reader.next(record);
+    auto structure_error = [&] {
+        return invalid(name + ":" + std::to_string(reader.error_line()) + ": " +
+                       reader.error_message());
+    };
+    if (status == core::CsvReader::Status::error) {
+        return structure_error();
+    }
+    if (status == core::CsvReader::Status::end) {
+        return invalid(name + ": the file is empty (a header row is required)");
+    }
+    CsvTable table;
+    for (const auto& field : record.fields) {
+        std::string column(core::trim(field));
+        const bool known = std::find(required.begin(), required.end(), column) != required.end() ||
+                           std::find(optional.begin(), optional.end(), column) != optional.end();
+        if (!known && !any_columns) {
+            return invalid(name + ":1: header: unknown column \"" + column + "\"", "header");
+        }
+        if (table.has(column)) {
+            return invalid(name + ":1: header: column \"" + column + "\" appears twice", "header");
+        }
+        table.columns.push_back(column);
+    }
+    for (const auto& column : required) {
+        if (!table.has(column)) {
+            return invalid(name + ":1: header: the \"" + column + "\" column is missing", "header");
+        }
+    }
+    while ((status = reader.next(record)) == core::CsvReader::Status::record) {
+        const std::string at = name + ":" + std::to_string(record.line) + ": ";
+        if (record.invalid_utf8_field >= 0) {
+            return invalid(at + table.columns[static_cast<std::size_t>(record.invalid_utf8_field)] +
+                           ": is not valid UTF-8");
+        }
+        if (record.fields.size() != table.columns.size()) {
+            return invalid(at + "row: has " + std::to_string(record.fields.size()) +
+                           " fields but the header has " + std::to_string(table.columns.size()));
+        }
+        std::map<std::string, std::string> row;
+        for (std::size_t i = 0; i < record.fields.size(); ++i) {
+            row[table.columns[i]] = record.fields[i];
+        }
+        table.rows.emplace_back(record.line, std::move(row));
+    }
+    if (status == core::CsvReader::Status::error) {
+        return structure_error();
+    }
+    return table;
+}
+
+Result<int> parse_week(const std::string& origin, const std::string& text) {
+    const std::string value(core::trim(text));
+    int week = 0;
+    std::istringstream in(value);
+    if (value.empty() || !(in >> week) || !in.eof()) {
+        return invalid(origin + ": week: \"" + value + "\" is not a week number", "week");
+    }
+    return week;
+}
+
+} // namespace kibaru::ops

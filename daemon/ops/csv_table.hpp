@@ -1,0 +1,33 @@
+// A small CSV read whole into rows of column -> value, for files of a few hundred rows (weekly
+// messages, template data): the header must hold the required columns and may hold the
+// optional ones (or, with any_columns, anything). Every problem names the file, the line and
+// the column.
+#pragma once
+
+#include "ops/error.hpp"
+
+#include <cstddef>
+#include <iosfwd>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kibaru::ops {
+
+struct CsvTable {
+    std::vector<std::string> columns;
+    std::vector<std::pair<std::size_t, std::map<std::string, std::string>>> rows; // line, row
+    bool has(const std::string& column) const;
+};
+
+// Fails (invalid) on an empty file, an unknown, missing or repeated column, a row with the
+// wrong number of fields, invalid UTF-8 or a broken quote, as "name:line: what".
+Result<CsvTable> read_csv_table(std::istream& in, const std::string& name,
+                                const std::vector<std::string>& required,
+                                const std::vector<std::string>& optional, bool any_columns);
+
+// "12" -> 12; anything else is invalid, as "origin: week: "x" is not a week number".
+Result<int> parse_week(const std::string& origin, const std::string& text);
+
+} // namespace kibaru::ops

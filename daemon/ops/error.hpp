@@ -1,0 +1,62 @@
+// What an operation answers when it cannot do what was asked, with a kind that each front end
+// turns into its own words: the CLI into an exit code, the API into an HTTP status. Unexpected
+// failures (a broken database) stay exceptions.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace kibaru::ops {
+
+enum class ErrorKind {
+    invalid,     // a value is wrong (CLI exit 2, HTTP 422); `field` names it when one is
+    malformed,   // a file or body cannot be read at all (CLI exit 1, HTTP 400)
+    not_found,   // what it names does not exist (CLI exit 1, HTTP 404)
+    conflict,    // not possible in the current state (CLI exit 2, HTTP 409)
+    forbidden,   // the actor's role does not allow it (CLI exit 1, HTTP 403)
+    too_many,    // refused for a while (CLI exit 1, HTTP 429)
+    unauthorized // no valid credentials (CLI exit 1, HTTP 401)
+};
+
+struct Error {
+    ErrorKind kind = ErrorKind::invalid;
+    std::string message;
+    std::string field; // the field or option at fault, when one is
+};
+
+inline Error invalid(std::string message, std::string field = "") {
+    return {ErrorKind::invalid, std::move(message), std::move(field)};
+}
+inline Error not_found(std::string message) {
+    return {ErrorKind::not_found, std::move(message), ""};
+}
+inline Error conflict(std::string message) {
+    return {ErrorKind::conflict, std::move(message), ""};
+}
+
+// A value, or the Error that prevented it.
+template <typename T>
+class [[nodiscard]] Result {
+public:
+    Result(T value) : m_v(std::in_place_index<0>, std::move(value)) {}
+    Result(Error error) : m_v(std::in_place_index<1>, std::move(error)) {}
+
+    bool ok() const { return m_v.index() == 0; }
+    explicit operator bool() const { return ok(); }
+    T& value() & { return std::get<0>(m_v); }
+    const T& value() const& { return std::get<0>(m_v); }
+    T&& value() && { return std::get<0>(std::move(m_v)); }
+    T& operator*() & { return value(); }
+    const T& operator*() const& { return value(); }
+    T* operator->() { return &value(); }
+    const T* operator->() const { return &value(); }
+    const Error& error() const { return std::get<1>(m_v); }
+
+private:
+    std::variant<T, Error> m_v;
+};
+
+struct Done {}; // the value of an operation that returns nothing but may fail
+
+} // namespace kibaru::ops

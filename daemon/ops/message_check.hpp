@@ -1,0 +1,39 @@
+// Saving a weekly message: every check that must pass before a message is stored, so nothing is
+// discovered at send time — the week is in the campaign, the language is configured, every
+// placeholder is known, the text is valid in [sms] encoding, and the message rendered for each
+// contact of the audience fits in [sms] max_segments.
+#pragma once
+
+#include "core/campaign.hpp"
+#include "core/config.hpp"
+#include "core/sms.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace kibaru::store {
+class CampaignsRepo;
+struct ContactRow;
+} // namespace kibaru::store
+
+namespace kibaru::ops {
+
+struct MessageShape {
+    core::SmsEncoding encoding = core::SmsEncoding::gsm7; // ucs2 if any contact's text needs it
+    int segments = 1;                                     // the most any contact's text needs
+    std::int64_t audience = 0;                            // contacts measured
+    std::int64_t total_segments = 0;                      // summed over the audience
+};
+
+// Measures `text` rendered for every audience contact of `language` (or, with no audience, for a
+// contact with empty fields). Fails naming the week, language and reason.
+core::Result<MessageShape> check_message(store::CampaignsRepo& repo, const core::Config& config,
+                                         const core::Campaign& campaign, int week,
+                                         const std::string& language, const std::string& text);
+
+// The languages a campaign's messages are written in: its language filter, else the configured
+// languages.
+std::vector<std::string> campaign_languages(const core::Config& config,
+                                            const core::Campaign& campaign);
+
+} // namespace kibaru::ops

@@ -1,0 +1,199 @@
+#include "web/callbacks.hpp"
+
+#include "core/callbacks.hpp"
+#include "ops/contacts.hpp"
+#include "store/deliveries_repo.hpp"
+#include "store/sqlite.hpp"
+#include "util/metrics.hpp"
+#include "web/report_batch.hpp"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace kibaru::web {
+
+namespace {
+
+const char* const k_profiles[] = {"kannel", "africastalking", "twilio", "generic"};
+
+bool known_profile(const std::string& profile) {
+    for (const char* p : k_profiles) {
+        if (profile == p) {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+struct CallbackHandler::Impl {
+    CallbackContext context;
+    ReportBatch reports;
+
+    Impl(boost::asio::io_context& io, CallbackContext context_)
+        : context(std::move(context_)), reports(io, context.env) {}
+
+    net::Reply rejected(int status, const std::string& reason, const std::string& body) {
+        ++context.metrics->rejected_callbacks[reason];
+        return {status, body};
+    }
+
+    // 0 when the request is authentic, else the status to refuse it with (401 none, 403 wrong).
+    int authenticate(const net::IncomingRequest& request, const core::Params& query,
+                     const core::Params& form, const std::string& public_url) const {
+        const auto& c = context;
+        std::string presented;
+        if (const auto it = query.find("token"); it != query.end()) {
+            presented = it->second;
+        } else if (const auto header = request.headers.find("authorization");
+                   header != request.headers.end() && header->second.rfind("Bearer ", 0) == 0) {
+            presented = header->second.substr(7);
+        }
+        if (!presented.empty()) {
+            return !c.token.empty() && core::constant_time_equal(presented, c.token) ? 0 : 403;
+        }
+        if (const auto signature = request.headers.find("x-twilio-signature");
+            signature != request.headers.end()) {
+            std::string base = public_url;
+            while (!base.empty() && base.back() == '/') {
+                base.pop_back();
+            }
+            const auto expected =
+                core::twilio_signature(c.gateway_secret, base + request.url, form);
+            return !c.gateway_secret.empty() &&
+                           core::constant_time_equal(signature->second, expected)
+                       ? 0
+                       : 403;
+        }
+        return 401;
+    }
+
+    void delivery_report(const std::string& profile, const core::Params& params,
+                         net::Responder respond) {
+        auto report = core::parse_delivery_report(profile, params);
+        if (!report) {
+            spdlog::warn("malformed {} delivery report: {}", profile, report.error().message);
+            return respond(rejected(400, "malformed", report.error().message + "\n"));
+        }
+        auto* metrics = context.metrics;
+        reports.add(*report, [metrics, state = report->state, ref = report->ref,
+                              id = report->gateway_id, respond](const store::ReportResult* result) {
+            if (!result) {
+                ++metrics->callbacks["dlr_deferred"];
+                return respond({503,
+                                "the report could not be recorded now; send it again\n",
+                                "text/plain; charset=utf-8",
+                                {{"Retry-After", "5"}}});
+            }
+            if (!result->found) {
+                ++metrics->callbacks["dlr_unknown"];
+                spdlog::warn("delivery report for no known delivery (ref {}, id {})", ref, id);
+                return respond({200, "unknown delivery; nothing changed\n"});
+            }
+            ++metrics->callbacks["dlr_" + state];
+            spdlog::debug("delivery {}: report {} ({} -> {})", result->delivery_id, state,
+                          result->from_state, result->to_state);
+            respond({200, "ok\n"});
+        });
+    }
+
+    net::Reply inbound(const std::string& profile, const core::Params& params) {
+        auto sms = core::parse_inbound(profile, params);
+        if (!sms) {
+            return rejected(400, "malformed", sms.error().message + "\n");
+        }
+        const auto env = context.env();
+        const auto keyword = core::match_keyword(sms->text, env.config.inbound.stop_keywords,
+                                                 env.config.inbound.start_keywords);
+        if (keyword == core::Keyword::none) {
+            ++context.metrics->callbacks["inbound_other"];
+            spdlog::info("incoming SMS from {} is not a keyword; ignored", sms->from);
+            return {200, "ignored\n"};
+        }
+        const bool stop = keyword == core::Keyword::stop;
+        auto change =
+            ops::set_contact_status(env, sms->from, stop ? "opted_out" : "active", "inbound",
+                                    {{"source", "inbound sms"}, {"text", sms->text}});
+        if (!change) {
+            if (change.error().kind == ops::ErrorKind::not_found) {
+                ++context.metrics->callbacks["inbound_unknown_sender"];
+                spdlog::warn("{} from {}, who is not a contact; nothing changed",
+                             stop ? "STOP" : "START", sms->from);
+                return {200, "unknown sender\n"};
+            }
+            return rejected(400, "malformed", "sender " + change.error().message + "\n");
+        }
+        ++context.metrics->callbacks[stop ? "inbound_stop" : "inbound_start"];
+        spdlog::info("{} from {}: {}", stop ? "STOP" : "START", change->phone, change->status);
+        const auto& text = stop ? env.config.inbound.stop_reply : env.config.inbound.start_reply;
+        if (!text.empty() && change->previous != change->status && context.reply) {
+            context.reply(change->phone, text);
+        }
+        return {200, "ok\n"};
+    }
+
+    // The answer to `request`, or status 0 when `respond` will be called later.
+    net::Reply handle(const net::IncomingRequest& request, net::Responder& respond) {
+        if (request.path == "/healthz") {
+            context.env().db.scalar_int("SELECT 1");
+            return {200, "ok\n"};
+        }
+        if (request.path == "/metrics") {
+            const auto env = context.env();
+            return {200,
+                    context.metrics->render(
+                        store::DeliveriesRepo(env.db).count_by_campaign_and_state()),
+                    "text/plain; version=0.0.4; charset=utf-8"};
+        }
+        const auto slash = request.path.find('/', 1);
+        const std::string kind = request.path.substr(0, slash);
+        const std::string profile =
+            slash == std::string::npos ? "" : request.path.substr(slash + 1);
+        if ((kind != "/dlr" && kind != "/inbound") || !known_profile(profile)) {
+            return rejected(404, "not_found", "not found\n");
+        }
+        if (request.method != "GET" && request.method != "POST") {
+            return rejected(405, "method", "method not allowed\n");
+        }
+        const auto query = core::parse_params(request.query);
+        core::Params form;
+        if (const auto type = request.headers.find("content-type");
+            type != request.headers.end() &&
+            type->second.rfind("application/x-www-form-urlencoded", 0) == 0) {
+            form = core::parse_params(request.body);
+        }
+        if (const int refusal =
+                authenticate(request, query, form, context.env().config.server.public_url);
+            refusal != 0) {
+            spdlog::warn("callback {} refused: {}", request.path,
+                         refusal == 401 ? "no token or signature" : "wrong token or signature");
+            return rejected(refusal, refusal == 401 ? "unauthenticated" : "forbidden",
+                            refusal == 401 ? "unauthorized\n" : "forbidden\n");
+        }
+        core::Params params = query;
+        params.erase("token");
+        for (const auto& [name, value] : form) {
+            params[name] = value;
+        }
+        if (kind == "/dlr") {
+            delivery_report(profile, params, respond);
+            return {0, ""};
+        }
+        return inbound(profile, params);
+    }
+};
+
+CallbackHandler::CallbackHandler(boost::asio::io_context& io, CallbackContext context)
+    : m_impl(std::make_unique<Impl>(io, std::move(context))) {}
+
+CallbackHandler::~CallbackHandler() = default;
+
+void CallbackHandler::operator()(net::IncomingRequest& request, net::Responder respond) {
+    auto reply = m_impl->handle(request, respond);
+    if (!respond.answered() && reply.status != 0) {
+        respond(std::move(reply));
+    }
+}
+
+} // namespace kibaru::web

@@ -1,0 +1,50 @@
+// What reaches the callback listener: delivery reports (/dlr/<profile>), incoming SMS
+// (/inbound/<profile>: STOP and START), /healthz and /metrics. Callbacks must carry the token
+// (query parameter `token` or `Authorization: Bearer`) or a valid Twilio signature; anything
+// else gets 401/403 and changes nothing. Delivery reports are applied in batches (ReportBatch)
+// and answered after their commit: 200 once recorded, 503 with Retry-After when the database
+// cannot take them now, so that the gateway sends them again. Runs on the daemon's loop thread.
+#pragma once
+
+#include "net/http_server.hpp"
+#include "ops/env.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace kibaru::util {
+struct Metrics;
+}
+
+namespace kibaru::web {
+
+struct CallbackContext {
+    std::function<ops::Env()> env; // the database, the config, actor "inbound", the instant
+    std::string token;             // from [server] token_env; empty refuses every callback
+    std::string gateway_secret;    // Twilio's auth token, for X-Twilio-Signature
+    util::Metrics* metrics = nullptr;
+    // Sends a confirmation SMS (the [inbound] stop_reply / start_reply), if configured.
+    std::function<void(const std::string& phone, const std::string& text)> reply;
+};
+
+class CallbackHandler {
+public:
+    CallbackHandler(boost::asio::io_context& io, CallbackContext context);
+    ~CallbackHandler();
+    CallbackHandler(const CallbackHandler&) = delete;
+    CallbackHandler& operator=(const CallbackHandler&) = delete;
+
+    // Answers `request` through `respond`: at once, or after its batch commits.
+    void operator()(net::IncomingRequest& request, net::Responder respond);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace kibaru::web

@@ -1,0 +1,198 @@
+#include "web/console.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "ops/accounts.hpp"
+#include "ops/secrets.hpp"
+#include "store/sqlite.hpp"
+#include "web/api_routes.hpp"
+#include "web/sessions.hpp"
+#include "web/workers.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cctype>
+
+namespace kibaru::web {
+
+std::string origin_of(const std::string& url) {
+    const auto scheme = url.find("://");
+    if (scheme == std::string::npos) {
+        return "";
+    }
+    const auto end = url.find('/', scheme + 3);
+    std::string origin = url.substr(0, end);
+    for (char& c : origin) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return origin;
+}
+
+std::string cookie_value(const std::string& header, const std::string& name) {
+    std::size_t at = 0;
+    while (at < header.size()) {
+        const auto end = header.find(';', at);
+        std::string pair =
+            header.substr(at, end == std::string::npos ? std::string::npos : end - at);
+        const auto first = pair.find_first_not_of(' ');
+        pair = first == std::string::npos ? "" : pair.substr(first);
+        const auto eq = pair.find('=');
+        if (eq != std::string::npos && pair.substr(0, eq) == name) {
+            return pair.substr(eq + 1);
+        }
+        if (end == std::string::npos) {
+            break;
+        }
+        at = end + 1;
+    }
+    return "";
+}
+
+namespace {
+
+bool changes_state(const std::string& method) {
+    return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+std::string header(const net::IncomingRequest& request, const std::string& name) {
+    const auto it = request.headers.find(name);
+    return it == request.headers.end() ? "" : it->second;
+}
+
+} // namespace
+
+struct ConsoleHandler::Impl {
+    ConsoleOptions options;
+    std::string origin;
+    Router<ApiHandler> router;
+    std::unique_ptr<SessionStore> sessions;
+    Workers workers;
+
+    explicit Impl(ConsoleOptions options_)
+        : options(std::move(options_)), origin(origin_of(options.config->console.public_url)),
+          sessions(options.read_only ? memory_sessions() : database_sessions()),
+          workers(WorkerOptions{options.database_path, options.config->database.busy_timeout_ms,
+                                options.read_only, options.threads}) {
+        add_api_routes(router);
+    }
+
+    // Worker thread: the middleware, then the route's handler.
+    void serve(store::Database& db, const net::IncomingRequest& request,
+               const net::Responder& respond) {
+        ops::Env env{db, *options.config, ops::Actor{"", ops::Role::auditor}, options.clock()};
+        const auto match = router.find(request.method, request.path);
+        if (!match.route) {
+            return respond(match.path_known
+                               ? net::Reply{405, "method not allowed\n"}
+                               : error_reply(ops::ErrorKind::not_found,
+                                             "no such page or API endpoint: " + request.path));
+        }
+        const auto& route = *match.route;
+        ApiCall call{env,          request, match.captures, core::parse_params(request.query),
+                     std::nullopt, respond, *sessions,      options.secure};
+
+        // Who is asking: an API token, else the session cookie.
+        std::string session_token;
+        const auto authorization = header(request, "authorization");
+        if (authorization.rfind("Bearer ", 0) == 0) {
+            call.principal = ops::token_principal(env, authorization.substr(7));
+            if (!call.principal) {
+                return respond(error_reply(ops::ErrorKind::unauthorized,
+                                           "this API token is not valid (revoked?)"));
+            }
+        } else {
+            session_token = cookie_value(header(request, "cookie"), k_session_cookie);
+            call.principal = sessions->principal(env, session_token,
+                                                 options.config->console.session_idle_minutes);
+        }
+        if (route.access != Access::anyone) {
+            if (!call.principal) {
+                return respond(error_reply(ops::ErrorKind::unauthorized,
+                                           "sign in first (your session may have expired)"));
+            }
+            if (!permits(route.access, call.principal->role)) {
+                return respond(error_reply(ops::ErrorKind::forbidden,
+                                           "the " +
+                                               std::string(ops::role_name(call.principal->role)) +
+                                               " role may not do this"));
+            }
+        }
+        if (call.principal) {
+            call.env.actor = ops::Actor{call.principal->name, call.principal->role};
+        }
+        if (changes_state(request.method)) {
+            const bool login = route.pattern == "/api/v1/session";
+            // What a read-only console still does: sign in and out, verify the audit log.
+            const bool reads = login || route.pattern == "/api/v1/audit/verify";
+            if (options.read_only && !reads) {
+                return respond(error_reply(ops::ErrorKind::forbidden,
+                                           "this console is read-only: nothing can be changed"));
+            }
+            if (auto refusal = csrf_refusal(request, call, session_token, login)) {
+                spdlog::warn("refused {} {} from {}: {}", request.method, request.path,
+                             request.peer, *refusal);
+                return respond(error_reply(ops::ErrorKind::forbidden, *refusal));
+            }
+        }
+        try {
+            route.handler(call);
+        } catch (const store::StoreError& e) {
+            spdlog::error("{} {} failed: {}", request.method, request.path, e.what());
+            if (store::is_storage_failure(e.code())) {
+                auto reply = json_reply(503, {{"error", "unavailable"},
+                                              {"message", "the database is busy or cannot be "
+                                                          "written now; try again shortly"}});
+                reply.headers.emplace_back("Retry-After", "5");
+                return respond(std::move(reply));
+            }
+            respond(json_reply(500, {{"error", "internal"}, {"message", e.what()}}));
+        }
+    }
+
+    // Why a state-changing request is refused as a possible cross-site forgery, or nothing.
+    // API tokens are not sent by browsers on their own, so requests bearing one need no check.
+    std::optional<std::string> csrf_refusal(const net::IncomingRequest& request,
+                                            const ApiCall& call, const std::string& session_token,
+                                            bool login) {
+        if (call.principal && call.principal->token_id != 0) {
+            return std::nullopt;
+        }
+        const auto request_origin = header(request, "origin");
+        const auto fetch_site = header(request, "sec-fetch-site");
+        if (!request_origin.empty() && origin_of(request_origin + "/") != origin) {
+            return "the request comes from another site (" + request_origin + ")";
+        }
+        if (login) {
+            return std::nullopt; // no session yet: an origin that is not ours is enough to refuse
+        }
+        if (request_origin.empty() && fetch_site != "same-origin") {
+            return std::string("the request does not say it comes from the console (no Origin)");
+        }
+        auto presented = header(request, "x-csrf-token");
+        if (presented.empty()) {
+            const auto type = header(request, "content-type");
+            if (type.rfind("application/x-www-form-urlencoded", 0) == 0) {
+                presented = core::parse_params(request.body)["csrf_token"];
+            }
+        }
+        if (session_token.empty() || presented.empty() ||
+            !core::constant_time_equal(presented, ops::csrf_token_for(session_token))) {
+            return std::string("the CSRF token is missing or wrong; sign in again");
+        }
+        return std::nullopt;
+    }
+};
+
+ConsoleHandler::ConsoleHandler(ConsoleOptions options)
+    : m_impl(std::make_unique<Impl>(std::move(options))) {}
+
+ConsoleHandler::~ConsoleHandler() = default;
+
+void ConsoleHandler::operator()(net::IncomingRequest& request, net::Responder respond) {
+    auto shared = std::make_shared<net::IncomingRequest>(std::move(request));
+    m_impl->workers.submit([impl = m_impl.get(), shared, respond](store::Database& db) {
+        impl->serve(db, *shared, respond);
+    });
+}
+
+} // namespace kibaru::web

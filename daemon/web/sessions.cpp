@@ -1,0 +1,131 @@
+#include "web/sessions.hpp"
+
+#include "ops/secrets.hpp"
+
+#include <deque>
+
+namespace kibaru::web {
+
+namespace {
+
+class DatabaseSessions final : public SessionStore {
+public:
+    ops::Result<ops::Login> log_in(const ops::Env& env, const std::string& name,
+                                   const std::string& password, const std::string& peer) override {
+        auto attempt = ops::begin_login(env, name, peer);
+        if (!attempt) {
+            return attempt.error();
+        }
+        const bool verified = ops::verify_password(attempt->password_hash, password);
+        return ops::finish_login(env, *attempt, verified);
+    }
+    std::optional<ops::Principal> principal(const ops::Env& env, const std::string& token,
+                                            int idle_minutes) override {
+        return ops::session_principal(env, token, idle_minutes);
+    }
+    void log_out(const ops::Env& env, const ops::Principal& principal) override {
+        (void)ops::log_out(env, principal);
+    }
+};
+
+class MemorySessions final : public SessionStore {
+public:
+    ops::Result<ops::Login> log_in(const ops::Env& env, const std::string& name,
+                                   const std::string& password, const std::string& peer) override {
+        auto attempt = ops::begin_login(env, name, peer); // the file's own lockout, read
+        if (!attempt) {
+            return attempt.error();
+        }
+        {
+            std::lock_guard lock(m_mutex);
+            forget_old_failures(env.now);
+            int by_name = 0;
+            int by_peer = 0;
+            for (const auto& f : m_failures) {
+                by_name += f.name == name;
+                by_peer += f.peer == peer;
+            }
+            if (by_name >= 5 || by_peer >= 5) {
+                return ops::Error{ops::ErrorKind::too_many,
+                                  "too many failed sign-ins: try again in 15 minutes", ""};
+            }
+        }
+        const bool verified =
+            attempt->known && ops::verify_password(attempt->password_hash, password);
+        std::lock_guard lock(m_mutex);
+        if (!verified) {
+            m_failures.push_back({env.now, name, peer});
+            return ops::Error{ops::ErrorKind::unauthorized, "wrong name or password", ""};
+        }
+        const auto user = store::UsersRepo(env.db).find(name);
+        ops::Login login;
+        login.session_token = ops::random_token("");
+        login.csrf_token = ops::csrf_token_for(login.session_token);
+        login.principal.user_id = user->id;
+        login.principal.name = user->name;
+        login.principal.role = ops::parse_role(user->role).value_or(ops::Role::auditor);
+        login.principal.language = user->language;
+        login.principal.session_id = ++m_next_id;
+        m_sessions[ops::token_hash(login.session_token)] = {login.principal, env.now};
+        return login;
+    }
+
+    std::optional<ops::Principal> principal(const ops::Env& env, const std::string& token,
+                                            int idle_minutes) override {
+        if (token.empty()) {
+            return std::nullopt;
+        }
+        std::lock_guard lock(m_mutex);
+        const auto found = m_sessions.find(ops::token_hash(token));
+        if (found == m_sessions.end() ||
+            found->second.last_seen < env.now - std::chrono::minutes(idle_minutes)) {
+            return std::nullopt;
+        }
+        found->second.last_seen = env.now;
+        return found->second.principal;
+    }
+
+    void log_out(const ops::Env&, const ops::Principal& principal) override {
+        std::lock_guard lock(m_mutex);
+        for (auto it = m_sessions.begin(); it != m_sessions.end(); ++it) {
+            if (it->second.principal.session_id == principal.session_id) {
+                m_sessions.erase(it);
+                return;
+            }
+        }
+    }
+
+private:
+    struct Session {
+        ops::Principal principal;
+        core::Instant last_seen;
+    };
+    struct Failure {
+        core::Instant at;
+        std::string name;
+        std::string peer;
+    };
+
+    void forget_old_failures(core::Instant now) {
+        while (!m_failures.empty() && m_failures.front().at < now - std::chrono::minutes(15)) {
+            m_failures.pop_front();
+        }
+    }
+
+    std::mutex m_mutex;
+    std::map<std::string, Session> m_sessions; // by token hash
+    std::deque<Failure> m_failures;
+    std::int64_t m_next_id = 0;
+};
+
+} // namespace
+
+std::unique_ptr<SessionStore> database_sessions() {
+    return std::make_unique<DatabaseSessions>();
+}
+
+std::unique_ptr<SessionStore> memory_sessions() {
+    return std::make_unique<MemorySessions>();
+}
+
+} // namespace kibaru::web

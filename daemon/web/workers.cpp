@@ -1,0 +1,61 @@
+#include "web/workers.hpp"
+
+#include "store/sqlite.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace kibaru::web {
+
+Workers::Workers(WorkerOptions options) : m_options(std::move(options)) {
+    for (int i = 0; i < std::max(1, m_options.threads); ++i) {
+        // Opened here, so a database that cannot be opened fails the start-up, not a request.
+        auto db = m_options.read_only
+                      ? store::Database::open_read_only(m_options.database_path,
+                                                        m_options.busy_timeout_ms)
+                      : store::Database::open(m_options.database_path, m_options.busy_timeout_ms);
+        m_threads.emplace_back([this, db = std::move(db)]() mutable { run(std::move(db)); });
+    }
+}
+
+Workers::~Workers() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+        m_jobs.clear();
+    }
+    m_ready.notify_all();
+    for (auto& thread : m_threads) {
+        thread.join();
+    }
+}
+
+void Workers::submit(Job job) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_jobs.push_back(std::move(job));
+    }
+    m_ready.notify_one();
+}
+
+void Workers::run(std::unique_ptr<store::Database> db) {
+    for (;;) {
+        Job job;
+        {
+            std::unique_lock lock(m_mutex);
+            m_ready.wait(lock, [&] { return m_stopping || !m_jobs.empty(); });
+            if (m_stopping) {
+                return;
+            }
+            job = std::move(m_jobs.front());
+            m_jobs.pop_front();
+        }
+        try {
+            job(*db);
+        } catch (const std::exception& e) {
+            // The job's Responder, dropped unanswered, answers 500.
+            spdlog::error("console request failed: {}", e.what());
+        }
+    }
+}
+
+} // namespace kibaru::web

@@ -1,0 +1,112 @@
+# Section "api": the console's JSON API on the national database (--rows contacts, --weeks weeks
+# of deliveries, as the "national" section builds it): latency of three reads under 20
+# concurrent clients, the dispatch rate with and without them reading at the same time, and a
+# streamed CSV export of a million deliveries.
+
+bench_api() {
+  declare -f bench_national >/dev/null || source scripts/bench/national.sh
+  [ -f "$work/b.db" ] && [ "$(sqlite3 "$work/b.db" "SELECT count(*) FROM campaign_weeks")" -ge 1 ] || bench_national >/dev/null
+  local dir=$work/api console_port token k
+  mkdir -p "$dir"
+  read -r console_port < <(free_ports 1)
+  cat > "$dir/k.toml" <<TOML
+[console]
+listen = "127.0.0.1:$console_port"
+public_url = "http://127.0.0.1:$console_port"
+[log]
+file = "$dir/kibaru.log"
+level = "warn"
+TOML
+  k=("$kibaru" --db "$work/b.db" --config "$dir/k.toml")
+  "${k[@]}" users add bench --role auditor --password-stdin <<<"bench-password" >/dev/null 2>&1 || true
+  token=$("${k[@]}" users token bench --label bench 2>/dev/null)
+  "${k[@]}" console > "$dir/console.out" 2>&1 &
+  local console_pid=$!
+  background+=("$console_pid")
+  wait_port "$console_port"
+  say "== API on the national database: 20 clients, status / report / contacts page"
+  wrk -t2 -c20 -d"${api_seconds}s" --latency --timeout 10s -s scripts/bench/api.lua \
+    "http://127.0.0.1:$console_port" -- "$token" 1 > "$dir/wrk.txt"
+  local p50 p99 rate errors
+  p50=$(awk '/^ +50%/ { print $2 }' "$dir/wrk.txt")
+  p99=$(awk '/^ +99%/ { print $2 }' "$dir/wrk.txt")
+  rate=$(awk '/Requests\/sec/ { printf "%.0f", $2 }' "$dir/wrk.txt")
+  errors=$(awk '/Non-2xx/ { n += $5 } /Socket errors/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$dir/wrk.txt")
+  say "   $rate requests/s, p50 $p50, p99 $p99, $errors errors"
+  local p99_ms
+  p99_ms=$(awk -v v="$p99" 'BEGIN { if (v ~ /us$/) printf "%.2f", v / 1000; else if (v ~ /ms$/) printf "%.2f", v + 0; else printf "%.2f", v * 1000 }')
+
+  say "== a CSV export of every delivery of week 1, streamed"
+  local rows export_wall export_rss
+  /usr/bin/time -f '%e %M' -o "$dir/export.time" \
+    curl -s -H "Authorization: Bearer $token" -o "$dir/export.csv" \
+    "http://127.0.0.1:$console_port/api/v1/deliveries?campaign=1&week=1&format=csv"
+  read -r export_wall _ < "$dir/export.time"
+  rows=$(($(wc -l < "$dir/export.csv") - 1))
+  export_rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$console_pid/status")
+  rm -f "$dir/export.csv"
+  say "   $rows rows in ${export_wall} s; the console's peak RSS ${export_rss} MiB"
+  kill -TERM "$console_pid" 2>/dev/null; wait "$console_pid" 2>/dev/null || true
+
+  say "== dispatch with and without 20 clients reading the API"
+  local gateway_port
+  read -r gateway_port < <(free_ports 1)
+  ./build/fake_gateway --port "$gateway_port" --max-seconds 3600 >/dev/null 2>&1 &
+  background+=($!)
+  wait_port "$gateway_port"
+  source scripts/dispatch-setup.sh
+  send_trial() { # "alone" or "reading" -> SMS/s of a 100k send by run-once
+    local d=$dir/send-$1 k wrk_pid=
+    prepare_dispatch "$d" "$kibaru" "$gateway_port" 16 "$sms"
+    "${k[@]}" --now 2019-01-08T21:00:00Z run-once >/dev/null
+    if [ "$1" = reading ]; then
+      wrk -t2 -c20 -d600s --timeout 10s -s scripts/bench/api.lua \
+        "http://127.0.0.1:$console_port" -- "$token" 1 > "$d/wrk.txt" 2>&1 &
+      wrk_pid=$!
+      sleep 2
+    fi
+    local t0 t1
+    t0=$(date +%s.%N)
+    "${k[@]}" --now 2019-01-09T09:00:00Z run-once >/dev/null
+    t1=$(date +%s.%N)
+    [ -n "$wrk_pid" ] && kill "$wrk_pid" 2>/dev/null
+    wait "$wrk_pid" 2>/dev/null || true
+    awk -v a="$t0" -v b="$t1" -v n="$sms" 'BEGIN { printf "%.0f", n / (b - a) }'
+  }
+  "${k[@]}" console > "$dir/console.out" 2>&1 &
+  console_pid=$!
+  background+=("$console_pid")
+  wait_port "$console_port"
+  local alone reading alone2 reading2 slower
+  alone=$(send_trial alone); reading=$(send_trial reading)
+  alone2=$(send_trial alone); reading2=$(send_trial reading)
+  kill -TERM "$console_pid" 2>/dev/null; wait "$console_pid" 2>/dev/null || true
+  alone=$(((alone + alone2) / 2)); reading=$(((reading + reading2) / 2))
+  slower=$(awk -v a="$alone" -v r="$reading" 'BEGIN { printf "%.1f", 100 * (a - r) / a }')
+  say "   alone $alone SMS/s, with 20 API readers $reading SMS/s: $slower % slower"
+  cat <<MD
+## The JSON API on the national database
+
+Measured $(machine) by \`scripts/bench.sh --only api --rows $rows\`.
+The database of the national section ($(sqlite3 "$work/b.db" "SELECT count(*) FROM contacts") contacts,
+$(sqlite3 "$work/b.db" "SELECT count(*) FROM deliveries") deliveries). \`kibaru console\` serves the API;
+every request runs on one of its two worker threads, each with its own connection.
+
+- **Reads**: \`wrk -t2 -c20 -d${api_seconds}s --latency -s scripts/bench/api.lua\`, 20 clients with an
+  auditor's API token, each request in turn \`GET /api/v1/status\`, \`GET
+  /api/v1/campaigns/1/report\` and a contacts page (\`limit=50&after=500000&region=Kita\`).
+- **Export**: \`curl\` of \`/api/v1/deliveries?campaign=1&week=1&format=csv\` (streamed); the
+  console's peak RSS (VmHWM) after it.
+- **Sending while read**: \`scripts/bench.sh\`'s dispatch run ($sms SMS to the fake gateway,
+  max_in_flight 16, run-once on its own database) alone, then while the 20 clients read the
+  national database through the console; two pairs, averaged.
+
+| measure | value | target | met |
+|---|---|---|---|
+| reads: requests per second | $rate | — | — |
+| reads: p50 / p99 latency | $p50 / $p99 | p99 ≤ 50 ms | $(verdict "$p99_ms" 50) |
+| reads: errors (non-2xx, socket) | $errors | 0 | $(verdict "$errors" 0) |
+| CSV export of $rows deliveries | ${export_wall} s, console peak RSS ${export_rss} MiB | RSS ≤ 64 MiB | $(verdict "$export_rss" 64) |
+| sending alone / with 20 API readers | $alone / $reading SMS/s ($slower % slower) | ≤ 10 % slower | $(verdict "$slower" 10) |
+MD
+}

@@ -1,0 +1,490 @@
+// The JSON API and accounts over real HTTP on loopback: `kibaru console` (and the daemon's
+// console listener) on a real SQLite file, the CLI beside it. Each test proves one promise of
+// SPEC.md "Accounts, the JSON API and the web console".
+#include "api_client.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+using kibaru::test::ApiClient;
+using kibaru::test::ApiResponse;
+using kibaru::test::Background;
+using kibaru::test::eventually;
+using kibaru::test::FakeGateway;
+using kibaru::test::run_process;
+using kibaru::test::RunResult;
+using kibaru::test::Scratch;
+using kibaru::test::start_fake_gateway;
+using nlohmann::json;
+
+namespace {
+
+const char* k_admin_password = "admin-pass-2019";
+const char* k_staff_password = "staff-pass-2019";
+const char* k_auditor_password = "auditor-pass-2019";
+
+class Api : public ::testing::Test {
+protected:
+    void SetUp() override {
+        gateway = start_fake_gateway(s.dir(), {"--record", "accepted.txt"});
+        port = kibaru::test::free_port();
+        s.write("k.toml", "[gateway]\nurl = \"http://127.0.0.1:" + std::to_string(gateway.port) +
+                              "/ok/cgi-bin/sendsms\"\nrate_per_second = 0\n[server]\nlisten = "
+                              "\"127.0.0.1:0\"\n[console]\nlisten = \"127.0.0.1:" +
+                              std::to_string(port) + "\"\npublic_url = \"http://127.0.0.1:" +
+                              std::to_string(port) + "\"\n[log]\nfile = \"kibaru.log\"\n");
+        add_user_cli("admin", "admin", k_admin_password);
+    }
+    void TearDown() override { stop_console(); }
+
+    RunResult k(std::vector<std::string> args, const std::string& now = "") {
+        args.insert(args.begin(), {"--config", "k.toml"});
+        if (!now.empty()) {
+            args.insert(args.begin(), {"--now", now});
+        }
+        return s.kibaru(args, {"KIBARU_CONFIG="});
+    }
+    void add_user_cli(const std::string& name, const std::string& role,
+                      const std::string& password) {
+        const auto r = run_process({"bash", "-c",
+                                    "printf '%s\\n' \"$PW\" | " + std::string(KIBARU_BIN) +
+                                        " --config k.toml --db kibaru.db users add " + name +
+                                        " --role " + role + " --password-stdin"},
+                                   s.dir(), {"PW=" + password, "KIBARU_CONFIG="});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    void start_console(std::vector<std::string> extra = {}, const std::string& db = "kibaru.db",
+                       const std::string& now = "2019-01-08T09:00:00Z") {
+        std::vector<std::string> argv = {KIBARU_BIN, "--config", "k.toml", "--db",
+                                         db,         "--now",    now,      "console"};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        console =
+            std::make_unique<Background>(argv, s.dir(), std::vector<std::string>{"KIBARU_CONFIG="});
+        ASSERT_TRUE(
+            eventually([&] { return ApiClient(s, port).get("/api/v1/status").status == 401; }, 15))
+            << s.read("kibaru.log");
+    }
+    void stop_console() {
+        if (console) {
+            EXPECT_EQ(console->stop(SIGTERM), 0);
+            console.reset();
+        }
+    }
+    // A client signed in as `name`.
+    ApiClient as(const std::string& name, const std::string& password) {
+        ApiClient client(s, port, name);
+        EXPECT_EQ(client.login(name, password), 200);
+        return client;
+    }
+    std::string sql(const std::string& q) {
+        auto out = s.sql(q).out;
+        while (!out.empty() && out.back() == '\n') {
+            out.pop_back();
+        }
+        return out;
+    }
+    // Contacts, a campaign with week 1 written, as staff would through the API.
+    void prepare_campaign(ApiClient& staff) {
+        const std::string csv = "phone,name,region,commodities,language\n"
+                                "76000001,Awa Traoré,Kita,sesame,fr\n"
+                                "76000002,Moussa Keita,Kita,sesame,bm\n"
+                                "76000003,Fanta Diarra,Dioila,sesame,fr\n";
+        auto imported =
+            staff.call("POST", "/api/v1/contacts/import?name=producers.csv", csv,
+                       {"Origin: " + staff.origin(), "X-CSRF-Token: " + staff.csrf()}, "text/csv");
+        ASSERT_EQ(imported.status, 200) << imported.body;
+        auto created =
+            staff.post("/api/v1/campaigns",
+                       {{"name", "Sésame 2019"}, {"commodity", "sesame"}, {"start", "2019-01-07"}});
+        ASSERT_EQ(created.status, 201) << created.body;
+        for (const auto& [language, text] : {std::pair{"fr", "{name}: sésame S{week} 650 FCFA/kg"},
+                                             std::pair{"bm", "{name}: bɛnɛ S{week} 650 FCFA/kg"}}) {
+            auto set = staff.call("PUT", std::string("/api/v1/campaigns/1/messages/1/") + language,
+                                  json{{"text", text}}.dump());
+            ASSERT_EQ(set.status, 200) << set.body;
+        }
+    }
+
+    Scratch s;
+    FakeGateway gateway;
+    int port = 0;
+    std::unique_ptr<Background> console;
+};
+
+} // namespace
+
+// SPEC's "Must show": the first admin from the CLI, a staff account through the API, staff
+// prepare a campaign through the API, run-once sends it, an auditor reads everything and can
+// change nothing, a POST without the CSRF token changes nothing, and the audit log names each
+// user as the actor of their changes.
+TEST_F(Api, admin_staff_and_auditor_do_their_work_through_the_api) {
+    start_console();
+    auto admin = as("admin", k_admin_password);
+    for (const auto& [name, role, password] :
+         {std::tuple{"awa", "staff", k_staff_password},
+          std::tuple{"fatou", "auditor", k_auditor_password}}) {
+        auto added =
+            admin.post("/api/v1/users", {{"name", name}, {"role", role}, {"password", password}});
+        ASSERT_EQ(added.status, 201) << added.body;
+    }
+    auto staff = as("awa", k_staff_password);
+    prepare_campaign(staff);
+    const auto sent = k({"run-once"}, "2019-01-08T09:00:00Z");
+    ASSERT_EQ(sent.exit_code, 0) << sent.err;
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE state = 'sent'"), "3");
+
+    auto auditor = as("fatou", k_auditor_password);
+    const auto report = auditor.get("/api/v1/campaigns/1/report");
+    ASSERT_EQ(report.status, 200);
+    EXPECT_EQ(report.json()[0]["targeted"], 3);
+    EXPECT_EQ(report.json()[0]["sent"], 3);
+    const auto csv = auditor.get("/api/v1/deliveries?campaign=1&format=csv");
+    ASSERT_EQ(csv.status, 200);
+    EXPECT_EQ(csv.body.rfind("campaign,week,phone,state,", 0), 0u) << csv.body;
+    EXPECT_EQ(std::count(csv.body.begin(), csv.body.end(), '\n'), 4) << csv.body;
+    EXPECT_NE(csv.body.find("+22376000001"), std::string::npos) << "auditors see phone numbers";
+
+    const auto before = sql("SELECT count(*) FROM audit_log");
+    for (const auto& [method, path, body] :
+         {std::tuple{"POST", "/api/v1/campaigns/1/pause", ""},
+          std::tuple{"POST", "/api/v1/contacts/76000001/optout", ""},
+          std::tuple{"PUT", "/api/v1/campaigns/1/messages/2/fr", "{\"text\":\"x\"}"},
+          std::tuple{"POST", "/api/v1/campaigns", "{\"name\":\"x\"}"},
+          std::tuple{"POST", "/api/v1/users", "{\"name\":\"x\"}"}}) {
+        EXPECT_EQ(auditor.call(method, path, body).status, 403) << method << " " << path;
+    }
+    staff.forget_csrf();
+    EXPECT_EQ(staff.post("/api/v1/campaigns/1/pause").status, 403)
+        << "a POST without the CSRF token";
+    EXPECT_EQ(sql("SELECT status FROM campaigns WHERE id = 1"), "active");
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_log"), before) << "refused requests change nothing";
+
+    EXPECT_EQ(sql("SELECT group_concat(DISTINCT actor) FROM audit_log WHERE action IN "
+                  "('contacts.import', 'campaign.create', 'message.set')"),
+              "awa");
+    EXPECT_EQ(sql("SELECT group_concat(actor) FROM audit_log WHERE action = 'user.add' AND "
+                  "subject IN ('awa', 'fatou')"),
+              "admin,admin");
+    EXPECT_EQ(k({"audit", "verify"}).exit_code, 0);
+}
+
+// Every endpoint for every role: allowed ones are never 401/403, the others always 403.
+TEST_F(Api, each_endpoint_answers_each_role_as_the_spec_table_says) {
+    add_user_cli("awa", "staff", k_staff_password);
+    add_user_cli("fatou", "auditor", k_auditor_password);
+    start_console();
+    {
+        auto staff = as("awa", k_staff_password);
+        prepare_campaign(staff);
+    }
+    enum Need { any, staff_role, admin_role };
+    struct Endpoint {
+        std::string method, path, body;
+        Need need;
+    };
+    const std::vector<Endpoint> endpoints = {
+        {"GET", "/api/v1/status", "", any},
+        {"GET", "/api/v1/contacts?limit=2", "", any},
+        {"GET", "/api/v1/contacts/76000001/report", "", any},
+        {"GET", "/api/v1/campaigns", "", any},
+        {"GET", "/api/v1/campaigns/1", "", any},
+        {"GET", "/api/v1/campaigns/1/preview?week=1", "", any},
+        {"GET", "/api/v1/campaigns/1/messages", "", any},
+        {"GET", "/api/v1/campaigns/1/report", "", any},
+        {"GET", "/api/v1/deliveries?format=json", "", any},
+        {"GET", "/api/v1/audit?format=csv", "", any},
+        {"POST", "/api/v1/audit/verify", "", any},
+        {"POST", "/api/v1/contacts/import?dry_run=true", "phone\n76000009\n", staff_role},
+        {"POST", "/api/v1/contacts/76000003/optout", "", staff_role},
+        {"POST", "/api/v1/contacts/76000003/optin", "", staff_role},
+        {"POST", "/api/v1/campaigns", R"({"name":"r","commodity":"rice","start":"2019-02-04"})",
+         staff_role},
+        {"POST", "/api/v1/campaigns/1/pause", "", staff_role},
+        {"POST", "/api/v1/campaigns/1/resume", "", staff_role},
+        {"PUT", "/api/v1/campaigns/1/messages/2/fr", R"({"text":"Prix S{week}"})", staff_role},
+        {"GET", "/api/v1/users", "", admin_role},
+        {"POST", "/api/v1/users", R"({"name":"new","role":"auditor","password":"0123456789"})",
+         admin_role},
+        {"POST", "/api/v1/users/new/disable", "", admin_role},
+        {"POST", "/api/v1/users/new/enable", "", admin_role},
+    };
+    const std::vector<std::tuple<std::string, std::string, Need>> roles = {
+        {"fatou", k_auditor_password, any},
+        {"awa", k_staff_password, staff_role},
+        {"admin", k_admin_password, admin_role}};
+    for (const auto& [name, password, level] : roles) {
+        auto client = as(name, password);
+        for (const auto& e : endpoints) {
+            const auto r = client.call(e.method, e.path, e.body);
+            if (e.need <= level) {
+                EXPECT_NE(r.status, 403) << name << " " << e.method << " " << e.path << r.body;
+                EXPECT_LT(r.status, 300) << name << " " << e.method << " " << e.path << r.body;
+            } else {
+                EXPECT_EQ(r.status, 403) << name << " " << e.method << " " << e.path;
+                EXPECT_EQ(r.json().is_object() ? r.json().value("error", "") : "", "forbidden")
+                    << r.body;
+            }
+        }
+    }
+    ApiClient nobody(s, port);
+    for (const auto& e : endpoints) {
+        EXPECT_EQ(nobody.call(e.method, e.path, e.body).status, 401) << e.method << " " << e.path;
+    }
+}
+
+TEST_F(Api, changes_need_the_consoles_origin_and_the_sessions_csrf_token) {
+    start_console();
+    auto admin = as("admin", k_admin_password);
+    const auto body = json{{"name", "x1"}, {"role", "auditor"}, {"password", "0123456789"}}.dump();
+    const std::string csrf = "X-CSRF-Token: " + admin.csrf();
+    EXPECT_EQ(admin.call("POST", "/api/v1/users", body, {"Origin: " + admin.origin()}).status, 403)
+        << "no token";
+    EXPECT_EQ(admin
+                  .call("POST", "/api/v1/users", body,
+                        {"Origin: " + admin.origin(), "X-CSRF-Token: 00" + admin.csrf()})
+                  .status,
+              403)
+        << "a wrong token";
+    EXPECT_EQ(
+        admin.call("POST", "/api/v1/users", body, {"Origin: http://evil.example", csrf}).status,
+        403)
+        << "another site";
+    EXPECT_EQ(admin.call("POST", "/api/v1/users", body, {csrf}).status, 403)
+        << "neither Origin nor Sec-Fetch-Site";
+    EXPECT_EQ(sql("SELECT count(*) FROM users WHERE name = 'x1'"), "0");
+    EXPECT_EQ(
+        admin.call("POST", "/api/v1/users", body, {"Sec-Fetch-Site: same-origin", csrf}).status,
+        201)
+        << "a browser's same-origin request without Origin";
+
+    // An API token is never sent by a browser on its own: no CSRF token needed with it.
+    const auto token = k({"users", "token", "admin", "--label", "script"});
+    ASSERT_EQ(token.exit_code, 0) << token.err;
+    ApiClient script(s, port, "script");
+    const std::string bearer = "Authorization: Bearer " + token.out.substr(0, token.out.find('\n'));
+    EXPECT_EQ(script
+                  .call("POST", "/api/v1/users",
+                        json{{"name", "x2"}, {"role", "staff"}, {"password", "0123456789"}}.dump(),
+                        {bearer})
+                  .status,
+              201);
+    EXPECT_EQ(sql("SELECT actor FROM audit_log WHERE action = 'user.add' AND subject = 'x2'"),
+              "admin");
+}
+
+TEST_F(Api, the_session_cookie_is_httponly_samesite_strict_and_ends_with_logout) {
+    start_console();
+    ApiClient admin(s, port, "admin");
+    const auto r = admin.call("POST", "/api/v1/session",
+                              json{{"name", "admin"}, {"password", k_admin_password}}.dump());
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["role"], "admin");
+    const auto cookie = r.headers.substr(r.headers.find("Set-Cookie: kibaru_session="));
+    const auto line = cookie.substr(0, cookie.find('\r'));
+    EXPECT_NE(line.find("; HttpOnly"), std::string::npos) << line;
+    EXPECT_NE(line.find("; SameSite=Strict"), std::string::npos) << line;
+    EXPECT_NE(line.find("; Path=/"), std::string::npos) << line;
+    EXPECT_EQ(line.find("Secure"), std::string::npos) << "no Secure over plain HTTP: " << line;
+    const auto value = line.substr(std::string("Set-Cookie: kibaru_session=").size(), 43);
+    EXPECT_EQ(sql("SELECT count(*) FROM sessions WHERE token_hash LIKE '%" + value + "%'"), "0")
+        << "the token is stored hashed";
+    const std::string csrf = r.json()["csrf_token"];
+    admin.login("admin", k_admin_password);
+    EXPECT_EQ(admin.get("/api/v1/status").status, 200);
+    EXPECT_EQ(admin.call("DELETE", "/api/v1/session").status, 200);
+    EXPECT_EQ(admin.get("/api/v1/status").status, 401) << "signed out";
+}
+
+// Five failures for one name or from one address lock both for 15 minutes.
+TEST_F(Api, five_failed_logins_lock_a_name_until_an_admin_enables_it_or_15_minutes_pass) {
+    add_user_cli("awa", "staff", k_staff_password);
+    start_console();
+    ApiClient client(s, port);
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_EQ(client.login("awa", "wrong-password"), 401);
+    }
+    const auto locked = client.call("POST", "/api/v1/session",
+                                    json{{"name", "awa"}, {"password", k_staff_password}}.dump());
+    EXPECT_EQ(locked.status, 429) << "even the right password";
+    EXPECT_EQ(locked.json()["error"], "too_many");
+    EXPECT_EQ(client.login("admin", k_admin_password), 429)
+        << "another name from the same address (all tests come from 127.0.0.1)";
+    stop_console();
+    start_console({}, "kibaru.db", "2019-01-08T09:16:00Z");
+    EXPECT_EQ(ApiClient(s, port).login("awa", k_staff_password), 200) << "15 minutes later";
+    for (int i = 0; i < 5; ++i) {
+        ApiClient(s, port).login("awa", "wrong-password");
+    }
+    EXPECT_EQ(ApiClient(s, port).login("awa", k_staff_password), 429);
+    ASSERT_EQ(k({"users", "enable", "awa"}).exit_code, 0);
+    EXPECT_EQ(ApiClient(s, port).login("awa", k_staff_password), 200) << "an admin unlocked it";
+}
+
+TEST_F(Api, a_revoked_token_a_changed_password_and_a_disable_end_access) {
+    add_user_cli("awa", "staff", k_staff_password);
+    start_console();
+    const auto issued = k({"users", "token", "awa"});
+    ASSERT_EQ(issued.exit_code, 0);
+    const std::string bearer =
+        "Authorization: Bearer " + issued.out.substr(0, issued.out.find('\n'));
+    ApiClient script(s, port, "script");
+    EXPECT_EQ(script.call("GET", "/api/v1/status", "", {bearer}).status, 200);
+    EXPECT_EQ(sql("SELECT count(*) FROM api_tokens WHERE token_hash = '" +
+                  issued.out.substr(0, issued.out.find('\n')) + "'"),
+              "0")
+        << "only the token's hash is kept";
+    ASSERT_EQ(k({"users", "revoke-token", "1"}).exit_code, 0);
+    EXPECT_EQ(script.call("GET", "/api/v1/status", "", {bearer}).status, 401);
+
+    auto staff = as("awa", k_staff_password);
+    ASSERT_EQ(run_process({"bash", "-c",
+                           "echo new-password-42 | " + std::string(KIBARU_BIN) +
+                               " --config k.toml --db kibaru.db users passwd awa "
+                               "--password-stdin"},
+                          s.dir(), {"KIBARU_CONFIG="})
+                  .exit_code,
+              0);
+    EXPECT_EQ(staff.get("/api/v1/status").status, 401) << "a password change ends sessions";
+    auto again = as("awa", "new-password-42");
+    auto admin = as("admin", k_admin_password);
+    EXPECT_EQ(admin.post("/api/v1/users/awa/disable").status, 200);
+    EXPECT_EQ(again.get("/api/v1/status").status, 401) << "a disable ends sessions";
+    EXPECT_EQ(ApiClient(s, port).login("awa", "new-password-42"), 401);
+}
+
+TEST_F(Api, errors_have_their_status_and_shape_and_bad_bodies_change_nothing) {
+    add_user_cli("awa", "staff", k_staff_password);
+    start_console();
+    auto staff = as("awa", k_staff_password);
+    prepare_campaign(staff);
+    const auto before = sql("SELECT count(*) FROM audit_log");
+    auto expect_error = [&](const ApiResponse& r, int status, const std::string& code,
+                            const std::string& field = "") {
+        EXPECT_EQ(r.status, status) << r.body;
+        const auto j = r.json();
+        EXPECT_EQ(j.value("error", ""), code) << r.body;
+        EXPECT_FALSE(j.value("message", "").empty()) << r.body;
+        if (!field.empty()) {
+            EXPECT_EQ(j.value("field", ""), field) << r.body;
+        }
+    };
+    expect_error(ApiClient(s, port).get("/api/v1/campaigns"), 401, "unauthorized");
+    expect_error(staff.get("/api/v1/campaigns/99"), 404, "not_found");
+    expect_error(staff.get("/api/v1/nothing/here"), 404, "not_found");
+    expect_error(staff.call("POST", "/api/v1/campaigns", "{not json"), 400, "malformed");
+    expect_error(staff.call("POST", "/api/v1/campaigns", "[1,2]"), 400, "malformed");
+    expect_error(staff.post("/api/v1/campaigns", {{"name", "x"}, {"commodity", "rice"}}), 422,
+                 "invalid", "start");
+    expect_error(staff.post("/api/v1/campaigns", {{"name", 7}}), 422, "invalid", "name");
+    expect_error(staff.call("PUT", "/api/v1/campaigns/1/messages/1/fr",
+                            json{{"text", std::string(600, 'x')}}.dump()),
+                 422, "invalid", "text");
+    expect_error(
+        staff.call("PUT", "/api/v1/campaigns/1/messages/99/fr", json{{"text", "x"}}.dump()), 422,
+        "invalid");
+    expect_error(staff.get("/api/v1/contacts?limit=abc"), 422, "invalid", "limit");
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_log"), before) << "refused requests change nothing";
+    EXPECT_EQ(staff.post("/api/v1/campaigns/1/cancel").status, 200);
+    expect_error(staff.post("/api/v1/campaigns/1/resume"), 409, "conflict");
+    // 101 MiB: past [console] upload_max_mb (100).
+    s.write("big.csv", std::string(101u << 20, 'x'));
+    const auto big = run_process({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X",
+                                  "POST", "-H", "Origin: " + staff.origin(), "--data-binary",
+                                  "@big.csv", staff.origin() + "/api/v1/contacts/import"},
+                                 s.dir(), {});
+    EXPECT_EQ(big.out, "413");
+    EXPECT_EQ(staff.get("/api/v1/status").status, 200) << "the console lives on";
+}
+
+// The API's JSON is the CLI's --format json, key for key and value for value.
+TEST_F(Api, the_apis_json_equals_the_clis_json_for_the_same_data) {
+    add_user_cli("awa", "staff", k_staff_password);
+    start_console();
+    auto staff = as("awa", k_staff_password);
+    prepare_campaign(staff);
+    ASSERT_EQ(k({"run-once"}, "2019-01-08T09:00:00Z").exit_code, 0);
+    auto cli = [&](std::vector<std::string> args) {
+        args.insert(args.end(), {"--format", "json"});
+        const auto r = k(args, "2019-01-08T09:00:00Z");
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return json::parse(r.out, nullptr, false);
+    };
+    const std::vector<std::pair<std::vector<std::string>, std::string>> pairs = {
+        {{"campaign", "list"}, "/api/v1/campaigns"},
+        {{"campaign", "show", "1"}, "/api/v1/campaigns/1"},
+        {{"campaign", "preview", "1", "--week", "1"}, "/api/v1/campaigns/1/preview?week=1"},
+        {{"messages", "list", "1"}, "/api/v1/campaigns/1/messages"},
+        {{"report", "campaign", "1"}, "/api/v1/campaigns/1/report"},
+        {{"report", "deliveries", "--campaign", "1"}, "/api/v1/deliveries?campaign=1"},
+        {{"report", "contact", "76000002"}, "/api/v1/contacts/76000002/report"},
+        {{"audit", "export"}, "/api/v1/audit"},
+    };
+    for (const auto& [args, path] : pairs) {
+        const auto api = staff.get(path);
+        ASSERT_EQ(api.status, 200) << path << api.body;
+        EXPECT_EQ(api.json(), cli(args)) << path;
+    }
+    auto status_cli = cli({"status"});
+    auto status_api = staff.get("/api/v1/status").json();
+    EXPECT_EQ(status_api, status_cli);
+}
+
+// An auditor with a copy of the database: signs in (the session lives in the console's memory),
+// reads everything, can change nothing, and the file's bytes stay as they were.
+TEST_F(Api, a_read_only_console_reads_everything_and_leaves_the_file_unchanged) {
+    add_user_cli("fatou", "auditor", k_auditor_password);
+    start_console();
+    {
+        auto admin = as("admin", k_admin_password);
+        prepare_campaign(admin);
+    }
+    stop_console();
+    ASSERT_EQ(k({"run-once"}, "2019-01-08T09:00:00Z").exit_code, 0);
+    // The auditor's copy, checkpointed into one file as a copy would be taken.
+    s.sql("PRAGMA wal_checkpoint(TRUNCATE)");
+    std::filesystem::copy_file(s.path("kibaru.db"), s.path("copy.db"));
+    auto digest = [&] { return run_process({"sha256sum", "copy.db"}, s.dir(), {}).out; };
+    const auto before = digest();
+    start_console({"--read-only"}, "copy.db");
+    auto auditor = as("fatou", k_auditor_password);
+    for (const char* path : {"/api/v1/status", "/api/v1/campaigns/1/report",
+                             "/api/v1/deliveries?format=csv", "/api/v1/audit?format=json",
+                             "/api/v1/contacts?limit=5", "/api/v1/contacts/76000001/report"}) {
+        EXPECT_EQ(auditor.get(path).status, 200) << path;
+    }
+    EXPECT_EQ(auditor.post("/api/v1/audit/verify").json()["ok"], true);
+    auto admin = as("admin", k_admin_password);
+    const auto refused = admin.post("/api/v1/campaigns/1/pause");
+    EXPECT_EQ(refused.status, 403) << refused.body;
+    EXPECT_NE(refused.json().value("message", "").find("read-only"), std::string::npos);
+    EXPECT_EQ(admin.call("DELETE", "/api/v1/session").status, 200);
+    EXPECT_EQ(admin.get("/api/v1/status").status, 401) << "signed out";
+    stop_console();
+    EXPECT_EQ(digest(), before) << "the copy's bytes are unchanged";
+}
+
+// The daemon serves the console on its own listener, apart from the gateway callbacks.
+TEST_F(Api, the_daemon_serves_the_console_beside_its_callbacks) {
+    const int callbacks = kibaru::test::free_port();
+    auto config = s.read("k.toml");
+    config.replace(config.find("127.0.0.1:0"), 11, "127.0.0.1:" + std::to_string(callbacks));
+    s.write("k.toml", config);
+    Background daemon({KIBARU_BIN, "--config", "k.toml", "--db", "kibaru.db", "--now",
+                       "2019-01-08T09:00:00Z", "daemon"},
+                      s.dir(), {"KIBARU_CONFIG=", "KIBARU_CALLBACK_TOKEN=tok"});
+    ASSERT_TRUE(
+        eventually([&] { return ApiClient(s, port).get("/api/v1/status").status == 401; }, 15));
+    auto admin = as("admin", k_admin_password);
+    EXPECT_EQ(admin.get("/api/v1/status").status, 200);
+    EXPECT_EQ(run_process({"curl", "-s",
+                           "http://127.0.0.1:" + std::to_string(callbacks) + "/api/v1/status"},
+                          s.dir(), {})
+                  .out,
+              "not found\n")
+        << "the API is not on the callback listener";
+    EXPECT_EQ(daemon.stop(SIGTERM), 0);
+}

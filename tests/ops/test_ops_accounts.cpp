@@ -1,0 +1,103 @@
+// Accounts in process: who may manage them, what a password must be, sign-in with its lockout,
+// sessions ended by a password change or a disable, API tokens kept hashed and revocable.
+#include "ops/accounts.hpp"
+#include "ops/secrets.hpp"
+#include "ops_fixture.hpp"
+
+using namespace kibaru;
+using kibaru::test::OpsTest;
+
+namespace {
+
+class OpsAccounts : public OpsTest {
+protected:
+    void SetUp() override {
+        OpsTest::SetUp();
+        ASSERT_TRUE(ops::add_user(env(), "awa", "staff", "correct horse"));
+    }
+    // The three steps of a sign-in, from `peer`.
+    ops::Result<ops::Login> login(const std::string& password, const std::string& at,
+                                  const std::string& peer = "10.0.0.1") {
+        const auto e = env("", ops::Role::auditor, at);
+        auto attempt = ops::begin_login(e, "awa", peer);
+        if (!attempt) {
+            return attempt.error();
+        }
+        return ops::finish_login(e, *attempt,
+                                 ops::verify_password(attempt->password_hash, password));
+    }
+};
+
+} // namespace
+
+TEST_F(OpsAccounts, only_an_admin_manages_accounts_and_passwords_need_ten_characters) {
+    const auto staff = env("awa", ops::Role::staff);
+    auto refused = ops::add_user(staff, "bob", "auditor", "long enough!");
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, ops::ErrorKind::forbidden);
+    auto short_password = ops::add_user(env(), "bob", "auditor", "short");
+    ASSERT_FALSE(short_password);
+    EXPECT_EQ(short_password.error().field, "password");
+    auto taken = ops::add_user(env(), "awa", "auditor", "long enough!");
+    ASSERT_FALSE(taken);
+    EXPECT_EQ(taken.error().kind, ops::ErrorKind::conflict);
+    auto bad_role = ops::add_user(env(), "bob", "root", "long enough!");
+    ASSERT_FALSE(bad_role);
+    EXPECT_EQ(bad_role.error().field, "role");
+    EXPECT_EQ(sql("SELECT actor || ' ' || action || ' ' || subject FROM audit_log"),
+              "admin user.add awa");
+    EXPECT_EQ(sql("SELECT substr(password_hash, 1, 10) FROM users"), "$argon2id$");
+}
+
+TEST_F(OpsAccounts, a_wrong_password_fails_and_five_failures_lock_the_name_for_15_minutes) {
+    EXPECT_TRUE(login("correct horse", "2019-01-08T09:00:00Z"));
+    for (int i = 0; i < 5; ++i) {
+        auto wrong = login("wrong", "2019-01-08T09:01:00Z");
+        ASSERT_FALSE(wrong);
+        EXPECT_EQ(wrong.error().kind, ops::ErrorKind::unauthorized);
+    }
+    auto locked = login("correct horse", "2019-01-08T09:02:00Z", "10.0.0.2");
+    ASSERT_FALSE(locked);
+    EXPECT_EQ(locked.error().kind, ops::ErrorKind::too_many) << "locked whatever the address";
+    EXPECT_TRUE(login("correct horse", "2019-01-08T09:16:01Z")) << "15 minutes later";
+}
+
+TEST_F(OpsAccounts, sessions_end_with_a_password_change_a_disable_or_idle_time) {
+    const auto first = login("correct horse", "2019-01-08T09:00:00Z");
+    ASSERT_TRUE(first);
+    const auto at = [&](const std::string& t) { return env("", ops::Role::auditor, t); };
+    const auto who = ops::session_principal(at("2019-01-08T10:00:00Z"), first->session_token, 720);
+    ASSERT_TRUE(who);
+    EXPECT_EQ(who->name, "awa");
+    EXPECT_EQ(who->role, ops::Role::staff);
+    EXPECT_FALSE(ops::session_principal(at("2019-01-08T22:01:00Z"), first->session_token, 720))
+        << "idle 12 hours";
+    const auto second = login("correct horse", "2019-01-09T09:00:00Z");
+    ASSERT_TRUE(ops::change_password(env("admin", ops::Role::admin, "2019-01-09T09:01:00Z"), "awa",
+                                     "battery staple"));
+    EXPECT_FALSE(ops::session_principal(at("2019-01-09T09:02:00Z"), second->session_token, 720));
+    const auto third = login("battery staple", "2019-01-09T09:03:00Z");
+    ASSERT_TRUE(third);
+    ASSERT_TRUE(ops::set_user_status(env(), "awa", "disabled"));
+    EXPECT_FALSE(ops::session_principal(at("2019-01-09T09:04:00Z"), third->session_token, 720));
+    EXPECT_FALSE(login("battery staple", "2019-01-09T09:05:00Z")) << "a disabled account";
+    EXPECT_EQ(third->csrf_token, ops::csrf_token_for(third->session_token));
+    EXPECT_NE(third->csrf_token, ops::csrf_token_for(first->session_token));
+}
+
+TEST_F(OpsAccounts, api_tokens_are_kept_hashed_and_stop_working_once_revoked) {
+    const auto issued = ops::issue_token(env(), "awa", "export script");
+    ASSERT_TRUE(issued);
+    EXPECT_EQ(issued->token.rfind("kb_", 0), 0u);
+    EXPECT_EQ(sql("SELECT count(*) FROM api_tokens WHERE token_hash = '" + issued->token + "'"),
+              "0");
+    const auto who = ops::token_principal(env(), issued->token);
+    ASSERT_TRUE(who);
+    EXPECT_EQ(who->name, "awa");
+    EXPECT_EQ(who->session_id, 0);
+    ASSERT_TRUE(ops::revoke_token(env(), issued->id));
+    EXPECT_FALSE(ops::token_principal(env(), issued->token));
+    auto again = ops::revoke_token(env(), issued->id);
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().kind, ops::ErrorKind::not_found);
+}

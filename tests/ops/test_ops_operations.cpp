@@ -1,0 +1,143 @@
+// The use cases in process, as the CLI and the API call them: each owns its transaction and its
+// audit entry (with the Env's actor), and says what went wrong with a kind the front ends
+// translate.
+#include "ops/campaigns.hpp"
+#include "ops/contact_import.hpp"
+#include "ops/contacts.hpp"
+#include "ops/csv_table.hpp"
+#include "ops/messages.hpp"
+#include "ops/reports.hpp"
+#include "ops_fixture.hpp"
+
+#include <sstream>
+
+using namespace kibaru;
+using kibaru::test::OpsTest;
+
+namespace {
+
+class NoListener final : public ops::ImportListener {
+public:
+    void problem(const ops::ImportProblem& p) override { problems.push_back(p); }
+    std::vector<ops::ImportProblem> problems;
+};
+
+class Ops : public OpsTest {
+protected:
+    void import(const std::string& csv, ops::ImportOptions options = {}) {
+        std::istringstream in(csv);
+        NoListener listener;
+        auto report = ops::import_contacts(env("awa"), in, "c.csv", options, listener);
+        ASSERT_TRUE(report) << report.error().message;
+        problems = listener.problems;
+    }
+    std::int64_t campaign() {
+        core::Campaign c;
+        c.name = "Sésame";
+        c.commodity = "sesame";
+        c.start_date = "2019-01-07";
+        c.timezone.clear();
+        auto created = ops::create_campaign(env("awa"), c);
+        EXPECT_TRUE(created) << created.error().message;
+        return created->campaign.id;
+    }
+    std::vector<ops::ImportProblem> problems;
+};
+
+} // namespace
+
+TEST_F(Ops, an_import_reports_each_reject_and_is_audited_with_its_actor) {
+    import("phone,name\n76000001,Awa\nnot a phone,Bad\n76000001,Awa again\n");
+    EXPECT_EQ(sql("SELECT count(*) FROM contacts"), "1");
+    ASSERT_EQ(problems.size(), 2u);
+    EXPECT_EQ(problems[0].line, 3u);
+    EXPECT_EQ(problems[0].field, "phone");
+    EXPECT_FALSE(problems[0].duplicate);
+    EXPECT_TRUE(problems[1].duplicate);
+    EXPECT_EQ(problems[1].line, 2u) << "the earlier row is the one superseded";
+    EXPECT_EQ(sql("SELECT actor || ' ' || action FROM audit_log"), "awa contacts.import");
+    std::istringstream bad("phone,colour\n1,red\n");
+    NoListener listener;
+    auto refused = ops::import_contacts(env(), bad, "c.csv", {}, listener);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, ops::ErrorKind::invalid);
+    EXPECT_EQ(refused.error().message.rfind("c.csv:1: header:", 0), 0u) << refused.error().message;
+}
+
+TEST_F(Ops, opting_out_names_a_known_phone_and_is_audited_once) {
+    import("phone\n76000001\n");
+    auto unknown = ops::set_contact_status(env(), "76000002", "opted_out", "api");
+    ASSERT_FALSE(unknown);
+    EXPECT_EQ(unknown.error().kind, ops::ErrorKind::not_found);
+    auto bad = ops::set_contact_status(env(), "12", "opted_out", "api");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().field, "phone");
+    auto done = ops::set_contact_status(env("fatou"), "76 00 00 01", "opted_out", "api");
+    ASSERT_TRUE(done);
+    EXPECT_EQ(done->phone, "+22376000001");
+    EXPECT_EQ(done->previous, "active");
+    auto again = ops::set_contact_status(env("fatou"), "76000001", "opted_out", "api");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->previous, "opted_out");
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'contacts.optout'"), "1");
+    EXPECT_EQ(sql("SELECT actor FROM audit_log WHERE action = 'contacts.optout'"), "fatou");
+    EXPECT_EQ(sql("SELECT source FROM contact_status_events"), "api");
+}
+
+TEST_F(Ops, campaign_transitions_follow_the_rules_and_say_conflict_otherwise) {
+    const auto id = campaign();
+    EXPECT_TRUE(ops::change_campaign_status(env(), id, "cancel"));
+    auto resume = ops::change_campaign_status(env(), id, "resume");
+    ASSERT_FALSE(resume);
+    EXPECT_EQ(resume.error().kind, ops::ErrorKind::conflict);
+    auto missing = ops::change_campaign_status(env(), 42, "pause");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().kind, ops::ErrorKind::not_found);
+    core::Campaign bad;
+    bad.name = "x";
+    bad.commodity = "rice";
+    bad.start_date = "2019-13-40";
+    auto refused = ops::create_campaign(env(), bad);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, ops::ErrorKind::invalid);
+}
+
+TEST_F(Ops, messages_are_saved_all_or_none) {
+    import("phone,name,commodities\n76000001,Awa,sesame\n");
+    const auto id = campaign();
+    auto refused = ops::save_messages(
+        env(), id, {{"a", 1, "fr", "Prix {week}"}, {"b", 2, "fr", std::string(500, 'x')}}, "test");
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, ops::ErrorKind::invalid);
+    EXPECT_NE(refused.error().message.find("b: week 2 (fr)"), std::string::npos)
+        << refused.error().message;
+    EXPECT_EQ(sql("SELECT count(*) FROM messages"), "0");
+    auto saved = ops::save_messages(env("awa"), id, {{"a", 1, "fr", "Prix S{week}"}}, "test");
+    ASSERT_TRUE(saved);
+    EXPECT_EQ(saved->front().encoding, "gsm7");
+    EXPECT_EQ(saved->front().audience, 1);
+    EXPECT_EQ(sql("SELECT actor FROM audit_log WHERE action = 'message.set'"), "awa");
+}
+
+TEST_F(Ops, a_small_csv_names_the_file_line_and_column_at_fault) {
+    std::istringstream rows("week,text\n1,a\nx,b\n");
+    auto table = ops::read_csv_table(rows, "m.csv", {"week", "text"}, {}, false);
+    ASSERT_TRUE(table);
+    EXPECT_EQ(ops::parse_week("m.csv:3", table->rows[1].second.at("week")).error().message,
+              "m.csv:3: week: \"x\" is not a week number");
+    std::istringstream short_row("week,text\n1\n");
+    EXPECT_EQ(ops::read_csv_table(short_row, "m.csv", {"week"}, {"text"}, false).error().message,
+              "m.csv:2: row: has 1 fields but the header has 2");
+    std::istringstream unknown("week,colour\n");
+    EXPECT_EQ(ops::read_csv_table(unknown, "m.csv", {"week"}, {}, false).error().field, "header");
+}
+
+TEST_F(Ops, the_campaign_report_has_a_row_for_every_week_opened_or_not) {
+    const auto id = campaign();
+    auto report = ops::campaign_report(env(), id);
+    ASSERT_TRUE(report);
+    EXPECT_EQ(report->weeks.size(), 21u);
+    EXPECT_EQ(report->columns.size(), report->weeks.front().size());
+    EXPECT_EQ(report->total.front(), "total");
+    EXPECT_FALSE(ops::campaign_report(env(), 99));
+}
