@@ -345,6 +345,10 @@ core::Config parse_config(const std::string& text, const std::string& source_nam
         walker.problems.push_back(source_name + ": gateway.breaker_cooldown_ms: must not exceed "
                                                 "gateway.breaker_max_cooldown_ms");
     }
+    if (config.console.tls_cert.empty() != config.console.tls_key.empty()) {
+        walker.problems.push_back(source_name + ": console.tls_cert, console.tls_key: give both "
+                                                "(PEM files) for HTTPS, or neither");
+    }
     if (!walker.problems.empty()) {
         std::string all;
         for (const auto& p : walker.problems) {

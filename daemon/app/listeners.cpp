@@ -28,6 +28,11 @@ ConsoleListener start_console(boost::asio::io_context& io, Context& context,
     options.database_path = config.database.path;
     options.read_only = read_only;
     options.clock = std::move(clock);
+    std::optional<net::TlsFiles> tls;
+    if (!config.console.tls_cert.empty()) {
+        tls = net::TlsFiles{config.console.tls_cert, config.console.tls_key};
+        options.secure = true;
+    }
     ConsoleListener listener;
     listener.handler = std::make_unique<web::ConsoleHandler>(options);
     net::ServerLimits limits;
@@ -41,9 +46,9 @@ ConsoleListener start_console(boost::asio::io_context& io, Context& context,
         [handler](net::IncomingRequest& request, net::Responder respond) {
             (*handler)(request, std::move(respond));
         },
-        limits);
-    spdlog::info("console and API listening on {}:{}{}", host, listener.server->port(),
-                 read_only ? " (read-only)" : "");
+        limits, tls);
+    spdlog::info("console and API listening on {}://{}:{}{}", tls ? "https" : "http", host,
+                 listener.server->port(), read_only ? " (read-only)" : "");
     return listener;
 }
 

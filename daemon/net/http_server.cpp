@@ -3,8 +3,10 @@
 #include "net/asio.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -23,8 +25,15 @@ namespace http = beast::http;
 using tcp = boost::asio::ip::tcp;
 
 namespace {
-class Session;
-}
+// What the server knows of each connection, whichever stream (plain or TLS) it runs on.
+class SessionBase {
+public:
+    virtual ~SessionBase() = default;
+    // On stop: a connection between requests is closed now; one in a request finishes it.
+    virtual void close_if_idle() = 0;
+};
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+} // namespace
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     boost::asio::io_context& io;
@@ -35,8 +44,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     std::size_t connections = 0;
     std::uint64_t rejected = 0;
     bool stopped = false;
-    bool accepting = false;            // an async_accept is pending
-    std::unordered_set<Session*> idle; // waiting for a request: closed at once on stop
+    bool accepting = false;                         // an async_accept is pending
+    std::unordered_set<SessionBase*> idle;          // waiting for a request: closed at once on stop
+    std::unique_ptr<boost::asio::ssl::context> tls; // set: every connection speaks TLS
     std::chrono::steady_clock::time_point last_accept_warning{};
 
     Impl(boost::asio::io_context& io_, Handler handler_, ServerLimits limits_)
@@ -95,28 +105,47 @@ bool Responder::answered() const {
 
 namespace {
 
-class Session : public std::enable_shared_from_this<Session> {
+template <typename Stream>
+class ChunkedBody;
+
+// One connection: `Stream` is beast::tcp_stream, or TlsStream for HTTPS.
+template <typename Stream>
+class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
 public:
-    Session(tcp::socket socket, std::shared_ptr<HttpServer::Impl> server)
-        : m_stream(std::move(socket)), m_server(std::move(server)) {
+    using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
+    Session(Stream stream, std::shared_ptr<HttpServer::Impl> server)
+        : m_stream(std::move(stream)), m_server(std::move(server)) {
         ++m_server->connections;
         beast::error_code ec;
-        const auto remote = m_stream.socket().remote_endpoint(ec);
+        const auto remote = socket().remote_endpoint(ec);
         if (!ec) {
             m_peer = remote.address().to_string();
         }
     }
 
-    ~Session() {
+    ~Session() override {
         m_server->idle.erase(this);
         --m_server->connections;
         m_server->accept();
     }
 
-    void start() { wait_for_request(); }
+    void start() {
+        if constexpr (std::is_same_v<Stream, TlsStream>) {
+            expire(m_server->limits.request_timeout);
+            m_stream.async_handshake(boost::asio::ssl::stream_base::server,
+                                     [self = shared_from_this()](beast::error_code ec) {
+                                         if (ec) {
+                                             return self->close(); // not TLS, or a bad client
+                                         }
+                                         self->wait_for_request();
+                                     });
+        } else {
+            wait_for_request();
+        }
+    }
 
-    // On stop: a connection between requests is closed now; one in a request finishes it.
-    void close_if_idle() {
+    void close_if_idle() override {
         if (m_server->idle.count(this) != 0) {
             close();
         }
@@ -133,7 +162,7 @@ private:
             return read_request();
         }
         m_server->idle.insert(this);
-        m_stream.expires_after(m_server->limits.idle_timeout);
+        expire(m_server->limits.idle_timeout);
         m_stream.async_read_some(m_buffer.prepare(4096), [self = shared_from_this()](
                                                              beast::error_code ec, std::size_t n) {
             self->m_server->idle.erase(self.get());
@@ -148,7 +177,7 @@ private:
     void read_request() {
         m_parser.emplace();
         m_parser->body_limit(m_server->limits.body_bytes);
-        m_stream.expires_after(m_server->limits.request_timeout);
+        expire(m_server->limits.request_timeout);
         http::async_read(
             m_stream, m_buffer, *m_parser,
             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
@@ -218,7 +247,7 @@ private:
         response->keep_alive(keep_alive && !m_server->stopped && !m_server->full());
         response->body() = std::move(reply.body);
         response->prepare_payload();
-        m_stream.expires_after(m_server->limits.request_timeout); // a client that never reads
+        expire(m_server->limits.request_timeout); // a client that never reads
         http::async_write(m_stream, *response,
                           [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
                               if (ec || !response->keep_alive()) {
@@ -233,13 +262,18 @@ private:
 
     void close() {
         beast::error_code ignored;
-        m_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        m_stream.socket().close(ignored);
+        socket().shutdown(tcp::socket::shutdown_both, ignored);
+        socket().close(ignored);
     }
 
-    friend class ChunkedBody;
+    void expire(std::chrono::milliseconds after) {
+        beast::get_lowest_layer(m_stream).expires_after(after);
+    }
+    tcp::socket& socket() { return beast::get_lowest_layer(m_stream).socket(); }
 
-    beast::tcp_stream m_stream;
+    friend class ChunkedBody<Stream>;
+
+    Stream m_stream;
     std::shared_ptr<HttpServer::Impl> m_server;
     beast::flat_buffer m_buffer;
     std::optional<http::request_parser<http::string_body>> m_parser;
@@ -248,11 +282,15 @@ private:
 
 // The stream behind Responder::stream: producers on any thread queue chunks under a mutex; the
 // loop sends them one at a time and wakes producers waiting for room.
-class ChunkedBody final : public BodyStream, public std::enable_shared_from_this<ChunkedBody> {
+template <typename Stream>
+class ChunkedBody final : public BodyStream,
+                          public std::enable_shared_from_this<ChunkedBody<Stream>> {
 public:
+    using std::enable_shared_from_this<ChunkedBody<Stream>>::shared_from_this;
     static constexpr std::size_t k_max_queued = 256 * 1024;
 
-    explicit ChunkedBody(std::shared_ptr<Session> session) : m_session(std::move(session)) {}
+    explicit ChunkedBody(std::shared_ptr<Session<Stream>> session)
+        : m_session(std::move(session)) {}
 
     ~ChunkedBody() override {
         // The session is released on the loop, whichever thread drops the last reference.
@@ -317,7 +355,7 @@ private:
                 return;
             }
             lock.unlock();
-            m_session->m_stream.expires_after(m_session->m_server->limits.request_timeout);
+            m_session->expire(m_session->m_server->limits.request_timeout);
             boost::asio::async_write(m_session->m_stream, http::make_chunk_last(),
                                      [self = shared_from_this()](beast::error_code ec,
                                                                  std::size_t) { self->ended(ec); });
@@ -327,7 +365,7 @@ private:
         m_queue.pop_front();
         lock.unlock();
         // Bounded per chunk: a client that stops reading does not hold the export forever.
-        m_session->m_stream.expires_after(m_session->m_server->limits.request_timeout);
+        m_session->expire(m_session->m_server->limits.request_timeout);
         boost::asio::async_write(
             m_session->m_stream, http::make_chunk(boost::asio::buffer(*chunk)),
             [self = shared_from_this(), chunk](beast::error_code ec, std::size_t) {
@@ -352,7 +390,7 @@ private:
         m_session->wait_for_request();
     }
 
-    std::shared_ptr<Session> m_session;
+    std::shared_ptr<Session<Stream>> m_session;
     bool m_keep_alive = false; // loop only
     std::mutex m_mutex;
     std::condition_variable m_room;
@@ -364,8 +402,10 @@ private:
     bool m_head_written = false;
 };
 
-std::shared_ptr<BodyStream> Session::start_stream(Reply head, unsigned version, bool keep_alive) {
-    auto body = std::make_shared<ChunkedBody>(shared_from_this());
+template <typename Stream>
+std::shared_ptr<BodyStream> Session<Stream>::start_stream(Reply head, unsigned version,
+                                                          bool keep_alive) {
+    auto body = std::make_shared<ChunkedBody<Stream>>(shared_from_this());
     boost::asio::dispatch(m_server->io, [self = shared_from_this(), body, head = std::move(head),
                                          version, keep_alive]() mutable {
         const bool keep = keep_alive && !self->m_server->stopped && !self->m_server->full();
@@ -379,7 +419,7 @@ std::shared_ptr<BodyStream> Session::start_stream(Reply head, unsigned version, 
         response->keep_alive(keep);
         response->chunked(true);
         auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*response);
-        self->m_stream.expires_after(self->m_server->limits.request_timeout);
+        self->expire(self->m_server->limits.request_timeout);
         http::async_write_header(
             self->m_stream, *serializer,
             [body, response, serializer, keep](beast::error_code ec, std::size_t) {
@@ -402,7 +442,15 @@ void HttpServer::Impl::accept() {
             return;
         }
         if (!ec) {
-            std::make_shared<Session>(std::move(socket), self)->start();
+            if (self->tls) {
+                std::make_shared<Session<TlsStream>>(
+                    TlsStream(beast::tcp_stream(std::move(socket)), *self->tls), self)
+                    ->start();
+            } else {
+                std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)),
+                                                             self)
+                    ->start();
+            }
             self->accept();
             return;
         }
@@ -424,8 +472,28 @@ void HttpServer::Impl::accept() {
 }
 
 HttpServer::HttpServer(boost::asio::io_context& io, const std::string& host, std::uint16_t port,
-                       Handler handler, ServerLimits limits)
+                       Handler handler, ServerLimits limits, std::optional<TlsFiles> tls)
     : m_impl(std::make_shared<Impl>(io, std::move(handler), limits)) {
+    if (tls) {
+        // TLS 1.2 and later only; the certificate chain and key are PEM files.
+        auto context =
+            std::make_unique<boost::asio::ssl::context>(boost::asio::ssl::context::tls_server);
+        context->set_options(
+            boost::asio::ssl::context::default_workarounds | boost::asio::ssl::context::no_sslv2 |
+            boost::asio::ssl::context::no_sslv3 | boost::asio::ssl::context::no_tlsv1 |
+            boost::asio::ssl::context::no_tlsv1_1);
+        beast::error_code tls_error;
+        context->use_certificate_chain_file(tls->certificate, tls_error);
+        if (tls_error) {
+            throw std::runtime_error("TLS certificate " + tls->certificate + ": " +
+                                     tls_error.message());
+        }
+        context->use_private_key_file(tls->key, boost::asio::ssl::context::pem, tls_error);
+        if (tls_error) {
+            throw std::runtime_error("TLS key " + tls->key + ": " + tls_error.message());
+        }
+        m_impl->tls = std::move(context);
+    }
     beast::error_code ec;
     const auto address = boost::asio::ip::make_address(host, ec);
     if (ec) {
@@ -464,7 +532,7 @@ void HttpServer::stop() {
     beast::error_code ignored;
     m_impl->acceptor.close(ignored);
     m_impl->accept_retry.cancel();
-    const std::vector<Session*> idle(m_impl->idle.begin(), m_impl->idle.end());
+    const std::vector<SessionBase*> idle(m_impl->idle.begin(), m_impl->idle.end());
     for (auto* session : idle) {
         session->close_if_idle();
     }

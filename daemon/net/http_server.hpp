@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -81,14 +82,22 @@ struct ServerLimits {
     int backlog = 1024; // the kernel caps it at net.core.somaxconn (4096 on Debian 12)
 };
 
+// PEM files for HTTPS: the certificate (with its chain) and the private key.
+struct TlsFiles {
+    std::string certificate;
+    std::string key;
+};
+
 class HttpServer {
 public:
     using Handler = std::function<void(IncomingRequest&, Responder)>;
 
-    // Binds `host:port` (port 0: an ephemeral one) and starts accepting. Throws
-    // std::runtime_error when the address cannot be bound.
+    // Binds `host:port` (port 0: an ephemeral one) and starts accepting, over TLS when `tls`
+    // is given. Throws std::runtime_error when the address cannot be bound or the certificate
+    // or key cannot be read.
     HttpServer(boost::asio::io_context& io, const std::string& host, std::uint16_t port,
-               Handler handler, ServerLimits limits = {});
+               Handler handler, ServerLimits limits = {},
+               std::optional<TlsFiles> tls = std::nullopt);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;

@@ -22,8 +22,9 @@ struct ApiResponse {
 
 class ApiClient {
 public:
-    ApiClient(const Scratch& scratch, int port, std::string name = "anon")
-        : m_scratch(scratch), m_base("http://127.0.0.1:" + std::to_string(port)),
+    ApiClient(const Scratch& scratch, int port, std::string name = "anon",
+              const std::string& scheme = "http")
+        : m_scratch(scratch), m_base(scheme + "://127.0.0.1:" + std::to_string(port)),
           m_jar(".jar-" + name + std::to_string(counter()++)) {}
 
     const std::string& origin() const { return m_base; }
@@ -50,9 +51,9 @@ public:
         }
         const std::string body_file = m_jar + ".body";
         const std::string header_file = m_jar + ".headers";
-        std::vector<std::string> argv = {"curl", "-s",        "-m", "30",          "-X", method,
-                                         "-b",   m_jar,       "-c", m_jar,         "-o", body_file,
-                                         "-D",   header_file, "-w", "%{http_code}"};
+        std::vector<std::string> argv = {"curl",    "-s", "-k",        "-m", "30",          "-X",
+                                         method,    "-b", m_jar,       "-c", m_jar,         "-o",
+                                         body_file, "-D", header_file, "-w", "%{http_code}"};
         for (const auto& h : headers) {
             argv.insert(argv.end(), {"-H", h});
         }
