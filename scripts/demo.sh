@@ -3,17 +3,20 @@
 # a local Kannel (Debian's bearerbox, smsbox, and fakesmsc playing the phone network), imports
 # the 2,080 sample producers, creates the 2019 sesame campaign with the French and Bambara
 # templates, and runs the daemon through the first three weeks on a simulated clock — delivery
-# reports coming back from Kannel, one producer answering STOP — then prints the per-week report
-# and stops everything it started. Results stay in var/demo/.
-# Usage: scripts/demo.sh [--weeks N]
+# reports coming back from Kannel, one producer answering STOP — then prints the per-week report,
+# stops Kannel, creates a demo admin with a random password and leaves the web console running
+# (Ctrl-C stops it) for a person to sign in to. Results stay in var/demo/.
+# Usage: scripts/demo.sh [--weeks N] [--no-console]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 weeks=3
+serve_console=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --weeks) weeks=$2; shift 2 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --no-console) serve_console=0; shift ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "demo.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -53,6 +56,9 @@ rate_per_second = 200
 [server]
 listen = "127.0.0.1:28080"
 public_url = "http://127.0.0.1:28080"
+[console]
+listen = "127.0.0.1:28090"
+public_url = "http://127.0.0.1:28090"
 [inbound]
 stop_reply = "Kibaru: vous ne recevrez plus nos SMS. Envoyez START pour reprendre."
 [log]
@@ -115,3 +121,20 @@ kannel logs     $demo/kannel/{bearerbox,smsbox}.log
 phones' inbox   $demo/kannel/fakesmsc.out  (every SMS the fake network delivered)
 audit log       build/kibaru --config $demo/kibaru.toml audit export --format table
 TXT
+
+if ((serve_console)); then
+  bash "$top/scripts/kannel/stop.sh" "$demo/kannel" >/dev/null 2>&1 || true
+  password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  k users add demo-admin --role admin --password-stdin <<<"$password" >/dev/null
+  # The console's clock stands where the demo's campaign stands: during its last week.
+  console_now=$(opens "$weeks" | sed 's/T08:00:00Z/T18:00:00Z/')
+  say "the web console"
+  cat <<TXT
+Open   http://127.0.0.1:28090/   (from another machine: an SSH tunnel, ssh -L 28090:127.0.0.1:28090)
+Sign in as   demo-admin
+Password     $password
+The console shows the demo campaign at $console_now; Ctrl-C stops it.
+TXT
+  exec "$kibaru" --config "$demo/kibaru.toml" --now "$console_now" console
+fi
+

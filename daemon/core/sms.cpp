@@ -105,6 +105,27 @@ int segments_for(const std::vector<int>& widths, std::size_t total, std::size_t 
 
 } // namespace
 
+const Gsm7Alphabet& gsm7_alphabet() {
+    static const Gsm7Alphabet alphabet = [] {
+        Gsm7Alphabet a;
+        for (std::size_t i = 0; i < k_basic.size(); ++i) {
+            if (i != 0x1B) {
+                append_utf8(a.basic, k_basic[i]);
+            }
+        }
+        for (const char32_t c : k_extension) {
+            append_utf8(a.extension, c);
+        }
+        for (const auto& f : k_folds) {
+            std::string from;
+            append_utf8(from, f.from);
+            a.folds.emplace_back(from, f.to);
+        }
+        return a;
+    }();
+    return alphabet;
+}
+
 std::optional<EncodingMode> parse_encoding_mode(std::string_view name) {
     if (name == "auto") {
         return EncodingMode::automatic;

@@ -15,6 +15,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace kibaru::core {
 
@@ -46,6 +48,16 @@ std::string first_non_gsm7(std::string_view utf8);
 // typographic quotes and dashes, non-breaking spaces, "…"; drops combining tone marks.
 // Characters with no such spelling (Arabic, emoji) are kept, so the text may still need UCS-2.
 std::string transliterate_to_gsm7(std::string_view utf8);
+
+// The tables the functions above use, for what must count the same elsewhere (the console's
+// live counter): the basic table, the extension table, and each replacement of
+// transliterate_to_gsm7 (UTF-8 -> UTF-8).
+struct Gsm7Alphabet {
+    std::string basic;     // UTF-8, every character of the basic table but the escape
+    std::string extension; // UTF-8
+    std::vector<std::pair<std::string, std::string>> folds;
+};
+const Gsm7Alphabet& gsm7_alphabet();
 
 struct PreparedSms {
     std::string text; // what is sent (transliterated under EncodingMode::translit)

@@ -151,6 +151,24 @@ Result<Done> set_user_status(const Env& env, const std::string& name, const std:
     return Done{};
 }
 
+Result<Done> set_user_language(const Env& env, const std::string& language) {
+    if (language != "fr" && language != "en") {
+        return invalid("the language must be fr or en", "lang");
+    }
+    store::Transaction tx(env.db);
+    store::UsersRepo users(env.db);
+    auto user = existing(users, env.actor.name);
+    if (!user) {
+        return user.error();
+    }
+    if (user->language != language) {
+        users.set_language(user->id, language);
+        record(env, "user.language", user->name, {{"language", language}});
+    }
+    tx.commit();
+    return Done{};
+}
+
 Result<IssuedToken> issue_token(const Env& env, const std::string& name, const std::string& label) {
     if (!allowed(env.actor.role, Role::admin)) {
         return forbidden("issuing an API token");

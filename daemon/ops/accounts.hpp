@@ -46,6 +46,9 @@ struct IssuedToken {
     std::int64_t id = 0;
     std::string token; // shown once; only its hash is kept
 };
+// The console's language of the acting user ("fr" or "en").
+Result<Done> set_user_language(const Env& env, const std::string& language);
+
 Result<IssuedToken> issue_token(const Env& env, const std::string& name, const std::string& label);
 Result<Done> revoke_token(const Env& env, std::int64_t id);
 std::vector<std::string> token_columns();

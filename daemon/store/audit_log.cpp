@@ -106,4 +106,26 @@ AuditVerdict AuditLog::verify() {
     return verdict;
 }
 
+std::optional<core::AuditEntry> AuditLog::latest(const std::vector<std::string>& actions) {
+    std::string list = "[";
+    for (const auto& action : actions) {
+        list += (list.size() > 1 ? "," : "") + std::string("\"") + action + "\"";
+    }
+    list += "]";
+    auto s = m_db.prepare("SELECT seq, at, actor, action, subject, details FROM audit_log WHERE "
+                          "action IN (SELECT value FROM json_each(?)) ORDER BY seq DESC LIMIT 1");
+    s.bind(1, list);
+    if (!s.step()) {
+        return std::nullopt;
+    }
+    core::AuditEntry e;
+    e.seq = s.column_int(0);
+    e.at = s.column_text(1);
+    e.actor = s.column_text(2);
+    e.action = s.column_text(3);
+    e.subject = s.column_text(4);
+    e.details = s.column_text(5);
+    return e;
+}
+
 } // namespace kibaru::store

@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace kibaru::store {
 
@@ -41,6 +43,9 @@ public:
 
     // Calls `visit` for every entry in seq order, without holding them all in memory.
     void for_each(const std::function<void(const AuditRow&)>& visit);
+
+    // The newest entry whose action is one of `actions`, if any.
+    std::optional<core::AuditEntry> latest(const std::vector<std::string>& actions);
 
 private:
     Database& m_db;

@@ -10,7 +10,8 @@ void ReportsRepo::for_each_delivery(const DeliveryFilter& f,
     std::string sql = "SELECT d.id, d.campaign_id, d.week, c.phone, d.language, d.state, "
                       "d.attempts, coalesce(d.gateway_id, ''), d.error, d.segments, d.updated_at, "
                       "coalesce(d.smsc_id, '') "
-                      "FROM deliveries d JOIN contacts c ON c.id = d.contact_id WHERE 1";
+                      "FROM deliveries d JOIN contacts c ON c.id = d.contact_id WHERE d.id > "
+                      ":after";
     if (f.campaign) {
         sql += " AND d.campaign_id = :campaign";
     }
@@ -23,9 +24,11 @@ void ReportsRepo::for_each_delivery(const DeliveryFilter& f,
     if (f.state) {
         sql += " AND d.state = :state";
     }
-    sql += " ORDER BY d.campaign_id, d.week, d.id";
+    // A page (a cursor) is read in id order; an export in campaign and week order.
+    sql += f.limit >= 0 ? " ORDER BY d.id LIMIT :limit" : " ORDER BY d.campaign_id, d.week, d.id";
     auto s = m_db.prepare(sql);
     int i = 0;
+    s.bind(++i, f.after);
     if (f.campaign) {
         s.bind(++i, *f.campaign);
     }
@@ -37,6 +40,9 @@ void ReportsRepo::for_each_delivery(const DeliveryFilter& f,
     }
     if (f.state) {
         s.bind(++i, *f.state);
+    }
+    if (f.limit >= 0) {
+        s.bind(++i, std::int64_t{f.limit});
     }
     DeliveryRow row;
     while (s.step()) {

@@ -19,6 +19,8 @@ struct DeliveryFilter {
     std::optional<int> week;
     std::optional<std::string> phone; // E.164
     std::optional<std::string> state;
+    std::int64_t after = 0; // only deliveries with a greater id (a page's cursor)
+    int limit = -1;         // at most this many (-1: all)
 };
 
 struct DeliveryRow {

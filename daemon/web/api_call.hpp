@@ -28,6 +28,7 @@ struct ApiCall {
     net::Responder respond;
     SessionStore& sessions;
     bool secure = false; // served over TLS (the session cookie gets Secure)
+    std::string csrf{};  // the session's CSRF token, for the forms of a page
 
     // The query parameter, or `fallback` when absent or empty.
     std::string param(const std::string& name, const std::string& fallback = "") const;

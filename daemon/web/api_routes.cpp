@@ -382,6 +382,18 @@ void campaign_report(ApiCall& call) {
     if (failed(call, report)) {
         return;
     }
+    if (call.param("format") == "csv") { // as `report campaign --format csv`
+        std::ostringstream out;
+        auto writer = util::make_row_writer(util::Format::csv, out, report->columns);
+        for (const auto& row : report->weeks) {
+            writer->row(row);
+        }
+        writer->finish();
+        net::Reply reply{200, out.str(), "text/csv; charset=utf-8"};
+        reply.headers.emplace_back("Content-Disposition", "attachment; filename=\"campaign-" +
+                                                              std::to_string(*id) + ".csv\"");
+        return call.respond(std::move(reply));
+    }
     call.respond(json_reply(200, rows_json(report->columns, report->weeks,
                                            [](const std::vector<Json>& row) { return row; })));
 }

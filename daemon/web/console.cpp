@@ -2,10 +2,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/gateway.hpp"
 #include "ops/accounts.hpp"
 #include "ops/secrets.hpp"
 #include "store/sqlite.hpp"
 #include "web/api_routes.hpp"
+#include "web/assets.hpp"
+#include "web/multipart.hpp"
+#include "web/pages/page.hpp"
+#include "web/pages/pages.hpp"
 #include "web/sessions.hpp"
 #include "web/workers.hpp"
 
@@ -74,22 +79,67 @@ struct ConsoleHandler::Impl {
           workers(WorkerOptions{options.database_path, options.config->database.busy_timeout_ms,
                                 options.read_only, options.threads}) {
         add_api_routes(router);
+        pages::add_page_routes(router);
+    }
+
+    // An embedded asset (stylesheet, script): no sign-in, cached for a year (hashed names).
+    bool serve_asset(const net::IncomingRequest& request, const net::Responder& respond) {
+        if (request.path.rfind("/assets/", 0) != 0 || request.method != "GET") {
+            return false;
+        }
+        const auto* asset = find_asset(request.path);
+        if (!asset) {
+            respond({404, "no such asset\n"});
+            return true;
+        }
+        const auto accepts = header(request, "accept-encoding");
+        const bool gzipped = accepts.find("gzip") != std::string::npos;
+        net::Reply reply{200, gzipped ? asset->gzipped : std::string(asset->bytes),
+                         asset->content_type};
+        reply.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
+        reply.headers.emplace_back("Vary", "Accept-Encoding");
+        if (gzipped) {
+            reply.headers.emplace_back("Content-Encoding", "gzip");
+        }
+        respond(std::move(reply));
+        return true;
+    }
+
+    // A refusal in the form the route's client reads: JSON for the API, a page for a browser
+    // (a request that needs a sign-in is sent to the sign-in page).
+    void refuse(ApiCall& call, bool page, ops::ErrorKind kind, const std::string& message) {
+        if (!page) {
+            return call.respond(error_reply(kind, message));
+        }
+        if (kind == ops::ErrorKind::unauthorized) {
+            return pages::redirect(call,
+                                   "/login?next=" + core::url_encode(call.request.method == "GET"
+                                                                         ? call.request.url
+                                                                         : std::string("/")));
+        }
+        const auto page_view = pages::make_page(call);
+        pages::error_page(page_view, http_status(kind), message);
     }
 
     // Worker thread: the middleware, then the route's handler.
     void serve(store::Database& db, const net::IncomingRequest& request,
                const net::Responder& respond) {
+        if (serve_asset(request, respond)) {
+            return;
+        }
         ops::Env env{db, *options.config, ops::Actor{"", ops::Role::auditor}, options.clock()};
         const auto match = router.find(request.method, request.path);
-        if (!match.route) {
-            return respond(match.path_known
-                               ? net::Reply{405, "method not allowed\n"}
-                               : error_reply(ops::ErrorKind::not_found,
-                                             "no such page or API endpoint: " + request.path));
-        }
-        const auto& route = *match.route;
+        const bool api = request.path.rfind("/api/", 0) == 0;
         ApiCall call{env,          request, match.captures, core::parse_params(request.query),
                      std::nullopt, respond, *sessions,      options.secure};
+        if (!match.route) {
+            if (match.path_known) {
+                return respond({405, "method not allowed\n"});
+            }
+            return refuse(call, !api, ops::ErrorKind::not_found,
+                          "no such page or API endpoint: " + request.path);
+        }
+        const auto& route = *match.route;
 
         // Who is asking: an API token, else the session cookie.
         std::string session_token;
@@ -104,34 +154,39 @@ struct ConsoleHandler::Impl {
             session_token = cookie_value(header(request, "cookie"), k_session_cookie);
             call.principal = sessions->principal(env, session_token,
                                                  options.config->console.session_idle_minutes);
+            if (call.principal) {
+                call.csrf = ops::csrf_token_for(session_token);
+            }
         }
         if (route.access != Access::anyone) {
             if (!call.principal) {
-                return respond(error_reply(ops::ErrorKind::unauthorized,
-                                           "sign in first (your session may have expired)"));
+                return refuse(call, route.page, ops::ErrorKind::unauthorized,
+                              "sign in first (your session may have expired)");
             }
             if (!permits(route.access, call.principal->role)) {
-                return respond(error_reply(ops::ErrorKind::forbidden,
-                                           "the " +
-                                               std::string(ops::role_name(call.principal->role)) +
-                                               " role may not do this"));
+                return refuse(call, route.page, ops::ErrorKind::forbidden,
+                              "the " + std::string(ops::role_name(call.principal->role)) +
+                                  " role may not do this");
             }
         }
         if (call.principal) {
             call.env.actor = ops::Actor{call.principal->name, call.principal->role};
         }
         if (changes_state(request.method)) {
-            const bool login = route.pattern == "/api/v1/session";
+            // Before a session exists (or for the language, harmless): the origin check alone.
+            const bool login = route.pattern == "/api/v1/session" || route.pattern == "/login" ||
+                               route.pattern == "/language";
             // What a read-only console still does: sign in and out, verify the audit log.
-            const bool reads = login || route.pattern == "/api/v1/audit/verify";
+            const bool reads = login || route.pattern == "/api/v1/audit/verify" ||
+                               route.pattern == "/audit/verify" || route.pattern == "/logout";
             if (options.read_only && !reads) {
-                return respond(error_reply(ops::ErrorKind::forbidden,
-                                           "this console is read-only: nothing can be changed"));
+                return refuse(call, route.page, ops::ErrorKind::forbidden,
+                              "this console is read-only: nothing can be changed");
             }
             if (auto refusal = csrf_refusal(request, call, session_token, login)) {
                 spdlog::warn("refused {} {} from {}: {}", request.method, request.path,
                              request.peer, *refusal);
-                return respond(error_reply(ops::ErrorKind::forbidden, *refusal));
+                return refuse(call, route.page, ops::ErrorKind::forbidden, *refusal);
             }
         }
         try {
@@ -170,9 +225,13 @@ struct ConsoleHandler::Impl {
         }
         auto presented = header(request, "x-csrf-token");
         if (presented.empty()) {
+            // A form's hidden field, in either encoding a browser sends forms in.
             const auto type = header(request, "content-type");
             if (type.rfind("application/x-www-form-urlencoded", 0) == 0) {
                 presented = core::parse_params(request.body)["csrf_token"];
+            } else if (const auto parts = parse_multipart(type, request.body);
+                       parts && parts->count("csrf_token")) {
+                presented = parts->at("csrf_token").content;
             }
         }
         if (session_token.empty() || presented.empty() ||

@@ -32,6 +32,7 @@ struct Route {
     std::string pattern;
     Access access;
     Handler handler;
+    bool page = false; // an HTML page: sign-in and errors as pages, not JSON
 };
 
 // Splits "/a/b/c" into {"a", "b", "c"}.

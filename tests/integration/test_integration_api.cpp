@@ -488,3 +488,29 @@ TEST_F(Api, the_daemon_serves_the_console_beside_its_callbacks) {
         << "the API is not on the callback listener";
     EXPECT_EQ(daemon.stop(SIGTERM), 0);
 }
+
+// With [console] tls_cert and tls_key the console speaks HTTPS only, and its cookie is Secure.
+TEST_F(Api, the_console_speaks_https_when_given_a_certificate_and_key) {
+    const auto made =
+        run_process({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                     "key.pem", "-out", "cert.pem", "-days", "2", "-subj", "/CN=127.0.0.1"},
+                    s.dir(), {});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    auto config = s.read("k.toml");
+    const std::string plain = "public_url = \"http:";
+    config.replace(config.find(plain), plain.size(), "public_url = \"https:");
+    config.insert(config.find("[log]"), "tls_cert = \"cert.pem\"\ntls_key = \"key.pem\"\n");
+    s.write("k.toml", config);
+    console = std::make_unique<Background>(
+        std::vector<std::string>{KIBARU_BIN, "--config", "k.toml", "--db", "kibaru.db", "console"},
+        s.dir(), std::vector<std::string>{"KIBARU_CONFIG="});
+    ASSERT_TRUE(eventually(
+        [&] { return ApiClient(s, port, "t", "https").get("/api/v1/status").status == 401; }, 15))
+        << s.read("kibaru.log");
+    ApiClient admin(s, port, "admin", "https");
+    const auto r = admin.call("POST", "/api/v1/session",
+                              json{{"name", "admin"}, {"password", k_admin_password}}.dump());
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_NE(r.headers.find("; Secure"), std::string::npos) << r.headers;
+    EXPECT_EQ(ApiClient(s, port).get("/api/v1/status").status, 0) << "no plain HTTP on it";
+}

@@ -1,0 +1,40 @@
+// The console speaks French by default and English one click away: every string of its pages
+// is a key of one catalogue with both languages (a test fails when a page uses a key the
+// catalogue lacks, or a key lacks a language). Numbers and money are written the French way in
+// French (36 285 XOF, with a narrow no-break space), dates in the campaign's time zone with its
+// name. Pure computation.
+#pragma once
+
+#include "core/time.hpp"
+
+#include <date/tz.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kibaru::web::pages {
+
+enum class Lang { fr, en };
+
+Lang parse_lang(std::string_view code); // "en" -> en, anything else -> fr
+std::string_view lang_code(Lang lang);
+
+struct Entry {
+    std::string_view key;
+    std::string_view fr;
+    std::string_view en;
+};
+const std::vector<Entry>& catalogue();
+
+// The text of `key` in `lang`; an unknown key shows as itself between brackets.
+std::string tr(Lang lang, std::string_view key);
+
+std::string number(std::int64_t value, Lang lang);        // 36 285 / 36,285
+std::string decimal(double value, int digits, Lang lang); // 97,5 / 97.5
+std::string money(double amount, std::string_view currency, Lang lang);
+// "mar. 8 janv. 2019, 08:00 (Africa/Bamako)" / "Tue 8 Jan 2019, 08:00 (Africa/Bamako)".
+std::string local_time(core::Instant at, const date::time_zone* zone, Lang lang);
+
+} // namespace kibaru::web::pages

@@ -1,0 +1,80 @@
+// What every console page is made with: the request and its user, the language, the shell of
+// the page (navigation, language switch, sign-out, an error summary at the top of a refused
+// form), forms carrying the session's CSRF token and a one-time id against double submits,
+// labelled fields that keep what was typed and say what is wrong with them, and answers
+// (gzip-compressed HTML, redirects).
+#pragma once
+
+#include "web/api_call.hpp"
+#include "web/pages/html.hpp"
+#include "web/pages/i18n.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kibaru::web::pages {
+
+using html::Html;
+
+struct FieldError {
+    std::string field; // the input's name (its id is "f-" + name)
+    std::string message;
+};
+
+struct Page {
+    ApiCall& call;
+    Lang lang;
+    std::string csrf; // the session's CSRF token, "" when signed out
+
+    std::string t(std::string_view key) const { return tr(lang, key); }
+    // A form field as posted (application/x-www-form-urlencoded), or "".
+    std::string form(const std::string& name) const;
+    const core::Params& form_fields() const;
+
+    mutable std::optional<core::Params> parsed_form;
+};
+
+Page make_page(ApiCall& call);
+
+// The whole document: <html lang>, head, navigation (`current`: the nav key of this page),
+// the error summary (each error links to its field) or a notice, then `body`.
+Html layout(const Page& page, const std::string& title, const Html& body,
+            std::string_view current = "", const std::vector<FieldError>& errors = {},
+            const Html& notice = {});
+
+void send_page(const Page& page, int status, const Html& document);
+void redirect(ApiCall& call, const std::string& location);
+// 403 / 404 as a page in the user's language.
+void error_page(const Page& page, int status, const std::string& message);
+
+// A POST form with the CSRF token and a one-time form id.
+Html post_form(const Page& page, const std::string& action, const Html& fields,
+               const std::string& submit, const std::string& button_class = "",
+               const html::Attributes& extra = {});
+// A labelled input that keeps `value`, with its error (if any) below its label.
+Html field(const std::string& name, const std::string& label, const std::string& value,
+           const std::vector<FieldError>& errors, const std::string& type = "text",
+           const std::string& hint = "", const html::Attributes& extra = {});
+Html select_field(const std::string& name, const std::string& label, const std::string& value,
+                  const std::vector<std::pair<std::string, std::string>>& options,
+                  const std::vector<FieldError>& errors);
+// A badge whose word says the state (never colour alone).
+Html badge(const std::string& word, const std::string& tone);
+
+// One-time ids of forms already submitted, kept for an hour: a second submit of the same form
+// (a double click on a slow link) leads to what the first made instead of making it twice.
+class FormOnce {
+public:
+    static FormOnce& instance();
+    // The URL the first submit of `form_id` led to, if it was submitted already.
+    std::optional<std::string> done(const std::string& form_id);
+    void remember(const std::string& form_id, const std::string& result_url);
+
+private:
+    std::mutex m_mutex;
+    std::map<std::string, std::pair<std::string, std::int64_t>> m_done; // id -> url, when
+};
+
+} // namespace kibaru::web::pages

@@ -1,0 +1,113 @@
+// The console's pages without a browser: the catalogue has every string in French and English
+// (and every key the pages use), numbers and money are written the French way, HTML escapes
+// what it did not write, and a multipart upload is read as a browser sends it.
+#include "core/delivery.hpp"
+#include "web/multipart.hpp"
+#include "web/pages/html.hpp"
+#include "web/pages/i18n.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+using namespace kibaru::web;
+using namespace kibaru::web::pages;
+
+TEST(WebPages, every_catalogue_entry_has_both_languages_once) {
+    std::set<std::string_view> keys;
+    for (const auto& e : catalogue()) {
+        EXPECT_TRUE(keys.insert(e.key).second) << "twice: " << e.key;
+        EXPECT_FALSE(e.fr.empty()) << e.key;
+        EXPECT_FALSE(e.en.empty()) << e.key;
+    }
+}
+
+// Every key a page names, literally or as a family (state.<each delivery state>, ...), is in
+// the catalogue: a page never shows "[nav.oops]".
+TEST(WebPages, every_key_the_pages_use_is_in_the_catalogue) {
+    std::set<std::string> known;
+    for (const auto& e : catalogue()) {
+        known.insert(std::string(e.key));
+    }
+    const std::set<std::string> families = {
+        "nav",      "role",    "form",    "error",    "page",     "signin", "status",   "state",
+        "overview", "warning", "gateway", "contacts", "contact",  "import", "campaign", "confirm",
+        "week",     "day",     "editor",  "report",   "delivery", "audit",  "users",    "punct"};
+    const std::regex key(R"re("([a-z]+)\.([a-z_]+)")re");
+    const auto dir = std::filesystem::path(KIBARU_SOURCE_DIR) / "daemon/web/pages";
+    int seen = 0;
+    for (const auto& file : std::filesystem::directory_iterator(dir)) {
+        if (file.path().extension() != ".cpp" || file.path().filename() == "i18n.cpp") {
+            continue;
+        }
+        std::ifstream in(file.path());
+        std::stringstream text;
+        text << in.rdbuf();
+        const std::string source = text.str();
+        for (std::sregex_iterator it(source.begin(), source.end(), key), end; it != end; ++it) {
+            const std::string family = (*it)[1];
+            const std::string name = (*it)[1].str() + "." + (*it)[2].str();
+            const std::string leaf = (*it)[2];
+            if (!families.count(family) || name.back() == '_' || leaf == "js" || leaf == "css" ||
+                leaf == "csv" || leaf == "png") {
+                continue; // not a key ("app.css"), or the start of a family ("campaign.field_")
+            }
+            ++seen;
+            EXPECT_TRUE(known.count(name)) << file.path().filename() << ": " << name;
+        }
+    }
+    EXPECT_GT(seen, 100) << "the pages were read";
+    for (const auto state : kibaru::core::k_delivery_states) {
+        EXPECT_TRUE(known.count("state." + std::string(state))) << state;
+        EXPECT_TRUE(known.count("report." + std::string(state)) || state == "pending" ||
+                    state == "sending" || state == "retrying" || state == "skipped")
+            << state;
+    }
+    for (const char* name :
+         {"status.active", "status.paused", "status.cancelled", "status.opted_out", "role.admin",
+          "role.staff", "role.auditor", "day.mon", "day.sun", "week.open", "week.closed",
+          "week.upcoming", "confirm.pause", "confirm.resume", "confirm.cancel",
+          "campaign.field_name", "campaign.field_commodity", "campaign.field_start"}) {
+        EXPECT_TRUE(known.count(name)) << name;
+    }
+}
+
+TEST(WebPages, numbers_and_money_are_written_the_french_way) {
+    EXPECT_EQ(number(36285, Lang::fr), "36\u202F285");
+    EXPECT_EQ(number(36285, Lang::en), "36,285");
+    EXPECT_EQ(number(-1234567, Lang::fr), "-1\u202F234\u202F567");
+    EXPECT_EQ(money(36285, "XOF", Lang::fr), "36\u202F285 XOF");
+    EXPECT_EQ(money(12.5, "XOF", Lang::fr), "12,50 XOF");
+    EXPECT_EQ(decimal(97.46, 1, Lang::fr), "97,5");
+    EXPECT_EQ(decimal(97.46, 1, Lang::en), "97.5");
+    const auto at = *kibaru::core::parse_instant("2019-01-08T08:00:00Z");
+    EXPECT_EQ(local_time(at, date::locate_zone("Africa/Bamako"), Lang::fr),
+              "mar. 8 janv. 2019, 08:00 (Africa/Bamako)");
+    EXPECT_EQ(local_time(at, date::locate_zone("Africa/Bamako"), Lang::en),
+              "Tue 8 Jan 2019, 08:00 (Africa/Bamako)");
+}
+
+TEST(WebPages, text_and_attributes_are_escaped_markup_is_not) {
+    const auto h =
+        html::tag("p", {{"title", "a\"b<c>"}}, html::text("<script>alert('x')</script>"));
+    EXPECT_EQ(h.str(),
+              "<p title=\"a&quot;b&lt;c&gt;\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</p>");
+}
+
+TEST(WebPages, a_multipart_form_is_read_as_a_browser_sends_it) {
+    const std::string body = "--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"
+                             "t0k\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; "
+                             "filename=\"producers.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+                             "phone\r\n76000001\r\n\r\n--XyZ--\r\n";
+    const auto parts = parse_multipart("multipart/form-data; boundary=XyZ", body);
+    ASSERT_TRUE(parts);
+    EXPECT_EQ(parts->at("csrf_token").content, "t0k");
+    EXPECT_EQ(parts->at("file").filename, "producers.csv");
+    EXPECT_EQ(parts->at("file").content, "phone\r\n76000001\r\n");
+    EXPECT_FALSE(parse_multipart("multipart/form-data; boundary=XyZ", "--XyZ\r\nbroken"));
+    EXPECT_FALSE(parse_multipart("text/plain", body));
+}
