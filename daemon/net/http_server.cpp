@@ -14,6 +14,7 @@
 #include <cctype>
 #include <condition_variable>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <unordered_set>
@@ -32,7 +33,36 @@ public:
     // On stop: a connection between requests is closed now; one in a request finishes it.
     virtual void close_if_idle() = 0;
 };
+// A streamed body the server can cut short when it stops (its producer may be waiting for room).
+class CancellableStream {
+public:
+    virtual ~CancellableStream() = default;
+    virtual void cancel() = 0;
+};
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// A header value with CR, LF or NUL would end the header early: a redirect target taken from a
+// request must never let the client write headers of its own.
+bool header_values_safe(const Reply& reply) {
+    for (const auto& [name, value] : reply.headers) {
+        if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos ||
+            name.find_first_of(std::string_view("\r\n\0:", 4)) != std::string::npos) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Status, content type and headers of `reply` onto `response`.
+template <typename Response>
+void set_head(Response& response, const Reply& reply) {
+    response.set(http::field::server, "kibaru");
+    response.set(http::field::content_type, reply.content_type);
+    for (const auto& [name, value] : reply.headers) {
+        response.insert(name, value);
+    }
+}
+
 } // namespace
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
@@ -43,11 +73,13 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     ServerLimits limits;
     std::size_t connections = 0;
     std::uint64_t rejected = 0;
-    bool stopped = false;
+    std::atomic<bool> stopped{false};               // read by worker threads starting a stream
     bool accepting = false;                         // an async_accept is pending
     std::unordered_set<SessionBase*> idle;          // waiting for a request: closed at once on stop
     std::unique_ptr<boost::asio::ssl::context> tls; // set: every connection speaks TLS
     std::chrono::steady_clock::time_point last_accept_warning{};
+    std::mutex streams_mutex; // bodies streamed now, from any thread: cut short on stop
+    std::unordered_set<CancellableStream*> streams;
 
     Impl(boost::asio::io_context& io_, Handler handler_, ServerLimits limits_)
         : io(io_), acceptor(io_), accept_retry(io_), handler(std::move(handler_)), limits(limits_) {
@@ -174,10 +206,33 @@ private:
         });
     }
 
+    // The header first: the body limit depends on the path (an upload may be large, a sign-in
+    // may not), and a declared length over it is refused before a byte of the body is read.
     void read_request() {
         m_parser.emplace();
-        m_parser->body_limit(m_server->limits.body_bytes);
+        m_parser->body_limit(std::numeric_limits<std::uint64_t>::max());
         expire(m_server->limits.request_timeout);
+        http::async_read_header(m_stream, m_buffer, *m_parser,
+                                [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                    if (ec) {
+                                        return self->on_read(ec);
+                                    }
+                                    self->read_body();
+                                });
+    }
+
+    void read_body() {
+        const auto& limits = m_server->limits;
+        std::size_t limit = limits.body_bytes;
+        if (limits.body_bytes_for) {
+            const std::string target(m_parser->get().target());
+            limit = limits.body_bytes_for(target.substr(0, target.find('?')));
+        }
+        const auto declared = m_parser->content_length();
+        if (declared && *declared > limit) {
+            return on_read(http::error::body_limit);
+        }
+        m_parser->body_limit(limit);
         http::async_read(
             m_stream, m_buffer, *m_parser,
             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
@@ -215,6 +270,7 @@ private:
         in.peer = m_peer;
         const unsigned version = request.version();
         const bool keep_alive = request.keep_alive();
+        m_head_only = request.method() == http::verb::head;
         auto state = std::make_shared<Responder::State>();
         state->io = &m_server->io;
         // The answer keeps the connection alive until it is written.
@@ -236,17 +292,32 @@ private:
     // Writes the answer, then reads the next request on this connection, unless the client
     // asked to close, the server is stopping, or it is full: then the connection closes so that
     // one waiting in the backlog gets its turn.
+    // The answer to HEAD is the answer to GET without its body (the length it would have).
     void write(Reply reply, unsigned version, bool keep_alive) {
+        if (!header_values_safe(reply)) {
+            spdlog::error("HTTP answer with a line break in a header refused");
+            reply = Reply{500, "internal error\n"};
+        }
+        const bool keep = keep_alive && !m_server->stopped && !m_server->full();
+        if (m_head_only) {
+            auto response = std::make_shared<http::response<http::empty_body>>(
+                static_cast<http::status>(reply.status), version);
+            set_head(*response, reply);
+            response->keep_alive(keep);
+            response->content_length(reply.body.size());
+            return send(std::move(response));
+        }
         auto response = std::make_shared<http::response<http::string_body>>(
             static_cast<http::status>(reply.status), version);
-        response->set(http::field::server, "kibaru");
-        response->set(http::field::content_type, reply.content_type);
-        for (const auto& [name, value] : reply.headers) {
-            response->insert(name, value);
-        }
-        response->keep_alive(keep_alive && !m_server->stopped && !m_server->full());
+        set_head(*response, reply);
+        response->keep_alive(keep);
         response->body() = std::move(reply.body);
         response->prepare_payload();
+        send(std::move(response));
+    }
+
+    template <typename Response>
+    void send(std::shared_ptr<Response> response) {
         expire(m_server->limits.request_timeout); // a client that never reads
         http::async_write(m_stream, *response,
                           [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
@@ -278,24 +349,42 @@ private:
     beast::flat_buffer m_buffer;
     std::optional<http::request_parser<http::string_body>> m_parser;
     std::string m_peer;
+    bool m_head_only = false; // the request being answered is a HEAD
 };
 
 // The stream behind Responder::stream: producers on any thread queue chunks under a mutex; the
 // loop sends them one at a time and wakes producers waiting for room.
 template <typename Stream>
 class ChunkedBody final : public BodyStream,
+                          public CancellableStream,
                           public std::enable_shared_from_this<ChunkedBody<Stream>> {
 public:
     using std::enable_shared_from_this<ChunkedBody<Stream>>::shared_from_this;
     static constexpr std::size_t k_max_queued = 256 * 1024;
 
-    explicit ChunkedBody(std::shared_ptr<Session<Stream>> session)
-        : m_session(std::move(session)) {}
+    // Any thread. Started after the server stopped, the body is cut short from the start.
+    explicit ChunkedBody(std::shared_ptr<Session<Stream>> session) : m_session(std::move(session)) {
+        auto& server = *m_session->m_server;
+        std::lock_guard lock(server.streams_mutex);
+        m_broken = server.stopped;
+        server.streams.insert(this);
+    }
 
     ~ChunkedBody() override {
+        auto& server = *m_session->m_server;
+        {
+            std::lock_guard lock(server.streams_mutex);
+            server.streams.erase(this);
+        }
         // The session is released on the loop, whichever thread drops the last reference.
-        auto& io = m_session->m_server->io; // before the session is moved out
+        auto& io = server.io; // before the session is moved out
         boost::asio::dispatch(io, [session = std::move(m_session)] {});
+    }
+
+    void cancel() override {
+        std::lock_guard lock(m_mutex);
+        m_broken = true;
+        m_room.notify_all();
     }
 
     bool write(std::string bytes) override {
@@ -408,21 +497,27 @@ std::shared_ptr<BodyStream> Session<Stream>::start_stream(Reply head, unsigned v
     auto body = std::make_shared<ChunkedBody<Stream>>(shared_from_this());
     boost::asio::dispatch(m_server->io, [self = shared_from_this(), body, head = std::move(head),
                                          version, keep_alive]() mutable {
+        if (!header_values_safe(head)) {
+            spdlog::error("HTTP answer with a line break in a header refused");
+            body->cancel();
+            return self->write(Reply{500, "internal error\n"}, version, false);
+        }
         const bool keep = keep_alive && !self->m_server->stopped && !self->m_server->full();
         auto response = std::make_shared<http::response<http::empty_body>>(
             static_cast<http::status>(head.status), version);
-        response->set(http::field::server, "kibaru");
-        response->set(http::field::content_type, head.content_type);
-        for (const auto& [name, value] : head.headers) {
-            response->insert(name, value);
-        }
+        set_head(*response, head);
         response->keep_alive(keep);
         response->chunked(true);
         auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*response);
         self->expire(self->m_server->limits.request_timeout);
+        const bool head_only = self->m_head_only;
         http::async_write_header(
             self->m_stream, *serializer,
-            [body, response, serializer, keep](beast::error_code ec, std::size_t) {
+            [self, body, response, serializer, keep, head_only](beast::error_code ec, std::size_t) {
+                if (!ec && head_only) { // HEAD: the header is the whole answer
+                    body->cancel();
+                    return keep ? self->wait_for_request() : self->close();
+                }
                 body->started(!ec, keep);
             });
     });
@@ -535,6 +630,10 @@ void HttpServer::stop() {
     const std::vector<SessionBase*> idle(m_impl->idle.begin(), m_impl->idle.end());
     for (auto* session : idle) {
         session->close_if_idle();
+    }
+    std::lock_guard lock(m_impl->streams_mutex);
+    for (auto* stream : m_impl->streams) {
+        stream->cancel();
     }
 }
 

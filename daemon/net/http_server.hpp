@@ -76,6 +76,10 @@ private:
 
 struct ServerLimits {
     std::size_t body_bytes = 64 * 1024;
+    // When set, the body limit of a request to this path (without the query) instead of
+    // body_bytes: only uploads get a large one, so that nobody can make the server hold
+    // megabytes per connection before signing in.
+    std::function<std::size_t(const std::string& path)> body_bytes_for;
     std::chrono::milliseconds request_timeout{10000}; // to read one request, once it has begun
     std::chrono::milliseconds idle_timeout{30000};    // a kept-alive connection between requests
     std::size_t max_connections = 1024;               // served at once; more wait in the backlog
@@ -105,7 +109,9 @@ public:
     std::uint16_t port() const;
 
     // Stops accepting and closes the connections waiting for a request; a request being read or
-    // handled is still answered, then its connection closes. Idempotent.
+    // handled is still answered, then its connection closes. A body still being streamed is
+    // cut short: its producer's next write returns false (it may be waiting for room, and the
+    // loop that would make room is about to stop). Idempotent.
     void stop();
 
     // Requests refused before reaching the handler (too large, malformed).

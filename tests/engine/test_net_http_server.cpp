@@ -257,3 +257,96 @@ TEST(NetHttpServer, stop_closes_idle_connections_and_answers_the_request_in_hand
     EXPECT_FALSE(response.keep_alive());
     EXPECT_TRUE(closed_cleanly(busy));
 }
+
+// HEAD gets GET's status and headers, with the length the body would have and no body: on a
+// kept-alive connection the next answer must not be read from a body that was sent anyway.
+TEST(NetHttpServer, head_is_answered_without_a_body_and_the_connection_stays_in_step) {
+    Served served(echo_path());
+    auto socket = connect(served.port);
+    send_raw(socket, "HEAD /a HTTP/1.1\r\nHost: k\r\n\r\n" + get_request("/b", true));
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> head;
+    head.skip(true); // what a client does for the answer to HEAD
+    http::read(socket, buffer, head);
+    EXPECT_EQ(head.get().result_int(), 200);
+    EXPECT_EQ(head.get()[http::field::content_length],
+              std::to_string(std::string("/a from 127.0.0.1").size()));
+    EXPECT_EQ(read_response(socket, buffer).body(), "/b from 127.0.0.1");
+}
+
+// Only the paths given a large limit take a large body: a request anywhere else is refused on
+// its declared length, before its body is read.
+TEST(NetHttpServer, the_body_limit_depends_on_the_path) {
+    ServerLimits limits;
+    limits.body_bytes = 16;
+    limits.body_bytes_for = [](const std::string& path) -> std::size_t {
+        return path == "/upload" ? 1000 : 16;
+    };
+    Served served(
+        [](IncomingRequest& request, Responder respond) {
+            respond({200, std::to_string(request.body.size())});
+        },
+        limits);
+    auto upload = connect(served.port);
+    send_raw(upload, "POST /upload?x=1 HTTP/1.1\r\nHost: k\r\nContent-Length: 500\r\n\r\n" +
+                         std::string(500, 'u'));
+    beast::flat_buffer buffer;
+    const auto accepted = read_response(upload, buffer);
+    EXPECT_EQ(accepted.result_int(), 200);
+    EXPECT_EQ(accepted.body(), "500");
+    auto other = connect(served.port);
+    send_raw(other, "POST /login HTTP/1.1\r\nHost: k\r\nContent-Length: 500\r\n\r\n");
+    beast::flat_buffer buffer2;
+    EXPECT_EQ(read_response(other, buffer2).result_int(), 413);
+    auto chunked = connect(served.port);
+    send_raw(chunked, "POST /login HTTP/1.1\r\nHost: k\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      "1f4\r\n" +
+                          std::string(500, 'c') + "\r\n0\r\n\r\n");
+    beast::flat_buffer buffer3;
+    EXPECT_EQ(read_response(chunked, buffer3).result_int(), 413);
+}
+
+// A header value taken from a request (a redirect target) that carries a line break would let
+// the client write headers of its own: the server answers 500 instead.
+TEST(NetHttpServer, a_header_value_with_a_line_break_is_never_written) {
+    Served served([](IncomingRequest&, Responder respond) {
+        respond({303, "", "text/plain", {{"Location", "/x\r\nSet-Cookie: stolen=1"}}});
+    });
+    auto socket = connect(served.port);
+    send_raw(socket, get_request("/"));
+    beast::flat_buffer buffer;
+    const auto response = read_response(socket, buffer);
+    EXPECT_EQ(response.result_int(), 500);
+    EXPECT_EQ(response.count(http::field::set_cookie), 0u);
+    EXPECT_EQ(response.count(http::field::location), 0u);
+}
+
+// A producer streaming to a client that stopped reading waits for room that only the loop can
+// make; stop() must wake it (its write returns false), or a shutdown would wait forever.
+TEST(NetHttpServer, stop_cuts_short_a_stream_whose_producer_waits_for_room) {
+    std::promise<bool> producer_result;
+    std::thread producer;
+    Served served([&](IncomingRequest&, Responder respond) {
+        auto body = respond.stream({200, "", "text/csv"});
+        producer = std::thread([body, &producer_result] {
+            const std::string chunk(64 * 1024, 'x');
+            for (int i = 0; i < 100000; ++i) { // 6 GiB: far more than the socket ever takes
+                if (!body->write(chunk)) {
+                    producer_result.set_value(false);
+                    return;
+                }
+            }
+            producer_result.set_value(true);
+        });
+    });
+    auto socket = connect(served.port);
+    send_raw(socket, get_request("/export"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300)); // queue and socket fill up
+    auto result = producer_result.get_future();
+    EXPECT_EQ(result.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout)
+        << "the producer should be waiting for room";
+    served.on_loop([&] { served.server->stop(); });
+    ASSERT_EQ(result.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+    EXPECT_FALSE(result.get());
+    producer.join();
+}
