@@ -19,13 +19,15 @@
 #   --api-seconds S   length of the wrk run against the API (20)
 #   --weeks N         weeks opened for national (21)
 #   --audit N         audit entries for the audit verify figure (10,000,000)
+#   --work DIR        keep the scratch files (the national database among them) in DIR and
+#                     reuse them on the next run, instead of a temporary directory removed at exit
 # The national section needs about 10 GB of free disk in $TMPDIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sections=import,dispatch,kannel,reports,national,api,micro
 rows=1000000 sms=100000 weeks=21 audit_entries=10000000
-kannel_sms=100000 kannel_wrk_seconds=30 report_seconds=10 api_seconds=20
+kannel_sms=100000 kannel_wrk_seconds=30 report_seconds=10 api_seconds=20 keep_work=
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) sections=$2; shift 2 ;;
@@ -37,7 +39,8 @@ while [ $# -gt 0 ]; do
     --api-seconds) api_seconds=$2; shift 2 ;;
     --weeks) weeks=$2; shift 2 ;;
     --audit) audit_entries=$2; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --work) keep_work=$2; shift 2 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -47,14 +50,14 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 kibaru=${KIBARU:-$PWD/build/kibaru} # another build (an earlier commit, say) with KIBARU=
 
-work=$(mktemp -d)
+if [ -n "$keep_work" ]; then mkdir -p "$keep_work"; work=$(cd "$keep_work" && pwd); else work=$(mktemp -d); fi
 background=()
 cleanup() {
   for pid in "${background[@]}"; do kill "$pid" 2>/dev/null || true; done
   for run in "$work"/kannel/*/; do
     [ -f "$run/bearerbox.pid" ] && bash scripts/kannel/stop.sh "$run" >/dev/null 2>&1
   done
-  rm -rf "$work"
+  [ -n "$keep_work" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 say() { echo "$@" >&2; }

@@ -32,16 +32,20 @@ class CliImportListener final : public ops::ImportListener {
 public:
     CliImportListener(const ImportOptions& options, std::uintmax_t size)
         : m_options(options), m_size(size), m_tty(isatty(STDERR_FILENO) == 1) {
-        if (!options.rejects_path.empty()) {
-            m_rejects.open(options.rejects_path, std::ios::binary | std::ios::trunc);
-            if (!m_rejects) {
-                throw UsageError("--rejects: cannot write " + options.rejects_path);
-            }
+        // Writable, checked now without emptying it: a file whose header is refused leaves an
+        // earlier rejects file as it was.
+        if (!options.rejects_path.empty() &&
+            !std::ofstream(options.rejects_path, std::ios::binary | std::ios::app)) {
+            throw UsageError("--rejects: cannot write " + options.rejects_path);
         }
     }
 
     void header(const std::vector<std::string>& fields) override {
-        if (m_rejects.is_open()) {
+        if (!m_options.rejects_path.empty()) {
+            m_rejects.open(m_options.rejects_path, std::ios::binary | std::ios::trunc);
+            if (!m_rejects) {
+                throw UsageError("--rejects: cannot write " + m_options.rejects_path);
+            }
             std::vector<std::string> columns = fields;
             columns.insert(columns.end(), {"reject_line", "reject_field", "reject_reason"});
             m_rejects << core::csv_line(columns);

@@ -144,7 +144,7 @@ Result<Done> set_user_status(const Env& env, const std::string& name, const std:
     if (status == "disabled") {
         details["sessions_ended"] = users.end_sessions_of(user->id, env.now_text());
     } else {
-        users.clear_failures(name); // an admin lifts a lockout by enabling the account
+        users.lift_lockout(name); // an admin lifts a lockout by enabling the account
     }
     record(env, status == "disabled" ? "user.disable" : "user.enable", name, details);
     tx.commit();
@@ -297,12 +297,19 @@ std::optional<Principal> token_principal(const Env& env, const std::string& toke
     if (token.empty()) {
         return std::nullopt;
     }
-    const auto found = store::UsersRepo(env.db).token(token_hash(token));
+    store::UsersRepo users(env.db);
+    const auto found = users.token(token_hash(token));
     if (!found) {
         return std::nullopt;
     }
-    auto principal = principal_of(found->second);
-    principal.token_id = found->first;
+    // As for sessions, last use is kept to the minute, and not at all on a read-only file.
+    if (!env.db.read_only() && found->last_used_at < core::format_utc(env.now - 1min)) {
+        store::Transaction tx(env.db);
+        users.touch_token(found->id, env.now_text());
+        tx.commit();
+    }
+    auto principal = principal_of(found->user);
+    principal.token_id = found->id;
     return principal;
 }
 

@@ -81,7 +81,7 @@ Result<Done> log_out(const Env& env, const Principal& principal);
 // once a minute (a read-only console cannot).
 std::optional<Principal> session_principal(const Env& env, const std::string& session_token,
                                            int idle_minutes, bool record_use = true);
-// The principal of an API token, when valid.
+// The principal of an API token, when valid; its last use is recorded, to the minute.
 std::optional<Principal> token_principal(const Env& env, const std::string& token);
 
 // Whether `role` may act as `needed`.

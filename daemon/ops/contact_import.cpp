@@ -63,8 +63,11 @@ Result<ImportReport> import_contacts(const Env& env, std::istream& in, const std
     // instead of spilling pages to the WAL again and again (the default is 2 MiB).
     db.exec("PRAGMA cache_size = -65536");
     const std::string now = env.now_text();
-    store::Transaction tx(db);
-    store::ContactUpserter upserter(db, present, now);
+    // A dry run (the console's preview of a file) only reads, so it never holds the write lock
+    // the dispatcher needs; a real import is one transaction: all of the file or nothing.
+    store::Transaction tx(db, options.dry_run ? store::Transaction::Mode::read
+                                              : store::Transaction::Mode::write);
+    store::ContactUpserter upserter(db, present, now, options.dry_run);
 
     ImportReport report;
     // The file line that last wrote each contact row id, to find duplicate phones in the file.

@@ -6,9 +6,13 @@ namespace kibaru::store {
 
 ContactUpserter::ContactUpserter(Database& db,
                                  const std::array<bool, core::k_contact_columns.size()>& present,
-                                 std::string now)
+                                 std::string now, bool dry_run)
     : m_max_id_before(db.scalar_int("SELECT coalesce(max(id), 0) FROM contacts")),
-      m_now(std::move(now)) {
+      m_now(std::move(now)), m_dry_run(dry_run) {
+    if (dry_run) {
+        m_stmt = std::make_unique<Statement>(db.prepare("SELECT id FROM contacts WHERE phone = ?"));
+        return;
+    }
     std::string updates;
     for (std::size_t i = 1; i < core::k_contact_columns.size(); ++i) {
         if (present[i]) {
@@ -29,6 +33,16 @@ ContactUpserter::~ContactUpserter() = default;
 
 std::int64_t ContactUpserter::upsert(const core::Contact& c) {
     auto& s = *m_stmt;
+    if (m_dry_run) {
+        s.bind_static(1, c.phone);
+        const std::int64_t found = s.step() ? s.column_int(0) : 0;
+        s.reset();
+        if (found != 0) {
+            return found;
+        }
+        const auto next = m_max_id_before + 1 + static_cast<std::int64_t>(m_would_insert.size());
+        return m_would_insert.try_emplace(c.phone, next).first->second;
+    }
     s.bind_static(1, c.phone);
     s.bind_static(2, c.name);
     s.bind_static(3, c.organisation);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 namespace kibaru::store {
 
@@ -36,9 +37,11 @@ struct ContactFilter {
 // (an opt-out) is always kept.
 class ContactUpserter {
 public:
-    // `present[i]` tells whether core::k_contact_columns[i] is in the file.
+    // `present[i]` tells whether core::k_contact_columns[i] is in the file. A `dry_run`
+    // upserter only reads: it answers the id the contact has, or the one it would get, and
+    // takes no write lock (a preview must not hold up the dispatcher).
     ContactUpserter(Database& db, const std::array<bool, core::k_contact_columns.size()>& present,
-                    std::string now);
+                    std::string now, bool dry_run = false);
     ~ContactUpserter();
     // Writes `contact` and returns its row id.
     std::int64_t upsert(const core::Contact& contact);
@@ -49,6 +52,8 @@ private:
     std::unique_ptr<Statement> m_stmt;
     std::int64_t m_max_id_before;
     std::string m_now;
+    bool m_dry_run;
+    std::unordered_map<std::string, std::int64_t> m_would_insert; // dry run: phone -> new id
 };
 
 // For the other repositories that read contacts (a campaign's audience): the columns to select,

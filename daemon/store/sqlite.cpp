@@ -200,9 +200,9 @@ std::unique_ptr<Database> Database::open_read_only(const std::string& path, int 
         throw StoreError("cannot open database " + path + ": no such file", SQLITE_CANTOPEN);
     }
     sqlite3* db = nullptr;
-    const std::string uri = "file:" + path + "?mode=ro";
-    const int rc = sqlite3_open_v2(
-        uri.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+    // A plain path, not a URI: a file name with '?', '#' or '%' in it is opened as it is.
+    const int rc =
+        sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         const std::string message =
             "cannot open database " + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -273,8 +273,8 @@ ForeignKeysOff::~ForeignKeysOff() {
     }
 }
 
-Transaction::Transaction(Database& db) : m_db(db) {
-    m_db.exec("BEGIN IMMEDIATE");
+Transaction::Transaction(Database& db, Mode mode) : m_db(db) {
+    m_db.exec(mode == Mode::write ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 Transaction::~Transaction() {

@@ -131,7 +131,11 @@ private:
 // upgrading read transactions.
 class Transaction {
 public:
-    explicit Transaction(Database& db);
+    enum class Mode {
+        write, // BEGIN IMMEDIATE: the write lock now, or SQLITE_BUSY now
+        read,  // BEGIN: one snapshot for several reads, and no lock that holds up writers
+    };
+    explicit Transaction(Database& db, Mode mode = Mode::write);
     ~Transaction();
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;

@@ -144,17 +144,24 @@ std::int64_t UsersRepo::create_token(std::int64_t user_id, const std::string& la
     return m_db.last_insert_rowid();
 }
 
-std::optional<std::pair<std::int64_t, UserRow>> UsersRepo::token(const std::string& token_hash) {
-    auto& s = m_db.cached(std::string("SELECT t.id, ") + k_user_columns +
-                          " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE "
-                          "t.token_hash = ? AND t.revoked_at IS NULL AND u.status = 'active'");
+std::optional<UsersRepo::TokenMatch> UsersRepo::token(const std::string& token_hash) {
+    auto& s =
+        m_db.cached(std::string("SELECT t.id, coalesce(t.last_used_at, ''), ") + k_user_columns +
+                    " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE "
+                    "t.token_hash = ? AND t.revoked_at IS NULL AND u.status = 'active'");
     s.bind(1, token_hash);
-    std::optional<std::pair<std::int64_t, UserRow>> found;
+    std::optional<TokenMatch> found;
     if (s.step()) {
-        found.emplace(s.column_int(0), read_user(s, 1));
+        found.emplace(TokenMatch{s.column_int(0), read_user(s, 2), s.column_text(1)});
     }
     s.reset();
     return found;
+}
+
+void UsersRepo::touch_token(std::int64_t id, const std::string& now) {
+    auto s = m_db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?");
+    s.bind_all(now, id);
+    s.run();
 }
 
 bool UsersRepo::revoke_token(std::int64_t id, const std::string& now) {
@@ -197,6 +204,13 @@ std::pair<std::int64_t, std::int64_t> UsersRepo::failures_since(const std::strin
 
 void UsersRepo::clear_failures(const std::string& name) {
     auto s = m_db.prepare("DELETE FROM login_failures WHERE name = ?");
+    s.bind(1, name);
+    s.run();
+}
+
+void UsersRepo::lift_lockout(const std::string& name) {
+    auto s = m_db.prepare("DELETE FROM login_failures WHERE name = ?1 OR peer IN (SELECT peer "
+                          "FROM login_failures WHERE name = ?1)");
     s.bind(1, name);
     s.run();
 }

@@ -68,7 +68,13 @@ public:
     std::int64_t create_token(std::int64_t user_id, const std::string& label,
                               const std::string& token_hash, const std::string& now);
     // The token's id and user, when not revoked and its user active.
-    std::optional<std::pair<std::int64_t, UserRow>> token(const std::string& token_hash);
+    struct TokenMatch {
+        std::int64_t id = 0;
+        UserRow user;
+        std::string last_used_at; // "" before its first use
+    };
+    std::optional<TokenMatch> token(const std::string& token_hash);
+    void touch_token(std::int64_t id, const std::string& now);
     // Revokes token `id`; false when no such token or already revoked.
     bool revoke_token(std::int64_t id, const std::string& now);
     std::vector<TokenRow> tokens();
@@ -78,7 +84,11 @@ public:
     // Failures since `since` for `name`, and for `peer`.
     std::pair<std::int64_t, std::int64_t>
     failures_since(const std::string& name, const std::string& peer, const std::string& since);
+    // After a successful sign-in: the name's failures are forgotten.
     void clear_failures(const std::string& name);
+    // An admin enabling the account: its failures, and every failure of the addresses that
+    // tried it (their lockout by address came from this account), are forgotten.
+    void lift_lockout(const std::string& name);
 
 private:
     Database& m_db;

@@ -30,6 +30,14 @@ std::string origin_of(const std::string& url) {
     for (char& c : origin) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
+    const auto ends_with = [&](std::string_view tail) {
+        return origin.size() > tail.size() &&
+               origin.compare(origin.size() - tail.size(), tail.size(), tail) == 0;
+    };
+    if ((origin.rfind("http://", 0) == 0 && ends_with(":80")) ||
+        (origin.rfind("https://", 0) == 0 && ends_with(":443"))) {
+        origin.erase(origin.rfind(':'));
+    }
     return origin;
 }
 
@@ -134,13 +142,35 @@ struct ConsoleHandler::Impl {
                      std::nullopt, respond, *sessions,      options.secure};
         if (!match.route) {
             if (match.path_known) {
-                return respond({405, "method not allowed\n"});
+                net::Reply reply{405, "method not allowed\n"};
+                reply.headers.emplace_back("Allow", match.allow);
+                return respond(std::move(reply));
             }
             return refuse(call, !api, ops::ErrorKind::not_found,
                           "no such page or API endpoint: " + request.path);
         }
         const auto& route = *match.route;
+        // Authentication writes too (a session's last use): a busy database is a 503 there also.
+        try {
+            serve_route(call, route);
+        } catch (const store::StoreError& e) {
+            spdlog::error("{} {} failed: {}", request.method, request.path, e.what());
+            if (store::is_storage_failure(e.code())) {
+                auto reply = json_reply(503, {{"error", "unavailable"},
+                                              {"message", "the database is busy or cannot be "
+                                                          "written now; try again shortly"}});
+                reply.headers.emplace_back("Retry-After", "5");
+                return respond(std::move(reply));
+            }
+            respond(json_reply(500, {{"error", "internal"}, {"message", e.what()}}));
+        }
+    }
 
+    // Who is asking, whether they may, then the route's handler.
+    void serve_route(ApiCall& call, const Route<ApiHandler>& route) {
+        const auto& request = call.request;
+        const auto& respond = call.respond;
+        auto& env = call.env;
         // Who is asking: an API token, else the session cookie.
         std::string session_token;
         const auto authorization = header(request, "authorization");
@@ -189,19 +219,7 @@ struct ConsoleHandler::Impl {
                 return refuse(call, route.page, ops::ErrorKind::forbidden, *refusal);
             }
         }
-        try {
-            route.handler(call);
-        } catch (const store::StoreError& e) {
-            spdlog::error("{} {} failed: {}", request.method, request.path, e.what());
-            if (store::is_storage_failure(e.code())) {
-                auto reply = json_reply(503, {{"error", "unavailable"},
-                                              {"message", "the database is busy or cannot be "
-                                                          "written now; try again shortly"}});
-                reply.headers.emplace_back("Retry-After", "5");
-                return respond(std::move(reply));
-            }
-            respond(json_reply(500, {{"error", "internal"}, {"message", e.what()}}));
-        }
+        route.handler(call);
     }
 
     // Why a state-changing request is refused as a possible cross-site forgery, or nothing.
@@ -214,7 +232,13 @@ struct ConsoleHandler::Impl {
         }
         const auto request_origin = header(request, "origin");
         const auto fetch_site = header(request, "sec-fetch-site");
-        if (!request_origin.empty() && origin_of(request_origin + "/") != origin) {
+        // Our origin is [console] public_url's, or the host the browser asked for (Host, which
+        // a page of another site cannot set): the console answers on whatever address it was
+        // given with --listen without a public_url to match.
+        const auto sent = origin_of(request_origin + "/");
+        const auto host = header(request, "host");
+        const auto asked = origin_of((options.secure ? "https://" : "http://") + host + "/");
+        if (!request_origin.empty() && sent != origin && (host.empty() || sent != asked)) {
             return "the request comes from another site (" + request_origin + ")";
         }
         if (login) {

@@ -43,7 +43,8 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// The origin ("http://host:port") of a URL, lower-cased, for the CSRF check.
+// The origin ("http://host:port") of a URL, lower-cased and without the scheme's default port
+// ("https://kibaru.example:443/x" -> "https://kibaru.example"), for the CSRF check.
 std::string origin_of(const std::string& url);
 
 // The value of cookie `name` in a Cookie header ("a=1; b=2"), or "".

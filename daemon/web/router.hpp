@@ -49,6 +49,7 @@ public:
     struct Match {
         const Route<Handler>* route = nullptr; // null: no route for this path and method
         bool path_known = false;               // some route has this path (405 rather than 404)
+        std::string allow;                     // its methods ("GET, HEAD, POST"), for a 405
         Captures captures;
     };
 
@@ -65,6 +66,8 @@ public:
                 match.captures = std::move(captures);
                 return match;
             }
+            match.allow += (match.allow.empty() ? "" : ", ") + route.method +
+                           (route.method == "GET" ? ", HEAD" : "");
         }
         return match;
     }

@@ -66,7 +66,12 @@ public:
         login.principal.role = ops::parse_role(user->role).value_or(ops::Role::auditor);
         login.principal.language = user->language;
         login.principal.session_id = ++m_next_id;
-        m_sessions[ops::token_hash(login.session_token)] = {login.principal, env.now};
+        for (auto it = m_sessions.begin(); it != m_sessions.end();) { // long idle: gone
+            it = it->second.last_seen < env.now - std::chrono::hours(24) ? m_sessions.erase(it)
+                                                                         : std::next(it);
+        }
+        m_sessions[ops::token_hash(login.session_token)] = {login.principal, env.now,
+                                                            user->password_hash};
         return login;
     }
 
@@ -75,13 +80,31 @@ public:
         if (token.empty()) {
             return std::nullopt;
         }
+        const auto key = ops::token_hash(token);
+        Session session;
+        {
+            std::lock_guard lock(m_mutex);
+            const auto found = m_sessions.find(key);
+            if (found == m_sessions.end() ||
+                found->second.last_seen < env.now - std::chrono::minutes(idle_minutes)) {
+                return std::nullopt;
+            }
+            session = found->second;
+        }
+        // The file may be a live one: a user disabled, removed or given a new password there
+        // since signing in is signed out here too, as the database's own sessions would be.
+        const auto user = store::UsersRepo(env.db).find(session.principal.name);
         std::lock_guard lock(m_mutex);
-        const auto found = m_sessions.find(ops::token_hash(token));
-        if (found == m_sessions.end() ||
-            found->second.last_seen < env.now - std::chrono::minutes(idle_minutes)) {
+        if (!user || user->status != "active" || user->password_hash != session.password_hash) {
+            m_sessions.erase(key);
             return std::nullopt;
         }
+        const auto found = m_sessions.find(key);
+        if (found == m_sessions.end()) {
+            return std::nullopt; // signed out meanwhile
+        }
         found->second.last_seen = env.now;
+        found->second.principal.role = ops::parse_role(user->role).value_or(ops::Role::auditor);
         return found->second.principal;
     }
 
@@ -99,6 +122,7 @@ private:
     struct Session {
         ops::Principal principal;
         core::Instant last_seen;
+        std::string password_hash; // the user's when signing in: a new one ends the session
     };
     struct Failure {
         core::Instant at;

@@ -2,17 +2,21 @@
 // (and every key the pages use), numbers and money are written the French way, HTML escapes
 // what it did not write, and a multipart upload is read as a browser sends it.
 #include "core/delivery.hpp"
+#include "web/console.hpp"
 #include "web/multipart.hpp"
 #include "web/pages/html.hpp"
 #include "web/pages/i18n.hpp"
+#include "web/pages/page.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 using namespace kibaru::web;
 using namespace kibaru::web::pages;
@@ -110,4 +114,59 @@ TEST(WebPages, a_multipart_form_is_read_as_a_browser_sends_it) {
     EXPECT_EQ(parts->at("file").content, "phone\r\n76000001\r\n");
     EXPECT_FALSE(parse_multipart("multipart/form-data; boundary=XyZ", "--XyZ\r\nbroken"));
     EXPECT_FALSE(parse_multipart("text/plain", body));
+}
+
+// Where sign-in and the language switch send the browser next comes from the request: only a
+// path of this site is followed, never another site nor a line break into the header.
+TEST(WebPages, only_a_local_path_is_followed_after_sign_in) {
+    EXPECT_EQ(local_target("/contacts?page=2"), "/contacts?page=2");
+    EXPECT_EQ(local_target("/"), "/");
+    for (const std::string& bad : std::vector<std::string>{
+             "", "contacts", "//evil.example", "/\\evil.example", "/\tevil", "https://evil.example",
+             "/ok\r\nSet-Cookie: x=y", "/a\\b", std::string("/a\0b", 4)}) {
+        EXPECT_EQ(local_target(bad), "/") << bad;
+    }
+}
+
+// A double click sends the same form twice, often to both workers at once: the first submit
+// does the work, the second waits for it and is sent where it led; a failed first submit gives
+// the form back.
+TEST(WebPages, a_form_sent_twice_at_once_is_done_once) {
+    std::promise<void> first_claimed, let_first_finish;
+    std::thread first([&] {
+        FormClaim claim("form-double-click");
+        EXPECT_FALSE(claim.earlier());
+        first_claimed.set_value();
+        let_first_finish.get_future().wait();
+        claim.succeeded("/campaigns/7");
+    });
+    first_claimed.get_future().wait();
+    auto second = std::async(std::launch::async, [] {
+        FormClaim claim("form-double-click");
+        return claim.earlier();
+    });
+    EXPECT_EQ(second.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout)
+        << "the second submit waits for the first";
+    let_first_finish.set_value();
+    EXPECT_EQ(second.get(), std::optional<std::string>("/campaigns/7"));
+    first.join();
+
+    {
+        FormClaim failed("form-with-an-error"); // not succeeded: the id is given back
+        EXPECT_FALSE(failed.earlier());
+    }
+    FormClaim corrected("form-with-an-error");
+    EXPECT_FALSE(corrected.earlier());
+    FormClaim no_id("");
+    EXPECT_FALSE(no_id.earlier());
+}
+
+// The CSRF check compares origins: the same site written with or without its default port is
+// one origin, another port or scheme is another.
+TEST(WebPages, origins_compare_without_the_default_port) {
+    EXPECT_EQ(origin_of("https://Kibaru.Example:443/contacts"), "https://kibaru.example");
+    EXPECT_EQ(origin_of("http://kibaru.example:80/"), "http://kibaru.example");
+    EXPECT_EQ(origin_of("http://kibaru.example:8090/x"), "http://kibaru.example:8090");
+    EXPECT_EQ(origin_of("https://kibaru.example:80/"), "https://kibaru.example:80");
+    EXPECT_EQ(origin_of("no scheme"), "");
 }

@@ -22,10 +22,17 @@ struct ApiResponse {
 
 class ApiClient {
 public:
+    // `host`: the name the client uses for the console (the URL, Host, Origin and its cookies),
+    // still connecting to 127.0.0.1, as a browser on the LAN would reach a server by its name.
     ApiClient(const Scratch& scratch, int port, std::string name = "anon",
-              const std::string& scheme = "http")
-        : m_scratch(scratch), m_base(scheme + "://127.0.0.1:" + std::to_string(port)),
-          m_jar(".jar-" + name + std::to_string(counter()++)) {}
+              const std::string& scheme = "http", const std::string& host = "127.0.0.1")
+        : m_scratch(scratch), m_base(scheme + "://" + host + ":" + std::to_string(port)),
+          m_jar(".jar-" + name + std::to_string(counter()++)) {
+        if (host != "127.0.0.1") {
+            const auto p = std::to_string(port);
+            m_connect_to = host + ":" + p + ":127.0.0.1:" + p;
+        }
+    }
 
     const std::string& origin() const { return m_base; }
 
@@ -54,6 +61,9 @@ public:
         std::vector<std::string> argv = {"curl",    "-s", "-k",        "-m", "30",          "-X",
                                          method,    "-b", m_jar,       "-c", m_jar,         "-o",
                                          body_file, "-D", header_file, "-w", "%{http_code}"};
+        if (!m_connect_to.empty()) {
+            argv.insert(argv.end(), {"--connect-to", m_connect_to});
+        }
         for (const auto& h : headers) {
             argv.insert(argv.end(), {"-H", h});
         }
@@ -89,6 +99,7 @@ private:
     std::string m_base;
     std::string m_jar;
     std::string m_csrf;
+    std::string m_connect_to; // curl --connect-to, when the client names the console otherwise
 };
 
 } // namespace kibaru::test

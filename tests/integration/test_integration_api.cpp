@@ -260,6 +260,19 @@ TEST_F(Api, changes_need_the_consoles_origin_and_the_sessions_csrf_token) {
         admin.call("POST", "/api/v1/users", body, {"Sec-Fetch-Site: same-origin", csrf}).status,
         201)
         << "a browser's same-origin request without Origin";
+    // The console reached under another name than public_url's (console --listen 0.0.0.0,
+    // an address on the LAN): the origin the browser asked for, from Host, is ours too.
+    ApiClient lan(s, port, "lan", "http", "kibaru.lan");
+    ASSERT_EQ(lan.login("admin", k_admin_password), 200) << "sign-in checks the origin too";
+    EXPECT_EQ(
+        lan.post("/api/v1/users", {{"name", "x3"}, {"role", "auditor"}, {"password", "0123456789"}})
+            .status,
+        201);
+    EXPECT_EQ(lan.call("POST", "/api/v1/users",
+                       json{{"name", "x4"}, {"role", "auditor"}, {"password", "0123456789"}}.dump(),
+                       {"Origin: http://evil.example", "X-CSRF-Token: " + lan.csrf()})
+                  .status,
+              403);
 
     // An API token is never sent by a browser on its own: no CSRF token needed with it.
     const auto token = k({"users", "token", "admin", "--label", "script"});
@@ -465,6 +478,27 @@ TEST_F(Api, a_read_only_console_reads_everything_and_leaves_the_file_unchanged) 
     EXPECT_EQ(admin.get("/api/v1/status").status, 401) << "signed out";
     stop_console();
     EXPECT_EQ(digest(), before) << "the copy's bytes are unchanged";
+}
+
+// A read-only console on the live file (an auditor's console beside the daemon) keeps its
+// sessions in memory: a user disabled or given a new password in the file is signed out there.
+TEST_F(Api, a_read_only_console_ends_the_sessions_the_file_ends) {
+    add_user_cli("fatou", "auditor", k_auditor_password);
+    add_user_cli("sidi", "auditor", k_auditor_password);
+    start_console({"--read-only"});
+    auto fatou = as("fatou", k_auditor_password);
+    auto sidi = as("sidi", k_auditor_password);
+    EXPECT_EQ(fatou.get("/api/v1/status").status, 200);
+    EXPECT_EQ(sidi.get("/api/v1/status").status, 200);
+    ASSERT_EQ(k({"users", "disable", "fatou"}).exit_code, 0);
+    const auto changed = run_process({"bash", "-c",
+                                      "printf 'another-pass-2019\\n' | " + std::string(KIBARU_BIN) +
+                                          " --config k.toml --db kibaru.db users passwd sidi "
+                                          "--password-stdin"},
+                                     s.dir(), {"KIBARU_CONFIG="});
+    ASSERT_EQ(changed.exit_code, 0) << changed.err;
+    EXPECT_EQ(fatou.get("/api/v1/status").status, 401) << "disabled in the file";
+    EXPECT_EQ(sidi.get("/api/v1/status").status, 401) << "a new password in the file";
 }
 
 // The daemon serves the console on its own listener, apart from the gateway callbacks.

@@ -62,6 +62,23 @@ TEST_F(OpsAccounts, a_wrong_password_fails_and_five_failures_lock_the_name_for_1
     EXPECT_TRUE(login("correct horse", "2019-01-08T09:16:01Z")) << "15 minutes later";
 }
 
+// `users enable` lifts a lockout at once, the one by address too: the address that failed on
+// this account may sign in again (a successful sign-in of another name lifts nothing).
+TEST_F(OpsAccounts, enabling_the_account_lifts_its_lockout_by_name_and_by_address) {
+    ASSERT_TRUE(ops::add_user(env(), "bina", "staff", "another horse"));
+    for (int i = 0; i < 5; ++i) {
+        ASSERT_FALSE(login("wrong", "2019-01-08T09:01:00Z", "10.0.0.9"));
+    }
+    const auto e = env("", ops::Role::auditor, "2019-01-08T09:02:00Z");
+    auto by_address = ops::begin_login(e, "bina", "10.0.0.9");
+    ASSERT_FALSE(by_address);
+    EXPECT_EQ(by_address.error().kind, ops::ErrorKind::too_many) << "that address is locked";
+    ASSERT_TRUE(ops::set_user_status(env("admin", ops::Role::admin, "2019-01-08T09:03:00Z"), "awa",
+                                     "active"));
+    EXPECT_TRUE(ops::begin_login(e, "bina", "10.0.0.9"));
+    EXPECT_TRUE(login("correct horse", "2019-01-08T09:04:00Z", "10.0.0.9"));
+}
+
 TEST_F(OpsAccounts, sessions_end_with_a_password_change_a_disable_or_idle_time) {
     const auto first = login("correct horse", "2019-01-08T09:00:00Z");
     ASSERT_TRUE(first);
@@ -91,10 +108,19 @@ TEST_F(OpsAccounts, api_tokens_are_kept_hashed_and_stop_working_once_revoked) {
     EXPECT_EQ(issued->token.rfind("kb_", 0), 0u);
     EXPECT_EQ(sql("SELECT count(*) FROM api_tokens WHERE token_hash = '" + issued->token + "'"),
               "0");
+    EXPECT_EQ(sql("SELECT coalesce(last_used_at, 'never') FROM api_tokens"), "never");
     const auto who = ops::token_principal(env(), issued->token);
     ASSERT_TRUE(who);
     EXPECT_EQ(who->name, "awa");
     EXPECT_EQ(who->session_id, 0);
+    EXPECT_EQ(sql("SELECT last_used_at FROM api_tokens"), "2019-01-08T09:00:00Z");
+    ASSERT_TRUE(
+        ops::token_principal(env("", ops::Role::auditor, "2019-01-08T09:00:30Z"), issued->token));
+    EXPECT_EQ(sql("SELECT last_used_at FROM api_tokens"), "2019-01-08T09:00:00Z")
+        << "kept to the minute: no write for every request";
+    ASSERT_TRUE(
+        ops::token_principal(env("", ops::Role::auditor, "2019-01-08T09:02:00Z"), issued->token));
+    EXPECT_EQ(sql("SELECT last_used_at FROM api_tokens"), "2019-01-08T09:02:00Z");
     ASSERT_TRUE(ops::revoke_token(env(), issued->id));
     EXPECT_FALSE(ops::token_principal(env(), issued->token));
     auto again = ops::revoke_token(env(), issued->id);

@@ -9,7 +9,10 @@
 #include "ops/reports.hpp"
 #include "ops_fixture.hpp"
 
+#include <filesystem>
 #include <sstream>
+
+#include <unistd.h>
 
 using namespace kibaru;
 using kibaru::test::OpsTest;
@@ -140,4 +143,41 @@ TEST_F(Ops, the_campaign_report_has_a_row_for_every_week_opened_or_not) {
     EXPECT_EQ(report->columns.size(), report->weeks.front().size());
     EXPECT_EQ(report->total.front(), "total");
     EXPECT_FALSE(ops::campaign_report(env(), 99));
+}
+
+// The console previews an uploaded file with a dry run while the daemon sends from the same
+// database: the preview counts what the import would do without taking the write lock.
+TEST(OpsImportPreview, a_dry_run_counts_like_the_import_and_holds_up_no_writer) {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("kibaru-preview-" + std::to_string(::getpid()) + ".db");
+    std::filesystem::remove(path);
+    {
+        auto db = store::Database::open(path.string(), 200);
+        store::migrate(*db);
+        core::Config config;
+        const ops::Env env{*db, config, ops::Actor{"awa", ops::Role::staff},
+                           *core::parse_instant("2019-01-08T09:00:00Z")};
+        NoListener quiet;
+        std::istringstream first("phone,name\n76000001,Awa\n");
+        ASSERT_TRUE(ops::import_contacts(env, first, "first.csv", {}, quiet));
+
+        auto dispatcher = store::Database::open(path.string(), 200);
+        dispatcher->exec("BEGIN IMMEDIATE"); // a writer in the middle of its transaction
+        dispatcher->exec("UPDATE contacts SET name = 'Awa T.' WHERE phone = '+22376000001'");
+        std::istringstream preview("phone,name\n76000001,Awa\n76000002,Bina\n76000002,Bina B.\n");
+        ops::ImportOptions dry;
+        dry.dry_run = true;
+        NoListener listener;
+        const auto report = ops::import_contacts(env, preview, "preview.csv", dry, listener);
+        ASSERT_TRUE(report) << report.error().message;
+        EXPECT_EQ(report->inserted, 1u);
+        EXPECT_EQ(report->updated, 1u);
+        EXPECT_EQ(report->duplicates, 1u);
+        EXPECT_FALSE(report->written);
+        dispatcher->exec("COMMIT");
+        EXPECT_EQ(db->scalar_int("SELECT count(*) FROM contacts"), 1);
+    }
+    std::filesystem::remove(path);
+    std::filesystem::remove(path.string() + "-wal");
+    std::filesystem::remove(path.string() + "-shm");
 }

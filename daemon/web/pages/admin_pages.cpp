@@ -126,9 +126,9 @@ void users(ApiCall& call) {
 
 void add_user(ApiCall& call) {
     const auto page = make_page(call);
-    const auto form_id = page.form("form_id");
-    if (const auto done = FormOnce::instance().done(form_id)) {
-        return redirect(call, *done);
+    FormClaim claim(page.form("form_id"));
+    if (claim.earlier()) {
+        return redirect(call, *claim.earlier());
     }
     auto user =
         ops::add_user(call.env, page.form("name"), page.form("role"), page.form("password"));
@@ -137,7 +137,7 @@ void add_user(ApiCall& call) {
             page, user.error().kind == ops::ErrorKind::conflict ? 409 : 422,
             {{user.error().field.empty() ? "name" : user.error().field, user.error().message}}, "");
     }
-    FormOnce::instance().remember(form_id, "/users");
+    claim.succeeded("/users");
     redirect(call, "/users");
 }
 

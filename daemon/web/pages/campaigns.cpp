@@ -117,9 +117,9 @@ void campaigns(ApiCall& call) {
 
 void create_campaign(ApiCall& call) {
     const auto page = make_page(call);
-    const auto form_id = page.form("form_id");
-    if (const auto done = FormOnce::instance().done(form_id)) {
-        return redirect(call, *done); // the same form sent twice: one campaign
+    FormClaim claim(page.form("form_id"));
+    if (claim.earlier()) {
+        return redirect(call, *claim.earlier()); // the same form sent twice: one campaign
     }
     core::Campaign c;
     c.name = page.form("name");
@@ -148,7 +148,7 @@ void create_campaign(ApiCall& call) {
         auto created = ops::create_campaign(call.env, c);
         if (created) {
             const auto url = "/campaigns/" + std::to_string(created->campaign.id);
-            FormOnce::instance().remember(form_id, url);
+            claim.succeeded(url);
             return redirect(call, url);
         }
         errors.push_back({created.error().field.empty() ? "start" : created.error().field,

@@ -364,9 +364,9 @@ void import_rejects(ApiCall& call) {
 // Step 2: the same file, imported for real (rejects still left out).
 void import_commit(ApiCall& call) {
     const auto page = make_page(call);
-    const auto form_id = page.form("form_id");
-    if (const auto done = FormOnce::instance().done(form_id)) {
-        return redirect(call, *done);
+    FormClaim claim(page.form("form_id"));
+    if (claim.earlier()) {
+        return redirect(call, *claim.earlier());
     }
     const auto id = call.captures.at("id");
     const auto upload = Uploads::instance().find(id, call.principal->name);
@@ -382,7 +382,7 @@ void import_commit(ApiCall& call) {
     Uploads::instance().forget(id);
     const std::string done =
         "/contacts?imported=" + std::to_string(report->inserted + report->updated);
-    FormOnce::instance().remember(form_id, done);
+    claim.succeeded(done);
     redirect(call, done);
 }
 

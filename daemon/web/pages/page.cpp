@@ -4,7 +4,11 @@
 #include "web/assets.hpp"
 #include "web/console.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
 
 namespace kibaru::web::pages {
 
@@ -150,6 +154,16 @@ void redirect(ApiCall& call, const std::string& location) {
     call.respond(std::move(reply));
 }
 
+std::string local_target(std::string_view target) {
+    const bool local = target.size() >= 1 && target[0] == '/' &&
+                       (target.size() == 1 || (target[1] != '/' && target[1] != '\\'));
+    const bool plain = std::none_of(target.begin(), target.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u < 0x20 || u == 0x7f || c == '\\';
+    });
+    return local && plain ? std::string(target) : "/";
+}
+
 void error_page(const Page& page, int status, const std::string& message) {
     const std::string title = page.t(status == 403   ? "error.forbidden"
                                      : status == 404 ? "error.not_found"
@@ -238,32 +252,76 @@ Html badge(const std::string& word, const std::string& tone) {
     return tag("span", {{"class", "badge " + tone}}, text(word));
 }
 
-FormOnce& FormOnce::instance() {
-    static FormOnce once;
-    return once;
-}
+namespace {
 
-std::optional<std::string> FormOnce::done(const std::string& form_id) {
-    std::lock_guard lock(m_mutex);
-    const auto found = m_done.find(form_id);
-    if (form_id.empty() || found == m_done.end()) {
-        return std::nullopt;
+// The claimed and finished form ids: an empty URL while the first submit runs.
+struct SubmittedForms {
+    std::mutex mutex;
+    std::condition_variable finished;
+    std::map<std::string, std::pair<std::string, std::int64_t>> forms; // id -> url, when
+
+    static SubmittedForms& instance() {
+        static SubmittedForms forms;
+        return forms;
     }
-    return found->second.first;
+};
+
+std::int64_t steady_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
-void FormOnce::remember(const std::string& form_id, const std::string& result_url) {
+} // namespace
+
+FormClaim::FormClaim(const std::string& form_id) {
     if (form_id.empty()) {
+        return; // not a one-time form
+    }
+    auto& submitted = SubmittedForms::instance();
+    std::unique_lock lock(submitted.mutex);
+    const auto now = steady_seconds();
+    for (auto it = submitted.forms.begin(); it != submitted.forms.end();) {
+        const bool stale = now - it->second.second > 3600 && !it->second.first.empty();
+        it = stale ? submitted.forms.erase(it) : std::next(it);
+    }
+    // The first submit still running: wait for it (a minute at most, as a browser would).
+    submitted.finished.wait_for(lock, std::chrono::minutes(1), [&] {
+        const auto found = submitted.forms.find(form_id);
+        return found == submitted.forms.end() || !found->second.first.empty();
+    });
+    const auto found = submitted.forms.find(form_id);
+    if (found == submitted.forms.end()) {
+        submitted.forms[form_id] = {"", now};
+        m_form_id = form_id;
+    } else {
+        m_earlier = found->second.first.empty() ? "/" : found->second.first;
+    }
+}
+
+void FormClaim::succeeded(const std::string& result_url) {
+    if (m_form_id.empty()) {
         return;
     }
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::steady_clock::now().time_since_epoch())
-                         .count();
-    std::lock_guard lock(m_mutex);
-    for (auto it = m_done.begin(); it != m_done.end();) {
-        it = now - it->second.second > 3600 ? m_done.erase(it) : std::next(it);
+    auto& submitted = SubmittedForms::instance();
+    {
+        std::lock_guard lock(submitted.mutex);
+        submitted.forms[m_form_id] = {result_url.empty() ? "/" : result_url, steady_seconds()};
     }
-    m_done[form_id] = {result_url, now};
+    submitted.finished.notify_all();
+    m_form_id.clear();
+}
+
+FormClaim::~FormClaim() {
+    if (m_form_id.empty()) {
+        return;
+    }
+    auto& submitted = SubmittedForms::instance();
+    {
+        std::lock_guard lock(submitted.mutex);
+        submitted.forms.erase(m_form_id);
+    }
+    submitted.finished.notify_all();
 }
 
 } // namespace kibaru::web::pages

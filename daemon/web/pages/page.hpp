@@ -9,7 +9,6 @@
 #include "web/pages/html.hpp"
 #include "web/pages/i18n.hpp"
 
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +45,10 @@ Html layout(const Page& page, const std::string& title, const Html& body,
 
 void send_page(const Page& page, int status, const Html& document);
 void redirect(ApiCall& call, const std::string& location);
+// `target` when it is a path on this site ("/contacts?page=2"), "/" otherwise: where a form
+// sends the browser next comes from the request, and must never lead to another site
+// ("//evil.example", "/\\evil.example") nor carry a line break into the Location header.
+std::string local_target(std::string_view target);
 // 403 / 404 as a page in the user's language.
 void error_page(const Page& page, int status, const std::string& message);
 
@@ -63,18 +66,26 @@ Html select_field(const std::string& name, const std::string& label, const std::
 // A badge whose word says the state (never colour alone).
 Html badge(const std::string& word, const std::string& tone);
 
-// One-time ids of forms already submitted, kept for an hour: a second submit of the same form
-// (a double click on a slow link) leads to what the first made instead of making it twice.
-class FormOnce {
+// One submit of a one-time form (its hidden form_id): a second submit of the same form (a
+// double click on a slow link, handled by the other worker at the same moment) leads to what
+// the first made instead of making it twice. The first submit claims the id at once; the
+// second waits for it to finish and is sent where it led. A submit that fails (a field in
+// error) gives the id back, so the corrected form can be sent. Ids are kept for an hour.
+class FormClaim {
 public:
-    static FormOnce& instance();
-    // The URL the first submit of `form_id` led to, if it was submitted already.
-    std::optional<std::string> done(const std::string& form_id);
-    void remember(const std::string& form_id, const std::string& result_url);
+    explicit FormClaim(const std::string& form_id);
+    ~FormClaim();
+    FormClaim(const FormClaim&) = delete;
+    FormClaim& operator=(const FormClaim&) = delete;
+
+    // Where the earlier submit of this form led; empty: this submit goes ahead.
+    const std::optional<std::string>& earlier() const { return m_earlier; }
+    // This submit made what it was for; a repeat of it goes to `result_url`.
+    void succeeded(const std::string& result_url);
 
 private:
-    std::mutex m_mutex;
-    std::map<std::string, std::pair<std::string, std::int64_t>> m_done; // id -> url, when
+    std::string m_form_id; // empty when nothing is claimed
+    std::optional<std::string> m_earlier;
 };
 
 } // namespace kibaru::web::pages

@@ -3,6 +3,7 @@
 // and paging; CSV downloads of both.
 #include "ops/reports.hpp"
 #include "core/delivery.hpp"
+#include "core/gateway.hpp"
 #include "ops/campaigns.hpp"
 #include "ops/contacts.hpp"
 #include "web/pages/page.hpp"
@@ -204,10 +205,17 @@ void deliveries(ApiCall& call) {
     filter.limit = 100;
     const std::string week = call.param("week"), state = call.param("status"),
                       phone = call.param("phone");
+    // A filter that cannot be read is said so by its field, and nothing is listed: never every
+    // delivery in place of the ones asked for.
+    std::vector<FieldError> errors;
     try {
         if (!week.empty()) {
             filter.week = std::stoi(week);
         }
+    } catch (const std::exception&) {
+        errors.push_back({"week", page.t("week.week") + ": " + page.t("form.number")});
+    }
+    try {
         filter.after = std::stoll(call.param("after", "0"));
     } catch (const std::exception&) {
     }
@@ -217,6 +225,8 @@ void deliveries(ApiCall& call) {
     if (!phone.empty()) {
         if (auto e164 = ops::normalize_phone(call.env, phone, "phone", "")) {
             filter.phone = *e164;
+        } else {
+            errors.push_back({"phone", e164.error().message});
         }
     }
     std::vector<std::pair<std::string, std::string>> states = {{"", page.t("contacts.any_status")}};
@@ -227,24 +237,27 @@ void deliveries(ApiCall& call) {
     Html body =
         tag("form", {{"method", "get"}, {"action", base + "/deliveries"}},
             tag("div", {{"class", "row"}},
-                field("week", page.t("week.week"), week, {}, "number") +
+                field("week", page.t("week.week"), week, errors, "number") +
                     select_field("status", page.t("contact.status"), state, states, {}) +
-                    field("phone", page.t("contact.phone"), phone, {}, "tel") +
+                    field("phone", page.t("contact.phone"), phone, errors, "tel") +
                     tag("div", {},
                         tag("button", {{"type", "submit"}}, text(page.t("contacts.find"))))));
     Html rows;
     std::int64_t last = 0;
     int count = 0;
-    ops::for_each_delivery(call.env, filter, [&](const store::DeliveryRow& d) {
-        rows += tag("tr", {},
+    if (errors.empty()) {
+        ops::for_each_delivery(call.env, filter, [&](const store::DeliveryRow& d) {
+            rows +=
+                tag("tr", {},
                     tag("td", {{"class", "n"}}, text(std::to_string(d.week))) +
                         tag("td", {}, tag("a", {{"href", "/contacts/" + d.phone}}, text(d.phone))) +
                         tag("td", {}, text(page.t("state." + d.state))) +
                         tag("td", {{"class", "n"}}, text(std::to_string(d.attempts))) +
                         tag("td", {}, text(d.updated_at)) + tag("td", {}, text(d.error)));
-        last = d.id;
-        ++count;
-    });
+            last = d.id;
+            ++count;
+        });
+    }
     Html head;
     for (const char* key : {"week.week", "contact.phone", "contact.status", "delivery.attempts",
                             "delivery.updated", "delivery.detail"}) {
@@ -253,11 +266,11 @@ void deliveries(ApiCall& call) {
     body += tag("table", {}, tag("thead", {}, tag("tr", {}, head)) + tag("tbody", {}, rows));
     if (count == filter.limit) {
         std::string next = base + "/deliveries?after=" + std::to_string(last);
-        if (!week.empty()) {
-            next += "&week=" + week;
-        }
-        if (!state.empty()) {
-            next += "&status=" + state;
+        for (const auto& [name, value] :
+             {std::pair{"week", week}, {"status", state}, {"phone", phone}}) {
+            if (!value.empty()) {
+                next += "&" + std::string(name) + "=" + core::url_encode(value);
+            }
         }
         body +=
             tag("p", {}, tag("a", {{"href", next}, {"rel", "next"}}, text(page.t("page.next"))));
@@ -265,11 +278,13 @@ void deliveries(ApiCall& call) {
     body += tag("p", {},
                 tag("a",
                     {{"href", "/api/v1/deliveries?campaign=" + std::to_string(*id) +
-                                  (week.empty() ? "" : "&week=" + week) +
-                                  (state.empty() ? "" : "&status=" + state) + "&format=csv"},
+                                  (week.empty() ? "" : "&week=" + core::url_encode(week)) +
+                                  (state.empty() ? "" : "&status=" + core::url_encode(state)) +
+                                  "&format=csv"},
                      {"download", ""}},
                     text(page.t("report.csv_deliveries"))));
-    send_page(page, 200, layout(page, page.t("campaign.deliveries"), body, "nav.campaigns"));
+    send_page(page, errors.empty() ? 200 : 422,
+              layout(page, page.t("campaign.deliveries"), body, "nav.campaigns", errors));
 }
 
 } // namespace kibaru::web::pages

@@ -13,11 +13,6 @@ using html::text;
 
 namespace {
 
-// Only a local path: a sign-in never sends the browser to another site.
-std::string safe_next(const std::string& next) {
-    return !next.empty() && next[0] == '/' && (next.size() < 2 || next[1] != '/') ? next : "/";
-}
-
 void render_sign_in(const Page& page, int status, const std::string& name,
                     const std::vector<FieldError>& errors) {
     Html body;
@@ -27,7 +22,7 @@ void render_sign_in(const Page& page, int status, const std::string& name,
                 tag("p", {}, text(page.t("signin.no_account"))) +
                     tag("pre", {{"class", "mono"}}, text("kibaru users add NAME --role admin")));
     }
-    const std::string next = safe_next(page.call.param("next", page.form("next")));
+    const std::string next = local_target(page.call.param("next", page.form("next")));
     body +=
         post_form(page, "/login",
                   html::void_tag("input", {{"type", "hidden"}, {"name", "next"}, {"value", next}}) +
@@ -59,7 +54,7 @@ void sign_in(ApiCall& call) {
                               {{"password", page.t(locked ? "signin.locked" : "signin.wrong")}});
     }
     net::Reply reply{303, "", "text/plain; charset=utf-8"};
-    reply.headers.emplace_back("Location", safe_next(page.form("next")));
+    reply.headers.emplace_back("Location", local_target(page.form("next")));
     reply.headers.emplace_back(
         "Set-Cookie", std::string(k_session_cookie) + "=" + login->session_token +
                           "; Path=/; HttpOnly; SameSite=Strict" + (call.secure ? "; Secure" : ""));
@@ -87,11 +82,7 @@ void switch_language(ApiCall& call) {
         (void)ops::set_user_language(call.env, std::string(lang_code(lang)));
     }
     net::Reply reply{303, "", "text/plain; charset=utf-8"};
-    std::string back = page.form("back");
-    if (back.empty() || back[0] != '/' || (back.size() > 1 && back[1] == '/')) {
-        back = "/";
-    }
-    reply.headers.emplace_back("Location", back);
+    reply.headers.emplace_back("Location", local_target(page.form("back")));
     reply.headers.emplace_back("Set-Cookie", "kibaru_lang=" + std::string(lang_code(lang)) +
                                                  "; Path=/; SameSite=Strict; Max-Age=31536000");
     call.respond(std::move(reply));
