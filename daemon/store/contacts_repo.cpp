@@ -151,7 +151,7 @@ std::map<std::string, std::int64_t> ContactsRepo::count_by_status() {
     for (const auto status : core::k_contact_statuses) {
         counts[std::string(status)] = 0;
     }
-    auto s = m_db.prepare("SELECT status, count(*) FROM contacts GROUP BY status");
+    auto s = m_db.prepare("SELECT status, contacts FROM contact_tallies");
     while (s.step()) {
         counts[s.column_text(0)] = s.column_int(1);
     }

@@ -279,6 +279,33 @@ CREATE TABLE login_failures (
 ) STRICT;
 CREATE INDEX login_failures_by_at ON login_failures (at);
 )sql"},
+        {"contact tallies per status", R"sql(
+-- How many contacts have each status: what `status`, /api/v1/status and the console read,
+-- which counted a million rows (half a second) for each look. Kept by triggers, whoever
+-- writes: contacts change a few at a time (an import, an opt-out), and a trigger costs 0.3 us
+-- a row against the 25 us of the import's own write.
+CREATE TABLE contact_tallies (
+    status   TEXT PRIMARY KEY,
+    contacts INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+INSERT INTO contact_tallies (status, contacts) VALUES ('active', 0), ('opted_out', 0);
+INSERT INTO contact_tallies (status, contacts)
+    SELECT status, count(*) FROM contacts WHERE true GROUP BY status
+    ON CONFLICT (status) DO UPDATE SET contacts = excluded.contacts;
+CREATE TRIGGER contact_tallies_insert AFTER INSERT ON contacts BEGIN
+    INSERT INTO contact_tallies (status, contacts) VALUES (NEW.status, 1)
+        ON CONFLICT (status) DO UPDATE SET contacts = contacts + 1;
+END;
+CREATE TRIGGER contact_tallies_delete AFTER DELETE ON contacts BEGIN
+    UPDATE contact_tallies SET contacts = contacts - 1 WHERE status = OLD.status;
+END;
+CREATE TRIGGER contact_tallies_status AFTER UPDATE OF status ON contacts
+    WHEN NEW.status IS NOT OLD.status BEGIN
+    UPDATE contact_tallies SET contacts = contacts - 1 WHERE status = OLD.status;
+    INSERT INTO contact_tallies (status, contacts) VALUES (NEW.status, 1)
+        ON CONFLICT (status) DO UPDATE SET contacts = contacts + 1;
+END;
+)sql"},
     };
     return k_steps;
 }

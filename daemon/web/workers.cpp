@@ -4,6 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 namespace kibaru::web {
 
 Workers::Workers(WorkerOptions options) : m_options(std::move(options)) {
@@ -38,6 +41,13 @@ void Workers::submit(Job job) {
 }
 
 void Workers::run(std::unique_ptr<store::Database> db) {
+    // Sending comes first: on a two-core server a burst of console reads (an export, a script
+    // polling the API) must not take the CPU the dispatcher needs. Linux gives each thread its
+    // own nice value; at 10 the scheduler gives a busy worker about a tenth of what a busy
+    // dispatcher gets, and all of an otherwise idle core.
+    if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) != 0) {
+        spdlog::debug("console worker keeps its priority: setpriority failed");
+    }
     for (;;) {
         Job job;
         {

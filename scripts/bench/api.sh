@@ -57,6 +57,7 @@ TOML
   source scripts/dispatch-setup.sh
   send_trial() { # "alone" or "reading" -> SMS/s of a 100k send by run-once
     local d=$dir/send-$1 k wrk_pid=
+    rm -rf "$d" # each trial on a fresh database of its own
     prepare_dispatch "$d" "$kibaru" "$gateway_port" 16 "$sms"
     "${k[@]}" --now 2019-01-08T21:00:00Z run-once >/dev/null
     if [ "$1" = reading ]; then

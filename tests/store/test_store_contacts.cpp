@@ -100,6 +100,28 @@ TEST_F(StoreContacts, filters_by_commodity_region_and_status) {
     EXPECT_EQ(counts.at("opted_out"), 1);
 }
 
+// The counts by status come from tallies kept by triggers: they follow every insert, status
+// change and removal, whoever makes it (sqlite3 by hand included).
+TEST_F(StoreContacts, the_counts_by_status_follow_every_write) {
+    upsert(awa());
+    Contact moussa;
+    moussa.phone = "+22366123456";
+    upsert(moussa);
+    upsert(moussa); // an update: no new contact
+    ContactsRepo repo(*db);
+    repo.set_status("+22366123456", "opted_out", "t", "cli", "x");
+    db->exec("UPDATE contacts SET name = 'Moussa' WHERE phone = '+22366123456'");
+    auto counts = repo.count_by_status();
+    EXPECT_EQ(counts.at("active"), 1);
+    EXPECT_EQ(counts.at("opted_out"), 1);
+    db->exec("DELETE FROM contact_status_events");
+    db->exec("DELETE FROM contacts WHERE phone = '+22366123456'");
+    counts = repo.count_by_status();
+    EXPECT_EQ(counts.at("active"), 1);
+    EXPECT_EQ(counts.at("opted_out"), 0);
+    EXPECT_EQ(db->scalar_int("SELECT count(*) FROM contacts"), 1);
+}
+
 TEST_F(StoreContacts, names_that_look_like_sql_are_stored_verbatim) {
     auto c = awa();
     c.name = "Robert'); DROP TABLE contacts;--";

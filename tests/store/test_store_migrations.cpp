@@ -46,6 +46,12 @@ TEST(StoreMigrations, every_earlier_version_migrates_to_current_keeping_data) {
             EXPECT_EQ(db->scalar_int("SELECT count(*) FROM contacts WHERE status = 'opted_out'"),
                       1);
         }
+        // The tallies start from the rows there were (contacts of every earlier version).
+        EXPECT_EQ(db->scalar_int("SELECT count(*) FROM contacts"),
+                  db->scalar_int("SELECT coalesce(sum(contacts), 0) FROM contact_tallies"));
+        EXPECT_EQ(
+            db->scalar_int("SELECT count(*) FROM contacts WHERE status = 'opted_out'"),
+            db->scalar_int("SELECT contacts FROM contact_tallies WHERE status = 'opted_out'"));
         EXPECT_EQ(db->scalar_int("SELECT count(*) FROM audit_head"), 1);
     }
 }
