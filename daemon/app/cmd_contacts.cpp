@@ -2,6 +2,7 @@
 #include "app/commands.hpp"
 #include "app/context.hpp"
 #include "core/csv.hpp"
+#include "core/phone.hpp"
 #include "ops/contact_import.hpp"
 #include "ops/contacts.hpp"
 #include "store/contacts_repo.hpp"
@@ -128,8 +129,9 @@ int run_import(Context& context, const ImportOptions& options) {
 int run_list(Context& context, const store::ContactFilter& filter, const std::string& format) {
     auto writer =
         util::make_row_writer(util::parse_format(format), std::cout, ops::contact_columns(false));
+    const auto plan = core::numbering_plan(context.config().contacts);
     store::ContactsRepo(context.db()).for_each(filter, [&](const store::ContactRow& row) {
-        writer->row(ops::contact_cells(row, false));
+        writer->row(ops::contact_cells(row, false, plan));
     });
     writer->finish();
     return k_ok;
@@ -138,10 +140,11 @@ int run_list(Context& context, const store::ContactFilter& filter, const std::st
 int run_export(Context& context, const std::string& path) {
     store::ContactsRepo repo(context.db());
     std::size_t count = 0;
+    const auto plan = core::numbering_plan(context.config().contacts);
     auto write_all = [&](std::ostream& out) {
         auto writer = util::make_row_writer(util::Format::csv, out, ops::contact_columns(true));
         repo.for_each({}, [&](const store::ContactRow& row) {
-            writer->row(ops::contact_cells(row, true));
+            writer->row(ops::contact_cells(row, true, plan));
             ++count;
         });
         writer->finish();

@@ -182,7 +182,7 @@ struct TestOptions {
 
 int run_gateway_test(Context& context, const TestOptions& options) {
     const auto& config = context.config();
-    const core::PhoneNormalizer phones(config.contacts.default_region);
+    const auto phones = core::phone_normalizer(config.contacts);
     auto phone = phones.mobile_e164(options.to);
     if (!phone) {
         throw UsageError("--to: \"" + options.to + "\" " + phone.error().message);

@@ -2,6 +2,7 @@
 #include "app/commands.hpp"
 #include "app/context.hpp"
 #include "core/delivery.hpp"
+#include "core/phone.hpp"
 #include "ops/contacts.hpp"
 #include "ops/reports.hpp"
 #include "util/rows.hpp"
@@ -66,8 +67,10 @@ int run_report_deliveries(Context& context, const DeliveriesOptions& options) {
     }
     auto writer = util::make_row_writer(util::parse_format(options.format), std::cout,
                                         ops::delivery_columns());
-    ops::for_each_delivery(
-        env, filter, [&](const store::DeliveryRow& d) { writer->row(ops::delivery_cells(d)); });
+    const auto plan = core::numbering_plan(context.config().contacts);
+    ops::for_each_delivery(env, filter, [&](const store::DeliveryRow& d) {
+        writer->row(ops::delivery_cells(d, plan));
+    });
     writer->finish();
     return k_ok;
 }

@@ -92,8 +92,10 @@ Apply boolean(bool& target) {
     };
 }
 
-Apply text_list(std::vector<std::string>& target, bool allow_empty = true) {
-    return [&target, allow_empty](const toml::node& node) -> std::string {
+// `check` (when given) says what is wrong with one item, or "".
+Apply text_list(std::vector<std::string>& target, bool allow_empty = true,
+                std::function<std::string(const std::string&)> check = {}) {
+    return [&target, allow_empty, check](const toml::node& node) -> std::string {
         const auto* array = node.as_array();
         if (!array) {
             return "must be an array of strings";
@@ -104,6 +106,11 @@ Apply text_list(std::vector<std::string>& target, bool allow_empty = true) {
                 return "must be an array of strings";
             }
             values.push_back(*item.value<std::string>());
+            if (check) {
+                if (auto problem = check(values.back()); !problem.empty()) {
+                    return problem;
+                }
+            }
         }
         if (!allow_empty && values.empty()) {
             return "must not be empty";
@@ -177,6 +184,13 @@ std::vector<KeySpec> key_specs(core::Config& c) {
         {"database.busy_timeout_ms", integer(c.database.busy_timeout_ms, 0, 600000)},
         {"contacts.default_region", text(c.contacts.default_region, check_region)},
         {"contacts.languages", text_list(c.contacts.languages, false)},
+        {"contacts.extra_mobile_prefixes", text_list(c.contacts.extra_mobile_prefixes, true,
+                                                     [](const std::string& spec) {
+                                                         auto added =
+                                                             core::NumberingPlan().add(spec);
+                                                         return added ? std::string()
+                                                                      : added.error().message;
+                                                     })},
         {"schedule.timezone", text(c.schedule.timezone, check_timezone)},
         {"schedule.send_hours", text(c.schedule.send_hours, check_send_hours)},
         {"sms.sender", text(c.sms.sender)},

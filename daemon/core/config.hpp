@@ -15,6 +15,8 @@ struct DatabaseConfig {
 struct ContactsConfig {
     std::string default_region = "ML";
     std::vector<std::string> languages = {"fr", "bm"};
+    // Mobile ranges opened after the built-in numbering plan: "+22386" or "+22386:orange".
+    std::vector<std::string> extra_mobile_prefixes;
 };
 
 struct ScheduleConfig {

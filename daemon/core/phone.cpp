@@ -1,10 +1,13 @@
 #include "core/phone.hpp"
 
+#include "core/config.hpp"
+
 #include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <stdexcept>
 
 namespace kibaru::core {
 
@@ -153,8 +156,8 @@ bool is_supported_region(std::string_view region) {
     return regions.count(std::string(region)) > 0;
 }
 
-PhoneNormalizer::PhoneNormalizer(std::string default_region)
-    : m_region(std::move(default_region)),
+PhoneNormalizer::PhoneNormalizer(std::string default_region, NumberingPlan plan)
+    : m_region(std::move(default_region)), m_plan(std::move(plan)),
       m_country_code(util().GetCountryCodeForRegion(m_region)) {
     std::string prefix;
     util().GetNddPrefixForRegion(m_region, true, &prefix);
@@ -177,13 +180,22 @@ Result<std::string> PhoneNormalizer::mobile_e164(std::string_view raw) const {
     if (!cleaned) {
         return cleaned.error();
     }
-    // GetNumberType already matches the number against every pattern of its region, so a
-    // separate IsValidNumber call would only repeat that work (UNKNOWN means invalid).
+    // The numbering plan first: for Mali its table answers alone, without the pattern
+    // matching of GetNumberType (which also misses the ranges opened since Debian's release).
+    // GetNumberType matches the number against every pattern of its region, so a separate
+    // IsValidNumber call would only repeat that work (UNKNOWN means invalid).
     PhoneNumber quick;
     if (quick_parse(*cleaned, m_country_code, m_has_national_prefix, m_idd_is_00, quick)) {
-        const auto type = util().GetNumberType(quick);
-        if (type == PhoneNumberUtil::MOBILE || type == PhoneNumberUtil::FIXED_LINE_OR_MOBILE) {
-            return e164(quick);
+        auto formatted = e164(quick);
+        const auto verdict = m_plan.classify(formatted);
+        if (verdict.mobile) {
+            return formatted;
+        }
+        if (!verdict.covered) {
+            const auto type = util().GetNumberType(quick);
+            if (type == PhoneNumberUtil::MOBILE || type == PhoneNumberUtil::FIXED_LINE_OR_MOBILE) {
+                return formatted;
+            }
         }
         // Anything else goes through the full parser, so unusual writings (a country code
         // without '+') get libphonenumber's exact answer.
@@ -192,17 +204,41 @@ Result<std::string> PhoneNormalizer::mobile_e164(std::string_view raw) const {
     if (!number) {
         return number.error();
     }
-    const auto type = util().GetNumberType(*number);
-    if (type == PhoneNumberUtil::MOBILE || type == PhoneNumberUtil::FIXED_LINE_OR_MOBILE) {
-        return e164(*number);
+    auto formatted = e164(*number);
+    if (m_plan.classify(formatted).mobile) {
+        return formatted;
+    }
+    return refusal(formatted, static_cast<int>(number->country_code()),
+                   static_cast<int>(util().GetNumberType(*number)));
+}
+
+Result<std::string> PhoneNormalizer::refusal(const std::string& formatted, int country_code,
+                                             int type_code) const {
+    const auto type = static_cast<PhoneNumberUtil::PhoneNumberType>(type_code);
+    const auto verdict = m_plan.classify(formatted);
+    std::string region;
+    util().GetRegionCodeForCountryCode(country_code, &region);
+    if (region.empty() || region == "ZZ") {
+        region = "+" + std::to_string(country_code);
+    }
+    if (verdict.covered) {
+        const auto national = static_cast<int>(formatted.size()) - 1 -
+                              static_cast<int>(std::to_string(country_code).size());
+        if (national != verdict.national_length) {
+            return Error{"has " + std::to_string(national) + " digits after +" +
+                         std::to_string(country_code) + ", where numbers in " + region + " have " +
+                         std::to_string(verdict.national_length)};
+        }
+        if (type == PhoneNumberUtil::MOBILE || type == PhoneNumberUtil::FIXED_LINE_OR_MOBILE) {
+            return Error{"is not in a mobile range of " + region + "'s numbering plan (as of " +
+                         std::string(k_numbering_plan_date) +
+                         "); a range opened since goes in [contacts] extra_mobile_prefixes"};
+        }
+    } else if (type == PhoneNumberUtil::MOBILE || type == PhoneNumberUtil::FIXED_LINE_OR_MOBILE) {
+        return formatted;
     }
     if (type == PhoneNumberUtil::UNKNOWN) {
-        std::string region;
-        util().GetRegionCodeForCountryCode(number->country_code(), &region);
-        return Error{"is not a valid number in " +
-                     (region.empty() || region == "ZZ"
-                          ? "+" + std::to_string(number->country_code())
-                          : region)};
+        return Error{"is not a valid number in " + region};
     }
     return Error{std::string("is a ") + type_name(type) + " number, not a mobile"};
 }
@@ -217,6 +253,21 @@ Result<std::string> PhoneNormalizer::any_e164(std::string_view raw) const {
         return number.error();
     }
     return e164(*number);
+}
+
+NumberingPlan numbering_plan(const ContactsConfig& contacts) {
+    NumberingPlan plan;
+    for (const auto& spec : contacts.extra_mobile_prefixes) {
+        if (auto added = plan.add(spec); !added) {
+            throw std::invalid_argument("[contacts] extra_mobile_prefixes: " +
+                                        added.error().message);
+        }
+    }
+    return plan;
+}
+
+PhoneNormalizer phone_normalizer(const ContactsConfig& contacts) {
+    return PhoneNormalizer(contacts.default_region, numbering_plan(contacts));
 }
 
 } // namespace kibaru::core

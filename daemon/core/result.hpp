@@ -31,6 +31,8 @@ public:
     const T* operator->() const { return &value(); }
 
     const Error& error() const { return std::get<1>(m_v); }
+    // The value, or `fallback` on an error (for tests and defaults).
+    T value_or(T fallback) const { return ok() ? value() : std::move(fallback); }
 
 private:
     std::variant<T, Error> m_v;

@@ -51,7 +51,7 @@ Result<ImportReport> import_contacts(const Env& env, std::istream& in, const std
     }
     listener.header(header.fields);
 
-    const core::PhoneNormalizer phones(env.config.contacts.default_region);
+    const auto phones = core::phone_normalizer(env.config.contacts);
     const core::ContactRules rules{&phones, env.config.contacts.languages};
     std::array<bool, core::k_contact_columns.size()> present{};
     for (std::size_t i = 0; i < present.size(); ++i) {

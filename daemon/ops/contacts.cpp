@@ -13,7 +13,7 @@ namespace kibaru::ops {
 
 Result<std::string> normalize_phone(const Env& env, const std::string& raw,
                                     const std::string& field, const std::string& label) {
-    const core::PhoneNormalizer phones(env.config.contacts.default_region);
+    const auto phones = core::phone_normalizer(env.config.contacts);
     auto phone = phones.any_e164(raw);
     if (!phone) {
         return invalid(label + "\"" + raw + "\" " + phone.error().message, field);
@@ -52,10 +52,12 @@ std::vector<std::string> contact_columns(bool with_dates) {
         columns.emplace_back("created_at");
         columns.emplace_back("updated_at");
     }
+    columns.emplace_back("operator");
     return columns;
 }
 
-std::vector<util::Json> contact_cells(const store::ContactRow& row, bool with_dates) {
+std::vector<util::Json> contact_cells(const store::ContactRow& row, bool with_dates,
+                                      const core::NumberingPlan& plan) {
     const auto& c = row.contact;
     std::vector<util::Json> cells = {c.phone,       c.name,     c.organisation, c.kind,    c.region,
                                      c.commodities, c.language, c.tags,         row.status};
@@ -63,6 +65,7 @@ std::vector<util::Json> contact_cells(const store::ContactRow& row, bool with_da
         cells.emplace_back(row.created_at);
         cells.emplace_back(row.updated_at);
     }
+    cells.emplace_back(std::string(plan.operator_of(c.phone)));
     return cells;
 }
 
@@ -86,12 +89,13 @@ Result<ContactsPage> contacts_page(const Env& env, const store::ContactFilter& f
     return page;
 }
 
-util::Json contacts_page_json(const ContactsPage& page) {
+util::Json contacts_page_json(const Env& env, const ContactsPage& page) {
     const auto columns = contact_columns(false);
+    const auto plan = core::numbering_plan(env.config.contacts);
     util::Json contacts = util::Json::array();
     for (const auto& row : page.contacts) {
         util::Json object = util::Json::object();
-        const auto cells = contact_cells(row, false);
+        const auto cells = contact_cells(row, false, plan);
         for (std::size_t i = 0; i < columns.size(); ++i) {
             object[columns[i]] = cells[i];
         }

@@ -2,6 +2,7 @@
 // `contacts list|export` and the API's pages share them, so their JSON is the same).
 #pragma once
 
+#include "core/numbering_plan.hpp"
 #include "ops/env.hpp"
 #include "ops/error.hpp"
 #include "store/contacts_repo.hpp"
@@ -31,9 +32,11 @@ Result<StatusChange> set_contact_status(const Env& env, const std::string& raw_p
                                         const nlohmann::json& details = nlohmann::json::object());
 
 // The columns contacts are listed in: the import columns and status (and, for exports,
-// created_at and updated_at); the cells of one contact in that order.
+// created_at and updated_at), then the operator holding the number ("" when the numbering
+// plan does not know it); the cells of one contact in that order.
 std::vector<std::string> contact_columns(bool with_dates);
-std::vector<util::Json> contact_cells(const store::ContactRow& row, bool with_dates);
+std::vector<util::Json> contact_cells(const store::ContactRow& row, bool with_dates,
+                                      const core::NumberingPlan& plan);
 
 struct ContactsPage {
     std::vector<store::ContactRow> contacts;
@@ -43,7 +46,7 @@ struct ContactsPage {
 // At most `limit` (1 to 500) contacts matching `filter` whose id is above `after`, by id.
 Result<ContactsPage> contacts_page(const Env& env, const store::ContactFilter& filter,
                                    std::int64_t after, int limit);
-util::Json contacts_page_json(const ContactsPage& page);
+util::Json contacts_page_json(const Env& env, const ContactsPage& page);
 
 // The E.164 form of `raw` with the configured region, or invalid naming `field`, its message
 // `<label>"<raw>" <why>` (label such as "phone " or "--phone: ").

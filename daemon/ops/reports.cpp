@@ -87,13 +87,25 @@ std::vector<util::Json> violation_cells(const store::Violation& v) {
 }
 
 std::vector<std::string> delivery_columns() {
-    return {"campaign",   "week",  "phone",      "state",    "attempts", "ref",
-            "gateway_id", "error", "updated_at", "language", "segments", "smsc_id"};
+    return {"campaign", "week",       "phone",    "state",    "attempts", "ref",     "gateway_id",
+            "error",    "updated_at", "language", "segments", "smsc_id",  "operator"};
 }
 
-std::vector<util::Json> delivery_cells(const store::DeliveryRow& d) {
-    return {d.campaign,   d.week,  d.phone,      d.state,    d.attempts, std::to_string(d.id),
-            d.gateway_id, d.error, d.updated_at, d.language, d.segments, d.smsc_id};
+std::vector<util::Json> delivery_cells(const store::DeliveryRow& d,
+                                       const core::NumberingPlan& plan) {
+    return {d.campaign,
+            d.week,
+            d.phone,
+            d.state,
+            d.attempts,
+            std::to_string(d.id),
+            d.gateway_id,
+            d.error,
+            d.updated_at,
+            d.language,
+            d.segments,
+            d.smsc_id,
+            std::string(plan.operator_of(d.phone))};
 }
 
 void for_each_delivery(const Env& env, const store::DeliveryFilter& filter,

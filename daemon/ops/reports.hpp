@@ -3,6 +3,7 @@
 // JSON are built here once, for the CLI's formats and the API alike.
 #pragma once
 
+#include "core/numbering_plan.hpp"
 #include "ops/env.hpp"
 #include "ops/error.hpp"
 #include "store/reports_repo.hpp"
@@ -30,9 +31,11 @@ Result<std::vector<store::Violation>> check_campaign(const Env& env, std::int64_
 std::vector<std::string> violation_columns();
 std::vector<util::Json> violation_cells(const store::Violation& violation);
 
-// `report deliveries`: the rows in (campaign, week, id) order, streamed to `visit`.
+// `report deliveries`: the rows in (campaign, week, contact) order, streamed to `visit`; the
+// last column is the operator holding the number, from the numbering plan.
 std::vector<std::string> delivery_columns();
-std::vector<util::Json> delivery_cells(const store::DeliveryRow& row);
+std::vector<util::Json> delivery_cells(const store::DeliveryRow& row,
+                                       const core::NumberingPlan& plan);
 void for_each_delivery(const Env& env, const store::DeliveryFilter& filter,
                        const std::function<void(const store::DeliveryRow&)>& visit);
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/phone.hpp"
 #include "ops/accounts.hpp"
 #include "ops/admin.hpp"
 #include "ops/campaigns.hpp"
@@ -179,7 +180,7 @@ void contacts_page(ApiCall& call) {
     if (failed(call, page)) {
         return;
     }
-    call.respond(json_reply(200, ops::contacts_page_json(*page)));
+    call.respond(json_reply(200, ops::contacts_page_json(call.env, *page)));
 }
 
 // Gathers up to 10,000 rejects (line, field, reason) to return; the counts cover them all.
@@ -461,9 +462,11 @@ void deliveries(ApiCall& call) {
     if (const auto s = call.param("status"); !s.empty()) {
         filter.state = s;
     }
+    const auto plan = core::numbering_plan(call.env.config.contacts);
     stream_rows(call, ops::delivery_columns(), "deliveries", [&](const auto& row) {
-        ops::for_each_delivery(call.env, filter,
-                               [&](const store::DeliveryRow& d) { row(ops::delivery_cells(d)); });
+        ops::for_each_delivery(call.env, filter, [&](const store::DeliveryRow& d) {
+            row(ops::delivery_cells(d, plan));
+        });
     });
 }
 

@@ -95,6 +95,16 @@ TEST(AppConfig, checks_zones_regions_hours_and_addresses) {
               std::string::npos);
     EXPECT_NE(error_of("[server]\nlisten = \"8080\"\n").find("HOST:PORT"), std::string::npos);
     EXPECT_NE(error_of("[gateway]\nurl = \"ftp://x\"\n").find("http://"), std::string::npos);
+    EXPECT_NE(error_of("[contacts]\nextra_mobile_prefixes = [\"+22386\", \"22387\"]\n")
+                  .find("k.toml:2: contacts.extra_mobile_prefixes: \"22387\" is not a prefix"),
+              std::string::npos)
+        << error_of("[contacts]\nextra_mobile_prefixes = [\"22387\"]\n");
+    EXPECT_NE(error_of("[contacts]\nextra_mobile_prefixes = [\"+22386:free\"]\n")
+                  .find("unknown operator"),
+              std::string::npos);
+    EXPECT_EQ(parse_config("[contacts]\nextra_mobile_prefixes = [\"+22386:orange\"]\n", "k.toml")
+                  .contacts.extra_mobile_prefixes,
+              std::vector<std::string>{"+22386:orange"});
 }
 
 TEST(AppConfig, syntax_errors_carry_the_line) {

@@ -4,6 +4,7 @@
 // a second click imports it.
 #include "ops/contacts.hpp"
 #include "core/gateway.hpp"
+#include "core/phone.hpp"
 #include "ops/contact_import.hpp"
 #include "ops/reports.hpp"
 #include "ops/secrets.hpp"
@@ -80,11 +81,20 @@ public:
     std::vector<ops::ImportProblem> problems;
 };
 
+// An operator as its customers know it (brand names: not translated); "—" when unknown.
+std::string operator_name(std::string_view id) {
+    return id == "orange"    ? "Orange"
+           : id == "moov"    ? "Moov Africa"
+           : id == "telecel" ? "Telecel"
+                             : "—";
+}
+
 Html contact_table(const Page& page, const std::vector<store::ContactRow>& rows) {
+    const auto plan = core::numbering_plan(page.call.env.config.contacts);
     Html head;
     for (const char* key :
          {"contact.phone", "contact.name", "contact.organisation", "contact.region",
-          "contact.commodities", "contact.language", "contact.status"}) {
+          "contact.commodities", "contact.language", "contact.operator", "contact.status"}) {
         head += tag("th", {{"scope", "col"}}, text(page.t(key)));
     }
     Html body;
@@ -96,6 +106,7 @@ Html contact_table(const Page& page, const std::vector<store::ContactRow>& rows)
                     tag("td", {}, text(c.name)) + tag("td", {}, text(c.organisation)) +
                     tag("td", {}, text(c.region)) + tag("td", {}, text(c.commodities)) +
                     tag("td", {}, text(c.language)) +
+                    tag("td", {}, text(operator_name(plan.operator_of(c.phone)))) +
                     tag("td", {},
                         badge(page.t("status." + r.status), r.status == "active" ? "ok" : "idle")));
     }
@@ -195,6 +206,11 @@ void contact(ApiCall& call) {
         "tr", {},
         tag("th", {{"scope", "row"}}, text(page.t("contact.status"))) +
             tag("td", {}, badge(page.t("status." + status), status == "active" ? "ok" : "idle")));
+    record += tag("tr", {},
+                  tag("th", {{"scope", "row"}}, text(page.t("contact.operator"))) +
+                      tag("td", {},
+                          text(operator_name(
+                              core::numbering_plan(call.env.config.contacts).operator_of(phone)))));
     Html body = tag("table", {}, record);
     if (call.principal && ops::allowed(call.principal->role, ops::Role::staff)) {
         body += status == "active"

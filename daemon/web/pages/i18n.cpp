@@ -95,6 +95,7 @@ const std::vector<Entry>& catalogue() {
         {"contact.commodities", "Filières", "Commodities"},
         {"contact.language", "Langue", "Language"},
         {"contact.status", "Statut", "Status"},
+        {"contact.operator", "Opérateur", "Operator"},
         {"contact.created", "Ajouté le", "Added"},
         {"contact.optout", "Désinscrire (plus aucun SMS)", "Opt out (no more SMS)"},
         {"contact.optin", "Réinscrire", "Opt back in"},
