@@ -53,6 +53,7 @@ path = "$demo/kibaru.db"
 [gateway]
 url = "$KANNEL_SENDSMS_URL"
 rate_per_second = 200
+resend_unknown = "after_grace"  # Kannel reports within seconds (dlr-mask 31)
 [server]
 listen = "127.0.0.1:28080"
 public_url = "http://127.0.0.1:28080"

@@ -28,5 +28,6 @@ void register_daemon_commands(CLI::App& app, CommandSink& sink); // daemon, run-
 void register_report_commands(CLI::App& app, CommandSink& sink);
 void register_users_commands(CLI::App& app, CommandSink& sink);
 void register_console_commands(CLI::App& app, CommandSink& sink);
+void register_deliveries_commands(CLI::App& app, CommandSink& sink); // deliveries resend
 
 } // namespace kibaru::app

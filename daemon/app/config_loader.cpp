@@ -92,6 +92,23 @@ Apply boolean(bool& target) {
     };
 }
 
+// [gateway] resend_unknown: one of the words, or the first round's boolean (false = "never",
+// true = "always").
+Apply resend_policy(std::string& target) {
+    return [&target](const toml::node& node) -> std::string {
+        if (node.is_boolean()) {
+            target = *node.value<bool>() ? "always" : "never";
+            return "";
+        }
+        const auto word = node.value<std::string>();
+        if (node.is_string() && (*word == "never" || *word == "always" || *word == "after_grace")) {
+            target = *word;
+            return "";
+        }
+        return "must be \"never\", \"always\" or \"after_grace\" (or true / false)";
+    };
+}
+
 // `check` (when given) says what is wrong with one item, or "".
 Apply text_list(std::vector<std::string>& target, bool allow_empty = true,
                 std::function<std::string(const std::string&)> check = {}) {
@@ -209,7 +226,8 @@ std::vector<KeySpec> key_specs(core::Config& c) {
         {"gateway.max_attempts", integer(c.gateway.max_attempts, 1, 100)},
         {"gateway.backoff_initial_ms", integer(c.gateway.backoff_initial_ms, 1, 3600000)},
         {"gateway.backoff_max_ms", integer(c.gateway.backoff_max_ms, 1, 86400000)},
-        {"gateway.resend_unknown", boolean(c.gateway.resend_unknown)},
+        {"gateway.resend_unknown", resend_policy(c.gateway.resend_unknown)},
+        {"gateway.unknown_grace_seconds", integer(c.gateway.unknown_grace_seconds, 1, 604800)},
         {"gateway.breaker_threshold", integer(c.gateway.breaker_threshold, 1, 100000)},
         {"gateway.breaker_cooldown_ms", integer(c.gateway.breaker_cooldown_ms, 10, 3600000)},
         {"gateway.breaker_max_cooldown_ms",

@@ -53,7 +53,10 @@ struct GatewayConfig {
     int max_attempts = 5;
     int backoff_initial_ms = 1000;
     int backoff_max_ms = 300000;
-    bool resend_unknown = false;
+    // An `unknown` delivery (the process stopped while its request was out): "never" resent,
+    // "always" at once on restart, or "after_grace": when no report came in the grace.
+    std::string resend_unknown = "never";
+    int unknown_grace_seconds = 600;
     int breaker_threshold = 20;      // consecutive transient failures that open the circuit
     int breaker_cooldown_ms = 30000; // first probe after this long; doubles per failed probe
     int breaker_max_cooldown_ms = 300000;

@@ -97,17 +97,23 @@ struct Engine::Impl {
         store::Transaction tx(db);
         store::DeliveriesRepo deliveries(db);
         const std::string now = utc(clock());
+        const auto& policy = config.gateway.resend_unknown;
         stats.unknown_at_start = deliveries.mark_interrupted(now);
         if (stats.unknown_at_start > 0) {
             audit("deliveries.interrupted", "daemon",
-                  {{"unknown", stats.unknown_at_start},
-                   {"resend_unknown", config.gateway.resend_unknown}});
+                  {{"unknown", stats.unknown_at_start}, {"resend_unknown", policy}});
             spdlog::warn("{} deliveries were in flight when kibaru last stopped: now unknown{}",
                          stats.unknown_at_start,
-                         config.gateway.resend_unknown ? ", sending them again" : "");
+                         policy == "always" ? ", sending them again"
+                         : policy == "after_grace"
+                             ? ", sent again after " +
+                                   std::to_string(config.gateway.unknown_grace_seconds) +
+                                   " s unless a delivery report comes first"
+                             : "");
         }
-        if (config.gateway.resend_unknown) {
-            deliveries.requeue_unknown(now);
+        if (policy == "always") {
+            stats.resent_unknown +=
+                deliveries.requeue_unknown(now, "sent again: [gateway] resend_unknown = always");
         }
         store::seal_delivery_events(db, now, options.actor);
         tx.commit();
@@ -115,8 +121,40 @@ struct Engine::Impl {
 
     // --- the scheduler --------------------------------------------------------------------
 
+    // resend_unknown = "after_grace": an unknown delivery of an open week that no delivery
+    // report has resolved within the grace is sent again, in its own small transaction.
+    void resend_after_grace(Millis now) {
+        if (config.gateway.resend_unknown != "after_grace") {
+            return;
+        }
+        const std::string now_text = utc(now);
+        const std::string cutoff = utc(now - seconds{config.gateway.unknown_grace_seconds});
+        store::DeliveriesRepo deliveries(db);
+        if (!deliveries.unknown_unchanged_since(cutoff, now_text)) {
+            return;
+        }
+        store::Transaction tx(db);
+        const auto resent = deliveries.requeue_unknown(
+            now_text,
+            "sent again: no delivery report within unknown_grace_seconds (" +
+                std::to_string(config.gateway.unknown_grace_seconds) + " s)",
+            cutoff);
+        if (resent > 0) {
+            stats.resent_unknown += resent;
+            audit("deliveries.resent", "daemon",
+                  {{"deliveries", resent},
+                   {"reason", "in doubt, no delivery report within the grace"},
+                   {"unknown_grace_seconds", config.gateway.unknown_grace_seconds}});
+            spdlog::warn("{} deliveries in doubt had no delivery report within {} s: sent again",
+                         resent, config.gateway.unknown_grace_seconds);
+        }
+        store::seal_delivery_events(db, now_text, options.actor);
+        tx.commit();
+    }
+
     void tick() {
         const Millis now = clock();
+        resend_after_grace(now);
         const std::string now_text = utc(now);
         const auto now_seconds = floor<seconds>(now);
         const auto started = steady_clock::now();

@@ -47,6 +47,7 @@ struct EngineStats {
     std::int64_t skipped = 0;
     std::int64_t expired = 0;
     std::int64_t unknown_at_start = 0;
+    std::int64_t resent_unknown = 0; // in doubt, sent again (always, or after the grace)
 };
 
 class Engine {

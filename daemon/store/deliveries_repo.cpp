@@ -191,17 +191,66 @@ std::int64_t DeliveriesRepo::skip_unsent(std::int64_t campaign_id, const std::st
 }
 
 std::int64_t DeliveriesRepo::mark_interrupted(const std::string& now) {
-    return move_all(m_db, "state = 'sending'", "unknown", now,
+    // The IN term lets SQLite use the partial index of sending and unknown deliveries: a start
+    // after a power cut reads the few in flight, not the 21 million rows of a national season.
+    return move_all(m_db, "state IN ('sending', 'unknown') AND state = 'sending'", "unknown", now,
                     "the process stopped while the request was in flight", {});
 }
 
-std::int64_t DeliveriesRepo::requeue_unknown(const std::string& now) {
-    return move_all(m_db,
-                    "state = 'unknown' AND EXISTS (SELECT 1 FROM campaign_weeks w WHERE "
-                    "w.campaign_id = deliveries.campaign_id AND w.week = deliveries.week AND "
-                    "w.closed = 0)",
-                    "retrying", now, "sent again: [gateway] resend_unknown = true", {},
+std::int64_t DeliveriesRepo::requeue_unknown(const std::string& now, const std::string& why,
+                                             const std::string& unchanged_since) {
+    // The partial index on state finds the few unknown deliveries among millions.
+    std::string where = "id IN (SELECT d.id FROM deliveries d INDEXED BY deliveries_by_state JOIN "
+                        "campaign_weeks w ON w.campaign_id = d.campaign_id AND w.week = d.week "
+                        "WHERE d.state IN ('sending', 'unknown') AND d.state = 'unknown' AND "
+                        "w.closed = 0 AND w.closes_at > '" +
+                        now + "'";
+    if (!unchanged_since.empty()) {
+        where += " AND d.updated_at <= '" + unchanged_since + "'";
+    }
+    where += ")";
+    return move_all(m_db, where, "retrying", now, why, {}, ", next_attempt_ms = 0");
+}
+
+std::int64_t DeliveriesRepo::requeue(std::int64_t campaign_id, int week, const std::string& state,
+                                     const std::string& now, const std::string& why) {
+    const std::string where = std::string("campaign_id = ? AND week = ? AND state = ") +
+                              (state == "failed" ? "'failed'" : "'unknown'");
+    return move_all(m_db, where, "retrying", now, why, {campaign_id, week},
                     ", next_attempt_ms = 0");
+}
+
+bool DeliveriesRepo::unknown_unchanged_since(const std::string& cutoff, const std::string& now) {
+    auto& s = m_db.cached(
+        "SELECT EXISTS (SELECT 1 FROM deliveries d INDEXED BY deliveries_by_state JOIN "
+        "campaign_weeks w ON w.campaign_id = d.campaign_id AND w.week = d.week WHERE d.state IN "
+        "('sending', 'unknown') AND d.state = 'unknown' AND d.updated_at <= ? AND w.closed = 0 AND "
+        "w.closes_at > ?)");
+    s.bind_all(cutoff, now);
+    const bool found = s.step() && s.column_int(0) == 1;
+    s.reset();
+    return found;
+}
+
+std::optional<DeliveriesRepo::WeekStatus> DeliveriesRepo::week_status(std::int64_t campaign_id,
+                                                                      int week) {
+    auto s = m_db.prepare(
+        "SELECT closes_at, closed FROM campaign_weeks WHERE campaign_id = ? AND week = ?");
+    s.bind_all(campaign_id, week);
+    if (!s.step()) {
+        return std::nullopt;
+    }
+    return WeekStatus{s.column_text(0), s.column_int(1) != 0};
+}
+
+std::int64_t DeliveriesRepo::count_in_state(std::int64_t campaign_id, int week,
+                                            const std::string& state) {
+    auto& s = m_db.cached("SELECT coalesce(sum(deliveries), 0) FROM delivery_tallies WHERE "
+                          "campaign_id = ? AND week = ? AND state = ?");
+    s.bind_all(campaign_id, week, state);
+    const auto count = s.step() ? s.column_int(0) : 0;
+    s.reset();
+    return count;
 }
 
 std::vector<DueDelivery> DeliveriesRepo::due(const std::vector<std::int64_t>& campaign_ids,

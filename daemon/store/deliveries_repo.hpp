@@ -115,8 +115,25 @@ public:
                              const std::string& reason);
     // At start-up: sending -> unknown (the process stopped mid-request). Returns how many.
     std::int64_t mark_interrupted(const std::string& now);
-    // With resend_unknown: unknown deliveries of open weeks go back to the queue.
-    std::int64_t requeue_unknown(const std::string& now);
+    // Unknown deliveries of open weeks whose last change is at or before `unchanged_since`
+    // (all of them when empty) go back to the queue, their event saying `why`. Returns how many.
+    std::int64_t requeue_unknown(const std::string& now, const std::string& why,
+                                 const std::string& unchanged_since = "");
+    // Staff's resend: the week's deliveries in `state` (unknown or failed) go back to the
+    // queue for one more attempt. The caller checks that the week is open. Returns how many.
+    std::int64_t requeue(std::int64_t campaign_id, int week, const std::string& state,
+                         const std::string& now, const std::string& why);
+    // Whether an unknown delivery of an open week has not changed since `cutoff`: a read on the
+    // partial index of unknown deliveries, so that each tick can ask before it writes.
+    bool unknown_unchanged_since(const std::string& cutoff, const std::string& now);
+    // An opened week's closing time and whether it closed; nullopt when it has not opened.
+    struct WeekStatus {
+        std::string closes_at;
+        bool closed = false;
+    };
+    std::optional<WeekStatus> week_status(std::int64_t campaign_id, int week);
+    // How many of the week's deliveries are in `state`.
+    std::int64_t count_in_state(std::int64_t campaign_id, int week, const std::string& state);
 
     // Due deliveries (pending/retrying, due by `now_ms`, week open and not past its closing
     // time `now`, message written) of the given active campaigns, oldest first.

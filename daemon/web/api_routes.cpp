@@ -10,6 +10,7 @@
 #include "ops/contacts.hpp"
 #include "ops/messages.hpp"
 #include "ops/reports.hpp"
+#include "ops/resend.hpp"
 #include "ops/secrets.hpp"
 #include "web/body_ostream.hpp"
 
@@ -294,6 +295,26 @@ std::optional<std::int64_t> campaign_id(ApiCall& call) {
     return number(call, call.captures.at("id"), "id");
 }
 
+// The campaign and week of a /campaigns/{id}/.../{week}/... path, and the JSON body; an error
+// reply already sent when any of them is wrong.
+struct WeekRequest {
+    std::int64_t id = 0;
+    int week = 0;
+    nlohmann::json body;
+};
+std::optional<WeekRequest> week_request(ApiCall& call) {
+    const auto id = campaign_id(call);
+    const auto week = id ? number(call, call.captures.at("week"), "week") : std::nullopt;
+    if (!id || !week) {
+        return std::nullopt;
+    }
+    auto body = json_body(call);
+    if (!body) {
+        return std::nullopt;
+    }
+    return WeekRequest{*id, static_cast<int>(*week), std::move(*body)};
+}
+
 void show_campaign(ApiCall& call) {
     const auto id = campaign_id(call);
     if (!id) {
@@ -316,6 +337,32 @@ void campaign_transition(ApiCall& call, const std::string& action) {
         return;
     }
     call.respond(json_reply(200, {{"id", t->id}, {"from", t->from}, {"status", t->to}}));
+}
+
+// {"state": "unknown"|"failed", "dry_run": bool}: as `deliveries resend`.
+void resend(ApiCall& call) {
+    const auto at = week_request(call);
+    if (!at) {
+        return;
+    }
+    const auto state = text_field(call, at->body, "state", true);
+    if (!state) {
+        return;
+    }
+    if (at->body.contains("dry_run") && !at->body["dry_run"].is_boolean()) {
+        return call.respond(
+            error_reply(ops::ErrorKind::invalid, "dry_run must be true or false", "dry_run"));
+    }
+    auto r = ops::resend_deliveries(call.env, at->id, at->week, *state,
+                                    at->body.value("dry_run", false));
+    if (failed(call, r)) {
+        return;
+    }
+    call.respond(json_reply(200, {{"campaign", r->campaign_id},
+                                  {"week", r->week},
+                                  {"state", r->state},
+                                  {"deliveries", r->deliveries},
+                                  {"dry_run", r->dry_run}}));
 }
 
 void preview(ApiCall& call) {
@@ -347,22 +394,17 @@ void list_messages(ApiCall& call) {
 }
 
 void set_message(ApiCall& call) {
-    const auto id = campaign_id(call);
-    const auto week = id ? number(call, call.captures.at("week"), "week") : std::nullopt;
-    if (!id || !week) {
+    const auto at = week_request(call);
+    if (!at) {
         return;
     }
-    auto body = json_body(call);
-    if (!body) {
-        return;
-    }
-    const auto text = text_field(call, *body, "text", true);
+    const auto text = text_field(call, at->body, "text", true);
     if (!text) {
         return;
     }
     auto saved = ops::save_messages(
-        call.env, *id,
-        {{call.request.path, static_cast<int>(*week), call.captures.at("language"), *text}}, "api");
+        call.env, at->id, {{call.request.path, at->week, call.captures.at("language"), *text}},
+        "api");
     if (failed(call, saved)) {
         return;
     }
@@ -559,6 +601,7 @@ void add_api_routes(Router<ApiHandler>& r) {
                [action = std::string(action)](ApiCall& c) { campaign_transition(c, action); }});
     }
     r.add({"GET", v1 + "/campaigns/{id}/preview", A::signed_in, preview});
+    r.add({"POST", v1 + "/campaigns/{id}/weeks/{week}/resend", A::staff, resend});
     r.add({"GET", v1 + "/campaigns/{id}/messages", A::signed_in, list_messages});
     r.add({"PUT", v1 + "/campaigns/{id}/messages/{week}/{language}", A::staff, set_message});
     r.add({"GET", v1 + "/campaigns/{id}/report", A::signed_in, campaign_report});

@@ -414,6 +414,73 @@ TEST_F(Api, errors_have_their_status_and_shape_and_bad_bodies_change_nothing) {
 }
 
 // The API's JSON is the CLI's --format json, key for key and value for value.
+// A week's failed deliveries sent again from the console's week page (staff see the button,
+// auditors do not) and counted through the API; refused once the week has closed.
+TEST_F(Api, staff_send_a_weeks_failed_deliveries_again_from_the_console_and_the_api) {
+    add_user_cli("awa", "staff", k_staff_password);
+    add_user_cli("fatou", "auditor", k_auditor_password);
+    start_console();
+    {
+        auto staff = as("awa", k_staff_password);
+        prepare_campaign(staff);
+    }
+    stop_console();
+    // The gateway refuses one number: its delivery fails for good in week 1.
+    auto refusing = start_fake_gateway(s.dir(), {"--reject", "+22376000001"});
+    auto config = s.read("k.toml");
+    const auto old_port = std::to_string(gateway.port);
+    config.replace(config.find(old_port), old_port.size(), std::to_string(refusing.port));
+    s.write("k.toml", config);
+    ASSERT_EQ(k({"run-once"}, "2019-01-08T09:00:00Z").exit_code, 0);
+    ASSERT_EQ(sql("SELECT count(*) FROM deliveries WHERE state = 'failed'"), "1");
+    config.replace(config.find(std::to_string(refusing.port)), std::to_string(refusing.port).size(),
+                   old_port);
+    s.write("k.toml", config);
+
+    start_console({}, "kibaru.db", "2019-01-08T09:30:00Z");
+    auto auditor = as("fatou", k_auditor_password);
+    const auto seen = auditor.get("/campaigns/1/weeks/1");
+    EXPECT_EQ(seen.status, 200);
+    EXPECT_EQ(seen.body.find("/resend/"), std::string::npos) << "no button for an auditor";
+    EXPECT_EQ(auditor.post("/api/v1/campaigns/1/weeks/1/resend", {{"state", "failed"}}).status,
+              403);
+    auto staff = as("awa", k_staff_password);
+    const auto page = staff.get("/campaigns/1/weeks/1");
+    EXPECT_NE(page.body.find("action=\"/campaigns/1/weeks/1/resend/failed\""), std::string::npos)
+        << page.body;
+    EXPECT_NE(page.body.find("Envois en échec : 1"), std::string::npos);
+    EXPECT_EQ(page.body.find("/resend/unknown"), std::string::npos) << "none in doubt";
+
+    const auto bad = staff.post("/api/v1/campaigns/1/weeks/1/resend", {{"state", "sent"}});
+    EXPECT_EQ(bad.status, 422);
+    EXPECT_EQ(bad.json().value("field", ""), "state");
+    const auto dry =
+        staff.post("/api/v1/campaigns/1/weeks/1/resend", {{"state", "failed"}, {"dry_run", true}});
+    EXPECT_EQ(dry.status, 200) << dry.body;
+    EXPECT_EQ(dry.json().value("deliveries", -1), 1) << dry.body;
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE state = 'failed'"), "1");
+
+    const auto clicked = staff.call("POST", "/campaigns/1/weeks/1/resend/failed", "", {"default"},
+                                    "application/x-www-form-urlencoded");
+    EXPECT_EQ(clicked.status, 303) << clicked.body;
+    EXPECT_NE(clicked.headers.find("resent=1"), std::string::npos) << clicked.headers;
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE state = 'failed'"), "0");
+    EXPECT_EQ(sql("SELECT actor FROM audit_log WHERE action = 'deliveries.resend'"), "awa");
+    stop_console();
+    ASSERT_EQ(k({"run-once"}, "2019-01-08T10:00:00Z").exit_code, 0);
+    EXPECT_EQ(sql("SELECT state FROM deliveries d JOIN contacts c ON c.id = d.contact_id "
+                  "WHERE c.phone = '+22376000001'"),
+              "sent");
+
+    start_console({}, "kibaru.db", "2019-01-16T21:00:00Z"); // week 1 has closed
+    auto later = as("awa", k_staff_password);
+    EXPECT_EQ(later.get("/campaigns/1/weeks/1").body.find("/resend/"), std::string::npos);
+    const auto late = later.post("/api/v1/campaigns/1/weeks/1/resend", {{"state", "failed"}});
+    EXPECT_EQ(late.status, 409);
+    EXPECT_NE(late.body.find("never sent again after its week has closed"), std::string::npos)
+        << late.body;
+}
+
 TEST_F(Api, the_apis_json_equals_the_clis_json_for_the_same_data) {
     add_user_cli("awa", "staff", k_staff_password);
     start_console();

@@ -371,3 +371,108 @@ TEST_F(Dispatch, sigkill_mid_broadcast_then_restart_never_sends_twice_nor_loses_
     EXPECT_LE(static_cast<long>(accepted().size()), 120);
     EXPECT_GE(static_cast<long>(accepted().size()), count("state = 'sent'"));
 }
+
+// Staff send a week's failed deliveries again once the cause is fixed (here: a gateway that
+// refused two numbers, replaced by one that takes them): counted by --dry-run, queued once,
+// sent by the next pass, audited with who asked; refused once the week has closed.
+TEST_F(Dispatch, staff_resend_a_weeks_failed_deliveries_while_it_is_open) {
+    setup("ok", {"--reject", "+22376001002", "--reject", "+22376001004"});
+    run_once("2019-01-08T09:00:00Z");
+    ASSERT_EQ(count("state = 'failed'"), 2);
+    const auto resend_at = [&](const std::string& now) {
+        return std::vector<std::string>{"--now",      now,      "--actor",    "awa",
+                                        "deliveries", "resend", "--campaign", campaign,
+                                        "--week",     "1",      "--state",    "failed"};
+    };
+    const auto resend = resend_at("2019-01-08T09:30:00Z");
+    auto dry_args = resend;
+    dry_args.push_back("--dry-run");
+    const auto dry = k(dry_args);
+    EXPECT_EQ(dry.exit_code, 0) << dry.err;
+    EXPECT_NE(dry.out.find("2 failed deliveries would be sent again"), std::string::npos)
+        << dry.out;
+    EXPECT_EQ(count("state = 'failed'"), 2) << "a dry run changes nothing";
+
+    auto fixed = start_fake_gateway(s.dir(), {"--record", "accepted.txt"});
+    auto config = s.read("k.toml");
+    const auto port = std::to_string(gateway.port);
+    config.replace(config.find(port), port.size(), std::to_string(fixed.port));
+    s.write("k.toml", config);
+    const auto queued = k(resend);
+    EXPECT_EQ(queued.exit_code, 0) << queued.err;
+    EXPECT_NE(queued.out.find("2 failed deliveries queued to be sent again"), std::string::npos)
+        << queued.out;
+    run_once("2019-01-08T10:00:00Z");
+    EXPECT_EQ(count("state = 'sent'"), 20);
+    EXPECT_EQ(duplicates(), 0);
+    EXPECT_EQ(sql("SELECT actor || ' ' || json_extract(details, '$.deliveries') FROM audit_log "
+                  "WHERE action = 'deliveries.resend'"),
+              "awa 2");
+    EXPECT_EQ(sql("SELECT count(*) FROM delivery_events WHERE error = 'sent again: awa asked (was "
+                  "failed)'"),
+              "2");
+    EXPECT_EQ(k({"audit", "verify"}).exit_code, 0) << "the resend's events are sealed";
+
+    run_once("2019-01-16T21:00:00Z"); // week 1 has closed
+    const auto late = k(resend_at("2019-01-16T21:00:00Z"));
+    EXPECT_EQ(late.exit_code, 2) << late.out;
+    EXPECT_NE(late.err.find("never sent again after its week has closed"), std::string::npos)
+        << late.err;
+    const auto not_open = k({"--now", "2019-01-16T21:00:00Z", "deliveries", "resend", "--campaign",
+                             campaign, "--week", "9", "--state", "unknown"});
+    EXPECT_EQ(not_open.exit_code, 2);
+    EXPECT_NE(not_open.err.find("has not opened"), std::string::npos) << not_open.err;
+}
+
+// resend_unknown = "after_grace": after a SIGKILL, a delivery in doubt whose report arrives
+// within the grace is resolved by it and never sent again; the others are sent again once the
+// grace has passed, each with an event saying why.
+TEST_F(Dispatch, after_grace_in_doubt_sends_are_resolved_by_their_report_or_sent_again_once) {
+    setup("slow", {"--slow-ms", "400"}, 40,
+          "max_in_flight = 8\nresend_unknown = \"after_grace\"\nunknown_grace_seconds = 5");
+    const int callbacks = kibaru::test::free_port();
+    auto config = s.read("k.toml");
+    config.replace(config.find("127.0.0.1:0"), 11, "127.0.0.1:" + std::to_string(callbacks));
+    s.write("k.toml", config);
+    const std::vector<std::string> env = {"KIBARU_CONFIG=", "KIBARU_CALLBACK_TOKEN=t0k3n"};
+    {
+        Background daemon({KIBARU_BIN, "--config", "k.toml", "--db", "kibaru.db", "--now",
+                           "2019-01-08T09:00:00Z", "daemon"},
+                          s.dir(), env);
+        ASSERT_TRUE(eventually([&] { return count("state = 'sending'") >= 4; }, 10));
+        daemon.stop(SIGKILL);
+    }
+    const auto in_doubt = count("state = 'sending'");
+    const auto reported = sql("SELECT min(id) FROM deliveries WHERE state = 'sending'");
+    Background daemon({KIBARU_BIN, "--config", "k.toml", "--db", "kibaru.db", "--now",
+                       "2019-01-08T09:10:00Z", "daemon"},
+                      s.dir(), env);
+    const auto base = "http://127.0.0.1:" + std::to_string(callbacks);
+    ASSERT_TRUE(eventually(
+        [&] {
+            return kibaru::test::run_process({"curl", "-s", base + "/healthz"}, s.dir(), {}).out ==
+                   "ok\n";
+        },
+        10));
+    // The report of one in-doubt SMS arrives within the grace: it resolves that delivery.
+    const auto posted =
+        kibaru::test::run_process({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                                   base + "/dlr/kannel?token=t0k3n&type=1&ref=" + reported},
+                                  s.dir(), {});
+    EXPECT_EQ(posted.out, "200");
+    ASSERT_TRUE(eventually(
+        [&] { return count("state IN ('pending', 'sending', 'retrying', 'unknown')") == 0; }, 30));
+    EXPECT_EQ(daemon.stop(SIGTERM), 0);
+    EXPECT_EQ(sql("SELECT state FROM deliveries WHERE id = " + reported), "delivered");
+    EXPECT_EQ(sql("SELECT count(*) FROM delivery_events WHERE delivery_id = " + reported +
+                  " AND error LIKE 'sent again%'"),
+              "0");
+    EXPECT_EQ(std::stol(sql("SELECT count(DISTINCT delivery_id) FROM delivery_events WHERE error "
+                            "LIKE 'sent again: no delivery report within unknown_grace_seconds%'")),
+              in_doubt - 1);
+    EXPECT_EQ(std::stol(sql("SELECT json_extract(details, '$.deliveries') FROM audit_log WHERE "
+                            "action = 'deliveries.resent'")),
+              in_doubt - 1);
+    EXPECT_EQ(count("state = 'sent'"), 39);
+    EXPECT_LE(accepted()[reported], 1) << "the reported SMS was not sent a second time";
+}

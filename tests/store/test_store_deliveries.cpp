@@ -154,7 +154,9 @@ TEST_F(StoreDeliveries, tallies_follow_every_change_of_state) {
     repo.apply({{2, "sending", 2, {}, "", {}, "", 0, 1, ""}}, "t");
     repo.mark_interrupted("t");
     check("interrupted");
-    repo.requeue_unknown("t");
+    EXPECT_EQ(repo.requeue_unknown("b", "sent again", "a"), 0) << "changed after the cutoff";
+    EXPECT_EQ(repo.requeue_unknown("b", "sent again"), 1); // "b": before the week's closing, "c"
+    EXPECT_EQ(state(2), "retrying");
     check("requeued");
     repo.close_week(campaign.id, 1, "t");
     check("closed");

@@ -29,7 +29,8 @@ TEST(AppConfig, empty_file_gives_the_spec_defaults) {
     EXPECT_EQ(c.sms.max_segments, 3);
     EXPECT_EQ(c.gateway.profile, "kannel");
     EXPECT_EQ(c.gateway.max_in_flight, 16);
-    EXPECT_FALSE(c.gateway.resend_unknown);
+    EXPECT_EQ(c.gateway.resend_unknown, "never");
+    EXPECT_EQ(c.gateway.unknown_grace_seconds, 600);
     EXPECT_EQ(c.server.listen, "127.0.0.1:8080");
     EXPECT_TRUE(c.log.mask_phones);
 }
@@ -46,7 +47,7 @@ stop_keywords = ["STOP", "ARRÊT"]
                                 "k.toml");
     EXPECT_DOUBLE_EQ(c.gateway.rate_per_second, 5.5);
     EXPECT_EQ(c.gateway.max_attempts, 3);
-    EXPECT_TRUE(c.gateway.resend_unknown);
+    EXPECT_EQ(c.gateway.resend_unknown, "always") << "true, as the first round wrote it";
     EXPECT_EQ(c.inbound.stop_keywords.size(), 2u);
 }
 

@@ -2,10 +2,13 @@
 // encoding and segments (editor.js, counting as the daemon does), the characters that force
 // UCS-2 highlighted with their GSM-7 replacement offered, the week's cost for its audience, the
 // text as a producer will read it; and the week's messages rendered from a template and a CSV
-// of prices. Without JavaScript the same figures come from the server on each save.
+// of prices. Without JavaScript the same figures come from the server on each save. While the
+// week is open, staff can send again its in-doubt or failed deliveries.
 #include "core/sms.hpp"
 #include "ops/campaigns.hpp"
 #include "ops/messages.hpp"
+#include "ops/resend.hpp"
+#include "store/deliveries_repo.hpp"
 #include "web/assets.hpp"
 #include "web/multipart.hpp"
 #include "web/pages/page.hpp"
@@ -49,6 +52,40 @@ struct EditorState {
     std::string notice;
 };
 
+// While the week is open: one button per state (in doubt, failed) that has deliveries, saying
+// how many will be sent again. Nothing once the week has closed: nothing is resent late.
+Html resend_section(const Page& page, const ops::CampaignDetails& d, int week, bool may_write) {
+    if (!may_write || d.plan.week_at(page.call.env.now) != week) {
+        return {};
+    }
+    const auto counts = store::DeliveriesRepo(page.call.env.db).week_counts(d.campaign.id);
+    const auto it = counts.find(week);
+    if (it == counts.end()) {
+        return {};
+    }
+    Html buttons;
+    for (const char* state : {"unknown", "failed"}) {
+        const auto n = it->second.by_state.count(state) ? it->second.by_state.at(state) : 0;
+        if (n > 0) {
+            buttons +=
+                post_form(page,
+                          "/campaigns/" + std::to_string(d.campaign.id) + "/weeks/" +
+                              std::to_string(week) + "/resend/" + state,
+                          tag("p", {},
+                              tag("strong", {},
+                                  text(page.t(std::string("resend.") + state) +
+                                       page.t("punct.colon") + number(n, page.lang))) +
+                                  text(" " + page.t(std::string("resend.") + state + "_why"))),
+                          page.t("resend.go"), "secondary", {{"class", "card"}});
+        }
+    }
+    if (buttons.empty()) {
+        return {};
+    }
+    return tag("h2", {{"id", "resend"}}, text(page.t("resend.title"))) +
+           tag("p", {{"class", "hint"}}, text(page.t("resend.hint"))) + buttons;
+}
+
 void render_editor(const Page& page, std::int64_t id, int week, const EditorState& state,
                    int status) {
     auto& call = page.call;
@@ -72,6 +109,7 @@ void render_editor(const Page& page, std::int64_t id, int week, const EditorStat
                              local_time(d.plan.opens_at(week), d.plan.zone, page.lang) + " · " +
                              page.t("week.closes") + " " +
                              local_time(d.plan.closes_at(week), d.plan.zone, page.lang)));
+    body += resend_section(page, d, week, may_write);
     Html forms;
     for (const auto& language : d.languages) {
         std::string current;
@@ -196,7 +234,29 @@ void week_editor(ApiCall& call) {
     if (call.param("saved") == "1") {
         state.notice = page.t("editor.saved");
     }
+    if (!call.param("resent").empty()) {
+        state.notice = call.param("resent") + " " + page.t("resend.done");
+    }
     render_editor(page, at->first, at->second, state, 200);
+}
+
+void resend_week(ApiCall& call) {
+    const auto page = make_page(call);
+    const auto at = id_and_week(call);
+    if (!at) {
+        return error_page(page, 404, page.t("editor.no_week"));
+    }
+    const auto resent =
+        ops::resend_deliveries(call.env, at->first, at->second, call.captures.at("state"), false);
+    if (!resent) {
+        EditorState state;
+        state.errors.push_back({"resend", resent.error().message});
+        return render_editor(page, at->first, at->second, state,
+                             resent.error().kind == ops::ErrorKind::not_found ? 404 : 409);
+    }
+    redirect(call, "/campaigns/" + std::to_string(at->first) + "/weeks/" +
+                       std::to_string(at->second) +
+                       "?resent=" + std::to_string(resent->deliveries));
 }
 
 void save_week_message(ApiCall& call) {

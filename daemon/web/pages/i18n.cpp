@@ -211,6 +211,23 @@ const std::vector<Entry>& catalogue() {
          "(no GSM-7 equivalent: the SMS will be UCS-2)"},
         {"editor.save", "Enregistrer", "Save"},
         {"editor.saved", "Message enregistré.", "Message saved."},
+        {"resend.title", "Envois à reprendre", "Sends to try again"},
+        {"resend.hint",
+         "La semaine est en cours : ces envois peuvent repartir une fois. Une fois la semaine "
+         "terminée, plus rien n'est renvoyé.",
+         "The week is open: these sends can go out once more. Once the week has closed, nothing "
+         "is sent again."},
+        {"resend.unknown", "Envois incertains", "Sends in doubt"},
+        {"resend.unknown_why",
+         "Le serveur s'est arrêté pendant leur envoi et aucun accusé de réception n'est venu "
+         "depuis : les renvoyer peut faire recevoir le message deux fois à certains.",
+         "The server stopped while they were going out and no delivery report came since: "
+         "sending them again may give some producers the message twice."},
+        {"resend.failed", "Envois en échec", "Failed sends"},
+        {"resend.failed_why", "Refusés par la passerelle ou non remis au téléphone.",
+         "Refused by the gateway or not delivered to the phone."},
+        {"resend.go", "Renvoyer", "Send again"},
+        {"resend.done", "envois remis dans la file d'envoi.", "sends queued again."},
         {"editor.preview", "Tel que reçu", "As received"},
         {"editor.week_cost", "Coût de la semaine :", "Cost of the week:"},
         {"editor.render", "Remplir depuis un modèle et des prix",

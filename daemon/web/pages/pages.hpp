@@ -33,6 +33,7 @@ void confirm_transition(ApiCall& call, const std::string& action);
 void transition(ApiCall& call, const std::string& action);
 void week_editor(ApiCall& call);
 void save_week_message(ApiCall& call);
+void resend_week(ApiCall& call);
 void render_week_messages(ApiCall& call);
 // Reports and audit.
 void report(ApiCall& call);

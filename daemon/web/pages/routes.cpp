@@ -35,6 +35,7 @@ void add_page_routes(Router<ApiHandler>& r) {
     }
     page("GET", "/campaigns/{id}/weeks/{week}", A::signed_in, week_editor);
     page("POST", "/campaigns/{id}/weeks/{week}/{language}", A::staff, save_week_message);
+    page("POST", "/campaigns/{id}/weeks/{week}/resend/{state}", A::staff, resend_week);
     page("POST", "/campaigns/{id}/render", A::staff, render_week_messages);
     page("GET", "/campaigns/{id}/report", A::signed_in, report);
     page("GET", "/campaigns/{id}/deliveries", A::signed_in, deliveries);

@@ -1,0 +1,56 @@
+#include "ops/resend.hpp"
+
+#include "ops/audit_trail.hpp"
+#include "ops/campaign_lookup.hpp"
+#include "store/campaigns_repo.hpp"
+#include "store/deliveries_repo.hpp"
+#include "store/event_seal.hpp"
+#include "store/sqlite.hpp"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace kibaru::ops {
+
+Result<Resend> resend_deliveries(const Env& env, std::int64_t campaign_id, int week,
+                                 const std::string& state, bool dry_run) {
+    if (state != "unknown" && state != "failed") {
+        return invalid("--state must be unknown or failed (not \"" + state + "\")", "state");
+    }
+    store::Transaction tx(env.db, dry_run ? store::Transaction::Mode::read
+                                          : store::Transaction::Mode::write);
+    store::CampaignsRepo campaigns(env.db);
+    if (auto campaign = load_campaign(campaigns, campaign_id); !campaign) {
+        return campaign.error();
+    }
+    store::DeliveriesRepo deliveries(env.db);
+    const auto status = deliveries.week_status(campaign_id, week);
+    const std::string where =
+        "campaign " + std::to_string(campaign_id) + " week " + std::to_string(week);
+    if (!status) {
+        return conflict(where + " has not opened: it has nothing to send again");
+    }
+    if (status->closed || status->closes_at <= env.now_text()) {
+        return conflict(where + " closed at " + status->closes_at +
+                        ": a delivery is never sent again after its week has closed");
+    }
+    Resend resend{campaign_id, week, state, 0, dry_run};
+    if (dry_run) {
+        resend.deliveries = deliveries.count_in_state(campaign_id, week, state);
+        return resend;
+    }
+    const auto who = env.actor.name.empty() ? std::string("staff") : env.actor.name;
+    resend.deliveries = deliveries.requeue(campaign_id, week, state, env.now_text(),
+                                           "sent again: " + who + " asked (was " + state + ")");
+    if (resend.deliveries > 0) {
+        record(env, "deliveries.resend", "campaign " + std::to_string(campaign_id),
+               {{"week", week}, {"state", state}, {"deliveries", resend.deliveries}});
+        store::seal_delivery_events(env.db, env.now_text(), env.actor.name);
+        spdlog::info("{}: {} {} deliveries queued to be sent again", where, resend.deliveries,
+                     state);
+    }
+    tx.commit();
+    return resend;
+}
+
+} // namespace kibaru::ops

@@ -1,0 +1,28 @@
+// Staff deciding, for one week, to send again the deliveries that are in doubt (`unknown`: the
+// process stopped while their request was out) or that failed: they go back to the queue for one
+// more attempt while the week is open, audited with who asked. A delivery is never resent after
+// its week has closed: last week's prices are not this week's news.
+#pragma once
+
+#include "ops/env.hpp"
+#include "ops/error.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace kibaru::ops {
+
+struct Resend {
+    std::int64_t campaign_id = 0;
+    int week = 0;
+    std::string state;           // unknown or failed
+    std::int64_t deliveries = 0; // queued again (or, in a dry run, that would be)
+    bool dry_run = false;
+};
+
+// invalid: a state other than unknown or failed; not_found: no such campaign; conflict: the
+// week has not opened, has closed, or its closing time has passed.
+Result<Resend> resend_deliveries(const Env& env, std::int64_t campaign_id, int week,
+                                 const std::string& state, bool dry_run);
+
+} // namespace kibaru::ops
