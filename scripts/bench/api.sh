@@ -109,5 +109,9 @@ every request runs on one of its two worker threads, each with its own connectio
 | reads: errors (non-2xx, socket) | $errors | 0 | $(verdict "$errors" 0) |
 | CSV export of $rows deliveries | ${export_wall} s, console peak RSS ${export_rss} MiB | RSS ≤ 64 MiB | $(verdict "$export_rss" 64) |
 | sending alone / with 20 API readers | $alone / $reading SMS/s ($slower % slower) | ≤ 10 % slower | $(verdict "$slower" 10) |
+
+The two wrk threads generating the load, the console's two workers (niced to 10) and the
+sender share this machine's 2 cores, so part of any slowdown is wrk's own CPU, which a real
+console's readers (browsers on other machines) do not take.
 MD
 }
