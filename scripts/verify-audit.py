@@ -9,9 +9,10 @@ The formats (also in README.md and daemon/core/audit.hpp, daemon/store/event_sea
   entry hash  = sha256("kibaru-audit-v1\\n" + frame(prev_hash) + frame(seq) + frame(at) +
                 frame(actor) + frame(action) + frame(subject) + frame(details))
   frame(x)    = str(len(x in bytes)) + ":" + x + "\\n"; the first prev_hash is 64 zeros
-  event seal  = sha256("kibaru-events-v1\\n" + frames of id, delivery_id, at, state, attempt,
-                http_status, gateway_id, latency_ms, error for every event of the range,
-                in id order; a NULL is the empty string)
+  event seal  = sha256("kibaru-events-v2\\n" + frames of id, delivery_id, at, state, attempt,
+                http_status, gateway_id, latency_ms, error, gateway for every event of the
+                range, in id order; a NULL is the empty string). A seal without "version": 2
+                is version 1: "kibaru-events-v1\\n" and the first nine fields.
 """
 import hashlib
 import json
@@ -49,12 +50,14 @@ def main(path):
     for seq, seal in seals:
         if seal["from"] != next_id:
             return fail(seq, f"seal of events {seal['from']}-{seal['to']} leaves a gap")
-        sha, count = hashlib.sha256(b"kibaru-events-v1\n"), 0
+        version = seal.get("version", 1)
+        sha, count = hashlib.sha256(b"kibaru-events-v%d\n" % min(version, 2)), 0
+        columns = 10 if version >= 2 else 9
         for row in db.execute(
                 "SELECT id, delivery_id, at, state, attempt, http_status, gateway_id, latency_ms, "
-                "error FROM delivery_events WHERE id BETWEEN ? AND ? ORDER BY id",
+                "error, gateway FROM delivery_events WHERE id BETWEEN ? AND ? ORDER BY id",
                 (seal["from"], seal["to"])):
-            sha.update(b"".join(frame(x) for x in row))
+            sha.update(b"".join(frame(x) for x in row[:columns]))
             count += 1
         if count != seal["count"] or sha.hexdigest() != seal["sha256"]:
             return fail(seq, f"delivery events {seal['from']}-{seal['to']} do not match their seal")

@@ -4,7 +4,9 @@
 #include "app/context.hpp"
 #include "app/listeners.hpp"
 #include "core/gateway.hpp"
+#include "core/numbering_plan.hpp"
 #include "core/phone.hpp"
+#include "core/routing.hpp"
 #include "engine/engine.hpp"
 #include "net/asio.hpp"
 #include "net/http_client.hpp"
@@ -19,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include <sys/resource.h>
@@ -29,9 +32,14 @@ namespace {
 
 using namespace std::chrono;
 
-core::GatewaySettings gateway_settings(const core::Config& config) {
-    return core::GatewaySettings::from_config(config, secret_from_env(config.gateway.password_env),
-                                              secret_from_env(config.server.token_env));
+// One per gateway that sends ([[gateways]], or the single [gateway]), with its secret.
+std::vector<core::GatewaySettings> gateway_settings(const core::Config& config) {
+    std::vector<core::GatewaySettings> all;
+    for (const auto& g : core::sending_gateways(config)) {
+        all.push_back(core::GatewaySettings::for_gateway(config, g, secret_from_env(g.password_env),
+                                                         secret_from_env(config.server.token_env)));
+    }
+    return all;
 }
 
 // The engine's clock: real time, or with --now a simulated clock that starts there and runs at
@@ -53,6 +61,9 @@ void print_stats(const engine::EngineStats& s) {
     std::cout << "weeks opened " << s.weeks_opened << ", closed " << s.weeks_closed << "; sent "
               << s.sent << ", retrying " << s.retried << ", failed " << s.failed << ", skipped "
               << s.skipped << ", expired " << s.expired;
+    if (s.failed_over > 0) {
+        std::cout << "; " << s.failed_over << " refused by a gateway and sent through the next";
+    }
     if (s.unknown_at_start > 0) {
         std::cout << "; " << s.unknown_at_start << " interrupted sends now unknown";
     }
@@ -178,6 +189,7 @@ int run_daemon(Context& context) {
 struct TestOptions {
     std::string to;
     std::string text;
+    std::string gateway; // a [[gateways]] name; "" for the first that takes the number
 };
 
 int run_gateway_test(Context& context, const TestOptions& options) {
@@ -191,7 +203,25 @@ int run_gateway_test(Context& context, const TestOptions& options) {
     if (!sms) {
         throw UsageError("--text: " + sms.error().message);
     }
-    const auto settings = gateway_settings(config);
+    const auto gateways = core::sending_gateways(config);
+    std::size_t chosen = 0;
+    if (!options.gateway.empty()) {
+        const auto named = std::find_if(gateways.begin(), gateways.end(),
+                                        [&](const auto& g) { return g.name == options.gateway; });
+        if (named == gateways.end()) {
+            throw UsageError("--gateway: no gateway is named \"" + options.gateway + "\"");
+        }
+        chosen = static_cast<std::size_t>(named - gateways.begin());
+    } else {
+        const auto order = core::route_number(
+            gateways, *phone, core::numbering_plan(config.contacts).operator_of(*phone));
+        if (order.empty()) {
+            throw UsageError("--to: no configured gateway takes " + *phone);
+        }
+        chosen = order.front();
+    }
+    const auto settings = gateway_settings(config)[chosen];
+    const auto& gateway_config = gateways[chosen];
     const std::string ref =
         "test-" + std::to_string(system_clock::now().time_since_epoch() / milliseconds{1});
     auto request =
@@ -202,7 +232,7 @@ int run_gateway_test(Context& context, const TestOptions& options) {
     boost::asio::io_context io;
     net::HttpClient client(io, 1);
     net::HttpResponse response;
-    client.send(*request, milliseconds{config.gateway.timeout_ms},
+    client.send(*request, milliseconds{gateway_config.timeout_ms},
                 [&](net::HttpResponse r) { response = std::move(r); });
     io.run();
     const auto outcome = core::read_gateway_reply(settings, response.status, response.body,
@@ -212,13 +242,14 @@ int run_gateway_test(Context& context, const TestOptions& options) {
     store::Transaction tx(env.db);
     ops::record(env, "gateway.test", *phone,
                 {{"accepted", accepted},
+                 {"gateway", settings.name},
                  {"http_status", response.status},
                  {"ref", ref},
                  {"gateway_id", outcome.gateway_id},
                  {"error", outcome.error}});
     tx.commit();
     std::cout << *phone << ": " << (accepted ? "accepted" : "NOT accepted") << " by "
-              << config.gateway.profile << " (HTTP " << response.status << ", "
+              << settings.name << " (" << settings.profile << ", HTTP " << response.status << ", "
               << response.latency.count() << " ms"
               << (outcome.gateway_id.empty() ? "" : ", id " + outcome.gateway_id) << ")"
               << (outcome.error.empty() ? "" : ": " + outcome.error) << "\n"
@@ -243,6 +274,8 @@ void register_daemon_commands(CLI::App& app, CommandSink& sink) {
     auto* tester = gateway->add_subcommand("test", "send one SMS now through the gateway");
     tester->add_option("--to", test->to, "phone number")->required();
     tester->add_option("--text", test->text, "message text")->required();
+    tester->add_option("--gateway", test->gateway,
+                       "the [[gateways]] entry to use (default: the first that takes the number)");
     tester->callback(
         [&sink, test] { sink.action = [test](Context& c) { return run_gateway_test(c, *test); }; });
 }

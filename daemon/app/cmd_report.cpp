@@ -1,9 +1,10 @@
-// `report campaign|deliveries|contact`: parse, call the operation, print.
+// `report campaign|deliveries|contact|gateways`: parse, call the operation, print.
 #include "app/commands.hpp"
 #include "app/context.hpp"
 #include "core/delivery.hpp"
 #include "core/phone.hpp"
 #include "ops/contacts.hpp"
+#include "ops/gateway_report.hpp"
 #include "ops/reports.hpp"
 #include "util/rows.hpp"
 
@@ -112,6 +113,17 @@ int run_report_contact(Context& context, const std::string& raw, const std::stri
     return k_ok;
 }
 
+int run_report_gateways(Context& context, std::optional<std::int64_t> campaign,
+                        const std::string& format) {
+    auto writer =
+        util::make_row_writer(util::parse_format(format), std::cout, ops::gateway_report_columns());
+    for (const auto& row : ops::gateway_report(context.env(), campaign)) {
+        writer->row(row);
+    }
+    writer->finish();
+    return k_ok;
+}
+
 } // namespace
 
 void register_report_commands(CLI::App& app, CommandSink& sink) {
@@ -154,6 +166,22 @@ void register_report_commands(CLI::App& app, CommandSink& sink) {
         ->check(CLI::IsMember({"table", "csv", "json"}));
     listing->callback([&sink, deliveries] {
         sink.action = [deliveries](Context& c) { return run_report_deliveries(c, *deliveries); };
+    });
+
+    auto gateways_campaign = std::make_shared<std::optional<std::int64_t>>();
+    auto gateways_format = std::make_shared<std::string>("table");
+    auto* gateways = report->add_subcommand(
+        "gateways", "one row per gateway: accepted, delivered, failed, delivery rate, latency "
+                    "and how long its circuit was open");
+    gateways->add_option_function<std::int64_t>(
+        "--campaign", [gateways_campaign](const std::int64_t& v) { *gateways_campaign = v; },
+        "one campaign's deliveries");
+    gateways->add_option("--format", *gateways_format, "table, csv or json")
+        ->check(CLI::IsMember({"table", "csv", "json"}));
+    gateways->callback([&sink, gateways_campaign, gateways_format] {
+        sink.action = [gateways_campaign, gateways_format](Context& c) {
+            return run_report_gateways(c, *gateways_campaign, *gateways_format);
+        };
     });
 
     auto phone = std::make_shared<std::string>();

@@ -191,8 +191,74 @@ std::string check_region(const std::string& value) {
                : "\"" + value + "\" is not a two-letter region code libphonenumber knows (e.g. ML)";
 }
 
-std::vector<KeySpec> key_specs(core::Config& c) {
+// The keys of one gateway, under `prefix` ("gateway" or "gateways").
+std::vector<KeySpec> gateway_specs(core::GatewayConfig& g, const std::string& prefix) {
     return {
+        {prefix + ".profile", choice(g.profile, {"kannel", "africastalking", "twilio", "generic"})},
+        {prefix + ".url", text(g.url, check_url)},
+        {prefix + ".username", text(g.username)},
+        {prefix + ".password_env", text(g.password_env, check_env_name)},
+        {prefix + ".rate_per_second", number(g.rate_per_second, 0, 1e6)},
+        {prefix + ".max_in_flight", integer(g.max_in_flight, 1, 1024)},
+        {prefix + ".timeout_ms", integer(g.timeout_ms, 100, 600000)},
+        {prefix + ".max_attempts", integer(g.max_attempts, 1, 100)},
+        {prefix + ".backoff_initial_ms", integer(g.backoff_initial_ms, 1, 3600000)},
+        {prefix + ".backoff_max_ms", integer(g.backoff_max_ms, 1, 86400000)},
+        {prefix + ".resend_unknown", resend_policy(g.resend_unknown)},
+        {prefix + ".unknown_grace_seconds", integer(g.unknown_grace_seconds, 1, 604800)},
+        {prefix + ".breaker_threshold", integer(g.breaker_threshold, 1, 100000)},
+        {prefix + ".breaker_cooldown_ms", integer(g.breaker_cooldown_ms, 10, 3600000)},
+        {prefix + ".breaker_max_cooldown_ms", integer(g.breaker_max_cooldown_ms, 10, 86400000)},
+        {prefix + ".generic.method", choice(g.generic.method, {"GET", "POST"})},
+        {prefix + ".generic.url", text(g.generic.url, check_url)},
+        {prefix + ".generic.content_type",
+         choice(g.generic.content_type, {"application/json", "application/x-www-form-urlencoded"})},
+        {prefix + ".generic.body", text(g.generic.body)},
+        {prefix + ".generic.headers", text_list(g.generic.headers)},
+        {prefix + ".generic.message_id", text(g.generic.message_id)},
+        {prefix + ".generic.message_id_regex",
+         text(g.generic.message_id_regex,
+              [](const std::string& v) {
+                  try {
+                      std::regex check(v);
+                      return std::string();
+                  } catch (const std::regex_error& e) {
+                      return std::string("is not a valid regular expression: ") + e.what();
+                  }
+              })},
+    };
+}
+
+// [[gateways]] entries' own keys, beside every key of [gateway].
+std::vector<KeySpec> gateway_entry_specs(core::GatewayConfig& g) {
+    auto specs = gateway_specs(g, "gateways");
+    // What to do with sends in doubt is the daemon's policy, set once in [gateway].
+    std::erase_if(specs, [](const KeySpec& k) {
+        return k.path == "gateways.resend_unknown" || k.path == "gateways.unknown_grace_seconds";
+    });
+    specs.push_back({"gateways.name", text(g.name, [](const std::string& v) {
+                         static const std::regex k_name("^[a-z0-9_-]{1,32}$");
+                         return std::regex_match(v, k_name)
+                                    ? std::string()
+                                    : std::string("must be 1 to 32 of a-z, 0-9, _ and -");
+                     })});
+    specs.push_back({"gateways.operators", text_list(g.operators, true, [](const std::string& v) {
+                         return v == "orange" || v == "moov" || v == "telecel"
+                                    ? std::string()
+                                    : "\"" + v + "\" is not an operator (orange, moov, telecel)";
+                     })});
+    specs.push_back({"gateways.prefixes", text_list(g.prefixes, true, [](const std::string& v) {
+                         static const std::regex k_prefix(R"(^\+[0-9]{1,14}$)");
+                         return std::regex_match(v, k_prefix)
+                                    ? std::string()
+                                    : "\"" + v + "\" is not an E.164 prefix (e.g. +22385)";
+                     })});
+    specs.push_back({"gateways.priority", integer(g.priority, 0, 1000)});
+    return specs;
+}
+
+std::vector<KeySpec> key_specs(core::Config& c) {
+    std::vector<KeySpec> specs = {
         {"database.path", text(c.database.path,
                                [](const std::string& v) {
                                    return v.empty() ? std::string("must not be empty")
@@ -215,41 +281,6 @@ std::vector<KeySpec> key_specs(core::Config& c) {
         {"sms.max_segments", integer(c.sms.max_segments, 1, 10)},
         {"sms.cost_per_segment", number(c.sms.cost_per_segment, 0, 1e9)},
         {"sms.currency", text(c.sms.currency)},
-        {"gateway.profile",
-         choice(c.gateway.profile, {"kannel", "africastalking", "twilio", "generic"})},
-        {"gateway.url", text(c.gateway.url, check_url)},
-        {"gateway.username", text(c.gateway.username)},
-        {"gateway.password_env", text(c.gateway.password_env, check_env_name)},
-        {"gateway.rate_per_second", number(c.gateway.rate_per_second, 0, 1e6)},
-        {"gateway.max_in_flight", integer(c.gateway.max_in_flight, 1, 1024)},
-        {"gateway.timeout_ms", integer(c.gateway.timeout_ms, 100, 600000)},
-        {"gateway.max_attempts", integer(c.gateway.max_attempts, 1, 100)},
-        {"gateway.backoff_initial_ms", integer(c.gateway.backoff_initial_ms, 1, 3600000)},
-        {"gateway.backoff_max_ms", integer(c.gateway.backoff_max_ms, 1, 86400000)},
-        {"gateway.resend_unknown", resend_policy(c.gateway.resend_unknown)},
-        {"gateway.unknown_grace_seconds", integer(c.gateway.unknown_grace_seconds, 1, 604800)},
-        {"gateway.breaker_threshold", integer(c.gateway.breaker_threshold, 1, 100000)},
-        {"gateway.breaker_cooldown_ms", integer(c.gateway.breaker_cooldown_ms, 10, 3600000)},
-        {"gateway.breaker_max_cooldown_ms",
-         integer(c.gateway.breaker_max_cooldown_ms, 10, 86400000)},
-        {"gateway.generic.method", choice(c.gateway.generic.method, {"GET", "POST"})},
-        {"gateway.generic.url", text(c.gateway.generic.url, check_url)},
-        {"gateway.generic.content_type",
-         choice(c.gateway.generic.content_type,
-                {"application/json", "application/x-www-form-urlencoded"})},
-        {"gateway.generic.body", text(c.gateway.generic.body)},
-        {"gateway.generic.headers", text_list(c.gateway.generic.headers)},
-        {"gateway.generic.message_id", text(c.gateway.generic.message_id)},
-        {"gateway.generic.message_id_regex",
-         text(c.gateway.generic.message_id_regex,
-              [](const std::string& v) {
-                  try {
-                      std::regex check(v);
-                      return std::string();
-                  } catch (const std::regex_error& e) {
-                      return std::string("is not a valid regular expression: ") + e.what();
-                  }
-              })},
         {"server.listen", text(c.server.listen, check_listen)},
         {"server.public_url", text(c.server.public_url, check_url)},
         {"server.token_env", text(c.server.token_env, check_env_name)},
@@ -274,12 +305,17 @@ std::vector<KeySpec> key_specs(core::Config& c) {
         {"log.mask_phones", boolean(c.log.mask_phones)},
         {"log.max_file_bytes", integer(c.log.max_file_bytes, 4096, 1 << 30)},
         {"log.max_files", integer(c.log.max_files, 1, 100)},
+        {"routing.failover", boolean(c.routing.failover)},
     };
+    auto gateway = gateway_specs(c.gateway, "gateway");
+    specs.insert(specs.end(), std::make_move_iterator(gateway.begin()),
+                 std::make_move_iterator(gateway.end()));
+    return specs;
 }
 
 const std::vector<std::string> k_tables = {
-    "database",        "contacts", "schedule", "sms",     "gateway",
-    "gateway.generic", "server",   "console",  "inbound", "log"};
+    "database",         "contacts", "schedule", "sms",     "gateway", "gateway.generic",
+    "gateways.generic", "routing",  "server",   "console", "inbound", "log"};
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> row(b.size() + 1);
@@ -324,6 +360,9 @@ struct Walker {
     void walk(const toml::table& table, const std::string& prefix) {
         for (auto&& [key, node] : table) {
             const std::string path = prefix + std::string(key.str());
+            if (path == "gateways") {
+                continue; // [[gateways]]: read entry by entry once [gateway] is known
+            }
             const bool is_table_name =
                 std::find(k_tables.begin(), k_tables.end(), path) != k_tables.end();
             if (is_table_name) {
@@ -354,6 +393,39 @@ struct Walker {
     }
 };
 
+// [[gateways]]: each entry starts from [gateway]'s values (so shared settings are written once)
+// and names itself; names are unique.
+void read_gateways(const toml::table& table, core::Config& config, Walker& walker) {
+    const auto* node = table.get("gateways");
+    if (!node) {
+        return;
+    }
+    const auto* entries = node->as_array();
+    if (!entries || !entries->is_array_of_tables() || entries->empty()) {
+        walker.report(node->source(), "gateways", "must be an array of tables ([[gateways]])");
+        return;
+    }
+    for (const auto& entry : *entries) {
+        core::GatewayConfig g = config.gateway;
+        g.name.clear();
+        const auto specs = gateway_entry_specs(g);
+        Walker each{walker.source, specs, {}};
+        each.walk(*entry.as_table(), "gateways.");
+        walker.problems.insert(walker.problems.end(), each.problems.begin(), each.problems.end());
+        if (g.name.empty()) {
+            walker.report(entry.source(), "gateways.name", "every [[gateways]] entry needs a name");
+            continue;
+        }
+        for (const auto& other : config.gateways) {
+            if (other.name == g.name) {
+                walker.report(entry.source(), "gateways.name",
+                              "\"" + g.name + "\" names two gateways");
+            }
+        }
+        config.gateways.push_back(std::move(g));
+    }
+}
+
 } // namespace
 
 core::Config parse_config(const std::string& text, const std::string& source_name) {
@@ -369,13 +441,18 @@ core::Config parse_config(const std::string& text, const std::string& source_nam
     const auto specs = key_specs(config);
     Walker walker{source_name, specs, {}};
     walker.walk(table, "");
-    if (config.gateway.backoff_initial_ms > config.gateway.backoff_max_ms) {
-        walker.problems.push_back(source_name + ": gateway.backoff_initial_ms: must not exceed "
-                                                "gateway.backoff_max_ms");
-    }
-    if (config.gateway.breaker_cooldown_ms > config.gateway.breaker_max_cooldown_ms) {
-        walker.problems.push_back(source_name + ": gateway.breaker_cooldown_ms: must not exceed "
-                                                "gateway.breaker_max_cooldown_ms");
+    read_gateways(table, config, walker);
+    for (const auto& g : core::sending_gateways(config)) {
+        const std::string where =
+            source_name + ": " + (config.gateways.empty() ? "gateway" : "gateways " + g.name);
+        if (g.backoff_initial_ms > g.backoff_max_ms) {
+            walker.problems.push_back(where +
+                                      ": backoff_initial_ms: must not exceed backoff_max_ms");
+        }
+        if (g.breaker_cooldown_ms > g.breaker_max_cooldown_ms) {
+            walker.problems.push_back(
+                where + ": breaker_cooldown_ms: must not exceed breaker_max_cooldown_ms");
+        }
     }
     if (config.console.tls_cert.empty() != config.console.tls_key.empty()) {
         walker.problems.push_back(source_name + ": console.tls_cert, console.tls_key: give both "

@@ -43,6 +43,13 @@ struct GenericGatewayConfig {
 };
 
 struct GatewayConfig {
+    // [[gateways]] only: which numbers this gateway takes (operators and/or E.164 prefixes; both
+    // empty = any number) and its rank among those that take a number (lower is tried first).
+    // The single [gateway] table is one gateway named "default" that takes every number.
+    std::string name = "default";
+    std::vector<std::string> operators;
+    std::vector<std::string> prefixes;
+    int priority = 1;
     std::string profile = "kannel";
     std::string url = "http://127.0.0.1:13013/cgi-bin/sendsms";
     std::string username = "kibaru";
@@ -61,6 +68,12 @@ struct GatewayConfig {
     int breaker_cooldown_ms = 30000; // first probe after this long; doubles per failed probe
     int breaker_max_cooldown_ms = 300000;
     GenericGatewayConfig generic;
+};
+
+struct RoutingConfig {
+    // When a number's first gateway certainly did not accept a message (circuit open, connection
+    // refused, a 4xx refusal), the next gateway that takes the number carries it.
+    bool failover = true;
 };
 
 struct ServerConfig {
@@ -105,11 +118,18 @@ struct Config {
     ContactsConfig contacts;
     ScheduleConfig schedule;
     SmsConfig sms;
-    GatewayConfig gateway;
+    GatewayConfig gateway; // [gateway]: the single gateway, or every [[gateways]] entry's defaults
+    std::vector<GatewayConfig> gateways; // [[gateways]]; empty with the single [gateway] form
+    RoutingConfig routing;
     ServerConfig server;
     ConsoleConfig console;
     InboundConfig inbound;
     LogConfig log;
 };
+
+// The gateways that send: the [[gateways]] entries when given, else the single [gateway].
+inline std::vector<GatewayConfig> sending_gateways(const Config& config) {
+    return config.gateways.empty() ? std::vector<GatewayConfig>{config.gateway} : config.gateways;
+}
 
 } // namespace kibaru::core

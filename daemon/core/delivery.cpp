@@ -127,6 +127,12 @@ void TokenBucket::refill(Clock::time_point now) {
     }
 }
 
+void TokenBucket::give_back(int unused) {
+    if (m_rate > 0 && unused > 0) {
+        m_tokens = std::min(m_burst, m_tokens + unused);
+    }
+}
+
 int TokenBucket::take(int wanted, Clock::time_point now) {
     if (m_rate <= 0) {
         return wanted;

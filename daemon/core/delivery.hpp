@@ -102,6 +102,8 @@ public:
 
     // Takes up to `wanted` whole tokens; returns how many were taken.
     int take(int wanted, Clock::time_point now);
+    // Returns tokens taken but not used (up to the burst).
+    void give_back(int unused);
     // How long until one token is available (zero if one is now, or without a limit).
     std::chrono::milliseconds wait_for_one(Clock::time_point now);
 

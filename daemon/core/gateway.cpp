@@ -203,15 +203,23 @@ SendOutcome read_generic(const GatewaySettings& s, int status, std::string_view 
 
 GatewaySettings GatewaySettings::from_config(const Config& config, std::string secret,
                                              std::string callback_token) {
+    return for_gateway(config, sending_gateways(config).front(), std::move(secret),
+                       std::move(callback_token));
+}
+
+GatewaySettings GatewaySettings::for_gateway(const Config& config, const GatewayConfig& gateway,
+                                             std::string secret, std::string callback_token) {
     GatewaySettings s;
-    s.profile = config.gateway.profile;
-    s.url = config.gateway.profile == "generic" ? config.gateway.generic.url : config.gateway.url;
-    s.username = config.gateway.username;
+    s.name = gateway.name;
+    s.callback_segment = config.gateways.empty() ? gateway.profile : gateway.name;
+    s.profile = gateway.profile;
+    s.url = gateway.profile == "generic" ? gateway.generic.url : gateway.url;
+    s.username = gateway.username;
     s.secret = std::move(secret);
     s.sender = config.sms.sender;
     s.public_url = config.server.public_url;
     s.callback_token = std::move(callback_token);
-    s.generic = config.gateway.generic;
+    s.generic = gateway.generic;
     return s;
 }
 
@@ -259,7 +267,7 @@ Result<HttpRequest> build_gateway_request(const GatewaySettings& s, const Outgoi
         const bool ucs2 = sms.encoding == SmsEncoding::ucs2;
         const std::string text = ucs2 ? utf16be(sms.text) : sms.text;
         // Built in place, one string for the whole URL: this runs for every SMS.
-        auto dlr_url = callback_url(s, "kannel", sms.ref);
+        auto dlr_url = callback_url(s, s.callback_segment, sms.ref);
         // The dlr-url escapes are Kannel's: %d report type, %T time, %A the SMSC's reply, %F
         // the SMSC's message id (sms.foreign_id).
         dlr_url += "&type=%d&ts=%T&reply=%A&smsc_id=%F";
@@ -300,7 +308,7 @@ Result<HttpRequest> build_gateway_request(const GatewaySettings& s, const Outgoi
         r.body = query({{"To", sms.to},
                         {"From", s.sender},
                         {"Body", sms.text},
-                        {"StatusCallback", callback_url(s, "twilio", sms.ref)}});
+                        {"StatusCallback", callback_url(s, s.callback_segment, sms.ref)}});
         return r;
     }
     if (s.profile == "generic") {

@@ -28,6 +28,10 @@
 namespace kibaru::core {
 
 struct GatewaySettings {
+    std::string name = "default"; // the gateway's name ([[gateways]] name, or "default")
+    // The last segment of its callback paths (/dlr/<segment>): the profile for the single
+    // [gateway] form (as in the first round), the gateway's name for [[gateways]].
+    std::string callback_segment = "kannel";
     std::string profile = "kannel";
     std::string url;
     std::string username;
@@ -37,8 +41,12 @@ struct GatewaySettings {
     std::string callback_token; // carried in the callback URLs we hand the gateway
     GenericGatewayConfig generic;
 
+    // The single [gateway] (or the first of [[gateways]]).
     static GatewaySettings from_config(const Config& config, std::string secret,
                                        std::string callback_token);
+    // One gateway of sending_gateways(config).
+    static GatewaySettings for_gateway(const Config& config, const GatewayConfig& gateway,
+                                       std::string secret, std::string callback_token);
 };
 
 struct OutgoingSms {

@@ -2,6 +2,8 @@
 
 #include "core/campaign.hpp"
 #include "core/delivery.hpp"
+#include "core/phone.hpp"
+#include "core/routing.hpp"
 #include "core/schedule.hpp"
 #include "net/asio.hpp"
 #include "net/http_client.hpp"
@@ -41,21 +43,47 @@ std::string utc(Millis at) {
     return core::format_utc(floor<seconds>(at));
 }
 
+// One gateway's sending: its own token bucket, in-flight limit, retry policy and circuit
+// breaker, so that one gateway's outage or rate limit never holds up another's numbers.
+struct Lane {
+    core::GatewayConfig config;
+    core::GatewaySettings settings;
+    core::RetryPolicy retry;
+    core::CircuitBreaker breaker;
+    core::TokenBucket bucket;
+    std::unique_ptr<net::HttpClient> http;
+    // Set by each pump: how many claims it may take now, and whether its circuit keeps it out
+    // (open, no probe due), so that its numbers go to the next gateway that takes them.
+    int capacity = 0;
+    bool down = false;
+    std::optional<steady_clock::time_point> ready_at; // when it may take claims again
+
+    Lane(boost::asio::io_context& io, core::GatewayConfig c, core::GatewaySettings s)
+        : config(std::move(c)),
+          settings(std::move(s)), retry{config.max_attempts,
+                                        milliseconds{config.backoff_initial_ms},
+                                        milliseconds{config.backoff_max_ms}},
+          breaker(config.breaker_threshold, milliseconds{config.breaker_cooldown_ms},
+                  milliseconds{config.breaker_max_cooldown_ms}),
+          bucket(config.rate_per_second, config.rate_per_second, steady_clock::now()),
+          http(std::make_unique<net::HttpClient>(io, config.max_in_flight)) {}
+
+    bool circuit_closed() const { return breaker.state() == core::CircuitBreaker::State::closed; }
+};
+
 } // namespace
 
 struct Engine::Impl {
     boost::asio::io_context& io;
     store::Database& db;
     core::Config config;
-    core::GatewaySettings gateway;
+    std::vector<core::GatewayConfig> routes; // each lane's config, for routing
+    std::vector<Lane> lanes;                 // in the order of routes
+    core::NumberingPlan numbering;
     std::function<Millis()> clock;
     EngineOptions options;
     core::EncodingMode mode;
     core::SendHours send_hours;
-    core::RetryPolicy retry;
-    core::CircuitBreaker breaker;
-    core::TokenBucket bucket;
-    net::HttpClient http;
     boost::asio::steady_timer tick_timer;
     boost::asio::steady_timer wake_timer;
     boost::asio::steady_timer stop_timer;
@@ -72,20 +100,29 @@ struct Engine::Impl {
     EngineStats stats;
 
     Impl(boost::asio::io_context& io_, store::Database& db_, core::Config config_,
-         core::GatewaySettings gateway_, std::function<Millis()> clock_, EngineOptions options_)
-        : io(io_), db(db_), config(std::move(config_)), gateway(std::move(gateway_)),
-          clock(std::move(clock_)), options(std::move(options_)),
-          mode(*core::parse_encoding_mode(config.sms.encoding)),
-          send_hours(*core::parse_send_hours(config.schedule.send_hours)),
-          retry{config.gateway.max_attempts, milliseconds{config.gateway.backoff_initial_ms},
-                milliseconds{config.gateway.backoff_max_ms}},
-          breaker(config.gateway.breaker_threshold,
-                  milliseconds{config.gateway.breaker_cooldown_ms},
-                  milliseconds{config.gateway.breaker_max_cooldown_ms}),
-          bucket(config.gateway.rate_per_second, config.gateway.rate_per_second,
-                 steady_clock::now()),
-          http(io_, config.gateway.max_in_flight), tick_timer(io_), wake_timer(io_),
-          stop_timer(io_) {}
+         std::vector<core::GatewaySettings> gateways, std::function<Millis()> clock_,
+         EngineOptions options_)
+        : io(io_), db(db_), config(std::move(config_)), routes(core::sending_gateways(config)),
+          numbering(core::numbering_plan(config.contacts)), clock(std::move(clock_)),
+          options(std::move(options_)), mode(*core::parse_encoding_mode(config.sms.encoding)),
+          send_hours(*core::parse_send_hours(config.schedule.send_hours)), tick_timer(io_),
+          wake_timer(io_), stop_timer(io_) {
+        if (gateways.size() != routes.size()) {
+            throw std::invalid_argument("one GatewaySettings per sending gateway is needed");
+        }
+        lanes.reserve(routes.size());
+        for (std::size_t i = 0; i < routes.size(); ++i) {
+            lanes.emplace_back(io, routes[i], std::move(gateways[i]));
+        }
+    }
+
+    std::size_t in_flight() const {
+        std::size_t n = 0;
+        for (const auto& lane : lanes) {
+            n += lane.http->in_flight();
+        }
+        return n;
+    }
 
     void audit(const std::string& action, const std::string& subject, const json& details) {
         store::AuditLog(db).append(utc(clock()), options.actor, action, subject, details.dump());
@@ -307,16 +344,19 @@ struct Engine::Impl {
     }
 
     void pump() {
-        const auto in_flight = static_cast<int>(http.in_flight());
-        int slots = config.gateway.max_in_flight - in_flight;
+        const auto in_flight_now = static_cast<int>(in_flight());
+        int max_in_flight = 0;
+        for (const auto& lane : lanes) {
+            max_in_flight += lane.config.max_in_flight;
+        }
+        const int slots = max_in_flight - in_flight_now;
         // Outcomes are recorded and new deliveries claimed together, once a quarter of the
         // slots are free, and at least 8 of them from 16 slots up (or once nothing is in
         // flight): a few larger transactions instead of one per SMS. A cycle's fixed cost
         // (commit, seal, claim query) spread over 4 SMS was a fifth of the CPU at the default
         // of 16. Rows in `sending` never exceed max_in_flight, since claims follow the flush.
-        const int mif = config.gateway.max_in_flight;
-        const int batch = std::max({1, mif / 4, mif >= 16 ? 8 : 1});
-        if (!stopping && in_flight > 0 && slots < batch) {
+        const int batch = std::max({1, max_in_flight / 4, max_in_flight >= 16 ? 8 : 1});
+        if (!stopping && in_flight_now > 0 && slots < batch) {
             return; // a completion will pump again
         }
         if (stopping) {
@@ -324,24 +364,29 @@ struct Engine::Impl {
             maybe_stopped();
             return;
         }
-        const int limit = sendable_now(in_flight, slots);
+        const int limit = measure_lanes();
         if (limit == 0) {
-            flush(); // a wake-up is set
+            flush();
+            wait_for_lanes();
             return;
         }
         const Millis now = clock();
         std::vector<store::DueDelivery> due;
         std::vector<Ready> ready;
+        Claimed claimed;
         {
             // The outcomes that came back and the next claims, committed together: one
             // transaction (and one WAL commit) per cycle instead of two.
             store::Transaction tx(db);
             record_outcomes();
             store::DeliveriesRepo deliveries(db);
+            // With several gateways, more rows than the free slots: a busy gateway's numbers
+            // at the head of the queue must not hide the numbers another could send now.
+            const int wanted = lanes.size() > 1 ? limit * 2 : limit;
             due = deliveries.due(sendable_campaigns(now), now.time_since_epoch().count(), utc(now),
-                                 limit);
-            more_due = static_cast<int>(due.size()) == limit;
-            ready = claim(due, now);
+                                 wanted);
+            more_due = static_cast<int>(due.size()) == wanted;
+            ready = claim(due, now, claimed);
             store::seal_delivery_events(db, utc(now), options.actor);
             // Committed before any request leaves: a crash from here on leaves `sending`
             // rows, which become `unknown` (never silently resent) at the next start.
@@ -349,55 +394,148 @@ struct Engine::Impl {
         }
         outcomes.clear();
         outcomes_audit.clear();
+        for (auto& lane : lanes) {
+            lane.bucket.give_back(lane.capacity); // tokens taken for claims not made
+        }
         if (due.empty()) {
             maybe_idle();
             return;
         }
         for (auto& r : ready) {
-            breaker.on_request_sent();
-            http.send(r.request, milliseconds{config.gateway.timeout_ms},
-                      [this, id = r.id, attempt = r.attempt,
-                       row = std::move(r.row)](net::HttpResponse response) mutable {
-                          on_response(id, attempt, std::move(row), std::move(response));
-                      });
+            auto& lane = lanes[r.lane];
+            lane.breaker.on_request_sent();
+            lane.http->send(
+                r.request, milliseconds{lane.config.timeout_ms},
+                [this, lane = r.lane, id = r.id, attempt = r.attempt, row = std::move(r.row),
+                 phone = std::move(r.phone),
+                 refused = std::move(r.refused_by)](net::HttpResponse response) mutable {
+                    on_response(lane, id, attempt, std::move(row), phone, refused,
+                                std::move(response));
+                });
+        }
+        if (claimed.left > 0) {
+            // Rows whose gateway is busy, rate-limited or down wait: a completion pumps again,
+            // or the wake-up when the gateway may take them. Run-once does not wait out an
+            // outage.
+            if (ready.empty() && claimed.left == claimed.left_for_outage && in_flight() == 0 &&
+                options.run_once) {
+                more_due = false;
+                maybe_idle(true);
+                return;
+            }
+            more_due = true; // rows are still queued behind a busy gateway
+            wait_for_lanes();
+            return;
         }
         if (ready.empty()) {
             post_pump(); // all skipped or failed: look for more
         }
     }
 
-    // How many deliveries may be claimed now: the free slots, one probe while the circuit is
-    // open, or none (with a wake-up set) while it is closed or the rate limit holds.
-    int sendable_now(int in_flight, int slots) {
+    // Sets each lane's capacity for this pump (tokens taken for it) and returns their sum: the
+    // free slots, one probe while its circuit is open, or none while it is open or its rate
+    // limit holds (with ready_at set for when that ends).
+    int measure_lanes() {
         const auto steady = steady_clock::now();
-        if (breaker.state() != core::CircuitBreaker::State::closed) {
-            if (in_flight > 0 || !breaker.allow(steady)) {
-                if (options.run_once) {
-                    maybe_idle(true); // run-once does not wait out an outage
-                } else {
-                    wake_at(breaker.reopens_at());
-                }
-                return 0;
+        int total = 0;
+        for (auto& lane : lanes) {
+            lane.capacity = 0;
+            lane.down = false;
+            lane.ready_at.reset();
+            const int in_flight_here = static_cast<int>(lane.http->in_flight());
+            int slots = lane.config.max_in_flight - in_flight_here;
+            if (slots <= 0) {
+                continue; // a completion will pump again
             }
-            slots = 1; // the probe
+            if (!lane.circuit_closed()) {
+                if (in_flight_here > 0 || !lane.breaker.allow(steady)) {
+                    lane.down = true;
+                    lane.ready_at = lane.breaker.reopens_at();
+                    continue;
+                }
+                slots = 1; // the probe
+            }
+            if (const auto wait = lane.bucket.wait_for_one(steady); wait > milliseconds{0}) {
+                lane.ready_at = steady + wait;
+                continue;
+            }
+            lane.capacity = lane.bucket.take(slots, steady);
+            total += lane.capacity;
         }
-        if (const auto wait = bucket.wait_for_one(steady); wait > milliseconds{0}) {
-            wake_at(steady + wait);
-            return 0;
+        return total;
+    }
+
+    // Nothing could be claimed now: wake when the first waiting lane may take claims again (a
+    // completion pumps sooner). Run-once does not wait out an outage.
+    void wait_for_lanes() {
+        std::optional<steady_clock::time_point> first;
+        bool only_outages = true;
+        for (const auto& lane : lanes) {
+            if (lane.ready_at && lane.http->in_flight() == 0) {
+                first = first ? std::min(*first, *lane.ready_at) : *lane.ready_at;
+                only_outages = only_outages && lane.down;
+            }
         }
-        return bucket.take(slots, steady);
+        if (!first) {
+            return;
+        }
+        if (options.run_once && only_outages && in_flight() == 0) {
+            maybe_idle(true);
+            return;
+        }
+        wake_at(*first);
     }
 
     struct Ready {
+        std::size_t lane;
         std::int64_t id;
         int attempt;
         core::HttpRequest request;
         store::RowBefore row; // the delivery as claimed (`sending`)
+        std::string phone;
+        std::string refused_by;
     };
+
+    struct Claimed {
+        int left = 0;            // due rows left for later: their gateway cannot take them now
+        int left_for_outage = 0; // of which every gateway that takes them is down
+    };
+
+    // The lane for a number: the first that takes it (and has not refused it) whose circuit
+    // is not open, or with failover off the first alone. nullopt with `why` when none will
+    // ever take it; `wait` when its lanes cannot take it now.
+    struct Choice {
+        std::optional<std::size_t> lane;
+        bool wait = false;
+        bool outage = false;
+        std::string why;
+    };
+    Choice choose_lane(const std::string& phone, const std::string& refused_by) const {
+        const auto order =
+            core::route_number(routes, phone, numbering.operator_of(phone), refused_by);
+        if (order.empty()) {
+            return {std::nullopt, false, false,
+                    refused_by.empty()
+                        ? "no configured gateway takes this number"
+                        : "every gateway that takes this number refused it (" + refused_by + ")"};
+        }
+        for (const auto i : order) {
+            const auto& lane = lanes[i];
+            if (lane.down && config.routing.failover) {
+                continue; // its circuit is open: the next gateway carries the number
+            }
+            if (lane.down || lane.capacity == 0) {
+                return {std::nullopt, true, lane.down, ""};
+            }
+            return {i, false, false, ""};
+        }
+        return {std::nullopt, true, true, ""};
+    }
 
     // Renders and records the claim of each due delivery (inside the caller's transaction);
     // returns the requests to send once it commits.
-    std::vector<Ready> claim(const std::vector<store::DueDelivery>& due, Millis now) {
+    std::vector<Ready> claim(const std::vector<store::DueDelivery>& due, Millis now,
+                             Claimed& claimed) {
         std::vector<Ready> ready;
         std::vector<store::Transition> claims;
         // A week's message that names no contact field is the same SMS for everyone: rendered
@@ -411,9 +549,16 @@ struct Engine::Impl {
         for (const auto& d : due) {
             const int attempt = d.attempts + 1;
             const auto* active = find_campaign(d.campaign_id);
+            const bool opted_out = d.contact_status != "active";
+            const auto choice = opted_out ? Choice{} : choose_lane(d.contact.phone, d.refused_by);
+            if (!opted_out && choice.wait) {
+                ++claimed.left; // stays queued, untouched
+                claimed.left_for_outage += choice.outage ? 1 : 0;
+                continue;
+            }
             // Each claim leaves the row as due() just read it, in this same transaction.
             const store::RowBefore was{d.campaign_id, d.week, d.state, d.segments};
-            if (d.contact_status != "active") {
+            if (opted_out) {
                 claims.push_back({.id = d.id,
                                   .state = "skipped",
                                   .attempt = d.attempts,
@@ -423,6 +568,17 @@ struct Engine::Impl {
                 ++stats.skipped;
                 continue;
             }
+            if (!choice.lane) {
+                claims.push_back({.id = d.id,
+                                  .state = "failed",
+                                  .attempt = attempt,
+                                  .error = choice.why,
+                                  .from = k_queued,
+                                  .before = was});
+                ++stats.failed;
+                continue;
+            }
+            auto& lane = lanes[*choice.lane];
             if (!shared.message || shared.campaign_id != d.campaign_id || shared.week != d.week ||
                 *shared.message != d.message) {
                 shared = {d.campaign_id, d.week, &d.message, std::nullopt};
@@ -445,7 +601,8 @@ struct Engine::Impl {
                 continue;
             }
             auto request = core::build_gateway_request(
-                gateway, {d.contact.phone, sms->text, sms->shape.encoding, std::to_string(d.id)});
+                lane.settings,
+                {d.contact.phone, sms->text, sms->shape.encoding, std::to_string(d.id)});
             if (!request) {
                 claims.push_back({.id = d.id,
                                   .state = "failed",
@@ -456,55 +613,79 @@ struct Engine::Impl {
                 ++stats.failed;
                 continue;
             }
+            --lane.capacity;
             claims.push_back({.id = d.id,
                               .state = "sending",
                               .attempt = attempt,
                               .segments = sms->shape.segments,
                               .from = k_queued,
-                              .before = was});
-            ready.push_back({d.id,
+                              .before = was,
+                              .gateway = lane.settings.name});
+            ready.push_back({*choice.lane,
+                             d.id,
                              attempt,
                              std::move(*request),
-                             {d.campaign_id, d.week, "sending", sms->shape.segments}});
+                             {d.campaign_id, d.week, "sending", sms->shape.segments},
+                             d.contact.phone,
+                             d.refused_by});
         }
         store::DeliveriesRepo(db).apply(claims, utc(now));
         return ready;
     }
 
-    void on_response(std::int64_t id, int attempt, store::RowBefore row,
+    void on_response(std::size_t lane_index, std::int64_t id, int attempt, store::RowBefore row,
+                     const std::string& phone, const std::string& refused_by,
                      net::HttpResponse response) {
-        const auto outcome = core::read_gateway_reply(gateway, response.status, response.body,
+        auto& lane = lanes[lane_index];
+        const auto& name = lane.settings.name;
+        const auto outcome = core::read_gateway_reply(lane.settings, response.status, response.body,
                                                       response.retry_after, response.error);
         store::Transition t{.id = id,
                             .attempt = attempt,
                             .gateway_id = outcome.gateway_id,
                             .latency_ms = response.latency.count(),
                             .error = outcome.error,
-                            .from = "sending"}; // a delivery report may have moved it on
+                            .from = "sending", // a delivery report may have moved it on
+                            .gateway = name};
         if (response.status != 0) {
             t.http_status = response.status;
         }
         const bool transient = outcome.verdict == core::SendVerdict::transient;
-        const bool breaker_changed = breaker.record(transient, steady_clock::now());
+        const bool breaker_changed = lane.breaker.record(transient, steady_clock::now());
         // While the circuit is open (this failure may have opened it) the gateway is down, not
         // the delivery: its failures never use up the delivery's attempts, so an outage of any
         // length fails nobody.
-        const bool gateway_down = breaker.state() != core::CircuitBreaker::State::closed;
+        const bool gateway_down = !lane.circuit_closed();
+        // Failover: only a message this gateway certainly did not accept goes to the next one
+        // that takes the number; one in doubt (timeout, reset) stays with this gateway.
+        const auto refused_now = core::add_refusal(refused_by, name);
+        const bool fail_over =
+            outcome.verdict != core::SendVerdict::accepted && config.routing.failover &&
+            core::certainly_not_accepted(outcome, response.never_sent) &&
+            !core::route_number(routes, phone, numbering.operator_of(phone), refused_now).empty();
         if (outcome.verdict == core::SendVerdict::accepted) {
             t.state = "sent";
             ++stats.sent;
-        } else if (transient && (gateway_down || retry.may_retry(attempt))) {
+        } else if (fail_over) {
+            t.state = "retrying";
+            t.next_attempt_ms = clock().time_since_epoch().count();
+            t.refused_by = refused_now;
+            t.error =
+                name + " did not take it (" + outcome.error + "): sent through the next gateway";
+            ++stats.failed_over;
+        } else if (transient && (gateway_down || lane.retry.may_retry(attempt))) {
             t.state = "retrying";
             std::uniform_real_distribution<double> unit(0.0, 1.0);
-            const auto wait = retry.delay(attempt, unit(random), outcome.retry_after);
+            const auto wait = lane.retry.delay(attempt, unit(random), outcome.retry_after);
             t.next_attempt_ms = (clock() + wait).time_since_epoch().count();
             ++stats.retried;
         } else {
             t.state = "failed";
             ++stats.failed;
         }
-        spdlog::debug("delivery {}: {} (HTTP {}, {} ms){}", id, t.state, response.status,
-                      response.latency.count(), outcome.error.empty() ? "" : ": " + outcome.error);
+        spdlog::debug("delivery {}: {} via {} (HTTP {}, {} ms){}", id, t.state, name,
+                      response.status, response.latency.count(),
+                      outcome.error.empty() ? "" : ": " + outcome.error);
         if (options.metrics) {
             options.metrics->observe_send(response.status,
                                           duration<double>(response.latency).count(), t.state);
@@ -512,21 +693,26 @@ struct Engine::Impl {
         t.before = std::move(row); // still `sending` if the update applies
         outcomes.push_back(std::move(t));
         if (breaker_changed) {
+            const bool open = !lane.circuit_closed();
             if (options.metrics) {
-                options.metrics->breaker_open =
-                    breaker.state() != core::CircuitBreaker::State::closed;
+                options.metrics->breaker_open = std::any_of(
+                    lanes.begin(), lanes.end(), [](const Lane& l) { return !l.circuit_closed(); });
             }
-            const bool open = breaker.state() != core::CircuitBreaker::State::closed;
             outcomes_audit.push_back(
                 {open ? "gateway.outage" : "gateway.recovered",
-                 open ? json{{"consecutive_failures", breaker.consecutive_failures()},
+                 open ? json{{"gateway", name},
+                             {"consecutive_failures", lane.breaker.consecutive_failures()},
                              {"last_error", outcome.error}}
-                      : json{{"recovered", true}}});
+                      : json{{"gateway", name}, {"recovered", true}}});
             if (open) {
-                spdlog::error("gateway outage: {} consecutive failures (last: {}); pausing sends",
-                              breaker.consecutive_failures(), outcome.error);
+                spdlog::error("gateway {} outage: {} consecutive failures (last: {}); pausing its "
+                              "sends{}",
+                              name, lane.breaker.consecutive_failures(), outcome.error,
+                              lanes.size() > 1 && config.routing.failover
+                                  ? " (the next gateway that takes its numbers carries them)"
+                                  : "");
             } else {
-                spdlog::info("gateway recovered; sending again");
+                spdlog::info("gateway {} recovered; sending again", name);
             }
         }
         post_pump();
@@ -550,7 +736,7 @@ struct Engine::Impl {
     void record_outcomes() {
         store::DeliveriesRepo(db).apply(outcomes, utc(clock()));
         for (const auto& [action, details] : outcomes_audit) {
-            audit(action, "gateway", details);
+            audit(action, "gateway " + details["gateway"].get<std::string>(), details);
         }
     }
 
@@ -581,7 +767,7 @@ struct Engine::Impl {
     }
 
     void maybe_idle(bool force = false) {
-        if (!options.run_once || http.in_flight() > 0 || !outcomes.empty()) {
+        if (!options.run_once || in_flight() > 0 || !outcomes.empty()) {
             return;
         }
         if ((force || !more_due) && on_idle) {
@@ -604,7 +790,7 @@ struct Engine::Impl {
     }
 
     void maybe_stopped() {
-        if (http.in_flight() > 0 || !on_stopped) {
+        if (in_flight() > 0 || !on_stopped) {
             return;
         }
         flush();
@@ -616,9 +802,10 @@ struct Engine::Impl {
 };
 
 Engine::Engine(boost::asio::io_context& io, store::Database& db, core::Config config,
-               core::GatewaySettings gateway, std::function<Millis()> clock, EngineOptions options)
-    : m_impl(std::make_unique<Impl>(io, db, std::move(config), std::move(gateway), std::move(clock),
-                                    std::move(options))) {}
+               std::vector<core::GatewaySettings> gateways, std::function<Millis()> clock,
+               EngineOptions options)
+    : m_impl(std::make_unique<Impl>(io, db, std::move(config), std::move(gateways),
+                                    std::move(clock), std::move(options))) {}
 
 Engine::~Engine() = default;
 
@@ -645,7 +832,7 @@ void Engine::stop(std::chrono::milliseconds deadline, std::function<void()> on_s
         }
         spdlog::warn("{} requests still in flight at the shutdown deadline; they will be "
                      "unknown at the next start",
-                     impl.http.in_flight());
+                     impl.in_flight());
         impl.flush();
         auto done = std::move(impl.on_stopped);
         impl.on_stopped = nullptr;
@@ -665,29 +852,44 @@ void Engine::send_notice(const std::string& phone, const std::string& text) {
         spdlog::error("notice to {} not sent: {}", phone, sms.error().message);
         return;
     }
+    const auto order = core::route_number(impl.routes, phone, impl.numbering.operator_of(phone));
+    if (order.empty()) {
+        spdlog::error("notice to {} not sent: no configured gateway takes this number", phone);
+        return;
+    }
+    // The first gateway that takes the number and whose circuit is closed, else the first.
+    std::size_t chosen = order.front();
+    for (const auto i : order) {
+        if (impl.lanes[i].circuit_closed()) {
+            chosen = i;
+            break;
+        }
+    }
+    auto& lane = impl.lanes[chosen];
     const std::string ref = "notice-" + std::to_string(impl.clock().time_since_epoch().count());
     auto request =
-        core::build_gateway_request(impl.gateway, {phone, sms->text, sms->shape.encoding, ref});
+        core::build_gateway_request(lane.settings, {phone, sms->text, sms->shape.encoding, ref});
     if (!request) {
         spdlog::error("notice to {} not sent: {}", phone, request.error().message);
         return;
     }
-    impl.http.send(*request, milliseconds{impl.config.gateway.timeout_ms},
-                   [&impl, phone, ref](net::HttpResponse response) {
-                       const auto outcome =
-                           core::read_gateway_reply(impl.gateway, response.status, response.body,
-                                                    response.retry_after, response.error);
-                       const bool accepted = outcome.verdict == core::SendVerdict::accepted;
-                       store::Transaction tx(impl.db);
-                       impl.audit("notice.sent", phone,
-                                  {{"ref", ref},
-                                   {"accepted", accepted},
-                                   {"http_status", response.status},
-                                   {"error", outcome.error}});
-                       tx.commit();
-                       spdlog::info("notice to {}: {}", phone,
-                                    accepted ? "accepted" : "not accepted: " + outcome.error);
-                   });
+    lane.http->send(*request, milliseconds{lane.config.timeout_ms},
+                    [&impl, &lane, phone, ref](net::HttpResponse response) {
+                        const auto outcome =
+                            core::read_gateway_reply(lane.settings, response.status, response.body,
+                                                     response.retry_after, response.error);
+                        const bool accepted = outcome.verdict == core::SendVerdict::accepted;
+                        store::Transaction tx(impl.db);
+                        impl.audit("notice.sent", phone,
+                                   {{"ref", ref},
+                                    {"gateway", lane.settings.name},
+                                    {"accepted", accepted},
+                                    {"http_status", response.status},
+                                    {"error", outcome.error}});
+                        tx.commit();
+                        spdlog::info("notice to {} via {}: {}", phone, lane.settings.name,
+                                     accepted ? "accepted" : "not accepted: " + outcome.error);
+                    });
 }
 
 } // namespace kibaru::engine

@@ -1,9 +1,11 @@
 // The scheduler and the dispatcher: the one place where core decisions, the store and the
 // network meet. On the daemon's io_context it opens campaign weeks when they are due (fixing
 // each week's audience), expires what a closed week did not send, and sends due deliveries
-// through the gateway — paced by a token bucket and max_in_flight, each committed as `sending`
-// before its request leaves, outcomes recorded in batches, retries with backoff, a circuit
-// breaker against outages. Single-threaded: every method runs on the io_context's thread.
+// through the gateways — each number through the first gateway that takes it, each gateway
+// paced by its own token bucket and max_in_flight with its own circuit breaker, failing over to
+// the next gateway only what one certainly refused — each committed as `sending` before its
+// request leaves, outcomes recorded in batches, retries with backoff. Single-threaded: every
+// method runs on the io_context's thread.
 #pragma once
 
 #include "core/config.hpp"
@@ -14,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace boost::asio {
 class io_context;
@@ -48,14 +51,17 @@ struct EngineStats {
     std::int64_t expired = 0;
     std::int64_t unknown_at_start = 0;
     std::int64_t resent_unknown = 0; // in doubt, sent again (always, or after the grace)
+    std::int64_t failed_over = 0;    // certainly refused by a gateway, handed to the next
 };
 
 class Engine {
 public:
-    // `clock` gives the current instant (real, or simulated from --now). The engine keeps
-    // references to `io` and `db`, which must outlive it.
+    // `gateways`: one per core::sending_gateways(config), in that order. `clock` gives the
+    // current instant (real, or simulated from --now). The engine keeps references to `io` and
+    // `db`, which must outlive it.
     Engine(boost::asio::io_context& io, store::Database& db, core::Config config,
-           core::GatewaySettings gateway, std::function<Millis()> clock, EngineOptions options);
+           std::vector<core::GatewaySettings> gateways, std::function<Millis()> clock,
+           EngineOptions options);
     ~Engine();
 
     // Recovers from an earlier stop (sending -> unknown), then ticks and dispatches until

@@ -283,6 +283,11 @@ struct HttpClient::Impl {
             } else {
                 response.status = 0;
                 response.error = curl_easy_strerror(result);
+                response.never_sent =
+                    result == CURLE_COULDNT_CONNECT || result == CURLE_COULDNT_RESOLVE_HOST ||
+                    result == CURLE_COULDNT_RESOLVE_PROXY || result == CURLE_SSL_CONNECT_ERROR ||
+                    result == CURLE_PEER_FAILED_VERIFICATION ||
+                    result == CURLE_UNSUPPORTED_PROTOCOL || result == CURLE_URL_MALFORMAT;
             }
             // Kept for the next request, options and headers included; its connection stays in
             // the multi handle's cache either way.

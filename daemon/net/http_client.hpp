@@ -22,6 +22,9 @@ struct HttpResponse {
     std::string body; // at most 64 KiB is kept
     std::optional<std::chrono::seconds> retry_after;
     std::string error; // curl's description when status is 0
+    // The request certainly never reached the gateway: the connection was refused, the name did
+    // not resolve, TLS failed. (A timeout or a reset leaves it in doubt: false.)
+    bool never_sent = false;
     std::chrono::milliseconds latency{0};
 };
 

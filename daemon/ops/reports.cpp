@@ -87,8 +87,8 @@ std::vector<util::Json> violation_cells(const store::Violation& v) {
 }
 
 std::vector<std::string> delivery_columns() {
-    return {"campaign", "week",       "phone",    "state",    "attempts", "ref",     "gateway_id",
-            "error",    "updated_at", "language", "segments", "smsc_id",  "operator"};
+    return {"campaign", "week",       "phone",    "state",    "attempts", "ref",      "gateway_id",
+            "error",    "updated_at", "language", "segments", "smsc_id",  "operator", "gateway"};
 }
 
 std::vector<util::Json> delivery_cells(const store::DeliveryRow& d,
@@ -105,7 +105,8 @@ std::vector<util::Json> delivery_cells(const store::DeliveryRow& d,
             d.language,
             d.segments,
             d.smsc_id,
-            std::string(plan.operator_of(d.phone))};
+            std::string(plan.operator_of(d.phone)),
+            d.gateway};
 }
 
 void for_each_delivery(const Env& env, const store::DeliveryFilter& filter,
@@ -149,6 +150,7 @@ Result<util::Json> contact_report(const Env& env, const std::string& raw_phone) 
             event["gateway_id"] = e.gateway_id;
             event["latency_ms"] = e.latency_ms ? Json(*e.latency_ms) : Json(nullptr);
             event["error"] = e.error;
+            event["gateway"] = e.gateway;
             events.push_back(event);
         }
         deliveries.push_back({{"campaign", d.campaign},

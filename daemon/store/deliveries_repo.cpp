@@ -70,7 +70,8 @@ std::int64_t move_all(Database& db, const std::string& where, const std::string&
                    state, segments, moving.column_int(3));
     }
     auto events = db.prepare("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
-                             "error) SELECT id, ?, ?, attempts, ? FROM deliveries WHERE " +
+                             "error, gateway) SELECT id, ?, ?, attempts, ?, gateway FROM "
+                             "deliveries WHERE " +
                              where);
     events.bind(1, now).bind(2, state).bind(3, error);
     bind_where(events, 4);
@@ -275,7 +276,7 @@ std::vector<DueDelivery> DeliveriesRepo::due(const std::vector<std::int64_t>& ca
     streams.bind(1, now).bind(2, ids);
     auto& claim = m_db.cached(
         "SELECT d.id, d.attempts, c.phone, c.name, c.organisation, c.region, c.status, "
-        "d.state, d.segments "
+        "d.state, d.segments, coalesce(d.refused_by, '') "
         "FROM deliveries d INDEXED BY deliveries_due JOIN contacts c ON c.id = d.contact_id "
         "WHERE d.campaign_id = ? AND d.week = ? AND d.language = ? AND d.state IN ('pending', "
         "'retrying') AND d.next_attempt_ms <= ? ORDER BY d.next_attempt_ms LIMIT ?");
@@ -300,6 +301,7 @@ std::vector<DueDelivery> DeliveriesRepo::due(const std::vector<std::int64_t>& ca
             d.contact_status = claim.column_text(6);
             d.state = claim.column_text(7);
             d.segments = static_cast<int>(claim.column_int(8));
+            d.refused_by = claim.column_text(9);
             d.message = text;
             rows.push_back(std::move(d));
         }
@@ -316,11 +318,12 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
     auto& update = m_db.cached(
         "UPDATE deliveries SET state = ?, attempts = ?, next_attempt_ms = ?, gateway_id = "
         "coalesce(nullif(?, ''), gateway_id), error = ?, segments = CASE WHEN ? > 0 THEN ? ELSE "
-        "segments END, updated_at = ? WHERE id = ? AND (? = '' OR instr(',' || ? || ',', ',' || "
-        "state || ',') > 0)");
+        "segments END, updated_at = ?, gateway = coalesce(nullif(?, ''), gateway), refused_by = "
+        "coalesce(nullif(?, ''), refused_by) WHERE id = ? AND (? = '' OR instr(',' || ? || ',', "
+        "',' || state || ',') > 0)");
     auto& event = m_db.cached("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
-                              "http_status, gateway_id, latency_ms, error) VALUES (?, ?, ?, ?, ?, "
-                              "nullif(?, ''), ?, ?)");
+                              "http_status, gateway_id, latency_ms, error, gateway) VALUES (?, ?, "
+                              "?, ?, ?, nullif(?, ''), ?, ?, nullif(?, ''))");
     auto& before = m_db.cached("SELECT campaign_id, week, state, segments FROM deliveries WHERE "
                                "id = ?");
     TallyMoves moves;
@@ -339,7 +342,8 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
         const RowBefore* was = t.before ? &*t.before : read ? &*read : nullptr;
         // Borrowed, not copied: `transitions` and `now` outlive each run().
         update.bind_all_borrowed(t.state, t.attempt, t.next_attempt_ms, t.gateway_id, t.error,
-                                 t.segments, t.segments, now, t.id, t.from, t.from);
+                                 t.segments, t.segments, now, t.gateway, t.refused_by, t.id, t.from,
+                                 t.from);
         update.run();
         if (was && m_db.changes() == 1) {
             moves.move(was->campaign_id, was->week, was->state, was->segments, t.state,
@@ -350,6 +354,7 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
         event.bind_static(6, t.gateway_id);
         t.latency_ms ? event.bind(7, *t.latency_ms) : event.bind_null(7);
         event.bind_static(8, t.error);
+        event.bind_static(9, t.gateway);
         event.run();
     }
     moves.write(m_db);
@@ -366,8 +371,11 @@ DeliveriesRepo::apply_reports(const std::vector<core::DeliveryReport>& reports,
     auto& update = m_db.cached(
         "UPDATE deliveries SET state = ?, gateway_id = coalesce(gateway_id, nullif(?, '')), "
         "smsc_id = coalesce(nullif(?, ''), smsc_id), updated_at = ? WHERE id = ?");
-    auto& event = m_db.cached("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
-                              "gateway_id, error) VALUES (?, ?, ?, ?, nullif(?, ''), ?)");
+    // A report's event names the gateway that carried the delivery.
+    auto& event = m_db.cached(
+        "INSERT INTO delivery_events (delivery_id, at, state, attempt, gateway_id, error, "
+        "gateway) VALUES (?1, ?, ?, ?, nullif(?, ''), ?, (SELECT gateway FROM deliveries WHERE "
+        "id = ?1))");
     std::vector<ReportResult> results;
     results.reserve(reports.size());
     TallyMoves moves;

@@ -48,7 +48,8 @@ struct DueDelivery {
     std::string language;
     core::Contact contact;
     std::string contact_status;
-    std::string message; // the week's message text (may hold placeholders)
+    std::string message;    // the week's message text (may hold placeholders)
+    std::string refused_by; // gateways that certainly refused it, comma-separated
 };
 
 // A delivery as it is before a transition, when the caller knows it (the dispatcher does, for
@@ -77,6 +78,8 @@ struct Transition {
     std::string from = "";
     // The row as it is now, when the caller knows it (see RowBefore); read otherwise.
     std::optional<RowBefore> before = std::nullopt;
+    std::string gateway{};    // the gateway that took or tried it ("" = unchanged)
+    std::string refused_by{}; // the gateways that refused it so far ("" = unchanged)
 };
 
 struct ReportResult {

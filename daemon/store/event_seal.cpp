@@ -10,18 +10,24 @@ namespace kibaru::store {
 
 namespace {
 
-// SHA-256 over events [from, to] and how many there are.
-std::pair<std::string, std::int64_t> digest(Database& db, std::int64_t from, std::int64_t to) {
+// The seal format written now: version 2 adds the gateway's name (several gateways) after the
+// nine fields of version 1, which seals written before it keep.
+constexpr int k_seal_version = 2;
+
+// SHA-256 over events [from, to] in the framing of `version`, and how many there are.
+std::pair<std::string, std::int64_t> digest(Database& db, std::int64_t from, std::int64_t to,
+                                            int version) {
     auto& rows = db.cached("SELECT id, delivery_id, at, state, attempt, http_status, gateway_id, "
-                           "latency_ms, error FROM delivery_events WHERE id BETWEEN ? AND ? "
-                           "ORDER BY id");
+                           "latency_ms, error, gateway FROM delivery_events WHERE id BETWEEN ? "
+                           "AND ? ORDER BY id");
     rows.bind_all(from, to);
     core::Sha256 sha;
-    sha.update("kibaru-events-v1\n");
+    sha.update(version >= 2 ? "kibaru-events-v2\n" : "kibaru-events-v1\n");
+    const int columns = version >= 2 ? 10 : 9;
     std::int64_t count = 0;
     char number[24];
     while (rows.step()) {
-        for (int column = 0; column < 9; ++column) {
+        for (int column = 0; column < columns; ++column) {
             // Integers in decimal, formatted here: asking SQLite for their text converts (and
             // allocates) each one, which was most of the cost of sealing a dispatcher batch.
             // Text as stored; NULL as empty.
@@ -51,12 +57,15 @@ void seal_delivery_events(Database& db, const std::string& now, const std::strin
     if (newest <= last) {
         return;
     }
-    const auto [sha, count] = digest(db, last + 1, newest);
-    AuditLog(db).append(
-        now, actor, "delivery_events.sealed",
-        "events " + std::to_string(last + 1) + "-" + std::to_string(newest),
-        nlohmann::json{{"from", last + 1}, {"to", newest}, {"count", count}, {"sha256", sha}}
-            .dump());
+    const auto [sha, count] = digest(db, last + 1, newest, k_seal_version);
+    AuditLog(db).append(now, actor, "delivery_events.sealed",
+                        "events " + std::to_string(last + 1) + "-" + std::to_string(newest),
+                        nlohmann::json{{"from", last + 1},
+                                       {"to", newest},
+                                       {"count", count},
+                                       {"sha256", sha},
+                                       {"version", k_seal_version}}
+                            .dump());
     auto& advance = db.cached("UPDATE delivery_events_seal SET last_id = ? WHERE id = 1");
     advance.bind(1, newest);
     advance.run();
@@ -88,7 +97,7 @@ AuditVerdict verify_seals(Database& db) {
         if (from != expected_from) {
             return fail(seq, range + " do not follow the previous seal");
         }
-        const auto [sha, count] = digest(db, from, to);
+        const auto [sha, count] = digest(db, from, to, details.value("version", 1));
         if (count != details.value("count", -1)) {
             return fail(seq, range + ": " + std::to_string(count) + " events where " +
                                  std::to_string(details.value("count", -1)) +

@@ -1,7 +1,9 @@
 // Delivery events in the tamper-evident record. They are too many to chain one by one, so each
 // transaction that writes events seals them: one audit entry, `delivery_events.sealed`, holds
-// the id range and a SHA-256 over every event of the range in the audit framing (id,
-// delivery_id, at, state, attempt, http_status, gateway_id, latency_ms, error). The audit chain
+// the id range and a SHA-256 over every event of the range in the audit framing (version 2:
+// "kibaru-events-v2\n", then id, delivery_id, at, state, attempt, http_status, gateway_id,
+// latency_ms, error, gateway; seals without a version are version 1: "kibaru-events-v1\n" and
+// the first nine fields, as written before several gateways). The audit chain
 // then covers the seals, and verification recomputes each range: an edited, deleted, inserted
 // or reordered event breaks its seal, and an event outside every seal is an insertion.
 #pragma once

@@ -306,6 +306,14 @@ CREATE TRIGGER contact_tallies_status AFTER UPDATE OF status ON contacts
         ON CONFLICT (status) DO UPDATE SET contacts = contacts + 1;
 END;
 )sql"},
+        {"the gateway of each delivery and event, and the gateways that refused it", R"sql(
+-- With several gateways ([[gateways]]), every delivery and every event records the gateway
+-- that took (or tried) it, and a delivery remembers which gateways certainly refused it so that
+-- failover never hands it back to them. NULL for what was sent before this migration.
+ALTER TABLE deliveries ADD COLUMN gateway TEXT;
+ALTER TABLE deliveries ADD COLUMN refused_by TEXT;
+ALTER TABLE delivery_events ADD COLUMN gateway TEXT;
+)sql"},
     };
     return k_steps;
 }

@@ -9,7 +9,7 @@ void ReportsRepo::for_each_delivery(const DeliveryFilter& f,
                                     const std::function<void(const DeliveryRow&)>& visit) {
     std::string sql = "SELECT d.id, d.campaign_id, d.week, c.phone, d.language, d.state, "
                       "d.attempts, coalesce(d.gateway_id, ''), d.error, d.segments, d.updated_at, "
-                      "coalesce(d.smsc_id, '') "
+                      "coalesce(d.smsc_id, ''), coalesce(d.gateway, '') "
                       "FROM deliveries d JOIN contacts c ON c.id = d.contact_id WHERE d.id > "
                       ":after";
     if (f.campaign) {
@@ -61,6 +61,7 @@ void ReportsRepo::for_each_delivery(const DeliveryFilter& f,
         row.segments = static_cast<int>(s.column_int(9));
         row.updated_at = s.column_view(10);
         row.smsc_id = s.column_view(11);
+        row.gateway = s.column_view(12);
         visit(row);
     }
 }
@@ -69,11 +70,11 @@ std::vector<EventRow> ReportsRepo::events(std::int64_t delivery_id) {
     // The opening is stored once per week (campaign_weeks.opened_at, and the week.opened audit
     // entry), not once per delivery; it is shown as each delivery's first event.
     auto s = m_db.prepare(
-        "SELECT w.opened_at, 'pending', 0, NULL, '', NULL, 'the week opened' FROM deliveries d "
-        "JOIN campaign_weeks w ON w.campaign_id = d.campaign_id AND w.week = d.week WHERE d.id = "
-        "?1 UNION ALL SELECT * FROM (SELECT at, state, attempt, http_status, "
-        "coalesce(gateway_id, ''), latency_ms, error FROM delivery_events WHERE delivery_id = ?1 "
-        "ORDER BY id)");
+        "SELECT w.opened_at, 'pending', 0, NULL, '', NULL, 'the week opened', '' FROM deliveries "
+        "d JOIN campaign_weeks w ON w.campaign_id = d.campaign_id AND w.week = d.week WHERE d.id "
+        "= ?1 UNION ALL SELECT * FROM (SELECT at, state, attempt, http_status, "
+        "coalesce(gateway_id, ''), latency_ms, error, coalesce(gateway, '') FROM delivery_events "
+        "WHERE delivery_id = ?1 ORDER BY id)");
     s.bind(1, delivery_id);
     std::vector<EventRow> events;
     while (s.step()) {
@@ -89,6 +90,7 @@ std::vector<EventRow> ReportsRepo::events(std::int64_t delivery_id) {
             e.latency_ms = s.column_int(5);
         }
         e.error = s.column_text(6);
+        e.gateway = s.column_text(7);
         events.push_back(std::move(e));
     }
     return events;

@@ -36,6 +36,7 @@ struct DeliveryRow {
     int segments = 0;
     std::string updated_at;
     std::string smsc_id; // the SMSC's message id, from a delivery report (Kannel's %F)
+    std::string gateway; // the gateway that took it ([[gateways]] name, or "default")
 };
 
 struct EventRow {
@@ -46,6 +47,7 @@ struct EventRow {
     std::string gateway_id;
     std::optional<std::int64_t> latency_ms;
     std::string error;
+    std::string gateway; // the gateway that took or tried it ("" before several gateways)
 };
 
 struct StatusChange {

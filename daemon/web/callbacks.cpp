@@ -16,13 +16,21 @@ namespace {
 
 const char* const k_profiles[] = {"kannel", "africastalking", "twilio", "generic"};
 
-bool known_profile(const std::string& profile) {
-    for (const char* p : k_profiles) {
-        if (profile == p) {
-            return true;
+// The profile that reads a callback to /dlr/<segment> or /inbound/<segment>: a [[gateways]]
+// name gives its gateway's profile; a profile name stands for itself (the single-gateway paths
+// of the first round). "" when neither.
+std::string profile_of(const core::Config& config, const std::string& segment) {
+    for (const auto& g : config.gateways) {
+        if (g.name == segment) {
+            return g.profile;
         }
     }
-    return false;
+    for (const char* p : k_profiles) {
+        if (segment == p) {
+            return segment;
+        }
+    }
+    return "";
 }
 
 } // namespace
@@ -149,8 +157,10 @@ struct CallbackHandler::Impl {
         const auto slash = request.path.find('/', 1);
         const std::string kind = request.path.substr(0, slash);
         const std::string profile =
-            slash == std::string::npos ? "" : request.path.substr(slash + 1);
-        if ((kind != "/dlr" && kind != "/inbound") || !known_profile(profile)) {
+            slash == std::string::npos
+                ? ""
+                : profile_of(context.env().config, request.path.substr(slash + 1));
+        if ((kind != "/dlr" && kind != "/inbound") || profile.empty()) {
             return rejected(404, "not_found", "not found\n");
         }
         if (request.method != "GET" && request.method != "POST") {

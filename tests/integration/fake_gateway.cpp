@@ -7,8 +7,9 @@
 //   P]
 //                [--phang P] [--retry-after S] [--slow-ms N] [--reject PHONE]... [--max-seconds N]
 //
-// Routes (the path's first segment): /ok, /500, /429 (with Retry-After), /slow, /hang (never
-// answers), /reset (closes the connection with RST), /mix (the random mix of the --p options).
+// Routes (the path's first segment): /ok, /500, /429 (with Retry-After), /403 (refuses every
+// message, as a gateway with a revoked account does), /slow, /hang (never answers), /reset
+// (closes the connection with RST), /mix (the random mix of the --p options).
 // Numbers given with --reject get 400 on any route. The record file gets one line per accepted
 // request: "<ref> <to>", appended, so a gateway restarted on the same --port (an outage) keeps
 // one record.
@@ -147,6 +148,9 @@ private:
         }
         if (m_gateway.settings.reject.count(to)) {
             return respond(http::status::bad_request, "Invalid receiver number");
+        }
+        if (behaviour == "/403") {
+            return respond(http::status::forbidden, "Authorization failed");
         }
         if (behaviour == "/500") {
             return respond(http::status::internal_server_error, "Temporal failure, try again");

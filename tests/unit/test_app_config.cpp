@@ -126,3 +126,75 @@ TEST(AppConfig, secrets_come_from_the_environment) {
     EXPECT_EQ(kibaru::app::secret_from_env("KIBARU_TEST_SECRET"), "s3cret");
     EXPECT_EQ(kibaru::app::secret_from_env("KIBARU_TEST_UNSET_VARIABLE"), "");
 }
+
+// [[gateways]]: each entry starts from [gateway]'s values, names itself, and says which numbers
+// it takes; the single [gateway] form leaves `gateways` empty (one gateway named "default").
+TEST(AppConfig, gateways_entries_inherit_the_gateway_table_and_name_their_numbers) {
+    const auto single = parse_config("[gateway]\nmax_in_flight = 4\n", "k.toml");
+    EXPECT_TRUE(single.gateways.empty());
+    ASSERT_EQ(kibaru::core::sending_gateways(single).size(), 1u);
+    EXPECT_EQ(kibaru::core::sending_gateways(single)[0].name, "default");
+    EXPECT_TRUE(single.routing.failover);
+
+    const auto c = parse_config(R"([gateway]
+timeout_ms = 2000
+resend_unknown = "after_grace"
+[[gateways]]
+name = "orange"
+operators = ["orange"]
+max_in_flight = 8
+[[gateways]]
+name = "backup"
+profile = "generic"
+prefixes = ["+22366", "+22389"]
+priority = 2
+[gateways.generic]
+url = "http://127.0.0.1:9000/send"
+[routing]
+failover = false
+)",
+                                "k.toml");
+    ASSERT_EQ(c.gateways.size(), 2u);
+    EXPECT_EQ(c.gateways[0].name, "orange");
+    EXPECT_EQ(c.gateways[0].operators, std::vector<std::string>{"orange"});
+    EXPECT_EQ(c.gateways[0].max_in_flight, 8);
+    EXPECT_EQ(c.gateways[0].timeout_ms, 2000) << "inherited from [gateway]";
+    EXPECT_EQ(c.gateways[1].profile, "generic");
+    EXPECT_EQ(c.gateways[1].priority, 2);
+    EXPECT_EQ(c.gateways[1].prefixes.size(), 2u);
+    EXPECT_EQ(c.gateways[1].generic.url, "http://127.0.0.1:9000/send");
+    EXPECT_EQ(c.gateways[1].max_in_flight, 16);
+    EXPECT_EQ(c.gateway.resend_unknown, "after_grace");
+    EXPECT_FALSE(c.routing.failover);
+}
+
+TEST(AppConfig, gateways_entries_are_checked_with_their_line) {
+    const auto e = error_of(R"([[gateways]]
+name = "Orange SA"
+operators = ["orang"]
+[[gateways]]
+prefixes = ["22385"]
+[[gateways]]
+name = "moov"
+resend_unknown = "always"
+[[gateways]]
+name = "moov"
+max_in_flght = 3
+)");
+    EXPECT_NE(e.find("k.toml:2: gateways.name: must be 1 to 32 of a-z"), std::string::npos) << e;
+    EXPECT_NE(e.find("k.toml:3: gateways.operators: \"orang\" is not an operator"),
+              std::string::npos)
+        << e;
+    EXPECT_NE(e.find("k.toml:5: gateways.prefixes: \"22385\" is not an E.164 prefix"),
+              std::string::npos)
+        << e;
+    EXPECT_NE(e.find("every [[gateways]] entry needs a name"), std::string::npos) << e;
+    EXPECT_NE(e.find("k.toml:8: gateways.resend_unknown: unknown key"), std::string::npos) << e;
+    EXPECT_NE(e.find("\"moov\" names two gateways"), std::string::npos) << e;
+    EXPECT_NE(e.find("k.toml:11: gateways.max_in_flght: unknown key (did you mean "
+                     "gateways.max_in_flight?)"),
+              std::string::npos)
+        << e;
+    EXPECT_NE(error_of("gateways = 3\n").find("gateways: must be an array of tables"),
+              std::string::npos);
+}

@@ -91,3 +91,15 @@ TEST(CoreDelivery, token_bucket_paces_and_can_be_off) {
     EXPECT_EQ(unlimited.take(1000, t0), 1000);
     EXPECT_EQ(unlimited.wait_for_one(t0), milliseconds{0});
 }
+
+// Tokens taken for claims a gateway then did not get (its numbers were not due) come back, up
+// to the burst: several gateways share no tokens, and none loses rate to another's queue.
+TEST(CoreDelivery, token_bucket_takes_back_unused_tokens_up_to_its_burst) {
+    const auto t0 = TokenBucket::Clock::time_point{} + hours{1};
+    TokenBucket bucket(10, 10, t0);
+    EXPECT_EQ(bucket.take(8, t0), 8);
+    bucket.give_back(6);
+    EXPECT_EQ(bucket.take(25, t0), 8);
+    bucket.give_back(50);
+    EXPECT_EQ(bucket.take(25, t0), 10) << "never beyond the burst";
+}

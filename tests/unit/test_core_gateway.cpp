@@ -10,6 +10,7 @@ namespace {
 GatewaySettings settings(const std::string& profile) {
     GatewaySettings s;
     s.profile = profile;
+    s.callback_segment = profile;
     s.url = "http://127.0.0.1:13013/cgi-bin/sendsms";
     s.username = "kibaru";
     s.secret = "s3cret";
@@ -47,6 +48,16 @@ TEST(CoreGateway, kannel_request_carries_credentials_text_and_a_dlr_url_with_our
     EXPECT_EQ(query_param(r->url, "dlr-url"),
               url_encode("http://127.0.0.1:8080/dlr/kannel?token=tok&ref=42&type=%d&ts=%T"
                          "&reply=%A&smsc_id=%F"));
+}
+
+TEST(CoreGateway, a_named_gateways_reports_come_to_its_own_path) {
+    auto s = settings("kannel");
+    s.callback_segment = "orange";
+    const auto r = build_gateway_request(s, sms());
+    EXPECT_EQ(
+        query_param(r->url, "dlr-url").rfind(url_encode("http://127.0.0.1:8080/dlr/orange?"), 0),
+        0u)
+        << query_param(r->url, "dlr-url");
 }
 
 TEST(CoreGateway, kannel_ucs2_goes_as_coding_2_utf16be_without_charset) {

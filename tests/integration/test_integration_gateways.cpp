@@ -1,0 +1,188 @@
+// Several gateways ([[gateways]]): each number goes through its operator's gateway; a gateway
+// that refuses everything, or cannot be reached, hands its numbers to the next one that takes
+// them, and no phone gets two SMS; a message in doubt (a timeout) never moves to a second
+// gateway. Real processes, a real SQLite file, two loopback gateways with their own records.
+#include "../cli/cli_runner.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <sstream>
+
+using kibaru::test::FakeGateway;
+using kibaru::test::RunResult;
+using kibaru::test::Scratch;
+using kibaru::test::start_fake_gateway;
+
+namespace {
+
+// Orange 76 and 85, Moov 66 and 89, Telecel 52: five producers each.
+const std::vector<std::string> k_prefixes = {"76", "85", "66", "89", "52"};
+
+class Gateways : public ::testing::Test {
+protected:
+    // `orange_route`: how the Orange gateway behaves (ok, 403, hang); `orange_url` overrides its
+    // whole URL (a port nobody listens on). The Moov gateway takes Moov and Telecel numbers
+    // first, and every number after Orange (priority 2).
+    void setup(const std::string& orange_route, const std::string& orange_url = "",
+               const std::string& extra = "") {
+        orange = start_fake_gateway(s.dir(), {"--record", "orange.txt"});
+        moov = start_fake_gateway(s.dir(), {"--record", "moov.txt"});
+        const auto url = [](const FakeGateway& g, const std::string& route) {
+            return "http://127.0.0.1:" + std::to_string(g.port) + "/" + route + "/cgi-bin/sendsms";
+        };
+        s.write("k.toml",
+                "[gateway]\nrate_per_second = 0\ntimeout_ms = 1000\nmax_attempts = 1\n" + extra +
+                    "\n[[gateways]]\nname = \"orange\"\noperators = [\"orange\"]\nurl = \"" +
+                    (orange_url.empty() ? url(orange, orange_route) : orange_url) +
+                    "\"\n[[gateways]]\nname = \"moov\"\nurl = \"" + url(moov, "ok") +
+                    "\"\npriority = 2\n[[gateways]]\nname = \"moov-first\"\noperators = "
+                    "[\"moov\", \"telecel\"]\nurl = \"" +
+                    url(moov, "ok") +
+                    "\"\n[server]\nlisten = \"127.0.0.1:0\"\n[log]\nfile = \"kibaru.log\"\n");
+        std::string csv = "phone,name,region,commodities,language\n";
+        for (const auto& prefix : k_prefixes) {
+            for (int i = 1; i <= 5; ++i) {
+                csv += prefix + "00000" + std::to_string(i) + ",P" + prefix + std::to_string(i) +
+                       ",Kita,sesame,fr\n";
+            }
+        }
+        s.write("producers.csv", csv);
+        const auto imported = k({"contacts", "import", "producers.csv"});
+        ASSERT_EQ(imported.exit_code, 0) << imported.err << imported.out;
+        const auto created = k({"campaign", "create", "--name", "Sésame", "--commodity", "sesame",
+                                "--start", "2019-01-07"});
+        ASSERT_EQ(created.exit_code, 0) << created.err;
+        const auto set = k({"messages", "set", "1", "--week", "1", "--language", "fr", "--text",
+                            "{name}: sésame 650 FCFA"});
+        ASSERT_EQ(set.exit_code, 0) << set.err;
+    }
+    RunResult k(std::vector<std::string> args) {
+        args.insert(args.begin(), {"--config", "k.toml"});
+        return s.kibaru(args);
+    }
+    std::string sql(const std::string& q) {
+        auto out = s.sql(q).out;
+        while (!out.empty() && out.back() == '\n') {
+            out.pop_back();
+        }
+        return out;
+    }
+    // Phone -> how many times the gateway accepted an SMS for it.
+    std::map<std::string, int> accepted(const std::string& record) {
+        std::map<std::string, int> phones;
+        std::istringstream lines(s.read(record));
+        for (std::string ref, to; lines >> ref >> to;) {
+            ++phones[to];
+        }
+        return phones;
+    }
+    static std::string prefix_of(const std::string& e164) { return e164.substr(4, 2); }
+
+    Scratch s;
+    FakeGateway orange;
+    FakeGateway moov;
+};
+
+} // namespace
+
+TEST_F(Gateways, each_number_goes_through_its_operators_gateway) {
+    setup("ok");
+    const auto r = k({"--now", "2019-01-08T09:00:00Z", "run-once"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto by_orange = accepted("orange.txt");
+    const auto by_moov = accepted("moov.txt");
+    EXPECT_EQ(by_orange.size(), 10u);
+    EXPECT_EQ(by_moov.size(), 15u);
+    for (const auto& [phone, times] : by_orange) {
+        EXPECT_TRUE(prefix_of(phone) == "76" || prefix_of(phone) == "85") << phone;
+        EXPECT_EQ(times, 1) << phone;
+    }
+    for (const auto& [phone, times] : by_moov) {
+        EXPECT_TRUE(prefix_of(phone) == "66" || prefix_of(phone) == "89" ||
+                    prefix_of(phone) == "52")
+            << phone;
+        EXPECT_EQ(times, 1) << phone;
+    }
+    EXPECT_EQ(sql("SELECT gateway || ' ' || count(*) FROM deliveries WHERE state = 'sent' GROUP BY "
+                  "gateway ORDER BY gateway"),
+              "moov-first 15\norange 10");
+    EXPECT_EQ(sql("SELECT count(*) FROM delivery_events WHERE state = 'sent' AND gateway IS NULL"),
+              "0")
+        << "every event names its gateway";
+    // report deliveries ends with the gateway; report gateways counts what each accepted.
+    const auto deliveries = k({"report", "deliveries", "--format", "json"});
+    ASSERT_EQ(deliveries.exit_code, 0) << deliveries.err;
+    for (const auto& row : nlohmann::json::parse(deliveries.out)) {
+        EXPECT_EQ(row["gateway"], row["operator"] == "orange" ? "orange" : "moov-first") << row;
+    }
+    const auto report = k({"report", "gateways", "--format", "json"});
+    ASSERT_EQ(report.exit_code, 0) << report.err;
+    const auto rows = nlohmann::json::parse(report.out);
+    ASSERT_EQ(rows.size(), 3u) << rows;
+    EXPECT_EQ(rows[0]["gateway"], "orange");
+    EXPECT_EQ(rows[0]["sent"], 10);
+    EXPECT_EQ(rows[1]["gateway"], "moov");
+    EXPECT_EQ(rows[1]["sent"], 0);
+    EXPECT_EQ(rows[2]["sent"], 15);
+    EXPECT_TRUE(rows[0]["latency_p50_ms"].is_number()) << rows[0];
+    EXPECT_EQ(rows[0]["circuit_open_seconds"], 0);
+    EXPECT_EQ(k({"audit", "verify"}).exit_code, 0) << "events sealed with their gateway";
+}
+
+TEST_F(Gateways, a_gateway_that_refuses_everything_hands_its_numbers_to_the_next_once) {
+    setup("403");
+    const auto r = k({"--now", "2019-01-08T09:00:00Z", "run-once"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("10 refused by a gateway and sent through the next"), std::string::npos)
+        << r.out;
+    EXPECT_TRUE(accepted("orange.txt").empty());
+    const auto by_moov = accepted("moov.txt");
+    EXPECT_EQ(by_moov.size(), 25u) << "every producer got the week's SMS";
+    for (const auto& [phone, times] : by_moov) {
+        EXPECT_EQ(times, 1) << phone << " got two SMS";
+    }
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE state = 'sent'"), "25");
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE gateway = 'moov' AND refused_by = "
+                  "'orange'"),
+              "10");
+    EXPECT_EQ(sql("SELECT count(*) FROM delivery_events WHERE gateway = 'orange' AND http_status "
+                  "= 403 AND error LIKE 'orange did not take it%sent through the next gateway'"),
+              "10");
+    EXPECT_EQ(k({"audit", "verify"}).exit_code, 0);
+}
+
+TEST_F(Gateways, a_gateway_nobody_answers_at_hands_its_numbers_to_the_next) {
+    setup("ok",
+          "http://127.0.0.1:" + std::to_string(kibaru::test::free_port()) + "/cgi-bin/sendsms");
+    const auto r = k({"--now", "2019-01-08T09:00:00Z", "run-once"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(accepted("moov.txt").size(), 25u) << "a refused connection never reached Orange";
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE state = 'sent' AND gateway = 'moov'"),
+              "10");
+}
+
+TEST_F(Gateways, a_message_in_doubt_stays_with_its_gateway) {
+    setup("hang"); // timeout_ms = 1000: every Orange request times out
+    const auto r = k({"--now", "2019-01-08T09:00:00Z", "run-once"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto by_moov = accepted("moov.txt");
+    EXPECT_EQ(by_moov.size(), 15u) << "no Orange number went through Moov after a timeout";
+    for (const auto& [phone, _] : by_moov) {
+        EXPECT_NE(prefix_of(phone), "76");
+        EXPECT_NE(prefix_of(phone), "85");
+    }
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE gateway = 'orange' AND state = 'failed' "
+                  "AND refused_by IS NULL"),
+              "10");
+}
+
+TEST_F(Gateways, without_failover_a_refused_number_fails_where_it_was_refused) {
+    setup("403", "", "[routing]\nfailover = false");
+    const auto r = k({"--now", "2019-01-08T09:00:00Z", "run-once"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(accepted("moov.txt").size(), 15u);
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE gateway = 'orange' AND state = 'failed'"),
+              "10");
+}
