@@ -113,6 +113,9 @@ struct Engine::Impl {
         lanes.reserve(routes.size());
         for (std::size_t i = 0; i < routes.size(); ++i) {
             lanes.emplace_back(io, routes[i], std::move(gateways[i]));
+            if (options.metrics) {
+                options.metrics->gateways[routes[i].name]; // every gateway shows, sent or not
+            }
         }
     }
 
@@ -687,7 +690,7 @@ struct Engine::Impl {
                       response.status, response.latency.count(),
                       outcome.error.empty() ? "" : ": " + outcome.error);
         if (options.metrics) {
-            options.metrics->observe_send(response.status,
+            options.metrics->observe_send(name, response.status,
                                           duration<double>(response.latency).count(), t.state);
         }
         t.before = std::move(row); // still `sending` if the update applies
@@ -695,8 +698,7 @@ struct Engine::Impl {
         if (breaker_changed) {
             const bool open = !lane.circuit_closed();
             if (options.metrics) {
-                options.metrics->breaker_open = std::any_of(
-                    lanes.begin(), lanes.end(), [](const Lane& l) { return !l.circuit_closed(); });
+                options.metrics->gateways[name].breaker_open = open;
             }
             outcomes_audit.push_back(
                 {open ? "gateway.outage" : "gateway.recovered",

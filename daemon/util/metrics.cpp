@@ -4,16 +4,18 @@
 
 namespace kibaru::util {
 
-void Metrics::observe_send(int http_status, double seconds, const std::string& outcome) {
-    ++sends_by_status[http_status];
-    ++outcomes[outcome];
+void Metrics::observe_send(const std::string& gateway, int http_status, double seconds,
+                           const std::string& outcome) {
+    auto& g = gateways[gateway];
+    ++g.sends_by_status[http_status];
+    ++g.outcomes[outcome];
     std::size_t bucket = 0;
     while (bucket < k_latency_buckets.size() && seconds > k_latency_buckets[bucket]) {
         ++bucket;
     }
-    ++latency_counts[bucket];
-    latency_sum += seconds;
-    ++latency_count;
+    ++g.latency_counts[bucket];
+    g.latency_sum += seconds;
+    ++g.latency_count;
 }
 
 std::string Metrics::render(
@@ -25,29 +27,39 @@ std::string Metrics::render(
         out << "kibaru_deliveries{campaign=\"" << key.first << "\",state=\"" << key.second << "\"} "
             << count << "\n";
     }
-    out << "# HELP kibaru_gateway_requests_total Gateway requests by HTTP status (0: no "
-           "answer).\n"
+    out << "# HELP kibaru_gateway_requests_total Gateway requests by gateway and HTTP status (0: "
+           "no answer).\n"
         << "# TYPE kibaru_gateway_requests_total counter\n";
-    for (const auto& [status, count] : sends_by_status) {
-        out << "kibaru_gateway_requests_total{status=\"" << status << "\"} " << count << "\n";
+    for (const auto& [name, g] : gateways) {
+        for (const auto& [status, count] : g.sends_by_status) {
+            out << "kibaru_gateway_requests_total{gateway=\"" << name << "\",status=\"" << status
+                << "\"} " << count << "\n";
+        }
     }
-    out << "# HELP kibaru_send_outcomes_total Send attempts by outcome.\n"
+    out << "# HELP kibaru_send_outcomes_total Send attempts by gateway and outcome.\n"
         << "# TYPE kibaru_send_outcomes_total counter\n";
-    for (const auto& [outcome, count] : outcomes) {
-        out << "kibaru_send_outcomes_total{outcome=\"" << outcome << "\"} " << count << "\n";
+    for (const auto& [name, g] : gateways) {
+        for (const auto& [outcome, count] : g.outcomes) {
+            out << "kibaru_send_outcomes_total{gateway=\"" << name << "\",outcome=\"" << outcome
+                << "\"} " << count << "\n";
+        }
     }
     out << "# HELP kibaru_gateway_latency_seconds Gateway request latency.\n"
         << "# TYPE kibaru_gateway_latency_seconds histogram\n";
-    std::uint64_t cumulative = 0;
-    for (std::size_t i = 0; i < k_latency_buckets.size(); ++i) {
-        cumulative += latency_counts[i];
-        out << "kibaru_gateway_latency_seconds_bucket{le=\"" << k_latency_buckets[i] << "\"} "
-            << cumulative << "\n";
+    for (const auto& [name, g] : gateways) {
+        const std::string label = "gateway=\"" + name + "\"";
+        std::uint64_t cumulative = 0;
+        for (std::size_t i = 0; i < k_latency_buckets.size(); ++i) {
+            cumulative += g.latency_counts[i];
+            out << "kibaru_gateway_latency_seconds_bucket{" << label << ",le=\""
+                << k_latency_buckets[i] << "\"} " << cumulative << "\n";
+        }
+        cumulative += g.latency_counts.back();
+        out << "kibaru_gateway_latency_seconds_bucket{" << label << ",le=\"+Inf\"} " << cumulative
+            << "\n"
+            << "kibaru_gateway_latency_seconds_sum{" << label << "} " << g.latency_sum << "\n"
+            << "kibaru_gateway_latency_seconds_count{" << label << "} " << g.latency_count << "\n";
     }
-    cumulative += latency_counts.back();
-    out << "kibaru_gateway_latency_seconds_bucket{le=\"+Inf\"} " << cumulative << "\n"
-        << "kibaru_gateway_latency_seconds_sum " << latency_sum << "\n"
-        << "kibaru_gateway_latency_seconds_count " << latency_count << "\n";
     out << "# HELP kibaru_callbacks_total Callbacks handled, by kind and result.\n"
         << "# TYPE kibaru_callbacks_total counter\n";
     for (const auto& [kind, count] : callbacks) {
@@ -58,9 +70,13 @@ std::string Metrics::render(
     for (const auto& [reason, count] : rejected_callbacks) {
         out << "kibaru_callbacks_rejected_total{reason=\"" << reason << "\"} " << count << "\n";
     }
-    out << "# HELP kibaru_circuit_breaker_open 1 while sending is paused for a gateway outage.\n"
-        << "# TYPE kibaru_circuit_breaker_open gauge\n"
-        << "kibaru_circuit_breaker_open " << (breaker_open ? 1 : 0) << "\n";
+    out << "# HELP kibaru_circuit_breaker_open 1 while a gateway's sending is paused for its "
+           "outage.\n"
+        << "# TYPE kibaru_circuit_breaker_open gauge\n";
+    for (const auto& [name, g] : gateways) {
+        out << "kibaru_circuit_breaker_open{gateway=\"" << name << "\"} "
+            << (g.breaker_open ? 1 : 0) << "\n";
+    }
     return out.str();
 }
 

@@ -152,7 +152,11 @@ TEST_F(Callbacks, metrics_count_callbacks_and_secrets_never_reach_a_log) {
         << metrics;
     EXPECT_NE(metrics.find("kibaru_callbacks_rejected_total{reason=\"forbidden\"} 1"),
               std::string::npos);
-    EXPECT_NE(metrics.find("kibaru_gateway_requests_total{status=\"202\"} 2"), std::string::npos);
+    EXPECT_NE(metrics.find("kibaru_gateway_requests_total{gateway=\"default\",status=\"202\"} 2"),
+              std::string::npos)
+        << "each gateway's series carry its name";
+    EXPECT_NE(metrics.find("kibaru_circuit_breaker_open{gateway=\"default\"} 0"),
+              std::string::npos);
     EXPECT_EQ(daemon->stop(SIGTERM), 0);
     daemon.reset();
     const auto status_out = k({"status"}).out + k({"audit", "export"}).out;
