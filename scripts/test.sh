@@ -2,7 +2,8 @@
 # Installs what is missing, checks formatting, builds (warnings are errors) and runs every test:
 #   1. the ctest suite (unit, store, CLI, integration with the fake gateway and the real Kannel,
 #      the systemd unit) on the optimized build,
-#   2. a short crash soak (scripts/soak.sh: SIGKILLs, the fault mix, an outage),
+#   2. two short crash soaks (scripts/soak.sh: SIGKILLs, the fault mix, an outage; then two
+#      gateways, one refusing everything for a while, with failover and delivery reports),
 #   3. the whole ctest suite again under ASan+UBSan (scripts/sanitize.sh, Clang),
 #   4. every libFuzzer target for a short time (scripts/fuzz.sh).
 # Usage: scripts/test.sh [--quick]   (--quick: step 1 only; build directory: build/ or
@@ -31,6 +32,9 @@ stamp
 
 echo "== crash soak (short)"
 bash scripts/soak.sh --no-build --deliveries 5000 --rate 400 --kills 4 --kill-within 2 --outage 5
+echo "== crash soak with two gateways, failover and delivery reports (short)"
+bash scripts/soak.sh --no-build --deliveries 5000 --rate 400 --kills 4 --kill-within 2 --outage 5 \
+  --gateways 2 --refuse 3
 stamp
 
 echo "== sanitizers"

@@ -6,11 +6,16 @@
 //   fake_gateway [--port N] [--port-file F] [--record F] [--seed N] [--p500 P] [--p429 P] [--preset
 //   P]
 //                [--phang P] [--retry-after S] [--slow-ms N] [--reject PHONE]... [--max-seconds N]
+//                [--refuse-for S] [--report]
 //
 // Routes (the path's first segment): /ok, /500, /429 (with Retry-After), /403 (refuses every
 // message, as a gateway with a revoked account does), /slow, /hang (never answers), /reset
 // (closes the connection with RST), /mix (the random mix of the --p options).
-// Numbers given with --reject get 400 on any route. The record file gets one line per accepted
+// Numbers given with --reject get 400 on any route; for --refuse-for seconds after its start it
+// refuses every message with 403 (an account suspended for a while). With --report it posts a
+// delivery report ("delivered", type 1) to each accepted message's Kannel dlr-url, as an SMSC
+// would, and retries one that fails (the daemon may be down) every 250 ms for up to 5 minutes,
+// as Kannel's http-request-retry does. The record file gets one line per accepted
 // request: "<ref> <to>", appended, so a gateway restarted on the same --port (an outage) keeps
 // one record.
 #include <utility>
@@ -21,13 +26,17 @@
 #include <boost/beast/http.hpp>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -44,6 +53,78 @@ struct Settings {
     std::string record_path;
     int max_seconds = 3600;
     unsigned seed = 1;
+    int refuse_for_seconds = 0;
+    bool report = false;
+};
+
+// Posts delivery reports from its own thread, one blocking request at a time, each retried
+// until the receiver answers 2xx: the gateway's loop never waits for Kibaru.
+class Reporter {
+public:
+    Reporter() : m_thread([this] { run(); }) {}
+    ~Reporter() {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stopping = true;
+        }
+        m_wake.notify_one();
+        m_thread.join();
+    }
+    void post(std::string url) {
+        {
+            std::lock_guard lock(m_mutex);
+            m_queue.push_back(std::move(url));
+        }
+        m_wake.notify_one();
+    }
+
+private:
+    static bool deliver(const std::string& url) {
+        // http://HOST:PORT/PATH?QUERY, as Kibaru builds it.
+        const auto rest = url.substr(url.find("://") + 3);
+        const auto slash = rest.find('/');
+        const auto authority = rest.substr(0, slash);
+        const auto colon = authority.rfind(':');
+        try {
+            asio::io_context io;
+            beast::tcp_stream stream(io);
+            stream.expires_after(std::chrono::seconds(5));
+            tcp::resolver resolver(io);
+            stream.connect(
+                resolver.resolve(authority.substr(0, colon), authority.substr(colon + 1)));
+            http::request<http::empty_body> request(http::verb::get, rest.substr(slash), 11);
+            request.set(http::field::host, authority);
+            http::write(stream, request);
+            beast::flat_buffer buffer;
+            http::response<http::string_body> response;
+            http::read(stream, buffer, response);
+            return response.result_int() / 100 == 2;
+        } catch (const std::exception&) {
+            return false;
+        }
+    }
+    void run() {
+        for (;;) {
+            std::string url;
+            {
+                std::unique_lock lock(m_mutex);
+                m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
+                if (m_queue.empty()) {
+                    return;
+                }
+                url = std::move(m_queue.front());
+                m_queue.pop_front();
+            }
+            for (int attempt = 0; attempt < 1200 && !deliver(url); ++attempt) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(250));
+            }
+        }
+    }
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<std::string> m_queue;
+    bool m_stopping = false;
+    std::thread m_thread;
 };
 
 struct Gateway {
@@ -51,7 +132,23 @@ struct Gateway {
     std::mt19937 random;
     std::ofstream record;
     long accepted = 0;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    std::unique_ptr<Reporter> reporter;
 };
+
+// Kannel's escapes in a dlr-url, filled for a "delivered" report.
+std::string fill_report(std::string url, const std::string& ref) {
+    for (const auto& [code, value] : {std::pair<std::string, std::string>{"%d", "1"},
+                                      {"%T", "1546938000"},
+                                      {"%A", "ACK%2F"},
+                                      {"%F", "fake-" + ref}}) {
+        for (auto at = url.find(code); at != std::string::npos; at = url.find(code, at)) {
+            url.replace(at, code.size(), value);
+            at += value.size();
+        }
+    }
+    return url;
+}
 
 std::string url_decode(std::string_view in) {
     std::string out;
@@ -146,6 +243,11 @@ private:
                         : roll < s.p500 + s.p429 + s.preset + s.phang ? "/hang"
                                                                       : "/ok";
         }
+        if (m_gateway.settings.refuse_for_seconds > 0 &&
+            std::chrono::steady_clock::now() - m_gateway.started <
+                std::chrono::seconds(m_gateway.settings.refuse_for_seconds)) {
+            return respond(http::status::forbidden, "Account suspended");
+        }
         if (m_gateway.settings.reject.count(to)) {
             return respond(http::status::bad_request, "Invalid receiver number");
         }
@@ -169,10 +271,15 @@ private:
             read_until_closed(); // never answer; the client times out
             return;
         }
-        auto accept = [self = shared_from_this(), ref, to] {
+        auto accept = [self = shared_from_this(), ref, to, query] {
             ++self->m_gateway.accepted;
             if (self->m_gateway.record.is_open()) {
                 self->m_gateway.record << ref << ' ' << to << '\n' << std::flush;
+            }
+            if (self->m_gateway.reporter) {
+                if (auto dlr = param(query, "dlr-url"); !dlr.empty()) {
+                    self->m_gateway.reporter->post(fill_report(dlr, ref));
+                }
             }
             self->respond(http::status::accepted, "0: Accepted for delivery");
         };
@@ -273,12 +380,19 @@ int main(int argc, char** argv) {
             s.reject.insert(next());
         else if (arg == "--max-seconds")
             s.max_seconds = std::stoi(next());
+        else if (arg == "--refuse-for")
+            s.refuse_for_seconds = std::stoi(next());
+        else if (arg == "--report")
+            s.report = true;
         else {
             std::cerr << "fake_gateway: unknown option " << arg << "\n";
             return 2;
         }
     }
     gateway.random.seed(gateway.settings.seed);
+    if (gateway.settings.report) {
+        gateway.reporter = std::make_unique<Reporter>();
+    }
     if (!gateway.settings.record_path.empty()) {
         gateway.record.open(gateway.settings.record_path, std::ios::app);
     }
