@@ -7,6 +7,7 @@
 #   sections (all by default, in this order):
 #     import    contacts import of --rows contacts                                  (~30 s)
 #     dispatch  --sms SMS to the loopback fake gateway, paired with wrk               (~2 min)
+#     gateways  the same through one gateway and through two split by operator        (~4 min)
 #     kannel    --kannel-sms SMS through the real Kannel until all delivered, beside wrk (~3 min)
 #     reports   the raw delivery-report path: wrk against /dlr/kannel                  (~1 min)
 #     national  21 weeks x --rows contacts: reports, week openings, audit verify     (~10 min)
@@ -25,7 +26,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sections=import,dispatch,kannel,reports,national,api,micro
+sections=import,dispatch,gateways,kannel,reports,national,api,micro
 rows=1000000 sms=100000 weeks=21 audit_entries=10000000
 kannel_sms=100000 kannel_wrk_seconds=30 report_seconds=10 api_seconds=20 keep_work=
 while [ $# -gt 0 ]; do

@@ -27,6 +27,9 @@ struct DeliveryReport {
     std::string smsc_id;    // the message id of the SMSC behind the gateway (Kannel's %F)
     std::string state;      // "delivered", "failed" or "sent" (still on its way)
     std::string detail;     // in plain words, for the event history (see describe_report)
+    // The [[gateways]] entry whose callback path it came to ("" for the single gateway's
+    // /dlr/<profile>): a gateway's message id only finds that gateway's deliveries.
+    std::string gateway;
 };
 
 // Kannel: our dlr-url carries ref, type (%d: 1 delivered, 2 and 16 failed, 4 and 8 still sent),

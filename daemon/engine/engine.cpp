@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <optional>
 #include <random>
 
@@ -347,19 +348,24 @@ struct Engine::Impl {
     }
 
     void pump() {
-        const auto in_flight_now = static_cast<int>(in_flight());
-        int max_in_flight = 0;
-        for (const auto& lane : lanes) {
-            max_in_flight += lane.config.max_in_flight;
-        }
-        const int slots = max_in_flight - in_flight_now;
+        const auto in_flight_now = in_flight();
         // Outcomes are recorded and new deliveries claimed together, once a quarter of the
         // slots are free, and at least 8 of them from 16 slots up (or once nothing is in
         // flight): a few larger transactions instead of one per SMS. A cycle's fixed cost
         // (commit, seal, claim query) spread over 4 SMS was a fifth of the CPU at the default
         // of 16. Rows in `sending` never exceed max_in_flight, since claims follow the flush.
+        // Counted over all gateways (several small lanes batch as one large one), and at once
+        // when a gateway has nothing in flight, so that no gateway idles behind another's slow
+        // requests.
+        int max_in_flight = 0;
+        bool a_lane_idle = false;
+        for (const auto& lane : lanes) {
+            max_in_flight += lane.config.max_in_flight;
+            a_lane_idle = a_lane_idle || lane.http->in_flight() == 0;
+        }
+        const int slots = max_in_flight - static_cast<int>(in_flight_now);
         const int batch = std::max({1, max_in_flight / 4, max_in_flight >= 16 ? 8 : 1});
-        if (!stopping && in_flight_now > 0 && slots < batch) {
+        if (!stopping && in_flight_now > 0 && slots < batch && !a_lane_idle) {
             return; // a completion will pump again
         }
         if (stopping) {
@@ -385,7 +391,7 @@ struct Engine::Impl {
             store::DeliveriesRepo deliveries(db);
             // With several gateways, more rows than the free slots: a busy gateway's numbers
             // at the head of the queue must not hide the numbers another could send now.
-            const int wanted = lanes.size() > 1 ? limit * 2 : limit;
+            const int wanted = limit;
             due = deliveries.due(sendable_campaigns(now), now.time_since_epoch().count(), utc(now),
                                  wanted);
             more_due = static_cast<int>(due.size()) == wanted;
@@ -407,31 +413,24 @@ struct Engine::Impl {
         for (auto& r : ready) {
             auto& lane = lanes[r.lane];
             lane.breaker.on_request_sent();
-            lane.http->send(
-                r.request, milliseconds{lane.config.timeout_ms},
-                [this, lane = r.lane, id = r.id, attempt = r.attempt, row = std::move(r.row),
-                 phone = std::move(r.phone),
-                 refused = std::move(r.refused_by)](net::HttpResponse response) mutable {
-                    on_response(lane, id, attempt, std::move(row), phone, refused,
-                                std::move(response));
-                });
+            lane.http->send(r.request, milliseconds{lane.config.timeout_ms},
+                            [this, lane = r.lane, id = r.id, attempt = r.attempt,
+                             row = std::move(r.row), phone = std::move(r.phone),
+                             refused = std::move(r.refused_by),
+                             in_doubt = r.in_doubt](net::HttpResponse response) mutable {
+                                on_response(lane, id, attempt, std::move(row), phone, refused,
+                                            in_doubt, std::move(response));
+                            });
         }
-        if (claimed.left > 0) {
-            // Rows whose gateway is busy, rate-limited or down wait: a completion pumps again,
-            // or the wake-up when the gateway may take them. Run-once does not wait out an
-            // outage.
-            if (ready.empty() && claimed.left == claimed.left_for_outage && in_flight() == 0 &&
-                options.run_once) {
-                more_due = false;
-                maybe_idle(true);
-                return;
-            }
-            more_due = true; // rows are still queued behind a busy gateway
+        if (claimed.waiting > 0) {
+            // Rows whose gateway is full or rate-limited wait at the head of the queue: a
+            // completion pumps again, or the wake-up when the gateway may take them.
+            more_due = true;
             wait_for_lanes();
             return;
         }
         if (ready.empty()) {
-            post_pump(); // all skipped or failed: look for more
+            post_pump(); // all skipped, failed or put off: look for more
         }
     }
 
@@ -447,16 +446,17 @@ struct Engine::Impl {
             lane.ready_at.reset();
             const int in_flight_here = static_cast<int>(lane.http->in_flight());
             int slots = lane.config.max_in_flight - in_flight_here;
-            if (slots <= 0) {
-                continue; // a completion will pump again
-            }
             if (!lane.circuit_closed()) {
+                // Open, or its single probe is out: down until the probe has said otherwise.
                 if (in_flight_here > 0 || !lane.breaker.allow(steady)) {
                     lane.down = true;
                     lane.ready_at = lane.breaker.reopens_at();
                     continue;
                 }
                 slots = 1; // the probe
+            }
+            if (slots <= 0) {
+                continue; // a completion will pump again
             }
             if (const auto wait = lane.bucket.wait_for_one(steady); wait > milliseconds{0}) {
                 lane.ready_at = steady + wait;
@@ -497,42 +497,77 @@ struct Engine::Impl {
         store::RowBefore row; // the delivery as claimed (`sending`)
         std::string phone;
         std::string refused_by;
+        bool in_doubt = false; // it may have reached this gateway on an earlier attempt
     };
 
     struct Claimed {
-        int left = 0;            // due rows left for later: their gateway cannot take them now
-        int left_for_outage = 0; // of which every gateway that takes them is down
+        int waiting = 0;  // due rows left queued for a gateway that has no room right now
+        int deferred = 0; // due rows put off until their gateway may take them
     };
 
-    // The lane for a number: the first that takes it (and has not refused it) whose circuit
-    // is not open, or with failover off the first alone. nullopt with `why` when none will
-    // ever take it; `wait` when its lanes cannot take it now.
+    // The lane for a delivery: the one it may have reached already when it is in doubt there
+    // (never a second gateway); else the first that takes the number, has not refused it, and
+    // whose circuit is not open (with failover off, the first alone). `why` when none ever will;
+    // `blocked` when the lane it must wait for cannot take it now.
     struct Choice {
         std::optional<std::size_t> lane;
-        bool wait = false;
-        bool outage = false;
+        std::optional<std::size_t> blocked;
         std::string why;
     };
-    Choice choose_lane(const std::string& phone, const std::string& refused_by) const {
+    Choice choose_lane(const std::string& phone, const std::string& refused_by,
+                       const std::string& in_doubt_at) const {
+        auto available = [this](std::size_t i) {
+            return !lanes[i].down && lanes[i].capacity > 0 ? Choice{i, std::nullopt, ""}
+                                                           : Choice{std::nullopt, i, ""};
+        };
+        if (!in_doubt_at.empty()) {
+            for (std::size_t i = 0; i < lanes.size(); ++i) {
+                if (lanes[i].settings.name == in_doubt_at) {
+                    return available(i);
+                }
+            }
+            // That gateway is no longer configured: the operator chose to route it anew.
+        }
         const auto order =
             core::route_number(routes, phone, numbering.operator_of(phone), refused_by);
         if (order.empty()) {
-            return {std::nullopt, false, false,
+            return {std::nullopt, std::nullopt,
                     refused_by.empty()
                         ? "no configured gateway takes this number"
                         : "every gateway that takes this number refused it (" + refused_by + ")"};
         }
         for (const auto i : order) {
-            const auto& lane = lanes[i];
-            if (lane.down && config.routing.failover) {
+            if (lanes[i].down && config.routing.failover) {
                 continue; // its circuit is open: the next gateway carries the number
             }
-            if (lane.down || lane.capacity == 0) {
-                return {std::nullopt, true, lane.down, ""};
-            }
-            return {i, false, false, ""};
+            return available(i);
         }
-        return {std::nullopt, true, true, ""};
+        return {std::nullopt, order.front(), ""}; // every one is down
+    }
+
+    // When a row waiting for `lane` should be looked at again (engine clock, ms), or nullopt to
+    // leave it at the head of the queue. A lane that is down or rate-limited is put off until it
+    // may take claims again, so that the rows behind are not hidden by it; one that is only full
+    // for a moment (the daemon) for 100 ms. Run-once never puts off a row it would still send in
+    // this run, but does put off those of a gateway that is down: it does not wait out outages.
+    std::optional<std::int64_t> defer_until(const Lane& lane, Millis now) const {
+        const auto steady = steady_clock::now();
+        const auto until = [&](steady_clock::time_point at) {
+            return (now +
+                    duration_cast<milliseconds>(std::max(at - steady, steady_clock::duration{})))
+                .time_since_epoch()
+                .count();
+        };
+        if (lane.down && lane.ready_at) {
+            return until(*lane.ready_at);
+        }
+        if (options.run_once) {
+            return std::nullopt;
+        }
+        if (lane.ready_at) {
+            return until(*lane.ready_at);
+        }
+        return (now + milliseconds{100}).time_since_epoch().count();
     }
 
     // Renders and records the claim of each due delivery (inside the caller's transaction);
@@ -541,6 +576,7 @@ struct Engine::Impl {
                              Claimed& claimed) {
         std::vector<Ready> ready;
         std::vector<store::Transition> claims;
+        std::map<std::int64_t, std::vector<std::int64_t>> deferred; // until -> delivery ids
         // A week's message that names no contact field is the same SMS for everyone: rendered
         // once per run of due rows of one campaign, week and text, not once per producer.
         struct Shared {
@@ -553,10 +589,15 @@ struct Engine::Impl {
             const int attempt = d.attempts + 1;
             const auto* active = find_campaign(d.campaign_id);
             const bool opted_out = d.contact_status != "active";
-            const auto choice = opted_out ? Choice{} : choose_lane(d.contact.phone, d.refused_by);
-            if (!opted_out && choice.wait) {
-                ++claimed.left; // stays queued, untouched
-                claimed.left_for_outage += choice.outage ? 1 : 0;
+            const auto choice =
+                opted_out ? Choice{} : choose_lane(d.contact.phone, d.refused_by, d.in_doubt_at);
+            if (!opted_out && choice.blocked) {
+                if (const auto until = defer_until(lanes[*choice.blocked], now)) {
+                    deferred[*until].push_back(d.id);
+                    ++claimed.deferred;
+                } else {
+                    ++claimed.waiting; // stays queued, untouched
+                }
                 continue;
             }
             // Each claim leaves the row as due() just read it, in this same transaction.
@@ -630,14 +671,19 @@ struct Engine::Impl {
                              std::move(*request),
                              {d.campaign_id, d.week, "sending", sms->shape.segments},
                              d.contact.phone,
-                             d.refused_by});
+                             d.refused_by,
+                             !d.in_doubt_at.empty()});
         }
-        store::DeliveriesRepo(db).apply(claims, utc(now));
+        store::DeliveriesRepo repo(db);
+        repo.apply(claims, utc(now));
+        for (const auto& [until, ids] : deferred) {
+            repo.defer(ids, until);
+        }
         return ready;
     }
 
     void on_response(std::size_t lane_index, std::int64_t id, int attempt, store::RowBefore row,
-                     const std::string& phone, const std::string& refused_by,
+                     const std::string& phone, const std::string& refused_by, bool in_doubt,
                      net::HttpResponse response) {
         auto& lane = lanes[lane_index];
         const auto& name = lane.settings.name;
@@ -660,11 +706,12 @@ struct Engine::Impl {
         // length fails nobody.
         const bool gateway_down = !lane.circuit_closed();
         // Failover: only a message this gateway certainly did not accept goes to the next one
-        // that takes the number; one in doubt (timeout, reset) stays with this gateway.
+        // that takes the number; one in doubt (timeout, reset, now or on an earlier attempt)
+        // stays with this gateway.
         const auto refused_now = core::add_refusal(refused_by, name);
         const bool fail_over =
             outcome.verdict != core::SendVerdict::accepted && config.routing.failover &&
-            core::certainly_not_accepted(outcome, response.never_sent) &&
+            !in_doubt && core::certainly_not_accepted(outcome, response.never_sent) &&
             !core::route_number(routes, phone, numbering.operator_of(phone), refused_now).empty();
         if (outcome.verdict == core::SendVerdict::accepted) {
             t.state = "sent";
@@ -678,6 +725,9 @@ struct Engine::Impl {
             ++stats.failed_over;
         } else if (transient && (gateway_down || lane.retry.may_retry(attempt))) {
             t.state = "retrying";
+            if (response.status == 0 && !response.never_sent) {
+                t.in_doubt_at = name; // it may have reached this gateway: never a second one
+            }
             std::uniform_real_distribution<double> unit(0.0, 1.0);
             const auto wait = lane.retry.delay(attempt, unit(random), outcome.retry_after);
             t.next_attempt_ms = (clock() + wait).time_since_epoch().count();
@@ -685,6 +735,9 @@ struct Engine::Impl {
         } else {
             t.state = "failed";
             ++stats.failed;
+            if (response.status == 0 && !response.never_sent) {
+                t.in_doubt_at = name; // a staff resend goes through this gateway only
+            }
         }
         spdlog::debug("delivery {}: {} via {} (HTTP {}, {} ms){}", id, t.state, name,
                       response.status, response.latency.count(),
@@ -754,13 +807,18 @@ struct Engine::Impl {
         });
     }
 
+    // One wake-up at a time, the earliest asked for: a gateway whose tokens come back in 50 ms
+    // is not kept waiting behind another's 30 s cooldown.
     void wake_at(steady_clock::time_point at) {
-        if (waking) {
+        if (waking && at >= wake_timer.expiry()) {
             return;
         }
         waking = true;
-        wake_timer.expires_at(at);
+        wake_timer.expires_at(at); // cancels the later wait, whose handler then does nothing
         wake_timer.async_wait([this](const boost::system::error_code& ec) {
+            if (ec == boost::asio::error::operation_aborted) {
+                return;
+            }
             waking = false;
             if (!ec) {
                 pump();

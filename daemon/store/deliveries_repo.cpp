@@ -194,8 +194,19 @@ std::int64_t DeliveriesRepo::skip_unsent(std::int64_t campaign_id, const std::st
 std::int64_t DeliveriesRepo::mark_interrupted(const std::string& now) {
     // The IN term lets SQLite use the partial index of sending and unknown deliveries: a start
     // after a power cut reads the few in flight, not the 21 million rows of a national season.
+    // Each may have reached its gateway: from now on it is in doubt there.
     return move_all(m_db, "state IN ('sending', 'unknown') AND state = 'sending'", "unknown", now,
-                    "the process stopped while the request was in flight", {});
+                    "the process stopped while the request was in flight", {},
+                    ", in_doubt_at = coalesce(gateway, in_doubt_at)");
+}
+
+void DeliveriesRepo::defer(const std::vector<std::int64_t>& ids, std::int64_t next_attempt_ms) {
+    auto& s = m_db.cached("UPDATE deliveries SET next_attempt_ms = ? WHERE id = ? AND state IN "
+                          "('pending', 'retrying')");
+    for (const auto id : ids) {
+        s.bind_all(next_attempt_ms, id);
+        s.run();
+    }
 }
 
 std::int64_t DeliveriesRepo::requeue_unknown(const std::string& now, const std::string& why,
@@ -217,8 +228,11 @@ std::int64_t DeliveriesRepo::requeue(std::int64_t campaign_id, int week, const s
                                      const std::string& now, const std::string& why) {
     const std::string where = std::string("campaign_id = ? AND week = ? AND state = ") +
                               (state == "failed" ? "'failed'" : "'unknown'");
+    // A failed delivery sent again may go through any gateway that takes it again (staff fixed
+    // the cause); one in doubt stays with the gateway it may have reached.
     return move_all(m_db, where, "retrying", now, why, {campaign_id, week},
-                    ", next_attempt_ms = 0");
+                    state == "failed" ? ", next_attempt_ms = 0, refused_by = NULL"
+                                      : ", next_attempt_ms = 0");
 }
 
 bool DeliveriesRepo::unknown_unchanged_since(const std::string& cutoff, const std::string& now) {
@@ -276,7 +290,7 @@ std::vector<DueDelivery> DeliveriesRepo::due(const std::vector<std::int64_t>& ca
     streams.bind(1, now).bind(2, ids);
     auto& claim = m_db.cached(
         "SELECT d.id, d.attempts, c.phone, c.name, c.organisation, c.region, c.status, "
-        "d.state, d.segments, coalesce(d.refused_by, '') "
+        "d.state, d.segments, coalesce(d.refused_by, ''), coalesce(d.in_doubt_at, '') "
         "FROM deliveries d INDEXED BY deliveries_due JOIN contacts c ON c.id = d.contact_id "
         "WHERE d.campaign_id = ? AND d.week = ? AND d.language = ? AND d.state IN ('pending', "
         "'retrying') AND d.next_attempt_ms <= ? ORDER BY d.next_attempt_ms LIMIT ?");
@@ -302,6 +316,7 @@ std::vector<DueDelivery> DeliveriesRepo::due(const std::vector<std::int64_t>& ca
             d.state = claim.column_text(7);
             d.segments = static_cast<int>(claim.column_int(8));
             d.refused_by = claim.column_text(9);
+            d.in_doubt_at = claim.column_text(10);
             d.message = text;
             rows.push_back(std::move(d));
         }
@@ -319,8 +334,8 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
         "UPDATE deliveries SET state = ?, attempts = ?, next_attempt_ms = ?, gateway_id = "
         "coalesce(nullif(?, ''), gateway_id), error = ?, segments = CASE WHEN ? > 0 THEN ? ELSE "
         "segments END, updated_at = ?, gateway = coalesce(nullif(?, ''), gateway), refused_by = "
-        "coalesce(nullif(?, ''), refused_by) WHERE id = ? AND (? = '' OR instr(',' || ? || ',', "
-        "',' || state || ',') > 0)");
+        "coalesce(nullif(?, ''), refused_by), in_doubt_at = coalesce(nullif(?, ''), in_doubt_at) "
+        "WHERE id = ? AND (? = '' OR instr(',' || ? || ',', ',' || state || ',') > 0)");
     auto& event = m_db.cached("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
                               "http_status, gateway_id, latency_ms, error, gateway) VALUES (?, ?, "
                               "?, ?, ?, nullif(?, ''), ?, ?, nullif(?, ''))");
@@ -342,8 +357,8 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
         const RowBefore* was = t.before ? &*t.before : read ? &*read : nullptr;
         // Borrowed, not copied: `transitions` and `now` outlive each run().
         update.bind_all_borrowed(t.state, t.attempt, t.next_attempt_ms, t.gateway_id, t.error,
-                                 t.segments, t.segments, now, t.gateway, t.refused_by, t.id, t.from,
-                                 t.from);
+                                 t.segments, t.segments, now, t.gateway, t.refused_by,
+                                 t.in_doubt_at, t.id, t.from, t.from);
         update.run();
         if (was && m_db.changes() == 1) {
             moves.move(was->campaign_id, was->week, was->state, was->segments, t.state,
@@ -367,7 +382,8 @@ DeliveriesRepo::apply_reports(const std::vector<core::DeliveryReport>& reports,
     auto& by_id = m_db.cached("SELECT id, state, attempts, campaign_id, week, segments FROM "
                               "deliveries WHERE id = ?");
     auto& by_gateway_id = m_db.cached("SELECT id, state, attempts, campaign_id, week, segments "
-                                      "FROM deliveries WHERE gateway_id = ?");
+                                      "FROM deliveries WHERE gateway_id = ?1 AND (?2 = '' OR "
+                                      "gateway = ?2)");
     auto& update = m_db.cached(
         "UPDATE deliveries SET state = ?, gateway_id = coalesce(gateway_id, nullif(?, '')), "
         "smsc_id = coalesce(nullif(?, ''), smsc_id), updated_at = ? WHERE id = ?");
@@ -391,7 +407,11 @@ DeliveriesRepo::apply_reports(const std::vector<core::DeliveryReport>& reports,
             continue;
         }
         auto& find = ref > 0 ? by_id : by_gateway_id;
-        ref > 0 ? find.bind(1, ref) : find.bind(1, report.gateway_id);
+        if (ref > 0) {
+            find.bind(1, ref);
+        } else {
+            find.bind(1, report.gateway_id).bind(2, report.gateway);
+        }
         if (!find.step()) {
             find.reset();
             continue;

@@ -48,8 +48,9 @@ struct DueDelivery {
     std::string language;
     core::Contact contact;
     std::string contact_status;
-    std::string message;    // the week's message text (may hold placeholders)
-    std::string refused_by; // gateways that certainly refused it, comma-separated
+    std::string message;     // the week's message text (may hold placeholders)
+    std::string refused_by;  // gateways that certainly refused it, comma-separated
+    std::string in_doubt_at; // the gateway it may have reached already ("" when none)
 };
 
 // A delivery as it is before a transition, when the caller knows it (the dispatcher does, for
@@ -78,8 +79,9 @@ struct Transition {
     std::string from = "";
     // The row as it is now, when the caller knows it (see RowBefore); read otherwise.
     std::optional<RowBefore> before = std::nullopt;
-    std::string gateway{};    // the gateway that took or tried it ("" = unchanged)
-    std::string refused_by{}; // the gateways that refused it so far ("" = unchanged)
+    std::string gateway{};     // the gateway that took or tried it ("" = unchanged)
+    std::string refused_by{};  // the gateways that refused it so far ("" = unchanged)
+    std::string in_doubt_at{}; // the gateway it may have reached ("" = unchanged)
 };
 
 struct ReportResult {
@@ -117,6 +119,9 @@ public:
     std::int64_t skip_unsent(std::int64_t campaign_id, const std::string& now,
                              const std::string& reason);
     // At start-up: sending -> unknown (the process stopped mid-request). Returns how many.
+    // Puts off due deliveries a gateway cannot take now until `next_attempt_ms`: no state
+    // change, no event; only where the queue looks. Queued (pending, retrying) rows only.
+    void defer(const std::vector<std::int64_t>& ids, std::int64_t next_attempt_ms);
     std::int64_t mark_interrupted(const std::string& now);
     // Unknown deliveries of open weeks whose last change is at or before `unchanged_since`
     // (all of them when empty) go back to the queue, their event saying `why`. Returns how many.

@@ -314,6 +314,12 @@ ALTER TABLE deliveries ADD COLUMN gateway TEXT;
 ALTER TABLE deliveries ADD COLUMN refused_by TEXT;
 ALTER TABLE delivery_events ADD COLUMN gateway TEXT;
 )sql"},
+        {"the gateway a delivery is in doubt at", R"sql(
+-- A send that timed out or was reset after its request left, or that was in flight when the
+-- process stopped, may have reached its gateway: from then on that delivery is sent only
+-- through that gateway, never through a second one (a second SMS to the phone).
+ALTER TABLE deliveries ADD COLUMN in_doubt_at TEXT;
+)sql"},
     };
     return k_steps;
 }

@@ -8,6 +8,8 @@
 #include "web/report_batch.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <spdlog/spdlog.h>
 
 namespace kibaru::web {
@@ -77,13 +79,14 @@ struct CallbackHandler::Impl {
         return 401;
     }
 
-    void delivery_report(const std::string& profile, const core::Params& params,
-                         net::Responder respond) {
+    void delivery_report(const std::string& profile, const std::string& gateway,
+                         const core::Params& params, net::Responder respond) {
         auto report = core::parse_delivery_report(profile, params);
         if (!report) {
             spdlog::warn("malformed {} delivery report: {}", profile, report.error().message);
             return respond(rejected(400, "malformed", report.error().message + "\n"));
         }
+        report->gateway = gateway;
         auto* metrics = context.metrics;
         reports.add(*report, [metrics, state = report->state, ref = report->ref,
                               id = report->gateway_id, respond](const store::ReportResult* result) {
@@ -156,10 +159,12 @@ struct CallbackHandler::Impl {
         }
         const auto slash = request.path.find('/', 1);
         const std::string kind = request.path.substr(0, slash);
-        const std::string profile =
-            slash == std::string::npos
-                ? ""
-                : profile_of(context.env().config, request.path.substr(slash + 1));
+        const std::string segment =
+            slash == std::string::npos ? "" : request.path.substr(slash + 1);
+        const auto& config = context.env().config;
+        const std::string profile = profile_of(config, segment);
+        const bool named = std::any_of(config.gateways.begin(), config.gateways.end(),
+                                       [&](const auto& g) { return g.name == segment; });
         if ((kind != "/dlr" && kind != "/inbound") || profile.empty()) {
             return rejected(404, "not_found", "not found\n");
         }
@@ -187,7 +192,7 @@ struct CallbackHandler::Impl {
             params[name] = value;
         }
         if (kind == "/dlr") {
-            delivery_report(profile, params, respond);
+            delivery_report(profile, named ? segment : "", params, respond);
             return {0, ""};
         }
         return inbound(profile, params);

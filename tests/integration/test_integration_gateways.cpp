@@ -7,9 +7,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <csignal>
 #include <map>
 #include <sstream>
 
+using kibaru::test::Background;
+using kibaru::test::eventually;
 using kibaru::test::FakeGateway;
 using kibaru::test::RunResult;
 using kibaru::test::Scratch;
@@ -26,14 +29,17 @@ protected:
     // whole URL (a port nobody listens on). The Moov gateway takes Moov and Telecel numbers
     // first, and every number after Orange (priority 2).
     void setup(const std::string& orange_route, const std::string& orange_url = "",
-               const std::string& extra = "") {
+               const std::string& extra = "", int orange_producers = 5) {
         orange = start_fake_gateway(s.dir(), {"--record", "orange.txt"});
         moov = start_fake_gateway(s.dir(), {"--record", "moov.txt"});
         const auto url = [](const FakeGateway& g, const std::string& route) {
             return "http://127.0.0.1:" + std::to_string(g.port) + "/" + route + "/cgi-bin/sendsms";
         };
         s.write("k.toml",
-                "[gateway]\nrate_per_second = 0\ntimeout_ms = 1000\nmax_attempts = 1\n" + extra +
+                std::string("[gateway]\nrate_per_second = 0\n") +
+                    (extra.find("timeout_ms") == std::string::npos ? "timeout_ms = 1000\n" : "") +
+                    (extra.find("max_attempts") == std::string::npos ? "max_attempts = 1\n" : "") +
+                    extra +
                     "\n[[gateways]]\nname = \"orange\"\noperators = [\"orange\"]\nurl = \"" +
                     (orange_url.empty() ? url(orange, orange_route) : orange_url) +
                     "\"\n[[gateways]]\nname = \"moov\"\nurl = \"" + url(moov, "ok") +
@@ -43,9 +49,10 @@ protected:
                     "\"\n[server]\nlisten = \"127.0.0.1:0\"\n[log]\nfile = \"kibaru.log\"\n");
         std::string csv = "phone,name,region,commodities,language\n";
         for (const auto& prefix : k_prefixes) {
-            for (int i = 1; i <= 5; ++i) {
-                csv += prefix + "00000" + std::to_string(i) + ",P" + prefix + std::to_string(i) +
-                       ",Kita,sesame,fr\n";
+            const int n = prefix == "76" ? orange_producers : 5;
+            for (int i = 1; i <= n; ++i) {
+                const auto number = std::to_string(1000 + i);
+                csv += prefix + "00" + number + ",P" + prefix + number + ",Kita,sesame,fr\n";
             }
         }
         s.write("producers.csv", csv);
@@ -79,6 +86,15 @@ protected:
         return phones;
     }
     static std::string prefix_of(const std::string& e164) { return e164.substr(4, 2); }
+    void point_orange_at(const std::string& url) {
+        auto config = s.read("k.toml");
+        const auto at = config.find("url = \"", config.find("name = \"orange\"")) + 7;
+        config.replace(at, config.find('"', at) - at, url);
+        s.write("k.toml", config);
+    }
+    std::string closed_port_url() {
+        return "http://127.0.0.1:" + std::to_string(kibaru::test::free_port()) + "/cgi-bin/sendsms";
+    }
 
     Scratch s;
     FakeGateway orange;
@@ -185,4 +201,54 @@ TEST_F(Gateways, without_failover_a_refused_number_fails_where_it_was_refused) {
     EXPECT_EQ(accepted("moov.txt").size(), 15u);
     EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE gateway = 'orange' AND state = 'failed'"),
               "10");
+}
+
+// Sends in flight at Orange when the daemon is killed may have reached it: sent again (here
+// with resend_unknown = "always"), they go to Orange only, even once Orange refuses connections,
+// which would otherwise hand them to the Moov gateway.
+TEST_F(Gateways, a_delivery_in_doubt_at_a_gateway_never_goes_through_another) {
+    setup("hang", "", "timeout_ms = 30000\nresend_unknown = \"always\"");
+    {
+        Background daemon({KIBARU_BIN, "--config", "k.toml", "--db", "kibaru.db", "--now",
+                           "2019-01-08T09:00:00Z", "daemon"},
+                          s.dir(), {"KIBARU_CONFIG="});
+        ASSERT_TRUE(eventually(
+            [&] {
+                return sql("SELECT count(*) FROM deliveries WHERE state = 'sending' AND gateway = "
+                           "'orange'") == "10" &&
+                       sql("SELECT count(*) FROM deliveries WHERE state = 'sent'") == "15";
+            },
+            15))
+            << s.read("kibaru.log");
+        daemon.stop(SIGKILL);
+    }
+    point_orange_at(closed_port_url());
+    const auto r = k({"--now", "2019-01-08T09:05:00Z", "run-once"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE in_doubt_at = 'orange'"), "10");
+    const auto by_moov = accepted("moov.txt");
+    EXPECT_EQ(by_moov.size(), 15u) << "no Orange number in doubt went through Moov";
+    for (const auto& [phone, _] : by_moov) {
+        EXPECT_NE(prefix_of(phone), "76");
+        EXPECT_NE(prefix_of(phone), "85");
+    }
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE gateway = 'orange' AND refused_by IS NULL "
+                  "AND state IN ('failed', 'retrying')"),
+              "10");
+}
+
+// Orange cannot be reached and nothing else takes its numbers (failover off): its 120 numbers
+// come first in the queue, yet the Moov numbers behind them are all sent in the same run.
+TEST_F(Gateways, a_gateway_that_is_down_does_not_hold_up_another_gateways_numbers) {
+    setup("ok", "",
+          "max_in_flight = 4\nbreaker_threshold = 2\nbreaker_cooldown_ms = 60000\n"
+          "max_attempts = 3\n[routing]\nfailover = false",
+          120);
+    point_orange_at(closed_port_url());
+    const auto r = k({"--now", "2019-01-08T09:00:00Z", "run-once"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(accepted("moov.txt").size(), 15u) << r.out;
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE state = 'sent'"), "15");
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE state = 'failed'"), "0")
+        << "an outage fails nobody";
 }
