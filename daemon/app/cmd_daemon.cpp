@@ -4,6 +4,7 @@
 #include "app/context.hpp"
 #include "app/listeners.hpp"
 #include "core/gateway.hpp"
+#include "core/gateway_orange.hpp"
 #include "core/numbering_plan.hpp"
 #include "core/phone.hpp"
 #include "core/routing.hpp"
@@ -36,8 +37,14 @@ using namespace std::chrono;
 std::vector<core::GatewaySettings> gateway_settings(const core::Config& config) {
     std::vector<core::GatewaySettings> all;
     for (const auto& g : core::sending_gateways(config)) {
-        all.push_back(core::GatewaySettings::for_gateway(config, g, secret_from_env(g.password_env),
-                                                         secret_from_env(config.server.token_env)));
+        const bool oauth = g.profile == "orange";
+        auto settings = core::GatewaySettings::for_gateway(
+            config, g, secret_from_env(oauth ? g.client_secret_env : g.password_env),
+            secret_from_env(config.server.token_env));
+        if (oauth) {
+            settings.client_id = secret_from_env(g.client_id_env);
+        }
+        all.push_back(std::move(settings));
     }
     return all;
 }
@@ -220,21 +227,35 @@ int run_gateway_test(Context& context, const TestOptions& options) {
         }
         chosen = order.front();
     }
-    const auto settings = gateway_settings(config)[chosen];
+    auto settings = gateway_settings(config)[chosen];
     const auto& gateway_config = gateways[chosen];
     const std::string ref =
         "test-" + std::to_string(system_clock::now().time_since_epoch() / milliseconds{1});
+    boost::asio::io_context io;
+    net::HttpClient client(io, 1);
+    auto exchange = [&](const core::HttpRequest& request) {
+        net::HttpResponse response;
+        client.send(request, milliseconds{gateway_config.timeout_ms},
+                    [&](net::HttpResponse r) { response = std::move(r); });
+        io.restart();
+        io.run();
+        return response;
+    };
+    if (settings.profile == "orange") { // a bearer token first
+        const auto answer = exchange(core::orange_token_request(settings));
+        auto token = core::read_orange_token_reply(answer.status, answer.body);
+        if (!token) {
+            throw std::runtime_error(settings.name + ": " +
+                                     (answer.status == 0 ? answer.error : token.error().message));
+        }
+        settings.access_token = token->token;
+    }
     auto request =
         core::build_gateway_request(settings, {*phone, sms->text, sms->shape.encoding, ref});
     if (!request) {
         throw UsageError(request.error().message);
     }
-    boost::asio::io_context io;
-    net::HttpClient client(io, 1);
-    net::HttpResponse response;
-    client.send(*request, milliseconds{gateway_config.timeout_ms},
-                [&](net::HttpResponse r) { response = std::move(r); });
-    io.run();
+    const auto response = exchange(*request);
     const auto outcome = core::read_gateway_reply(settings, response.status, response.body,
                                                   response.retry_after, response.error);
     const bool accepted = outcome.verdict == core::SendVerdict::accepted;

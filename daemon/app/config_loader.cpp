@@ -194,7 +194,18 @@ std::string check_region(const std::string& value) {
 // The keys of one gateway, under `prefix` ("gateway" or "gateways").
 std::vector<KeySpec> gateway_specs(core::GatewayConfig& g, const std::string& prefix) {
     return {
-        {prefix + ".profile", choice(g.profile, {"kannel", "africastalking", "twilio", "generic"})},
+        {prefix + ".client_id_env", text(g.client_id_env, check_env_name)},
+        {prefix + ".client_secret_env", text(g.client_secret_env, check_env_name)},
+        {prefix + ".sender_number", text(g.sender_number,
+                                         [](const std::string& v) {
+                                             static const std::regex k_number(R"(^\+[0-9]{4,15}$)");
+                                             return v.empty() || std::regex_match(v, k_number)
+                                                        ? std::string()
+                                                        : std::string("must be an E.164 number, "
+                                                                      "e.g. +22370000000");
+                                         })},
+        {prefix + ".profile",
+         choice(g.profile, {"kannel", "africastalking", "twilio", "orange", "generic"})},
         {prefix + ".url", text(g.url, check_url)},
         {prefix + ".username", text(g.username)},
         {prefix + ".password_env", text(g.password_env, check_env_name)},
@@ -448,6 +459,10 @@ core::Config parse_config(const std::string& text, const std::string& source_nam
         if (g.backoff_initial_ms > g.backoff_max_ms) {
             walker.problems.push_back(where +
                                       ": backoff_initial_ms: must not exceed backoff_max_ms");
+        }
+        if (g.profile == "orange" && g.sender_number.empty()) {
+            walker.problems.push_back(where + ": sender_number: the orange profile sends from a "
+                                              "number (e.g. +22370000000)");
         }
         if (g.breaker_cooldown_ms > g.breaker_max_cooldown_ms) {
             walker.problems.push_back(

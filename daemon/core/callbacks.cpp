@@ -1,5 +1,7 @@
 #include "core/callbacks.hpp"
 
+#include "core/gateway_orange.hpp"
+
 #include "core/gateway.hpp"
 #include "core/sms.hpp"
 #include "core/utf8.hpp"
@@ -90,6 +92,9 @@ std::string describe_report(std::string_view state, std::string_view reason,
 }
 
 Result<DeliveryReport> parse_delivery_report(std::string_view profile, const Params& p) {
+    if (profile == "orange") {
+        return parse_orange_report(p);
+    }
     DeliveryReport r;
     std::string reason;
     if (profile == "kannel") {

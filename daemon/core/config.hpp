@@ -68,6 +68,11 @@ struct GatewayConfig {
     int breaker_cooldown_ms = 30000; // first probe after this long; doubles per failed probe
     int breaker_max_cooldown_ms = 300000;
     GenericGatewayConfig generic;
+    // profile "orange": the OAuth2 client id and secret (environment variable names; the secret
+    // is client_secret_env, not password_env) and the number it sends from.
+    std::string client_id_env = "KIBARU_ORANGE_CLIENT_ID";
+    std::string client_secret_env = "KIBARU_ORANGE_CLIENT_SECRET";
+    std::string sender_number;
 };
 
 struct RoutingConfig {

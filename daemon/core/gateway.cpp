@@ -1,5 +1,7 @@
 #include "core/gateway.hpp"
 
+#include "core/gateway_orange.hpp"
+
 #include "core/utf8.hpp"
 
 #include <nlohmann/json.hpp>
@@ -220,6 +222,7 @@ GatewaySettings GatewaySettings::for_gateway(const Config& config, const Gateway
     s.public_url = config.server.public_url;
     s.callback_token = std::move(callback_token);
     s.generic = gateway.generic;
+    s.sender_number = gateway.sender_number;
     return s;
 }
 
@@ -311,6 +314,9 @@ Result<HttpRequest> build_gateway_request(const GatewaySettings& s, const Outgoi
                         {"StatusCallback", callback_url(s, s.callback_segment, sms.ref)}});
         return r;
     }
+    if (s.profile == "orange") {
+        return orange_send_request(s, sms);
+    }
     if (s.profile == "generic") {
         const bool json = s.generic.content_type == "application/json";
         const bool form = !json;
@@ -341,6 +347,8 @@ SendOutcome read_gateway_reply(const GatewaySettings& s, int status, std::string
         o = read_kannel(status, body);
     } else if (s.profile == "africastalking") {
         o = read_africastalking(status, body);
+    } else if (s.profile == "orange") {
+        o = read_orange_reply(status, body);
     } else if (s.profile == "twilio") {
         o = read_twilio(status, body);
     } else {

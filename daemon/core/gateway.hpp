@@ -10,6 +10,8 @@
 //                  SMSMessageData.Recipients[0] has statusCode (100-102 accepted) and messageId.
 //  twilio          POST form To,From,Body,StatusCallback with basic auth (Account SID and auth
 //                  token); JSON reply with sid, or code and message on error.
+//  orange          the Orange SMS API: OAuth2 client credentials, a JSON body, 201 (see
+//                  core/gateway_orange.hpp).
 //  generic         method, URL, headers and body from config templates ({to} {text} {from}
 //                  {ref} {secret}, escaped for the content type); message id by JSON pointer or
 //                  regular expression.
@@ -35,7 +37,10 @@ struct GatewaySettings {
     std::string profile = "kannel";
     std::string url;
     std::string username;
-    std::string secret;         // the gateway password / API key / auth token
+    std::string secret;         // the gateway password / API key / auth token / client secret
+    std::string client_id;      // orange: the OAuth2 client id
+    std::string sender_number;  // orange: the number messages are sent from ("+223...")
+    std::string access_token;   // orange: the current bearer token (the engine keeps it)
     std::string sender;         // [sms] sender
     std::string public_url;     // [server] public_url, for delivery-report callbacks
     std::string callback_token; // carried in the callback URLs we hand the gateway

@@ -2,6 +2,7 @@
 
 #include "core/campaign.hpp"
 #include "core/delivery.hpp"
+#include "core/gateway_orange.hpp"
 #include "core/phone.hpp"
 #include "core/routing.hpp"
 #include "core/schedule.hpp"
@@ -59,6 +60,17 @@ struct Lane {
     bool down = false;
     std::optional<steady_clock::time_point> ready_at; // when it may take claims again
 
+    // An OAuth2 bearer token (profile orange): fetched before the first send, kept until a
+    // minute before it expires, fetched again once when a send is answered 401.
+    bool oauth = false;
+    std::uint64_t token_generation = 0; // tokens obtained so far
+    std::optional<steady_clock::time_point> token_expires;
+    bool token_fetching = false;
+    bool token_after_401 = false;   // the token held replaced one that a send found refused
+    bool refetch_after_401 = false; // the token being asked for replaces a refused one
+    bool token_proven = false;      // a send with the token held was accepted
+    std::optional<steady_clock::time_point> token_retry_at; // after a failed fetch
+
     Lane(boost::asio::io_context& io, core::GatewayConfig c, core::GatewaySettings s)
         : config(std::move(c)),
           settings(std::move(s)), retry{config.max_attempts,
@@ -67,7 +79,12 @@ struct Lane {
           breaker(config.breaker_threshold, milliseconds{config.breaker_cooldown_ms},
                   milliseconds{config.breaker_max_cooldown_ms}),
           bucket(config.rate_per_second, config.rate_per_second, steady_clock::now()),
-          http(std::make_unique<net::HttpClient>(io, config.max_in_flight)) {}
+          http(std::make_unique<net::HttpClient>(io, config.max_in_flight)),
+          oauth(settings.profile == "orange") {}
+
+    bool has_token(steady_clock::time_point now) const {
+        return token_expires && now + seconds{60} < *token_expires;
+    }
 
     bool circuit_closed() const { return breaker.state() == core::CircuitBreaker::State::closed; }
 };
@@ -416,10 +433,10 @@ struct Engine::Impl {
             lane.http->send(r.request, milliseconds{lane.config.timeout_ms},
                             [this, lane = r.lane, id = r.id, attempt = r.attempt,
                              row = std::move(r.row), phone = std::move(r.phone),
-                             refused = std::move(r.refused_by),
-                             in_doubt = r.in_doubt](net::HttpResponse response) mutable {
+                             refused = std::move(r.refused_by), in_doubt = r.in_doubt,
+                             generation = r.token_generation](net::HttpResponse response) mutable {
                                 on_response(lane, id, attempt, std::move(row), phone, refused,
-                                            in_doubt, std::move(response));
+                                            in_doubt, generation, std::move(response));
                             });
         }
         if (claimed.waiting > 0) {
@@ -440,10 +457,20 @@ struct Engine::Impl {
     int measure_lanes() {
         const auto steady = steady_clock::now();
         int total = 0;
-        for (auto& lane : lanes) {
+        for (std::size_t i = 0; i < lanes.size(); ++i) {
+            auto& lane = lanes[i];
             lane.capacity = 0;
             lane.down = false;
             lane.ready_at.reset();
+            if (lane.oauth && !lane.has_token(steady)) {
+                if (lane.token_retry_at && steady < *lane.token_retry_at) {
+                    lane.down = true; // no token: its numbers go to the next gateway
+                    lane.ready_at = lane.token_retry_at;
+                } else if (!lane.token_fetching) {
+                    fetch_token(i); // its answer pumps again
+                }
+                continue;
+            }
             const int in_flight_here = static_cast<int>(lane.http->in_flight());
             int slots = lane.config.max_in_flight - in_flight_here;
             if (!lane.circuit_closed()) {
@@ -466,6 +493,36 @@ struct Engine::Impl {
             total += lane.capacity;
         }
         return total;
+    }
+
+    // Asks the lane's gateway for a bearer token; pumps again once it has answered.
+    void fetch_token(std::size_t i) {
+        lanes[i].token_fetching = true;
+        lanes[i].http->send(
+            core::orange_token_request(lanes[i].settings), milliseconds{lanes[i].config.timeout_ms},
+            [this, i](net::HttpResponse response) {
+                auto& lane = lanes[i];
+                lane.token_fetching = false;
+                auto token = core::read_orange_token_reply(response.status, response.body);
+                if (token) {
+                    lane.settings.access_token = token->token;
+                    lane.token_expires = steady_clock::now() + token->expires_in;
+                    ++lane.token_generation;
+                    lane.token_proven = false;
+                    lane.token_after_401 = lane.refetch_after_401;
+                    lane.refetch_after_401 = false;
+                    lane.token_retry_at.reset();
+                    spdlog::info("gateway {}: access token obtained, valid {} s",
+                                 lane.settings.name, token->expires_in.count());
+                } else {
+                    const auto why = response.status == 0 ? response.error : token.error().message;
+                    spdlog::error("gateway {}: no access token ({}); asking again in 30 s",
+                                  lane.settings.name, why);
+                    lane.token_expires.reset();
+                    lane.token_retry_at = steady_clock::now() + seconds{30};
+                }
+                post_pump();
+            });
     }
 
     // Nothing could be claimed now: wake when the first waiting lane may take claims again (a
@@ -498,6 +555,7 @@ struct Engine::Impl {
         std::string phone;
         std::string refused_by;
         bool in_doubt = false; // it may have reached this gateway on an earlier attempt
+        std::uint64_t token_generation = 0;
     };
 
     struct Claimed {
@@ -672,7 +730,8 @@ struct Engine::Impl {
                              {d.campaign_id, d.week, "sending", sms->shape.segments},
                              d.contact.phone,
                              d.refused_by,
-                             !d.in_doubt_at.empty()});
+                             !d.in_doubt_at.empty(),
+                             lane.token_generation});
         }
         store::DeliveriesRepo repo(db);
         repo.apply(claims, utc(now));
@@ -684,7 +743,7 @@ struct Engine::Impl {
 
     void on_response(std::size_t lane_index, std::int64_t id, int attempt, store::RowBefore row,
                      const std::string& phone, const std::string& refused_by, bool in_doubt,
-                     net::HttpResponse response) {
+                     std::uint64_t token_generation, net::HttpResponse response) {
         auto& lane = lanes[lane_index];
         const auto& name = lane.settings.name;
         const auto outcome = core::read_gateway_reply(lane.settings, response.status, response.body,
@@ -698,6 +757,22 @@ struct Engine::Impl {
                             .gateway = name};
         if (response.status != 0) {
             t.http_status = response.status;
+        }
+        if (lane.oauth && response.status == 401 && refresh_token(lane, token_generation)) {
+            // Its token expired or was revoked: the message was not taken; sent again with a
+            // new token, at once, without counting against the gateway's health.
+            t.state = "retrying";
+            t.next_attempt_ms = clock().time_since_epoch().count();
+            t.error = name + " refused the access token (HTTP 401): sent again with a new one";
+            t.before = std::move(row);
+            outcomes.push_back(std::move(t));
+            ++stats.retried;
+            post_pump();
+            return;
+        }
+        if (lane.oauth && outcome.verdict == core::SendVerdict::accepted) {
+            lane.token_proven = true;
+            lane.token_after_401 = false;
         }
         const bool transient = outcome.verdict == core::SendVerdict::transient;
         const bool breaker_changed = lane.breaker.record(transient, steady_clock::now());
@@ -771,6 +846,22 @@ struct Engine::Impl {
             }
         }
         post_pump();
+    }
+
+    // A send answered 401 with the token of `generation`: true when it is sent again with a new
+    // token (the one it used is dropped, unless a newer one came meanwhile); false when the
+    // token that failed was itself fetched after a 401 and never worked: the credentials are
+    // refused, and the message with them.
+    static bool refresh_token(Lane& lane, std::uint64_t generation) {
+        if (generation != lane.token_generation || !lane.token_expires) {
+            return true; // an older token, or a new one is already asked for
+        }
+        if (lane.token_after_401 && !lane.token_proven) {
+            return false;
+        }
+        lane.token_expires.reset(); // the next pump asks for another
+        lane.refetch_after_401 = true;
+        return true;
     }
 
     // Records every outcome that arrived since the last flush in one transaction.

@@ -35,6 +35,24 @@ std::string profile_of(const core::Config& config, const std::string& segment) {
     return "";
 }
 
+// A JSON callback body (the Orange SMS API's deliveryInfoNotification) as parameters: each
+// leaf under its own key, the first of a name winning ({"a": {"b": "x"}} gives b=x).
+void flatten_json(const nlohmann::json& node, core::Params& out) {
+    if (node.is_object()) {
+        for (const auto& [key, value] : node.items()) {
+            if (value.is_structured()) {
+                flatten_json(value, out);
+            } else if (!out.count(key)) {
+                out[key] = value.is_string() ? value.get<std::string>() : value.dump();
+            }
+        }
+    } else if (node.is_array()) {
+        for (const auto& item : node) {
+            flatten_json(item, out);
+        }
+    }
+}
+
 } // namespace
 
 struct CallbackHandler::Impl {
@@ -177,6 +195,9 @@ struct CallbackHandler::Impl {
             type != request.headers.end() &&
             type->second.rfind("application/x-www-form-urlencoded", 0) == 0) {
             form = core::parse_params(request.body);
+        } else if (type != request.headers.end() &&
+                   type->second.rfind("application/json", 0) == 0) {
+            flatten_json(nlohmann::json::parse(request.body, nullptr, false), form);
         }
         if (const int refusal =
                 authenticate(request, query, form, context.env().config.server.public_url);

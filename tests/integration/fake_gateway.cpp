@@ -6,7 +6,7 @@
 //   fake_gateway [--port N] [--port-file F] [--record F] [--seed N] [--p500 P] [--p429 P] [--preset
 //   P]
 //                [--phang P] [--retry-after S] [--slow-ms N] [--reject PHONE]... [--max-seconds N]
-//                [--refuse-for S] [--report]
+//                [--refuse-for S] [--report] [--orange-client ID:SECRET] [--orange-revoke-every N]
 //
 // Routes (the path's first segment): /ok, /500, /429 (with Retry-After), /403 (refuses every
 // message, as a gateway with a revoked account does), /slow, /hang (never answers), /reset
@@ -15,15 +15,21 @@
 // refuses every message with 403 (an account suspended for a while). With --report it posts a
 // delivery report ("delivered", type 1) to each accepted message's Kannel dlr-url, as an SMSC
 // would, and retries one that fails (the daemon may be down) every 250 ms for up to 5 minutes,
-// as Kannel's http-request-retry does. The record file gets one line per accepted
-// request: "<ref> <to>", appended, so a gateway restarted on the same --port (an outage) keeps
-// one record.
+// as Kannel's http-request-retry does. Under /orange it plays the Orange SMS API:
+// POST /orange/oauth/v3/token (Basic auth with --orange-client) hands out a bearer token,
+// POST /orange/smsmessaging/v1/outbound/<sender>/requests takes a JSON outboundSMSMessageRequest
+// with the current token (401 otherwise) and answers 201 with its resourceURL; every
+// --orange-revoke-every accepted messages the token stops working (as when it expires); with
+// --report the deliveryInfoNotification is posted as JSON to the request's notifyURL. The record
+// file gets one line per accepted request: "<ref> <to>", appended, so a gateway restarted on the
+// same --port (an outage) keeps one record.
 #include <utility>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <condition_variable>
@@ -55,6 +61,8 @@ struct Settings {
     unsigned seed = 1;
     int refuse_for_seconds = 0;
     bool report = false;
+    std::string orange_client; // "id:secret"
+    int orange_revoke_every = 0;
 };
 
 // Posts delivery reports from its own thread, one blocking request at a time, each retried
@@ -70,16 +78,22 @@ public:
         m_wake.notify_one();
         m_thread.join();
     }
-    void post(std::string url) {
+    // A GET of `url`, or with `json` a POST of it.
+    void post(std::string url, std::string json = "") {
         {
             std::lock_guard lock(m_mutex);
-            m_queue.push_back(std::move(url));
+            m_queue.push_back({std::move(url), std::move(json)});
         }
         m_wake.notify_one();
     }
 
 private:
-    static bool deliver(const std::string& url) {
+    struct Report {
+        std::string url;
+        std::string json;
+    };
+    static bool deliver(const Report& report) {
+        const auto& url = report.url;
         // http://HOST:PORT/PATH?QUERY, as Kibaru builds it.
         const auto rest = url.substr(url.find("://") + 3);
         const auto slash = rest.find('/');
@@ -92,8 +106,14 @@ private:
             tcp::resolver resolver(io);
             stream.connect(
                 resolver.resolve(authority.substr(0, colon), authority.substr(colon + 1)));
-            http::request<http::empty_body> request(http::verb::get, rest.substr(slash), 11);
+            http::request<http::string_body> request(
+                report.json.empty() ? http::verb::get : http::verb::post, rest.substr(slash), 11);
             request.set(http::field::host, authority);
+            if (!report.json.empty()) {
+                request.set(http::field::content_type, "application/json");
+                request.body() = report.json;
+                request.prepare_payload();
+            }
             http::write(stream, request);
             beast::flat_buffer buffer;
             http::response<http::string_body> response;
@@ -105,24 +125,24 @@ private:
     }
     void run() {
         for (;;) {
-            std::string url;
+            Report report;
             {
                 std::unique_lock lock(m_mutex);
                 m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
                 if (m_queue.empty()) {
                     return;
                 }
-                url = std::move(m_queue.front());
+                report = std::move(m_queue.front());
                 m_queue.pop_front();
             }
-            for (int attempt = 0; attempt < 1200 && !deliver(url); ++attempt) {
+            for (int attempt = 0; attempt < 1200 && !deliver(report); ++attempt) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(250));
             }
         }
     }
     std::mutex m_mutex;
     std::condition_variable m_wake;
-    std::deque<std::string> m_queue;
+    std::deque<Report> m_queue;
     bool m_stopping = false;
     std::thread m_thread;
 };
@@ -134,7 +154,31 @@ struct Gateway {
     long accepted = 0;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     std::unique_ptr<Reporter> reporter;
+    int orange_tokens = 0;       // handed out so far
+    std::string orange_token;    // the one that works now ("" after a revocation)
+    long orange_since_token = 0; // messages accepted with it
 };
+
+std::string base64(const std::string& in) {
+    static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    std::size_t i = 0;
+    for (; i + 2 < in.size(); i += 3) {
+        const unsigned n = (static_cast<unsigned char>(in[i]) << 16) |
+                           (static_cast<unsigned char>(in[i + 1]) << 8) |
+                           static_cast<unsigned char>(in[i + 2]);
+        out += {k[n >> 18], k[(n >> 12) & 63], k[(n >> 6) & 63], k[n & 63]};
+    }
+    if (i + 1 == in.size()) {
+        const unsigned n = static_cast<unsigned char>(in[i]) << 16;
+        out += {k[n >> 18], k[(n >> 12) & 63], '=', '='};
+    } else if (i + 2 == in.size()) {
+        const unsigned n = (static_cast<unsigned char>(in[i]) << 16) |
+                           (static_cast<unsigned char>(in[i + 1]) << 8);
+        out += {k[n >> 18], k[(n >> 12) & 63], k[(n >> 6) & 63], '='};
+    }
+    return out;
+}
 
 // Kannel's escapes in a dlr-url, filled for a "delivered" report.
 std::string fill_report(std::string url, const std::string& ref) {
@@ -233,6 +277,9 @@ private:
         }
         const std::string ref = find_ref(query, m_request.body());
 
+        if (route == "/orange") {
+            return orange(path);
+        }
         std::string behaviour = route;
         if (route == "/mix") {
             const double roll = std::uniform_real_distribution<double>(0, 1)(m_gateway.random);
@@ -293,6 +340,68 @@ private:
             return;
         }
         accept();
+    }
+
+    // The Orange SMS API: a token for the right client credentials; a message for the current
+    // token, recorded and answered 201.
+    void orange(const std::string& path) {
+        auto& g = m_gateway;
+        const std::string authorization(m_request[http::field::authorization]);
+        if (path == "/orange/oauth/v3/token") {
+            if (authorization != "Basic " + base64(g.settings.orange_client)) {
+                return respond(http::status::unauthorized, R"({"error":"invalid_client"})");
+            }
+            g.orange_token = "tok-" + std::to_string(++g.orange_tokens);
+            g.orange_since_token = 0;
+            return respond(http::status::ok, nlohmann::json{{"token_type", "Bearer"},
+                                                            {"access_token", g.orange_token},
+                                                            {"expires_in", "3600"}}
+                                                 .dump());
+        }
+        if (path.find("/orange/smsmessaging/v1/outbound/") != 0) {
+            return respond(http::status::not_found, "{}");
+        }
+        if (g.orange_token.empty() || authorization != "Bearer " + g.orange_token) {
+            return respond(http::status::unauthorized,
+                           R"({"requestError":{"policyException":{"messageId":"POL0001",)"
+                           R"("text":"Invalid access token"}}})");
+        }
+        const auto body = nlohmann::json::parse(m_request.body(), nullptr, false);
+        const auto object = [](const nlohmann::json& j, const char* key) {
+            return j.is_object() && j.contains(key) && j[key].is_object()
+                       ? j[key]
+                       : nlohmann::json::object();
+        };
+        const auto request = object(body, "outboundSMSMessageRequest");
+        const auto receipt = object(request, "receiptRequest");
+        const std::string to = request.value("address", "");
+        const std::string ref = receipt.value("callbackData", "");
+        if (to.rfind("tel:+", 0) != 0 || ref.empty()) {
+            return respond(http::status::bad_request,
+                           R"({"requestError":{"serviceException":{"messageId":"SVC0002",)"
+                           R"("text":"Invalid input value"}}})");
+        }
+        ++g.accepted;
+        if (g.record.is_open()) {
+            g.record << ref << ' ' << to.substr(4) << '\n' << std::flush;
+        }
+        if (g.reporter) {
+            g.reporter->post(
+                receipt.value("notifyURL", ""),
+                nlohmann::json{{"deliveryInfoNotification",
+                                {{"callbackData", ref},
+                                 {"deliveryInfo",
+                                  {{"address", to}, {"deliveryStatus", "DeliveredToTerminal"}}}}}}
+                    .dump());
+        }
+        if (g.settings.orange_revoke_every > 0 &&
+            ++g.orange_since_token >= g.settings.orange_revoke_every) {
+            g.orange_token.clear(); // the next message with it is refused
+        }
+        respond(http::status::created,
+                nlohmann::json{{"outboundSMSMessageRequest",
+                                {{"resourceURL", "http://127.0.0.1/orange/requests/msg-" + ref}}}}
+                    .dump());
     }
 
     void read_until_closed() {
@@ -384,6 +493,10 @@ int main(int argc, char** argv) {
             s.refuse_for_seconds = std::stoi(next());
         else if (arg == "--report")
             s.report = true;
+        else if (arg == "--orange-client")
+            s.orange_client = next();
+        else if (arg == "--orange-revoke-every")
+            s.orange_revoke_every = std::stoi(next());
         else {
             std::cerr << "fake_gateway: unknown option " << arg << "\n";
             return 2;

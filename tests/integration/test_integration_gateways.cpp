@@ -252,3 +252,71 @@ TEST_F(Gateways, a_gateway_that_is_down_does_not_hold_up_another_gateways_number
     EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE state = 'failed'"), "0")
         << "an outage fails nobody";
 }
+
+// The Orange SMS API (profile "orange") against its loopback fake: a bearer token from the
+// client credentials, JSON sends answered 201, the token refused every 3 messages (as when it
+// expires) and fetched again, and the delivery reports Orange posts back as JSON.
+TEST_F(Gateways, the_orange_sms_api_sends_with_a_token_it_renews_and_reports_back) {
+    setup("ok");
+    auto api =
+        start_fake_gateway(s.dir(), {"--record", "orange-api.txt", "--orange-client", "app:s3cret",
+                                     "--orange-revoke-every", "3", "--report"});
+    const int callbacks = kibaru::test::free_port();
+    const auto base = "http://127.0.0.1:" + std::to_string(callbacks);
+    s.write("k.toml", "[gateway]\nrate_per_second = 0\ntimeout_ms = 2000\n[[gateways]]\nname = "
+                      "\"orange-api\"\nprofile = \"orange\"\nurl = \"http://127.0.0.1:" +
+                          std::to_string(api.port) +
+                          "/orange\"\nsender_number = \"+22370000000\"\noperators = "
+                          "[\"orange\"]\n[[gateways]]\nname = \"moov\"\nurl = \"http://127.0.0.1:" +
+                          std::to_string(moov.port) + "/ok/cgi-bin/sendsms\"\npriority = 2\n" +
+                          "[server]\nlisten = \"127.0.0.1:" + std::to_string(callbacks) +
+                          "\"\npublic_url = \"" + base + "\"\n[log]\nfile = \"kibaru.log\"\n");
+    const std::vector<std::string> env = {"KIBARU_CONFIG=", "KIBARU_CALLBACK_TOKEN=t0k3n",
+                                          "KIBARU_ORANGE_CLIENT_ID=app",
+                                          "KIBARU_ORANGE_CLIENT_SECRET=s3cret"};
+    Background daemon({KIBARU_BIN, "--config", "k.toml", "--db", "kibaru.db", "--now",
+                       "2019-01-08T09:00:00Z", "daemon"},
+                      s.dir(), env);
+    ASSERT_TRUE(eventually(
+        [&] {
+            return sql("SELECT count(*) FROM deliveries WHERE gateway = 'orange-api' AND state = "
+                       "'delivered'") == "10" &&
+                   sql("SELECT count(*) FROM deliveries WHERE state = 'sent'") == "15";
+        },
+        30))
+        << sql("SELECT state || ' ' || coalesce(gateway, '') || ' ' || error FROM deliveries")
+        << s.read("kibaru.log");
+    EXPECT_EQ(daemon.stop(SIGTERM), 0);
+    const auto by_api = accepted("orange-api.txt");
+    EXPECT_EQ(by_api.size(), 10u);
+    for (const auto& [phone, times] : by_api) {
+        EXPECT_TRUE(prefix_of(phone) == "76" || prefix_of(phone) == "85") << phone;
+        EXPECT_EQ(times, 1) << phone << " got two SMS";
+    }
+    EXPECT_GE(std::stol(sql("SELECT count(*) FROM delivery_events WHERE http_status = 401 AND "
+                            "error LIKE '%refused the access token%'")),
+              1)
+        << "the revoked token was renewed";
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE gateway_id LIKE 'msg-%'"), "10")
+        << "Orange's message id from its resourceURL";
+    EXPECT_EQ(k({"audit", "verify"}).exit_code, 0);
+}
+
+// Orange refuses the client credentials: no token, so its numbers go to the next gateway.
+TEST_F(Gateways, without_a_token_the_orange_numbers_go_to_the_next_gateway) {
+    setup("ok");
+    auto api = start_fake_gateway(
+        s.dir(), {"--record", "orange-api.txt", "--orange-client", "app:another-secret"});
+    point_orange_at("http://127.0.0.1:" + std::to_string(api.port) + "/orange");
+    auto config = s.read("k.toml");
+    config.replace(config.find("name = \"orange\""), 15,
+                   "name = \"orange\"\nprofile = \"orange\"\nsender_number = \"+22370000000\"");
+    s.write("k.toml", config);
+    const auto r = s.kibaru({"--config", "k.toml", "--now", "2019-01-08T09:00:00Z", "run-once"},
+                            {"KIBARU_ORANGE_CLIENT_ID=app", "KIBARU_ORANGE_CLIENT_SECRET=s3cret"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(accepted("orange-api.txt").empty());
+    EXPECT_EQ(accepted("moov.txt").size(), 25u);
+    EXPECT_NE(s.read("kibaru.log").find("no access token (Orange refused the client credentials"),
+              std::string::npos);
+}
