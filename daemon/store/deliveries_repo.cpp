@@ -360,9 +360,18 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
                                  t.segments, t.segments, now, t.gateway, t.refused_by,
                                  t.in_doubt_at, t.id, t.from, t.from);
         update.run();
-        if (was && m_db.changes() == 1) {
+        const bool applied = m_db.changes() == 1;
+        if (was && applied) {
             moves.move(was->campaign_id, was->week, was->state, was->segments, t.state,
                        t.segments > 0 ? t.segments : was->segments);
+        }
+        if (!applied && !t.gateway_id.empty()) {
+            // A delivery report overtook this outcome (the state stays the report's); the
+            // gateway's message id it carries is still the delivery's.
+            auto& keep_id = m_db.cached("UPDATE deliveries SET gateway_id = coalesce(gateway_id, "
+                                        "?) WHERE id = ?");
+            keep_id.bind_all_borrowed(t.gateway_id, t.id);
+            keep_id.run();
         }
         event.bind_all_borrowed(t.id, now, t.state, t.attempt);
         t.http_status ? event.bind(5, std::int64_t{*t.http_status}) : event.bind_null(5);

@@ -55,8 +55,12 @@ TEST_F(StoreDeliveries, a_report_that_overtakes_our_own_sent_record_is_kept) {
     repo.open_week(campaign, 1, "o", "c", "t", 0);
     repo.apply({{1, "sending", 1, {}, "", {}, "", 0, 1, "pending,retrying"}}, "t1");
     EXPECT_EQ(repo.apply_report("1", "", "delivered", "type 1", "t2").to_state, "delivered");
-    repo.apply({{1, "sent", 1, 202, "", 5, "", 0, 0, "sending"}}, "t3");
+    repo.apply({{1, "sent", 1, 202, "gw-7", 5, "", 0, 0, "sending"}}, "t3");
     EXPECT_EQ(state(1), "delivered");
+    EXPECT_EQ(db->scalar_int("SELECT count(*) FROM deliveries WHERE id = 1 AND gateway_id = "
+                             "'gw-7'"),
+              1)
+        << "the gateway's message id from the overtaken outcome is kept";
     EXPECT_EQ(db->scalar_int("SELECT count(*) FROM delivery_events WHERE delivery_id = 1"), 3)
         << "sending, the report, sent: every step is in the history";
 }
