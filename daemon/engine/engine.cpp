@@ -1,5 +1,7 @@
 #include "engine/engine.hpp"
 
+#include "engine/lane.hpp"
+
 #include "core/campaign.hpp"
 #include "core/delivery.hpp"
 #include "core/gateway_orange.hpp"
@@ -44,50 +46,6 @@ struct ActiveCampaign {
 std::string utc(Millis at) {
     return core::format_utc(floor<seconds>(at));
 }
-
-// One gateway's sending: its own token bucket, in-flight limit, retry policy and circuit
-// breaker, so that one gateway's outage or rate limit never holds up another's numbers.
-struct Lane {
-    core::GatewayConfig config;
-    core::GatewaySettings settings;
-    core::RetryPolicy retry;
-    core::CircuitBreaker breaker;
-    core::TokenBucket bucket;
-    std::unique_ptr<net::HttpClient> http;
-    // Set by each pump: how many claims it may take now, and whether its circuit keeps it out
-    // (open, no probe due), so that its numbers go to the next gateway that takes them.
-    int capacity = 0;
-    bool down = false;
-    std::optional<steady_clock::time_point> ready_at; // when it may take claims again
-
-    // An OAuth2 bearer token (profile orange): fetched before the first send, kept until a
-    // minute before it expires, fetched again once when a send is answered 401.
-    bool oauth = false;
-    std::uint64_t token_generation = 0; // tokens obtained so far
-    std::optional<steady_clock::time_point> token_expires;
-    bool token_fetching = false;
-    bool token_after_401 = false;   // the token held replaced one that a send found refused
-    bool refetch_after_401 = false; // the token being asked for replaces a refused one
-    bool token_proven = false;      // a send with the token held was accepted
-    std::optional<steady_clock::time_point> token_retry_at; // after a failed fetch
-
-    Lane(boost::asio::io_context& io, core::GatewayConfig c, core::GatewaySettings s)
-        : config(std::move(c)),
-          settings(std::move(s)), retry{config.max_attempts,
-                                        milliseconds{config.backoff_initial_ms},
-                                        milliseconds{config.backoff_max_ms}},
-          breaker(config.breaker_threshold, milliseconds{config.breaker_cooldown_ms},
-                  milliseconds{config.breaker_max_cooldown_ms}),
-          bucket(config.rate_per_second, config.rate_per_second, steady_clock::now()),
-          http(std::make_unique<net::HttpClient>(io, config.max_in_flight)),
-          oauth(settings.profile == "orange") {}
-
-    bool has_token(steady_clock::time_point now) const {
-        return token_expires && now + seconds{60} < *token_expires;
-    }
-
-    bool circuit_closed() const { return breaker.state() == core::CircuitBreaker::State::closed; }
-};
 
 } // namespace
 
@@ -458,39 +416,10 @@ struct Engine::Impl {
         const auto steady = steady_clock::now();
         int total = 0;
         for (std::size_t i = 0; i < lanes.size(); ++i) {
-            auto& lane = lanes[i];
-            lane.capacity = 0;
-            lane.down = false;
-            lane.ready_at.reset();
-            if (lane.oauth && !lane.has_token(steady)) {
-                if (lane.token_retry_at && steady < *lane.token_retry_at) {
-                    lane.down = true; // no token: its numbers go to the next gateway
-                    lane.ready_at = lane.token_retry_at;
-                } else if (!lane.token_fetching) {
-                    fetch_token(i); // its answer pumps again
-                }
-                continue;
+            if (lanes[i].measure(steady) == Lane::Measure::needs_token) {
+                fetch_token(i);
             }
-            const int in_flight_here = static_cast<int>(lane.http->in_flight());
-            int slots = lane.config.max_in_flight - in_flight_here;
-            if (!lane.circuit_closed()) {
-                // Open, or its single probe is out: down until the probe has said otherwise.
-                if (in_flight_here > 0 || !lane.breaker.allow(steady)) {
-                    lane.down = true;
-                    lane.ready_at = lane.breaker.reopens_at();
-                    continue;
-                }
-                slots = 1; // the probe
-            }
-            if (slots <= 0) {
-                continue; // a completion will pump again
-            }
-            if (const auto wait = lane.bucket.wait_for_one(steady); wait > milliseconds{0}) {
-                lane.ready_at = steady + wait;
-                continue;
-            }
-            lane.capacity = lane.bucket.take(slots, steady);
-            total += lane.capacity;
+            total += lanes[i].capacity;
         }
         return total;
     }
@@ -505,21 +434,14 @@ struct Engine::Impl {
                 lane.token_fetching = false;
                 auto token = core::read_orange_token_reply(response.status, response.body);
                 if (token) {
-                    lane.settings.access_token = token->token;
-                    lane.token_expires = steady_clock::now() + token->expires_in;
-                    ++lane.token_generation;
-                    lane.token_proven = false;
-                    lane.token_after_401 = lane.refetch_after_401;
-                    lane.refetch_after_401 = false;
-                    lane.token_retry_at.reset();
+                    lane.token_received(*token, steady_clock::now());
                     spdlog::info("gateway {}: access token obtained, valid {} s",
                                  lane.settings.name, token->expires_in.count());
                 } else {
-                    const auto why = response.status == 0 ? response.error : token.error().message;
+                    lane.token_refused(steady_clock::now());
                     spdlog::error("gateway {}: no access token ({}); asking again in 30 s",
-                                  lane.settings.name, why);
-                    lane.token_expires.reset();
-                    lane.token_retry_at = steady_clock::now() + seconds{30};
+                                  lane.settings.name,
+                                  response.status == 0 ? response.error : token.error().message);
                 }
                 post_pump();
             });
@@ -758,7 +680,7 @@ struct Engine::Impl {
         if (response.status != 0) {
             t.http_status = response.status;
         }
-        if (lane.oauth && response.status == 401 && refresh_token(lane, token_generation)) {
+        if (lane.oauth && response.status == 401 && lane.refresh_after_401(token_generation)) {
             // Its token expired or was revoked: the message was not taken; sent again with a
             // new token, at once, without counting against the gateway's health.
             t.state = "retrying";
@@ -771,8 +693,7 @@ struct Engine::Impl {
             return;
         }
         if (lane.oauth && outcome.verdict == core::SendVerdict::accepted) {
-            lane.token_proven = true;
-            lane.token_after_401 = false;
+            lane.send_accepted();
         }
         const bool transient = outcome.verdict == core::SendVerdict::transient;
         const bool breaker_changed = lane.breaker.record(transient, steady_clock::now());
@@ -846,22 +767,6 @@ struct Engine::Impl {
             }
         }
         post_pump();
-    }
-
-    // A send answered 401 with the token of `generation`: true when it is sent again with a new
-    // token (the one it used is dropped, unless a newer one came meanwhile); false when the
-    // token that failed was itself fetched after a 401 and never worked: the credentials are
-    // refused, and the message with them.
-    static bool refresh_token(Lane& lane, std::uint64_t generation) {
-        if (generation != lane.token_generation || !lane.token_expires) {
-            return true; // an older token, or a new one is already asked for
-        }
-        if (lane.token_after_401 && !lane.token_proven) {
-            return false;
-        }
-        lane.token_expires.reset(); // the next pump asks for another
-        lane.refetch_after_401 = true;
-        return true;
     }
 
     // Records every outcome that arrived since the last flush in one transaction.

@@ -1,0 +1,87 @@
+#include "engine/lane.hpp"
+
+namespace kibaru::engine {
+
+using namespace std::chrono;
+
+Lane::Lane(boost::asio::io_context& io, core::GatewayConfig c, core::GatewaySettings s)
+    : config(std::move(c)),
+      settings(std::move(s)), retry{config.max_attempts, milliseconds{config.backoff_initial_ms},
+                                    milliseconds{config.backoff_max_ms}},
+      breaker(config.breaker_threshold, milliseconds{config.breaker_cooldown_ms},
+              milliseconds{config.breaker_max_cooldown_ms}),
+      bucket(config.rate_per_second, config.rate_per_second, Clock::now()),
+      http(std::make_unique<net::HttpClient>(io, config.max_in_flight)),
+      oauth(settings.profile == "orange") {}
+
+bool Lane::has_token(Clock::time_point now) const {
+    return m_token_expires && now + seconds{60} < *m_token_expires;
+}
+
+Lane::Measure Lane::measure(Clock::time_point now) {
+    capacity = 0;
+    down = false;
+    ready_at.reset();
+    if (oauth && !has_token(now)) {
+        if (m_token_retry_at && now < *m_token_retry_at) {
+            down = true; // no token: its numbers go to the next gateway
+            ready_at = m_token_retry_at;
+            return Measure::ready;
+        }
+        return token_fetching ? Measure::ready : Measure::needs_token; // its answer pumps again
+    }
+    const int in_flight = static_cast<int>(http->in_flight());
+    int slots = config.max_in_flight - in_flight;
+    if (!circuit_closed()) {
+        // Open, or its single probe is out: down until the probe has said otherwise.
+        if (in_flight > 0 || !breaker.allow(now)) {
+            down = true;
+            ready_at = breaker.reopens_at();
+            return Measure::ready;
+        }
+        slots = 1; // the probe
+    }
+    if (slots <= 0) {
+        return Measure::ready; // a completion will pump again
+    }
+    if (const auto wait = bucket.wait_for_one(now); wait > milliseconds{0}) {
+        ready_at = now + wait;
+        return Measure::ready;
+    }
+    capacity = bucket.take(slots, now);
+    return Measure::ready;
+}
+
+void Lane::token_received(const core::AccessToken& token, Clock::time_point now) {
+    settings.access_token = token.token;
+    m_token_expires = now + token.expires_in;
+    ++token_generation;
+    m_token_proven = false;
+    m_token_after_401 = m_refetch_after_401;
+    m_refetch_after_401 = false;
+    m_token_retry_at.reset();
+}
+
+void Lane::token_refused(Clock::time_point now) {
+    m_token_expires.reset();
+    m_token_retry_at = now + seconds{30};
+}
+
+void Lane::send_accepted() {
+    m_token_proven = true;
+    m_token_after_401 = false;
+}
+
+bool Lane::refresh_after_401(std::uint64_t generation) {
+    if (generation != token_generation || !m_token_expires) {
+        return true; // an older token, or a new one is already asked for
+    }
+    if (m_token_after_401 && !m_token_proven) {
+        return false;
+    }
+    m_token_expires.reset(); // the next measure asks for another
+    m_refetch_after_401 = true;
+    return true;
+}
+
+} // namespace kibaru::engine

@@ -1,0 +1,71 @@
+// One gateway's sending, as the dispatcher sees it: its own token bucket, in-flight limit, retry
+// policy and circuit breaker, so that one gateway's outage or rate limit never holds up
+// another's numbers; and, for the Orange SMS API, its OAuth2 bearer token (fetched before the
+// first send, kept until a minute before it expires, fetched again once when a send is
+// answered 401). The state decisions live here; the HTTP exchanges are the engine's.
+#pragma once
+
+#include "core/config.hpp"
+#include "core/delivery.hpp"
+#include "core/gateway.hpp"
+#include "core/gateway_orange.hpp"
+#include "net/http_client.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace kibaru::engine {
+
+struct Lane {
+    using Clock = std::chrono::steady_clock;
+
+    core::GatewayConfig config;
+    core::GatewaySettings settings;
+    core::RetryPolicy retry;
+    core::CircuitBreaker breaker;
+    core::TokenBucket bucket;
+    std::unique_ptr<net::HttpClient> http;
+    // Set by each measure(): how many claims it may take now, and whether it is out (circuit
+    // open, no probe due, or no token), so that its numbers go to the next gateway.
+    int capacity = 0;
+    bool down = false;
+    std::optional<Clock::time_point> ready_at; // when it may take claims again
+
+    bool oauth = false;                 // profile orange
+    std::uint64_t token_generation = 0; // tokens obtained so far
+    bool token_fetching = false;
+
+    Lane(boost::asio::io_context& io, core::GatewayConfig c, core::GatewaySettings s);
+
+    bool circuit_closed() const { return breaker.state() == core::CircuitBreaker::State::closed; }
+
+    enum class Measure { ready, needs_token };
+    // Sets capacity (tokens taken for it), down and ready_at for this pump; needs_token when a
+    // bearer token must be asked for first (the caller sends the request).
+    Measure measure(Clock::time_point now);
+
+    void token_received(const core::AccessToken& token, Clock::time_point now);
+    void token_refused(Clock::time_point now); // asked again 30 s later; down meanwhile
+    void send_accepted();
+    // A send answered 401 with the token of `generation`: true when it is to be sent again with
+    // a new token (the one it used is dropped, unless a newer one came meanwhile); false when
+    // the failing token was itself fetched after a 401 and never worked: the credentials are
+    // refused, and the message with them.
+    bool refresh_after_401(std::uint64_t generation);
+
+private:
+    bool has_token(Clock::time_point now) const;
+    std::optional<Clock::time_point> m_token_expires;
+    bool m_token_after_401 = false;   // the token held replaced one that a send found refused
+    bool m_refetch_after_401 = false; // the token being asked for replaces a refused one
+    bool m_token_proven = false;      // a send with the token held was accepted
+    std::optional<Clock::time_point> m_token_retry_at; // after a failed fetch
+};
+
+} // namespace kibaru::engine
