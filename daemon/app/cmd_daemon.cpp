@@ -2,17 +2,12 @@
 #include "app/commands.hpp"
 #include "app/config_loader.hpp"
 #include "app/context.hpp"
+#include "app/gateway_access.hpp"
 #include "app/listeners.hpp"
 #include "core/gateway.hpp"
-#include "core/gateway_orange.hpp"
-#include "core/numbering_plan.hpp"
-#include "core/phone.hpp"
-#include "core/routing.hpp"
 #include "engine/engine.hpp"
 #include "net/asio.hpp"
-#include "net/http_client.hpp"
 #include "net/http_server.hpp"
-#include "ops/audit_trail.hpp"
 #include "store/sqlite.hpp"
 #include "util/metrics.hpp"
 #include "web/callbacks.hpp"
@@ -32,22 +27,6 @@ namespace kibaru::app {
 namespace {
 
 using namespace std::chrono;
-
-// One per gateway that sends ([[gateways]], or the single [gateway]), with its secret.
-std::vector<core::GatewaySettings> gateway_settings(const core::Config& config) {
-    std::vector<core::GatewaySettings> all;
-    for (const auto& g : core::sending_gateways(config)) {
-        const bool oauth = g.profile == "orange";
-        auto settings = core::GatewaySettings::for_gateway(
-            config, g, secret_from_env(oauth ? g.client_secret_env : g.password_env),
-            secret_from_env(config.server.token_env));
-        if (oauth) {
-            settings.client_id = secret_from_env(g.client_id_env);
-        }
-        all.push_back(std::move(settings));
-    }
-    return all;
-}
 
 // The engine's clock: real time, or with --now a simulated clock that starts there and runs at
 // real speed (daemon) or stands still (run-once).
@@ -200,83 +179,21 @@ struct TestOptions {
 };
 
 int run_gateway_test(Context& context, const TestOptions& options) {
-    const auto& config = context.config();
-    const auto phones = core::phone_normalizer(config.contacts);
-    auto phone = phones.mobile_e164(options.to);
-    if (!phone) {
-        throw UsageError("--to: \"" + options.to + "\" " + phone.error().message);
-    }
-    auto sms = core::prepare_sms(options.text, *core::parse_encoding_mode(config.sms.encoding));
-    if (!sms) {
-        throw UsageError("--text: " + sms.error().message);
-    }
-    const auto gateways = core::sending_gateways(config);
-    std::size_t chosen = 0;
-    if (!options.gateway.empty()) {
-        const auto named = std::find_if(gateways.begin(), gateways.end(),
-                                        [&](const auto& g) { return g.name == options.gateway; });
-        if (named == gateways.end()) {
-            throw UsageError("--gateway: no gateway is named \"" + options.gateway + "\"");
-        }
-        chosen = static_cast<std::size_t>(named - gateways.begin());
-    } else {
-        const auto order = core::route_number(
-            gateways, *phone, core::numbering_plan(config.contacts).operator_of(*phone));
-        if (order.empty()) {
-            throw UsageError("--to: no configured gateway takes " + *phone);
-        }
-        chosen = order.front();
-    }
-    auto settings = gateway_settings(config)[chosen];
-    const auto& gateway_config = gateways[chosen];
-    const std::string ref =
-        "test-" + std::to_string(system_clock::now().time_since_epoch() / milliseconds{1});
-    boost::asio::io_context io;
-    net::HttpClient client(io, 1);
-    auto exchange = [&](const core::HttpRequest& request) {
-        net::HttpResponse response;
-        client.send(request, milliseconds{gateway_config.timeout_ms},
-                    [&](net::HttpResponse r) { response = std::move(r); });
-        io.restart();
-        io.run();
-        return response;
-    };
-    if (settings.profile == "orange") { // a bearer token first
-        const auto answer = exchange(core::orange_token_request(settings));
-        auto token = core::read_orange_token_reply(answer.status, answer.body);
-        if (!token) {
-            throw std::runtime_error(settings.name + ": " +
-                                     (answer.status == 0 ? answer.error : token.error().message));
-        }
-        settings.access_token = token->token;
-    }
-    auto request =
-        core::build_gateway_request(settings, {*phone, sms->text, sms->shape.encoding, ref});
-    if (!request) {
-        throw UsageError(request.error().message);
-    }
-    const auto response = exchange(*request);
-    const auto outcome = core::read_gateway_reply(settings, response.status, response.body,
-                                                  response.retry_after, response.error);
-    const bool accepted = outcome.verdict == core::SendVerdict::accepted;
     const auto env = context.env();
-    store::Transaction tx(env.db);
-    ops::record(env, "gateway.test", *phone,
-                {{"accepted", accepted},
-                 {"gateway", settings.name},
-                 {"http_status", response.status},
-                 {"ref", ref},
-                 {"gateway_id", outcome.gateway_id},
-                 {"error", outcome.error}});
-    tx.commit();
-    std::cout << *phone << ": " << (accepted ? "accepted" : "NOT accepted") << " by "
-              << settings.name << " (" << settings.profile << ", HTTP " << response.status << ", "
-              << response.latency.count() << " ms"
-              << (outcome.gateway_id.empty() ? "" : ", id " + outcome.gateway_id) << ")"
-              << (outcome.error.empty() ? "" : ": " + outcome.error) << "\n"
-              << std::string(core::encoding_name(sms->shape.encoding)) << ", "
-              << sms->shape.segments << " segment(s)\n";
-    return accepted ? k_ok : k_runtime;
+    auto sent = ops::send_test_sms(
+        env, gateway_access(context.config()),
+        {options.to, options.text, options.gateway, "--to", "--text", "--gateway"});
+    if (!sent) {
+        throw UsageError(sent.error().field + ": " + sent.error().message);
+    }
+    const auto& r = *sent;
+    std::cout << r.phone << ": " << (r.accepted ? "accepted" : "NOT accepted") << " by "
+              << r.gateway << " (" << r.profile << ", HTTP " << r.http_status << ", "
+              << r.latency.count() << " ms" << (r.gateway_id.empty() ? "" : ", id " + r.gateway_id)
+              << ")" << (r.error.empty() ? "" : ": " + r.error) << "\n"
+              << std::string(core::encoding_name(r.shape.encoding)) << ", " << r.shape.segments
+              << " segment(s)\n";
+    return r.accepted ? k_ok : k_runtime;
 }
 
 } // namespace

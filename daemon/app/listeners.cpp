@@ -1,6 +1,7 @@
 #include "app/listeners.hpp"
 
 #include "app/context.hpp"
+#include "app/gateway_access.hpp"
 #include "net/asio.hpp"
 
 #include <spdlog/spdlog.h>
@@ -28,6 +29,7 @@ ConsoleListener start_console(boost::asio::io_context& io, Context& context,
     options.database_path = config.database.path;
     options.read_only = read_only;
     options.clock = std::move(clock);
+    options.gateways = gateway_access(config);
     std::optional<net::TlsFiles> tls;
     if (!config.console.tls_cert.empty()) {
         tls = net::TlsFiles{config.console.tls_cert, config.console.tls_key};

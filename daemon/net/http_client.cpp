@@ -388,4 +388,14 @@ void HttpClient::send(const core::HttpRequest& request, std::chrono::millisecond
     transfer.release(); // owned through CURLOPT_PRIVATE until collect()
 }
 
+HttpResponse exchange_blocking(const core::HttpRequest& request,
+                               std::chrono::milliseconds timeout) {
+    boost::asio::io_context io;
+    HttpClient client(io, 1);
+    HttpResponse response;
+    client.send(request, timeout, [&response](HttpResponse r) { response = std::move(r); });
+    io.run();
+    return response;
+}
+
 } // namespace kibaru::net

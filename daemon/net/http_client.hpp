@@ -49,4 +49,8 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
+// One request sent and waited for on an io_context of its own: for a command or a console
+// worker that sends a single SMS now, never for the engine's loop.
+HttpResponse exchange_blocking(const core::HttpRequest& request, std::chrono::milliseconds timeout);
+
 } // namespace kibaru::net

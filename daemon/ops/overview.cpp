@@ -2,10 +2,8 @@
 
 #include "ops/campaign_lookup.hpp"
 #include "ops/message_check.hpp"
-#include "store/audit_log.hpp"
 #include "store/campaigns_repo.hpp"
-
-#include <nlohmann/json.hpp>
+#include "store/gateway_stats.hpp"
 
 #include <algorithm>
 
@@ -52,13 +50,18 @@ Overview overview(const Env& env) {
         p.missing_next = missing(p.current_week + 1);
         out.campaigns.push_back(std::move(p));
     }
-    if (const auto last = store::AuditLog(env.db).latest({"gateway.outage", "gateway.recovered"})) {
-        out.gateway.known = true;
-        out.gateway.outage = last->action == "gateway.outage";
-        out.gateway.since = last->at;
-        const auto details = nlohmann::json::parse(last->details, nullptr, false);
-        if (details.is_object()) {
-            out.gateway.last_error = details.value("last_error", "");
+    for (const auto& g : core::sending_gateways(env.config)) {
+        out.gateways.push_back({g.name, g.profile});
+    }
+    // The audit log holds a handful of these (one per outage and recovery): read them all.
+    for (const auto& entry : store::outage_entries(env.db)) {
+        for (auto& health : out.gateways) {
+            if (health.name == entry.gateway) {
+                health.known = true;
+                health.outage = entry.open;
+                health.since = entry.at;
+                health.last_error = entry.last_error;
+            }
         }
     }
     return out;

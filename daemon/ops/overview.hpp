@@ -1,5 +1,5 @@
 // What the console's first page shows: each campaign that is not over with its current week's
-// progress, its next opening and the languages missing a message; the gateway's health as the
+// progress, its next opening and the languages missing a message; each gateway's health as the
 // daemon last recorded it; and the warnings that need someone (a missing message, deliveries
 // in doubt, a gateway outage).
 #pragma once
@@ -25,16 +25,19 @@ struct CampaignProgress {
     std::vector<std::string> missing_next{}; // and next week
 };
 
+// One configured gateway's circuit as the daemon last recorded it in the audit log.
 struct GatewayHealth {
+    std::string name;
+    std::string profile;
     bool known = false;  // the daemon recorded an outage or a recovery
     bool outage = false; // its last record is an outage
-    std::string since;
-    std::string last_error;
+    std::string since{};
+    std::string last_error{};
 };
 
 struct Overview {
     std::vector<CampaignProgress> campaigns; // active and paused, not over
-    GatewayHealth gateway;
+    std::vector<GatewayHealth> gateways;     // in configuration order
 };
 
 Overview overview(const Env& env);

@@ -46,10 +46,11 @@ std::map<std::string, GatewayFigures> gateway_figures(Database& db,
 std::vector<OutageEntry> outage_entries(Database& db) {
     std::vector<OutageEntry> out;
     auto s = db.prepare("SELECT coalesce(json_extract(details, '$.gateway'), 'default'), at, "
-                        "action = 'gateway.outage' FROM audit_log WHERE action IN "
-                        "('gateway.outage', 'gateway.recovered') ORDER BY seq");
+                        "action = 'gateway.outage', "
+                        "coalesce(json_extract(details, '$.last_error'), '') FROM audit_log "
+                        "WHERE action IN ('gateway.outage', 'gateway.recovered') ORDER BY seq");
     while (s.step()) {
-        out.push_back({s.column_text(0), s.column_text(1), s.column_int(2) != 0});
+        out.push_back({s.column_text(0), s.column_text(1), s.column_int(2) != 0, s.column_text(3)});
     }
     return out;
 }

@@ -27,7 +27,8 @@ std::map<std::string, GatewayFigures> gateway_figures(Database& db,
 struct OutageEntry {
     std::string gateway;
     std::string at;
-    bool open = false; // gateway.outage (true) or gateway.recovered (false)
+    bool open = false;      // gateway.outage (true) or gateway.recovered (false)
+    std::string last_error; // of an outage: the failure that opened the circuit
 };
 
 // gateway.outage and gateway.recovered audit entries, in order.

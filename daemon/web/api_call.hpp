@@ -8,6 +8,7 @@
 #include "ops/accounts.hpp"
 #include "ops/env.hpp"
 #include "ops/error.hpp"
+#include "ops/test_send.hpp"
 #include "util/rows.hpp"
 #include "web/router.hpp"
 #include "web/sessions.hpp"
@@ -29,6 +30,8 @@ struct ApiCall {
     SessionStore& sessions;
     bool secure = false; // served over TLS (the session cookie gets Secure)
     std::string csrf{};  // the session's CSRF token, for the forms of a page
+    // The gateways, for the one operation that sends an SMS now (the editor's test send).
+    const ops::GatewayAccess* gateways = nullptr;
 
     // The query parameter, or `fallback` when absent or empty.
     std::string param(const std::string& name, const std::string& fallback = "") const;

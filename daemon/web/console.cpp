@@ -140,6 +140,7 @@ struct ConsoleHandler::Impl {
         const bool api = request.path.rfind("/api/", 0) == 0;
         ApiCall call{env,          request, match.captures, core::parse_params(request.query),
                      std::nullopt, respond, *sessions,      options.secure};
+        call.gateways = &options.gateways;
         if (!match.route) {
             if (match.path_known) {
                 net::Reply reply{405, "method not allowed\n"};

@@ -10,6 +10,7 @@
 #include "core/config.hpp"
 #include "core/time.hpp"
 #include "net/http_server.hpp"
+#include "ops/test_send.hpp"
 
 #include <functional>
 #include <memory>
@@ -24,6 +25,7 @@ struct ConsoleOptions {
     bool secure = false;    // served over TLS (cookies get Secure)
     std::function<core::Instant()> clock;
     int threads = 2;
+    ops::GatewayAccess gateways; // for the message editor's test send
 };
 
 class ConsoleHandler {

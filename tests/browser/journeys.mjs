@@ -67,8 +67,9 @@ async function main() {
   const gatewayPort = await freePort();
   const consolePort = await freePort();
   const base = `http://127.0.0.1:${consolePort}`;
-  children.push(spawn(fakeGateway, ["--port", String(gatewayPort), "--max-seconds", "600"],
-                      { stdio: "ignore" }));
+  const gatewayRecord = path.join(work, "gateway.txt");
+  children.push(spawn(fakeGateway, ["--port", String(gatewayPort), "--max-seconds", "600",
+                                    "--record", gatewayRecord], { stdio: "ignore" }));
   fs.writeFileSync(path.join(work, "k.toml"), `[gateway]
 url = "http://127.0.0.1:${gatewayPort}/ok/cgi-bin/sendsms"
 rate_per_second = 0
@@ -239,6 +240,25 @@ file = "kibaru.log"
                     "the editor after saving Bambara");
   check((await p.locator("main").innerText()).includes("Tel que reçu"),
         "editor: the preview shows the texts as received");
+  // A test send to a staff phone: a wrong number is refused in place, keeping what was typed;
+  // a right one reaches the gateway, and is no delivery of the campaign.
+  await p.fill("#f-phone", "12 34");
+  await p.selectOption("#f-test_language", "bm");
+  await staff.visit(() => p.click("button:has-text(\"Envoyer l'essai\")"), 30 * 1024,
+                    "the editor after a refused test send");
+  check(await p.inputValue("#f-phone") === "12 34" &&
+        (await p.locator("[role=alert]").first().innerText()).includes("Téléphone"),
+        "editor: a wrong test phone is refused, named, and kept as typed");
+  // The refused form answers 422 on purpose; Chromium logs that as a console error.
+  const refusal = staff.errors.findIndex((e) => e.includes("status of 422"));
+  if (refusal >= 0) staff.errors.splice(refusal, 1);
+  await p.fill("#f-phone", "76 99 99 99");
+  await staff.visit(() => p.click("button:has-text(\"Envoyer l'essai\")"), 30 * 1024,
+                    "the editor after a test send");
+  check((await p.locator("main").innerText()).includes("SMS d'essai accepté"),
+        "editor: the test SMS is accepted by the gateway");
+  check(fs.readFileSync(gatewayRecord, "utf8").includes("+22376999999"),
+        "editor: the test SMS reached the gateway");
   k(["--now", "2019-01-08T09:00:00Z", "run-once"]);
 
   // 5. The report: a chart and the deliveries.

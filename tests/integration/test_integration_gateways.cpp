@@ -320,3 +320,36 @@ TEST_F(Gateways, without_a_token_the_orange_numbers_go_to_the_next_gateway) {
     EXPECT_NE(s.read("kibaru.log").find("no access token (Orange refused the client credentials"),
               std::string::npos);
 }
+
+// `gateway test`: one SMS now through the gateway routing picks for the number (or the one
+// named), audited; a refusal says so and exits 3; a bad number names the option.
+TEST_F(Gateways, a_test_sms_goes_through_the_numbers_gateway_and_is_audited) {
+    setup("403");
+    auto r = k({"gateway", "test", "--to", "66 00 20 01", "--text", "Essai Kibaru"});
+    EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_NE(r.out.find("+22366002001: accepted by moov-first"), std::string::npos) << r.out;
+    EXPECT_EQ(accepted("moov.txt").count("+22366002001"), 1u);
+
+    r = k({"gateway", "test", "--to", "76002001", "--text", "Essai Kibaru"});
+    EXPECT_EQ(r.exit_code, 1) << r.err << r.out; // Orange refuses (403): no failover for a test
+    EXPECT_NE(r.out.find("NOT accepted by orange"), std::string::npos) << r.out;
+    EXPECT_EQ(accepted("moov.txt").count("+22376002001"), 0u);
+
+    r = k({"gateway", "test", "--gateway", "moov", "--to", "76002001", "--text", "Essai"});
+    EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_EQ(accepted("moov.txt").count("+22376002001"), 1u);
+
+    r = k({"gateway", "test", "--gateway", "nobody", "--to", "76002001", "--text", "Essai"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("--gateway: no gateway is named \"nobody\""), std::string::npos) << r.err;
+    r = k({"gateway", "test", "--to", "20 21 22 23", "--text", "Essai"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("--to: \"20 21 22 23\""), std::string::npos) << r.err;
+
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'gateway.test'"), "3");
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'gateway.test' AND subject = "
+                  "'+22376002001' AND details LIKE '%\"accepted\":false%'"),
+              "1");
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries"), "0") << "a test is not a delivery";
+    EXPECT_EQ(k({"audit", "verify"}).exit_code, 0);
+}

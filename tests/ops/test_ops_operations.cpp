@@ -1,11 +1,13 @@
 // The use cases in process, as the CLI and the API call them: each owns its transaction and its
 // audit entry (with the Env's actor), and says what went wrong with a kind the front ends
 // translate.
+#include "ops/audit_trail.hpp"
 #include "ops/campaigns.hpp"
 #include "ops/contact_import.hpp"
 #include "ops/contacts.hpp"
 #include "ops/csv_table.hpp"
 #include "ops/messages.hpp"
+#include "ops/overview.hpp"
 #include "ops/reports.hpp"
 #include "ops_fixture.hpp"
 
@@ -180,4 +182,32 @@ TEST(OpsImportPreview, a_dry_run_counts_like_the_import_and_holds_up_no_writer) 
     std::filesystem::remove(path);
     std::filesystem::remove(path.string() + "-wal");
     std::filesystem::remove(path.string() + "-shm");
+}
+
+// The overview shows every configured gateway's circuit as the engine last audited it: one down
+// with the failure that opened it, one back, one never in trouble.
+TEST_F(Ops, the_overview_shows_each_gateways_last_outage_or_recovery) {
+    for (const char* name : {"orange", "moov", "telecel"}) {
+        core::GatewayConfig g;
+        g.name = name;
+        config.gateways.push_back(g);
+    }
+    {
+        store::Transaction tx(*db);
+        const auto e = env("kibaru");
+        ops::record(e, "gateway.outage", "gateway",
+                    {{"gateway", "moov"}, {"last_error", "HTTP 500"}});
+        ops::record(e, "gateway.outage", "gateway",
+                    {{"gateway", "orange"}, {"last_error", "connection refused"}});
+        ops::record(e, "gateway.recovered", "gateway", {{"gateway", "moov"}, {"recovered", true}});
+        tx.commit();
+    }
+    const auto o = ops::overview(env());
+    ASSERT_EQ(o.gateways.size(), 3u);
+    EXPECT_EQ(o.gateways[0].name, "orange");
+    EXPECT_TRUE(o.gateways[0].known && o.gateways[0].outage);
+    EXPECT_EQ(o.gateways[0].last_error, "connection refused");
+    EXPECT_TRUE(o.gateways[1].known);
+    EXPECT_FALSE(o.gateways[1].outage) << "moov recovered after its outage";
+    EXPECT_FALSE(o.gateways[2].known);
 }

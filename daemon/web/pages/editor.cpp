@@ -4,10 +4,12 @@
 // text as a producer will read it; and the week's messages rendered from a template and a CSV
 // of prices. Without JavaScript the same figures come from the server on each save. While the
 // week is open, staff can send again its in-doubt or failed deliveries.
+#include "core/gateway.hpp"
 #include "core/sms.hpp"
 #include "ops/campaigns.hpp"
 #include "ops/messages.hpp"
 #include "ops/resend.hpp"
+#include "ops/test_send.hpp"
 #include "store/deliveries_repo.hpp"
 #include "web/assets.hpp"
 #include "web/multipart.hpp"
@@ -50,6 +52,8 @@ struct EditorState {
     std::string text;     // what was typed there
     std::vector<FieldError> errors;
     std::string notice;
+    std::string test_phone;    // what was typed in the test send's form
+    std::string test_language; // and the language chosen there
 };
 
 // While the week is open: one button per state (in doubt, failed) that has deliveries, saying
@@ -189,6 +193,16 @@ void render_editor(const Page& page, std::int64_t id, int week, const EditorStat
         for (const auto& l : d.languages) {
             languages.emplace_back(l, l);
         }
+        body += tag("h2", {{"id", "test"}}, text(page.t("editor.test")));
+        body += tag("p", {{"class", "hint"}}, text(page.t("editor.test_hint")));
+        body += post_form(page, base + "/weeks/" + std::to_string(week) + "/test",
+                          field("phone", page.t("editor.test_phone"), state.test_phone,
+                                state.errors, "tel", "", {{"autocomplete", "tel"}}) +
+                              select_field("test_language", page.t("editor.language"),
+                                           state.test_language.empty() ? d.languages.front()
+                                                                       : state.test_language,
+                                           languages, state.errors),
+                          page.t("editor.test_go"), "secondary", {{"class", "card"}});
         body += tag("h2", {}, text(page.t("editor.render")));
         body += tag("p", {{"class", "hint"}}, text(page.t("editor.render_hint")));
         body += tag(
@@ -237,6 +251,10 @@ void week_editor(ApiCall& call) {
     if (!call.param("resent").empty()) {
         state.notice = call.param("resent") + " " + page.t("resend.done");
     }
+    if (!call.param("tested").empty()) {
+        state.notice = page.t("editor.test_sent") + " " + call.param("via") +
+                       page.t("punct.colon") + call.param("tested");
+    }
     render_editor(page, at->first, at->second, state, 200);
 }
 
@@ -259,6 +277,63 @@ void resend_week(ApiCall& call) {
                        "?resent=" + std::to_string(resent->deliveries));
 }
 
+// The week's message in one language, as the preview renders it, sent now to a staff phone.
+void test_send_week(ApiCall& call) {
+    const auto page = make_page(call);
+    const auto at = id_and_week(call);
+    if (!at) {
+        return error_page(page, 404, page.t("editor.no_week"));
+    }
+    const std::string to =
+        "/campaigns/" + std::to_string(at->first) + "/weeks/" + std::to_string(at->second);
+    FormClaim claim(page.form("form_id"));
+    if (claim.earlier()) {
+        return redirect(call, *claim.earlier()); // the same form sent twice: one test SMS
+    }
+    EditorState state;
+    state.test_phone = page.form("phone");
+    state.test_language = page.form("test_language");
+    auto refuse = [&](const std::string& field_name, const std::string& message, int status) {
+        state.errors.push_back({field_name, message});
+        render_editor(page, at->first, at->second, state, status);
+    };
+    const auto preview = ops::preview_week(call.env, at->first, at->second, "");
+    if (!preview) {
+        return error_page(page, 404, preview.error().message);
+    }
+    std::string message;
+    for (const auto& m : (*preview)["messages"]) {
+        if (m["language"] == state.test_language && !m["missing"].get<bool>()) {
+            message = m["text"].get<std::string>();
+        }
+    }
+    if (message.empty()) {
+        return refuse("test_language", page.t("editor.test_no_message"), 422);
+    }
+    if (!call.gateways || call.gateways->gateways.empty()) {
+        return refuse("phone", page.t("editor.test_unavailable"), 503);
+    }
+    const auto sent =
+        ops::send_test_sms(call.env, *call.gateways,
+                           {state.test_phone, message, "", "phone", "test_language", "phone"});
+    if (!sent) {
+        return refuse(sent.error().field,
+                      page.t("editor.test_phone") + page.t("punct.colon") + sent.error().message,
+                      422);
+    }
+    if (!sent->accepted) {
+        return refuse("phone",
+                      page.t("editor.test_refused") + " (" + sent->gateway + ", HTTP " +
+                          std::to_string(sent->http_status) + ")" + page.t("punct.colon") +
+                          sent->error,
+                      502);
+    }
+    const std::string result = to + "?tested=" + core::url_encode(sent->phone) +
+                               "&via=" + core::url_encode(sent->gateway) + "#test";
+    claim.succeeded(result);
+    redirect(call, result);
+}
+
 void save_week_message(ApiCall& call) {
     const auto page = make_page(call);
     const auto at = id_and_week(call);
@@ -274,7 +349,7 @@ void save_week_message(ApiCall& call) {
         return redirect(call, "/campaigns/" + std::to_string(at->first) + "/weeks/" +
                                   std::to_string(at->second) + "?saved=1#h-" + language);
     }
-    EditorState state{language, text, {{"text-" + language, saved.error().message}}, ""};
+    EditorState state{language, text, {{"text-" + language, saved.error().message}}, "", "", ""};
     render_editor(page, at->first, at->second, state, 422);
 }
 

@@ -56,21 +56,25 @@ void overview(ApiCall& call) {
                                  page.t("warning.in_doubt")));
         }
     }
-    Html gateway;
-    if (!o.gateway.known) {
-        gateway = tag("p", {}, badge(page.t("gateway.no_outage"), "ok"));
-    } else if (o.gateway.outage) {
-        gateway = tag("p", {},
-                      badge(page.t("gateway.outage"), "bad") +
-                          text(" " + page.t("gateway.since") + " " + o.gateway.since + ": " +
-                               o.gateway.last_error));
-        warnings += tag(
-            "li", {{"class", "warning"}},
-            text(page.t("gateway.outage") + " " + page.t("gateway.since") + " " + o.gateway.since));
-    } else {
-        gateway = tag("p", {},
-                      badge(page.t("gateway.recovered"), "ok") +
-                          text(" " + page.t("gateway.since") + " " + o.gateway.since));
+    Html gateways;
+    for (const auto& g : o.gateways) {
+        Html state;
+        if (!g.known) {
+            state = badge(page.t("gateway.no_outage"), "ok");
+        } else if (g.outage) {
+            state = badge(page.t("gateway.outage"), "bad") +
+                    text(" " + page.t("gateway.since") + " " + g.since + page.t("punct.colon") +
+                         g.last_error);
+            warnings +=
+                tag("li", {{"class", "warning"}},
+                    text(page.t("gateway.one") + " " + g.name + " " + page.t("gateway.outage") +
+                         " " + page.t("gateway.since") + " " + g.since));
+        } else {
+            state = badge(page.t("gateway.recovered"), "ok") +
+                    text(" " + page.t("gateway.since") + " " + g.since);
+        }
+        gateways +=
+            tag("li", {}, tag("strong", {}, text(g.name)) + text(" (" + g.profile + ") ") + state);
     }
     Html body;
     if (!warnings.empty()) {
@@ -84,7 +88,8 @@ void overview(ApiCall& call) {
                       text(page.t("overview.no_campaign")) + text(" ") +
                           tag("a", {{"href", "/campaigns"}}, text(page.t("overview.create_one"))))
                 : tag("div", {{"class", "grid"}}, cards);
-    body += tag("h2", {}, text(page.t("overview.gateway"))) + gateway;
+    body += tag("h2", {}, text(page.t("overview.gateway"))) +
+            tag("ul", {{"class", "gateways"}}, gateways);
     send_page(page, 200, layout(page, page.t("nav.overview"), body, "nav.overview"));
 }
 

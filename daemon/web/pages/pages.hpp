@@ -34,6 +34,7 @@ void transition(ApiCall& call, const std::string& action);
 void week_editor(ApiCall& call);
 void save_week_message(ApiCall& call);
 void resend_week(ApiCall& call);
+void test_send_week(ApiCall& call);
 void render_week_messages(ApiCall& call);
 // Reports and audit.
 void report(ApiCall& call);

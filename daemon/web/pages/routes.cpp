@@ -34,6 +34,8 @@ void add_page_routes(Router<ApiHandler>& r) {
         page("POST", "/campaigns/{id}/" + a, A::staff, [a](ApiCall& c) { transition(c, a); });
     }
     page("GET", "/campaigns/{id}/weeks/{week}", A::signed_in, week_editor);
+    // Before {language}: the first route that matches answers.
+    page("POST", "/campaigns/{id}/weeks/{week}/test", A::staff, test_send_week);
     page("POST", "/campaigns/{id}/weeks/{week}/{language}", A::staff, save_week_message);
     page("POST", "/campaigns/{id}/weeks/{week}/resend/{state}", A::staff, resend_week);
     page("POST", "/campaigns/{id}/render", A::staff, render_week_messages);
