@@ -1,5 +1,6 @@
 #include "app/config_loader.hpp"
 
+#include "core/gateway_profile.hpp"
 #include "core/phone.hpp"
 
 #include <date/tz.h>
@@ -192,6 +193,15 @@ std::string check_region(const std::string& value) {
 }
 
 // The keys of one gateway, under `prefix` ("gateway" or "gateways").
+// The gateway profiles Kibaru has (core/profiles/): the names `profile` may take.
+std::vector<std::string> profile_names() {
+    std::vector<std::string> names;
+    for (const auto name : core::gateway_profile_names()) {
+        names.emplace_back(name);
+    }
+    return names;
+}
+
 std::vector<KeySpec> gateway_specs(core::GatewayConfig& g, const std::string& prefix) {
     return {
         {prefix + ".client_id_env", text(g.client_id_env, check_env_name)},
@@ -204,8 +214,7 @@ std::vector<KeySpec> gateway_specs(core::GatewayConfig& g, const std::string& pr
                                                         : std::string("must be an E.164 number, "
                                                                       "e.g. +22370000000");
                                          })},
-        {prefix + ".profile",
-         choice(g.profile, {"kannel", "africastalking", "twilio", "orange", "generic"})},
+        {prefix + ".profile", choice(g.profile, profile_names())},
         {prefix + ".url", text(g.url, check_url)},
         {prefix + ".username", text(g.username)},
         {prefix + ".password_env", text(g.password_env, check_env_name)},
@@ -460,9 +469,10 @@ core::Config parse_config(const std::string& text, const std::string& source_nam
             walker.problems.push_back(where +
                                       ": backoff_initial_ms: must not exceed backoff_max_ms");
         }
-        if (g.profile == "orange" && g.sender_number.empty()) {
-            walker.problems.push_back(where + ": sender_number: the orange profile sends from a "
-                                              "number (e.g. +22370000000)");
+        if (const auto* profile = core::find_gateway_profile(g.profile)) {
+            for (const auto& problem : profile->check(g)) {
+                walker.problems.push_back(where + ": " + problem);
+            }
         }
         if (g.breaker_cooldown_ms > g.breaker_max_cooldown_ms) {
             walker.problems.push_back(

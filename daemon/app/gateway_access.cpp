@@ -1,6 +1,7 @@
 #include "app/gateway_access.hpp"
 
 #include "app/config_loader.hpp"
+#include "core/gateway_profile.hpp"
 #include "net/http_client.hpp"
 
 namespace kibaru::app {
@@ -8,7 +9,8 @@ namespace kibaru::app {
 std::vector<core::GatewaySettings> gateway_settings(const core::Config& config) {
     std::vector<core::GatewaySettings> all;
     for (const auto& g : core::sending_gateways(config)) {
-        const bool oauth = g.profile == "orange";
+        const auto* profile = core::find_gateway_profile(g.profile);
+        const bool oauth = profile != nullptr && profile->needs_token();
         auto settings = core::GatewaySettings::for_gateway(
             config, g, secret_from_env(oauth ? g.client_secret_env : g.password_env),
             secret_from_env(config.server.token_env));

@@ -1,8 +1,7 @@
 #include "core/callbacks.hpp"
 
-#include "core/gateway_orange.hpp"
-
 #include "core/gateway.hpp"
+#include "core/gateway_profile.hpp"
 #include "core/sms.hpp"
 #include "core/utf8.hpp"
 
@@ -41,11 +40,6 @@ std::string decode(std::string_view in, bool plus_as_space = true) {
         }
     }
     return out;
-}
-
-std::string get(const Params& params, const std::string& name) {
-    const auto it = params.find(name);
-    return it == params.end() ? "" : it->second;
 }
 
 } // namespace
@@ -92,128 +86,19 @@ std::string describe_report(std::string_view state, std::string_view reason,
 }
 
 Result<DeliveryReport> parse_delivery_report(std::string_view profile, const Params& p) {
-    if (profile == "orange") {
-        return parse_orange_report(p);
+    const auto* found = find_gateway_profile(profile);
+    if (found == nullptr) {
+        return Error{"unknown profile " + std::string(profile)};
     }
-    DeliveryReport r;
-    std::string reason;
-    if (profile == "kannel") {
-        r.ref = get(p, "ref");
-        const std::string type = get(p, "type");
-        if (r.ref.empty() || type.empty()) {
-            return Error{"a Kannel delivery report needs ref and type"};
-        }
-        const std::string reply = get(p, "reply"); // %A: the SMSC's own words
-        if (type == "1") {
-            r.state = "delivered";
-        } else if (type == "2") {
-            r.state = "failed";
-            reason = reply.empty() ? "the phone network could not deliver it" : reply;
-        } else if (type == "16") {
-            r.state = "failed";
-            reason = "rejected by the SMSC";
-            if (!reply.empty()) {
-                reason += ": " + reply;
-            }
-        } else if (type == "4") {
-            r.state = "sent";
-            reason = "queued by the SMSC";
-        } else if (type == "8") {
-            r.state = "sent";
-            reason = "accepted by the SMSC";
-        } else {
-            return Error{"unknown Kannel delivery report type " + type};
-        }
-        // %F, Kannel's sms.foreign_id: the SMSC's message id. Named `fail` by kibaru before
-        // 0.2, so dlr-urls handed to Kannel before an upgrade still carry it under that name.
-        r.smsc_id = get(p, "smsc_id");
-        if (r.smsc_id.empty()) {
-            r.smsc_id = get(p, "fail");
-        }
-        if (r.smsc_id == "%F") {
-            r.smsc_id.clear(); // a Kannel that does not expand it
-        }
-        r.detail = describe_report(r.state, reason, r.smsc_id);
-        return r;
-    }
-    if (profile == "africastalking") {
-        r.gateway_id = get(p, "id");
-        const std::string status = get(p, "status");
-        if (r.gateway_id.empty() || status.empty()) {
-            return Error{"an Africa's Talking delivery report needs id and status"};
-        }
-        if (status == "Success") {
-            r.state = "delivered";
-        } else if (status == "Failed" || status == "Rejected") {
-            r.state = "failed";
-            reason = get(p, "failureReason");
-            reason = status == "Rejected" ? "rejected" + (reason.empty() ? "" : ": " + reason)
-                                          : (reason.empty() ? "Failed" : reason);
-        } else if (status == "Sent" || status == "Submitted" || status == "Buffered") {
-            r.state = "sent";
-            reason = "on its way (" + status + ")";
-        } else {
-            return Error{"unknown Africa's Talking status " + status};
-        }
-        r.detail = describe_report(r.state, reason, "");
-        return r;
-    }
-    if (profile == "twilio") {
-        r.gateway_id = get(p, "MessageSid");
-        r.ref = get(p, "ref");
-        const std::string status = get(p, "MessageStatus");
-        if (r.gateway_id.empty() || status.empty()) {
-            return Error{"a Twilio status callback needs MessageSid and MessageStatus"};
-        }
-        if (status == "delivered" || status == "read") {
-            r.state = "delivered";
-        } else if (status == "undelivered" || status == "failed") {
-            r.state = "failed";
-            reason = status;
-            if (const auto code = get(p, "ErrorCode"); !code.empty()) {
-                reason += " (error " + code + ")";
-            }
-        } else if (status == "queued" || status == "accepted" || status == "sending" ||
-                   status == "sent" || status == "scheduled") {
-            r.state = "sent";
-            reason = "on its way (" + status + ")";
-        } else {
-            return Error{"unknown Twilio MessageStatus " + status};
-        }
-        r.detail = describe_report(r.state, reason, "");
-        return r;
-    }
-    if (profile == "generic") {
-        r.ref = get(p, "ref");
-        r.gateway_id = get(p, "id");
-        r.state = get(p, "state");
-        if ((r.ref.empty() && r.gateway_id.empty()) ||
-            (r.state != "delivered" && r.state != "failed" && r.state != "sent")) {
-            return Error{"a generic delivery report needs ref or id, and state delivered, "
-                         "failed or sent"};
-        }
-        r.detail = describe_report(r.state, get(p, "detail"), "");
-        return r;
-    }
-    return Error{"unknown profile " + std::string(profile)};
+    return found->parse_report(p);
 }
 
 Result<InboundSms> parse_inbound(std::string_view profile, const Params& p) {
-    InboundSms sms;
-    if (profile == "twilio") {
-        sms.from = get(p, "From");
-        sms.text = get(p, "Body");
-    } else {
-        sms.from = get(p, "from");
-        sms.text = get(p, "text");
+    const auto* found = find_gateway_profile(profile);
+    if (found == nullptr) {
+        return Error{"unknown profile " + std::string(profile)};
     }
-    if (sms.from.empty()) {
-        return Error{"an incoming SMS needs its sender"};
-    }
-    if (!is_valid_utf8(sms.text)) {
-        return Error{"the incoming text is not UTF-8"};
-    }
-    return sms;
+    return found->parse_inbound(p);
 }
 
 std::string fold_keyword(std::string_view text) {

@@ -32,11 +32,8 @@ struct DeliveryReport {
     std::string gateway;
 };
 
-// Kannel: our dlr-url carries ref, type (%d: 1 delivered, 2 and 16 failed, 4 and 8 still sent),
-// reply (%A, the SMSC's words) and smsc_id (%F, the SMSC's message id; `fail` in dlr-urls of
-// kibaru before 0.2). Africa's Talking: id, status, failureReason. Twilio: MessageSid,
-// MessageStatus, ErrorCode (and our ref from the StatusCallback URL). Fails naming what is
-// missing or unknown (answered 400).
+// The report as the profile called `profile` reads it (each profile's file in core/profiles/
+// says what its gateway sends). Fails naming what is missing or unknown (answered 400).
 Result<DeliveryReport> parse_delivery_report(std::string_view profile, const Params& params);
 
 // A report as an auditor reads it: "delivered", "failed: <reason>", or for a report of a
@@ -50,8 +47,8 @@ struct InboundSms {
     std::string text;
 };
 
-// Kannel: our sms-service get-url carries from (%p) and text (%a). Africa's Talking: from, text.
-// Twilio: From, Body.
+// The incoming SMS as the profile called `profile` reads it: `from` and `text` for most
+// (Kannel's get-url carries %p and %a under those names), From and Body for Twilio.
 Result<InboundSms> parse_inbound(std::string_view profile, const Params& params);
 
 enum class Keyword { none, stop, start };

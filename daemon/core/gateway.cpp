@@ -1,207 +1,12 @@
 #include "core/gateway.hpp"
 
-#include "core/gateway_orange.hpp"
-
+#include "core/gateway_profile.hpp"
 #include "core/utf8.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cctype>
-#include <regex>
+#include <stdexcept>
 
 namespace kibaru::core {
-
-namespace {
-
-// Appends "name=value&name=value" (values encoded) to `out`.
-void append_query(std::string& out,
-                  std::initializer_list<std::pair<std::string_view, std::string_view>> params) {
-    bool first = true;
-    for (const auto& [name, value] : params) {
-        if (!first) {
-            out += '&';
-        }
-        first = false;
-        out += name;
-        out += '=';
-        append_url_encoded(out, value);
-    }
-}
-
-std::string query(std::initializer_list<std::pair<std::string_view, std::string_view>> params) {
-    std::string out;
-    append_query(out, params);
-    return out;
-}
-
-std::string callback_url(const GatewaySettings& s, std::string_view profile, std::string_view ref) {
-    std::string_view base = s.public_url;
-    while (!base.empty() && base.back() == '/') {
-        base.remove_suffix(1);
-    }
-    std::string out;
-    out.reserve(base.size() + profile.size() + 3 * s.callback_token.size() + ref.size() + 24);
-    out += base;
-    out += "/dlr/";
-    out += profile;
-    out += '?';
-    append_query(out, {{"token", s.callback_token}, {"ref", ref}});
-    return out;
-}
-
-std::string json_escape_inner(std::string_view text) {
-    const std::string quoted = nlohmann::json(std::string(text)).dump();
-    return quoted.substr(1, quoted.size() - 2);
-}
-
-// Fills {to} {text} {from} {ref} {secret} in a generic template, escaping each value.
-std::string fill(std::string_view pattern, const GatewaySettings& s, const OutgoingSms& sms,
-                 bool json_body, bool url_body) {
-    auto escape = [&](std::string_view v) {
-        return json_body ? json_escape_inner(v) : url_body ? url_encode(v) : std::string(v);
-    };
-    std::string out;
-    for (std::size_t i = 0; i < pattern.size();) {
-        bool replaced = false;
-        for (const auto& [key, value] :
-             {std::pair<std::string_view, std::string_view>{"{to}", sms.to},
-              {"{text}", sms.text},
-              {"{from}", s.sender},
-              {"{ref}", sms.ref},
-              {"{secret}", s.secret}}) {
-            if (pattern.substr(i, key.size()) == key) {
-                out += escape(value);
-                i += key.size();
-                replaced = true;
-                break;
-            }
-        }
-        if (!replaced) {
-            out.push_back(pattern[i++]);
-        }
-    }
-    return out;
-}
-
-SendOutcome outcome(SendVerdict verdict, int status, std::string id, std::string error) {
-    SendOutcome o;
-    o.verdict = verdict;
-    o.http_status = status;
-    o.gateway_id = std::move(id);
-    o.error = std::move(error);
-    return o;
-}
-
-std::string first_line(std::string_view body) {
-    std::string line(body.substr(0, body.find('\n')));
-    if (line.size() > 200) {
-        line.resize(200);
-    }
-    return line;
-}
-
-SendOutcome read_kannel(int status, std::string_view body) {
-    const auto verdict = verdict_for_status(status);
-    if (verdict == SendVerdict::accepted) {
-        // "0: Accepted for delivery", "3: Queued for later delivery": both are Kannel's to send.
-        if (body.rfind("0:", 0) == 0 || body.rfind("3:", 0) == 0) {
-            return outcome(verdict, status, "", "");
-        }
-        return outcome(SendVerdict::transient, status, "",
-                       "unexpected Kannel reply: " + first_line(body));
-    }
-    return outcome(verdict, status, "", "HTTP " + std::to_string(status) + ": " + first_line(body));
-}
-
-SendOutcome read_africastalking(int status, std::string_view body) {
-    const auto by_status = verdict_for_status(status);
-    if (by_status != SendVerdict::accepted) {
-        return outcome(by_status, status, "",
-                       "HTTP " + std::to_string(status) + ": " + first_line(body));
-    }
-    const auto json = nlohmann::json::parse(body, nullptr, false);
-    const auto* recipients = json.is_object() && json.contains("SMSMessageData") &&
-                                     json["SMSMessageData"].is_object() &&
-                                     json["SMSMessageData"].contains("Recipients") &&
-                                     json["SMSMessageData"]["Recipients"].is_array() &&
-                                     !json["SMSMessageData"]["Recipients"].empty()
-                                 ? &json["SMSMessageData"]["Recipients"][0]
-                                 : nullptr;
-    if (!recipients || !recipients->is_object()) {
-        const std::string message = json.is_object() && json.contains("SMSMessageData")
-                                        ? json["SMSMessageData"].value("Message", "")
-                                        : first_line(body);
-        return outcome(SendVerdict::permanent, status, "", "no recipient in reply: " + message);
-    }
-    const int code = recipients->value("statusCode", 0);
-    const std::string id = recipients->value("messageId", "");
-    const std::string text = recipients->value("status", "");
-    if (code >= 100 && code <= 102) { // Processed, Sent, Queued
-        return outcome(SendVerdict::accepted, status, id, "");
-    }
-    // 405 InsufficientBalance and 5xx gateway troubles pass; the rest will not.
-    const bool transient = code == 405 || code >= 500;
-    return outcome(transient ? SendVerdict::transient : SendVerdict::permanent, status, id,
-                   "Africa's Talking " + std::to_string(code) + " " + text);
-}
-
-SendOutcome read_twilio(int status, std::string_view body) {
-    const auto json = nlohmann::json::parse(body, nullptr, false);
-    const auto verdict = verdict_for_status(status);
-    if (verdict == SendVerdict::accepted) {
-        const std::string sid = json.is_object() ? json.value("sid", "") : "";
-        if (sid.empty()) {
-            return outcome(SendVerdict::transient, status, "", "Twilio reply without a sid");
-        }
-        return outcome(verdict, status, sid, "");
-    }
-    std::string error = "HTTP " + std::to_string(status);
-    if (json.is_object()) {
-        if (json.contains("code") && json["code"].is_number()) {
-            error += " Twilio " + std::to_string(json["code"].get<int>());
-        }
-        error += ": " + json.value("message", "");
-    }
-    return outcome(verdict, status, "", error);
-}
-
-// The configured message-id pattern, compiled once rather than for every reply (a daemon has
-// one pattern; a change of pattern compiles again).
-const std::regex& compiled(const std::string& pattern) {
-    thread_local std::string source;
-    thread_local std::regex regex;
-    if (pattern != source) {
-        regex = std::regex(pattern);
-        source = pattern;
-    }
-    return regex;
-}
-
-SendOutcome read_generic(const GatewaySettings& s, int status, std::string_view body) {
-    const auto verdict = verdict_for_status(status);
-    if (verdict != SendVerdict::accepted) {
-        return outcome(verdict, status, "",
-                       "HTTP " + std::to_string(status) + ": " + first_line(body));
-    }
-    std::string id;
-    if (!s.generic.message_id_regex.empty()) {
-        std::match_results<std::string_view::const_iterator> m;
-        if (std::regex_search(body.begin(), body.end(), m, compiled(s.generic.message_id_regex))) {
-            id = m.size() > 1 ? m[1].str() : m[0].str();
-        }
-    } else if (!s.generic.message_id.empty()) {
-        const auto json = nlohmann::json::parse(body, nullptr, false);
-        try {
-            const auto& node = json.at(nlohmann::json::json_pointer(s.generic.message_id));
-            id = node.is_string() ? node.get<std::string>() : node.dump();
-        } catch (const std::exception&) {
-            // No id where configured: still accepted; delivery reports match by {ref}.
-        }
-    }
-    return outcome(verdict, status, id, "");
-}
-
-} // namespace
 
 GatewaySettings GatewaySettings::from_config(const Config& config, std::string secret,
                                              std::string callback_token) {
@@ -215,6 +20,7 @@ GatewaySettings GatewaySettings::for_gateway(const Config& config, const Gateway
     s.name = gateway.name;
     s.callback_segment = config.gateways.empty() ? gateway.profile : gateway.name;
     s.profile = gateway.profile;
+    s.driver = find_gateway_profile(gateway.profile); // the configuration checked the name
     s.url = gateway.profile == "generic" ? gateway.generic.url : gateway.url;
     s.username = gateway.username;
     s.secret = std::move(secret);
@@ -264,77 +70,18 @@ std::optional<OriginAndTarget> split_request_target(std::string_view url) {
     return OriginAndTarget{url.substr(0, target), rest};
 }
 
+const GatewayProfile& profile_of(const GatewaySettings& s) {
+    if (s.driver != nullptr) {
+        return *s.driver;
+    }
+    if (const auto* found = find_gateway_profile(s.profile)) { // settings made by hand (tests)
+        return *found;
+    }
+    throw std::invalid_argument("unknown gateway profile " + s.profile);
+}
+
 Result<HttpRequest> build_gateway_request(const GatewaySettings& s, const OutgoingSms& sms) {
-    HttpRequest r;
-    if (s.profile == "kannel") {
-        const bool ucs2 = sms.encoding == SmsEncoding::ucs2;
-        const std::string text = ucs2 ? utf16be(sms.text) : sms.text;
-        // Built in place, one string for the whole URL: this runs for every SMS.
-        auto dlr_url = callback_url(s, s.callback_segment, sms.ref);
-        // The dlr-url escapes are Kannel's: %d report type, %T time, %A the SMSC's reply, %F
-        // the SMSC's message id (sms.foreign_id).
-        dlr_url += "&type=%d&ts=%T&reply=%A&smsc_id=%F";
-        std::string& url = r.url;
-        url.reserve(s.url.size() +
-                    3 * (s.username.size() + s.secret.size() + s.sender.size() + sms.to.size() +
-                         text.size() + dlr_url.size()) +
-                    96);
-        url += s.url;
-        url += s.url.find('?') == std::string::npos ? '?' : '&';
-        append_query(url, {{"username", s.username},
-                           {"password", s.secret},
-                           {"from", s.sender},
-                           {"to", sms.to},
-                           {"text", text}});
-        url += ucs2 ? "&coding=2" : "&charset=UTF-8";
-        url += "&dlr-mask=31&dlr-url=";
-        append_url_encoded(url, dlr_url);
-        r.method = "GET";
-        return r;
-    }
-    if (s.profile == "africastalking") {
-        r.method = "POST";
-        r.url = s.url;
-        r.headers = {"apiKey: " + s.secret, "Accept: application/json",
-                     "Content-Type: application/x-www-form-urlencoded"};
-        r.body = query({{"username", s.username}, {"to", sms.to}, {"message", sms.text}});
-        if (!s.sender.empty()) {
-            r.body += "&from=" + url_encode(s.sender);
-        }
-        return r;
-    }
-    if (s.profile == "twilio") {
-        r.method = "POST";
-        r.url = s.url;
-        r.headers = {"Authorization: Basic " + base64(s.username + ":" + s.secret),
-                     "Accept: application/json", "Content-Type: application/x-www-form-urlencoded"};
-        r.body = query({{"To", sms.to},
-                        {"From", s.sender},
-                        {"Body", sms.text},
-                        {"StatusCallback", callback_url(s, s.callback_segment, sms.ref)}});
-        return r;
-    }
-    if (s.profile == "orange") {
-        return orange_send_request(s, sms);
-    }
-    if (s.profile == "generic") {
-        const bool json = s.generic.content_type == "application/json";
-        const bool form = !json;
-        r.method = s.generic.method;
-        r.url = fill(s.url, s, sms, false, true);
-        for (const auto& header : s.generic.headers) {
-            r.headers.push_back(fill(header, s, sms, false, false));
-        }
-        r.headers.push_back("Content-Type: " + s.generic.content_type);
-        if (r.method == "POST") {
-            r.body = fill(s.generic.body, s, sms, json, form);
-            if (json && nlohmann::json::parse(r.body, nullptr, false).is_discarded()) {
-                return Error{"[gateway.generic] body does not give valid JSON: " + r.body};
-            }
-        }
-        return r;
-    }
-    return Error{"unknown gateway profile " + s.profile};
+    return profile_of(s).build_request(s, sms);
 }
 
 SendOutcome read_gateway_reply(const GatewaySettings& s, int status, std::string_view body,
@@ -342,17 +89,10 @@ SendOutcome read_gateway_reply(const GatewaySettings& s, int status, std::string
                                std::string_view transport_error) {
     SendOutcome o;
     if (status == 0) {
-        o = outcome(SendVerdict::transient, 0, "", std::string(transport_error));
-    } else if (s.profile == "kannel") {
-        o = read_kannel(status, body);
-    } else if (s.profile == "africastalking") {
-        o = read_africastalking(status, body);
-    } else if (s.profile == "orange") {
-        o = read_orange_reply(status, body);
-    } else if (s.profile == "twilio") {
-        o = read_twilio(status, body);
+        o.verdict = SendVerdict::transient;
+        o.error = std::string(transport_error);
     } else {
-        o = read_generic(s, status, body);
+        o = profile_of(s).read_reply(s, status, body);
     }
     o.retry_after = retry_after;
     return o;

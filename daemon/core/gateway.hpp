@@ -11,7 +11,7 @@
 //  twilio          POST form To,From,Body,StatusCallback with basic auth (Account SID and auth
 //                  token); JSON reply with sid, or code and message on error.
 //  orange          the Orange SMS API: OAuth2 client credentials, a JSON body, 201 (see
-//                  core/gateway_orange.hpp).
+//                  core/profiles/orange.hpp).
 //  generic         method, URL, headers and body from config templates ({to} {text} {from}
 //                  {ref} {secret}, escaped for the content type); message id by JSON pointer or
 //                  regular expression.
@@ -29,12 +29,17 @@
 
 namespace kibaru::core {
 
+class GatewayProfile;
+
 struct GatewaySettings {
     std::string name = "default"; // the gateway's name ([[gateways]] name, or "default")
     // The last segment of its callback paths (/dlr/<segment>): the profile for the single
     // [gateway] form (as in the first round), the gateway's name for [[gateways]].
     std::string callback_segment = "kannel";
     std::string profile = "kannel";
+    // The profile called `profile`, found when the settings are made from the configuration;
+    // null in settings made by hand, which find it by name.
+    const GatewayProfile* driver = nullptr;
     std::string url;
     std::string username;
     std::string secret;         // the gateway password / API key / auth token / client secret
@@ -78,6 +83,10 @@ struct OriginAndTarget {
     std::string_view target;
 };
 std::optional<OriginAndTarget> split_request_target(std::string_view url);
+
+// The profile that speaks to this gateway. Throws std::invalid_argument for an unknown name
+// (the configuration refuses one before settings are made).
+const GatewayProfile& profile_of(const GatewaySettings& settings);
 
 // The request that sends `sms`. Fails only for the generic profile's templates (a bad body).
 Result<HttpRequest> build_gateway_request(const GatewaySettings& settings, const OutgoingSms& sms);

@@ -4,8 +4,8 @@
 
 #include "core/campaign.hpp"
 #include "core/delivery.hpp"
-#include "core/gateway_orange.hpp"
 #include "core/phone.hpp"
+#include "core/profiles/orange.hpp"
 #include "core/routing.hpp"
 #include "core/schedule.hpp"
 #include "net/asio.hpp"

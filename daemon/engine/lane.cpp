@@ -1,5 +1,7 @@
 #include "engine/lane.hpp"
 
+#include "core/gateway_profile.hpp"
+
 namespace kibaru::engine {
 
 using namespace std::chrono;
@@ -12,7 +14,7 @@ Lane::Lane(boost::asio::io_context& io, core::GatewayConfig c, core::GatewaySett
               milliseconds{config.breaker_max_cooldown_ms}),
       bucket(config.rate_per_second, config.rate_per_second, Clock::now()),
       http(std::make_unique<net::HttpClient>(io, config.max_in_flight)),
-      oauth(settings.profile == "orange") {}
+      oauth(core::profile_of(settings).needs_token()) {}
 
 bool Lane::has_token(Clock::time_point now) const {
     return m_token_expires && now + seconds{60} < *m_token_expires;

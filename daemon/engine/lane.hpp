@@ -8,7 +8,7 @@
 #include "core/config.hpp"
 #include "core/delivery.hpp"
 #include "core/gateway.hpp"
-#include "core/gateway_orange.hpp"
+#include "core/profiles/orange.hpp"
 #include "net/http_client.hpp"
 
 #include <chrono>

@@ -1,8 +1,9 @@
 #include "ops/test_send.hpp"
 
-#include "core/gateway_orange.hpp"
+#include "core/gateway_profile.hpp"
 #include "core/numbering_plan.hpp"
 #include "core/phone.hpp"
+#include "core/profiles/orange.hpp"
 #include "core/routing.hpp"
 #include "ops/audit_trail.hpp"
 #include "store/sqlite.hpp"
@@ -71,7 +72,7 @@ Result<TestSmsResult> send_test_sms(const Env& env, const GatewayAccess& access,
     const std::string ref = "test-" + std::to_string(env.now.time_since_epoch() / seconds{1});
     GatewayAnswer answer;
     bool sent = true;
-    if (settings.profile == "orange") { // a bearer token first
+    if (core::profile_of(settings).needs_token()) { // a bearer token first (Orange)
         answer = access.exchange(core::orange_token_request(settings), timeout);
         auto token = core::read_orange_token_reply(answer.status, answer.body);
         if (token) {

@@ -1,6 +1,7 @@
 #include "web/callbacks.hpp"
 
 #include "core/callbacks.hpp"
+#include "core/gateway_profile.hpp"
 #include "ops/contacts.hpp"
 #include "store/deliveries_repo.hpp"
 #include "store/sqlite.hpp"
@@ -16,8 +17,6 @@ namespace kibaru::web {
 
 namespace {
 
-const char* const k_profiles[] = {"kannel", "africastalking", "twilio", "generic"};
-
 // The profile that reads a callback to /dlr/<segment> or /inbound/<segment>: a [[gateways]]
 // name gives its gateway's profile; a profile name stands for itself (the single-gateway paths
 // of the first round). "" when neither.
@@ -27,12 +26,7 @@ std::string profile_of(const core::Config& config, const std::string& segment) {
             return g.profile;
         }
     }
-    for (const char* p : k_profiles) {
-        if (segment == p) {
-            return segment;
-        }
-    }
-    return "";
+    return core::find_gateway_profile(segment) != nullptr ? segment : "";
 }
 
 // A JSON callback body (the Orange SMS API's deliveryInfoNotification) as parameters: each

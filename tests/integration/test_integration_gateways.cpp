@@ -353,3 +353,31 @@ TEST_F(Gateways, a_test_sms_goes_through_the_numbers_gateway_and_is_audited) {
     EXPECT_EQ(sql("SELECT count(*) FROM deliveries"), "0") << "a test is not a delivery";
     EXPECT_EQ(k({"audit", "verify"}).exit_code, 0);
 }
+
+// The single [gateway] form with the Orange profile: its reports come to /dlr/orange, a profile
+// name like /dlr/kannel, and are applied (the registry of profiles answers for every one).
+TEST_F(Gateways, a_single_orange_gateway_gets_its_reports_at_its_profiles_path) {
+    setup("ok");
+    auto api = start_fake_gateway(
+        s.dir(), {"--record", "orange-api.txt", "--orange-client", "app:s3cret", "--report"});
+    const int callbacks = kibaru::test::free_port();
+    const auto base = "http://127.0.0.1:" + std::to_string(callbacks);
+    s.write("k.toml", "[gateway]\nprofile = \"orange\"\nrate_per_second = 0\nurl = "
+                      "\"http://127.0.0.1:" +
+                          std::to_string(api.port) +
+                          "/orange\"\nsender_number = \"+22370000000\"\n[server]\nlisten = "
+                          "\"127.0.0.1:" +
+                          std::to_string(callbacks) + "\"\npublic_url = \"" + base +
+                          "\"\n[log]\nfile = \"kibaru.log\"\n");
+    Background daemon({KIBARU_BIN, "--config", "k.toml", "--db", "kibaru.db", "--now",
+                       "2019-01-08T09:00:00Z", "daemon"},
+                      s.dir(),
+                      {"KIBARU_CONFIG=", "KIBARU_CALLBACK_TOKEN=t0k3n",
+                       "KIBARU_ORANGE_CLIENT_ID=app", "KIBARU_ORANGE_CLIENT_SECRET=s3cret"});
+    ASSERT_TRUE(eventually(
+        [&] { return sql("SELECT count(*) FROM deliveries WHERE state = 'delivered'") == "25"; },
+        30))
+        << sql("SELECT state || ' ' || error FROM deliveries") << s.read("kibaru.log");
+    EXPECT_EQ(daemon.stop(SIGTERM), 0);
+    EXPECT_EQ(accepted("orange-api.txt").size(), 25u);
+}

@@ -1,5 +1,8 @@
 #include "core/gateway.hpp"
 
+#include "core/callbacks.hpp"
+#include "core/gateway_profile.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -193,4 +196,30 @@ TEST(CoreGateway, request_target_is_the_path_and_query_after_the_origin) {
           "http://h/a/../b", "http://h/./b", "http://h/a/..", "http://h/a/.?q", "http://h/x\x7f"}) {
         EXPECT_FALSE(split_request_target(whole)) << whole;
     }
+}
+
+// The profiles are one registry: each found by its own name, nothing else found, and settings
+// made from the configuration carry theirs.
+TEST(GatewayProfiles, each_profile_is_found_by_its_name_and_nothing_else) {
+    const auto names = gateway_profile_names();
+    EXPECT_EQ(names, (std::vector<std::string_view>{"kannel", "africastalking", "twilio", "orange",
+                                                    "generic"}));
+    for (const auto name : names) {
+        const auto* profile = find_gateway_profile(name);
+        ASSERT_NE(profile, nullptr) << name;
+        EXPECT_EQ(profile->name(), name);
+        EXPECT_EQ(profile->needs_token(), name == "orange") << name;
+    }
+    EXPECT_EQ(find_gateway_profile("smpp"), nullptr);
+    EXPECT_EQ(find_gateway_profile("Kannel"), nullptr);
+    EXPECT_EQ(find_gateway_profile(""), nullptr);
+
+    Config config;
+    config.gateway.profile = "twilio";
+    const auto made = GatewaySettings::from_config(config, "secret", "token");
+    ASSERT_NE(made.driver, nullptr);
+    EXPECT_EQ(made.driver->name(), "twilio");
+    EXPECT_THROW((void)build_gateway_request(settings("smpp"), sms()), std::invalid_argument);
+    EXPECT_FALSE(parse_delivery_report("smpp", {{"ref", "1"}}).ok());
+    EXPECT_FALSE(parse_inbound("smpp", {{"from", "+22376123456"}}).ok());
 }

@@ -1,4 +1,4 @@
-#include "core/gateway_orange.hpp"
+#include "core/profiles/orange.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

@@ -1,4 +1,6 @@
-#include "core/gateway_orange.hpp"
+#include "core/profiles/orange.hpp"
+
+#include "core/gateway_profile.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -131,6 +133,38 @@ Result<DeliveryReport> parse_orange_report(const Params& p) {
     }
     r.detail = describe_report(r.state, reason, "");
     return r;
+}
+
+namespace {
+
+class Orange final : public GatewayProfile {
+public:
+    std::string_view name() const override { return "orange"; }
+    Result<HttpRequest> build_request(const GatewaySettings& s,
+                                      const OutgoingSms& sms) const override {
+        return orange_send_request(s, sms);
+    }
+    SendOutcome read_reply(const GatewaySettings&, int status,
+                           std::string_view body) const override {
+        return read_orange_reply(status, body);
+    }
+    Result<DeliveryReport> parse_report(const Params& params) const override {
+        return parse_orange_report(params);
+    }
+    bool needs_token() const override { return true; }
+    std::vector<std::string> check(const GatewayConfig& g) const override {
+        if (g.sender_number.empty()) {
+            return {"sender_number: the orange profile sends from a number (e.g. +22370000000)"};
+        }
+        return {};
+    }
+};
+
+} // namespace
+
+const GatewayProfile& orange_profile() {
+    static const Orange profile;
+    return profile;
 }
 
 } // namespace kibaru::core

@@ -1,0 +1,83 @@
+#include "core/profiles/support.hpp"
+
+#include "core/utf8.hpp"
+
+namespace kibaru::core::profiles {
+
+void append_query(std::string& out, Pairs params) {
+    bool first = true;
+    for (const auto& [name, value] : params) {
+        if (!first) {
+            out += '&';
+        }
+        first = false;
+        out += name;
+        out += '=';
+        append_url_encoded(out, value);
+    }
+}
+
+std::string query(Pairs params) {
+    std::string out;
+    append_query(out, params);
+    return out;
+}
+
+std::string callback_url(const GatewaySettings& s, std::string_view ref) {
+    std::string_view base = s.public_url;
+    while (!base.empty() && base.back() == '/') {
+        base.remove_suffix(1);
+    }
+    std::string out;
+    out.reserve(base.size() + s.callback_segment.size() + 3 * s.callback_token.size() + ref.size() +
+                24);
+    out += base;
+    out += "/dlr/";
+    out += s.callback_segment;
+    out += '?';
+    append_query(out, {{"token", s.callback_token}, {"ref", ref}});
+    return out;
+}
+
+SendOutcome outcome(SendVerdict verdict, int status, std::string id, std::string error) {
+    SendOutcome o;
+    o.verdict = verdict;
+    o.http_status = status;
+    o.gateway_id = std::move(id);
+    o.error = std::move(error);
+    return o;
+}
+
+std::string first_line(std::string_view body) {
+    std::string line(body.substr(0, body.find('\n')));
+    if (line.size() > 200) {
+        line.resize(200);
+    }
+    return line;
+}
+
+SendOutcome by_status(int status, std::string_view body) {
+    return outcome(verdict_for_status(status), status, "",
+                   "HTTP " + std::to_string(status) + ": " + first_line(body));
+}
+
+std::string param(const Params& params, const std::string& name) {
+    const auto it = params.find(name);
+    return it == params.end() ? "" : it->second;
+}
+
+Result<InboundSms> inbound_from(const Params& params, const std::string& from_key,
+                                const std::string& text_key) {
+    InboundSms sms;
+    sms.from = param(params, from_key);
+    sms.text = param(params, text_key);
+    if (sms.from.empty()) {
+        return Error{"an incoming SMS needs its sender"};
+    }
+    if (!is_valid_utf8(sms.text)) {
+        return Error{"the incoming text is not UTF-8"};
+    }
+    return sms;
+}
+
+} // namespace kibaru::core::profiles
