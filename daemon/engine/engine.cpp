@@ -1,6 +1,7 @@
 #include "engine/engine.hpp"
 
 #include "engine/lane.hpp"
+#include "engine/scheduler.hpp"
 
 #include "core/campaign.hpp"
 #include "core/delivery.hpp"
@@ -11,7 +12,6 @@
 #include "net/asio.hpp"
 #include "net/http_client.hpp"
 #include "store/audit_log.hpp"
-#include "store/campaigns_repo.hpp"
 #include "store/deliveries_repo.hpp"
 #include "store/event_seal.hpp"
 #include "store/sqlite.hpp"
@@ -21,7 +21,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <limits>
 #include <map>
 #include <optional>
 #include <random>
@@ -35,14 +34,6 @@ namespace {
 
 // Deliveries the dispatcher may claim are in one of these states.
 const std::string k_queued = "pending,retrying";
-// Deliveries a daemon tick expires at most when a week closes: about half a second of work.
-constexpr std::int64_t k_closing_step = 50000;
-
-struct ActiveCampaign {
-    core::Campaign campaign;
-    core::WeekPlan plan;
-};
-
 std::string utc(Millis at) {
     return core::format_utc(floor<seconds>(at));
 }
@@ -64,7 +55,8 @@ struct Engine::Impl {
     boost::asio::steady_timer wake_timer;
     boost::asio::steady_timer stop_timer;
     std::mt19937_64 random{std::random_device{}()};
-    std::vector<ActiveCampaign> campaigns;                    // refreshed every tick
+    EngineStats stats;
+    Scheduler scheduler;                                      // keeps a reference to stats
     std::vector<store::Transition> outcomes;                  // recorded, not yet committed
     std::vector<std::pair<std::string, json>> outcomes_audit; // outage/recovery, same commit
     bool flush_posted = false;
@@ -73,7 +65,6 @@ struct Engine::Impl {
     bool more_due = false; // the last claim filled its limit
     std::function<void()> on_idle;
     std::function<void()> on_stopped;
-    EngineStats stats;
 
     Impl(boost::asio::io_context& io_, store::Database& db_, core::Config config_,
          std::vector<core::GatewaySettings> gateways, std::function<Millis()> clock_,
@@ -82,7 +73,8 @@ struct Engine::Impl {
           numbering(core::numbering_plan(config.contacts)), clock(std::move(clock_)),
           options(std::move(options_)), mode(*core::parse_encoding_mode(config.sms.encoding)),
           send_hours(*core::parse_send_hours(config.schedule.send_hours)), tick_timer(io_),
-          wake_timer(io_), stop_timer(io_) {
+          wake_timer(io_), stop_timer(io_),
+          scheduler(db, config, options.actor, options.run_once, stats) {
         if (gateways.size() != routes.size()) {
             throw std::invalid_argument("one GatewaySettings per sending gateway is needed");
         }
@@ -107,204 +99,11 @@ struct Engine::Impl {
         store::AuditLog(db).append(utc(clock()), options.actor, action, subject, details.dump());
     }
 
-    // --- start-up -------------------------------------------------------------------------
-
-    void recover() {
-        store::Transaction tx(db);
-        store::DeliveriesRepo deliveries(db);
-        const std::string now = utc(clock());
-        const auto& policy = config.gateway.resend_unknown;
-        stats.unknown_at_start = deliveries.mark_interrupted(now);
-        if (stats.unknown_at_start > 0) {
-            audit("deliveries.interrupted", "daemon",
-                  {{"unknown", stats.unknown_at_start}, {"resend_unknown", policy}});
-            spdlog::warn("{} deliveries were in flight when kibaru last stopped: now unknown{}",
-                         stats.unknown_at_start,
-                         policy == "always" ? ", sending them again"
-                         : policy == "after_grace"
-                             ? ", sent again after " +
-                                   std::to_string(config.gateway.unknown_grace_seconds) +
-                                   " s unless a delivery report comes first"
-                             : "");
-        }
-        if (policy == "always") {
-            stats.resent_unknown +=
-                deliveries.requeue_unknown(now, "sent again: [gateway] resend_unknown = always");
-        }
-        store::seal_delivery_events(db, now, options.actor);
-        tx.commit();
-    }
-
-    // --- the scheduler --------------------------------------------------------------------
-
-    // resend_unknown = "after_grace": an unknown delivery of an open week that no delivery
-    // report has resolved within the grace is sent again, in its own small transaction.
-    void resend_after_grace(Millis now) {
-        if (config.gateway.resend_unknown != "after_grace") {
-            return;
-        }
-        const std::string now_text = utc(now);
-        const std::string cutoff = utc(now - seconds{config.gateway.unknown_grace_seconds});
-        store::DeliveriesRepo deliveries(db);
-        if (!deliveries.unknown_unchanged_since(cutoff, now_text)) {
-            return;
-        }
-        store::Transaction tx(db);
-        const auto resent = deliveries.requeue_unknown(
-            now_text,
-            "sent again: no delivery report within unknown_grace_seconds (" +
-                std::to_string(config.gateway.unknown_grace_seconds) + " s)",
-            cutoff);
-        if (resent > 0) {
-            stats.resent_unknown += resent;
-            audit("deliveries.resent", "daemon",
-                  {{"deliveries", resent},
-                   {"reason", "in doubt, no delivery report within the grace"},
-                   {"unknown_grace_seconds", config.gateway.unknown_grace_seconds}});
-            spdlog::warn("{} deliveries in doubt had no delivery report within {} s: sent again",
-                         resent, config.gateway.unknown_grace_seconds);
-        }
-        store::seal_delivery_events(db, now_text, options.actor);
-        tx.commit();
-    }
-
-    void tick() {
-        const Millis now = clock();
-        resend_after_grace(now);
-        const std::string now_text = utc(now);
-        const auto now_seconds = floor<seconds>(now);
-        const auto started = steady_clock::now();
-        std::vector<std::int64_t> cancelled;
-        store::CampaignsRepo campaigns_repo(db);
-        store::DeliveriesRepo deliveries(db);
-        bool due_to_open = false;
-        campaigns.clear();
-        for (auto& campaign : campaigns_repo.list()) {
-            auto plan = core::plan_campaign(campaign);
-            if (!plan) {
-                spdlog::error("campaign {} cannot be scheduled: {}", campaign.id,
-                              plan.error().message);
-                continue;
-            }
-            if (campaign.status == "cancelled") {
-                cancelled.push_back(campaign.id);
-                continue;
-            }
-            const int current = std::min(plan->week_at(now_seconds), campaign.weeks);
-            due_to_open = due_to_open || deliveries.opened_weeks(campaign.id).size() <
-                                             static_cast<std::size_t>(std::max(current, 0));
-            campaigns.push_back({campaign, *plan});
-        }
-        if (due_to_open) {
-            // Openings first, in their own transaction. An opening copies its audience from
-            // contacts in one INSERT ... SELECT, so its rows are valid by construction and
-            // checking their foreign keys one by one would only cost time (a tenth of a
-            // million-delivery opening). Everything else runs with the checks on. Which weeks
-            // are open is read again inside the transaction: a run-once may have opened some.
-            store::ForeignKeysOff unchecked(db);
-            store::Transaction tx(db);
-            for (const auto& active : campaigns) {
-                const int current =
-                    std::min(active.plan.week_at(now_seconds), active.campaign.weeks);
-                const auto opened = deliveries.opened_weeks(active.campaign.id);
-                for (int week = 1; week <= current; ++week) {
-                    if (!std::binary_search(opened.begin(), opened.end(), week)) {
-                        open_week(active.campaign, active.plan, week, campaigns_repo, deliveries,
-                                  now);
-                    }
-                }
-            }
-            tx.commit();
-        }
-        const auto opened = steady_clock::now();
-        const auto to_close = deliveries.weeks_to_close(now_text);
-        if (cancelled.empty() && to_close.empty()) {
-            return; // nothing to write: no transaction this tick
-        }
-        store::Transaction tx(db);
-        for (const auto id : cancelled) {
-            const auto skipped = deliveries.skip_unsent(id, now_text, "the campaign was cancelled");
-            if (skipped > 0) {
-                stats.skipped += skipped;
-                audit("deliveries.skipped", "campaign " + std::to_string(id),
-                      {{"reason", "campaign cancelled"}, {"deliveries", skipped}});
-            }
-        }
-        for (const auto& week : to_close) {
-            // In steps of k_closing_step per tick, so that a week with a huge unsent rest does
-            // not hold the loop (callbacks, other weeks' sends) for seconds; run-once finishes.
-            const auto closing = deliveries.close_week(
-                week.campaign_id, week.week, now_text,
-                options.run_once ? std::numeric_limits<std::int64_t>::max() : k_closing_step);
-            stats.expired += closing.expired;
-            if (!closing.closed) {
-                spdlog::info("campaign {} week {} closing: {} more deliveries expired unsent",
-                             week.campaign_id, week.week, closing.expired);
-                continue;
-            }
-            ++stats.weeks_closed;
-            const auto expired = expired_in(deliveries, week.campaign_id, week.week);
-            audit("week.closed", "campaign " + std::to_string(week.campaign_id),
-                  {{"week", week.week}, {"expired", expired}});
-            if (expired > 0) {
-                spdlog::warn("campaign {} week {} closed: {} deliveries expired unsent",
-                             week.campaign_id, week.week, expired);
-            }
-        }
-        const auto sealing = steady_clock::now();
-        store::seal_delivery_events(db, now_text, options.actor);
-        const auto committing = steady_clock::now();
-        tx.commit();
-        spdlog::debug("tick: {} ms: openings {} ms, closings {} ms, sealing {} ms, commit {} ms",
-                      duration_cast<milliseconds>(steady_clock::now() - started).count(),
-                      duration_cast<milliseconds>(opened - started).count(),
-                      duration_cast<milliseconds>(sealing - opened).count(),
-                      duration_cast<milliseconds>(committing - sealing).count(),
-                      duration_cast<milliseconds>(steady_clock::now() - committing).count());
-    }
-
-    // How many of a week's deliveries expired in all, from the tallies.
-    static std::int64_t expired_in(store::DeliveriesRepo& deliveries, std::int64_t campaign_id,
-                                   int week) {
-        const auto counts = deliveries.week_counts(campaign_id);
-        const auto found = counts.find(week);
-        if (found == counts.end()) {
-            return 0;
-        }
-        const auto expired = found->second.by_state.find("expired");
-        return expired == found->second.by_state.end() ? 0 : expired->second;
-    }
-
-    void open_week(const core::Campaign& campaign, const core::WeekPlan& plan, int week,
-                   store::CampaignsRepo& campaigns_repo, store::DeliveriesRepo& deliveries,
-                   Millis now) {
-        const auto opening = deliveries.open_week(
-            campaign, week, core::format_utc(plan.opens_at(week)),
-            core::format_utc(plan.closes_at(week)), utc(now), now.time_since_epoch().count());
-        ++stats.weeks_opened;
-        const std::string subject = "campaign " + std::to_string(campaign.id);
-        audit("week.opened", subject,
-              {{"week", week},
-               {"targeted", opening.targeted},
-               {"deliveries", {{"first_id", opening.first_id}, {"last_id", opening.last_id}}},
-               {"by_language", opening.by_language}});
-        spdlog::info("campaign {} week {} opened: {} deliveries", campaign.id, week,
-                     opening.targeted);
-        for (const auto& [language, count] : opening.by_language) {
-            if (!campaigns_repo.message(campaign.id, week, language)) {
-                audit("week.missing_message", subject,
-                      {{"week", week}, {"language", language}, {"deliveries", count}});
-                spdlog::warn("campaign {} week {}: no {} message yet; {} deliveries wait for it",
-                             campaign.id, week, language, count);
-            }
-        }
-    }
-
     // --- the dispatcher -------------------------------------------------------------------
 
     std::vector<std::int64_t> sendable_campaigns(Millis now) const {
         std::vector<std::int64_t> ids;
-        for (const auto& active : campaigns) {
+        for (const auto& active : scheduler.campaigns()) {
             if (active.campaign.status == "active" &&
                 core::in_send_hours(floor<seconds>(now), active.plan.zone, send_hours)) {
                 ids.push_back(active.campaign.id);
@@ -314,7 +113,7 @@ struct Engine::Impl {
     }
 
     const ActiveCampaign* find_campaign(std::int64_t id) const {
-        for (const auto& active : campaigns) {
+        for (const auto& active : scheduler.campaigns()) {
             if (active.campaign.id == id) {
                 return &active;
             }
@@ -361,7 +160,7 @@ struct Engine::Impl {
         {
             // The outcomes that came back and the next claims, committed together: one
             // transaction (and one WAL commit) per cycle instead of two.
-            store::Transaction tx(db);
+            store::DeliveryTransaction tx(db, utc(now), options.actor);
             record_outcomes();
             store::DeliveriesRepo deliveries(db);
             // With several gateways, more rows than the free slots: a busy gateway's numbers
@@ -371,7 +170,6 @@ struct Engine::Impl {
                                  wanted);
             more_due = static_cast<int>(due.size()) == wanted;
             ready = claim(due, now, claimed);
-            store::seal_delivery_events(db, utc(now), options.actor);
             // Committed before any request leaves: a crash from here on leaves `sending`
             // rows, which become `unknown` (never silently resent) at the next start.
             tx.commit();
@@ -774,9 +572,8 @@ struct Engine::Impl {
         if (outcomes.empty() && outcomes_audit.empty()) {
             return;
         }
-        store::Transaction tx(db);
+        store::DeliveryTransaction tx(db, utc(clock()), options.actor);
         record_outcomes();
-        store::seal_delivery_events(db, utc(clock()), options.actor);
         tx.commit();
         outcomes.clear();
         outcomes_audit.clear();
@@ -839,7 +636,7 @@ struct Engine::Impl {
             if (ec || stopping) {
                 return;
             }
-            tick();
+            scheduler.tick(clock());
             pump();
             schedule_tick();
         });
@@ -867,8 +664,8 @@ Engine::~Engine() = default;
 
 void Engine::start(std::function<void()> on_idle) {
     m_impl->on_idle = std::move(on_idle);
-    m_impl->recover();
-    m_impl->tick();
+    m_impl->scheduler.recover(m_impl->clock());
+    m_impl->scheduler.tick(m_impl->clock());
     m_impl->pump();
     if (!m_impl->options.run_once) {
         m_impl->schedule_tick();

@@ -1,6 +1,7 @@
-// The scheduler and the dispatcher: the one place where core decisions, the store and the
-// network meet. On the daemon's io_context it opens campaign weeks when they are due (fixing
-// each week's audience), expires what a closed week did not send, and sends due deliveries
+// The engine: the one place where core decisions, the store and the network meet. On the
+// daemon's io_context it ticks its Scheduler (engine/scheduler.hpp: weeks opened when due,
+// closed and expired, in-doubt sends queued again) and dispatches due deliveries through its
+// Lanes (engine/lane.hpp: one per gateway), sending them
 // through the gateways — each number through the first gateway that takes it, each gateway
 // paced by its own token bucket and max_in_flight with its own circuit breaker, failing over to
 // the next gateway only what one certainly refused — each committed as `sending` before its

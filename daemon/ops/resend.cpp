@@ -17,7 +17,8 @@ Result<Resend> resend_deliveries(const Env& env, std::int64_t campaign_id, int w
     if (state != "unknown" && state != "failed") {
         return invalid("--state must be unknown or failed (not \"" + state + "\")", "state");
     }
-    store::Transaction tx(env.db, dry_run ? store::Transaction::Mode::read
+    store::DeliveryTransaction tx(env.db, env.now_text(), env.actor.name,
+                                  dry_run ? store::Transaction::Mode::read
                                           : store::Transaction::Mode::write);
     store::CampaignsRepo campaigns(env.db);
     if (auto campaign = load_campaign(campaigns, campaign_id); !campaign) {
@@ -45,7 +46,6 @@ Result<Resend> resend_deliveries(const Env& env, std::int64_t campaign_id, int w
     if (resend.deliveries > 0) {
         record(env, "deliveries.resend", "campaign " + std::to_string(campaign_id),
                {{"week", week}, {"state", state}, {"deliveries", resend.deliveries}});
-        store::seal_delivery_events(env.db, env.now_text(), env.actor.name);
         spdlog::info("{}: {} {} deliveries queued to be sent again", where, resend.deliveries,
                      state);
     }

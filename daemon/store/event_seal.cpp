@@ -47,6 +47,15 @@ std::pair<std::string, std::int64_t> digest(Database& db, std::int64_t from, std
 
 } // namespace
 
+DeliveryTransaction::DeliveryTransaction(Database& db, std::string now, std::string actor,
+                                         Transaction::Mode mode)
+    : m_db(db), m_now(std::move(now)), m_actor(std::move(actor)), m_tx(db, mode) {}
+
+void DeliveryTransaction::commit() {
+    seal_delivery_events(m_db, m_now, m_actor);
+    m_tx.commit();
+}
+
 void seal_delivery_events(Database& db, const std::string& now, const std::string& actor) {
     auto& range = db.cached("SELECT (SELECT last_id FROM delivery_events_seal WHERE id = 1), "
                             "(SELECT coalesce(max(id), 0) FROM delivery_events)");

@@ -9,16 +9,32 @@
 #pragma once
 
 #include "store/audit_log.hpp"
+#include "store/sqlite.hpp"
 
 #include <string>
 
 namespace kibaru::store {
 
-class Database;
-
 // Seals the events written since the last seal. Call inside the transaction that wrote them,
 // before its commit. Does nothing when there are none.
 void seal_delivery_events(Database& db, const std::string& now, const std::string& actor);
+
+// The transaction every writer of deliveries uses: its commit seals the events written inside
+// it, then commits, so that no writer can leave events outside every seal. Rolled back, like
+// any Transaction, when destroyed uncommitted.
+class DeliveryTransaction {
+public:
+    // `now` and `actor` go to the seal's audit entry.
+    DeliveryTransaction(Database& db, std::string now, std::string actor,
+                        Transaction::Mode mode = Transaction::Mode::write);
+    void commit();
+
+private:
+    Database& m_db;
+    std::string m_now;
+    std::string m_actor;
+    Transaction m_tx;
+};
 
 // Recomputes every seal in audit order. Returns the first problem (broken_seq names the seal's
 // audit entry; problem names the event range), or an ok verdict with `checked` events.

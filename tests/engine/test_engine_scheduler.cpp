@@ -1,0 +1,87 @@
+// The scheduler in process, on an in-memory database, driven through the weeks by the instant
+// it is given: weeks open at their hour with their audience fixed, close a week later expiring
+// what was never sent, every step audited and its events sealed; deliveries an earlier stop left
+// in flight become unknown, or are queued again under resend_unknown = "always".
+#include "../ops/ops_fixture.hpp"
+#include "engine/scheduler.hpp"
+#include "ops/campaigns.hpp"
+#include "ops/contact_import.hpp"
+#include "store/event_seal.hpp"
+
+#include <sstream>
+
+using namespace kibaru;
+
+namespace {
+
+class Quiet final : public ops::ImportListener {
+public:
+    void problem(const ops::ImportProblem&) override {}
+};
+
+class SchedulerTest : public test::OpsTest {
+protected:
+    void SetUp() override {
+        OpsTest::SetUp();
+        std::istringstream csv("phone,name,commodities,language\n76000001,Awa,sesame,fr\n"
+                               "76000002,Moussa,sesame,fr\n76000003,Fanta,sesame,bm\n");
+        Quiet quiet;
+        ASSERT_TRUE(ops::import_contacts(env(), csv, "c.csv", {}, quiet));
+        core::Campaign c;
+        c.name = "Sésame";
+        c.commodity = "sesame";
+        c.start_date = "2019-01-07"; // week 1 opens Tuesday 8 January, 08:00 in Bamako (UTC)
+        ASSERT_TRUE(ops::create_campaign(env(), c));
+    }
+    static engine::Millis at(const std::string& utc) {
+        return std::chrono::time_point_cast<std::chrono::milliseconds>(*core::parse_instant(utc));
+    }
+    engine::EngineStats stats;
+};
+
+} // namespace
+
+TEST_F(SchedulerTest, weeks_open_at_their_hour_and_close_a_week_later) {
+    engine::Scheduler scheduler(*db, config, "daemon", false, stats);
+    scheduler.tick(at("2019-01-08T07:59:59Z"));
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries"), "0") << "not before its hour";
+    ASSERT_EQ(scheduler.campaigns().size(), 1u);
+
+    scheduler.tick(at("2019-01-08T08:00:00Z"));
+    EXPECT_EQ(stats.weeks_opened, 1);
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE week = 1 AND state = 'pending'"), "3");
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'week.opened'"), "1");
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'week.missing_message'"), "2")
+        << "no message in fr nor bm yet";
+
+    scheduler.tick(at("2019-01-08T09:00:00Z"));
+    EXPECT_EQ(stats.weeks_opened, 1) << "a week opens once";
+
+    scheduler.tick(at("2019-01-15T08:00:00Z"));
+    EXPECT_EQ(stats.weeks_opened, 2);
+    EXPECT_EQ(stats.weeks_closed, 1);
+    EXPECT_EQ(stats.expired, 3);
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE week = 1 AND state = 'expired'"), "3");
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'week.closed'"), "1");
+    const auto verdict = store::verify_delivery_events(*db);
+    EXPECT_TRUE(verdict.ok()) << verdict.problem;
+    EXPECT_GT(verdict.checked, 0) << "the expiries' events are sealed";
+}
+
+TEST_F(SchedulerTest, what_a_stop_left_in_flight_becomes_unknown_or_is_queued_again) {
+    engine::Scheduler scheduler(*db, config, "daemon", false, stats);
+    scheduler.tick(at("2019-01-08T08:00:00Z"));
+    db->exec("UPDATE deliveries SET state = 'sending' WHERE id IN (1, 2)");
+    scheduler.recover(at("2019-01-08T08:05:00Z"));
+    EXPECT_EQ(stats.unknown_at_start, 2);
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE state = 'unknown'"), "2");
+
+    config.gateway.resend_unknown = "always";
+    db->exec("UPDATE deliveries SET state = 'sending' WHERE id = 3");
+    engine::Scheduler resending(*db, config, "daemon", false, stats);
+    resending.recover(at("2019-01-08T08:10:00Z"));
+    EXPECT_EQ(stats.unknown_at_start, 1);
+    EXPECT_EQ(stats.resent_unknown, 3) << "the two unknown before and the one left now";
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE state = 'unknown'"), "0");
+    EXPECT_TRUE(store::verify_delivery_events(*db).ok());
+}
