@@ -182,7 +182,7 @@ int run_gateway_test(Context& context, const TestOptions& options) {
     const auto env = context.env();
     auto sent = ops::send_test_sms(
         env, gateway_access(context.config()),
-        {options.to, options.text, options.gateway, "--to", "--text", "--gateway"});
+        {options.to, options.text, options.gateway, "--to", "--text", "--gateway", "gateway.test"});
     if (!sent) {
         throw UsageError(sent.error().field + ": " + sent.error().message);
     }

@@ -29,5 +29,6 @@ void register_report_commands(CLI::App& app, CommandSink& sink);
 void register_users_commands(CLI::App& app, CommandSink& sink);
 void register_console_commands(CLI::App& app, CommandSink& sink);
 void register_deliveries_commands(CLI::App& app, CommandSink& sink); // deliveries resend
+void register_inbox_commands(CLI::App& app, CommandSink& sink);      // prices, inbox
 
 } // namespace kibaru::app

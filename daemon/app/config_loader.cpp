@@ -192,7 +192,6 @@ std::string check_region(const std::string& value) {
                : "\"" + value + "\" is not a two-letter region code libphonenumber knows (e.g. ML)";
 }
 
-// The keys of one gateway, under `prefix` ("gateway" or "gateways").
 // The gateway profiles Kibaru has (core/profiles/): the names `profile` may take.
 std::vector<std::string> profile_names() {
     std::vector<std::string> names;
@@ -201,6 +200,42 @@ std::vector<std::string> profile_names() {
     }
     return names;
 }
+
+// [keywords] commodity_words = { sesame = ["SESAME", "BENE"], ... }: each commodity (as
+// contacts name it: lower case) with the words an SMS may use for it.
+Apply commodity_words(std::vector<std::pair<std::string, std::vector<std::string>>>& target) {
+    return [&target](const toml::node& node) -> std::string {
+        const auto* table = node.as_table();
+        if (!table || table->empty()) {
+            return "must be a table of commodity = [words], e.g. { sesame = [\"SESAME\", "
+                   "\"BENE\"] }";
+        }
+        static const std::regex k_name("[a-z][a-z0-9_]*");
+        std::vector<std::pair<std::string, std::vector<std::string>>> values;
+        for (auto&& [key, words] : *table) {
+            const std::string name(key.str());
+            if (!std::regex_match(name, k_name)) {
+                return "\"" + name + "\" is not a commodity name (lower case, as in contacts)";
+            }
+            const auto* array = words.as_array();
+            if (!array || array->empty()) {
+                return name + ": must be a non-empty array of words";
+            }
+            std::vector<std::string> list;
+            for (const auto& w : *array) {
+                if (!w.is_string() || w.value<std::string>()->empty()) {
+                    return name + ": must be a non-empty array of words";
+                }
+                list.push_back(*w.value<std::string>());
+            }
+            values.emplace_back(name, std::move(list));
+        }
+        target = std::move(values);
+        return "";
+    };
+}
+
+// The keys of one gateway, under `prefix` ("gateway" or "gateways").
 
 std::vector<KeySpec> gateway_specs(core::GatewayConfig& g, const std::string& prefix) {
     return {
@@ -319,6 +354,13 @@ std::vector<KeySpec> key_specs(core::Config& c) {
         {"inbound.start_keywords", text_list(c.inbound.start_keywords)},
         {"inbound.stop_reply", text(c.inbound.stop_reply)},
         {"inbound.start_reply", text(c.inbound.start_reply)},
+        {"keywords.price", text_list(c.keywords.price, false)},
+        {"keywords.subscribe", text_list(c.keywords.subscribe, false)},
+        {"keywords.unsubscribe", text_list(c.keywords.unsubscribe, false)},
+        {"keywords.help", text_list(c.keywords.help, false)},
+        {"keywords.commodity_words", commodity_words(c.keywords.commodity_words)},
+        {"keywords.replies_per_day", integer(c.keywords.replies_per_day, 0, 1000)},
+        {"keywords.answer_strangers", boolean(c.keywords.answer_strangers)},
         {"log.level",
          choice(c.log.level, {"trace", "debug", "info", "warn", "error", "critical", "off"})},
         {"log.file", text(c.log.file)},
@@ -334,8 +376,9 @@ std::vector<KeySpec> key_specs(core::Config& c) {
 }
 
 const std::vector<std::string> k_tables = {
-    "database",         "contacts", "schedule", "sms",     "gateway", "gateway.generic",
-    "gateways.generic", "routing",  "server",   "console", "inbound", "log"};
+    "database",        "contacts",         "schedule", "sms",    "gateway",
+    "gateway.generic", "gateways.generic", "routing",  "server", "console",
+    "inbound",         "keywords",         "log"};
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> row(b.size() + 1);

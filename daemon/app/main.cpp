@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
     register_users_commands(cli, sink);
     register_console_commands(cli, sink);
     register_deliveries_commands(cli, sink);
+    register_inbox_commands(cli, sink);
 
     try {
         cli.parse(argc, argv);

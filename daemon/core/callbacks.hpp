@@ -45,10 +45,12 @@ std::string describe_report(std::string_view state, std::string_view reason,
 struct InboundSms {
     std::string from; // as the gateway wrote it (normalized by the caller)
     std::string text;
+    std::string gateway_message_id; // "" when the gateway gives none
 };
 
-// The incoming SMS as the profile called `profile` reads it: `from` and `text` for most
-// (Kannel's get-url carries %p and %a under those names), From and Body for Twilio.
+// The incoming SMS as the profile called `profile` reads it: `from`, `text` and `id` for most
+// (Kannel's get-url carries %p, %a and %I under those names), From, Body and MessageSid for
+// Twilio.
 Result<InboundSms> parse_inbound(std::string_view profile, const Params& params);
 
 enum class Keyword { none, stop, start };

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kibaru::core {
@@ -109,6 +110,22 @@ struct InboundConfig {
     std::string start_reply; // confirmation sent back after a START ("" for none)
 };
 
+// [keywords]: what producers may ask by SMS (SPEC.md "Two-way SMS"). Words are compared
+// folded (core::fold_keyword: upper case, accents and Bambara letters folded).
+struct KeywordsConfig {
+    std::vector<std::string> price = {"PRIX", "PRI", "SONGO", "SƆNGƆ"};
+    std::vector<std::string> subscribe = {"ABONNER", "ABONNE", "INSCRIRE"};
+    std::vector<std::string> unsubscribe = {"DESABONNER"};
+    std::vector<std::string> help = {"AIDE", "INFO", "HELP", "DEME"};
+    // Each commodity (as contacts and campaigns name it) with the words producers write for it.
+    std::vector<std::pair<std::string, std::vector<std::string>>> commodity_words = {
+        {"sesame", {"SESAME", "BENE", "BƐNƐ"}},
+        {"rice", {"RIZ", "MALO"}},
+        {"fonio", {"FONIO", "FINI"}}};
+    int replies_per_day = 5;       // per phone; beyond it a message is stored, not answered
+    bool answer_strangers = false; // reply to numbers that are not contacts
+};
+
 struct LogConfig {
     std::string level = "info";
     std::string file = "var/log/kibaru.log";
@@ -129,6 +146,7 @@ struct Config {
     ServerConfig server;
     ConsoleConfig console;
     InboundConfig inbound;
+    KeywordsConfig keywords;
     LogConfig log;
 };
 

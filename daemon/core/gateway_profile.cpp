@@ -19,7 +19,7 @@ std::array<std::reference_wrapper<const GatewayProfile>, 5> all_profiles() {
 } // namespace
 
 Result<InboundSms> GatewayProfile::parse_inbound(const Params& params) const {
-    return profiles::inbound_from(params, "from", "text");
+    return profiles::inbound_from(params, "from", "text", "id");
 }
 
 const GatewayProfile* find_gateway_profile(std::string_view name) {

@@ -104,6 +104,13 @@ ContactsRepo::set_status(const std::string& phone, const std::string& status, co
     return found->status;
 }
 
+void ContactsRepo::set_commodities(std::int64_t id, const std::string& commodities,
+                                   const std::string& at) {
+    auto update = m_db.prepare("UPDATE contacts SET commodities = ?, updated_at = ? WHERE id = ?");
+    update.bind_all(commodities, at, id);
+    update.run();
+}
+
 void ContactsRepo::for_each(const ContactFilter& filter,
                             const std::function<void(const ContactRow&)>& visit) {
     select(filter, 0, -1, visit);

@@ -76,6 +76,9 @@ public:
                                           const std::string& at, const std::string& source,
                                           const std::string& actor);
 
+    // Sets the commodities ("rice;sesame") of the contact with `id`.
+    void set_commodities(std::int64_t id, const std::string& commodities, const std::string& at);
+
     // Streams matching contacts ordered by id.
     void for_each(const ContactFilter& filter, const std::function<void(const ContactRow&)>& visit);
     // Streams at most `limit` matching contacts whose id is above `after`, ordered by id.

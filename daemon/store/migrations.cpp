@@ -320,6 +320,46 @@ ALTER TABLE delivery_events ADD COLUMN gateway TEXT;
 -- through that gateway, never through a second one (a second SMS to the phone).
 ALTER TABLE deliveries ADD COLUMN in_doubt_at TEXT;
 )sql"},
+        {"market prices as data, and the inbox of incoming SMS", R"sql(
+-- One row per commodity, market and date (`prices import`): what PRIX <commodity> <market>
+-- answers and what `messages render --from-prices` fills. A later import of the same date,
+-- commodity and market replaces the row. `market_key` is the market folded (upper case, no
+-- accents) so that Ségou, Segou and SEGOU are one market.
+CREATE TABLE prices (
+    id         INTEGER PRIMARY KEY,
+    date       TEXT NOT NULL,                 -- YYYY-MM-DD
+    commodity  TEXT NOT NULL,
+    market     TEXT NOT NULL,                 -- as first written
+    market_key TEXT NOT NULL,
+    price_min  REAL NOT NULL,
+    price_max  REAL NOT NULL,
+    unit       TEXT NOT NULL DEFAULT 'kg',
+    trend      TEXT NOT NULL DEFAULT '',
+    imported_at TEXT NOT NULL,
+    UNIQUE (commodity, market_key, date)
+) STRICT;
+
+-- Every incoming SMS, kept once: what it matched and the reply it got. `dedup_key` is the
+-- gateway and its message id, or (for gateways without ids) the sender, the text and the
+-- minute it came: the same message posted twice is stored and answered once.
+CREATE TABLE inbox (
+    id            INTEGER PRIMARY KEY,
+    received_at   TEXT NOT NULL,
+    phone         TEXT NOT NULL,             -- E.164 when it could be read, else as sent
+    contact_id    INTEGER REFERENCES contacts (id),
+    text          TEXT NOT NULL,
+    matched       TEXT NOT NULL,             -- price, subscribe, unsubscribe, help, stop, start, none
+    detail        TEXT NOT NULL DEFAULT '',  -- what was understood ("sesame KITA"), or why not
+    reply         TEXT,                      -- the reply's text, NULL when none was sent
+    replied_at    TEXT,
+    replied_by    TEXT,                      -- "kibaru" for automatic replies, a user's name
+    gateway       TEXT NOT NULL DEFAULT '',
+    gateway_message_id TEXT NOT NULL DEFAULT '',
+    dedup_key     TEXT NOT NULL UNIQUE
+) STRICT;
+CREATE INDEX inbox_by_phone ON inbox (phone, received_at);
+CREATE INDEX inbox_by_time ON inbox (received_at);
+)sql"},
     };
     return k_steps;
 }

@@ -8,10 +8,13 @@
 #include "ops/campaigns.hpp"
 #include "ops/contact_import.hpp"
 #include "ops/contacts.hpp"
+#include "ops/inbound.hpp"
 #include "ops/messages.hpp"
+#include "ops/prices.hpp"
 #include "ops/reports.hpp"
 #include "ops/resend.hpp"
 #include "ops/secrets.hpp"
+#include "store/inbox_repo.hpp"
 #include "web/body_ostream.hpp"
 
 #include <nlohmann/json.hpp>
@@ -578,6 +581,40 @@ void user_password(ApiCall& call) {
     call.respond(json_reply(200, {{"name", name}, {"password_changed", true}}));
 }
 
+// GET /api/v1/inbox?since=&unanswered=1&limit=&before=: a page of incoming SMS, newest
+// first; `next` is the `before` of the following page.
+void inbox(ApiCall& call) {
+    std::int64_t limit = 100;
+    std::int64_t before = 0;
+    try {
+        limit = std::clamp<std::int64_t>(std::stoll(call.param("limit", "100")), 1, 1000);
+        before = std::stoll(call.param("before", "0"));
+    } catch (const std::exception&) {
+        return call.respond(malformed_reply("limit and before must be whole numbers", "limit"));
+    }
+    const bool unanswered = call.param("unanswered") == "1" || call.param("unanswered") == "true";
+    const auto rows =
+        store::InboxRepo(call.env.db).list(call.param("since"), unanswered, limit, before);
+    Json out;
+    out["messages"] = rows_json(ops::inbox_columns(), rows, ops::inbox_cells);
+    out["next"] = static_cast<std::int64_t>(rows.size()) == limit
+                      ? Json(std::to_string(rows.back().id))
+                      : Json(nullptr);
+    call.respond(json_reply(200, out));
+}
+
+// GET /api/v1/prices?commodity=&market=: as `prices list --format json`.
+void prices(ApiCall& call) {
+    const auto rows =
+        ops::list_prices(call.env, call.param("commodity"), call.param("market"), 1000);
+    call.respond(json_reply(
+        200, rows_json({"date", "commodity", "market", "price_min", "price_max", "unit", "trend"},
+                       rows, [](const store::PriceRow& p) {
+                           return std::vector<Json>{p.date,      p.commodity, p.market, p.price_min,
+                                                    p.price_max, p.unit,      p.trend};
+                       })));
+}
+
 } // namespace
 
 void add_api_routes(Router<ApiHandler>& r) {
@@ -608,6 +645,8 @@ void add_api_routes(Router<ApiHandler>& r) {
     r.add({"GET", v1 + "/deliveries", A::signed_in, deliveries});
     r.add({"GET", v1 + "/audit", A::signed_in, audit_export});
     r.add({"POST", v1 + "/audit/verify", A::signed_in, audit_verify});
+    r.add({"GET", v1 + "/inbox", A::signed_in, inbox});
+    r.add({"GET", v1 + "/prices", A::signed_in, prices});
     r.add({"GET", v1 + "/users", A::admin, list_users});
     r.add({"POST", v1 + "/users", A::admin, add_user});
     r.add({"POST", v1 + "/users/{name}/disable", A::admin,

@@ -3,6 +3,7 @@
 #include "core/callbacks.hpp"
 #include "core/gateway_profile.hpp"
 #include "ops/contacts.hpp"
+#include "ops/inbound.hpp"
 #include "store/deliveries_repo.hpp"
 #include "store/sqlite.hpp"
 #include "util/metrics.hpp"
@@ -121,37 +122,31 @@ struct CallbackHandler::Impl {
         });
     }
 
-    net::Reply inbound(const std::string& profile, const core::Params& params) {
+    // Stored in the inbox once, understood and answered (ops/inbound.hpp); the reply goes out
+    // through the engine.
+    net::Reply inbound(const std::string& profile, const std::string& gateway,
+                       const core::Params& params) {
         auto sms = core::parse_inbound(profile, params);
         if (!sms) {
             return rejected(400, "malformed", sms.error().message + "\n");
         }
         const auto env = context.env();
-        const auto keyword = core::match_keyword(sms->text, env.config.inbound.stop_keywords,
-                                                 env.config.inbound.start_keywords);
-        if (keyword == core::Keyword::none) {
-            ++context.metrics->callbacks["inbound_other"];
-            spdlog::info("incoming SMS from {} is not a keyword; ignored", sms->from);
-            return {200, "ignored\n"};
+        auto handled =
+            ops::handle_incoming_sms(env, {sms->from, sms->text, gateway, sms->gateway_message_id});
+        if (!handled) {
+            return rejected(400, "malformed", handled.error().message + "\n");
         }
-        const bool stop = keyword == core::Keyword::stop;
-        auto change =
-            ops::set_contact_status(env, sms->from, stop ? "opted_out" : "active", "inbound",
-                                    {{"source", "inbound sms"}, {"text", sms->text}});
-        if (!change) {
-            if (change.error().kind == ops::ErrorKind::not_found) {
-                ++context.metrics->callbacks["inbound_unknown_sender"];
-                spdlog::warn("{} from {}, who is not a contact; nothing changed",
-                             stop ? "STOP" : "START", sms->from);
-                return {200, "unknown sender\n"};
-            }
-            return rejected(400, "malformed", "sender " + change.error().message + "\n");
+        if (handled->duplicate) {
+            ++context.metrics->callbacks["inbound_duplicate"];
+            spdlog::info("incoming SMS from {} received before; not handled again", sms->from);
+            return {200, "duplicate\n"};
         }
-        ++context.metrics->callbacks[stop ? "inbound_stop" : "inbound_start"];
-        spdlog::info("{} from {}: {}", stop ? "STOP" : "START", change->phone, change->status);
-        const auto& text = stop ? env.config.inbound.stop_reply : env.config.inbound.start_reply;
-        if (!text.empty() && change->previous != change->status && context.reply) {
-            context.reply(change->phone, text);
+        const auto matched = std::string(core::intent_name(handled->intent));
+        ++context.metrics->callbacks["inbound_" + matched];
+        spdlog::info("incoming SMS {} from {}: {} ({}){}", handled->inbox_id, handled->phone,
+                     matched, handled->detail, handled->reply ? ", answered" : "");
+        if (handled->reply && context.reply) {
+            context.reply(handled->phone, *handled->reply);
         }
         return {200, "ok\n"};
     }
@@ -210,7 +205,7 @@ struct CallbackHandler::Impl {
             delivery_report(profile, named ? segment : "", params, respond);
             return {0, ""};
         }
-        return inbound(profile, params);
+        return inbound(profile, named ? segment : "default", params);
     }
 };
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <sstream>
 #include <string>
 
 using kibaru::test::Background;
@@ -23,7 +24,7 @@ const char* k_password = "gw-pa55-5ecret";
 class Callbacks : public ::testing::Test {
 protected:
     void SetUp() override {
-        gateway = start_fake_gateway(s.dir(), {});
+        gateway = start_fake_gateway(s.dir(), {"--record", "gw.txt"});
         port = kibaru::test::free_port();
         s.write("k.toml", "[gateway]\nurl = \"http://127.0.0.1:" + std::to_string(gateway.port) +
                               "/ok/cgi-bin/sendsms\"\nrate_per_second = 0\n[server]\nlisten = "
@@ -141,6 +142,33 @@ TEST_F(Callbacks, an_inbound_stop_opts_out_and_start_opts_back_in_audited) {
     EXPECT_EQ(sql("SELECT group_concat(action) FROM audit_log WHERE subject = '+22376000002'"),
               "contacts.optout,contacts.optin");
     EXPECT_EQ(sql("SELECT group_concat(source) FROM contact_status_events"), "inbound,inbound");
+}
+
+// PRIX over HTTP as Kannel's get-url sends it: stored in the inbox, answered from the price
+// table through the gateway; the same message (same %I id) posted again is answered once.
+TEST_F(Callbacks, a_price_question_is_answered_once_from_the_price_table) {
+    s.write("prices.csv", "date,commodity,market,price_min,price_max\n"
+                          "2019-01-05,sesame,Kita,600,650\n");
+    ASSERT_EQ(k({"prices", "import", "prices.csv"}).exit_code, 0);
+    const std::string query =
+        "/inbound/kannel?from=%2B22376000001&text=prix+s%C3%A9same+kita&id=kannel-42&token=" +
+        std::string(k_token);
+    EXPECT_EQ(curl({query}).out, "ok\n");
+    EXPECT_EQ(curl({query}).out, "duplicate\n");
+    ASSERT_TRUE(eventually(
+        [&] { return sql("SELECT count(*) FROM audit_log WHERE action = 'notice.sent'") == "1"; },
+        10))
+        << s.read("kibaru.log");
+    EXPECT_EQ(sql("SELECT matched || ' ' || reply FROM inbox"),
+              "price Prix sesame: Kita 05/01: 600-650 F/kg");
+    int replies = 0;
+    std::istringstream lines(s.read("gw.txt"));
+    for (std::string ref, to; lines >> ref >> to;) {
+        replies += ref.rfind("notice-", 0) == 0 && to == "+22376000001";
+    }
+    EXPECT_EQ(replies, 1) << s.read("gw.txt");
+    const auto listed = k({"inbox", "list", "--format", "csv"});
+    EXPECT_NE(listed.out.find("prix sésame kita"), std::string::npos) << listed.out;
 }
 
 TEST_F(Callbacks, metrics_count_callbacks_and_secrets_never_reach_a_log) {

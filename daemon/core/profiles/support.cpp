@@ -67,10 +67,14 @@ std::string param(const Params& params, const std::string& name) {
 }
 
 Result<InboundSms> inbound_from(const Params& params, const std::string& from_key,
-                                const std::string& text_key) {
+                                const std::string& text_key, const std::string& id_key) {
     InboundSms sms;
     sms.from = param(params, from_key);
     sms.text = param(params, text_key);
+    sms.gateway_message_id = param(params, id_key);
+    if (sms.gateway_message_id.size() >= 2 && sms.gateway_message_id[0] == '%') {
+        sms.gateway_message_id.clear(); // an escape the gateway did not expand (Kannel's %I)
+    }
     if (sms.from.empty()) {
         return Error{"an incoming SMS needs its sender"};
     }

@@ -32,8 +32,8 @@ SendOutcome by_status(int status, std::string_view body);
 
 // The parameter's value, "" when absent.
 std::string param(const Params& params, const std::string& name);
-// An incoming SMS from the two parameters that carry its sender and text.
+// An incoming SMS from the parameters that carry its sender, text and message id.
 Result<InboundSms> inbound_from(const Params& params, const std::string& from_key,
-                                const std::string& text_key);
+                                const std::string& text_key, const std::string& id_key);
 
 } // namespace kibaru::core::profiles

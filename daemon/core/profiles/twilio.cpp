@@ -80,7 +80,7 @@ public:
     }
 
     Result<InboundSms> parse_inbound(const Params& p) const override {
-        return inbound_from(p, "From", "Body");
+        return inbound_from(p, "From", "Body", "MessageSid");
     }
 };
 

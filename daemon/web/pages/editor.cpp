@@ -313,9 +313,13 @@ void test_send_week(ApiCall& call) {
     if (!call.gateways || call.gateways->gateways.empty()) {
         return refuse("phone", page.t("editor.test_unavailable"), 503);
     }
-    const auto sent =
-        ops::send_test_sms(call.env, *call.gateways,
-                           {state.test_phone, message, "", "phone", "test_language", "phone"});
+    ops::TestSms sms;
+    sms.to = state.test_phone;
+    sms.text = message;
+    sms.to_field = "phone";
+    sms.text_field = "test_language"; // the text is the saved message of that language
+    sms.gateway_field = "phone";
+    const auto sent = ops::send_test_sms(call.env, *call.gateways, sms);
     if (!sent) {
         return refuse(sent.error().field,
                       page.t("editor.test_phone") + page.t("punct.colon") + sent.error().message,

@@ -1,0 +1,136 @@
+// `prices import`, `prices list`, `inbox list` and `inbox reply`: the data SMS questions are
+// answered from, and the messages producers sent.
+#include "app/commands.hpp"
+#include "app/context.hpp"
+#include "app/gateway_access.hpp"
+#include "ops/inbound.hpp"
+#include "ops/prices.hpp"
+#include "ops/test_send.hpp"
+#include "store/inbox_repo.hpp"
+#include "util/rows.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+namespace kibaru::app {
+
+namespace {
+
+int run_prices_import(Context& context, const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw UsageError("cannot read " + path);
+    }
+    const auto r = unwrap(ops::import_prices(context.env(), in, path));
+    for (const auto& p : r.rejects) {
+        std::cerr << path << ":" << p.line << ": " << p.field << ": " << p.reason << "\n";
+    }
+    std::cout << path << ": " << r.added << " prices added, " << r.replaced << " replaced, "
+              << r.rejects.size() << " rows refused\n";
+    return r.rejects.empty() ? k_ok : k_partial;
+}
+
+struct PricesListOptions {
+    std::string commodity;
+    std::string market;
+    std::int64_t limit = 1000;
+    std::string format = "table";
+};
+
+int run_prices_list(Context& context, const PricesListOptions& o) {
+    auto writer = util::make_row_writer(
+        util::parse_format(o.format), std::cout,
+        {"date", "commodity", "market", "price_min", "price_max", "unit", "trend"});
+    for (const auto& p : ops::list_prices(context.env(), o.commodity, o.market, o.limit)) {
+        writer->row({p.date, p.commodity, p.market, p.price_min, p.price_max, p.unit, p.trend});
+    }
+    writer->finish();
+    return k_ok;
+}
+
+struct InboxListOptions {
+    std::string since;
+    bool unanswered = false;
+    std::int64_t limit = 1000;
+    std::string format = "table";
+};
+
+int run_inbox_list(Context& context, const InboxListOptions& o) {
+    auto writer =
+        util::make_row_writer(util::parse_format(o.format), std::cout, ops::inbox_columns());
+    const auto env = context.env();
+    for (const auto& row : store::InboxRepo(env.db).list(o.since, o.unanswered, o.limit)) {
+        writer->row(ops::inbox_cells(row));
+    }
+    writer->finish();
+    return k_ok;
+}
+
+int run_inbox_reply(Context& context, std::int64_t id, const std::string& text) {
+    const auto env = context.env();
+    const auto row = unwrap(ops::reply_by_hand(env, id, text));
+    const auto sent = unwrap(ops::send_test_sms(
+        env, gateway_access(context.config()),
+        {row.phone, text, "", "--id", "--text", "--gateway", "inbox.reply_sent"}));
+    std::cout << row.phone << ": reply " << (sent.accepted ? "accepted" : "NOT accepted") << " by "
+              << sent.gateway << (sent.error.empty() ? "" : ": " + sent.error) << "\n";
+    return sent.accepted ? k_ok : k_runtime;
+}
+
+} // namespace
+
+void register_inbox_commands(CLI::App& app, CommandSink& sink) {
+    auto* prices = app.add_subcommand("prices", "market prices: what PRIX <commodity> <market> "
+                                                "answers");
+    prices->require_subcommand(1);
+    auto path = std::make_shared<std::string>();
+    auto* import = prices->add_subcommand(
+        "import", "import a CSV of date,commodity,market,price_min,price_max[,unit,trend]; a row "
+                  "of the same date, commodity and market replaces the one before");
+    import->add_option("FILE", *path, "the CSV file")->required();
+    import->callback([&sink, path] {
+        sink.action = [path](Context& c) { return run_prices_import(c, *path);
+};
+} // namespace kibaru::app
+);
+auto list_options = std::make_shared<PricesListOptions>();
+auto* list = prices->add_subcommand("list", "the prices, newest first");
+list->add_option("--commodity", list_options->commodity, "only this commodity (sesame)");
+list->add_option("--market", list_options->market,
+                 "only this market (case, accents and one typo forgiven)");
+list->add_option("--limit", list_options->limit, "at most this many rows (default 1000)");
+list->add_option("--format", list_options->format, "table, csv or json")
+    ->check(CLI::IsMember({"table", "csv", "json"}));
+list->callback([&sink, list_options] {
+    sink.action = [list_options](Context& c) { return run_prices_list(c, *list_options); };
+});
+
+auto* inbox = app.add_subcommand("inbox", "the SMS producers sent, and the replies");
+inbox->require_subcommand(1);
+auto inbox_options = std::make_shared<InboxListOptions>();
+auto* inbox_list = inbox->add_subcommand("list", "incoming SMS, newest first");
+inbox_list->add_option("--since", inbox_options->since,
+                       "received at or after this date (YYYY-MM-DD)");
+inbox_list->add_flag("--unanswered", inbox_options->unanswered, "only those without a reply");
+inbox_list->add_option("--limit", inbox_options->limit, "at most this many (default 1000)");
+inbox_list->add_option("--format", inbox_options->format, "table, csv or json")
+    ->check(CLI::IsMember({"table", "csv", "json"}));
+inbox_list->callback([&sink, inbox_options] {
+    sink.action = [inbox_options](Context& c) { return run_inbox_list(c, *inbox_options); };
+});
+auto id = std::make_shared<std::int64_t>(0);
+auto text = std::make_shared<std::string>();
+auto* reply = inbox->add_subcommand(
+    "reply", "answer one incoming SMS by hand: sent now through the gateway that takes the "
+             "number, recorded on the message and audited");
+reply->add_option("ID", *id, "the message's id (inbox list)")->required();
+reply->add_option("--text", *text, "the reply")->required();
+reply->callback([&sink, id, text] {
+    sink.action = [id, text](Context& c) { return run_inbox_reply(c, *id, *text); };
+});
+}
+
+} // namespace kibaru::app

@@ -1,0 +1,277 @@
+#include "ops/inbound.hpp"
+
+#include "core/callbacks.hpp"
+#include "core/phone.hpp"
+#include "core/sms.hpp"
+#include "ops/audit_trail.hpp"
+#include "ops/contacts.hpp"
+#include "ops/prices.hpp"
+#include "store/contacts_repo.hpp"
+#include "store/sqlite.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+
+namespace kibaru::ops {
+
+namespace {
+
+// The automatic replies, per language, kept within one GSM-7 SMS where the words allow
+// ({commodity}, {prices} and {market} are filled in). French is the fallback.
+const std::string& reply_text(const std::string& language, const std::string& kind) {
+    static const std::map<std::string, std::map<std::string, std::string>> k_texts = {
+        {"fr",
+         {{"price", "Prix {commodity}: {prices}"},
+          {"no_price", "Kibaru: pas de prix connu pour {commodity}{market}."},
+          {"no_commodity", "Kibaru: produit inconnu. Ecrivez par exemple PRIX SESAME KITA."},
+          {"subscribed", "Kibaru: vous recevrez les prix du {commodity}. Pour arreter: "
+                         "DESABONNER {commodity}."},
+          {"unsubscribed", "Kibaru: vous ne recevrez plus les prix du {commodity}."},
+          {"help", "Kibaru: PRIX SESAME KITA pour un prix, ABONNER RIZ pour recevoir les prix "
+                   "du riz, STOP pour ne plus rien recevoir."}}},
+        {"bm",
+         {{"price", "{commodity} songo: {prices}"},
+          {"no_price", "Kibaru: {commodity} songo te an fe{market}."},
+          {"no_commodity", "Kibaru: o fen ma don. A sebe nin cogo la: PRIX SESAME KITA."},
+          {"subscribed", "Kibaru: {commodity} songo na ci i ma. A dabila: DESABONNER "
+                         "{commodity}."},
+          {"unsubscribed", "Kibaru: {commodity} songo tena ci i ma tugu."},
+          {"help", "Kibaru: PRIX SESAME KITA ka songo don, ABONNER RIZ ka malo songo soro, STOP "
+                   "ka dabila."}}}};
+    const auto lang = k_texts.count(language) ? k_texts.find(language) : k_texts.find("fr");
+    return lang->second.at(kind);
+}
+
+std::string fill(std::string text, const std::map<std::string, std::string>& values) {
+    for (const auto& [key, value] : values) {
+        const std::string mark = "{" + key + "}";
+        for (auto at = text.find(mark); at != std::string::npos;
+             at = text.find(mark, at + value.size())) {
+            text.replace(at, mark.size(), value);
+        }
+    }
+    return text;
+}
+
+// The key two posts of one message share: the gateway's message id, or without one the sender,
+// the text and the minute it came.
+std::string dedup_key(const IncomingSms& sms, const std::string& phone, const std::string& now) {
+    if (!sms.gateway_message_id.empty()) {
+        return "id:" + sms.gateway + ":" + sms.gateway_message_id;
+    }
+    return "text:" + phone + ":" + now.substr(0, 16) + ":" + sms.text;
+}
+
+std::vector<std::string> split_commodities(const std::string& joined) {
+    std::vector<std::string> out;
+    for (std::size_t start = 0; start <= joined.size();) {
+        const auto end = std::min(joined.find(';', start), joined.size());
+        if (end > start) {
+            out.push_back(joined.substr(start, end - start));
+        }
+        start = end + 1;
+    }
+    return out;
+}
+
+std::string join_commodities(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) {
+        out += (out.empty() ? "" : ";") + n;
+    }
+    return out;
+}
+
+} // namespace
+
+Result<InboundResult> handle_incoming_sms(const Env& env, const IncomingSms& sms) {
+    InboundResult result;
+    const auto& keywords = env.config.keywords;
+    const auto e164 = core::phone_normalizer(env.config.contacts).mobile_e164(sms.from);
+    result.phone = e164 ? *e164 : sms.from;
+    const auto request = core::parse_sms_request(sms.text, keywords, env.config.inbound);
+    result.intent = request.intent;
+    const std::string now = env.now_text();
+
+    store::Transaction tx(env.db);
+    store::ContactsRepo contacts(env.db);
+    const auto contact = e164 ? contacts.find(*e164) : std::nullopt;
+    result.contact = contact.has_value();
+    store::InboxRow row;
+    row.received_at = now;
+    row.phone = result.phone;
+    if (contact) {
+        row.contact_id = contact->id;
+    }
+    row.text = sms.text;
+    row.matched = std::string(core::intent_name(request.intent));
+    row.detail = request.commodity + (request.market.empty() ? "" : " " + request.market);
+    row.gateway = sms.gateway;
+    row.gateway_message_id = sms.gateway_message_id;
+    row.dedup_key = dedup_key(sms, result.phone, now);
+    store::InboxRepo inbox(env.db);
+    const auto id = inbox.insert(row);
+    if (!id) {
+        result.duplicate = true;
+        result.detail = "already received";
+        return result; // rolled back: nothing was written
+    }
+    result.inbox_id = *id;
+    const std::string language = contact ? contact->contact.language : "fr";
+    const std::string today = now.substr(0, 10);
+    auto answer = [&](const std::string& kind, const std::map<std::string, std::string>& values) {
+        result.reply = fill(reply_text(language, kind), values);
+    };
+
+    switch (request.intent) {
+    case core::Intent::stop:
+    case core::Intent::start: {
+        const bool stop = request.intent == core::Intent::stop;
+        if (!contact) {
+            result.detail = "not a contact: nothing changed";
+            break;
+        }
+        const auto& status = stop ? "opted_out" : "active";
+        if (contacts.set_status(contact->contact.phone, status, now, "inbound", env.actor.name) !=
+            status) {
+            record(env, stop ? "contacts.optout" : "contacts.optin", contact->contact.phone,
+                   {{"from", contact->status},
+                    {"to", status},
+                    {"source", "inbound sms"},
+                    {"text", sms.text}});
+            const auto& confirmation =
+                stop ? env.config.inbound.stop_reply : env.config.inbound.start_reply;
+            if (!confirmation.empty()) {
+                result.reply = confirmation;
+            }
+            result.detail = stop ? "opted out" : "opted in";
+        } else {
+            result.detail = stop ? "already opted out" : "already active";
+        }
+        break;
+    }
+    case core::Intent::subscribe:
+    case core::Intent::unsubscribe: {
+        if (request.commodity.empty()) {
+            answer("no_commodity", {});
+            break;
+        }
+        if (!contact) {
+            result.detail = "not a contact: nothing changed";
+            break;
+        }
+        auto names = split_commodities(contact->contact.commodities);
+        const bool subscribe = request.intent == core::Intent::subscribe;
+        const auto at = std::find(names.begin(), names.end(), request.commodity);
+        if (subscribe && at == names.end()) {
+            names.push_back(request.commodity);
+            std::sort(names.begin(), names.end());
+        } else if (!subscribe && at != names.end()) {
+            names.erase(at);
+        }
+        const auto joined = join_commodities(names);
+        if (joined != contact->contact.commodities) {
+            contacts.set_commodities(contact->id, joined, now);
+            record(env, subscribe ? "contacts.subscribed" : "contacts.unsubscribed",
+                   contact->contact.phone,
+                   {{"commodity", request.commodity},
+                    {"from", contact->contact.commodities},
+                    {"to", joined},
+                    {"source", "inbound sms"}});
+        }
+        answer(subscribe ? "subscribed" : "unsubscribed", {{"commodity", request.commodity}});
+        result.detail =
+            std::string(subscribe ? "subscribed to " : "unsubscribed from ") + request.commodity;
+        break;
+    }
+    case core::Intent::price: {
+        if (request.commodity.empty()) {
+            answer("no_commodity", {});
+            break;
+        }
+        const auto prices = prices_for_request(env, request.commodity, request.market,
+                                               contact ? contact->contact.region : "");
+        if (prices.empty()) {
+            answer("no_price",
+                   {{"commodity", request.commodity},
+                    {"market", request.market.empty() ? "" : " (" + request.market + ")"}});
+            break;
+        }
+        std::string lines;
+        for (const auto& p : prices) {
+            lines += (lines.empty() ? "" : "; ") + price_line(p);
+        }
+        answer("price", {{"commodity", request.commodity}, {"prices", lines}});
+        break;
+    }
+    case core::Intent::help:
+    case core::Intent::none:
+        // The help text at most once a day to a phone, whether asked for or not understood.
+        if (inbox.replied_since(result.phone, today, "help") +
+                inbox.replied_since(result.phone, today, "none") >
+            0) {
+            result.detail = "help already sent today";
+        } else {
+            answer("help", {});
+        }
+        break;
+    }
+    if (result.reply && !contact && !keywords.answer_strangers) {
+        result.reply.reset();
+        result.detail = "not a contact: no reply ([keywords] answer_strangers)";
+    }
+    if (result.reply && inbox.replied_since(result.phone, today) >= keywords.replies_per_day) {
+        result.reply.reset();
+        result.detail = "no reply: " + std::to_string(keywords.replies_per_day) +
+                        " replies today already ([keywords] replies_per_day)";
+    }
+    if (result.reply) {
+        inbox.set_reply(*id, *result.reply, now, "kibaru");
+    }
+    tx.commit();
+    return result;
+}
+
+Result<store::InboxRow> reply_by_hand(const Env& env, std::int64_t id, const std::string& text) {
+    if (text.empty()) {
+        return invalid("the reply is empty", "text");
+    }
+    if (auto sms = core::prepare_sms(text, *core::parse_encoding_mode(env.config.sms.encoding));
+        !sms) {
+        return invalid(sms.error().message, "text");
+    }
+    store::Transaction tx(env.db);
+    store::InboxRepo inbox(env.db);
+    auto row = inbox.find(id);
+    if (!row) {
+        return not_found("no inbox message " + std::to_string(id));
+    }
+    inbox.set_reply(id, text, env.now_text(), env.actor.name);
+    record(env, "inbox.replied", row->phone, {{"inbox_id", id}, {"text", text}});
+    tx.commit();
+    row->reply = text;
+    row->replied_by = env.actor.name;
+    row->replied_at = env.now_text();
+    return *row;
+}
+
+std::vector<std::string> inbox_columns() {
+    return {"id",      "received_at", "phone",      "contact",           "text",
+            "matched", "reply",       "replied_by", "gateway_message_id"};
+}
+
+std::vector<util::Json> inbox_cells(const store::InboxRow& row) {
+    return {row.id,
+            row.received_at,
+            row.phone,
+            row.contact_name,
+            row.text,
+            row.matched,
+            row.reply ? util::Json(*row.reply) : util::Json(nullptr),
+            row.replied_by,
+            row.gateway_message_id};
+}
+
+} // namespace kibaru::ops

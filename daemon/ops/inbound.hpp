@@ -1,0 +1,51 @@
+// An SMS a producer sends us, handled once: stored in the inbox whatever it says, understood
+// (core/keywords: STOP, START, PRIX, ABONNER, DESABONNER, AIDE), acted on (an opt-out, a
+// subscription), and answered within the limits of [keywords] — at most replies_per_day
+// automatic replies per phone, the help text at most once a day, strangers only with
+// answer_strangers. The same message posted twice by a gateway (same message id, or for
+// gateways without ids the same sender, text and minute) is stored and answered once.
+// Manual replies by staff go through here too, audited with their name.
+#pragma once
+
+#include "core/keywords.hpp"
+#include "ops/env.hpp"
+#include "ops/error.hpp"
+#include "store/inbox_repo.hpp"
+#include "util/rows.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kibaru::ops {
+
+struct IncomingSms {
+    std::string from; // as the gateway wrote it
+    std::string text;
+    std::string gateway;            // the gateway's name ("default" for the single [gateway])
+    std::string gateway_message_id; // "" when the gateway gives none
+};
+
+struct InboundResult {
+    bool duplicate = false; // stored before: nothing was done again
+    std::int64_t inbox_id = 0;
+    std::string phone; // E.164 when it could be read
+    core::Intent intent = core::Intent::none;
+    bool contact = false;             // the sender is a contact
+    std::optional<std::string> reply; // to send back now, when one is due
+    std::string detail;               // what was understood or done, or why no reply
+};
+
+Result<InboundResult> handle_incoming_sms(const Env& env, const IncomingSms& sms);
+
+// A reply typed by staff to the inbox message `id`: recorded on it (replied_by = the actor) and
+// audited; the caller sends it. Fails: not_found, invalid (empty or unsendable text).
+Result<store::InboxRow> reply_by_hand(const Env& env, std::int64_t id, const std::string& text);
+
+// `inbox list` and GET /api/v1/inbox: received_at, phone, contact, text, matched, reply,
+// replied_by, gateway_message_id.
+std::vector<std::string> inbox_columns();
+std::vector<util::Json> inbox_cells(const store::InboxRow& row);
+
+} // namespace kibaru::ops

@@ -1,0 +1,210 @@
+#include "ops/prices.hpp"
+
+#include "core/callbacks.hpp"
+#include "core/keywords.hpp"
+#include "core/schedule.hpp"
+#include "ops/audit_trail.hpp"
+#include "ops/csv_table.hpp"
+#include "store/sqlite.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <map>
+
+namespace kibaru::ops {
+
+namespace {
+
+// "650", "650.5" or "650,5" (French Excel); nothing for anything else or a negative price.
+std::optional<double> parse_price(std::string text) {
+    for (auto& c : text) {
+        if (c == ',') {
+            c = '.';
+        }
+    }
+    double value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(value) || value < 0) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::string number_text(double value) {
+    if (value == std::floor(value) && value < 1e12) {
+        return std::to_string(static_cast<long long>(value));
+    }
+    char buffer[32];
+    const auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return std::string(buffer, ec == std::errc() ? ptr : buffer);
+}
+
+} // namespace
+
+std::string canonical_commodity(const core::KeywordsConfig& keywords, const std::string& word) {
+    const auto folded = core::fold_keyword(word);
+    for (const auto& [name, words] : keywords.commodity_words) {
+        if (core::fold_keyword(name) == folded) {
+            return name;
+        }
+        for (const auto& w : words) {
+            if (core::fold_keyword(w) == folded) {
+                return name;
+            }
+        }
+    }
+    return "";
+}
+
+Result<PricesImport> import_prices(const Env& env, std::istream& in, const std::string& name) {
+    auto table = read_csv_table(in, name, {"date", "commodity", "market", "price_min", "price_max"},
+                                {"unit", "trend"}, false);
+    if (!table) {
+        return table.error();
+    }
+    PricesImport result;
+    std::vector<store::PriceRow> rows;
+    for (auto& [line, cells] : table->rows) {
+        auto reject = [&, line = line](const std::string& field, const std::string& reason) {
+            result.rejects.push_back({line, field, reason, false, nullptr});
+        };
+        store::PriceRow row;
+        row.date = cells["date"];
+        if (!core::parse_date(row.date)) {
+            reject("date", "\"" + row.date + "\" is not a date (YYYY-MM-DD)");
+            continue;
+        }
+        row.commodity = canonical_commodity(env.config.keywords, cells["commodity"]);
+        if (row.commodity.empty()) {
+            std::string known;
+            for (const auto& [commodity, words] : env.config.keywords.commodity_words) {
+                known += (known.empty() ? "" : ", ") + commodity;
+            }
+            reject("commodity", "\"" + cells["commodity"] + "\" is not a known commodity (" +
+                                    known + "; [keywords] commodity_words)");
+            continue;
+        }
+        row.market = cells["market"];
+        row.market_key = core::fold_keyword(row.market);
+        if (row.market_key.empty()) {
+            reject("market", "the market is empty");
+            continue;
+        }
+        const auto low = parse_price(cells["price_min"]);
+        const auto high = parse_price(cells["price_max"]);
+        if (!low) {
+            reject("price_min", "\"" + cells["price_min"] + "\" is not a price");
+            continue;
+        }
+        if (!high) {
+            reject("price_max", "\"" + cells["price_max"] + "\" is not a price");
+            continue;
+        }
+        if (*high < *low) {
+            reject("price_max", "is below price_min");
+            continue;
+        }
+        row.price_min = *low;
+        row.price_max = *high;
+        if (table->has("unit") && !cells["unit"].empty()) {
+            row.unit = cells["unit"];
+        }
+        if (table->has("trend")) {
+            row.trend = cells["trend"];
+        }
+        rows.push_back(std::move(row));
+    }
+    store::Transaction tx(env.db);
+    store::PricesRepo repo(env.db);
+    for (const auto& row : rows) {
+        (repo.upsert(row, env.now_text()) ? result.replaced : result.added) += 1;
+    }
+    record(env, "prices.imported", name,
+           {{"added", result.added},
+            {"replaced", result.replaced},
+            {"rejected", result.rejects.size()}});
+    tx.commit();
+    return result;
+}
+
+std::vector<store::PriceRow> list_prices(const Env& env, const std::string& commodity,
+                                         const std::string& market, std::int64_t limit) {
+    store::PricesRepo repo(env.db);
+    std::string key;
+    if (!market.empty()) {
+        std::vector<std::string> known;
+        for (const auto& [name, words] : env.config.keywords.commodity_words) {
+            if (commodity.empty() || name == commodity) {
+                for (const auto& m : repo.markets(name)) {
+                    known.push_back(m);
+                }
+            }
+        }
+        key = core::fold_keyword(core::match_name(market, known));
+        if (key.empty()) {
+            return {};
+        }
+    }
+    return repo.list(commodity, key, limit);
+}
+
+std::vector<store::PriceRow> prices_for_request(const Env& env, const std::string& commodity,
+                                                const std::string& market,
+                                                const std::string& region) {
+    store::PricesRepo repo(env.db);
+    const auto markets = repo.markets(commodity);
+    auto latest_at = [&](const std::string& written) -> std::optional<store::PriceRow> {
+        const auto name = core::match_name(written, markets);
+        if (name.empty()) {
+            return std::nullopt;
+        }
+        return repo.latest(commodity, core::fold_keyword(name));
+    };
+    if (!market.empty()) {
+        if (auto found = latest_at(market)) {
+            return {*found};
+        }
+        return {};
+    }
+    if (!region.empty()) {
+        if (auto found = latest_at(region)) {
+            return {*found};
+        }
+    }
+    std::vector<store::PriceRow> recent;
+    for (const auto& name : markets) {
+        if (recent.size() == 3) {
+            break;
+        }
+        if (auto found = repo.latest(commodity, core::fold_keyword(name))) {
+            recent.push_back(*found);
+        }
+    }
+    return recent;
+}
+
+std::string price_line(const store::PriceRow& row) {
+    // 2019-01-12 -> 12/01: the year is this one's; the day first, as in Mali.
+    const std::string day =
+        row.date.size() == 10 ? row.date.substr(8, 2) + "/" + row.date.substr(5, 2) : row.date;
+    std::string line = row.market + " " + day + ": " + number_text(row.price_min);
+    if (row.price_max != row.price_min) {
+        line += "-" + number_text(row.price_max);
+    }
+    line += " F/" + row.unit;
+    // The trend in the words of the market SMS producers already read (French, in Bambara
+    // messages too); a word of the file's own is shown as it is.
+    static const std::map<std::string, std::string> k_trends = {
+        {"up", "hausse"}, {"down", "baisse"}, {"stable", "stable"}};
+    if (const auto it = k_trends.find(row.trend); it != k_trends.end()) {
+        line += " (" + it->second + ")";
+    } else if (!row.trend.empty()) {
+        line += " (" + row.trend + ")";
+    }
+    return line;
+}
+
+} // namespace kibaru::ops

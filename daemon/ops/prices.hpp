@@ -1,0 +1,48 @@
+// Market prices as data: `prices import` (a CSV of date, commodity, market, price_min,
+// price_max[, unit, trend]; each refused row named by line, field and reason, the others
+// imported), `prices list`, and the price an SMS asks for (PRIX SESAME KITA), written as the
+// reply a producer reads.
+#pragma once
+
+#include "ops/contact_import.hpp"
+#include "ops/env.hpp"
+#include "ops/error.hpp"
+#include "store/prices_repo.hpp"
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kibaru::ops {
+
+struct PricesImport {
+    std::int64_t added = 0;
+    std::int64_t replaced = 0; // same commodity, market and date as a row already there
+    std::vector<ImportProblem> rejects;
+};
+
+// Reads the whole file, then writes the valid rows in one transaction (audited as
+// prices.imported). Fails (invalid) only when the file cannot be read as a table: no header,
+// a missing or unknown column, invalid UTF-8; refused rows are in `rejects`.
+Result<PricesImport> import_prices(const Env& env, std::istream& in, const std::string& name);
+
+// The canonical commodity (`sesame`) a word designates among [keywords] commodity_words and
+// the canonical names themselves; "" when none.
+std::string canonical_commodity(const core::KeywordsConfig& keywords, const std::string& word);
+
+// Newest first. `market` is matched as PRIX matches it (case, accents, one typo).
+std::vector<store::PriceRow> list_prices(const Env& env, const std::string& commodity,
+                                         const std::string& market, std::int64_t limit);
+
+// The prices an SMS asking for `commodity` at `market` is answered with: that market's latest
+// (matched case-, accent- and typo-tolerantly), or without a market the contact's `region` if
+// it has prices, else the three markets with the most recent prices. Empty when none.
+std::vector<store::PriceRow> prices_for_request(const Env& env, const std::string& commodity,
+                                                const std::string& market,
+                                                const std::string& region);
+
+// "KITA 12/01: 600-650 F/kg (hausse)" — one line per price, short enough for one SMS.
+std::string price_line(const store::PriceRow& row);
+
+} // namespace kibaru::ops

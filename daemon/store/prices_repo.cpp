@@ -1,0 +1,80 @@
+#include "store/prices_repo.hpp"
+
+#include "store/sqlite.hpp"
+
+namespace kibaru::store {
+
+namespace {
+
+constexpr const char* k_columns =
+    "date, commodity, market, market_key, price_min, price_max, unit, trend";
+
+PriceRow read_row(const Statement& s) {
+    return {s.column_text(0),   s.column_text(1),   s.column_text(2), s.column_text(3),
+            s.column_double(4), s.column_double(5), s.column_text(6), s.column_text(7)};
+}
+
+} // namespace
+
+bool PricesRepo::upsert(const PriceRow& row, const std::string& now) {
+    auto existing = m_db.prepare(
+        "SELECT count(*) FROM prices WHERE commodity = ?1 AND market_key = ?2 AND date = ?3");
+    existing.bind_all(row.commodity, row.market_key, row.date);
+    existing.step();
+    const bool replaced = existing.column_int(0) > 0;
+    // One market, one name: the spelling it was first imported with ("Kita", not a later
+    // "KITA"), so that replies and listings read the same whatever each file wrote.
+    auto first =
+        m_db.prepare("SELECT market FROM prices WHERE market_key = ?1 ORDER BY id LIMIT 1");
+    first.bind_all(row.market_key);
+    const std::string market = first.step() ? first.column_text(0) : row.market;
+    auto s = m_db.prepare(
+        "INSERT INTO prices (date, commodity, market, market_key, price_min, price_max, unit, "
+        "trend, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+        "ON CONFLICT (commodity, market_key, date) DO UPDATE SET price_min = excluded.price_min, "
+        "price_max = excluded.price_max, unit = excluded.unit, trend = excluded.trend, "
+        "imported_at = excluded.imported_at");
+    s.bind_all(row.date, row.commodity, market, row.market_key, row.price_min, row.price_max,
+               row.unit, row.trend, now);
+    s.run();
+    return replaced;
+}
+
+std::vector<PriceRow> PricesRepo::list(const std::string& commodity, const std::string& market_key,
+                                       std::int64_t limit) const {
+    auto s = m_db.prepare(std::string("SELECT ") + k_columns +
+                          " FROM prices WHERE (?1 = '' OR commodity = ?1) AND (?2 = '' OR "
+                          "market_key = ?2) ORDER BY date DESC, commodity, market_key LIMIT ?3");
+    s.bind_all(commodity, market_key, limit);
+    std::vector<PriceRow> rows;
+    while (s.step()) {
+        rows.push_back(read_row(s));
+    }
+    return rows;
+}
+
+std::optional<PriceRow> PricesRepo::latest(const std::string& commodity,
+                                           const std::string& market_key,
+                                           const std::string& date) const {
+    auto s = m_db.prepare(std::string("SELECT ") + k_columns +
+                          " FROM prices WHERE commodity = ?1 AND market_key = ?2 AND (?3 = '' OR "
+                          "date <= ?3) ORDER BY date DESC LIMIT 1");
+    s.bind_all(commodity, market_key, date);
+    if (!s.step()) {
+        return std::nullopt;
+    }
+    return read_row(s);
+}
+
+std::vector<std::string> PricesRepo::markets(const std::string& commodity) const {
+    auto s = m_db.prepare("SELECT min(market) FROM prices WHERE commodity = ?1 GROUP BY "
+                          "market_key ORDER BY max(date) DESC, market_key"); // one name each
+    s.bind_all(commodity);
+    std::vector<std::string> names;
+    while (s.step()) {
+        names.push_back(s.column_text(0));
+    }
+    return names;
+}
+
+} // namespace kibaru::store

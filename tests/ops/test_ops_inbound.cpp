@@ -1,0 +1,155 @@
+// Two-way SMS in process: prices imported as data with every refused row named, a producer's
+// question answered from them, subscriptions changed by SMS, each incoming message stored once,
+// and the reply limits ([keywords] replies_per_day, the help text once a day, strangers).
+#include "ops/contact_import.hpp"
+#include "ops/inbound.hpp"
+#include "ops/prices.hpp"
+#include "ops_fixture.hpp"
+
+#include <sstream>
+
+using namespace kibaru;
+using kibaru::test::OpsTest;
+
+namespace {
+
+class Quiet final : public ops::ImportListener {
+public:
+    void problem(const ops::ImportProblem&) override {}
+};
+
+class Inbound : public OpsTest {
+protected:
+    void SetUp() override {
+        OpsTest::SetUp();
+        std::istringstream csv("phone,name,region,commodities,language\n"
+                               "76000001,Awa,Kita,sesame,fr\n"
+                               "76000002,Moussa,Ségou,rice,bm\n");
+        Quiet quiet;
+        ASSERT_TRUE(ops::import_contacts(env(), csv, "c.csv", {}, quiet));
+        std::istringstream prices("date,commodity,market,price_min,price_max,unit,trend\n"
+                                  "2019-01-05,sesame,Kita,600,650,kg,up\n"
+                                  "2019-01-12,Sésame,KITA,620,660,kg,stable\n"
+                                  "2019-01-12,sesame,San,580,600,kg,\n"
+                                  "2019-01-12,riz,Ségou,300,325,kg,down\n");
+        auto imported = ops::import_prices(env(), prices, "prices.csv");
+        ASSERT_TRUE(imported) << imported.error().message;
+        ASSERT_TRUE(imported->rejects.empty()) << imported->rejects.front().reason;
+    }
+    ops::InboundResult receive(const std::string& from, const std::string& text,
+                               const std::string& id = "",
+                               const std::string& at = "2019-01-14T09:00:00Z") {
+        auto r = ops::handle_incoming_sms(env("inbound", ops::Role::admin, at),
+                                          {from, text, "default", id});
+        EXPECT_TRUE(r) << r.error().message;
+        return *r;
+    }
+};
+
+} // namespace
+
+TEST_F(Inbound, a_price_file_is_data_and_each_refused_row_says_why) {
+    std::istringstream csv("date,commodity,market,price_min,price_max\n"
+                           "2019-01-19,sesame,Kita,640,670\n"
+                           "19/01/2019,sesame,Kita,640,670\n"
+                           "2019-01-19,mil,Kita,100,120\n"
+                           "2019-01-19,sesame,,640,670\n"
+                           "2019-01-19,sesame,Kita,abc,670\n"
+                           "2019-01-19,sesame,Kati,700,650\n"
+                           "2019-01-19,sesame,Kita,650,680\n");
+    auto r = ops::import_prices(env(), csv, "p.csv");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->added, 1);
+    EXPECT_EQ(r->replaced, 1) << "the last row replaces Kita's price of that date";
+    ASSERT_EQ(r->rejects.size(), 5u);
+    EXPECT_EQ(r->rejects[0].line, 3u);
+    EXPECT_EQ(r->rejects[0].field, "date");
+    EXPECT_EQ(r->rejects[1].field, "commodity");
+    EXPECT_EQ(r->rejects[2].field, "market");
+    EXPECT_EQ(r->rejects[3].field, "price_min");
+    EXPECT_EQ(r->rejects[4].field, "price_max");
+    const auto kita = ops::list_prices(env(), "sesame", "kita", 10);
+    ASSERT_EQ(kita.size(), 3u) << "Kita and KITA are one market";
+    EXPECT_EQ(kita[0].date, "2019-01-19");
+    EXPECT_EQ(kita[0].price_min, 650);
+    EXPECT_EQ(ops::list_prices(env(), "", "Kitaa", 10).size(), 3u) << "one typo forgiven";
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'prices.imported'"), "2");
+}
+
+TEST_F(Inbound, a_producer_asks_a_markets_price_and_gets_the_latest) {
+    auto r = receive("+22376000001", "prix sesame kita");
+    EXPECT_EQ(r.intent, core::Intent::price);
+    ASSERT_TRUE(r.reply);
+    EXPECT_EQ(*r.reply, "Prix sesame: Kita 12/01: 620-660 F/kg (stable)");
+
+    r = receive("76000001", "Prix: sesam, San");
+    ASSERT_TRUE(r.reply);
+    EXPECT_NE(r.reply->find("San 12/01: 580-600 F/kg"), std::string::npos) << *r.reply;
+
+    // Without a market: the contact's own region (Ségou, written without its accent here).
+    r = receive("76000002", "sɔngɔ malo");
+    ASSERT_TRUE(r.reply);
+    EXPECT_NE(r.reply->find("Ségou 12/01: 300-325 F/kg (baisse)"), std::string::npos) << *r.reply;
+    EXPECT_EQ(r.reply->rfind("rice songo", 0), 0u) << "in Bambara: " << *r.reply;
+
+    r = receive("76000001", "PRIX SESAME Bamako");
+    ASSERT_TRUE(r.reply);
+    EXPECT_NE(r.reply->find("pas de prix connu"), std::string::npos) << *r.reply;
+    EXPECT_EQ(sql("SELECT count(*) FROM inbox WHERE reply IS NOT NULL"), "4");
+}
+
+TEST_F(Inbound, a_subscription_by_sms_changes_the_contacts_commodities_audited) {
+    auto r = receive("76000001", "ABONNER riz");
+    EXPECT_EQ(r.intent, core::Intent::subscribe);
+    EXPECT_EQ(sql("SELECT commodities FROM contacts WHERE phone = '+22376000001'"), "rice;sesame");
+    r = receive("76000001", "desabonner sesame");
+    EXPECT_EQ(sql("SELECT commodities FROM contacts WHERE phone = '+22376000001'"), "rice");
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action LIKE 'contacts.%subscribed'"), "2");
+    r = receive("76000001", "STOP");
+    EXPECT_EQ(sql("SELECT status FROM contacts WHERE phone = '+22376000001'"), "opted_out");
+}
+
+TEST_F(Inbound, the_same_message_posted_twice_is_stored_and_answered_once) {
+    auto first = receive("76000001", "prix sesame kita", "gw-1");
+    auto again = receive("76000001", "prix sesame kita", "gw-1");
+    EXPECT_FALSE(first.duplicate);
+    EXPECT_TRUE(again.duplicate);
+    EXPECT_FALSE(again.reply);
+    // Without a gateway id: the same sender, text and minute.
+    auto a = receive("76000001", "AIDE", "", "2019-01-14T10:00:05Z");
+    auto b = receive("76000001", "AIDE", "", "2019-01-14T10:00:40Z");
+    EXPECT_TRUE(b.duplicate);
+    EXPECT_EQ(sql("SELECT count(*) FROM inbox"), "2");
+}
+
+TEST_F(Inbound, replies_are_limited_per_day_and_strangers_are_not_answered) {
+    config.keywords.replies_per_day = 2;
+    EXPECT_TRUE(receive("76000001", "prix sesame kita", "1").reply);
+    EXPECT_TRUE(receive("76000001", "prix sesame san", "2").reply);
+    auto third = receive("76000001", "prix riz segou", "3");
+    EXPECT_FALSE(third.reply) << "the third reply of the day";
+    EXPECT_EQ(sql("SELECT count(*) FROM inbox"), "3") << "stored all the same";
+    EXPECT_TRUE(receive("76000001", "prix sesame kita", "4", "2019-01-15T08:00:00Z").reply)
+        << "a new day";
+
+    EXPECT_TRUE(receive("76000002", "bonjour", "5").reply) << "the help text, once";
+    EXPECT_FALSE(receive("76000002", "??", "6").reply) << "not twice a day";
+
+    auto stranger = receive("76999999", "prix sesame kita", "7");
+    EXPECT_FALSE(stranger.contact);
+    EXPECT_FALSE(stranger.reply);
+    config.keywords.answer_strangers = true;
+    EXPECT_TRUE(receive("76999999", "prix sesame kita", "8").reply);
+    EXPECT_EQ(sql("SELECT count(*) FROM inbox WHERE contact_id IS NULL"), "2");
+}
+
+TEST_F(Inbound, staff_answer_one_message_by_hand_audited) {
+    const auto r = receive("76999999", "ani sogoma, mil songo?", "9");
+    auto replied = ops::reply_by_hand(env("awa", ops::Role::staff), r.inbox_id,
+                                      "Mil: pas encore de prix, bientot.");
+    ASSERT_TRUE(replied) << replied.error().message;
+    EXPECT_EQ(sql("SELECT replied_by FROM inbox WHERE id = " + std::to_string(r.inbox_id)), "awa");
+    EXPECT_EQ(sql("SELECT actor FROM audit_log WHERE action = 'inbox.replied'"), "awa");
+    EXPECT_FALSE(ops::reply_by_hand(env("awa", ops::Role::staff), r.inbox_id, "").ok());
+    EXPECT_EQ(ops::reply_by_hand(env("awa"), 999, "x").error().kind, ops::ErrorKind::not_found);
+}
