@@ -116,9 +116,7 @@ int run_daemon(Context& context) {
     callbacks.token = secret_from_env(config.server.token_env);
     callbacks.gateway_secret = secret_from_env(config.gateway.password_env);
     callbacks.metrics = &metrics;
-    callbacks.reply = [&engine](const std::string& phone, const std::string& text) {
-        engine.send_notice(phone, text);
-    };
+    callbacks.replies_queued = [&engine] { engine.replies_queued(); };
     if (callbacks.token.empty()) {
         spdlog::warn("no callback token in ${}: every delivery report and incoming SMS will be "
                      "refused",
@@ -182,7 +180,7 @@ int run_gateway_test(Context& context, const TestOptions& options) {
     const auto env = context.env();
     auto sent = ops::send_test_sms(
         env, gateway_access(context.config()),
-        {options.to, options.text, options.gateway, "--to", "--text", "--gateway", "gateway.test"});
+        {options.to, options.text, options.gateway, "--to", "--text", "--gateway"});
     if (!sent) {
         throw UsageError(sent.error().field + ": " + sent.error().message);
     }

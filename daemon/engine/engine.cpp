@@ -14,6 +14,7 @@
 #include "store/audit_log.hpp"
 #include "store/deliveries_repo.hpp"
 #include "store/event_seal.hpp"
+#include "store/replies_repo.hpp"
 #include "store/sqlite.hpp"
 #include "util/metrics.hpp"
 
@@ -59,6 +60,7 @@ struct Engine::Impl {
     Scheduler scheduler;                                      // keeps a reference to stats
     std::vector<store::Transition> outcomes;                  // recorded, not yet committed
     std::vector<std::pair<std::string, json>> outcomes_audit; // outage/recovery, same commit
+    std::vector<store::ReplyOutcome> reply_outcomes;          // replies, same commit
     bool flush_posted = false;
     bool waking = false;
     bool stopping = false;
@@ -156,18 +158,23 @@ struct Engine::Impl {
         const Millis now = clock();
         std::vector<store::DueDelivery> due;
         std::vector<Ready> ready;
+        std::vector<ReplyReady> replies_ready;
         Claimed claimed;
         {
             // The outcomes that came back and the next claims, committed together: one
             // transaction (and one WAL commit) per cycle instead of two.
             store::DeliveryTransaction tx(db, utc(now), options.actor);
             record_outcomes();
+            // A producer waiting for an answer goes before the week's broadcast.
+            replies_ready = claim_replies(now, limit);
             store::DeliveriesRepo deliveries(db);
             // With several gateways, more rows than the free slots: a busy gateway's numbers
             // at the head of the queue must not hide the numbers another could send now.
-            const int wanted = limit;
-            due = deliveries.due(sendable_campaigns(now), now.time_since_epoch().count(), utc(now),
-                                 wanted);
+            const int wanted = limit - static_cast<int>(replies_ready.size());
+            if (wanted > 0) {
+                due = deliveries.due(sendable_campaigns(now), now.time_since_epoch().count(),
+                                     utc(now), wanted);
+            }
             more_due = static_cast<int>(due.size()) == wanted;
             ready = claim(due, now, claimed);
             // Committed before any request leaves: a crash from here on leaves `sending`
@@ -176,9 +183,11 @@ struct Engine::Impl {
         }
         outcomes.clear();
         outcomes_audit.clear();
+        reply_outcomes.clear();
         for (auto& lane : lanes) {
             lane.bucket.give_back(lane.capacity); // tokens taken for claims not made
         }
+        send_replies(std::move(replies_ready));
         if (due.empty()) {
             maybe_idle();
             return;
@@ -461,6 +470,99 @@ struct Engine::Impl {
         return ready;
     }
 
+    // --- replies ----------------------------------------------------------------------------
+
+    struct ReplyReady {
+        std::size_t lane;
+        std::int64_t id;
+        int attempt;
+        core::HttpRequest request;
+    };
+
+    // Claims due replies (inside the caller's transaction), each through the first gateway that
+    // takes its number and has room now; one that has none waits for the next pump.
+    std::vector<ReplyReady> claim_replies(Millis now, int limit) {
+        std::vector<ReplyReady> ready;
+        std::vector<store::ReplyOutcome> claims;
+        std::vector<store::ReplyOutcome> failures; // claimed and failed at once
+        auto fail = [&](std::int64_t id, int attempt, const std::string& why) {
+            failures.push_back({id, "failed", attempt, "", "", why, 0});
+            spdlog::warn("reply {} not sent: {}", id, why);
+        };
+        store::RepliesRepo repo(db);
+        for (const auto& r : repo.due(now.time_since_epoch().count(), limit)) {
+            const int attempt = r.attempts + 1;
+            const auto choice = choose_lane(r.phone, "", "");
+            if (!choice.lane) {
+                if (!choice.why.empty()) {
+                    claims.push_back({r.id, "sending", attempt, "", "", "", 0});
+                    fail(r.id, attempt, choice.why);
+                }
+                continue; // its gateway is busy or down: the next pump
+            }
+            auto& lane = lanes[*choice.lane];
+            auto sms = core::prepare_sms(r.text, mode);
+            auto request = sms ? core::build_gateway_request(
+                                     lane.settings, {r.phone, sms->text, sms->shape.encoding,
+                                                     "r" + std::to_string(r.id)})
+                               : core::Result<core::HttpRequest>(sms.error());
+            claims.push_back({r.id, "sending", attempt, lane.settings.name, "", "", 0});
+            if (!request) {
+                fail(r.id, attempt, request.error().message);
+                continue;
+            }
+            --lane.capacity;
+            ready.push_back({*choice.lane, r.id, attempt, std::move(*request)});
+        }
+        repo.apply(claims, utc(now));
+        repo.apply(failures, utc(now));
+        return ready;
+    }
+
+    void send_replies(std::vector<ReplyReady> ready) {
+        for (auto& r : ready) {
+            auto& lane = lanes[r.lane];
+            lane.breaker.on_request_sent();
+            lane.http->send(
+                r.request, milliseconds{lane.config.timeout_ms},
+                [this, lane = r.lane, id = r.id, attempt = r.attempt](net::HttpResponse response) {
+                    on_reply_response(lane, id, attempt, std::move(response));
+                });
+        }
+    }
+
+    // A reply's answer from its gateway: sent, retried with the gateway's backoff while
+    // attempts remain, or failed. No failover and no in-doubt bookkeeping: a reply lost in a
+    // timeout is retried once more at most through the same gateway, by its own rules.
+    void on_reply_response(std::size_t lane_index, std::int64_t id, int attempt,
+                           net::HttpResponse response) {
+        auto& lane = lanes[lane_index];
+        const auto& name = lane.settings.name;
+        const auto outcome = core::read_gateway_reply(lane.settings, response.status, response.body,
+                                                      response.retry_after, response.error);
+        const bool transient = outcome.verdict == core::SendVerdict::transient;
+        lane.breaker.record(transient, steady_clock::now());
+        store::ReplyOutcome o{id, "sent", attempt, name, outcome.gateway_id, outcome.error, 0};
+        if (outcome.verdict != core::SendVerdict::accepted) {
+            if (transient && lane.retry.may_retry(attempt)) {
+                std::uniform_real_distribution<double> unit(0.0, 1.0);
+                const auto wait = lane.retry.delay(attempt, unit(random), outcome.retry_after);
+                o.state = "retrying";
+                o.next_attempt_ms = (clock() + wait).time_since_epoch().count();
+            } else {
+                o.state = "failed";
+            }
+        }
+        spdlog::info("reply {} via {}: {}{}", id, name, o.state,
+                     outcome.error.empty() ? "" : " (" + outcome.error + ")");
+        if (options.metrics) {
+            options.metrics->observe_send(name, response.status,
+                                          duration<double>(response.latency).count(), o.state);
+        }
+        reply_outcomes.push_back(std::move(o));
+        post_pump();
+    }
+
     void on_response(std::size_t lane_index, std::int64_t id, int attempt, store::RowBefore row,
                      const std::string& phone, const std::string& refused_by, bool in_doubt,
                      std::uint64_t token_generation, net::HttpResponse response) {
@@ -569,7 +671,7 @@ struct Engine::Impl {
 
     // Records every outcome that arrived since the last flush in one transaction.
     void flush() {
-        if (outcomes.empty() && outcomes_audit.empty()) {
+        if (outcomes.empty() && outcomes_audit.empty() && reply_outcomes.empty()) {
             return;
         }
         store::DeliveryTransaction tx(db, utc(clock()), options.actor);
@@ -577,12 +679,14 @@ struct Engine::Impl {
         tx.commit();
         outcomes.clear();
         outcomes_audit.clear();
+        reply_outcomes.clear();
     }
 
     // Writes the outcomes and outage entries gathered since the last commit (the caller holds
     // the transaction and clears them once it commits).
     void record_outcomes() {
         store::DeliveriesRepo(db).apply(outcomes, utc(clock()));
+        store::RepliesRepo(db).apply(reply_outcomes, utc(clock()));
         for (const auto& [action, details] : outcomes_audit) {
             audit(action, "gateway " + details["gateway"].get<std::string>(), details);
         }
@@ -620,7 +724,7 @@ struct Engine::Impl {
     }
 
     void maybe_idle(bool force = false) {
-        if (!options.run_once || in_flight() > 0 || !outcomes.empty()) {
+        if (!options.run_once || in_flight() > 0 || !outcomes.empty() || !reply_outcomes.empty()) {
             return;
         }
         if ((force || !more_due) && on_idle) {
@@ -698,51 +802,8 @@ const EngineStats& Engine::stats() const {
     return m_impl->stats;
 }
 
-void Engine::send_notice(const std::string& phone, const std::string& text) {
-    auto& impl = *m_impl;
-    auto sms = core::prepare_sms(text, impl.mode);
-    if (!sms) {
-        spdlog::error("notice to {} not sent: {}", phone, sms.error().message);
-        return;
-    }
-    const auto order = core::route_number(impl.routes, phone, impl.numbering.operator_of(phone));
-    if (order.empty()) {
-        spdlog::error("notice to {} not sent: no configured gateway takes this number", phone);
-        return;
-    }
-    // The first gateway that takes the number and whose circuit is closed, else the first.
-    std::size_t chosen = order.front();
-    for (const auto i : order) {
-        if (impl.lanes[i].circuit_closed()) {
-            chosen = i;
-            break;
-        }
-    }
-    auto& lane = impl.lanes[chosen];
-    const std::string ref = "notice-" + std::to_string(impl.clock().time_since_epoch().count());
-    auto request =
-        core::build_gateway_request(lane.settings, {phone, sms->text, sms->shape.encoding, ref});
-    if (!request) {
-        spdlog::error("notice to {} not sent: {}", phone, request.error().message);
-        return;
-    }
-    lane.http->send(*request, milliseconds{lane.config.timeout_ms},
-                    [&impl, &lane, phone, ref](net::HttpResponse response) {
-                        const auto outcome =
-                            core::read_gateway_reply(lane.settings, response.status, response.body,
-                                                     response.retry_after, response.error);
-                        const bool accepted = outcome.verdict == core::SendVerdict::accepted;
-                        store::Transaction tx(impl.db);
-                        impl.audit("notice.sent", phone,
-                                   {{"ref", ref},
-                                    {"gateway", lane.settings.name},
-                                    {"accepted", accepted},
-                                    {"http_status", response.status},
-                                    {"error", outcome.error}});
-                        tx.commit();
-                        spdlog::info("notice to {} via {}: {}", phone, lane.settings.name,
-                                     accepted ? "accepted" : "not accepted: " + outcome.error);
-                    });
+void Engine::replies_queued() {
+    m_impl->post_pump();
 }
 
 } // namespace kibaru::engine

@@ -77,9 +77,9 @@ public:
 
     const EngineStats& stats() const;
 
-    // Sends one SMS outside any campaign (the STOP/START confirmation), through the same
-    // client and limits; its outcome is logged and audited.
-    void send_notice(const std::string& phone, const std::string& text);
+    // Replies were queued (store/replies_repo.hpp): claim and send them now rather than at the
+    // next tick. They go through the gateway lanes with their limits, like deliveries.
+    void replies_queued();
 
 private:
     struct Impl;

@@ -4,6 +4,7 @@
 #include "store/campaigns_repo.hpp"
 #include "store/deliveries_repo.hpp"
 #include "store/event_seal.hpp"
+#include "store/replies_repo.hpp"
 #include "store/sqlite.hpp"
 
 #include <nlohmann/json.hpp>
@@ -54,6 +55,9 @@ void Scheduler::recover(Millis now_at) {
     store::DeliveriesRepo deliveries(m_db);
     const auto& policy = m_config.gateway.resend_unknown;
     m_stats.unknown_at_start = deliveries.mark_interrupted(now);
+    if (const auto replies = store::RepliesRepo(m_db).mark_interrupted(now); replies > 0) {
+        spdlog::warn("{} replies were in flight when kibaru last stopped: now unknown", replies);
+    }
     if (m_stats.unknown_at_start > 0) {
         audit(now_at, "deliveries.interrupted", "daemon",
               {{"unknown", m_stats.unknown_at_start}, {"resend_unknown", policy}});

@@ -1,5 +1,6 @@
-// Applying what gateways report about deliveries: a batch of delivery reports in one
-// transaction with one seal of the events they write.
+// Applying what gateways report about deliveries and replies: a batch of delivery reports in
+// one transaction with one seal of the events they write. A report that is no delivery's is
+// tried as a reply's (ref "r<id>", or the gateway's message id).
 #pragma once
 
 #include "core/callbacks.hpp"

@@ -7,6 +7,7 @@
 #include "ops/contacts.hpp"
 #include "ops/prices.hpp"
 #include "store/contacts_repo.hpp"
+#include "store/replies_repo.hpp"
 #include "store/sqlite.hpp"
 
 #include <nlohmann/json.hpp>
@@ -82,6 +83,14 @@ std::string join_commodities(const std::vector<std::string>& names) {
         out += (out.empty() ? "" : ";") + n;
     }
     return out;
+}
+
+// Stores the reply for the engine to send (inside the caller's transaction).
+std::int64_t queue_reply(const Env& env, std::int64_t inbox_id, const std::string& phone,
+                         const std::string& text, const std::string& kind) {
+    const auto sms = core::prepare_sms(text, *core::parse_encoding_mode(env.config.sms.encoding));
+    return store::RepliesRepo(env.db).enqueue(
+        {inbox_id, phone, text, kind, sms ? sms->shape.segments : 1}, env.now_text());
 }
 
 } // namespace
@@ -229,6 +238,10 @@ Result<InboundResult> handle_incoming_sms(const Env& env, const IncomingSms& sms
     }
     if (result.reply) {
         inbox.set_reply(*id, *result.reply, now, "kibaru");
+        const bool confirmation =
+            request.intent == core::Intent::stop || request.intent == core::Intent::start;
+        result.reply_id = queue_reply(env, *id, result.phone, *result.reply,
+                                      confirmation ? "confirmation" : "answer");
     }
     tx.commit();
     return result;
@@ -249,7 +262,9 @@ Result<store::InboxRow> reply_by_hand(const Env& env, std::int64_t id, const std
         return not_found("no inbox message " + std::to_string(id));
     }
     inbox.set_reply(id, text, env.now_text(), env.actor.name);
-    record(env, "inbox.replied", row->phone, {{"inbox_id", id}, {"text", text}});
+    const auto reply_id = queue_reply(env, id, row->phone, text, "manual");
+    record(env, "inbox.replied", row->phone,
+           {{"inbox_id", id}, {"reply_id", reply_id}, {"text", text}});
     tx.commit();
     row->reply = text;
     row->replied_by = env.actor.name;

@@ -4,7 +4,9 @@
 // automatic replies per phone, the help text at most once a day, strangers only with
 // answer_strangers. The same message posted twice by a gateway (same message id, or for
 // gateways without ids the same sender, text and minute) is stored and answered once.
-// Manual replies by staff go through here too, audited with their name.
+// Replies are queued in `replies`, in the same transaction as the inbox row, and the daemon's
+// engine sends them through the gateway lanes (store/replies_repo.hpp). Manual replies by staff
+// go the same way, audited with their name.
 #pragma once
 
 #include "core/keywords.hpp"
@@ -33,14 +35,16 @@ struct InboundResult {
     std::string phone; // E.164 when it could be read
     core::Intent intent = core::Intent::none;
     bool contact = false;             // the sender is a contact
-    std::optional<std::string> reply; // to send back now, when one is due
+    std::optional<std::string> reply; // the reply, when one is due: queued for the engine
+    std::int64_t reply_id = 0;        // its row in `replies`
     std::string detail;               // what was understood or done, or why no reply
 };
 
 Result<InboundResult> handle_incoming_sms(const Env& env, const IncomingSms& sms);
 
-// A reply typed by staff to the inbox message `id`: recorded on it (replied_by = the actor) and
-// audited; the caller sends it. Fails: not_found, invalid (empty or unsendable text).
+// A reply typed by staff to the inbox message `id`: recorded on it (replied_by = the actor),
+// queued for the daemon to send, and audited. Fails: not_found, invalid (empty or unsendable
+// text).
 Result<store::InboxRow> reply_by_hand(const Env& env, std::int64_t id, const std::string& text);
 
 // `inbox list` and GET /api/v1/inbox: received_at, phone, contact, text, matched, reply,

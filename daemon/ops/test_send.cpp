@@ -99,7 +99,7 @@ Result<TestSmsResult> send_test_sms(const Env& env, const GatewayAccess& access,
     result.http_status = answer.status;
     result.latency = answer.latency;
     store::Transaction tx(env.db);
-    record(env, sms.audit_action, result.phone,
+    record(env, "gateway.test", result.phone,
            {{"accepted", result.accepted},
             {"gateway", result.gateway},
             {"http_status", result.http_status},

@@ -46,7 +46,6 @@ struct TestSms {
     std::string to_field = "to";
     std::string text_field = "text";
     std::string gateway_field = "gateway";
-    std::string audit_action = "gateway.test"; // inbox.reply_sent for a reply typed by staff
 };
 
 struct TestSmsResult {

@@ -360,6 +360,31 @@ CREATE TABLE inbox (
 CREATE INDEX inbox_by_phone ON inbox (phone, received_at);
 CREATE INDEX inbox_by_time ON inbox (received_at);
 )sql"},
+        {"replies as outbound messages of their own", R"sql(
+-- What Kibaru sends back to a producer (an answer, a STOP/START confirmation, a reply typed by
+-- staff): stored before it is sent, sent by the daemon through the gateway that takes the
+-- number with its limits, retried, its delivery report applied — apart from campaign
+-- deliveries, their weeks and their completeness checks.
+CREATE TABLE replies (
+    id              INTEGER PRIMARY KEY,
+    inbox_id        INTEGER REFERENCES inbox (id),
+    phone           TEXT NOT NULL,
+    text            TEXT NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('answer', 'confirmation', 'manual')),
+    segments        INTEGER NOT NULL,
+    state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'retrying',
+                        'sending', 'sent', 'delivered', 'failed', 'unknown')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+    gateway         TEXT NOT NULL DEFAULT '',
+    gateway_id      TEXT NOT NULL DEFAULT '',
+    error           TEXT NOT NULL DEFAULT '',
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+) STRICT;
+CREATE INDEX replies_due ON replies (next_attempt_ms) WHERE state IN ('pending', 'retrying');
+CREATE INDEX replies_by_gateway_id ON replies (gateway_id) WHERE gateway_id <> '';
+)sql"},
     };
     return k_steps;
 }

@@ -122,8 +122,8 @@ struct CallbackHandler::Impl {
         });
     }
 
-    // Stored in the inbox once, understood and answered (ops/inbound.hpp); the reply goes out
-    // through the engine.
+    // Stored in the inbox once, understood and answered (ops/inbound.hpp); the reply is queued
+    // in the same transaction and the engine sends it.
     net::Reply inbound(const std::string& profile, const std::string& gateway,
                        const core::Params& params) {
         auto sms = core::parse_inbound(profile, params);
@@ -145,8 +145,8 @@ struct CallbackHandler::Impl {
         ++context.metrics->callbacks["inbound_" + matched];
         spdlog::info("incoming SMS {} from {}: {} ({}){}", handled->inbox_id, handled->phone,
                      matched, handled->detail, handled->reply ? ", answered" : "");
-        if (handled->reply && context.reply) {
-            context.reply(handled->phone, *handled->reply);
+        if (handled->reply && context.replies_queued) {
+            context.replies_queued();
         }
         return {200, "ok\n"};
     }

@@ -28,8 +28,8 @@ struct CallbackContext {
     std::string token;             // from [server] token_env; empty refuses every callback
     std::string gateway_secret;    // Twilio's auth token, for X-Twilio-Signature
     util::Metrics* metrics = nullptr;
-    // Sends a confirmation SMS (the [inbound] stop_reply / start_reply), if configured.
-    std::function<void(const std::string& phone, const std::string& text)> reply;
+    // Replies were queued for the engine (answers, STOP/START confirmations): send them now.
+    std::function<void()> replies_queued;
 };
 
 class CallbackHandler {

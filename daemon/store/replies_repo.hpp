@@ -1,0 +1,74 @@
+// Replies (the `replies` table): the SMS Kibaru sends back to one producer, queued by the
+// inbound handling or by staff, claimed and sent by the engine like deliveries but apart from
+// them, and moved on by delivery reports whose ref is "r<id>".
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kibaru::store {
+
+class Database;
+
+struct NewReply {
+    std::optional<std::int64_t> inbox_id;
+    std::string phone; // E.164
+    std::string text;
+    std::string kind; // answer, confirmation, manual
+    int segments = 1;
+};
+
+struct DueReply {
+    std::int64_t id = 0;
+    std::string phone;
+    std::string text;
+    int attempts = 0;
+};
+
+struct ReplyOutcome {
+    std::int64_t id = 0;
+    std::string state; // sending, sent, retrying, failed
+    int attempt = 0;
+    std::string gateway;
+    std::string gateway_id;
+    std::string error;
+    std::int64_t next_attempt_ms = 0;
+};
+
+class RepliesRepo {
+public:
+    explicit RepliesRepo(Database& db) : m_db(db) {}
+
+    std::int64_t enqueue(const NewReply& reply, const std::string& now);
+
+    // Pending or retrying replies due at `now_ms`, oldest first.
+    std::vector<DueReply> due(std::int64_t now_ms, int limit);
+
+    // Records a claim (`sending`, from pending or retrying) or an outcome (from `sending`: a
+    // delivery report may have moved it on first, and then the outcome changes nothing).
+    void apply(const std::vector<ReplyOutcome>& outcomes, const std::string& now);
+
+    // Replies left `sending` by a stop become `unknown`, never sent again by themselves.
+    std::int64_t mark_interrupted(const std::string& now);
+
+    // A delivery report for the reply `ref` ("r12"), or by the gateway's message id; nullopt
+    // when it is no reply's. Returns the state before.
+    std::optional<std::string> apply_report(const std::string& ref, const std::string& gateway_id,
+                                            const std::string& state, const std::string& detail,
+                                            const std::string& now);
+
+    // Replies by state, and their segments handed to a gateway (for reports and cost).
+    std::map<std::string, std::int64_t> count_by_state();
+    std::int64_t segments_sent();
+
+private:
+    Database& m_db;
+};
+
+// "r12" -> 12; nullopt for a ref that is not a reply's.
+std::optional<std::int64_t> reply_id_of(const std::string& ref);
+
+} // namespace kibaru::store
