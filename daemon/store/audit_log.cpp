@@ -97,6 +97,9 @@ AuditVerdict AuditLog::verify() {
                          : "the chain head does not match the last entry " +
                                std::to_string(expected_seq - 1) + " (entries added or edited)");
             }
+            // A cached statement left stepped keeps its read snapshot past the COMMIT: every
+            // later read on this connection (a console worker's) would see the past.
+            head.reset();
         }
     } catch (...) {
         m_db.exec("ROLLBACK");

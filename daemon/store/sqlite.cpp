@@ -248,6 +248,12 @@ Statement& Database::cached(const std::string& sql) {
     return *slot;
 }
 
+void Database::reset_cached() {
+    for (auto& [sql, statement] : m_cache) {
+        statement->reset();
+    }
+}
+
 std::int64_t Database::last_insert_rowid() const {
     return sqlite3_last_insert_rowid(m_db);
 }

@@ -109,6 +109,9 @@ public:
     // dispatcher's per-batch statements). It comes back reset, with no bindings; the reference
     // stays valid as long as the Database.
     Statement& cached(const std::string& sql);
+    // Resets every cached statement: one left stepped holds a read snapshot open, and a
+    // long-lived connection (a console worker's) would keep reading the past through it.
+    void reset_cached();
     std::int64_t last_insert_rowid() const;
     int changes() const;
     // The single integer a query like "PRAGMA user_version" or "SELECT count(*) ..." returns.

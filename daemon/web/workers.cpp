@@ -65,6 +65,8 @@ void Workers::run(std::unique_ptr<store::Database> db) {
             // The job's Responder, dropped unanswered, answers 500.
             spdlog::error("console request failed: {}", e.what());
         }
+        // No request leaves a read snapshot open for the next one: each sees what is committed.
+        db->reset_cached();
     }
 }
 

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 using namespace kibaru::store;
 
 namespace {
@@ -174,4 +176,24 @@ TEST(StoreEventSeal, version_1_seals_of_earlier_databases_still_verify) {
     EXPECT_TRUE(verify_delivery_events(*db).ok()) << verify_delivery_events(*db).problem;
     db->exec("UPDATE delivery_events SET latency_ms = 38 WHERE id = 2");
     EXPECT_FALSE(verify_delivery_events(*db).ok());
+}
+
+// A verification leaves no read snapshot open behind it: on a long-lived connection (a console
+// worker's) what another process commits afterwards is seen at once.
+TEST(StoreAuditSnapshot, after_a_verification_the_connection_sees_later_commits) {
+    const auto path = ::testing::TempDir() + "kibaru-audit-snapshot.db";
+    std::remove(path.c_str());
+    auto reader = Database::open(path);
+    migrate(*reader);
+    auto writer = Database::open(path);
+    ASSERT_TRUE(AuditLog(*reader).verify().ok());
+    {
+        Transaction tx(*writer);
+        AuditLog(*writer).append("2019-01-08T09:00:00Z", "awa", "contacts.optout", "+22376000001",
+                                 "{}");
+        tx.commit();
+    }
+    EXPECT_EQ(reader->scalar_int("SELECT count(*) FROM audit_log"), 1);
+    reader->reset_cached();
+    std::remove(path.c_str());
 }
