@@ -66,6 +66,7 @@ const passwords = { admin: "admin-pass-2019", awa: "staff-pass-2019", fatou: "au
 async function main() {
   const gatewayPort = await freePort();
   const consolePort = await freePort();
+  const callbackPort = await freePort();
   const base = `http://127.0.0.1:${consolePort}`;
   const gatewayRecord = path.join(work, "gateway.txt");
   children.push(spawn(fakeGateway, ["--port", String(gatewayPort), "--max-seconds", "600",
@@ -74,8 +75,10 @@ async function main() {
 url = "http://127.0.0.1:${gatewayPort}/ok/cgi-bin/sendsms"
 rate_per_second = 0
 [server]
-listen = "127.0.0.1:0"
+listen = "127.0.0.1:${callbackPort}"
+public_url = "http://127.0.0.1:${callbackPort}"
 [console]
+enabled = false   # the daemon of step 7 leaves the console to \`kibaru console\`
 listen = "127.0.0.1:${consolePort}"
 public_url = "${base}"
 [log]
@@ -306,6 +309,38 @@ file = "kibaru.log"
   check(forgedStaff.status() === 403, "staff: a pause without the CSRF token answers 403");
   check(k(["campaign", "show", "1", "--format", "json"]).includes('"status": "active"'),
         "the campaign is still active");
+
+  // 7. Two-way SMS: the daemon receives a producer's question and a stranger's message; staff
+  //    read them in the inbox and answer the stranger by hand; the daemon sends the reply.
+  const token = "journey-callback-token";
+  const daemon = spawn(kibaru, ["--config", "k.toml", "--db", "k.db", "--now",
+                                "2019-01-08T09:00:00Z", "daemon"],
+                       { cwd: work, stdio: "ignore",
+                         env: { ...process.env, KIBARU_CONFIG: "", KIBARU_CALLBACK_TOKEN: token } });
+  children.push(daemon);
+  const callbacks = `http://127.0.0.1:${callbackPort}`;
+  await waitFor(async () => (await fetch(callbacks + "/healthz")).status === 200, 20, "the daemon");
+  for (const [from, text] of [["+22376000001", "prix sesame kita"], ["+22376999999", "bonjour"]]) {
+    const answer = await fetch(`${callbacks}/inbound/generic?token=${token}`, {
+      method: "POST", body: new URLSearchParams({ from, text }) });
+    check(answer.status === 200, `inbound "${text}" is taken`);
+  }
+  await staff.visit(() => p.goto(base + "/inbox"), 30 * 1024, "the inbox");
+  const inboxText = await p.locator("main").innerText();
+  check(inboxText.includes("prix sesame kita") && inboxText.includes("price") &&
+        inboxText.includes("automatic reply"),
+        "inbox: the question, what it matched and its automatic answer");
+  const form = "form[action='/inbox/2/reply']";
+  check(await p.locator(form).count() === 1, "inbox: the stranger's message waits for a reply");
+  await p.fill(form + " input[type=text]", "Bonjour, Kibaru donne les prix du sesame.");
+  await staff.visit(() => p.click(form + " button"), 30 * 1024, "the inbox after a reply");
+  check((await p.locator("table").innerText()).includes("by awa"),
+        "inbox: the reply is recorded with who wrote it");
+  await waitFor(async () => fs.existsSync(gatewayRecord) &&
+                fs.readFileSync(gatewayRecord, "utf8").includes("r2 +22376999999"), 20,
+                "the reply at the gateway");
+  check(true, "inbox: the daemon sent the reply through the gateway");
+  daemon.kill("SIGTERM");
 
   for (const who of [admin, staff, auditor]) {
     check(who.foreign.length === 0, `${who.name}: no request left the console's origin` +

@@ -2,6 +2,7 @@
 // (and every key the pages use), numbers and money are written the French way, HTML escapes
 // what it did not write, and a multipart upload is read as a browser sends it.
 #include "core/delivery.hpp"
+#include "core/keywords.hpp"
 #include "web/console.hpp"
 #include "web/multipart.hpp"
 #include "web/pages/html.hpp"
@@ -38,9 +39,10 @@ TEST(WebPages, every_key_the_pages_use_is_in_the_catalogue) {
         known.insert(std::string(e.key));
     }
     const std::set<std::string> families = {
-        "nav",      "role",    "form",    "error",    "page",     "signin", "status",   "state",
-        "overview", "warning", "gateway", "contacts", "contact",  "import", "campaign", "confirm",
-        "week",     "day",     "editor",  "report",   "delivery", "audit",  "users",    "punct"};
+        "nav",      "role",     "form",    "error",   "page",     "signin",  "status",
+        "state",    "overview", "warning", "gateway", "contacts", "contact", "import",
+        "campaign", "confirm",  "week",    "day",     "editor",   "report",  "delivery",
+        "audit",    "users",    "punct",   "inbox"};
     const std::regex key(R"re("([a-z]+)\.([a-z_]+)")re");
     const auto dir = std::filesystem::path(KIBARU_SOURCE_DIR) / "daemon/web/pages";
     int seen = 0;
@@ -65,6 +67,13 @@ TEST(WebPages, every_key_the_pages_use_is_in_the_catalogue) {
         }
     }
     EXPECT_GT(seen, 100) << "the pages were read";
+    for (const auto intent :
+         {kibaru::core::Intent::none, kibaru::core::Intent::price, kibaru::core::Intent::subscribe,
+          kibaru::core::Intent::unsubscribe, kibaru::core::Intent::help, kibaru::core::Intent::stop,
+          kibaru::core::Intent::start}) {
+        EXPECT_TRUE(known.count("inbox.matched_" + std::string(kibaru::core::intent_name(intent))))
+            << "the inbox names what each message matched: " << kibaru::core::intent_name(intent);
+    }
     for (const auto state : kibaru::core::k_delivery_states) {
         EXPECT_TRUE(known.count("state." + std::string(state))) << state;
         EXPECT_TRUE(known.count("report." + std::string(state)) || state == "pending" ||

@@ -61,6 +61,7 @@ Html navigation(const Page& page, std::string_view current) {
         links += nav_link(page, current, "nav.overview", "/");
         links += nav_link(page, current, "nav.contacts", "/contacts");
         links += nav_link(page, current, "nav.campaigns", "/campaigns");
+        links += nav_link(page, current, "nav.inbox", "/inbox");
         links += nav_link(page, current, "nav.audit", "/audit");
         if (ops::allowed(p->role, ops::Role::admin)) {
             links += nav_link(page, current, "nav.users", "/users");

@@ -35,6 +35,9 @@ void week_editor(ApiCall& call);
 void save_week_message(ApiCall& call);
 void resend_week(ApiCall& call);
 void test_send_week(ApiCall& call);
+// The inbox.
+void inbox(ApiCall& call);
+void reply_to_inbox(ApiCall& call);
 void render_week_messages(ApiCall& call);
 // Reports and audit.
 void report(ApiCall& call);

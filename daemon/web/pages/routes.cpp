@@ -41,6 +41,8 @@ void add_page_routes(Router<ApiHandler>& r) {
     page("POST", "/campaigns/{id}/render", A::staff, render_week_messages);
     page("GET", "/campaigns/{id}/report", A::signed_in, report);
     page("GET", "/campaigns/{id}/deliveries", A::signed_in, deliveries);
+    page("GET", "/inbox", A::signed_in, inbox);
+    page("POST", "/inbox/{id}/reply", A::staff, reply_to_inbox);
     page("GET", "/audit", A::signed_in, audit);
     page("POST", "/audit/verify", A::signed_in, verify_audit);
     page("GET", "/users", A::admin, users);
