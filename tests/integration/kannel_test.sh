@@ -3,9 +3,9 @@
 # stopped by the project's own scripts: every SMS reaches the fake phone network; Kannel's
 # delivery reports come back in a burst (3,005 SMS, rate limit off, two reports each) and every
 # one is applied, with no report fetch failed or reset in smsbox's log; `report campaign` shows
-# them delivered; an inbound "Stop."
-# opts that producer out and the next week skips them; a callback with a wrong token gets 403
-# and changes nothing; /metrics parses as Prometheus text.
+# them delivered; an inbound "Stop." opts that producer out and the next week skips them; a
+# price asked by SMS is answered at the phone and the reply's report applied; a callback with a
+# wrong token gets 403 and changes nothing; /metrics parses as Prometheus text.
 # Usage: kannel_test.sh KIBARU_BINARY SOURCE_DIR
 set -euo pipefail
 kibaru=$1
@@ -122,6 +122,21 @@ echo "+22385000002 KIBARU text Stop." > kannel/mo.fifo
 opted_out() { [ "$(sqlite3 k.db "SELECT status FROM contacts WHERE phone = '+22385000002'")" = opted_out ]; }
 wait_for 20 opted_out || fail "the STOP did not opt +22385000002 out"
 echo "ok: an inbound STOP through Kannel opted the producer out"
+
+# Two-way SMS: a producer asks a price through the phone network; Kannel posts it to Kibaru
+# (with its own message id, %I), Kibaru answers from the price table and the reply comes back to
+# the phone through Kannel, its delivery report applied to the reply.
+printf 'date,commodity,market,price_min,price_max,unit,trend\n2019-01-05,sesame,Kita,600,650,kg,up\n' > prices.csv
+k prices import prices.csv >/dev/null
+echo "+22376000003 KIBARU text prix sesame kita" > kannel/mo.fifo
+answered() { grep -q 'Got message [0-9]*: <KIBARU +22376000003 text Prix sesame: Kita 05/01: 600-650 F/kg (hausse)' kannel/fakesmsc.out; }
+wait_for 20 answered || fail "no price reply reached the phone: $(sqlite3 k.db 'SELECT * FROM inbox; SELECT * FROM replies')"
+echo "ok: a price asked through Kannel was answered at the phone"
+reply_delivered() { [ "$(sqlite3 k.db "SELECT state FROM replies")" = delivered ]; }
+wait_for 20 reply_delivered || fail "the reply's delivery report was not applied: $(sqlite3 k.db 'SELECT state, error FROM replies')"
+check "Kannel gave the incoming SMS its id" "$(sqlite3 k.db "SELECT gateway_message_id != '' FROM inbox WHERE phone = '+22376000003'")" 1
+check "the inbox recorded the question and the reply" \
+  "$(sqlite3 k.db "SELECT matched || ' ' || (reply IS NOT NULL) FROM inbox WHERE phone = '+22376000003'")" "price 1"
 
 curl -s "http://127.0.0.1:$callback_port/metrics" > metrics.txt
 bad=$(grep -v '^#' metrics.txt | grep -Evc '^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? -?[0-9.eE+-]+$' || true)
