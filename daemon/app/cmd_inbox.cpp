@@ -39,11 +39,10 @@ struct PricesListOptions {
 };
 
 int run_prices_list(Context& context, const PricesListOptions& o) {
-    auto writer = util::make_row_writer(
-        util::parse_format(o.format), std::cout,
-        {"date", "commodity", "market", "price_min", "price_max", "unit", "trend"});
+    auto writer =
+        util::make_row_writer(util::parse_format(o.format), std::cout, ops::price_columns());
     for (const auto& p : ops::list_prices(context.env(), o.commodity, o.market, o.limit)) {
-        writer->row({p.date, p.commodity, p.market, p.price_min, p.price_max, p.unit, p.trend});
+        writer->row(ops::price_cells(p));
     }
     writer->finish();
     return k_ok;

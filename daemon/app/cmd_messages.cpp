@@ -4,6 +4,7 @@
 #include "app/context.hpp"
 #include "core/utf8.hpp"
 #include "ops/messages.hpp"
+#include "ops/prices.hpp"
 #include "util/rows.hpp"
 
 #include <CLI/CLI.hpp>
@@ -95,6 +96,8 @@ struct RenderOptions {
     std::string template_path;
     std::string data_path;
     std::string language;
+    bool from_prices = false;
+    std::string market;
 };
 
 // "templates/sesame.bm.txt" -> "bm" when bm is a configured language.
@@ -117,6 +120,16 @@ int run_render(Context& context, const RenderOptions& options) {
     if (language.empty()) {
         throw UsageError("--language is needed: the template's file name (e.g. sesame.fr.txt) "
                          "does not say its language");
+    }
+    if (options.from_prices) {
+        // The week's values from the price table, as a --data file would give them.
+        std::istringstream data(
+            unwrap(ops::price_values_csv(context.env(), options.id, options.market)));
+        const std::string origin = "prices at " + options.market;
+        const auto batch = with_warnings(
+            unwrap(ops::render_messages(text, options.template_path, language, data, origin)));
+        return save(context, options.id, batch.messages,
+                    "render " + options.template_path + " from " + origin);
     }
     auto data = open_file(options.data_path);
     const auto batch = with_warnings(unwrap(
@@ -177,14 +190,26 @@ void register_messages_commands(CLI::App& app, CommandSink& sink) {
         ->add_option("--template", render->template_path,
                      "template file, e.g. templates/sesame.fr.txt")
         ->required();
-    renderer
-        ->add_option("--data", render->data_path,
-                     "CSV with a week column and one column per placeholder")
-        ->required();
+    auto* data = renderer->add_option("--data", render->data_path,
+                                      "CSV with a week column and one column per placeholder");
+    auto* from_prices = renderer->add_flag(
+        "--from-prices", render->from_prices,
+        "take each week's {market} {price_min} {price_max} {unit} {trend} from the price table "
+        "(prices import): the latest price on or before the day the week opens");
+    renderer->add_option("--market", render->market, "with --from-prices: the market")
+        ->needs(from_prices);
+    data->excludes(from_prices);
     renderer->add_option("--language", render->language,
                          "the template's language (default: from its file name)");
-    renderer->callback(
-        [&sink, render] { sink.action = [render](Context& c) { return run_render(c, *render); }; });
+    renderer->callback([&sink, render] {
+        if (render->data_path.empty() && !render->from_prices) {
+            throw CLI::ValidationError("--data or --from-prices", "one of them is required");
+        }
+        if (render->from_prices && render->market.empty()) {
+            throw CLI::ValidationError("--market", "--from-prices needs the market");
+        }
+        sink.action = [render](Context& c) { return run_render(c, *render); };
+    });
 
     auto list_id = std::make_shared<std::int64_t>(0);
     auto list_format = std::make_shared<std::string>("table");

@@ -1,12 +1,16 @@
 #include "ops/prices.hpp"
 
 #include "core/callbacks.hpp"
+#include "core/csv.hpp"
 #include "core/keywords.hpp"
 #include "core/schedule.hpp"
 #include "ops/audit_trail.hpp"
+#include "ops/campaign_lookup.hpp"
 #include "ops/csv_table.hpp"
+#include "store/campaigns_repo.hpp"
 #include "store/sqlite.hpp"
 
+#include <date/tz.h>
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -40,6 +44,15 @@ std::string number_text(double value) {
     char buffer[32];
     const auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
     return std::string(buffer, ec == std::errc() ? ptr : buffer);
+}
+
+// The trend in the words of the market SMS producers already read (French, in Bambara
+// messages too); a word of the file's own is kept as it is.
+std::string trend_words(const std::string& trend) {
+    static const std::map<std::string, std::string> k_trends = {
+        {"up", "hausse"}, {"down", "baisse"}, {"stable", "stable"}};
+    const auto it = k_trends.find(trend);
+    return it == k_trends.end() ? trend : it->second;
 }
 
 } // namespace
@@ -186,6 +199,20 @@ std::vector<store::PriceRow> prices_for_request(const Env& env, const std::strin
     return recent;
 }
 
+std::vector<std::string> price_columns() {
+    return {"date", "commodity", "market", "price_min", "price_max", "unit", "trend"};
+}
+
+std::vector<util::Json> price_cells(const store::PriceRow& row) {
+    auto price = [](double value) {
+        return value == std::floor(value) && std::abs(value) < 1e15
+                   ? util::Json(static_cast<std::int64_t>(value))
+                   : util::Json(value);
+    };
+    return {row.date, row.commodity, row.market, price(row.price_min), price(row.price_max),
+            row.unit, row.trend};
+}
+
 std::string price_line(const store::PriceRow& row) {
     // 2019-01-12 -> 12/01: the year is this one's; the day first, as in Mali.
     const std::string day =
@@ -195,16 +222,51 @@ std::string price_line(const store::PriceRow& row) {
         line += "-" + number_text(row.price_max);
     }
     line += " F/" + row.unit;
-    // The trend in the words of the market SMS producers already read (French, in Bambara
-    // messages too); a word of the file's own is shown as it is.
-    static const std::map<std::string, std::string> k_trends = {
-        {"up", "hausse"}, {"down", "baisse"}, {"stable", "stable"}};
-    if (const auto it = k_trends.find(row.trend); it != k_trends.end()) {
-        line += " (" + it->second + ")";
-    } else if (!row.trend.empty()) {
-        line += " (" + row.trend + ")";
+    if (!row.trend.empty()) {
+        line += " (" + trend_words(row.trend) + ")";
     }
     return line;
+}
+
+Result<std::string> price_values_csv(const Env& env, std::int64_t campaign_id,
+                                     const std::string& market) {
+    store::CampaignsRepo campaigns(env.db);
+    auto campaign = load_campaign(campaigns, campaign_id);
+    if (!campaign) {
+        return campaign.error();
+    }
+    const auto plan = campaign_plan(*campaign);
+    const auto commodity = canonical_commodity(env.config.keywords, campaign->commodity);
+    store::PricesRepo repo(env.db);
+    const auto name = core::match_name(market, repo.markets(commodity));
+    if (name.empty()) {
+        return invalid("no price of " + campaign->commodity + " at " + market +
+                           " (prices list --commodity " + campaign->commodity + ")",
+                       "market");
+    }
+    std::string csv = core::csv_line(
+        std::vector<std::string>{"week", "market", "price_min", "price_max", "unit", "trend"});
+    int weeks = 0;
+    for (int week = 1; week <= campaign->weeks; ++week) {
+        // The local day the week opens on, as its prices are dated.
+        const auto opens = date::make_zoned(plan.zone, plan.opens_at(week)).get_local_time();
+        const std::string day = date::format("%F", date::floor<date::days>(opens));
+        const auto price = repo.latest(commodity, core::fold_keyword(name), day);
+        if (!price) {
+            continue;
+        }
+        csv += core::csv_line(std::vector<std::string>{
+            std::to_string(week), price->market, number_text(price->price_min),
+            number_text(price->price_max), "FCFA/" + price->unit, trend_words(price->trend)});
+        ++weeks;
+    }
+    if (weeks == 0) {
+        return invalid("no price of " + campaign->commodity + " at " + name +
+                           " dated on or before any week of campaign " +
+                           std::to_string(campaign_id),
+                       "market");
+    }
+    return csv;
 }
 
 } // namespace kibaru::ops

@@ -8,6 +8,7 @@
 #include "ops/env.hpp"
 #include "ops/error.hpp"
 #include "store/prices_repo.hpp"
+#include "util/rows.hpp"
 
 #include <iosfwd>
 #include <optional>
@@ -41,6 +42,19 @@ std::vector<store::PriceRow> list_prices(const Env& env, const std::string& comm
 std::vector<store::PriceRow> prices_for_request(const Env& env, const std::string& commodity,
                                                 const std::string& market,
                                                 const std::string& region);
+
+// The values `messages render --from-prices` fills a template with, as the CSV `--data` would
+// give: for each week of the campaign, the latest price of its commodity at `market` on or
+// before the day the week opens (week, market, price_min, price_max, unit as "FCFA/kg", trend
+// in French words). Fails: not_found (campaign), invalid (no price of it at that market for
+// any week, naming the market and the commodity).
+Result<std::string> price_values_csv(const Env& env, std::int64_t campaign_id,
+                                     const std::string& market);
+
+// `prices list` and GET /api/v1/prices: date, commodity, market, price_min, price_max, unit,
+// trend; whole prices as integers (650, not 650.0).
+std::vector<std::string> price_columns();
+std::vector<util::Json> price_cells(const store::PriceRow& row);
 
 // "KITA 12/01: 600-650 F/kg (hausse)" — one line per price, short enough for one SMS.
 std::string price_line(const store::PriceRow& row);

@@ -1,6 +1,7 @@
 // Two-way SMS in process: prices imported as data with every refused row named, a producer's
 // question answered from them, subscriptions changed by SMS, each incoming message stored once,
 // and the reply limits ([keywords] replies_per_day, the help text once a day, strangers).
+#include "ops/campaigns.hpp"
 #include "ops/contact_import.hpp"
 #include "ops/inbound.hpp"
 #include "ops/prices.hpp"
@@ -152,4 +153,25 @@ TEST_F(Inbound, staff_answer_one_message_by_hand_audited) {
     EXPECT_EQ(sql("SELECT actor FROM audit_log WHERE action = 'inbox.replied'"), "awa");
     EXPECT_FALSE(ops::reply_by_hand(env("awa", ops::Role::staff), r.inbox_id, "").ok());
     EXPECT_EQ(ops::reply_by_hand(env("awa"), 999, "x").error().kind, ops::ErrorKind::not_found);
+}
+
+// messages render --from-prices: each week's values from the price table, the latest on or
+// before the day the week opens; a market with no price says so.
+TEST_F(Inbound, the_weeks_values_come_from_the_price_table) {
+    core::Campaign c;
+    c.name = "Sésame";
+    c.commodity = "sesame";
+    c.start_date = "2019-01-07"; // week 1 opens 8 January, week 2 on the 15th
+    c.weeks = 3;
+    auto created = ops::create_campaign(env(), c);
+    ASSERT_TRUE(created) << created.error().message;
+    auto csv = ops::price_values_csv(env(), created->campaign.id, "kita");
+    ASSERT_TRUE(csv) << csv.error().message;
+    EXPECT_EQ(*csv, "week,market,price_min,price_max,unit,trend\n"
+                    "1,Kita,600,650,FCFA/kg,hausse\n"
+                    "2,Kita,620,660,FCFA/kg,stable\n"
+                    "3,Kita,620,660,FCFA/kg,stable\n");
+    const auto none = ops::price_values_csv(env(), created->campaign.id, "Bamako");
+    ASSERT_FALSE(none.ok());
+    EXPECT_EQ(none.error().field, "market");
 }
