@@ -46,7 +46,17 @@ int run_status(Context& context, const std::string& format) {
     for (const auto state : core::k_delivery_states) {
         std::cout << " " << state << " " << status["deliveries"][std::string(state)];
     }
+    const auto& replies = status["replies"];
     std::cout << "\n"
+              << "inbox           " << status["inbox"].get<std::int64_t>() << " messages received\n"
+              << "replies        ";
+    for (const auto& [state, count] : replies["by_state"].items()) {
+        std::cout << " " << state << " " << count;
+    }
+    std::cout << (replies["by_state"].empty() ? " none" : "") << " ("
+              << replies["segments"].get<std::int64_t>() << " SMS, "
+              << replies["cost"].get<double>() << " " << replies["currency"].get<std::string>()
+              << ")\n"
               << "audit entries   " << status["audit_entries"].get<std::int64_t>() << "\n";
     return k_ok;
 }

@@ -8,6 +8,7 @@
 #include "store/deliveries_repo.hpp"
 #include "store/event_seal.hpp"
 #include "store/migrations.hpp"
+#include "store/replies_repo.hpp"
 #include "store/sqlite.hpp"
 
 namespace kibaru::ops {
@@ -19,6 +20,8 @@ util::Json installation_status(const Env& env) {
     for (const auto& c : store::CampaignsRepo(db).list()) {
         ++campaigns[c.status];
     }
+    store::RepliesRepo replies(db);
+    const auto reply_segments = replies.segments_sent();
     return {
         {"database", db.path()},
         {"schema_version", store::schema_version(db)},
@@ -26,6 +29,13 @@ util::Json installation_status(const Env& env) {
         {"contacts", store::ContactsRepo(db).count_by_status()},
         {"campaigns", campaigns},
         {"deliveries", store::DeliveriesRepo(db).count_by_state()},
+        // Answers to producers' SMS, apart from campaign deliveries, with their own cost.
+        {"replies",
+         {{"by_state", replies.count_by_state()},
+          {"segments", reply_segments},
+          {"cost", static_cast<double>(reply_segments) * env.config.sms.cost_per_segment},
+          {"currency", env.config.sms.currency}}},
+        {"inbox", db.scalar_int("SELECT count(*) FROM inbox")},
         {"audit_entries", db.scalar_int("SELECT seq FROM audit_head WHERE id = 1")},
     };
 }
