@@ -135,8 +135,8 @@ TEST_F(Replies, a_reply_typed_while_the_daemon_was_down_is_sent_when_it_starts) 
     EXPECT_EQ(accepted().size(), 2u);
     EXPECT_EQ(sql("SELECT replied_by FROM inbox WHERE id = 1"), "awa");
     // Counted apart from campaign deliveries, with their cost (15 XOF a segment by default).
-    const auto status = nlohmann::json::parse(
-        s.kibaru({"--config", "k.toml", "status", "--format", "json"}).out);
+    const auto status =
+        nlohmann::json::parse(s.kibaru({"--config", "k.toml", "status", "--format", "json"}).out);
     EXPECT_EQ(status["replies"]["by_state"]["sent"], 2);
     EXPECT_EQ(status["replies"]["cost"], 30.0);
     EXPECT_EQ(status["inbox"], 1);
