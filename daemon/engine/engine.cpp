@@ -477,6 +477,7 @@ struct Engine::Impl {
         std::int64_t id;
         int attempt;
         core::HttpRequest request;
+        std::uint64_t token_generation = 0;
     };
 
     // Claims due replies (inside the caller's transaction), each through the first gateway that
@@ -489,6 +490,7 @@ struct Engine::Impl {
             failures.push_back({id, "failed", attempt, "", "", why, 0});
             spdlog::warn("reply {} not sent: {}", id, why);
         };
+        std::map<std::int64_t, std::vector<std::int64_t>> deferred; // until -> reply ids
         store::RepliesRepo repo(db);
         for (const auto& r : repo.due(now.time_since_epoch().count(), limit)) {
             const int attempt = r.attempts + 1;
@@ -497,8 +499,14 @@ struct Engine::Impl {
                 if (!choice.why.empty()) {
                     claims.push_back({r.id, "sending", attempt, "", "", "", 0});
                     fail(r.id, attempt, choice.why);
+                } else if (choice.blocked) {
+                    // Its gateway is full, rate-limited or down: put off, so that the replies
+                    // behind it, for other gateways, are claimed meanwhile.
+                    if (const auto until = defer_until(lanes[*choice.blocked], now)) {
+                        deferred[*until].push_back(r.id);
+                    }
                 }
-                continue; // its gateway is busy or down: the next pump
+                continue;
             }
             auto& lane = lanes[*choice.lane];
             auto sms = core::prepare_sms(r.text, mode);
@@ -512,10 +520,14 @@ struct Engine::Impl {
                 continue;
             }
             --lane.capacity;
-            ready.push_back({*choice.lane, r.id, attempt, std::move(*request)});
+            ready.push_back(
+                {*choice.lane, r.id, attempt, std::move(*request), lane.token_generation});
         }
         repo.apply(claims, utc(now));
         repo.apply(failures, utc(now));
+        for (const auto& [until, ids] : deferred) {
+            repo.defer(ids, until);
+        }
         return ready;
     }
 
@@ -523,28 +535,45 @@ struct Engine::Impl {
         for (auto& r : ready) {
             auto& lane = lanes[r.lane];
             lane.breaker.on_request_sent();
-            lane.http->send(
-                r.request, milliseconds{lane.config.timeout_ms},
-                [this, lane = r.lane, id = r.id, attempt = r.attempt](net::HttpResponse response) {
-                    on_reply_response(lane, id, attempt, std::move(response));
-                });
+            lane.http->send(r.request, milliseconds{lane.config.timeout_ms},
+                            [this, lane = r.lane, id = r.id, attempt = r.attempt,
+                             generation = r.token_generation](net::HttpResponse response) {
+                                on_reply_response(lane, id, attempt, generation,
+                                                  std::move(response));
+                            });
         }
     }
 
-    // A reply's answer from its gateway: sent, retried with the gateway's backoff while
-    // attempts remain, or failed. No failover and no in-doubt bookkeeping: a reply lost in a
-    // timeout is retried once more at most through the same gateway, by its own rules.
+    // A reply's answer from its gateway: sent; retried with the gateway's backoff while attempts
+    // remain when the gateway certainly did not take it (an error answer, a connection never
+    // made); `unknown` when it may have (a timeout, a reset after the request left), never sent
+    // a second time, as a delivery in doubt is not. Its gateway's health counts it as any send.
     void on_reply_response(std::size_t lane_index, std::int64_t id, int attempt,
-                           net::HttpResponse response) {
+                           std::uint64_t token_generation, net::HttpResponse response) {
         auto& lane = lanes[lane_index];
         const auto& name = lane.settings.name;
         const auto outcome = core::read_gateway_reply(lane.settings, response.status, response.body,
                                                       response.retry_after, response.error);
-        const bool transient = outcome.verdict == core::SendVerdict::transient;
-        lane.breaker.record(transient, steady_clock::now());
         store::ReplyOutcome o{id, "sent", attempt, name, outcome.gateway_id, outcome.error, 0};
+        if (lane.oauth && response.status == 401 && lane.refresh_after_401(token_generation)) {
+            o.state = "retrying"; // not taken: sent again at once with a new token
+            o.next_attempt_ms = clock().time_since_epoch().count();
+            reply_outcomes.push_back(std::move(o));
+            post_pump();
+            return;
+        }
+        if (lane.oauth && outcome.verdict == core::SendVerdict::accepted) {
+            lane.send_accepted();
+        }
+        const bool transient = outcome.verdict == core::SendVerdict::transient;
+        if (lane.breaker.record(transient, steady_clock::now())) {
+            circuit_changed(lane, outcome.error);
+        }
+        const bool in_doubt = response.status == 0 && !response.never_sent;
         if (outcome.verdict != core::SendVerdict::accepted) {
-            if (transient && lane.retry.may_retry(attempt)) {
+            if (in_doubt) {
+                o.state = "unknown";
+            } else if (transient && lane.retry.may_retry(attempt)) {
                 std::uniform_real_distribution<double> unit(0.0, 1.0);
                 const auto wait = lane.retry.delay(attempt, unit(random), outcome.retry_after);
                 o.state = "retrying";
@@ -645,28 +674,34 @@ struct Engine::Impl {
         t.before = std::move(row); // still `sending` if the update applies
         outcomes.push_back(std::move(t));
         if (breaker_changed) {
-            const bool open = !lane.circuit_closed();
-            if (options.metrics) {
-                options.metrics->gateways[name].breaker_open = open;
-            }
-            outcomes_audit.push_back(
-                {open ? "gateway.outage" : "gateway.recovered",
-                 open ? json{{"gateway", name},
-                             {"consecutive_failures", lane.breaker.consecutive_failures()},
-                             {"last_error", outcome.error}}
-                      : json{{"gateway", name}, {"recovered", true}}});
-            if (open) {
-                spdlog::error("gateway {} outage: {} consecutive failures (last: {}); pausing its "
-                              "sends{}",
-                              name, lane.breaker.consecutive_failures(), outcome.error,
-                              lanes.size() > 1 && config.routing.failover
-                                  ? " (the next gateway that takes its numbers carries them)"
-                                  : "");
-            } else {
-                spdlog::info("gateway {} recovered; sending again", name);
-            }
+            circuit_changed(lane, outcome.error);
         }
         post_pump();
+    }
+
+    // A lane's circuit opened or closed: audited with the next commit, logged, in /metrics.
+    void circuit_changed(const Lane& lane, const std::string& last_error) {
+        const auto& name = lane.settings.name;
+        const bool open = !lane.circuit_closed();
+        if (options.metrics) {
+            options.metrics->gateways[name].breaker_open = open;
+        }
+        outcomes_audit.push_back(
+            {open ? "gateway.outage" : "gateway.recovered",
+             open ? json{{"gateway", name},
+                         {"consecutive_failures", lane.breaker.consecutive_failures()},
+                         {"last_error", last_error}}
+                  : json{{"gateway", name}, {"recovered", true}}});
+        if (open) {
+            spdlog::error("gateway {} outage: {} consecutive failures (last: {}); pausing its "
+                          "sends{}",
+                          name, lane.breaker.consecutive_failures(), last_error,
+                          lanes.size() > 1 && config.routing.failover
+                              ? " (the next gateway that takes its numbers carries them)"
+                              : "");
+        } else {
+            spdlog::info("gateway {} recovered; sending again", name);
+        }
     }
 
     // Records every outcome that arrived since the last flush in one transaction.

@@ -17,7 +17,8 @@ apply_delivery_reports(const Env& env, const std::vector<core::DeliveryReport>& 
         if (results[i].found || (r.gateway_id.empty() && !store::reply_id_of(r.ref))) {
             continue;
         }
-        if (const auto before = replies.apply_report(r.ref, r.gateway_id, r.state, r.detail, now)) {
+        if (const auto before =
+                replies.apply_report(r.ref, r.gateway_id, r.gateway, r.state, r.detail, now)) {
             results[i] = {true, 0, *before, r.state};
         }
     }

@@ -87,10 +87,11 @@ std::string join_commodities(const std::vector<std::string>& names) {
 
 // Stores the reply for the engine to send (inside the caller's transaction).
 std::int64_t queue_reply(const Env& env, std::int64_t inbox_id, const std::string& phone,
-                         const std::string& text, const std::string& kind) {
+                         const std::string& text, const std::string& kind,
+                         const std::string& by = "kibaru") {
     const auto sms = core::prepare_sms(text, *core::parse_encoding_mode(env.config.sms.encoding));
     return store::RepliesRepo(env.db).enqueue(
-        {inbox_id, phone, text, kind, sms ? sms->shape.segments : 1}, env.now_text());
+        {inbox_id, phone, text, kind, sms ? sms->shape.segments : 1, by}, env.now_text());
 }
 
 } // namespace
@@ -98,7 +99,13 @@ std::int64_t queue_reply(const Env& env, std::int64_t inbox_id, const std::strin
 Result<InboundResult> handle_incoming_sms(const Env& env, const IncomingSms& sms) {
     InboundResult result;
     const auto& keywords = env.config.keywords;
-    const auto e164 = core::phone_normalizer(env.config.contacts).mobile_e164(sms.from);
+    // A contact is found however the gateway wrote the number, even one the numbering plan no
+    // longer calls a mobile (so that STOP always reaches its contact).
+    const auto phones = core::phone_normalizer(env.config.contacts);
+    auto e164 = phones.mobile_e164(sms.from);
+    if (!e164) {
+        e164 = phones.any_e164(sms.from);
+    }
     result.phone = e164 ? *e164 : sms.from;
     const auto request = core::parse_sms_request(sms.text, keywords, env.config.inbound);
     result.intent = request.intent;
@@ -231,15 +238,16 @@ Result<InboundResult> handle_incoming_sms(const Env& env, const IncomingSms& sms
         result.reply.reset();
         result.detail = "not a contact: no reply ([keywords] answer_strangers)";
     }
-    if (result.reply && inbox.replied_since(result.phone, today) >= keywords.replies_per_day) {
+    const bool confirmation =
+        request.intent == core::Intent::stop || request.intent == core::Intent::start;
+    if (result.reply && !confirmation &&
+        inbox.replied_since(result.phone, today) >= keywords.replies_per_day) {
         result.reply.reset();
         result.detail = "no reply: " + std::to_string(keywords.replies_per_day) +
                         " replies today already ([keywords] replies_per_day)";
     }
     if (result.reply) {
         inbox.set_reply(*id, *result.reply, now, "kibaru");
-        const bool confirmation =
-            request.intent == core::Intent::stop || request.intent == core::Intent::start;
         result.reply_id = queue_reply(env, *id, result.phone, *result.reply,
                                       confirmation ? "confirmation" : "answer");
     }
@@ -257,19 +265,18 @@ Result<store::InboxRow> reply_by_hand(const Env& env, std::int64_t id, const std
     }
     store::Transaction tx(env.db);
     store::InboxRepo inbox(env.db);
-    auto row = inbox.find(id);
+    const auto row = inbox.find(id);
     if (!row) {
         return not_found("no inbox message " + std::to_string(id));
     }
-    inbox.set_reply(id, text, env.now_text(), env.actor.name);
-    const auto reply_id = queue_reply(env, id, row->phone, text, "manual");
+    // A row of its own: the automatic reply stays on record, and the reply limits count it.
+    const auto reply_id = queue_reply(env, id, row->phone, text, "manual",
+                                      env.actor.name.empty() ? "staff" : env.actor.name);
     record(env, "inbox.replied", row->phone,
            {{"inbox_id", id}, {"reply_id", reply_id}, {"text", text}});
+    auto replied = inbox.find(id);
     tx.commit();
-    row->reply = text;
-    row->replied_by = env.actor.name;
-    row->replied_at = env.now_text();
-    return *row;
+    return *replied;
 }
 
 std::vector<std::string> inbox_columns() {

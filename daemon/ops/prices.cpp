@@ -21,12 +21,24 @@ namespace kibaru::ops {
 
 namespace {
 
-// "650", "650.5" or "650,5" (French Excel); nothing for anything else or a negative price.
-std::optional<double> parse_price(std::string text) {
-    for (auto& c : text) {
-        if (c == ',') {
-            c = '.';
+// "650", "650.5", "650,5" (French Excel) or "1 250" (a space between thousands); nothing for
+// anything else, for a negative price, and for "1,250" or "1.250", which mean 1250 to some
+// and 1.25 to others: a price read wrong would go out to producers.
+std::optional<double> parse_price(const std::string& written) {
+    std::string text;
+    for (std::size_t i = 0; i < written.size(); ++i) {
+        if (written[i] == ' ') {
+            continue;
         }
+        if (written.compare(i, 2, "\xC2\xA0") == 0 || written.compare(i, 3, "\xE2\x80\xAF") == 0) {
+            i += written[i + 1] == '\xA0' ? 1 : 2; // a no-break space, as Excel writes thousands
+            continue;
+        }
+        text += written[i] == ',' ? '.' : written[i];
+    }
+    const auto point = text.find('.');
+    if (point != std::string::npos && text.size() - point - 1 == 3 && point > 0) {
+        return std::nullopt; // "1,250": thousands or decimals?
     }
     double value = 0;
     const auto* end = text.data() + text.size();
@@ -109,11 +121,13 @@ Result<PricesImport> import_prices(const Env& env, std::istream& in, const std::
         const auto low = parse_price(cells["price_min"]);
         const auto high = parse_price(cells["price_max"]);
         if (!low) {
-            reject("price_min", "\"" + cells["price_min"] + "\" is not a price");
+            reject("price_min", "\"" + cells["price_min"] +
+                                    "\" is not a price (write 1250 or 1250,5; not 1,250)");
             continue;
         }
         if (!high) {
-            reject("price_max", "\"" + cells["price_max"] + "\" is not a price");
+            reject("price_max", "\"" + cells["price_max"] +
+                                    "\" is not a price (write 1250 or 1250,5; not 1,250)");
             continue;
         }
         if (*high < *low) {

@@ -6,10 +6,13 @@ namespace kibaru::store {
 
 namespace {
 
+// The reply shown is the latest typed by staff (in `replies`), else the automatic one.
 constexpr const char* k_select =
     "SELECT i.id, i.received_at, i.phone, i.contact_id, coalesce(c.name, ''), i.text, i.matched, "
-    "i.detail, i.reply, coalesce(i.replied_at, ''), coalesce(i.replied_by, ''), i.gateway, "
-    "i.gateway_message_id, i.dedup_key FROM inbox i LEFT JOIN contacts c ON c.id = i.contact_id ";
+    "i.detail, coalesce(m.text, i.reply), coalesce(m.created_at, i.replied_at, ''), "
+    "coalesce(m.created_by, i.replied_by, ''), i.gateway, i.gateway_message_id, i.dedup_key "
+    "FROM inbox i LEFT JOIN contacts c ON c.id = i.contact_id LEFT JOIN replies m ON m.id = "
+    "(SELECT max(r.id) FROM replies r WHERE r.inbox_id = i.id AND r.kind = 'manual') ";
 
 InboxRow read_row(const Statement& s) {
     InboxRow r;
@@ -90,8 +93,9 @@ std::optional<InboxRow> InboxRepo::find(std::int64_t id) const {
 std::vector<InboxRow> InboxRepo::list(const std::string& since, bool unanswered, std::int64_t limit,
                                       std::int64_t before) const {
     auto s = m_db.prepare(std::string(k_select) +
-                          "WHERE i.received_at >= ?1 AND (?2 = 0 OR i.reply IS NULL) AND (?3 = 0 "
-                          "OR i.id < ?3) ORDER BY i.id DESC LIMIT ?4");
+                          "WHERE i.received_at >= ?1 AND (?2 = 0 OR (m.id IS NULL AND (i.reply IS "
+                          "NULL OR i.matched = 'none'))) AND (?3 = 0 OR i.id < ?3) ORDER BY i.id "
+                          "DESC LIMIT ?4");
     s.bind_all(since, std::int64_t{unanswered ? 1 : 0}, before, limit);
     std::vector<InboxRow> rows;
     while (s.step()) {

@@ -20,9 +20,12 @@ struct InboxRow {
     std::string text;
     std::string matched;
     std::string detail;
-    std::optional<std::string> reply;
+    std::optional<std::string> reply; // the latest typed by staff, else the automatic one
     std::string replied_at;
-    std::string replied_by;
+    std::string replied_by; // "kibaru" for the automatic reply
+    // No reply a person wrote, and either none at all or only the help text sent to a message
+    // Kibaru did not understand: someone should read it.
+    bool needs_person() const { return replied_by != "kibaru" ? !reply : matched == "none"; }
     std::string gateway;
     std::string gateway_message_id;
     std::string dedup_key;
@@ -35,6 +38,7 @@ public:
     // Stores `row`; nothing (nullopt) when a message with its dedup_key is already stored.
     std::optional<std::int64_t> insert(const InboxRow& row);
 
+    // The automatic reply of message `id` (a reply typed by staff is a row of `replies`).
     void set_reply(std::int64_t id, const std::string& text, const std::string& at,
                    const std::string& by);
 
@@ -45,8 +49,9 @@ public:
 
     std::optional<InboxRow> find(std::int64_t id) const;
 
-    // Newest first, received at or after `since` ("" for all), optionally only those without a
-    // reply; at most `limit`, before the id `before` (0 for the newest: paging).
+    // Newest first, received at or after `since` ("" for all), optionally only those that need
+    // a person (see InboxRow::needs_person); at most `limit`, before the id `before` (0 for the
+    // newest: paging).
     std::vector<InboxRow> list(const std::string& since, bool unanswered, std::int64_t limit,
                                std::int64_t before = 0) const;
 

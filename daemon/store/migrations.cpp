@@ -379,9 +379,11 @@ CREATE TABLE replies (
     gateway         TEXT NOT NULL DEFAULT '',
     gateway_id      TEXT NOT NULL DEFAULT '',
     error           TEXT NOT NULL DEFAULT '',
+    created_by      TEXT NOT NULL DEFAULT 'kibaru', -- a user's name for a reply typed by hand
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL
 ) STRICT;
+CREATE INDEX replies_of_inbox ON replies (inbox_id);
 CREATE INDEX replies_due ON replies (next_attempt_ms) WHERE state IN ('pending', 'retrying');
 CREATE INDEX replies_by_gateway_id ON replies (gateway_id) WHERE gateway_id <> '';
 )sql"},

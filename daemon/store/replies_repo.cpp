@@ -21,13 +21,15 @@ std::optional<std::int64_t> reply_id_of(const std::string& ref) {
 
 std::int64_t RepliesRepo::enqueue(const NewReply& r, const std::string& now) {
     auto s = m_db.prepare("INSERT INTO replies (inbox_id, phone, text, kind, segments, "
-                          "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)");
+                          "created_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?7, "
+                          "?6, ?6)");
     if (r.inbox_id) {
         s.bind(1, *r.inbox_id);
     } else {
         s.bind_null(1);
     }
     s.bind(2, r.phone).bind(3, r.text).bind(4, r.kind).bind(5, r.segments).bind(6, now);
+    s.bind(7, r.created_by);
     s.run();
     return m_db.last_insert_rowid();
 }
@@ -59,6 +61,15 @@ void RepliesRepo::apply(const std::vector<ReplyOutcome>& outcomes, const std::st
     }
 }
 
+void RepliesRepo::defer(const std::vector<std::int64_t>& ids, std::int64_t until_ms) {
+    auto& s = m_db.cached("UPDATE replies SET next_attempt_ms = ?2 WHERE id = ?1 AND state IN "
+                          "('pending', 'retrying')");
+    for (const auto id : ids) {
+        s.bind_all(id, until_ms);
+        s.run();
+    }
+}
+
 std::int64_t RepliesRepo::mark_interrupted(const std::string& now) {
     auto s = m_db.prepare("UPDATE replies SET state = 'unknown', error = 'kibaru stopped while "
                           "it was being sent', updated_at = ?1 WHERE state = 'sending'");
@@ -67,26 +78,28 @@ std::int64_t RepliesRepo::mark_interrupted(const std::string& now) {
     return m_db.changes();
 }
 
-std::optional<std::string> RepliesRepo::apply_report(const std::string& ref,
-                                                     const std::string& gateway_id,
-                                                     const std::string& state,
-                                                     const std::string& detail,
-                                                     const std::string& now) {
-    auto find = m_db.prepare("SELECT id, state FROM replies WHERE id = ?1 OR (?1 = 0 AND ?2 <> "
-                             "'' AND gateway_id = ?2) ORDER BY id DESC LIMIT 1");
-    find.bind_all(reply_id_of(ref).value_or(0), gateway_id);
+std::optional<std::string>
+RepliesRepo::apply_report(const std::string& ref, const std::string& gateway_id,
+                          const std::string& gateway, const std::string& state,
+                          const std::string& detail, const std::string& now) {
+    auto find = m_db.prepare(
+        "SELECT id, state FROM replies WHERE (id = ?1 OR (?1 = 0 AND ?2 <> '' AND gateway_id = "
+        "?2)) AND (?3 = '' OR gateway = ?3) ORDER BY id DESC LIMIT 1");
+    find.bind_all(reply_id_of(ref).value_or(0), gateway_id, gateway);
     if (!find.step()) {
         return std::nullopt;
     }
     const auto id = find.column_int(0);
     const auto before = find.column_text(1);
-    // A final state stays final; a report of a message on its way does not move one back.
+    // A final state stays final; a report of a message on its way does not move one back. A
+    // failure reported by the network is marked so: that SMS was taken, and is paid for.
     const bool final_before = before == "delivered" || before == "failed";
     if (!final_before && (state != "sent" || before != "sent")) {
         auto update = m_db.prepare(
             "UPDATE replies SET state = ?2, error = ?3, gateway_id = CASE WHEN gateway_id = '' "
             "THEN ?4 ELSE gateway_id END, updated_at = ?5 WHERE id = ?1");
-        update.bind_all(id, state, state == "failed" ? detail : std::string(), gateway_id, now);
+        update.bind_all(id, state, state == "failed" ? "delivery report: " + detail : std::string(),
+                        gateway_id, now);
         update.run();
     }
     return before;
@@ -102,8 +115,11 @@ std::map<std::string, std::int64_t> RepliesRepo::count_by_state() {
 }
 
 std::int64_t RepliesRepo::segments_sent() {
+    // Taken by a gateway: sent or delivered, in doubt (it may have been), or failed as the
+    // network reported it after taking it; not those no gateway took.
     return m_db.scalar_int("SELECT coalesce(sum(segments), 0) FROM replies WHERE state IN "
-                           "('sent', 'delivered', 'failed', 'unknown') AND attempts > 0");
+                           "('sent', 'delivered', 'unknown') OR (state = 'failed' AND error LIKE "
+                           "'delivery report: %')");
 }
 
 } // namespace kibaru::store

@@ -19,6 +19,7 @@ struct NewReply {
     std::string text;
     std::string kind; // answer, confirmation, manual
     int segments = 1;
+    std::string created_by = "kibaru"; // who typed it, for a manual reply
 };
 
 struct DueReply {
@@ -51,16 +52,21 @@ public:
     // delivery report may have moved it on first, and then the outcome changes nothing).
     void apply(const std::vector<ReplyOutcome>& outcomes, const std::string& now);
 
+    // Puts off the queued replies `ids` until `until_ms` (their gateway cannot take them now).
+    void defer(const std::vector<std::int64_t>& ids, std::int64_t until_ms);
+
     // Replies left `sending` by a stop become `unknown`, never sent again by themselves.
     std::int64_t mark_interrupted(const std::string& now);
 
     // A delivery report for the reply `ref` ("r12"), or by the gateway's message id; nullopt
-    // when it is no reply's. Returns the state before.
+    // when it is no reply's. `gateway` (a [[gateways]] name, "" for the single gateway's paths)
+    // scopes the lookup: a report only moves a reply sent through that gateway. Returns the
+    // state before.
     std::optional<std::string> apply_report(const std::string& ref, const std::string& gateway_id,
-                                            const std::string& state, const std::string& detail,
-                                            const std::string& now);
+                                            const std::string& gateway, const std::string& state,
+                                            const std::string& detail, const std::string& now);
 
-    // Replies by state, and their segments handed to a gateway (for reports and cost).
+    // Replies by state, and the segments of those a gateway accepted (for reports and cost).
     std::map<std::string, std::int64_t> count_by_state();
     std::int64_t segments_sent();
 

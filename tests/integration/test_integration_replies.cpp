@@ -1,7 +1,8 @@
 // Replies as outbound messages of their own, through the real daemon over loopback HTTP: a
 // reply that meets a gateway's 500 is sent again with backoff until the gateway takes it, and
-// each reply reaches the gateway once; replies queued while the daemon was down (by staff with
-// `inbox reply`) are sent when it starts.
+// each reply reaches the gateway once; one that may have reached it (a timeout) is never sent
+// again; replies queued while the daemon was down (by staff with `inbox reply`) are sent when
+// it starts.
 #include "../cli/cli_runner.hpp"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <csignal>
 #include <map>
 #include <sstream>
+#include <thread>
 
 using kibaru::test::Background;
 using kibaru::test::eventually;
@@ -31,7 +33,7 @@ protected:
         s.write("k.toml", "[gateway]\nurl = \"http://127.0.0.1:" + std::to_string(gateway.port) +
                               "/" + route +
                               "/cgi-bin/sendsms\"\nrate_per_second = 0\nmax_attempts = 12\n"
-                              "backoff_initial_ms = 20\nbackoff_max_ms = 100\n"
+                              "backoff_initial_ms = 20\nbackoff_max_ms = 100\ntimeout_ms = 300\n"
                               "breaker_threshold = 1000\n[server]\nlisten = \"127.0.0.1:" +
                               std::to_string(port) + "\"\npublic_url = \"http://127.0.0.1:" +
                               std::to_string(port) + "\"\n[log]\nfile = \"kibaru.log\"\n");
@@ -133,11 +135,24 @@ TEST_F(Replies, a_reply_typed_while_the_daemon_was_down_is_sent_when_it_starts) 
     EXPECT_EQ(daemon->stop(SIGTERM), 0);
     daemon.reset();
     EXPECT_EQ(accepted().size(), 2u);
-    EXPECT_EQ(sql("SELECT replied_by FROM inbox WHERE id = 1"), "awa");
+    EXPECT_EQ(sql("SELECT created_by FROM replies WHERE kind = 'manual'"), "awa");
     // Counted apart from campaign deliveries, with their cost (15 XOF a segment by default).
     const auto status =
         nlohmann::json::parse(s.kibaru({"--config", "k.toml", "status", "--format", "json"}).out);
     EXPECT_EQ(status["replies"]["by_state"]["sent"], 2);
     EXPECT_EQ(status["replies"]["cost"], 30.0);
     EXPECT_EQ(status["inbox"], 1);
+}
+
+TEST_F(Replies, a_reply_that_may_have_reached_the_gateway_is_never_sent_again) {
+    start("hang", {});
+    run_daemon();
+    ask("+22376000001", "AIDE");
+    ASSERT_TRUE(eventually([&] { return sql("SELECT state FROM replies") == "unknown"; }, 10))
+        << sql("SELECT state || ' ' || attempts || ' ' || error FROM replies")
+        << s.read("kibaru.log");
+    std::this_thread::sleep_for(std::chrono::milliseconds(600)); // longer than the backoff
+    EXPECT_EQ(sql("SELECT state || ' ' || attempts FROM replies"), "unknown 1");
+    EXPECT_EQ(daemon->stop(SIGTERM), 0);
+    daemon.reset();
 }

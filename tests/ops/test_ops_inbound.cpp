@@ -6,6 +6,7 @@
 #include "ops/inbound.hpp"
 #include "ops/prices.hpp"
 #include "ops_fixture.hpp"
+#include "store/inbox_repo.hpp"
 
 #include <sstream>
 
@@ -57,18 +58,25 @@ TEST_F(Inbound, a_price_file_is_data_and_each_refused_row_says_why) {
                            "2019-01-19,sesame,,640,670\n"
                            "2019-01-19,sesame,Kita,abc,670\n"
                            "2019-01-19,sesame,Kati,700,650\n"
-                           "2019-01-19,sesame,Kita,650,680\n");
+                           "2019-01-19,sesame,Kita,650,680\n"
+                           "2019-01-19,sesame,San,\"1,250\",1300\n"
+                           "2019-01-19,sesame,San,1 250,\"1300,5\"\n");
     auto r = ops::import_prices(env(), csv, "p.csv");
     ASSERT_TRUE(r);
-    EXPECT_EQ(r->added, 1);
-    EXPECT_EQ(r->replaced, 1) << "the last row replaces Kita's price of that date";
-    ASSERT_EQ(r->rejects.size(), 5u);
+    EXPECT_EQ(r->added, 2);
+    EXPECT_EQ(r->replaced, 1) << "a later row replaces Kita's price of that date";
+    ASSERT_EQ(r->rejects.size(), 6u);
     EXPECT_EQ(r->rejects[0].line, 3u);
     EXPECT_EQ(r->rejects[0].field, "date");
     EXPECT_EQ(r->rejects[1].field, "commodity");
     EXPECT_EQ(r->rejects[2].field, "market");
     EXPECT_EQ(r->rejects[3].field, "price_min");
     EXPECT_EQ(r->rejects[4].field, "price_max");
+    EXPECT_EQ(r->rejects[5].field, "price_min") << "1,250: a thousand or a decimal?";
+    const auto san = ops::list_prices(env(), "sesame", "San", 1);
+    ASSERT_EQ(san.size(), 1u);
+    EXPECT_EQ(san[0].price_min, 1250);
+    EXPECT_EQ(san[0].price_max, 1300.5);
     const auto kita = ops::list_prices(env(), "sesame", "kita", 10);
     ASSERT_EQ(kita.size(), 3u) << "Kita and KITA are one market";
     EXPECT_EQ(kita[0].date, "2019-01-19");
@@ -136,6 +144,11 @@ TEST_F(Inbound, replies_are_limited_per_day_and_strangers_are_not_answered) {
     EXPECT_TRUE(receive("76000002", "bonjour", "5").reply) << "the help text, once";
     EXPECT_FALSE(receive("76000002", "??", "6").reply) << "not twice a day";
 
+    // STOP's confirmation is not an answer: it goes out whatever the day's count.
+    config.inbound.stop_reply = "Kibaru: vous ne recevrez plus de SMS.";
+    EXPECT_TRUE(receive("76000001", "STOP", "4b", "2019-01-15T09:00:00Z").reply);
+    EXPECT_FALSE(receive("76000001", "aide", "4c", "2019-01-15T09:01:00Z").reply);
+
     auto stranger = receive("76999999", "prix sesame kita", "7");
     EXPECT_FALSE(stranger.contact);
     EXPECT_FALSE(stranger.reply);
@@ -146,11 +159,27 @@ TEST_F(Inbound, replies_are_limited_per_day_and_strangers_are_not_answered) {
 
 TEST_F(Inbound, staff_answer_one_message_by_hand_audited) {
     const auto r = receive("76999999", "ani sogoma, mil songo?", "9");
-    auto replied = ops::reply_by_hand(env("awa", ops::Role::staff), r.inbox_id,
+    const auto help = receive("76000002", "i ni ce", "10");
+    EXPECT_TRUE(help.reply) << "the help text, automatically";
+    store::InboxRepo inbox(*db);
+    EXPECT_EQ(inbox.list("", true, 10).size(), 2u)
+        << "a stranger without a reply and a message Kibaru did not understand need a person";
+
+    auto replied = ops::reply_by_hand(env("awa", ops::Role::staff), help.inbox_id,
                                       "Mil: pas encore de prix, bientot.");
     ASSERT_TRUE(replied) << replied.error().message;
-    EXPECT_EQ(sql("SELECT replied_by FROM inbox WHERE id = " + std::to_string(r.inbox_id)), "awa");
+    EXPECT_EQ(replied->replied_by, "awa");
+    EXPECT_EQ(*replied->reply, "Mil: pas encore de prix, bientot.");
+    EXPECT_EQ(sql("SELECT reply IS NOT NULL AND replied_by = 'kibaru' FROM inbox WHERE id = " +
+                  std::to_string(help.inbox_id)),
+              "1")
+        << "the automatic reply stays on record";
+    EXPECT_EQ(sql("SELECT created_by || ' ' || state FROM replies WHERE kind = 'manual'"),
+              "awa pending");
     EXPECT_EQ(sql("SELECT actor FROM audit_log WHERE action = 'inbox.replied'"), "awa");
+    const auto waiting = inbox.list("", true, 10);
+    ASSERT_EQ(waiting.size(), 1u);
+    EXPECT_EQ(waiting[0].id, r.inbox_id);
     EXPECT_FALSE(ops::reply_by_hand(env("awa", ops::Role::staff), r.inbox_id, "").ok());
     EXPECT_EQ(ops::reply_by_hand(env("awa"), 999, "x").error().kind, ops::ErrorKind::not_found);
 }

@@ -4,6 +4,7 @@
 // text as a producer will read it; and the week's messages rendered from a template and a CSV
 // of prices. Without JavaScript the same figures come from the server on each save. While the
 // week is open, staff can send again its in-doubt or failed deliveries.
+#include "core/campaign.hpp"
 #include "core/gateway.hpp"
 #include "core/sms.hpp"
 #include "ops/campaigns.hpp"
@@ -297,14 +298,25 @@ void test_send_week(ApiCall& call) {
         state.errors.push_back({field_name, message});
         render_editor(page, at->first, at->second, state, status);
     };
-    const auto preview = ops::preview_week(call.env, at->first, at->second, "");
-    if (!preview) {
-        return error_page(page, 404, preview.error().message);
+    const auto details = ops::campaign_details(call.env, at->first);
+    if (!details) {
+        return error_page(page, 404, details.error().message);
     }
+    // The week's text as a producer receives it, rendered for the staff member who asked (their
+    // name in {name}), never for a real producer of the audience.
     std::string message;
-    for (const auto& m : (*preview)["messages"]) {
-        if (m["language"] == state.test_language && !m["missing"].get<bool>()) {
-            message = m["text"].get<std::string>();
+    for (const auto& m : details->messages) {
+        if (m.week == at->second && m.language == state.test_language) {
+            core::Contact reader;
+            reader.name = call.principal ? call.principal->name : "";
+            reader.language = m.language;
+            const auto sms =
+                core::render_message(m.text, details->campaign, at->second, reader,
+                                     *core::parse_encoding_mode(call.env.config.sms.encoding));
+            if (!sms) {
+                return refuse("test_language", sms.error().message, 422);
+            }
+            message = sms->text;
         }
     }
     if (message.empty()) {

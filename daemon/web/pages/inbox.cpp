@@ -41,14 +41,17 @@ void render_inbox(const Page& page, int status, const std::vector<FieldError>& e
                     tag("small", {{"class", "muted"}},
                         text(r.replied_by == "kibaru" ? page.t("inbox.automatic")
                                                       : page.t("inbox.by") + " " + r.replied_by));
-        } else if (may_write) {
-            const std::string name = "reply-" + std::to_string(r.id);
-            reply = post_form(
-                page, "/inbox/" + std::to_string(r.id) + "/reply",
-                field(name, page.t("inbox.reply"), r.id == refused_id ? typed : "", errors, "text"),
-                page.t("inbox.send"), "secondary");
-        } else {
-            reply = badge(page.t("inbox.unanswered"), "idle");
+        }
+        if (r.needs_person()) {
+            if (may_write) {
+                const std::string name = "reply-" + std::to_string(r.id);
+                reply += post_form(page, "/inbox/" + std::to_string(r.id) + "/reply",
+                                   field(name, page.t("inbox.reply"),
+                                         r.id == refused_id ? typed : "", errors, "text"),
+                                   page.t("inbox.send"), "secondary");
+            } else if (!r.reply) {
+                reply = badge(page.t("inbox.unanswered"), "idle");
+            }
         }
         table_rows += tag(
             "tr", {},
