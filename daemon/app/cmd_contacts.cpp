@@ -114,6 +114,12 @@ int run_import(Context& context, const ImportOptions& options) {
     auto result = ops::import_contacts(context.env(), in, options.path, options.import, listener);
     listener.finish();
     const auto report = unwrap(std::move(result));
+    if (report.windows1252_rows > 0) {
+        // Said once: Excel on a French Windows saves "CSV" in its code page, not UTF-8.
+        std::cerr << options.path << ": not UTF-8: read as Windows-1252 ("
+                  << report.windows1252_rows << (report.windows1252_rows == 1 ? " row" : " rows")
+                  << ")\n";
+    }
     std::cout << options.path << ": " << report.rows << " rows: " << report.inserted << " new, "
               << report.updated << " updated, " << report.rejected << " rejected, "
               << report.duplicates << " duplicate phones (the later row wins)\n";
@@ -195,7 +201,10 @@ void register_contacts_commands(CLI::App& app, CommandSink& sink) {
     auto* import = contacts->add_subcommand(
         "import", "add or update contacts from a CSV file "
                   "(columns: phone,name,organisation,kind,region,commodities,language,tags)");
-    import->add_option("FILE", import_options->path, "contacts CSV (UTF-8, header row)")
+    import
+        ->add_option("FILE", import_options->path,
+                     "contacts CSV with a header row (UTF-8 or, as Excel saves it on a French "
+                     "Windows, Windows-1252 with ; between fields and French column names)")
         ->required();
     import->add_flag("--strict", import_options->import.strict,
                      "write nothing if any row is rejected");
@@ -203,10 +212,18 @@ void register_contacts_commands(CLI::App& app, CommandSink& sink) {
                      "validate and report what would happen; write nothing");
     import->add_option("--rejects", import_options->rejects_path,
                        "write rejected rows, with line, field and reason, to this CSV file");
+    import
+        ->add_option_function<std::string>(
+            "--separator",
+            [import_options](const std::string& v) {
+                import_options->import.separator = v == "tab" ? '\t' : v[0];
+},
+            "the field separator: , ; or tab (default: found from the header line)")
+        ->check(CLI::IsMember({",", ";", "tab"}));
     import->callback([&sink, import_options] {
         sink.action = [import_options](Context& c) { return run_import(c, *import_options);
-};
-} // namespace kibaru::app
+    }; // namespace kibaru::app
+    }  // namespace kibaru::app
 );
 
 auto filter = std::make_shared<store::ContactFilter>();

@@ -1,5 +1,6 @@
 #include "app/config_loader.hpp"
 
+#include "core/contact.hpp"
 #include "core/gateway_profile.hpp"
 #include "core/phone.hpp"
 
@@ -202,9 +203,11 @@ std::vector<std::string> profile_names() {
 }
 
 // [keywords] commodity_words = { sesame = ["SESAME", "BENE"], ... }: each commodity (as
-// contacts name it: lower case) with the words an SMS may use for it.
-Apply commodity_words(std::vector<std::pair<std::string, std::vector<std::string>>>& target) {
-    return [&target](const toml::node& node) -> std::string {
+// contacts name it: lower case) with the words an SMS may use for it. The same shape for
+// [contacts] commodity_aliases and (with `kinds`: the names must be contact kinds) kind_aliases.
+Apply commodity_words(std::vector<std::pair<std::string, std::vector<std::string>>>& target,
+                      bool kinds = false) {
+    return [&target, kinds](const toml::node& node) -> std::string {
         const auto* table = node.as_table();
         if (!table || table->empty()) {
             return "must be a table of commodity = [words], e.g. { sesame = [\"SESAME\", "
@@ -217,9 +220,14 @@ Apply commodity_words(std::vector<std::pair<std::string, std::vector<std::string
             if (!std::regex_match(name, k_name)) {
                 return "\"" + name + "\" is not a commodity name (lower case, as in contacts)";
             }
+            if (kinds && !core::is_contact_kind(name)) {
+                return "\"" + name +
+                       "\" is not a contact kind (producer, po, mpe, seed_company, "
+                       "other)";
+            }
             const auto* array = words.as_array();
-            if (!array || array->empty()) {
-                return name + ": must be a non-empty array of words";
+            if (!array) {
+                return name + ": must be an array of words";
             }
             std::vector<std::string> list;
             for (const auto& w : *array) {
@@ -322,6 +330,8 @@ std::vector<KeySpec> key_specs(core::Config& c) {
         {"database.busy_timeout_ms", integer(c.database.busy_timeout_ms, 0, 600000)},
         {"contacts.default_region", text(c.contacts.default_region, check_region)},
         {"contacts.languages", text_list(c.contacts.languages, false)},
+        {"contacts.commodity_aliases", commodity_words(c.contacts.commodity_aliases)},
+        {"contacts.kind_aliases", commodity_words(c.contacts.kind_aliases, true)},
         {"contacts.extra_mobile_prefixes", text_list(c.contacts.extra_mobile_prefixes, true,
                                                      [](const std::string& spec) {
                                                          auto added =

@@ -18,6 +18,16 @@ struct ContactsConfig {
     std::vector<std::string> languages = {"fr", "bm"};
     // Mobile ranges opened after the built-in numbering plan: "+22386" or "+22386:orange".
     std::vector<std::string> extra_mobile_prefixes;
+    // Values as people write them in spreadsheets, per canonical value; compared without case
+    // or accents ("Sésame" is sesame already).
+    std::vector<std::pair<std::string, std::vector<std::string>>> commodity_aliases = {
+        {"sesame", {"SESAM"}}, {"rice", {"RIZ", "PADDY"}}, {"fonio", {}}};
+    std::vector<std::pair<std::string, std::vector<std::string>>> kind_aliases = {
+        {"producer", {"PRODUCTEUR", "PRODUCTRICE"}},
+        {"po", {"OP", "COOPERATIVE", "ORGANISATION PAYSANNE", "UNION"}},
+        {"mpe", {"PME", "ENTREPRISE", "PETITE ENTREPRISE"}},
+        {"seed_company", {"SEMENCIER", "SOCIETE SEMENCIERE"}},
+        {"other", {"AUTRE"}}};
 };
 
 struct ScheduleConfig {

@@ -1,5 +1,6 @@
 #include "core/contact.hpp"
 
+#include "core/callbacks.hpp"
 #include "core/utf8.hpp"
 
 #include <algorithm>
@@ -57,6 +58,50 @@ bool is_contact_kind(std::string_view kind) {
     return std::find(k_contact_kinds.begin(), k_contact_kinds.end(), kind) != k_contact_kinds.end();
 }
 
+namespace {
+
+// The column a French header names (its index in k_contact_columns), or the array's size.
+std::ptrdiff_t french_column(std::string_view header) {
+    static const std::vector<std::pair<std::string_view, std::size_t>> k_names = {
+        {"TELEPHONE", 0},   {"TEL", 0},          {"NUMERO", 0},        {"NUMERO DE TELEPHONE", 0},
+        {"PORTABLE", 0},    {"NOM", 1},          {"NOM ET PRENOM", 1}, {"PRENOM ET NOM", 1},
+        {"NOM COMPLET", 1}, {"ORGANIZATION", 2}, {"COOPERATIVE", 2},   {"OP", 2},
+        {"TYPE", 3},        {"CATEGORIE", 3},    {"REGION", 4},        {"CERCLE", 4},
+        {"COMMUNE", 4},     {"FILIERE", 5},      {"FILIERES", 5},      {"PRODUIT", 5},
+        {"PRODUITS", 5},    {"LANGUE", 6},       {"ETIQUETTES", 7},    {"ETIQUETTE", 7}};
+    const auto folded = fold_keyword(trim(header));
+    for (const auto& [name, column] : k_names) {
+        if (folded == name) {
+            return static_cast<std::ptrdiff_t>(column);
+        }
+    }
+    return static_cast<std::ptrdiff_t>(k_contact_columns.size());
+}
+
+// The canonical value `written` stands for, or "" when no alias says.
+std::string canonical(std::string_view written, const ValueAliases& aliases) {
+    const auto folded = fold_keyword(written);
+    for (const auto& [alias, value] : aliases) {
+        if (alias == folded) {
+            return value;
+        }
+    }
+    return "";
+}
+
+} // namespace
+
+ValueAliases fold_aliases(const std::vector<std::pair<std::string, std::vector<std::string>>>& by) {
+    ValueAliases out;
+    for (const auto& [value, words] : by) {
+        out.emplace_back(fold_keyword(value), value);
+        for (const auto& w : words) {
+            out.emplace_back(fold_keyword(w), value);
+        }
+    }
+    return out;
+}
+
 Result<ContactColumns> ContactColumns::from_header(const std::vector<std::string>& header) {
     ContactColumns columns;
     columns.index.fill(-1);
@@ -72,19 +117,23 @@ Result<ContactColumns> ContactColumns::from_header(const std::vector<std::string
             add("column " + std::to_string(i + 1) + " has no name");
             continue;
         }
-        const auto known = std::find(k_contact_columns.begin(), k_contact_columns.end(), name);
+        auto known = std::find(k_contact_columns.begin(), k_contact_columns.end(), name);
+        if (known == k_contact_columns.end()) {
+            known = k_contact_columns.begin() + french_column(header[i]);
+        }
         if (known == k_contact_columns.end()) {
             std::string expected;
             for (const auto c : k_contact_columns) {
                 expected += expected.empty() ? "" : ",";
                 expected += c;
             }
-            add("unknown column " + quoted(header[i]) + " (expected some of: " + expected + ")");
+            add("unknown column " + quoted(header[i]) + " (expected some of: " + expected +
+                ", or their French names)");
             continue;
         }
         auto& slot = columns.index[static_cast<std::size_t>(known - k_contact_columns.begin())];
         if (slot >= 0) {
-            add("column \"" + name + "\" appears twice");
+            add("column \"" + std::string(*known) + "\" appears twice");
             continue;
         }
         slot = static_cast<int>(i);
@@ -140,7 +189,10 @@ contact_from_row(const CsvRecord& row, const ContactColumns& columns, const Cont
         *texts[c - 1] = std::string(text);
     }
 
-    if (const auto kind = ascii_lower(value(3)); !kind.empty()) {
+    if (auto kind = ascii_lower(value(3)); !kind.empty()) {
+        if (!is_contact_kind(kind)) {
+            kind = canonical(value(3), rules.kind_aliases); // "OP", "Coopérative"
+        }
         if (!is_contact_kind(kind)) {
             return FieldError{"kind", quoted(value(3)) +
                                           " is not one of producer, po, mpe, seed_company, other"};
@@ -154,15 +206,30 @@ contact_from_row(const CsvRecord& row, const ContactColumns& columns, const Cont
                           "is longer than " + std::to_string(k_max_text_chars) + " characters"};
     }
 
-    const auto commodities = split_list(value(5), true);
-    for (const auto& commodity : commodities) {
+    auto commodities = split_list(value(5), true);
+    for (auto& commodity : commodities) {
+        // Written as people write them ("Sésame", "riz"); a canonical name is taken as it is.
+        if (!rules.commodity_aliases.empty() &&
+            std::none_of(rules.commodity_aliases.begin(), rules.commodity_aliases.end(),
+                         [&](const auto& a) { return a.second == commodity; })) {
+            if (auto named = canonical(commodity, rules.commodity_aliases); !named.empty()) {
+                commodity = std::move(named);
+            }
+        }
         if (!is_commodity_name(commodity)) {
             return FieldError{"commodities", quoted(commodity) +
                                                  " is not a commodity name (letters a-z, digits, "
                                                  "'_' or '-'; separate names with ';')"};
         }
     }
-    contact.commodities = join(commodities);
+    // Two spellings of one commodity ("sesame;Sésame") are one.
+    std::vector<std::string> distinct;
+    for (auto& c : commodities) {
+        if (std::find(distinct.begin(), distinct.end(), c) == distinct.end()) {
+            distinct.push_back(std::move(c));
+        }
+    }
+    contact.commodities = join(distinct);
 
     if (const auto language = ascii_lower(value(6)); !language.empty()) {
         if (std::find(rules.languages.begin(), rules.languages.end(), language) ==

@@ -41,7 +41,9 @@ struct ContactColumns {
     std::size_t width = 0; // number of columns in the header
 
     // Reads a header row. Fails, naming every offender, on unknown, duplicated or empty column
-    // names, or when `phone` is missing. Names are matched case-insensitively after trimming.
+    // names, or when `phone` is missing. Names are matched without case or accents after
+    // trimming, in English or in French (téléphone/tel/numéro, nom, organisation/coopérative,
+    // type, région/cercle/commune, filières/produits, langue, étiquettes).
     static Result<ContactColumns> from_header(const std::vector<std::string>& header);
 };
 
@@ -50,9 +52,16 @@ struct FieldError {
     std::string reason; // a sentence fragment: `phone "20 22 33 44" is a fixed-line number...`
 };
 
+// Values as people write them: folded (no case, no accents) -> the canonical value.
+using ValueAliases = std::vector<std::pair<std::string, std::string>>;
+// From [contacts] commodity_aliases / kind_aliases: each canonical value and its words.
+ValueAliases fold_aliases(const std::vector<std::pair<std::string, std::vector<std::string>>>& by);
+
 struct ContactRules {
     const PhoneNormalizer* phones = nullptr;
     std::vector<std::string> languages = {"fr", "bm"};
+    ValueAliases commodity_aliases{};
+    ValueAliases kind_aliases{};
 };
 
 // Validates one data row: the phone is normalized to E.164 (mobile only), kind/language must be

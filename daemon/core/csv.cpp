@@ -6,8 +6,39 @@
 
 namespace kibaru::core {
 
-CsvReader::CsvReader(std::istream& in, std::size_t max_record_bytes)
-    : m_in(in), m_max_record(max_record_bytes), m_buf(1u << 16) {}
+char detect_separator(std::string_view header_line) {
+    std::size_t commas = 0;
+    std::size_t semicolons = 0;
+    std::size_t tabs = 0;
+    bool quoted = false;
+    for (const char c : header_line) {
+        if (c == '"') {
+            quoted = !quoted;
+        } else if (c == '\n' && !quoted) {
+            break;
+        } else if (!quoted) {
+            commas += c == ',';
+            semicolons += c == ';';
+            tabs += c == '\t';
+        }
+    }
+    if (semicolons > commas && semicolons >= tabs) {
+        return ';';
+    }
+    if (tabs > commas && tabs > semicolons) {
+        return '\t';
+    }
+    return ',';
+}
+
+std::string_view separator_name(char separator) {
+    return separator == ';' ? "semicolon" : separator == '\t' ? "tab" : "comma";
+}
+
+CsvReader::CsvReader(std::istream& in, std::size_t max_record_bytes, char separator,
+                     bool windows1252)
+    : m_in(in), m_max_record(max_record_bytes), m_buf(1u << 16), m_separator(separator),
+      m_windows1252(windows1252) {}
 
 int CsvReader::peek() {
     if (m_pos == m_len) {
@@ -46,6 +77,11 @@ CsvReader::Status CsvReader::next(CsvRecord& record) {
             get();
             get();
         }
+        if (m_separator == k_detect) {
+            // The header line is in the first buffer (64 KiB) but for absurd headers.
+            peek();
+            m_separator = detect_separator(std::string_view(m_buf.data() + m_pos, m_len - m_pos));
+        }
     }
     auto fail = [&](std::string message, std::size_t line) {
         m_error = std::move(message);
@@ -83,10 +119,11 @@ CsvReader::Status CsvReader::next(CsvRecord& record) {
                                 " MiB (is a closing quote missing?)",
                             record.line);
             }
-            switch (c) {
-            case ',':
+            if (c == m_separator) {
                 field = &start_field();
-                break;
+                continue;
+            }
+            switch (c) {
             case '\r':
                 if (peek() == '\n') {
                     get();
@@ -131,7 +168,7 @@ CsvReader::Status CsvReader::next(CsvRecord& record) {
                     field->push_back(static_cast<char>(q));
                 }
                 const int after = peek();
-                if (after != ',' && after != '\n' && after != '\r' && after >= 0) {
+                if (after != m_separator && after != '\n' && after != '\r' && after >= 0) {
                     return fail("text after a closing quote", m_line);
                 }
                 break;
@@ -151,11 +188,22 @@ CsvReader::Status CsvReader::next(CsvRecord& record) {
             continue; // blank line, or only commas and spaces
         }
         record.fields.resize(used);
+        record.windows1252 = false;
         for (std::size_t i = 0; i < used; ++i) {
             if (!is_valid_utf8(record.fields[i])) {
                 record.invalid_utf8_field = static_cast<int>(i);
                 break;
             }
+        }
+        if (record.invalid_utf8_field >= 0 && m_windows1252) {
+            // Not UTF-8: Excel's "CSV" on a French Windows, in its code page. Every field of
+            // the record is read so (the ASCII ones are the same in both).
+            for (auto& f : record.fields) {
+                f = windows1252_to_utf8(f);
+            }
+            record.invalid_utf8_field = -1;
+            record.windows1252 = true;
+            ++m_windows1252_records;
         }
         return Status::record;
     }

@@ -1,6 +1,8 @@
 // RFC 4180 CSV: a streaming reader (BOM, LF/CRLF, quoted commas, quotes and newlines) that keeps
 // the physical line number of each record for error messages, and a writer that quotes only what
 // needs quoting. The reader holds one record at a time, so a million-row file costs no memory.
+// It also reads CSV as Excel writes it on a French Windows: `;` (or tab) between fields, found
+// from the header line, and Windows-1252 text where a record is not valid UTF-8.
 #pragma once
 
 #include <cstddef>
@@ -16,15 +18,30 @@ struct CsvRecord {
     std::size_t line = 0;            // physical line where the record starts, from 1
     std::vector<std::string> fields; // raw field values, quotes removed
     int invalid_utf8_field = -1;     // index of the first field that is not UTF-8, or -1
+    bool windows1252 = false;        // read as Windows-1252 (it was not valid UTF-8)
 };
+
+// The separator a header line uses: the most frequent of `,` `;` and tab outside quotes (`,`
+// when there is none, or a tie with it).
+char detect_separator(std::string_view header_line);
 
 class CsvReader {
 public:
     enum class Status { record, end, error };
 
+    static constexpr char k_detect = 0;
+
     // Records longer than `max_record_bytes` are refused: a missing closing quote would
-    // otherwise swallow the whole file into one field.
-    explicit CsvReader(std::istream& in, std::size_t max_record_bytes = 16u << 20);
+    // otherwise swallow the whole file into one field. `separator`: `,` `;` or tab, or k_detect
+    // to take it from the first line. With `windows1252`, a record that is not valid UTF-8 is
+    // read as Windows-1252 (and says so); without, its first such field is named.
+    explicit CsvReader(std::istream& in, std::size_t max_record_bytes = 16u << 20,
+                       char separator = ',', bool windows1252 = false);
+
+    // The separator in use (once the first record is read, when it was detected).
+    char separator() const { return m_separator; }
+    // How many records were read as Windows-1252.
+    std::size_t windows1252_records() const { return m_windows1252_records; }
 
     // Reads the next record, skipping blank lines (and lines of nothing but commas).
     // On Status::error the input is malformed past repair (unterminated quote, text after a
@@ -50,7 +67,13 @@ private:
     bool m_started = false;
     std::string m_error;
     std::size_t m_error_line = 0;
+    char m_separator;
+    bool m_windows1252;
+    std::size_t m_windows1252_records = 0;
 };
+
+// The name of a separator for messages: "comma", "semicolon", "tab".
+std::string_view separator_name(char separator);
 
 // Appends one CSV field to `out`, quoted when it holds a comma, quote, CR or LF, or starts with
 // a byte-order mark.

@@ -150,4 +150,24 @@ std::string_view trim(std::string_view text) {
     return text;
 }
 
+std::string windows1252_to_utf8(std::string_view text) {
+    // 0x80-0x9F: Windows-1252's own characters (€, typographic quotes, Œ...); 0xA0-0xFF are
+    // Latin-1's, the code points of the same number.
+    static constexpr char32_t k_c1[32] = {
+        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+        0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+    std::string out;
+    out.reserve(text.size() + text.size() / 8);
+    for (const char ch : text) {
+        const auto byte = static_cast<unsigned char>(ch);
+        if (byte < 0x80) {
+            out.push_back(ch);
+        } else {
+            append_utf8(out, byte < 0xA0 ? k_c1[byte - 0x80] : char32_t{byte});
+        }
+    }
+    return out;
+}
+
 } // namespace kibaru::core

@@ -26,6 +26,10 @@ std::string utf8_prefix(std::string_view text, std::size_t max_chars);
 // `text` with ASCII letters lower-cased (names, codes and keywords; other letters unchanged).
 std::string ascii_lower(std::string_view text);
 
+// Windows-1252 (what Excel on a French Windows saves as "CSV") to UTF-8. The five bytes the
+// code page leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) become U+FFFD.
+std::string windows1252_to_utf8(std::string_view text);
+
 // Trims ASCII white space (and U+00A0, which spreadsheets leave behind) from both ends.
 std::string_view trim(std::string_view text);
 

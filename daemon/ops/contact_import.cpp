@@ -31,7 +31,8 @@ struct Batch {
 
 Result<ImportReport> import_contacts(const Env& env, std::istream& in, const std::string& name,
                                      const ImportOptions& options, ImportListener& listener) {
-    core::CsvReader reader(in);
+    // As Excel writes it too: `;` or tab between fields, Windows-1252 text.
+    core::CsvReader reader(in, 16u << 20, options.separator, true);
     core::CsvRecord header;
     auto status = reader.next(header);
     if (status == core::CsvReader::Status::error) {
@@ -52,7 +53,9 @@ Result<ImportReport> import_contacts(const Env& env, std::istream& in, const std
     listener.header(header.fields);
 
     const auto phones = core::phone_normalizer(env.config.contacts);
-    const core::ContactRules rules{&phones, env.config.contacts.languages};
+    const core::ContactRules rules{&phones, env.config.contacts.languages,
+                                   core::fold_aliases(env.config.contacts.commodity_aliases),
+                                   core::fold_aliases(env.config.contacts.kind_aliases)};
     std::array<bool, core::k_contact_columns.size()> present{};
     for (std::size_t i = 0; i < present.size(); ++i) {
         present[i] = columns->index[i] >= 0;
@@ -159,6 +162,8 @@ Result<ImportReport> import_contacts(const Env& env, std::istream& in, const std
         }
     }
     listener.progress(reader.bytes_consumed(), report.rows);
+    report.separator = reader.separator();
+    report.windows1252_rows = reader.windows1252_records() - (header.windows1252 ? 1 : 0);
 
     if (options.dry_run || (options.strict && report.rejected > 0)) {
         tx.rollback();
@@ -171,6 +176,8 @@ Result<ImportReport> import_contacts(const Env& env, std::istream& in, const std
         {"updated", report.updated},
         {"rejected", report.rejected},
         {"duplicates", report.duplicates},
+        {"separator", std::string(core::separator_name(report.separator))},
+        {"windows1252_rows", report.windows1252_rows},
     };
     ops::record(env, "contacts.import", name, details);
     tx.commit();

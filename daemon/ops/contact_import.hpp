@@ -20,6 +20,7 @@ namespace kibaru::ops {
 struct ImportOptions {
     bool strict = false;  // any reject: write nothing
     bool dry_run = false; // validate and count, write nothing
+    char separator = 0;   // ',' ';' or '\t'; 0 to find it from the header line
 };
 
 struct ImportReport {
@@ -27,8 +28,10 @@ struct ImportReport {
     std::size_t inserted = 0; // phones new to the database
     std::size_t updated = 0;  // phones already known, updated
     std::size_t rejected = 0;
-    std::size_t duplicates = 0; // earlier rows superseded by a later row with the same phone
-    bool written = false;       // the transaction was committed
+    std::size_t duplicates = 0;       // earlier rows superseded by a later row with the same phone
+    bool written = false;             // the transaction was committed
+    char separator = ',';             // as found or given
+    std::size_t windows1252_rows = 0; // rows read as Windows-1252 (not valid UTF-8)
 };
 
 // A row refused (`record` is the row as read), or an earlier row superseded by a later one

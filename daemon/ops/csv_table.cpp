@@ -15,7 +15,8 @@ bool CsvTable::has(const std::string& column) const {
 Result<CsvTable> read_csv_table(std::istream& in, const std::string& name,
                                 const std::vector<std::string>& required,
                                 const std::vector<std::string>& optional, bool any_columns) {
-    core::CsvReader reader(in);
+    // As Excel writes it too: `;` or tab between fields (found from the header), Windows-1252.
+    core::CsvReader reader(in, 16u << 20, core::CsvReader::k_detect, true);
     core::CsvRecord record;
     auto status = reader.next(record);
     auto structure_error = [&] {

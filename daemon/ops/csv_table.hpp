@@ -1,7 +1,7 @@
 // A small CSV read whole into rows of column -> value, for files of a few hundred rows (weekly
-// messages, template data): the header must hold the required columns and may hold the
-// optional ones (or, with any_columns, anything). Every problem names the file, the line and
-// the column.
+// messages, template data, prices): the header must hold the required columns and may hold the
+// optional ones (or, with any_columns, anything). Read as Excel writes it too (`;` or tab
+// between fields, Windows-1252 text). Every problem names the file, the line and the column.
 #pragma once
 
 #include "ops/error.hpp"

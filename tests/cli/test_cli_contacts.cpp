@@ -134,13 +134,16 @@ TEST(CliContacts, unterminated_quote_fails_with_exit_1_and_writes_nothing) {
     EXPECT_EQ(s.sql("SELECT count(*) FROM contacts").out, "0\n");
 }
 
-TEST(CliContacts, bom_crlf_and_invalid_utf8_are_handled) {
+// A row that is not UTF-8 is read as Windows-1252, as Excel on a French Windows writes it
+// (it was refused as "not valid UTF-8" before), and the import says so.
+TEST(CliContacts, bom_crlf_and_windows_1252_are_handled) {
     Scratch s;
     s.write("w.csv", "\xEF\xBB\xBFphone,name\r\n76123456,Awa\r\n66123456,S\xE9gou\r\n");
     const auto r = s.kibaru({"contacts", "import", "w.csv"});
-    EXPECT_EQ(r.exit_code, 3);
-    EXPECT_NE(r.err.find("w.csv:3: name: is not valid UTF-8"), std::string::npos) << r.err;
-    EXPECT_EQ(s.sql("SELECT phone FROM contacts").out, "+22376123456\n");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("w.csv: not UTF-8: read as Windows-1252 (1 row)"), std::string::npos)
+        << r.err;
+    EXPECT_EQ(s.sql("SELECT group_concat(name, '|') FROM contacts").out, "Awa|Ségou\n");
 }
 
 TEST(CliContacts, optout_and_optin_are_audited) {
@@ -203,4 +206,34 @@ TEST(CliContacts, export_round_trips_through_import) {
     const auto r = t.kibaru({"contacts", "import", "--strict", "again.csv"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(t.sql("SELECT count(*) FROM contacts").out, "4\n");
+}
+
+// The contact list a programme officer exports from Excel on a French Windows: Windows-1252,
+// `;` between fields, CRLF, French column names, `Sésame` and `OP`. It imports with the right
+// phones, names and commodities, no rejects, and says once that it was read as Windows-1252.
+TEST(CliContacts, a_french_excel_csv_imports_without_a_reject) {
+    Scratch s;
+    s.write("producteurs.csv",
+            "T\xE9l\xE9phone;Nom;Coop\xE9rative;Type;R\xE9gion;Fili\xE8res;Langue\r\n"
+            "76 00 00 01;Awa Traor\xE9;Jiguiya;OP;Dio\xEFla;S\xE9same;bm\r\n"
+            "85 00 00 02;Moussa Ke\xEFta;COOPROSEM;Producteur;Kita;\"s\xE9same; riz\";fr\r\n"
+            "52000003;Mariam Kon\xE9;;;S\xE9gou;Riz;fr\r\n");
+    const auto r = s.kibaru({"contacts", "import", "producteurs.csv"});
+    EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_NE(r.out.find("3 new, 0 updated, 0 rejected"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("producteurs.csv: not UTF-8: read as Windows-1252 (3 rows)"),
+              std::string::npos)
+        << r.err;
+    const auto contacts =
+        nlohmann::json::parse(s.kibaru({"contacts", "list", "--format", "json"}).out);
+    ASSERT_EQ(contacts.size(), 3u);
+    EXPECT_EQ(contacts[0]["phone"], "+22376000001");
+    EXPECT_EQ(contacts[0]["name"], "Awa Traoré");
+    EXPECT_EQ(contacts[0]["kind"], "po");
+    EXPECT_EQ(contacts[0]["region"], "Dioïla");
+    EXPECT_EQ(contacts[0]["commodities"], "sesame");
+    EXPECT_EQ(contacts[1]["name"], "Moussa Keïta");
+    EXPECT_EQ(contacts[1]["commodities"], "sesame;rice");
+    EXPECT_EQ(contacts[2]["operator"], "telecel");
+    EXPECT_EQ(contacts[2]["commodities"], "rice");
 }

@@ -1,3 +1,4 @@
+#include "core/config.hpp"
 #include "core/contact.hpp"
 
 #include <gtest/gtest.h>
@@ -90,4 +91,37 @@ TEST(CoreContact, quotes_the_rejected_phone_in_the_reason) {
     ASSERT_TRUE(std::holds_alternative<FieldError>(result));
     EXPECT_EQ(std::get<FieldError>(result).reason,
               "\"20 22 33 44\" is a fixed-line number, not a mobile");
+}
+
+// A contact list as a programme officer saves it from French Excel: French column names (any
+// case, with or without accents) and values written as people write them.
+TEST(CoreContact, french_headers_and_values_as_people_write_them) {
+    const std::vector<std::string> header = {"Téléphone", "NOM",      "Coopérative", "Type",
+                                             "Cercle",    "Filières", "Langue",      "Étiquettes"};
+    const auto columns = ContactColumns::from_header(header);
+    ASSERT_TRUE(columns.ok()) << columns.error().message;
+    ContactsConfig config;
+    const ContactRules rules{&k_mali,
+                             {"fr", "bm"},
+                             fold_aliases(config.commodity_aliases),
+                             fold_aliases(config.kind_aliases)};
+    CsvRecord row{3,
+                  {"76 00 00 01", "Awa Traoré", "Jiguiya", "OP", "Kita", "Sésame; RIZ; sesame",
+                   "bm", "2019"}};
+    const auto contact = contact_from_row(row, *columns, rules);
+    ASSERT_TRUE(std::holds_alternative<Contact>(contact))
+        << std::get<FieldError>(contact).field << ": " << std::get<FieldError>(contact).reason;
+    const auto& c = std::get<Contact>(contact);
+    EXPECT_EQ(c.kind, "po");
+    EXPECT_EQ(c.commodities, "sesame;rice");
+    EXPECT_EQ(c.region, "Kita");
+    row.fields[3] = "Coopérative";
+    EXPECT_EQ(std::get<Contact>(contact_from_row(row, *columns, rules)).kind, "po");
+    row.fields[3] = "grossiste";
+    EXPECT_EQ(std::get<FieldError>(contact_from_row(row, *columns, rules)).field, "kind");
+
+    EXPECT_FALSE(ContactColumns::from_header({"telephone", "phone"}).ok()) << "phone twice";
+    const auto unknown = ContactColumns::from_header({"Téléphone", "Adresse"});
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_NE(unknown.error().message.find("\"Adresse\""), std::string::npos);
 }

@@ -146,3 +146,46 @@ TEST(CoreCsv, a_file_starting_with_0xEF_but_no_byte_order_mark_is_read_as_data) 
     ASSERT_EQ(p.records.size(), 1u);
     EXPECT_EQ(p.records[0].fields, (Fields{"\xEF\xBB\x89", "x"}));
 }
+
+// CSV as Excel writes it on a French Windows: `;` between fields (found from the header line,
+// quotes respected), tab too; Windows-1252 text read as such where a record is not UTF-8.
+TEST(CoreCsv, the_separator_is_found_from_the_header_line) {
+    EXPECT_EQ(kibaru::core::detect_separator("phone,name,region"), ',');
+    EXPECT_EQ(kibaru::core::detect_separator("Téléphone;Nom;Région\r\n76;a,b;c"), ';');
+    EXPECT_EQ(kibaru::core::detect_separator("phone\tname\tregion"), '\t');
+    EXPECT_EQ(kibaru::core::detect_separator("\"a;b;c\",name"), ',') << "inside quotes";
+    EXPECT_EQ(kibaru::core::detect_separator("phone"), ',');
+
+    std::istringstream in("Téléphone;Nom;Filières\r\n76 00 00 01;\"Traoré; Awa\";sesame\r\n");
+    CsvReader reader(in, 16u << 20, CsvReader::k_detect);
+    CsvRecord record;
+    ASSERT_EQ(reader.next(record), CsvReader::Status::record);
+    EXPECT_EQ(reader.separator(), ';');
+    ASSERT_EQ(reader.next(record), CsvReader::Status::record);
+    EXPECT_EQ(record.fields, (std::vector<std::string>{"76 00 00 01", "Traoré; Awa", "sesame"}));
+}
+
+TEST(CoreCsv, a_record_that_is_not_utf8_is_read_as_windows_1252_when_asked) {
+    const std::string text = "phone;name\r\n76000001;Traor\xE9\r\n76000002;Kon\xE9 \x93"
+                             "Awa\x94\r\n"
+                             "76000003;Diarra\r\n";
+    std::istringstream in(text);
+    CsvReader reader(in, 16u << 20, CsvReader::k_detect, true);
+    std::vector<CsvRecord> records;
+    CsvRecord record;
+    while (reader.next(record) == CsvReader::Status::record) {
+        records.push_back(record);
+    }
+    ASSERT_EQ(records.size(), 4u);
+    EXPECT_EQ(records[1].fields[1], "Traoré");
+    EXPECT_TRUE(records[1].windows1252);
+    EXPECT_EQ(records[2].fields[1], "Koné “Awa”");
+    EXPECT_FALSE(records[3].windows1252);
+    EXPECT_EQ(reader.windows1252_records(), 2u);
+
+    std::istringstream strict(text);
+    CsvReader utf8_only(strict, 16u << 20, CsvReader::k_detect);
+    ASSERT_EQ(utf8_only.next(record), CsvReader::Status::record);
+    ASSERT_EQ(utf8_only.next(record), CsvReader::Status::record);
+    EXPECT_EQ(record.invalid_utf8_field, 1) << "without the option, the field is named";
+}
