@@ -1,6 +1,7 @@
 // `init`, `status`, `audit verify`, `audit export`: parse, call the operation, print.
 #include "app/commands.hpp"
 #include "app/context.hpp"
+#include "app/output_options.hpp"
 #include "core/delivery.hpp"
 #include "ops/admin.hpp"
 #include "store/migrations.hpp"
@@ -44,7 +45,8 @@ int run_status(Context& context, const std::string& format) {
               << " paused, " << campaigns["cancelled"] << " cancelled\n"
               << "deliveries     ";
     for (const auto state : core::k_delivery_states) {
-        std::cout << " " << state << " " << status["deliveries"][std::string(state)];
+        std::cout << " " << core::to_string(state) << " "
+                  << status["deliveries"][std::string(core::to_string(state))];
     }
     const auto& replies = status["replies"];
     std::cout << "\n"
@@ -113,8 +115,10 @@ void register_admin_commands(CLI::App& app, CommandSink& sink) {
     });
     auto export_format = std::make_shared<std::string>("csv");
     auto* exporter = audit->add_subcommand("export", "write the audit log to standard output");
-    exporter->add_option("--format", *export_format, "csv, json or table")
-        ->check(CLI::IsMember({"csv", "json", "table"}));
+    auto* export_format_option =
+        exporter->add_option("--format", *export_format, "csv, json or table")
+            ->check(CLI::IsMember({"csv", "json", "table"}));
+    add_excel_flag(*exporter, *export_format_option, *export_format);
     exporter->callback([&sink, export_format] {
         sink.action = [export_format](Context& c) { return run_audit_export(c, *export_format); };
     });

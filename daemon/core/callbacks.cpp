@@ -66,12 +66,12 @@ Params parse_params(std::string_view encoded) {
     return params;
 }
 
-std::string describe_report(std::string_view state, std::string_view reason,
+std::string describe_report(DeliveryState state, std::string_view reason,
                             std::string_view smsc_id) {
     std::string out;
-    if (state == "delivered") {
+    if (state == DeliveryState::delivered) {
         out = "delivered";
-    } else if (state == "failed") {
+    } else if (state == DeliveryState::failed) {
         out = "failed: ";
         out += reason.empty() ? std::string_view("no reason given") : reason;
     } else {

@@ -3,6 +3,7 @@
 // constant-time token comparison. Pure computation, no I/O.
 #pragma once
 
+#include "core/delivery.hpp"
 #include "core/result.hpp"
 
 #include <map>
@@ -25,8 +26,8 @@ struct DeliveryReport {
     std::string ref;        // our delivery id, when the gateway echoes it
     std::string gateway_id; // the gateway's message id, when it has one
     std::string smsc_id;    // the message id of the SMSC behind the gateway (Kannel's %F)
-    std::string state;      // "delivered", "failed" or "sent" (still on its way)
-    std::string detail;     // in plain words, for the event history (see describe_report)
+    DeliveryState state = DeliveryState::sent; // delivered, failed or sent (on its way)
+    std::string detail; // in plain words, for the event history (see describe_report)
     // The [[gateways]] entry whose callback path it came to ("" for the single gateway's
     // /dlr/<profile>): a gateway's message id only finds that gateway's deliveries.
     std::string gateway;
@@ -39,8 +40,7 @@ Result<DeliveryReport> parse_delivery_report(std::string_view profile, const Par
 // A report as an auditor reads it: "delivered", "failed: <reason>", or for a report of a
 // message still on its way the reason alone ("accepted by the SMSC"); then " (SMSC id <id>)"
 // when the SMSC's message id is known.
-std::string describe_report(std::string_view state, std::string_view reason,
-                            std::string_view smsc_id);
+std::string describe_report(DeliveryState state, std::string_view reason, std::string_view smsc_id);
 
 struct InboundSms {
     std::string from; // as the gateway wrote it (normalized by the caller)

@@ -2,35 +2,62 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ostream>
 
 namespace kibaru::core {
 
-bool delivery_transition_allowed(std::string_view from, std::string_view to) {
-    if (from == "pending") {
-        return to == "sending" || to == "expired" || to == "skipped";
-    }
-    if (from == "sending") {
-        return to == "sent" || to == "retrying" || to == "failed" || to == "unknown" ||
-               to == "delivered";
-    }
-    if (from == "retrying") {
-        return to == "sending" || to == "expired" || to == "skipped";
-    }
-    if (from == "sent" || from == "unknown") {
-        return to == "delivered" || to == "failed" || (from == "unknown" && to == "sending") ||
-               (from == "unknown" && to == "sent");
-    }
-    if (from == "delivered") {
-        return to == "failed"; // a later report may correct an earlier one
-    }
-    if (from == "failed") {
-        return to == "delivered";
-    }
-    return false; // expired and skipped are final
+namespace {
+constexpr std::array<std::string_view, k_delivery_states.size()> k_state_names = {
+    "pending", "sending", "retrying", "sent",   "delivered",
+    "failed",  "expired", "skipped",  "unknown"};
+} // namespace
+
+std::string_view to_string(DeliveryState state) {
+    return k_state_names.at(static_cast<std::size_t>(state));
 }
 
-bool delivery_state_final(std::string_view state) {
-    return state == "delivered" || state == "failed" || state == "expired" || state == "skipped";
+std::optional<DeliveryState> parse_delivery_state(std::string_view name) {
+    for (std::size_t i = 0; i < k_state_names.size(); ++i) {
+        if (k_state_names[i] == name) {
+            return k_delivery_states[i];
+        }
+    }
+    return std::nullopt;
+}
+
+std::ostream& operator<<(std::ostream& out, DeliveryState state) {
+    return out << to_string(state);
+}
+
+bool delivery_transition_allowed(DeliveryState from, DeliveryState to) {
+    using S = DeliveryState;
+    switch (from) {
+    case S::pending:
+        return to == S::sending || to == S::expired || to == S::skipped;
+    case S::sending:
+        return to == S::sent || to == S::retrying || to == S::failed || to == S::unknown ||
+               to == S::delivered;
+    case S::retrying:
+        return to == S::sending || to == S::expired || to == S::skipped;
+    case S::sent:
+        return to == S::delivered || to == S::failed;
+    case S::unknown: // resolved by a late report, or sent again
+        return to == S::delivered || to == S::failed || to == S::sending || to == S::sent;
+    case S::delivered:
+        return to == S::failed; // a later report may correct an earlier one
+    case S::failed:
+        return to == S::delivered;
+    case S::expired:
+    case S::skipped:
+        return false; // final
+    }
+    return false;
+}
+
+bool delivery_state_final(DeliveryState state) {
+    using S = DeliveryState;
+    return state == S::delivered || state == S::failed || state == S::expired ||
+           state == S::skipped;
 }
 
 SendVerdict verdict_for_status(int status) {

@@ -7,22 +7,46 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace kibaru::core {
 
-inline constexpr std::array<std::string_view, 9> k_delivery_states = {
-    "pending", "sending", "retrying", "sent",   "delivered",
-    "failed",  "expired", "skipped",  "unknown"};
+// The states of a delivery (SPEC.md "Delivery states"). The C++ code decides on these values;
+// their names are the vocabulary of the database, the JSON API and the reports, and are turned
+// into values and back only where text enters or leaves (store/, the CLI's options, output).
+enum class DeliveryState : std::uint8_t {
+    pending,
+    sending,
+    retrying,
+    sent,
+    delivered,
+    failed,
+    expired,
+    skipped,
+    unknown
+};
+
+inline constexpr std::array<DeliveryState, 9> k_delivery_states = {
+    DeliveryState::pending, DeliveryState::sending,   DeliveryState::retrying,
+    DeliveryState::sent,    DeliveryState::delivered, DeliveryState::failed,
+    DeliveryState::expired, DeliveryState::skipped,   DeliveryState::unknown};
+
+// The state's name ("pending", …): the spelling of the SPEC, the database and the JSON output.
+std::string_view to_string(DeliveryState state);
+// The state of that name; nullopt for anything else.
+std::optional<DeliveryState> parse_delivery_state(std::string_view name);
+
+std::ostream& operator<<(std::ostream& out, DeliveryState state); // its name, for tests and logs
 
 // True when `to` may follow `from` (SPEC.md "Delivery states"). Delivery reports may arrive late
 // or out of order, so `delivered`/`failed` may follow `sent`, `unknown` or each other.
-bool delivery_transition_allowed(std::string_view from, std::string_view to);
+bool delivery_transition_allowed(DeliveryState from, DeliveryState to);
 
 // True for states that no send will ever change (a delivery report still may).
-bool delivery_state_final(std::string_view state);
+bool delivery_state_final(DeliveryState state);
 
 enum class SendVerdict { accepted, transient, permanent };
 

@@ -33,8 +33,10 @@ using nlohmann::json;
 
 namespace {
 
+using State = core::DeliveryState;
+
 // Deliveries the dispatcher may claim are in one of these states.
-const std::string k_queued = "pending,retrying";
+const std::vector<State> k_queued = {State::pending, State::retrying};
 std::string utc(Millis at) {
     return core::format_utc(floor<seconds>(at));
 }
@@ -391,7 +393,7 @@ struct Engine::Impl {
             const store::RowBefore was{d.campaign_id, d.week, d.state, d.segments};
             if (opted_out) {
                 claims.push_back({.id = d.id,
-                                  .state = "skipped",
+                                  .state = State::skipped,
                                   .attempt = d.attempts,
                                   .error = "the contact opted out",
                                   .from = k_queued,
@@ -401,7 +403,7 @@ struct Engine::Impl {
             }
             if (!choice.lane) {
                 claims.push_back({.id = d.id,
-                                  .state = "failed",
+                                  .state = State::failed,
                                   .attempt = attempt,
                                   .error = choice.why,
                                   .from = k_queued,
@@ -423,7 +425,7 @@ struct Engine::Impl {
                                                          d.contact, mode);
             if (!sms) {
                 claims.push_back({.id = d.id,
-                                  .state = "failed",
+                                  .state = State::failed,
                                   .attempt = attempt,
                                   .error = sms.error().message,
                                   .from = k_queued,
@@ -436,7 +438,7 @@ struct Engine::Impl {
                 {d.contact.phone, sms->text, sms->shape.encoding, std::to_string(d.id)});
             if (!request) {
                 claims.push_back({.id = d.id,
-                                  .state = "failed",
+                                  .state = State::failed,
                                   .attempt = attempt,
                                   .error = request.error().message,
                                   .from = k_queued,
@@ -446,7 +448,7 @@ struct Engine::Impl {
             }
             --lane.capacity;
             claims.push_back({.id = d.id,
-                              .state = "sending",
+                              .state = State::sending,
                               .attempt = attempt,
                               .segments = sms->shape.segments,
                               .from = k_queued,
@@ -456,7 +458,7 @@ struct Engine::Impl {
                              d.id,
                              attempt,
                              std::move(*request),
-                             {d.campaign_id, d.week, "sending", sms->shape.segments},
+                             {d.campaign_id, d.week, State::sending, sms->shape.segments},
                              d.contact.phone,
                              d.refused_by,
                              !d.in_doubt_at.empty(),
@@ -487,7 +489,7 @@ struct Engine::Impl {
         std::vector<store::ReplyOutcome> claims;
         std::vector<store::ReplyOutcome> failures; // claimed and failed at once
         auto fail = [&](std::int64_t id, int attempt, const std::string& why) {
-            failures.push_back({id, "failed", attempt, "", "", why, 0});
+            failures.push_back({id, State::failed, attempt, "", "", why, 0});
             spdlog::warn("reply {} not sent: {}", id, why);
         };
         std::map<std::int64_t, std::vector<std::int64_t>> deferred; // until -> reply ids
@@ -497,7 +499,7 @@ struct Engine::Impl {
             const auto choice = choose_lane(r.phone, "", "");
             if (!choice.lane) {
                 if (!choice.why.empty()) {
-                    claims.push_back({r.id, "sending", attempt, "", "", "", 0});
+                    claims.push_back({r.id, State::sending, attempt, "", "", "", 0});
                     fail(r.id, attempt, choice.why);
                 } else if (choice.blocked) {
                     // Its gateway is full, rate-limited or down: put off, so that the replies
@@ -514,7 +516,7 @@ struct Engine::Impl {
                                      lane.settings, {r.phone, sms->text, sms->shape.encoding,
                                                      "r" + std::to_string(r.id)})
                                : core::Result<core::HttpRequest>(sms.error());
-            claims.push_back({r.id, "sending", attempt, lane.settings.name, "", "", 0});
+            claims.push_back({r.id, State::sending, attempt, lane.settings.name, "", "", 0});
             if (!request) {
                 fail(r.id, attempt, request.error().message);
                 continue;
@@ -554,9 +556,9 @@ struct Engine::Impl {
         const auto& name = lane.settings.name;
         const auto outcome = core::read_gateway_reply(lane.settings, response.status, response.body,
                                                       response.retry_after, response.error);
-        store::ReplyOutcome o{id, "sent", attempt, name, outcome.gateway_id, outcome.error, 0};
+        store::ReplyOutcome o{id, State::sent, attempt, name, outcome.gateway_id, outcome.error, 0};
         if (lane.oauth && response.status == 401 && lane.refresh_after_401(token_generation)) {
-            o.state = "retrying"; // not taken: sent again at once with a new token
+            o.state = State::retrying; // not taken: sent again at once with a new token
             o.next_attempt_ms = clock().time_since_epoch().count();
             reply_outcomes.push_back(std::move(o));
             post_pump();
@@ -572,21 +574,22 @@ struct Engine::Impl {
         const bool in_doubt = response.status == 0 && !response.never_sent;
         if (outcome.verdict != core::SendVerdict::accepted) {
             if (in_doubt) {
-                o.state = "unknown";
+                o.state = State::unknown;
             } else if (transient && lane.retry.may_retry(attempt)) {
                 std::uniform_real_distribution<double> unit(0.0, 1.0);
                 const auto wait = lane.retry.delay(attempt, unit(random), outcome.retry_after);
-                o.state = "retrying";
+                o.state = State::retrying;
                 o.next_attempt_ms = (clock() + wait).time_since_epoch().count();
             } else {
-                o.state = "failed";
+                o.state = State::failed;
             }
         }
-        spdlog::info("reply {} via {}: {}{}", id, name, o.state,
+        spdlog::info("reply {} via {}: {}{}", id, name, core::to_string(o.state),
                      outcome.error.empty() ? "" : " (" + outcome.error + ")");
         if (options.metrics) {
             options.metrics->observe_send(name, response.status,
-                                          duration<double>(response.latency).count(), o.state);
+                                          duration<double>(response.latency).count(),
+                                          core::to_string(o.state));
         }
         reply_outcomes.push_back(std::move(o));
         post_pump();
@@ -604,7 +607,7 @@ struct Engine::Impl {
                             .gateway_id = outcome.gateway_id,
                             .latency_ms = response.latency.count(),
                             .error = outcome.error,
-                            .from = "sending", // a delivery report may have moved it on
+                            .from = {State::sending}, // a delivery report may have moved it on
                             .gateway = name};
         if (response.status != 0) {
             t.http_status = response.status;
@@ -612,7 +615,7 @@ struct Engine::Impl {
         if (lane.oauth && response.status == 401 && lane.refresh_after_401(token_generation)) {
             // Its token expired or was revoked: the message was not taken; sent again with a
             // new token, at once, without counting against the gateway's health.
-            t.state = "retrying";
+            t.state = State::retrying;
             t.next_attempt_ms = clock().time_since_epoch().count();
             t.error = name + " refused the access token (HTTP 401): sent again with a new one";
             t.before = std::move(row);
@@ -639,17 +642,17 @@ struct Engine::Impl {
             !in_doubt && core::certainly_not_accepted(outcome, response.never_sent) &&
             !core::route_number(routes, phone, numbering.operator_of(phone), refused_now).empty();
         if (outcome.verdict == core::SendVerdict::accepted) {
-            t.state = "sent";
+            t.state = State::sent;
             ++stats.sent;
         } else if (fail_over) {
-            t.state = "retrying";
+            t.state = State::retrying;
             t.next_attempt_ms = clock().time_since_epoch().count();
             t.refused_by = refused_now;
             t.error =
                 name + " did not take it (" + outcome.error + "): sent through the next gateway";
             ++stats.failed_over;
         } else if (transient && (gateway_down || lane.retry.may_retry(attempt))) {
-            t.state = "retrying";
+            t.state = State::retrying;
             if (response.status == 0 && !response.never_sent) {
                 t.in_doubt_at = name; // it may have reached this gateway: never a second one
             }
@@ -658,18 +661,19 @@ struct Engine::Impl {
             t.next_attempt_ms = (clock() + wait).time_since_epoch().count();
             ++stats.retried;
         } else {
-            t.state = "failed";
+            t.state = State::failed;
             ++stats.failed;
             if (response.status == 0 && !response.never_sent) {
                 t.in_doubt_at = name; // a staff resend goes through this gateway only
             }
         }
-        spdlog::debug("delivery {}: {} via {} (HTTP {}, {} ms){}", id, t.state, name,
-                      response.status, response.latency.count(),
+        spdlog::debug("delivery {}: {} via {} (HTTP {}, {} ms){}", id, core::to_string(t.state),
+                      name, response.status, response.latency.count(),
                       outcome.error.empty() ? "" : ": " + outcome.error);
         if (options.metrics) {
             options.metrics->observe_send(name, response.status,
-                                          duration<double>(response.latency).count(), t.state);
+                                          duration<double>(response.latency).count(),
+                                          core::to_string(t.state));
         }
         t.before = std::move(row); // still `sending` if the update applies
         outcomes.push_back(std::move(t));

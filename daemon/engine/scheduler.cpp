@@ -34,7 +34,7 @@ std::int64_t expired_in(store::DeliveriesRepo& deliveries, std::int64_t campaign
     if (found == counts.end()) {
         return 0;
     }
-    const auto expired = found->second.by_state.find("expired");
+    const auto expired = found->second.by_state.find(core::DeliveryState::expired);
     return expired == found->second.by_state.end() ? 0 : expired->second;
 }
 

@@ -13,6 +13,19 @@
 
 namespace kibaru::ops {
 
+namespace {
+
+// Counts by state as the JSON output names them ({"delivered": 3, ...}).
+util::Json by_name(const std::map<core::DeliveryState, std::int64_t>& counts) {
+    util::Json out = util::Json::object();
+    for (const auto& [state, count] : counts) {
+        out[std::string(core::to_string(state))] = count;
+    }
+    return out;
+}
+
+} // namespace
+
 util::Json installation_status(const Env& env) {
     auto& db = env.db;
     std::map<std::string, std::int64_t> campaigns = {
@@ -28,10 +41,10 @@ util::Json installation_status(const Env& env) {
         {"config", env.config.source},
         {"contacts", store::ContactsRepo(db).count_by_status()},
         {"campaigns", campaigns},
-        {"deliveries", store::DeliveriesRepo(db).count_by_state()},
+        {"deliveries", by_name(store::DeliveriesRepo(db).count_by_state())},
         // Answers to producers' SMS, apart from campaign deliveries, with their own cost.
         {"replies",
-         {{"by_state", replies.count_by_state()},
+         {{"by_state", by_name(replies.count_by_state())},
           {"segments", reply_segments},
           {"cost", static_cast<double>(reply_segments) * env.config.sms.cost_per_segment},
           {"currency", env.config.sms.currency}}},

@@ -26,15 +26,15 @@ Result<CampaignReport> campaign_report(const Env& env, std::int64_t campaign_id)
     CampaignReport report;
     report.columns = {"week", "opens_at", "closes_at", "targeted"};
     for (const auto state : core::k_delivery_states) {
-        report.columns.emplace_back(state);
+        report.columns.emplace_back(core::to_string(state));
     }
     report.columns.insert(report.columns.end(), {"delivery_rate", "segments", "cost"});
 
     // A week's counts, or all weeks' added up, after the row's first columns: deliveries by
     // state, delivery rate, segments and their cost.
     auto append_counts = [price](std::vector<util::Json>& row, const store::WeekCounts& counts) {
-        auto count = [&](std::string_view state) -> std::int64_t {
-            const auto found = counts.by_state.find(std::string(state));
+        auto count = [&](core::DeliveryState state) -> std::int64_t {
+            const auto found = counts.by_state.find(state);
             return found == counts.by_state.end() ? 0 : found->second;
         };
         for (const auto state : core::k_delivery_states) {
@@ -43,9 +43,10 @@ Result<CampaignReport> campaign_report(const Env& env, std::int64_t campaign_id)
         if (counts.targeted == 0) {
             row.emplace_back(nullptr);
         } else {
-            row.emplace_back(std::round(1000.0 * static_cast<double>(count("delivered")) /
-                                        static_cast<double>(counts.targeted)) /
-                             10.0);
+            row.emplace_back(
+                std::round(1000.0 * static_cast<double>(count(core::DeliveryState::delivered)) /
+                           static_cast<double>(counts.targeted)) /
+                10.0);
         }
         row.emplace_back(counts.segments);
         row.emplace_back(static_cast<double>(counts.segments) * price);

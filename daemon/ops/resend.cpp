@@ -14,7 +14,8 @@ namespace kibaru::ops {
 
 Result<Resend> resend_deliveries(const Env& env, std::int64_t campaign_id, int week,
                                  const std::string& state, bool dry_run) {
-    if (state != "unknown" && state != "failed") {
+    const auto which = core::parse_delivery_state(state);
+    if (which != core::DeliveryState::unknown && which != core::DeliveryState::failed) {
         return invalid("--state must be unknown or failed (not \"" + state + "\")", "state");
     }
     store::DeliveryTransaction tx(env.db, env.now_text(), env.actor.name,
@@ -37,11 +38,11 @@ Result<Resend> resend_deliveries(const Env& env, std::int64_t campaign_id, int w
     }
     Resend resend{campaign_id, week, state, 0, dry_run};
     if (dry_run) {
-        resend.deliveries = deliveries.count_in_state(campaign_id, week, state);
+        resend.deliveries = deliveries.count_in_state(campaign_id, week, *which);
         return resend;
     }
     const auto who = env.actor.name.empty() ? std::string("staff") : env.actor.name;
-    resend.deliveries = deliveries.requeue(campaign_id, week, state, env.now_text(),
+    resend.deliveries = deliveries.requeue(campaign_id, week, *which, env.now_text(),
                                            "sent again: " + who + " asked (was " + state + ")");
     if (resend.deliveries > 0) {
         record(env, "deliveries.resend", "campaign " + std::to_string(campaign_id),

@@ -10,19 +10,21 @@ namespace kibaru::store {
 
 namespace {
 
+using State = core::DeliveryState;
+
 // Moves between the rows of delivery_tallies, gathered over a statement or a batch and written
 // with one upsert per (campaign, week, state), in the transaction of the change they count.
 class TallyMoves {
 public:
-    void add(std::int64_t campaign_id, std::int64_t week, const std::string& state,
+    void add(std::int64_t campaign_id, std::int64_t week, core::DeliveryState state,
              std::int64_t deliveries, std::int64_t segments) {
         auto& delta = m_delta[{campaign_id, week, state}];
         delta.first += deliveries;
         delta.second += segments;
     }
 
-    void move(std::int64_t campaign_id, std::int64_t week, const std::string& from,
-              std::int64_t from_segments, const std::string& to, std::int64_t to_segments,
+    void move(std::int64_t campaign_id, std::int64_t week, core::DeliveryState from,
+              std::int64_t from_segments, core::DeliveryState to, std::int64_t to_segments,
               std::int64_t deliveries = 1) {
         add(campaign_id, week, from, -deliveries, -from_segments);
         add(campaign_id, week, to, deliveries, to_segments);
@@ -44,14 +46,14 @@ public:
     }
 
 private:
-    std::map<std::tuple<std::int64_t, std::int64_t, std::string>,
+    std::map<std::tuple<std::int64_t, std::int64_t, core::DeliveryState>,
              std::pair<std::int64_t, std::int64_t>>
         m_delta; // deliveries, segments
 };
 
 // Appends an event for every delivery matching `where` (before its state changes), then moves
 // them to `state`. Returns how many moved. `params` bind the WHERE clause after `at`.
-std::int64_t move_all(Database& db, const std::string& where, const std::string& state,
+std::int64_t move_all(Database& db, const std::string& where, core::DeliveryState state,
                       const std::string& now, const std::string& error,
                       const std::vector<std::int64_t>& params, const std::string& extra_set = "") {
     auto bind_where = [&](Statement& s, int first) {
@@ -66,7 +68,7 @@ std::int64_t move_all(Database& db, const std::string& where, const std::string&
     bind_where(moving, 1);
     while (moving.step()) {
         const auto segments = static_cast<std::int64_t>(moving.column_double(4));
-        moves.move(moving.column_int(0), moving.column_int(1), moving.column_text(2), segments,
+        moves.move(moving.column_int(0), moving.column_int(1), moving.column_state(2), segments,
                    state, segments, moving.column_int(3));
     }
     auto events = db.prepare("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
@@ -129,7 +131,7 @@ WeekOpening DeliveriesRepo::open_week(const core::Campaign& campaign, int week,
     opening.first_id = before + 1;
     opening.last_id = before + opening.targeted;
     TallyMoves tally;
-    tally.add(campaign.id, week, "pending", opening.targeted, 0);
+    tally.add(campaign.id, week, State::pending, opening.targeted, 0);
     tally.write(m_db);
 
     auto count = m_db.prepare("UPDATE campaign_weeks SET targeted = ? WHERE campaign_id = ? AND "
@@ -172,7 +174,7 @@ WeekClosing DeliveriesRepo::close_week(std::int64_t campaign_id, int week, const
     const auto picked = m_db.changes();
     WeekClosing closing;
     if (picked > 0) {
-        closing.expired = move_all(m_db, "id IN (SELECT id FROM closing_step)", "expired", now,
+        closing.expired = move_all(m_db, "id IN (SELECT id FROM closing_step)", State::expired, now,
                                    "the week closed before it was sent", {});
     }
     if (picked < limit) {
@@ -187,16 +189,16 @@ WeekClosing DeliveriesRepo::close_week(std::int64_t campaign_id, int week, const
 
 std::int64_t DeliveriesRepo::skip_unsent(std::int64_t campaign_id, const std::string& now,
                                          const std::string& reason) {
-    return move_all(m_db, "campaign_id = ? AND state IN ('pending', 'retrying')", "skipped", now,
-                    reason, {campaign_id});
+    return move_all(m_db, "campaign_id = ? AND state IN ('pending', 'retrying')", State::skipped,
+                    now, reason, {campaign_id});
 }
 
 std::int64_t DeliveriesRepo::mark_interrupted(const std::string& now) {
     // The IN term lets SQLite use the partial index of sending and unknown deliveries: a start
     // after a power cut reads the few in flight, not the 21 million rows of a national season.
     // Each may have reached its gateway: from now on it is in doubt there.
-    return move_all(m_db, "state IN ('sending', 'unknown') AND state = 'sending'", "unknown", now,
-                    "the process stopped while the request was in flight", {},
+    return move_all(m_db, "state IN ('sending', 'unknown') AND state = 'sending'", State::unknown,
+                    now, "the process stopped while the request was in flight", {},
                     ", in_doubt_at = coalesce(gateway, in_doubt_at)");
 }
 
@@ -221,18 +223,18 @@ std::int64_t DeliveriesRepo::requeue_unknown(const std::string& now, const std::
         where += " AND d.updated_at <= '" + unchanged_since + "'";
     }
     where += ")";
-    return move_all(m_db, where, "retrying", now, why, {}, ", next_attempt_ms = 0");
+    return move_all(m_db, where, State::retrying, now, why, {}, ", next_attempt_ms = 0");
 }
 
-std::int64_t DeliveriesRepo::requeue(std::int64_t campaign_id, int week, const std::string& state,
+std::int64_t DeliveriesRepo::requeue(std::int64_t campaign_id, int week, State state,
                                      const std::string& now, const std::string& why) {
     const std::string where = std::string("campaign_id = ? AND week = ? AND state = ") +
-                              (state == "failed" ? "'failed'" : "'unknown'");
+                              (state == State::failed ? "'failed'" : "'unknown'");
     // A failed delivery sent again may go through any gateway that takes it again (staff fixed
     // the cause); one in doubt stays with the gateway it may have reached.
-    return move_all(m_db, where, "retrying", now, why, {campaign_id, week},
-                    state == "failed" ? ", next_attempt_ms = 0, refused_by = NULL"
-                                      : ", next_attempt_ms = 0");
+    return move_all(m_db, where, State::retrying, now, why, {campaign_id, week},
+                    state == State::failed ? ", next_attempt_ms = 0, refused_by = NULL"
+                                           : ", next_attempt_ms = 0");
 }
 
 bool DeliveriesRepo::unknown_unchanged_since(const std::string& cutoff, const std::string& now) {
@@ -258,8 +260,7 @@ std::optional<DeliveriesRepo::WeekStatus> DeliveriesRepo::week_status(std::int64
     return WeekStatus{s.column_text(0), s.column_int(1) != 0};
 }
 
-std::int64_t DeliveriesRepo::count_in_state(std::int64_t campaign_id, int week,
-                                            const std::string& state) {
+std::int64_t DeliveriesRepo::count_in_state(std::int64_t campaign_id, int week, State state) {
     auto& s = m_db.cached("SELECT coalesce(sum(deliveries), 0) FROM delivery_tallies WHERE "
                           "campaign_id = ? AND week = ? AND state = ?");
     s.bind_all(campaign_id, week, state);
@@ -313,7 +314,7 @@ std::vector<DueDelivery> DeliveriesRepo::due(const std::vector<std::int64_t>& ca
             d.contact.region = claim.column_text(5);
             d.contact.language = language;
             d.contact_status = claim.column_text(6);
-            d.state = claim.column_text(7);
+            d.state = claim.column_state(7);
             d.segments = static_cast<int>(claim.column_int(8));
             d.refused_by = claim.column_text(9);
             d.in_doubt_at = claim.column_text(10);
@@ -349,16 +350,21 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
         if (!t.before) {
             before.bind(1, t.id);
             if (before.step()) {
-                read = RowBefore{before.column_int(0), before.column_int(1), before.column_text(2),
+                read = RowBefore{before.column_int(0), before.column_int(1), before.column_state(2),
                                  before.column_int(3)};
             }
             before.reset();
         }
         const RowBefore* was = t.before ? &*t.before : read ? &*read : nullptr;
-        // Borrowed, not copied: `transitions` and `now` outlive each run().
+        std::string from; // the states it may leave, as the guard's comma-separated list
+        for (const auto state : t.from) {
+            from += from.empty() ? "" : ",";
+            from += core::to_string(state);
+        }
+        // Borrowed, not copied: `transitions`, `now` and `from` outlive each run().
         update.bind_all_borrowed(t.state, t.attempt, t.next_attempt_ms, t.gateway_id, t.error,
                                  t.segments, t.segments, now, t.gateway, t.refused_by,
-                                 t.in_doubt_at, t.id, t.from, t.from);
+                                 t.in_doubt_at, t.id, from, from);
         update.run();
         const bool applied = m_db.changes() == 1;
         if (was && applied) {
@@ -427,7 +433,7 @@ DeliveriesRepo::apply_reports(const std::vector<core::DeliveryReport>& reports,
         }
         result.found = true;
         result.delivery_id = find.column_int(0);
-        result.from_state = find.column_text(1);
+        result.from_state = find.column_state(1);
         const auto attempts = find.column_int(2);
         const auto campaign_id = find.column_int(3);
         const auto week = find.column_int(4);
@@ -451,7 +457,7 @@ DeliveriesRepo::apply_reports(const std::vector<core::DeliveryReport>& reports,
 }
 
 ReportResult DeliveriesRepo::apply_report(const std::string& ref, const std::string& gateway_id,
-                                          const std::string& state, const std::string& detail,
+                                          State state, const std::string& detail,
                                           const std::string& now) {
     core::DeliveryReport report;
     report.ref = ref;
@@ -475,34 +481,36 @@ std::map<int, WeekCounts> DeliveriesRepo::week_counts(std::int64_t campaign_id) 
     counts.bind(1, campaign_id);
     while (counts.step()) {
         auto& w = weeks[static_cast<int>(counts.column_int(0))];
-        const std::string state = counts.column_text(1);
+        const auto state = counts.column_state(1);
         w.by_state[state] = counts.column_int(2);
-        if (state == "sent" || state == "delivered" || state == "failed" || state == "unknown") {
+        // Segments count where a gateway took (or may have taken) the SMS.
+        if (state == State::sent || state == State::delivered || state == State::failed ||
+            state == State::unknown) {
             w.segments += counts.column_int(3);
         }
     }
     return weeks;
 }
 
-std::map<std::pair<std::int64_t, std::string>, std::int64_t>
+std::map<std::pair<std::int64_t, State>, std::int64_t>
 DeliveriesRepo::count_by_campaign_and_state() {
-    std::map<std::pair<std::int64_t, std::string>, std::int64_t> counts;
+    std::map<std::pair<std::int64_t, State>, std::int64_t> counts;
     auto s = m_db.prepare("SELECT campaign_id, state, sum(deliveries) FROM delivery_tallies "
                           "GROUP BY campaign_id, state HAVING sum(deliveries) != 0");
     while (s.step()) {
-        counts[{s.column_int(0), s.column_text(1)}] = s.column_int(2);
+        counts[{s.column_int(0), s.column_state(1)}] = s.column_int(2);
     }
     return counts;
 }
 
-std::map<std::string, std::int64_t> DeliveriesRepo::count_by_state() {
-    std::map<std::string, std::int64_t> counts;
+std::map<State, std::int64_t> DeliveriesRepo::count_by_state() {
+    std::map<State, std::int64_t> counts;
     for (const auto state : core::k_delivery_states) {
-        counts[std::string(state)] = 0;
+        counts[state] = 0;
     }
     auto s = m_db.prepare("SELECT state, sum(deliveries) FROM delivery_tallies GROUP BY state");
     while (s.step()) {
-        counts[s.column_text(0)] = s.column_int(1);
+        counts[s.column_state(0)] = s.column_int(1);
     }
     return counts;
 }

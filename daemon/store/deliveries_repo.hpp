@@ -43,8 +43,8 @@ struct DueDelivery {
     std::int64_t campaign_id = 0;
     int week = 0;
     int attempts = 0;
-    std::string state; // pending or retrying
-    int segments = 0;  // of its last attempt (0 before the first)
+    core::DeliveryState state = core::DeliveryState::pending; // pending or retrying
+    int segments = 0; // of its last attempt (0 before the first)
     std::string language;
     core::Contact contact;
     std::string contact_status;
@@ -58,14 +58,14 @@ struct DueDelivery {
 struct RowBefore {
     std::int64_t campaign_id = 0;
     std::int64_t week = 0;
-    std::string state;
+    core::DeliveryState state = core::DeliveryState::pending;
     std::int64_t segments = 0;
 };
 
-// Every member has a default, so callers name only what they set ({.id = 7, .state = "sent"}).
+// Every member has a default, so callers name only what they set ({.id = 7, .state = sent}).
 struct Transition {
     std::int64_t id = 0;
-    std::string state{};
+    core::DeliveryState state = core::DeliveryState::pending;
     int attempt = 0;
     std::optional<int> http_status{};
     std::string gateway_id{};
@@ -73,10 +73,10 @@ struct Transition {
     std::string error{};
     std::int64_t next_attempt_ms = 0; // for retrying
     int segments = 0;                 // for sending
-    // The states this transition may leave, comma-separated ("" for any). A delivery report
-    // can overtake the dispatcher's own record of a send (Kannel reports delivery before our
-    // `sent` is committed); the guard keeps `delivered` from being overwritten by `sent`.
-    std::string from = "";
+    // The states this transition may leave (empty for any). A delivery report can overtake the
+    // dispatcher's own record of a send (Kannel reports delivery before our `sent` is
+    // committed); the guard keeps `delivered` from being overwritten by `sent`.
+    std::vector<core::DeliveryState> from{};
     // The row as it is now, when the caller knows it (see RowBefore); read otherwise.
     std::optional<RowBefore> before = std::nullopt;
     std::string gateway{};     // the gateway that took or tried it ("" = unchanged)
@@ -87,14 +87,14 @@ struct Transition {
 struct ReportResult {
     bool found = false;
     std::int64_t delivery_id = 0;
-    std::string from_state;
-    std::string to_state; // equal to from_state when the report changed nothing
+    core::DeliveryState from_state = core::DeliveryState::pending;
+    core::DeliveryState to_state = core::DeliveryState::pending; // = from_state: no change
 };
 
 struct WeekCounts {
     int week = 0;
     std::int64_t targeted = 0;
-    std::map<std::string, std::int64_t> by_state;
+    std::map<core::DeliveryState, std::int64_t> by_state;
     std::int64_t segments = 0; // segments of the SMS handed to the gateway
 };
 
@@ -129,7 +129,7 @@ public:
                                  const std::string& unchanged_since = "");
     // Staff's resend: the week's deliveries in `state` (unknown or failed) go back to the
     // queue for one more attempt. The caller checks that the week is open. Returns how many.
-    std::int64_t requeue(std::int64_t campaign_id, int week, const std::string& state,
+    std::int64_t requeue(std::int64_t campaign_id, int week, core::DeliveryState state,
                          const std::string& now, const std::string& why);
     // Whether an unknown delivery of an open week has not changed since `cutoff`: a read on the
     // partial index of unknown deliveries, so that each tick can ask before it writes.
@@ -141,7 +141,7 @@ public:
     };
     std::optional<WeekStatus> week_status(std::int64_t campaign_id, int week);
     // How many of the week's deliveries are in `state`.
-    std::int64_t count_in_state(std::int64_t campaign_id, int week, const std::string& state);
+    std::int64_t count_in_state(std::int64_t campaign_id, int week, core::DeliveryState state);
 
     // Due deliveries (pending/retrying, due by `now_ms`, week open and not past its closing
     // time `now`, message written) of the given active campaigns, oldest first.
@@ -160,7 +160,7 @@ public:
                                             const std::string& now);
     // One report, as apply_reports (for tests and single callbacks).
     ReportResult apply_report(const std::string& ref, const std::string& gateway_id,
-                              const std::string& state, const std::string& detail,
+                              core::DeliveryState state, const std::string& detail,
                               const std::string& now);
 
     // Per opened week of a campaign: targeted, deliveries by state, segments sent. These three
@@ -168,10 +168,11 @@ public:
     std::map<int, WeekCounts> week_counts(std::int64_t campaign_id);
 
     // Deliveries by state and campaign, for /metrics.
-    std::map<std::pair<std::int64_t, std::string>, std::int64_t> count_by_campaign_and_state();
+    std::map<std::pair<std::int64_t, core::DeliveryState>, std::int64_t>
+    count_by_campaign_and_state();
 
     // Deliveries by state, all campaigns (for `status`).
-    std::map<std::string, std::int64_t> count_by_state();
+    std::map<core::DeliveryState, std::int64_t> count_by_state();
 
 private:
     Database& m_db;

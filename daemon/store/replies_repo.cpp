@@ -78,10 +78,11 @@ std::int64_t RepliesRepo::mark_interrupted(const std::string& now) {
     return m_db.changes();
 }
 
-std::optional<std::string>
+std::optional<core::DeliveryState>
 RepliesRepo::apply_report(const std::string& ref, const std::string& gateway_id,
-                          const std::string& gateway, const std::string& state,
+                          const std::string& gateway, core::DeliveryState state,
                           const std::string& detail, const std::string& now) {
+    using State = core::DeliveryState;
     auto find = m_db.prepare(
         "SELECT id, state FROM replies WHERE (id = ?1 OR (?1 = 0 AND ?2 <> '' AND gateway_id = "
         "?2)) AND (?3 = '' OR gateway = ?3) ORDER BY id DESC LIMIT 1");
@@ -90,26 +91,27 @@ RepliesRepo::apply_report(const std::string& ref, const std::string& gateway_id,
         return std::nullopt;
     }
     const auto id = find.column_int(0);
-    const auto before = find.column_text(1);
+    const auto before = find.column_state(1);
     // A final state stays final; a report of a message on its way does not move one back. A
     // failure reported by the network is marked so: that SMS was taken, and is paid for.
-    const bool final_before = before == "delivered" || before == "failed";
-    if (!final_before && (state != "sent" || before != "sent")) {
+    const bool final_before = before == State::delivered || before == State::failed;
+    if (!final_before && (state != State::sent || before != State::sent)) {
         auto update = m_db.prepare(
             "UPDATE replies SET state = ?2, error = ?3, gateway_id = CASE WHEN gateway_id = '' "
             "THEN ?4 ELSE gateway_id END, updated_at = ?5 WHERE id = ?1");
-        update.bind_all(id, state, state == "failed" ? "delivery report: " + detail : std::string(),
+        update.bind_all(id, state,
+                        state == State::failed ? "delivery report: " + detail : std::string(),
                         gateway_id, now);
         update.run();
     }
     return before;
 }
 
-std::map<std::string, std::int64_t> RepliesRepo::count_by_state() {
+std::map<core::DeliveryState, std::int64_t> RepliesRepo::count_by_state() {
     auto s = m_db.prepare("SELECT state, count(*) FROM replies GROUP BY state");
-    std::map<std::string, std::int64_t> out;
+    std::map<core::DeliveryState, std::int64_t> out;
     while (s.step()) {
-        out[s.column_text(0)] = s.column_int(1);
+        out[s.column_state(0)] = s.column_int(1);
     }
     return out;
 }

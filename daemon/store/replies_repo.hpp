@@ -3,6 +3,8 @@
 // them, and moved on by delivery reports whose ref is "r<id>".
 #pragma once
 
+#include "core/delivery.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -31,7 +33,7 @@ struct DueReply {
 
 struct ReplyOutcome {
     std::int64_t id = 0;
-    std::string state; // sending, sent, retrying, failed
+    core::DeliveryState state = core::DeliveryState::sending; // sending, sent, retrying, failed
     int attempt = 0;
     std::string gateway;
     std::string gateway_id;
@@ -62,12 +64,12 @@ public:
     // when it is no reply's. `gateway` (a [[gateways]] name, "" for the single gateway's paths)
     // scopes the lookup: a report only moves a reply sent through that gateway. Returns the
     // state before.
-    std::optional<std::string> apply_report(const std::string& ref, const std::string& gateway_id,
-                                            const std::string& gateway, const std::string& state,
-                                            const std::string& detail, const std::string& now);
+    std::optional<core::DeliveryState>
+    apply_report(const std::string& ref, const std::string& gateway_id, const std::string& gateway,
+                 core::DeliveryState state, const std::string& detail, const std::string& now);
 
     // Replies by state, and the segments of those a gateway accepted (for reports and cost).
-    std::map<std::string, std::int64_t> count_by_state();
+    std::map<core::DeliveryState, std::int64_t> count_by_state();
     std::int64_t segments_sent();
 
 private:

@@ -139,6 +139,16 @@ std::string_view Statement::column_view(int index) const {
             static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, index))};
 }
 
+core::DeliveryState Statement::column_state(int index) const {
+    const auto name = column_view(index);
+    const auto state = core::parse_delivery_state(name);
+    if (!state) {
+        throw StoreError("not a delivery state in the database: \"" + std::string(name) + "\"",
+                         SQLITE_CORRUPT);
+    }
+    return *state;
+}
+
 bool Statement::column_is_null(int index) const {
     return sqlite3_column_type(m_stmt, index) == SQLITE_NULL;
 }

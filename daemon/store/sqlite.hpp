@@ -5,6 +5,8 @@
 // thread; a Database must not be shared between threads.
 #pragma once
 
+#include "core/delivery.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -47,6 +49,10 @@ public:
     Statement& bind(int index, int value) { return bind(index, std::int64_t{value}); }
     Statement& bind(int index, double value);
     Statement& bind_null(int index);
+    // A delivery state is stored by its name (static text: no copy).
+    Statement& bind(int index, core::DeliveryState state) {
+        return bind_static(index, core::to_string(state));
+    }
 
     template <typename... Args>
     Statement& bind_all(const Args&... args) {
@@ -75,6 +81,8 @@ public:
     std::string column_text(int index) const;
     std::string_view column_view(int index) const; // valid until the next step/reset
     bool column_is_null(int index) const;
+    // A delivery state column; throws StoreError on a name that is no state.
+    core::DeliveryState column_state(int index) const;
     bool column_is_integer(int index) const;
 
 private:

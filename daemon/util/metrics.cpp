@@ -5,10 +5,10 @@
 namespace kibaru::util {
 
 void Metrics::observe_send(const std::string& gateway, int http_status, double seconds,
-                           const std::string& outcome) {
+                           std::string_view outcome) {
     auto& g = gateways[gateway];
     ++g.sends_by_status[http_status];
-    ++g.outcomes[outcome];
+    ++g.outcomes[std::string(outcome)];
     std::size_t bucket = 0;
     while (bucket < k_latency_buckets.size() && seconds > k_latency_buckets[bucket]) {
         ++bucket;
@@ -19,13 +19,13 @@ void Metrics::observe_send(const std::string& gateway, int http_status, double s
 }
 
 std::string Metrics::render(
-    const std::map<std::pair<std::int64_t, std::string>, std::int64_t>& deliveries) const {
+    const std::map<std::pair<std::int64_t, core::DeliveryState>, std::int64_t>& deliveries) const {
     std::ostringstream out;
     out << "# HELP kibaru_deliveries Deliveries by campaign and state.\n"
         << "# TYPE kibaru_deliveries gauge\n";
     for (const auto& [key, count] : deliveries) {
-        out << "kibaru_deliveries{campaign=\"" << key.first << "\",state=\"" << key.second << "\"} "
-            << count << "\n";
+        out << "kibaru_deliveries{campaign=\"" << key.first << "\",state=\""
+            << core::to_string(key.second) << "\"} " << count << "\n";
     }
     out << "# HELP kibaru_gateway_requests_total Gateway requests by gateway and HTTP status (0: "
            "no answer).\n"

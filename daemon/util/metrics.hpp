@@ -4,6 +4,8 @@
 // read from the database. Plain data and text: no I/O here.
 #pragma once
 
+#include "core/delivery.hpp"
+
 #include <array>
 #include <cstdint>
 #include <map>
@@ -29,12 +31,12 @@ struct Metrics {
     std::map<std::string, std::uint64_t> rejected_callbacks; // by reason
 
     void observe_send(const std::string& gateway, int http_status, double seconds,
-                      const std::string& outcome);
+                      std::string_view outcome);
 
     // The exposition text, with `deliveries` counted by (campaign, state). The gateway series
     // carry a `gateway` label.
-    std::string
-    render(const std::map<std::pair<std::int64_t, std::string>, std::int64_t>& deliveries) const;
+    std::string render(const std::map<std::pair<std::int64_t, core::DeliveryState>, std::int64_t>&
+                           deliveries) const;
 };
 
 } // namespace kibaru::util

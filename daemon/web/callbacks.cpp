@@ -115,9 +115,10 @@ struct CallbackHandler::Impl {
                 spdlog::warn("delivery report for no known delivery (ref {}, id {})", ref, id);
                 return respond({200, "unknown delivery; nothing changed\n"});
             }
-            ++metrics->callbacks["dlr_" + state];
-            spdlog::debug("delivery {}: report {} ({} -> {})", result->delivery_id, state,
-                          result->from_state, result->to_state);
+            ++metrics->callbacks["dlr_" + std::string(core::to_string(state))];
+            spdlog::debug("delivery {}: report {} ({} -> {})", result->delivery_id,
+                          core::to_string(state), core::to_string(result->from_state),
+                          core::to_string(result->to_state));
             respond({200, "ok\n"});
         });
     }

@@ -74,7 +74,8 @@ TEST(WebPages, every_key_the_pages_use_is_in_the_catalogue) {
         EXPECT_TRUE(known.count("inbox.matched_" + std::string(kibaru::core::intent_name(intent))))
             << "the inbox names what each message matched: " << kibaru::core::intent_name(intent);
     }
-    for (const auto state : kibaru::core::k_delivery_states) {
+    for (const auto value : kibaru::core::k_delivery_states) {
+        const std::string state(kibaru::core::to_string(value));
         EXPECT_TRUE(known.count("state." + std::string(state))) << state;
         EXPECT_TRUE(known.count("report." + std::string(state)) || state == "pending" ||
                     state == "sending" || state == "retrying" || state == "skipped")

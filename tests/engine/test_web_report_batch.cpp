@@ -45,8 +45,10 @@ protected:
         store::DeliveriesRepo repo(*db);
         repo.open_week(campaign, 1, "o", "c", "t", 0);
         for (std::int64_t id = 1; id <= 3; ++id) {
-            repo.apply({{.id = id, .state = "sending", .attempt = 1, .segments = 1}}, "t");
-            repo.apply({{.id = id, .state = "sent", .attempt = 1}}, "t");
+            repo.apply(
+                {{.id = id, .state = core::DeliveryState::sending, .attempt = 1, .segments = 1}},
+                "t");
+            repo.apply({{.id = id, .state = core::DeliveryState::sent, .attempt = 1}}, "t");
         }
     }
     void TearDown() override {
@@ -57,7 +59,7 @@ protected:
     core::DeliveryReport delivered(const std::string& ref) {
         core::DeliveryReport r;
         r.ref = ref;
-        r.state = "delivered";
+        r.state = core::DeliveryState::delivered;
         r.smsc_id = "smsc-" + ref;
         r.detail = "delivered (SMSC id smsc-" + ref + ")";
         return r;
@@ -99,7 +101,8 @@ TEST_F(ReportBatchTest, reports_of_one_turn_share_one_transaction_and_one_seal) 
             auto s = other->prepare("SELECT count(*) FROM deliveries WHERE state = 'delivered'");
             s.step();
             answers.push_back(!r         ? "deferred"
-                              : r->found ? r->to_state + "/" + std::to_string(s.column_int(0))
+                              : r->found ? std::string(core::to_string(r->to_state)) + "/" +
+                                               std::to_string(s.column_int(0))
                                          : "unknown");
         });
     }
@@ -144,7 +147,7 @@ TEST_F(ReportBatchTest, a_report_the_database_refuses_does_not_fail_its_neighbou
     std::vector<std::string> answers;
     for (const char* ref : {"1", "2", "3"}) {
         batch.add(delivered(ref), [&](const store::ReportResult* r) {
-            answers.push_back(r ? r->to_state : "deferred");
+            answers.push_back(r ? std::string(core::to_string(r->to_state)) : "deferred");
         });
     }
     io.run();

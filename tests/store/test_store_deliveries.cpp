@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 using namespace kibaru::store;
+using S = kibaru::core::DeliveryState;
 
 namespace {
 
@@ -53,9 +54,9 @@ TEST_F(StoreDeliveries, opening_a_week_twice_never_makes_two_deliveries) {
 TEST_F(StoreDeliveries, a_report_that_overtakes_our_own_sent_record_is_kept) {
     DeliveriesRepo repo(*db);
     repo.open_week(campaign, 1, "o", "c", "t", 0);
-    repo.apply({{1, "sending", 1, {}, "", {}, "", 0, 1, "pending,retrying"}}, "t1");
-    EXPECT_EQ(repo.apply_report("1", "", "delivered", "type 1", "t2").to_state, "delivered");
-    repo.apply({{1, "sent", 1, 202, "gw-7", 5, "", 0, 0, "sending"}}, "t3");
+    repo.apply({{1, S::sending, 1, {}, "", {}, "", 0, 1, {S::pending, S::retrying}}}, "t1");
+    EXPECT_EQ(repo.apply_report("1", "", S::delivered, "type 1", "t2").to_state, S::delivered);
+    repo.apply({{1, S::sent, 1, 202, "gw-7", 5, "", 0, 0, {S::sending}}}, "t3");
     EXPECT_EQ(state(1), "delivered");
     EXPECT_EQ(db->scalar_int("SELECT count(*) FROM deliveries WHERE id = 1 AND gateway_id = "
                              "'gw-7'"),
@@ -68,30 +69,30 @@ TEST_F(StoreDeliveries, a_report_that_overtakes_our_own_sent_record_is_kept) {
 TEST_F(StoreDeliveries, duplicate_late_and_unknown_reports_are_harmless) {
     DeliveriesRepo repo(*db);
     repo.open_week(campaign, 1, "o", "c", "t", 0);
-    repo.apply({{1, "sending", 1, {}, "", {}, "", 0, 1, ""}}, "t");
-    repo.apply({{1, "sent", 1, 202, "", 5, "", 0, 0, "sending"}}, "t");
-    repo.apply_report("1", "", "delivered", "type 1", "t");
-    repo.apply_report("1", "", "delivered", "type 1", "t");
-    repo.apply_report("1", "", "sent", "type 8, late", "t");
+    repo.apply({{1, S::sending, 1, {}, "", {}, "", 0, 1, {}}}, "t");
+    repo.apply({{1, S::sent, 1, 202, "", 5, "", 0, 0, {S::sending}}}, "t");
+    repo.apply_report("1", "", S::delivered, "type 1", "t");
+    repo.apply_report("1", "", S::delivered, "type 1", "t");
+    repo.apply_report("1", "", S::sent, "type 8, late", "t");
     EXPECT_EQ(state(1), "delivered");
-    EXPECT_FALSE(repo.apply_report("999", "", "delivered", "", "t").found);
-    EXPECT_FALSE(repo.apply_report("", "SM-none", "delivered", "", "t").found);
+    EXPECT_FALSE(repo.apply_report("999", "", S::delivered, "", "t").found);
+    EXPECT_FALSE(repo.apply_report("", "SM-none", S::delivered, "", "t").found);
 }
 
 TEST_F(StoreDeliveries, a_report_resolves_an_unknown_delivery) {
     DeliveriesRepo repo(*db);
     repo.open_week(campaign, 1, "o", "c", "t", 0);
-    repo.apply({{2, "sending", 1, {}, "", {}, "", 0, 1, ""}}, "t");
+    repo.apply({{2, S::sending, 1, {}, "", {}, "", 0, 1, {}}}, "t");
     EXPECT_EQ(repo.mark_interrupted("t"), 1);
     EXPECT_EQ(state(2), "unknown");
-    repo.apply_report("2", "", "delivered", "type 1", "t");
+    repo.apply_report("2", "", S::delivered, "type 1", "t");
     EXPECT_EQ(state(2), "delivered");
 }
 
 TEST_F(StoreDeliveries, closing_a_week_expires_only_what_was_not_sent) {
     DeliveriesRepo repo(*db);
     repo.open_week(campaign, 1, "o", "2019-01-15T08:00:00Z", "t", 0);
-    repo.apply({{1, "sending", 1, {}, "", {}, "", 0, 1, ""}}, "t");
+    repo.apply({{1, S::sending, 1, {}, "", {}, "", 0, 1, {}}}, "t");
     EXPECT_TRUE(repo.weeks_to_close("2019-01-15T07:59:59Z").empty());
     ASSERT_EQ(repo.weeks_to_close("2019-01-15T08:00:00Z").size(), 1u);
     const auto closing = repo.close_week(campaign.id, 1, "t");
@@ -118,7 +119,7 @@ TEST_F(StoreDeliveries, a_week_closes_in_steps_and_sends_nothing_once_past_its_c
     EXPECT_TRUE(step.closed);
     EXPECT_TRUE(repo.weeks_to_close("2019-01-15T08:00:00Z").empty());
     EXPECT_EQ(db->scalar_int("SELECT count(*) FROM deliveries WHERE state = 'expired'"), 3);
-    EXPECT_EQ(repo.week_counts(campaign.id).at(1).by_state.at("expired"), 3);
+    EXPECT_EQ(repo.week_counts(campaign.id).at(1).by_state.at(S::expired), 3);
 }
 
 // `report campaign` reads delivery_tallies; every way a delivery changes state must keep them
@@ -126,12 +127,12 @@ TEST_F(StoreDeliveries, a_week_closes_in_steps_and_sends_nothing_once_past_its_c
 TEST_F(StoreDeliveries, tallies_follow_every_change_of_state) {
     DeliveriesRepo repo(*db);
     auto check = [&](const char* step) {
-        std::map<std::string, std::int64_t> rows;
+        std::map<S, std::int64_t> rows;
         std::int64_t segments = 0;
         auto s = db->prepare("SELECT state, count(*), sum(segments) FROM deliveries WHERE week = "
                              "1 GROUP BY state");
         while (s.step()) {
-            rows[s.column_text(0)] = s.column_int(1);
+            rows[s.column_state(0)] = s.column_int(1);
             const std::string st = s.column_text(0);
             if (st == "sent" || st == "delivered" || st == "failed" || st == "unknown") {
                 segments += s.column_int(2);
@@ -143,19 +144,19 @@ TEST_F(StoreDeliveries, tallies_follow_every_change_of_state) {
     };
     repo.open_week(campaign, 1, "o", "c", "t", 0);
     check("opened");
-    repo.apply(
-        {{1, "sending", 1, {}, "", {}, "", 0, 2, ""}, {2, "sending", 1, {}, "", {}, "", 0, 1, ""}},
-        "t");
+    repo.apply({{1, S::sending, 1, {}, "", {}, "", 0, 2, {}},
+                {2, S::sending, 1, {}, "", {}, "", 0, 1, {}}},
+               "t");
     check("claimed");
-    repo.apply({{1, "sent", 1, 202, "", 5, "", 0, 0, "sending"}}, "t");
-    repo.apply({{2, "retrying", 1, 500, "", 5, "", 9, 0, "sending"}}, "t");
-    repo.apply({{2, "sent", 1, 202, "", 5, "", 0, 0, "pending"}}, "t"); // guarded: no change
+    repo.apply({{1, S::sent, 1, 202, "", 5, "", 0, 0, {S::sending}}}, "t");
+    repo.apply({{2, S::retrying, 1, 500, "", 5, "", 9, 0, {S::sending}}}, "t");
+    repo.apply({{2, S::sent, 1, 202, "", 5, "", 0, 0, {S::pending}}}, "t"); // guarded: no change
     EXPECT_EQ(state(2), "retrying");
     check("outcomes");
-    repo.apply_report("1", "", "delivered", "type 1", "t");
-    repo.apply_report("1", "", "delivered", "type 1, again", "t");
+    repo.apply_report("1", "", S::delivered, "type 1", "t");
+    repo.apply_report("1", "", S::delivered, "type 1, again", "t");
     check("reports");
-    repo.apply({{2, "sending", 2, {}, "", {}, "", 0, 1, ""}}, "t");
+    repo.apply({{2, S::sending, 2, {}, "", {}, "", 0, 1, {}}}, "t");
     repo.mark_interrupted("t");
     check("interrupted");
     EXPECT_EQ(repo.requeue_unknown("b", "sent again", "a"), 0) << "changed after the cutoff";
@@ -164,7 +165,7 @@ TEST_F(StoreDeliveries, tallies_follow_every_change_of_state) {
     check("requeued");
     repo.close_week(campaign.id, 1, "t");
     check("closed");
-    EXPECT_EQ(repo.week_counts(campaign.id).at(1).by_state.count("pending"), 0u)
+    EXPECT_EQ(repo.week_counts(campaign.id).at(1).by_state.count(S::pending), 0u)
         << "a state with no delivery left is not listed";
 }
 
@@ -189,6 +190,6 @@ TEST(StoreDeliveriesMigration, tallies_are_counted_from_the_deliveries_a_databas
              "'t')");
     migrate(*db);
     const auto week = DeliveriesRepo(*db).week_counts(campaign.id).at(1);
-    EXPECT_EQ(week.by_state, (std::map<std::string, std::int64_t>{{"pending", 1}, {"sent", 1}}));
+    EXPECT_EQ(week.by_state, (std::map<S, std::int64_t>{{S::pending, 1}, {S::sent, 1}}));
     EXPECT_EQ(week.segments, 2);
 }

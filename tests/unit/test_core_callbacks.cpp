@@ -24,7 +24,7 @@ TEST(CoreCallbacks, params_are_decoded) {
 TEST(CoreCallbacks, kannel_report_types) {
     auto state = [](const char* type) {
         auto r = parse_delivery_report("kannel", {{"ref", "7"}, {"type", type}});
-        return r ? r->state : "error";
+        return r ? std::string(to_string(r->state)) : "error";
     };
     EXPECT_EQ(state("1"), "delivered");
     EXPECT_EQ(state("2"), "failed");
@@ -44,7 +44,7 @@ TEST(CoreCallbacks, kannel_report_types) {
 TEST(CoreCallbacks, kannel_report_names_the_smsc_message_id) {
     const auto delivered = parse_delivery_report(
         "kannel", {{"ref", "7"}, {"type", "1"}, {"reply", "ACK/"}, {"smsc_id", "47efae27-0b1c"}});
-    EXPECT_EQ(delivered->state, "delivered");
+    EXPECT_EQ(delivered->state, DeliveryState::delivered);
     EXPECT_EQ(delivered->smsc_id, "47efae27-0b1c");
     EXPECT_EQ(delivered->detail, "delivered (SMSC id 47efae27-0b1c)");
     const auto accepted = parse_delivery_report("kannel", {{"ref", "7"}, {"type", "8"}});
@@ -65,15 +65,15 @@ TEST(CoreCallbacks, africastalking_and_twilio_reports) {
         "africastalking",
         {{"id", "ATXid_1"}, {"status", "Failed"}, {"failureReason", "AbsentSubscriber"}});
     EXPECT_EQ(at->gateway_id, "ATXid_1");
-    EXPECT_EQ(at->state, "failed");
+    EXPECT_EQ(at->state, DeliveryState::failed);
     EXPECT_EQ(at->detail, "failed: AbsentSubscriber");
     EXPECT_EQ(parse_delivery_report("africastalking", {{"id", "x"}, {"status", "Success"}})->state,
-              "delivered");
+              DeliveryState::delivered);
     const auto tw = parse_delivery_report("twilio", {{"MessageSid", "SM1"},
                                                      {"MessageStatus", "undelivered"},
                                                      {"ErrorCode", "30003"},
                                                      {"ref", "9"}});
-    EXPECT_EQ(tw->state, "failed");
+    EXPECT_EQ(tw->state, DeliveryState::failed);
     EXPECT_EQ(tw->ref, "9");
     EXPECT_EQ(tw->detail, "failed: undelivered (error 30003)");
     EXPECT_FALSE(parse_delivery_report("twilio", {{"MessageSid", "SM1"}}).ok());

@@ -4,21 +4,32 @@
 
 using namespace kibaru::core;
 using namespace std::chrono;
+using S = DeliveryState;
+
+TEST(CoreDelivery, every_state_has_one_name_and_back) {
+    for (const auto state : k_delivery_states) {
+        EXPECT_EQ(parse_delivery_state(to_string(state)), state) << to_string(state);
+    }
+    EXPECT_EQ(to_string(S::unknown), "unknown");
+    EXPECT_FALSE(parse_delivery_state("Delivered")) << "names are exact";
+    EXPECT_FALSE(parse_delivery_state(""));
+}
 
 TEST(CoreDelivery, states_move_only_forward) {
-    EXPECT_TRUE(delivery_transition_allowed("pending", "sending"));
-    EXPECT_TRUE(delivery_transition_allowed("sending", "sent"));
-    EXPECT_TRUE(delivery_transition_allowed("sending", "retrying"));
-    EXPECT_TRUE(delivery_transition_allowed("retrying", "sending"));
-    EXPECT_TRUE(delivery_transition_allowed("sent", "delivered"));
-    EXPECT_TRUE(delivery_transition_allowed("unknown", "delivered")) << "a late report resolves it";
-    EXPECT_TRUE(delivery_transition_allowed("pending", "expired"));
-    EXPECT_FALSE(delivery_transition_allowed("expired", "sending")) << "never sent late";
-    EXPECT_FALSE(delivery_transition_allowed("skipped", "sending"));
-    EXPECT_FALSE(delivery_transition_allowed("sent", "sending")) << "never sent twice";
-    EXPECT_FALSE(delivery_transition_allowed("pending", "sent"));
-    EXPECT_TRUE(delivery_state_final("expired"));
-    EXPECT_FALSE(delivery_state_final("retrying"));
+    EXPECT_TRUE(delivery_transition_allowed(S::pending, S::sending));
+    EXPECT_TRUE(delivery_transition_allowed(S::sending, S::sent));
+    EXPECT_TRUE(delivery_transition_allowed(S::sending, S::retrying));
+    EXPECT_TRUE(delivery_transition_allowed(S::retrying, S::sending));
+    EXPECT_TRUE(delivery_transition_allowed(S::sent, S::delivered));
+    EXPECT_TRUE(delivery_transition_allowed(S::unknown, S::delivered))
+        << "a late report resolves it";
+    EXPECT_TRUE(delivery_transition_allowed(S::pending, S::expired));
+    EXPECT_FALSE(delivery_transition_allowed(S::expired, S::sending)) << "never sent late";
+    EXPECT_FALSE(delivery_transition_allowed(S::skipped, S::sending));
+    EXPECT_FALSE(delivery_transition_allowed(S::sent, S::sending)) << "never sent twice";
+    EXPECT_FALSE(delivery_transition_allowed(S::pending, S::sent));
+    EXPECT_TRUE(delivery_state_final(S::expired));
+    EXPECT_FALSE(delivery_state_final(S::retrying));
 }
 
 TEST(CoreDelivery, http_status_verdicts) {

@@ -84,15 +84,15 @@ TEST(CoreGatewayOrange, delivery_reports_name_the_ref_and_the_state) {
         {{"callbackData", "42"}, {"deliveryStatus", "DeliveredToTerminal"}, {"address", "x"}});
     ASSERT_TRUE(delivered);
     EXPECT_EQ(delivered->ref, "42");
-    EXPECT_EQ(delivered->state, "delivered");
+    EXPECT_EQ(delivered->state, DeliveryState::delivered);
     EXPECT_EQ(
         parse_orange_report({{"callbackData", "42"}, {"deliveryStatus", "DeliveryImpossible"}})
             ->state,
-        "failed");
+        DeliveryState::failed);
     EXPECT_EQ(
         parse_orange_report({{"callbackData", "42"}, {"deliveryStatus", "DeliveredToNetwork"}})
             ->state,
-        "sent");
+        DeliveryState::sent);
     EXPECT_FALSE(parse_orange_report({{"deliveryStatus", "DeliveredToTerminal"}}));
     EXPECT_FALSE(parse_orange_report({{"callbackData", "42"}, {"deliveryStatus", "Lost"}}));
 }

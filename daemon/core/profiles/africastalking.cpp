@@ -70,14 +70,14 @@ public:
             return Error{"an Africa's Talking delivery report needs id and status"};
         }
         if (status == "Success") {
-            r.state = "delivered";
+            r.state = DeliveryState::delivered;
         } else if (status == "Failed" || status == "Rejected") {
-            r.state = "failed";
+            r.state = DeliveryState::failed;
             reason = param(p, "failureReason");
             reason = status == "Rejected" ? "rejected" + (reason.empty() ? "" : ": " + reason)
                                           : (reason.empty() ? "Failed" : reason);
         } else if (status == "Sent" || status == "Submitted" || status == "Buffered") {
-            r.state = "sent";
+            r.state = DeliveryState::sent;
             reason = "on its way (" + status + ")";
         } else {
             return Error{"unknown Africa's Talking status " + status};

@@ -113,12 +113,14 @@ public:
         DeliveryReport r;
         r.ref = param(p, "ref");
         r.gateway_id = param(p, "id");
-        r.state = param(p, "state");
-        if ((r.ref.empty() && r.gateway_id.empty()) ||
-            (r.state != "delivered" && r.state != "failed" && r.state != "sent")) {
+        const auto state = parse_delivery_state(param(p, "state"));
+        if ((r.ref.empty() && r.gateway_id.empty()) || !state ||
+            (*state != DeliveryState::delivered && *state != DeliveryState::failed &&
+             *state != DeliveryState::sent)) {
             return Error{"a generic delivery report needs ref or id, and state delivered, "
                          "failed or sent"};
         }
+        r.state = *state;
         r.detail = describe_report(r.state, param(p, "detail"), "");
         return r;
     }

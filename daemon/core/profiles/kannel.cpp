@@ -68,21 +68,21 @@ public:
         }
         const std::string reply = param(p, "reply"); // %A: the SMSC's own words
         if (type == "1") {
-            r.state = "delivered";
+            r.state = DeliveryState::delivered;
         } else if (type == "2") {
-            r.state = "failed";
+            r.state = DeliveryState::failed;
             reason = reply.empty() ? "the phone network could not deliver it" : reply;
         } else if (type == "16") {
-            r.state = "failed";
+            r.state = DeliveryState::failed;
             reason = "rejected by the SMSC";
             if (!reply.empty()) {
                 reason += ": " + reply;
             }
         } else if (type == "4") {
-            r.state = "sent";
+            r.state = DeliveryState::sent;
             reason = "queued by the SMSC";
         } else if (type == "8") {
-            r.state = "sent";
+            r.state = DeliveryState::sent;
             reason = "accepted by the SMSC";
         } else {
             return Error{"unknown Kannel delivery report type " + type};

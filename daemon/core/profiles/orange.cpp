@@ -120,13 +120,13 @@ Result<DeliveryReport> parse_orange_report(const Params& p) {
     r.ref = ref->second;
     std::string reason;
     if (status->second == "DeliveredToTerminal") {
-        r.state = "delivered";
+        r.state = DeliveryState::delivered;
     } else if (status->second == "DeliveryImpossible") {
-        r.state = "failed";
+        r.state = DeliveryState::failed;
         reason = "Orange could not deliver it";
     } else if (status->second == "DeliveredToNetwork" || status->second == "MessageWaiting" ||
                status->second == "DeliveryUncertain") {
-        r.state = "sent";
+        r.state = DeliveryState::sent;
         reason = "Orange: " + status->second;
     } else {
         return Error{"unknown Orange deliveryStatus " + status->second};

@@ -61,16 +61,16 @@ public:
             return Error{"a Twilio status callback needs MessageSid and MessageStatus"};
         }
         if (status == "delivered" || status == "read") {
-            r.state = "delivered";
+            r.state = DeliveryState::delivered;
         } else if (status == "undelivered" || status == "failed") {
-            r.state = "failed";
+            r.state = DeliveryState::failed;
             reason = status;
             if (const auto code = param(p, "ErrorCode"); !code.empty()) {
                 reason += " (error " + code + ")";
             }
         } else if (status == "queued" || status == "accepted" || status == "sending" ||
                    status == "sent" || status == "scheduled") {
-            r.state = "sent";
+            r.state = DeliveryState::sent;
             reason = "on its way (" + status + ")";
         } else {
             return Error{"unknown Twilio MessageStatus " + status};

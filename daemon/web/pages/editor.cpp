@@ -69,8 +69,9 @@ Html resend_section(const Page& page, const ops::CampaignDetails& d, int week, b
         return {};
     }
     Html buttons;
-    for (const char* state : {"unknown", "failed"}) {
-        const auto n = it->second.by_state.count(state) ? it->second.by_state.at(state) : 0;
+    for (const auto value : {core::DeliveryState::unknown, core::DeliveryState::failed}) {
+        const auto n = it->second.by_state.count(value) ? it->second.by_state.at(value) : 0;
+        const std::string state(core::to_string(value));
         if (n > 0) {
             buttons +=
                 post_form(page,

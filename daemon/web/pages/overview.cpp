@@ -50,7 +50,7 @@ void overview(ApiCall& call) {
             missing(p.missing_now, p.current_week);
         }
         missing(p.missing_next, p.current_week + 1);
-        if (const auto doubt = count_of(p.counts, "unknown"); doubt > 0) {
+        if (const auto doubt = count_of(p.counts, core::DeliveryState::unknown); doubt > 0) {
             warnings += tag("li", {{"class", "warning"}},
                             text(c.name + page.t("punct.colon") + number(doubt, page.lang) + " " +
                                  page.t("warning.in_doubt")));

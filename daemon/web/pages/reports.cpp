@@ -230,8 +230,9 @@ void deliveries(ApiCall& call) {
         }
     }
     std::vector<std::pair<std::string, std::string>> states = {{"", page.t("contacts.any_status")}};
-    for (const auto s : core::k_delivery_states) {
-        states.emplace_back(std::string(s), page.t("state." + std::string(s)));
+    for (const auto value : core::k_delivery_states) {
+        const std::string s(core::to_string(value));
+        states.emplace_back(s, page.t("state." + s));
     }
     const std::string base = "/campaigns/" + std::to_string(*id);
     Html body =

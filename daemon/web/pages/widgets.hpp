@@ -11,6 +11,6 @@ namespace kibaru::web::pages {
 Html progress_bar(const Page& page, const store::WeekCounts& counts);
 // The same numbers in words: "12 delivered · 3 on their way · ...".
 Html progress_words(const Page& page, const store::WeekCounts& counts);
-std::int64_t count_of(const store::WeekCounts& counts, const std::string& state);
+std::int64_t count_of(const store::WeekCounts& counts, core::DeliveryState state);
 
 } // namespace kibaru::web::pages
