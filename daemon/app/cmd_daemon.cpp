@@ -161,6 +161,14 @@ int run_daemon(Context& context) {
                  config.gateway.profile == "generic" ? config.gateway.generic.url
                                                      : config.gateway.url,
                  config.gateway.rate_per_second, config.gateway.max_in_flight);
+    std::string reply_languages;
+    for (const auto& language : config.replies.languages()) {
+        reply_languages += (reply_languages.empty() ? "" : ", ") + language;
+    }
+    spdlog::info("automatic replies in {} from {} (other languages get the French ones)",
+                 reply_languages,
+                 config.replies.source() == "built-in" ? "the built-in texts"
+                                                       : config.replies.source() + "/");
     engine.start();
     io.run();
     spdlog::info("kibaru daemon stopped ({} malformed or oversized requests refused by the "

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <regex>
@@ -371,6 +372,7 @@ std::vector<KeySpec> key_specs(core::Config& c) {
         {"keywords.commodity_words", commodity_words(c.keywords.commodity_words)},
         {"keywords.replies_per_day", integer(c.keywords.replies_per_day, 0, 1000)},
         {"keywords.answer_strangers", boolean(c.keywords.answer_strangers)},
+        {"keywords.reply_templates_dir", text(c.keywords.reply_templates_dir)},
         {"log.level",
          choice(c.log.level, {"trace", "debug", "info", "warn", "error", "critical", "off"})},
         {"log.file", text(c.log.file)},
@@ -499,6 +501,102 @@ void read_gateways(const toml::table& table, core::Config& config, Walker& walke
     }
 }
 
+// The reply texts, templates/replies.<lang>.txt (SPEC.md "Two-way SMS").
+//
+// Absent files fall back to the built-in texts; present files that are wrong refuse to load.
+// Every command loads the configuration, and an install from before the files existed, or a
+// daemon whose working directory has no templates/ (systemd runs it in /var/lib/kibaru), must
+// keep answering producers: the built-in texts are the shipped files' own (a unit test holds
+// them equal), so nothing is lost. But a file someone edited is the text they mean to send:
+// quietly answering with another one would hide their mistake, so a file that does not read is
+// an error naming its line, as a wrong key in kibaru.toml is. A directory named in the
+// configuration must exist and hold the French file (French is every language's fallback).
+std::filesystem::path read_link_or_empty(const std::filesystem::path& link) {
+    std::error_code ec;
+    auto target = std::filesystem::read_symlink(link, ec);
+    return ec ? std::filesystem::path() : target;
+}
+
+// Where to look when [keywords] reply_templates_dir is not set: templates/ where kibaru runs
+// (a source checkout), the package's data beside the binary (<prefix>/share/kibaru/templates,
+// whatever the prefix), then Debian's /usr/share/kibaru/templates.
+std::vector<std::filesystem::path> reply_template_candidates() {
+    std::vector<std::filesystem::path> dirs = {"templates"};
+    if (const auto exe = read_link_or_empty("/proc/self/exe"); !exe.empty()) {
+        dirs.push_back(exe.parent_path().parent_path() / "share" / "kibaru" / "templates");
+    }
+    dirs.emplace_back("/usr/share/kibaru/templates");
+    return dirs;
+}
+
+void load_reply_templates(core::Config& config) {
+    namespace fs = std::filesystem;
+    const std::string fallback(core::k_fallback_reply_language);
+    const auto fallback_file = core::reply_template_file_name(fallback);
+    const auto& configured = config.keywords.reply_templates_dir;
+    fs::path dir;
+    std::error_code ec;
+    if (!configured.empty()) {
+        dir = configured;
+        if (!fs::is_directory(dir, ec)) {
+            throw ConfigError(config.source + ": keywords.reply_templates_dir: \"" + configured +
+                              "\" is not a directory (the one holding " + fallback_file + ")");
+        }
+        if (!fs::exists(dir / fallback_file, ec)) {
+            throw ConfigError((dir / fallback_file).string() +
+                              ": missing: the French replies are needed as every language's "
+                              "fallback (keywords.reply_templates_dir in " +
+                              config.source + ")");
+        }
+    } else {
+        for (const auto& candidate : reply_template_candidates()) {
+            if (fs::is_regular_file(candidate / fallback_file, ec)) {
+                dir = candidate;
+                break;
+            }
+        }
+        if (dir.empty()) {
+            return; // the built-in texts (core::ReplyTemplates())
+        }
+    }
+    std::vector<std::string> languages = config.contacts.languages;
+    if (std::find(languages.begin(), languages.end(), fallback) == languages.end()) {
+        languages.insert(languages.begin(), fallback);
+    }
+    const auto mode = core::parse_encoding_mode(config.sms.encoding);
+    std::map<std::string, core::ReplyTexts, std::less<>> by_language;
+    std::vector<std::string> problems;
+    for (const auto& language : languages) {
+        const auto path = dir / core::reply_template_file_name(language);
+        if (language != fallback && !fs::exists(path, ec)) {
+            continue; // answered in French
+        }
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            problems.push_back(path.string() + ": cannot read the file");
+            continue;
+        }
+        std::ostringstream text;
+        text << in.rdbuf();
+        auto texts = core::parse_reply_templates(
+            text.str(), path.string(),
+            {language == fallback, mode.value_or(core::EncodingMode::automatic)});
+        if (!texts) {
+            problems.push_back(texts.error().message);
+            continue;
+        }
+        by_language.emplace(language, std::move(*texts));
+    }
+    if (!problems.empty()) {
+        std::string all;
+        for (const auto& p : problems) {
+            all += (all.empty() ? "" : "\n") + p;
+        }
+        throw ConfigError(all);
+    }
+    config.replies = core::ReplyTemplates(std::move(by_language), dir.string());
+}
+
 } // namespace
 
 core::Config parse_config(const std::string& text, const std::string& source_name) {
@@ -547,18 +645,20 @@ core::Config parse_config(const std::string& text, const std::string& source_nam
 }
 
 core::Config load_config(const std::string& path) {
+    core::Config config;
     if (path.empty()) {
-        core::Config config;
         config.source = "(built-in defaults)";
-        return config;
+    } else {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            throw ConfigError(path + ": cannot read the configuration file");
+        }
+        std::ostringstream text;
+        text << in.rdbuf();
+        config = parse_config(text.str(), path);
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw ConfigError(path + ": cannot read the configuration file");
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_config(text.str(), path);
+    load_reply_templates(config);
+    return config;
 }
 
 std::string secret_from_env(const std::string& name) {

@@ -18,7 +18,12 @@ public:
 };
 
 // Reads `path`. When `path` is empty the defaults are returned unchanged (no file is needed).
-// Throws ConfigError on a missing or unreadable file, a TOML syntax error or invalid values.
+// Then reads the reply texts (replies.<lang>.txt) from [keywords] reply_templates_dir, or when it
+// is not set from the first of templates/, <binary>/../share/kibaru/templates and
+// /usr/share/kibaru/templates that holds replies.fr.txt; without any, the built-in texts.
+// Throws ConfigError on a missing or unreadable file, a TOML syntax error or invalid values, a
+// reply_templates_dir without replies.fr.txt, or a replies file that does not read (naming its
+// lines).
 core::Config load_config(const std::string& path);
 
 // Validates the TOML text `text` as if read from `source_name` (used by load_config and tests).

@@ -2,6 +2,8 @@
 // the TOML file lives in app/config_loader; this header is plain data so every layer can use it.
 #pragma once
 
+#include "core/reply_templates.hpp"
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -134,6 +136,10 @@ struct KeywordsConfig {
         {"fonio", {"FONIO", "FINI"}}};
     int replies_per_day = 5;       // per phone; beyond it a message is stored, not answered
     bool answer_strangers = false; // reply to numbers that are not contacts
+    // The directory of the reply texts, replies.<lang>.txt (relative to where kibaru runs). ""
+    // looks in templates/, then <binary>/../share/kibaru/templates, then
+    // /usr/share/kibaru/templates, else uses the built-in texts (app/config_loader).
+    std::string reply_templates_dir;
 };
 
 struct LogConfig {
@@ -158,6 +164,9 @@ struct Config {
     InboundConfig inbound;
     KeywordsConfig keywords;
     LogConfig log;
+    // The automatic replies' texts per language: the built-in ones, or those app::load_config
+    // read from [keywords] reply_templates_dir once, when the configuration was loaded.
+    ReplyTemplates replies;
 };
 
 // The gateways that send: the [[gateways]] entries when given, else the single [gateway].

@@ -1,6 +1,7 @@
 #include "ops/inbound.hpp"
 
 #include "core/callbacks.hpp"
+#include "core/message_template.hpp"
 #include "core/phone.hpp"
 #include "core/sms.hpp"
 #include "ops/audit_trail.hpp"
@@ -13,48 +14,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <map>
 
 namespace kibaru::ops {
 
 namespace {
-
-// The automatic replies, per language, kept within one GSM-7 SMS where the words allow
-// ({commodity}, {prices} and {market} are filled in). French is the fallback.
-const std::string& reply_text(const std::string& language, const std::string& kind) {
-    static const std::map<std::string, std::map<std::string, std::string>> k_texts = {
-        {"fr",
-         {{"price", "Prix {commodity}: {prices}"},
-          {"no_price", "Kibaru: pas de prix connu pour {commodity}{market}."},
-          {"no_commodity", "Kibaru: produit inconnu. Ecrivez par exemple PRIX SESAME KITA."},
-          {"subscribed", "Kibaru: vous recevrez les prix du {commodity}. Pour arreter: "
-                         "DESABONNER {commodity}."},
-          {"unsubscribed", "Kibaru: vous ne recevrez plus les prix du {commodity}."},
-          {"help", "Kibaru: PRIX SESAME KITA pour un prix, ABONNER RIZ pour recevoir les prix "
-                   "du riz, STOP pour ne plus rien recevoir."}}},
-        {"bm",
-         {{"price", "{commodity} songo: {prices}"},
-          {"no_price", "Kibaru: {commodity} songo te an fe{market}."},
-          {"no_commodity", "Kibaru: o fen ma don. A sebe nin cogo la: PRIX SESAME KITA."},
-          {"subscribed", "Kibaru: {commodity} songo na ci i ma. A dabila: DESABONNER "
-                         "{commodity}."},
-          {"unsubscribed", "Kibaru: {commodity} songo tena ci i ma tugu."},
-          {"help", "Kibaru: PRIX SESAME KITA ka songo don, ABONNER RIZ ka malo songo soro, STOP "
-                   "ka dabila."}}}};
-    const auto lang = k_texts.count(language) ? k_texts.find(language) : k_texts.find("fr");
-    return lang->second.at(kind);
-}
-
-std::string fill(std::string text, const std::map<std::string, std::string>& values) {
-    for (const auto& [key, value] : values) {
-        const std::string mark = "{" + key + "}";
-        for (auto at = text.find(mark); at != std::string::npos;
-             at = text.find(mark, at + value.size())) {
-            text.replace(at, mark.size(), value);
-        }
-    }
-    return text;
-}
 
 // The key two posts of one message share: the gateway's message id, or without one the sender,
 // the text and the minute it came.
@@ -137,8 +100,10 @@ Result<InboundResult> handle_incoming_sms(const Env& env, const IncomingSms& sms
     result.inbox_id = *id;
     const std::string language = contact ? contact->contact.language : "fr";
     const std::string today = now.substr(0, 10);
-    auto answer = [&](const std::string& kind, const std::map<std::string, std::string>& values) {
-        result.reply = fill(reply_text(language, kind), values);
+    // The texts of templates/replies.<lang>.txt, read once with the configuration; French for
+    // a language or a reply without a text of its own.
+    auto answer = [&](const std::string& kind, const core::TemplateValues& values) {
+        result.reply = env.config.replies.render(language, kind, values);
     };
 
     switch (request.intent) {

@@ -1,6 +1,7 @@
 // Two-way SMS in process: prices imported as data with every refused row named, a producer's
 // question answered from them, subscriptions changed by SMS, each incoming message stored once,
 // and the reply limits ([keywords] replies_per_day, the help text once a day, strangers).
+#include "core/reply_templates.hpp"
 #include "ops/campaigns.hpp"
 #include "ops/contact_import.hpp"
 #include "ops/inbound.hpp"
@@ -105,6 +106,26 @@ TEST_F(Inbound, a_producer_asks_a_markets_price_and_gets_the_latest) {
     ASSERT_TRUE(r.reply);
     EXPECT_NE(r.reply->find("pas de prix connu"), std::string::npos) << *r.reply;
     EXPECT_EQ(sql("SELECT count(*) FROM inbox WHERE reply IS NOT NULL"), "4");
+}
+
+// The texts are those the configuration loaded (templates/replies.<lang>.txt), in the contact's
+// language, French for a reply the language's file does not give.
+TEST_F(Inbound, replies_use_the_loaded_templates_in_the_contacts_language) {
+    auto fr = core::parse_reply_templates(core::built_in_reply_templates("fr"), "fr");
+    auto bm = core::parse_reply_templates("price = {commodity} songo bi: {prices}\n", "bm");
+    ASSERT_TRUE(fr && bm);
+    (*fr)["help"] = "Kibaru: ecrivez PRIX SESAME KITA.";
+    config.replies = core::ReplyTemplates({{"fr", *fr}, {"bm", *bm}}, "edited");
+
+    auto r = receive("76000002", "sɔngɔ malo");
+    ASSERT_TRUE(r.reply);
+    EXPECT_EQ(*r.reply, "rice songo bi: Ségou 12/01: 300-325 F/kg (baisse)");
+    r = receive("76000002", "aide");
+    ASSERT_TRUE(r.reply);
+    EXPECT_EQ(*r.reply, "Kibaru: ecrivez PRIX SESAME KITA.") << "bm gives no help text: French";
+    r = receive("76000001", "abonner riz");
+    ASSERT_TRUE(r.reply);
+    EXPECT_EQ(*r.reply, "Kibaru: vous recevrez les prix du rice. Pour arreter: DESABONNER rice.");
 }
 
 TEST_F(Inbound, a_subscription_by_sms_changes_the_contacts_commodities_audited) {

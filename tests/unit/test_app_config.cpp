@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 using kibaru::app::ConfigError;
 using kibaru::app::parse_config;
@@ -197,4 +199,117 @@ max_in_flght = 3
         << e;
     EXPECT_NE(error_of("gateways = 3\n").find("gateways: must be an array of tables"),
               std::string::npos);
+}
+
+// [keywords] reply_templates_dir: the reply texts read once with the configuration; a file that
+// does not read stops the load, naming its line; French answers for what a language lacks.
+namespace {
+
+struct ReplyDir {
+    ReplyDir() {
+        dir = std::filesystem::temp_directory_path() /
+              ("kibaru-replies-" + std::to_string(::getpid()) + "-" + std::to_string(++count));
+        std::filesystem::create_directories(dir);
+    }
+    ~ReplyDir() { std::filesystem::remove_all(dir); }
+    void write(const std::string& name, const std::string& text) const {
+        std::ofstream(dir / name, std::ios::binary) << text;
+    }
+    // load_config of a kibaru.toml naming this directory.
+    kibaru::core::Config load(const std::string& extra = "") const {
+        write("k.toml", "[keywords]\nreply_templates_dir = \"" + dir.string() + "\"\n" + extra);
+        return kibaru::app::load_config((dir / "k.toml").string());
+    }
+    std::string error(const std::string& extra = "") const {
+        try {
+            load(extra);
+        } catch (const ConfigError& e) {
+            return e.what();
+        }
+        return "(no error)";
+    }
+
+    std::filesystem::path dir;
+    static inline int count = 0;
+};
+
+const char* k_french = "price = Prix {commodity}: {prices}\n"
+                       "no_price = Pas de prix pour {commodity}{market}.\n"
+                       "no_commodity = Produit inconnu.\n"
+                       "subscribed = Abonne a {commodity}.\n"
+                       "unsubscribed = Desabonne de {commodity}.\n"
+                       "help = Ecrivez PRIX SESAME KITA.\n";
+
+} // namespace
+
+TEST(AppConfig, reply_texts_come_from_the_configured_directory_french_the_fallback) {
+    ReplyDir d;
+    d.write("replies.fr.txt", k_french);
+    d.write("replies.bm.txt", "# partial\nprice = {commodity} songo: {prices}\n");
+    const auto c = d.load();
+    EXPECT_EQ(c.replies.source(), d.dir.string());
+    EXPECT_EQ(c.replies.text("bm", "price"), "{commodity} songo: {prices}");
+    EXPECT_EQ(c.replies.text("bm", "help"), "Ecrivez PRIX SESAME KITA.");
+    EXPECT_EQ(c.replies.text("fr", "no_commodity"), "Produit inconnu.");
+
+    d.write("replies.bm.txt", "price = {commodity} songo\nhelpp = Deme\n");
+    const auto e = d.error();
+    EXPECT_NE(e.find("replies.bm.txt:1: price: must contain {prices}"), std::string::npos) << e;
+    EXPECT_NE(e.find("replies.bm.txt:2: \"helpp\" is not a kind of reply"), std::string::npos) << e;
+    d.write("replies.bm.txt", "price = {commodity} sɔngɔ: {prices}\n");
+    EXPECT_EQ(d.error(), "(no error)");
+    EXPECT_NE(d.error("[sms]\nencoding = \"gsm7\"\n").find("is not a GSM-7 character"),
+              std::string::npos);
+}
+
+TEST(AppConfig, a_configured_reply_directory_must_hold_the_complete_french_file) {
+    ReplyDir d;
+    EXPECT_NE(d.error().find((d.dir / "replies.fr.txt").string() + ": missing"), std::string::npos)
+        << d.error();
+    d.write("replies.fr.txt", "help = Aide\n");
+    EXPECT_NE(d.error().find("replies.fr.txt: no reply for price, no_price"), std::string::npos)
+        << d.error();
+    std::ofstream(d.dir / "k.toml") << "[keywords]\nreply_templates_dir = \"/nonexistent/x\"\n";
+    try {
+        kibaru::app::load_config((d.dir / "k.toml").string());
+        ADD_FAILURE() << "a missing directory is refused";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find(
+                      "keywords.reply_templates_dir: \"/nonexistent/x\" is not a directory"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
+TEST(AppConfig, the_shipped_reply_templates_load) {
+    ReplyDir d;
+    d.write("k.toml", std::string("[keywords]\nreply_templates_dir = \"") + KIBARU_SOURCE_DIR +
+                          "/templates\"\n[sms]\nencoding = \"gsm7\"\n");
+    const auto c = kibaru::app::load_config((d.dir / "k.toml").string());
+    EXPECT_EQ(c.replies.languages(), (std::vector<std::string>{"bm", "fr"}));
+    const kibaru::core::ReplyTemplates built_in;
+    for (const auto& kind : kibaru::core::reply_kinds()) {
+        EXPECT_EQ(c.replies.text("bm", kind.name), built_in.text("bm", kind.name));
+        EXPECT_EQ(c.replies.text("fr", kind.name), built_in.text("fr", kind.name));
+    }
+}
+
+// Without reply_templates_dir, where kibaru runs without templates/ (the daemon in
+// /var/lib/kibaru, an old install): the built-in texts, and every command still works.
+TEST(AppConfig, without_reply_files_the_built_in_texts_answer) {
+    if (std::filesystem::exists("/usr/share/kibaru/templates/replies.fr.txt")) {
+        GTEST_SKIP() << "an installed package provides the texts on this machine";
+    }
+    ReplyDir d;
+    const auto before = std::filesystem::current_path();
+    std::filesystem::current_path(d.dir);
+    std::string source;
+    try {
+        source = kibaru::app::load_config("").replies.source();
+    } catch (...) {
+        std::filesystem::current_path(before);
+        throw;
+    }
+    std::filesystem::current_path(before);
+    EXPECT_EQ(source, "built-in");
 }
