@@ -20,7 +20,8 @@ while (($#)); do
     *) targets+=("$1"); shift ;;
   esac
 done
-((${#targets[@]})) || targets=(fuzz_csv fuzz_config fuzz_template fuzz_sms fuzz_callbacks fuzz_web fuzz_keywords)
+((${#targets[@]})) || targets=(fuzz_csv fuzz_config fuzz_template fuzz_sms fuzz_callbacks fuzz_web fuzz_keywords
+  fuzz_xlsx)
 
 ((build)) && bash scripts/sanitize.sh --build-only
 build=${KIBARU_SAN_BUILD_DIR:-build-san}

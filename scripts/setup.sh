@@ -9,6 +9,7 @@ packages=(
   libboost-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev
   libcli11-dev libtomlplusplus-dev libhowardhinnant-date-dev nlohmann-json3-dev libssl-dev
   libphonenumber-dev libprotobuf-dev libicu-dev libsodium-dev zlib1g-dev
+  libzip-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl
   libgtest-dev libgmock-dev libbenchmark-dev
   curl python3 time wrk clang-format kannel kannel-extras openssl
   clang libclang-rt-14-dev systemd strace

@@ -209,10 +209,11 @@ CsvReader::Status CsvReader::next(CsvRecord& record) {
     }
 }
 
-void append_csv_field(std::string& out, std::string_view field) {
+void append_csv_field(std::string& out, std::string_view field, char separator) {
     // A field starting with a byte-order mark is quoted too: written first in a file, it would
     // otherwise be read back as the file's BOM and lose it (found by tests/fuzz/fuzz_csv).
-    if (field.find_first_of(",\"\r\n") == std::string_view::npos &&
+    const char special[] = {separator, '"', '\r', '\n', '\0'};
+    if (field.find_first_of(special) == std::string_view::npos &&
         !field.starts_with("\xEF\xBB\xBF")) {
         out.append(field);
         return;

@@ -5,6 +5,8 @@
 // from the header line, and Windows-1252 text where a record is not valid UTF-8.
 #pragma once
 
+#include "core/record_reader.hpp"
+
 #include <cstddef>
 #include <iosfwd>
 #include <span>
@@ -14,21 +16,13 @@
 
 namespace kibaru::core {
 
-struct CsvRecord {
-    std::size_t line = 0;            // physical line where the record starts, from 1
-    std::vector<std::string> fields; // raw field values, quotes removed
-    int invalid_utf8_field = -1;     // index of the first field that is not UTF-8, or -1
-    bool windows1252 = false;        // read as Windows-1252 (it was not valid UTF-8)
-};
-
 // The separator a header line uses: the most frequent of `,` `;` and tab outside quotes (`,`
 // when there is none, or a tie with it).
 char detect_separator(std::string_view header_line);
 
-class CsvReader {
+// CsvRecord::line is the physical line where the record starts.
+class CsvReader final : public RecordReader {
 public:
-    enum class Status { record, end, error };
-
     static constexpr char k_detect = 0;
 
     // Records longer than `max_record_bytes` are refused: a missing closing quote would
@@ -47,11 +41,11 @@ public:
     // On Status::error the input is malformed past repair (unterminated quote, text after a
     // closing quote, oversized record); error_message() and error_line() say where, and the
     // caller should stop reading.
-    Status next(CsvRecord& record);
+    Status next(CsvRecord& record) override;
 
-    const std::string& error_message() const { return m_error; }
-    std::size_t error_line() const { return m_error_line; }
-    std::size_t bytes_consumed() const { return m_consumed; }
+    const std::string& error_message() const override { return m_error; }
+    std::size_t error_line() const override { return m_error_line; }
+    std::size_t bytes_consumed() const override { return m_consumed; }
 
 private:
     int get(); // next byte, or -1 at end of input
@@ -75,9 +69,9 @@ private:
 // The name of a separator for messages: "comma", "semicolon", "tab".
 std::string_view separator_name(char separator);
 
-// Appends one CSV field to `out`, quoted when it holds a comma, quote, CR or LF, or starts with
-// a byte-order mark.
-void append_csv_field(std::string& out, std::string_view field);
+// Appends one CSV field to `out`, quoted when it holds the separator, a quote, CR or LF, or
+// starts with a byte-order mark.
+void append_csv_field(std::string& out, std::string_view field, char separator = ',');
 
 // One CSV line (fields joined by commas, LF-terminated).
 std::string csv_line(std::span<const std::string> fields);

@@ -2,6 +2,7 @@
 
 #include "core/contact.hpp"
 #include "core/csv.hpp"
+#include "core/table_reader.hpp"
 #include "ops/audit_trail.hpp"
 #include "store/contacts_repo.hpp"
 #include "store/sqlite.hpp"
@@ -22,6 +23,12 @@ namespace {
 
 constexpr std::size_t k_batch_rows = 4096;
 
+// "name:line" for a problem at a line, "name" for one with the file as a whole (a workbook
+// refused before any row is read).
+std::string where(const std::string& name, std::size_t line) {
+    return line == 0 ? name : name + ":" + std::to_string(line);
+}
+
 struct Batch {
     std::vector<core::CsvRecord> records;
     std::vector<std::variant<core::Contact, core::FieldError>> results;
@@ -31,17 +38,23 @@ struct Batch {
 
 Result<ImportReport> import_contacts(const Env& env, std::istream& in, const std::string& name,
                                      const ImportOptions& options, ImportListener& listener) {
-    // As Excel writes it too: `;` or tab between fields, Windows-1252 text.
-    core::CsvReader reader(in, 16u << 20, options.separator, true);
+    // A CSV as Excel writes it too (`;` or tab between fields, Windows-1252 text), or the first
+    // sheet of an .xlsx workbook.
+    core::TableOptions table;
+    table.separator = options.separator;
+    const auto reader_ptr = core::open_table(in, table);
+    auto& reader = *reader_ptr;
+    const auto* csv = dynamic_cast<const core::CsvReader*>(&reader);
+    using Status = core::RecordReader::Status;
     core::CsvRecord header;
     auto status = reader.next(header);
-    if (status == core::CsvReader::Status::error) {
+    if (status == Status::error) {
         return Error{ErrorKind::malformed,
-                     name + ":" + std::to_string(reader.error_line()) + ": " +
-                         reader.error_message() + "; nothing imported",
+                     where(name, reader.error_line()) + ": " + reader.error_message() +
+                         "; nothing imported",
                      ""};
     }
-    if (status == core::CsvReader::Status::end) {
+    if (status == Status::end) {
         return invalid(name + ": the file is empty (a header row is required)", "file");
     }
     auto columns = core::ContactColumns::from_header(header.fields);
@@ -125,16 +138,16 @@ Result<ImportReport> import_contacts(const Env& env, std::istream& in, const std
     while (reading || !pending.empty()) {
         if (reading) {
             status = reader.next(record);
-            if (status == core::CsvReader::Status::error) {
+            if (status == Status::error) {
                 for (auto& f : pending) {
                     f.wait(); // let workers finish before returning (they reference locals)
                 }
                 return Error{ErrorKind::malformed,
-                             name + ":" + std::to_string(reader.error_line()) + ": " +
-                                 reader.error_message() + "; nothing imported",
+                             where(name, reader.error_line()) + ": " + reader.error_message() +
+                                 "; nothing imported",
                              ""};
             }
-            if (status == core::CsvReader::Status::record) {
+            if (status == Status::record) {
                 ++report.rows;
                 batch.records.push_back(std::move(record));
                 record = core::CsvRecord{};
@@ -162,23 +175,30 @@ Result<ImportReport> import_contacts(const Env& env, std::istream& in, const std
         }
     }
     listener.progress(reader.bytes_consumed(), report.rows);
-    report.separator = reader.separator();
-    report.windows1252_rows = reader.windows1252_records() - (header.windows1252 ? 1 : 0);
+    report.workbook = csv == nullptr;
+    if (csv != nullptr) {
+        report.separator = csv->separator();
+        report.windows1252_rows = csv->windows1252_records() - (header.windows1252 ? 1 : 0);
+    }
 
     if (options.dry_run || (options.strict && report.rejected > 0)) {
         tx.rollback();
         return report;
     }
-    const nlohmann::json details = {
+    nlohmann::json details = {
         {"file", std::filesystem::path(name).filename().string()},
         {"rows", report.rows},
         {"inserted", report.inserted},
         {"updated", report.updated},
         {"rejected", report.rejected},
         {"duplicates", report.duplicates},
-        {"separator", std::string(core::separator_name(report.separator))},
-        {"windows1252_rows", report.windows1252_rows},
     };
+    if (report.workbook) {
+        details["format"] = "xlsx";
+    } else {
+        details["separator"] = std::string(core::separator_name(report.separator));
+        details["windows1252_rows"] = report.windows1252_rows;
+    }
     ops::record(env, "contacts.import", name, details);
     tx.commit();
     report.written = true;

@@ -1,8 +1,9 @@
-// Importing contacts from CSV: streams the file, validates rows on worker threads (phone
-// parsing is the costly part), and writes them on the calling thread in one transaction with
-// its audit entry. Rows are applied in file order, so "the later duplicate wins" holds whatever
-// the threads do. The CLI and the API call it alike; what each does with rejects (print them,
-// write a rejects file, return them as JSON) is the listener's business.
+// Importing contacts from CSV or the first sheet of an .xlsx workbook: streams the file,
+// validates rows on worker threads (phone parsing is the costly part), and writes them on the
+// calling thread in one transaction with its audit entry. Rows are applied in file order, so
+// "the later duplicate wins" holds whatever the threads do. The CLI and the API call it alike;
+// what each does with rejects (print them, write a rejects file, return them as JSON) is the
+// listener's business.
 #pragma once
 
 #include "core/csv.hpp"
@@ -30,8 +31,9 @@ struct ImportReport {
     std::size_t rejected = 0;
     std::size_t duplicates = 0;       // earlier rows superseded by a later row with the same phone
     bool written = false;             // the transaction was committed
-    char separator = ',';             // as found or given
-    std::size_t windows1252_rows = 0; // rows read as Windows-1252 (not valid UTF-8)
+    char separator = ',';             // as found or given (CSV)
+    std::size_t windows1252_rows = 0; // rows read as Windows-1252 (not valid UTF-8; CSV)
+    bool workbook = false;            // read from an .xlsx workbook, not CSV
 };
 
 // A row refused (`record` is the row as read), or an earlier row superseded by a later one
@@ -53,9 +55,10 @@ public:
     virtual void progress(std::size_t /*bytes*/, std::size_t /*rows*/) {}
 };
 
-// Imports `in`, a CSV named `name` (for messages and the audit entry). Fails, with nothing
-// written, on an empty file or a bad header (invalid, naming name:line) and on a file
-// malformed past repair, such as an unterminated quote (malformed).
+// Imports `in`, a CSV or an .xlsx workbook (told apart by its first bytes) named `name` (for
+// messages and the audit entry). Fails, with nothing written, on an empty file or a bad header
+// (invalid, naming name:line) and on a file malformed past repair, such as an unterminated
+// quote or a workbook refused (malformed).
 Result<ImportReport> import_contacts(const Env& env, std::istream& in, const std::string& name,
                                      const ImportOptions& options, ImportListener& listener);
 

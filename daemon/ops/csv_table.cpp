@@ -1,6 +1,6 @@
 #include "ops/csv_table.hpp"
 
-#include "core/csv.hpp"
+#include "core/table_reader.hpp"
 #include "core/utf8.hpp"
 
 #include <algorithm>
@@ -15,39 +15,44 @@ bool CsvTable::has(const std::string& column) const {
 Result<CsvTable> read_csv_table(std::istream& in, const std::string& name,
                                 const std::vector<std::string>& required,
                                 const std::vector<std::string>& optional, bool any_columns) {
-    // As Excel writes it too: `;` or tab between fields (found from the header), Windows-1252.
-    core::CsvReader reader(in, 16u << 20, core::CsvReader::k_detect, true);
+    // As Excel writes it too: `;` or tab between fields (found from the header), Windows-1252;
+    // or the first sheet of an .xlsx workbook.
+    const auto reader = core::open_table(in);
+    using Status = core::RecordReader::Status;
     core::CsvRecord record;
-    auto status = reader.next(record);
+    auto status = reader->next(record);
     auto structure_error = [&] {
-        return invalid(name + ":" + std::to_string(reader.error_line()) + ": " +
-                       reader.error_message());
+        const std::size_t line = reader->error_line();
+        return invalid(name + (line == 0 ? "" : ":" + std::to_string(line)) + ": " +
+                       reader->error_message());
     };
-    if (status == core::CsvReader::Status::error) {
+    if (status == Status::error) {
         return structure_error();
     }
-    if (status == core::CsvReader::Status::end) {
+    if (status == Status::end) {
         return invalid(name + ": the file is empty (a header row is required)");
     }
     CsvTable table;
+    // The header's own line: 1 but after blank lines, or in a sheet whose table starts lower.
+    const std::string header_at = name + ":" + std::to_string(record.line) + ": header: ";
     for (const auto& field : record.fields) {
         std::string column(core::trim(field));
         const bool known = std::find(required.begin(), required.end(), column) != required.end() ||
                            std::find(optional.begin(), optional.end(), column) != optional.end();
         if (!known && !any_columns) {
-            return invalid(name + ":1: header: unknown column \"" + column + "\"", "header");
+            return invalid(header_at + "unknown column \"" + column + "\"", "header");
         }
         if (table.has(column)) {
-            return invalid(name + ":1: header: column \"" + column + "\" appears twice", "header");
+            return invalid(header_at + "column \"" + column + "\" appears twice", "header");
         }
         table.columns.push_back(column);
     }
     for (const auto& column : required) {
         if (!table.has(column)) {
-            return invalid(name + ":1: header: the \"" + column + "\" column is missing", "header");
+            return invalid(header_at + "the \"" + column + "\" column is missing", "header");
         }
     }
-    while ((status = reader.next(record)) == core::CsvReader::Status::record) {
+    while ((status = reader->next(record)) == Status::record) {
         const std::string at = name + ":" + std::to_string(record.line) + ": ";
         if (record.invalid_utf8_field >= 0) {
             return invalid(at + table.columns[static_cast<std::size_t>(record.invalid_utf8_field)] +
@@ -63,7 +68,7 @@ Result<CsvTable> read_csv_table(std::istream& in, const std::string& name,
         }
         table.rows.emplace_back(record.line, std::move(row));
     }
-    if (status == core::CsvReader::Status::error) {
+    if (status == Status::error) {
         return structure_error();
     }
     return table;

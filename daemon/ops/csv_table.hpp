@@ -1,7 +1,8 @@
 // A small CSV read whole into rows of column -> value, for files of a few hundred rows (weekly
 // messages, template data, prices): the header must hold the required columns and may hold the
 // optional ones (or, with any_columns, anything). Read as Excel writes it too (`;` or tab
-// between fields, Windows-1252 text). Every problem names the file, the line and the column.
+// between fields, Windows-1252 text), or from the first sheet of an .xlsx workbook (its lines
+// are then the sheet's rows). Every problem names the file, the line and the column.
 #pragma once
 
 #include "ops/error.hpp"
