@@ -1,6 +1,7 @@
 // `campaign create|list|show|pause|resume|cancel|preview`: parse, call the operation, print.
 #include "app/commands.hpp"
 #include "app/context.hpp"
+#include "app/output_options.hpp"
 #include "ops/campaigns.hpp"
 #include "util/rows.hpp"
 
@@ -174,8 +175,9 @@ void register_campaign_commands(CLI::App& app, CommandSink& sink) {
 
     auto list_format = std::make_shared<std::string>("table");
     auto* list = campaign->add_subcommand("list", "list campaigns");
-    list->add_option("--format", *list_format, "table, csv or json")
-        ->check(CLI::IsMember({"table", "csv", "json"}));
+    auto* list_format_option = list->add_option("--format", *list_format, "table, csv or json")
+                                   ->check(CLI::IsMember({"table", "csv", "json"}));
+    add_excel_flag(*list, *list_format_option, *list_format);
     list->callback([&sink, list_format] {
         sink.action = [list_format](Context& c) { return run_list(c, *list_format); };
     });

@@ -1,6 +1,7 @@
 // `contacts import|list|export|optout|optin`: parse, call the operation, print.
 #include "app/commands.hpp"
 #include "app/context.hpp"
+#include "app/output_options.hpp"
 #include "core/csv.hpp"
 #include "core/phone.hpp"
 #include "ops/contact_import.hpp"
@@ -143,12 +144,13 @@ int run_list(Context& context, const store::ContactFilter& filter, const std::st
     return k_ok;
 }
 
-int run_export(Context& context, const std::string& path) {
+int run_export(Context& context, const std::string& path, bool excel) {
     store::ContactsRepo repo(context.db());
     std::size_t count = 0;
     const auto plan = core::numbering_plan(context.config().contacts);
     auto write_all = [&](std::ostream& out) {
-        auto writer = util::make_row_writer(util::Format::csv, out, ops::contact_columns(true));
+        auto writer = util::make_row_writer(excel ? util::Format::excel_csv : util::Format::csv,
+                                            out, ops::contact_columns(true));
         repo.for_each({}, [&](const store::ContactRow& row) {
             writer->row(ops::contact_cells(row, true, plan));
             ++count;
@@ -238,8 +240,9 @@ list->add_option_function<std::string>(
 list->add_option_function<std::string>(
         "--status", [filter](const std::string& v) { filter->status = v; }, "active or opted_out")
     ->check(CLI::IsMember({"active", "opted_out"}));
-list->add_option("--format", *format, "table, csv or json")
-    ->check(CLI::IsMember({"table", "csv", "json"}));
+auto* list_format_option = list->add_option("--format", *format, "table, csv or json")
+                               -> check(CLI::IsMember({"table", "csv", "json"}));
+add_excel_flag(*list, *list_format_option, *format);
 list->callback([&sink, filter, format] {
     sink.action = [filter, format](Context& c) { return run_list(c, *filter, *format); };
 });
@@ -248,8 +251,12 @@ auto export_path = std::make_shared<std::string>();
 auto* exporter = contacts->add_subcommand(
     "export", "write all contacts as CSV (import columns plus status, created_at, updated_at)");
 exporter->add_option("FILE", *export_path, "output file, or - for standard output")->required();
-exporter->callback([&sink, export_path] {
-    sink.action = [export_path](Context& c) { return run_export(c, *export_path); };
+auto export_excel = std::make_shared<bool>(false);
+exporter->add_flag("--excel", *export_excel, k_excel_help);
+exporter->callback([&sink, export_path, export_excel] {
+    sink.action = [export_path, export_excel](Context& c) {
+        return run_export(c, *export_path, *export_excel);
+    };
 });
 
 for (const auto& [name, status, help] :

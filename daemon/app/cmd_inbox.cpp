@@ -2,6 +2,7 @@
 // answered from, and the messages producers sent.
 #include "app/commands.hpp"
 #include "app/context.hpp"
+#include "app/output_options.hpp"
 #include "ops/inbound.hpp"
 #include "ops/prices.hpp"
 #include "store/inbox_repo.hpp"
@@ -96,8 +97,9 @@ list->add_option("--commodity", list_options->commodity, "only this commodity (s
 list->add_option("--market", list_options->market,
                  "only this market (case, accents and one typo forgiven)");
 list->add_option("--limit", list_options->limit, "at most this many rows (default 1000)");
-list->add_option("--format", list_options->format, "table, csv or json")
-    ->check(CLI::IsMember({"table", "csv", "json"}));
+auto* list_format_option = list->add_option("--format", list_options->format, "table, csv or json")
+                               -> check(CLI::IsMember({"table", "csv", "json"}));
+add_excel_flag(*list, *list_format_option, list_options->format);
 list->callback([&sink, list_options] {
     sink.action = [list_options](Context& c) { return run_prices_list(c, *list_options); };
 });
@@ -110,8 +112,10 @@ inbox_list->add_option("--since", inbox_options->since,
                        "received at or after this date (YYYY-MM-DD)");
 inbox_list->add_flag("--unanswered", inbox_options->unanswered, "only those without a reply");
 inbox_list->add_option("--limit", inbox_options->limit, "at most this many (default 1000)");
-inbox_list->add_option("--format", inbox_options->format, "table, csv or json")
-    ->check(CLI::IsMember({"table", "csv", "json"}));
+auto* inbox_list_format_option =
+    inbox_list->add_option("--format", inbox_options->format, "table, csv or json")
+        -> check(CLI::IsMember({"table", "csv", "json"}));
+add_excel_flag(*inbox_list, *inbox_list_format_option, inbox_options->format);
 inbox_list->callback([&sink, inbox_options] {
     sink.action = [inbox_options](Context& c) { return run_inbox_list(c, *inbox_options); };
 });

@@ -2,6 +2,7 @@
 // call the operation, print.
 #include "app/commands.hpp"
 #include "app/context.hpp"
+#include "app/output_options.hpp"
 #include "core/utf8.hpp"
 #include "ops/messages.hpp"
 #include "ops/prices.hpp"
@@ -215,8 +216,9 @@ void register_messages_commands(CLI::App& app, CommandSink& sink) {
     auto list_format = std::make_shared<std::string>("table");
     auto* list = messages->add_subcommand("list", "week, language, encoding, segments, text");
     list->add_option("ID", *list_id, "campaign id")->required();
-    list->add_option("--format", *list_format, "table, csv or json")
-        ->check(CLI::IsMember({"table", "csv", "json"}));
+    auto* list_format_option = list->add_option("--format", *list_format, "table, csv or json")
+                                   ->check(CLI::IsMember({"table", "csv", "json"}));
+    add_excel_flag(*list, *list_format_option, *list_format);
     list->callback([&sink, list_id, list_format] {
         sink.action = [list_id, list_format](Context& c) {
             return run_list(c, *list_id, *list_format);

@@ -1,12 +1,15 @@
 // `report campaign|deliveries|contact|gateways`: parse, call the operation, print.
 #include "app/commands.hpp"
 #include "app/context.hpp"
+#include "app/output_options.hpp"
+#include "app/report_workbooks.hpp"
 #include "core/delivery.hpp"
 #include "core/phone.hpp"
 #include "ops/contacts.hpp"
 #include "ops/gateway_report.hpp"
 #include "ops/reports.hpp"
 #include "util/rows.hpp"
+#include "util/xlsx_writer.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -18,15 +21,26 @@ namespace kibaru::app {
 
 namespace {
 
-// Lists every completeness violation; exit 4 when there is any.
-int run_check(Context& context, std::int64_t id, const std::string& format) {
-    const auto violations = unwrap(ops::check_campaign(context.env(), id));
-    auto writer =
-        util::make_row_writer(util::parse_format(format), std::cout, ops::violation_columns());
-    for (const auto& v : violations) {
-        writer->row(ops::violation_cells(v));
+std::vector<std::string> state_names() {
+    std::vector<std::string> names;
+    for (const auto state : core::k_delivery_states) {
+        names.emplace_back(core::to_string(state));
     }
-    writer->finish();
+    return names;
+}
+
+// Lists every completeness violation; exit 4 when there is any.
+int run_check(Context& context, std::int64_t id, const std::string& format,
+              const std::string& output) {
+    const auto violations = unwrap(ops::check_campaign(context.env(), id));
+    write_output(output, [&](std::ostream& out) {
+        auto writer =
+            util::make_row_writer(util::parse_format(format), out, ops::violation_columns());
+        for (const auto& v : violations) {
+            writer->row(ops::violation_cells(v));
+        }
+        writer->finish();
+    });
     std::cerr << "campaign " << id << ": " << violations.size()
               << (violations.size() == 1 ? " violation" : " violations")
               << (violations.empty() ? ": every opened week's audience has exactly one delivery "
@@ -35,20 +49,36 @@ int run_check(Context& context, std::int64_t id, const std::string& format) {
     return violations.empty() ? k_ok : k_verify_failed;
 }
 
-int run_report_campaign(Context& context, std::int64_t id, const std::string& format, bool check) {
+int run_report_campaign(Context& context, std::int64_t id, const std::string& format,
+                        const std::string& output, bool check) {
     if (check) {
-        return run_check(context, id, format);
+        return run_check(context, id, format, output);
     }
     const auto report = unwrap(ops::campaign_report(context.env(), id));
-    const auto f = util::parse_format(format);
-    auto writer = util::make_row_writer(f, std::cout, report.columns);
-    for (const auto& row : report.weeks) {
-        writer->row(row);
+    if (format == "xlsx") {
+        util::XlsxWriter workbook(output, campaign_sheet(id, report.columns));
+        for (const auto& row : report.weeks) {
+            workbook.row(row);
+        }
+        workbook.footer(report.total); // a workbook is for people, like the table
+        workbook.finish();
+    } else {
+        const auto f = util::parse_format(format);
+        write_output(output, [&](std::ostream& out) {
+            auto writer = util::make_row_writer(f, out, report.columns);
+            for (const auto& row : report.weeks) {
+                writer->row(row);
+            }
+            if (f == util::Format::table) {
+                writer->row(report.total); // the totals row is for people; scripts sum the weeks
+            }
+            writer->finish();
+        });
     }
-    if (f == util::Format::table) {
-        writer->row(report.total); // the totals row is for people; scripts sum the weeks
+    if (!output.empty()) {
+        std::cerr << output << ": campaign " << id << ", " << report.weeks.size()
+                  << " weeks written\n";
     }
-    writer->finish();
     return k_ok;
 }
 
@@ -58,6 +88,7 @@ struct DeliveriesOptions {
     std::string phone;
     std::optional<std::string> state;
     std::string format = "csv";
+    std::string output; // empty: standard output
 };
 
 int run_report_deliveries(Context& context, const DeliveriesOptions& options) {
@@ -66,13 +97,29 @@ int run_report_deliveries(Context& context, const DeliveriesOptions& options) {
     if (!options.phone.empty()) {
         filter.phone = unwrap(ops::normalize_phone(env, options.phone, "phone", "--phone: "));
     }
-    auto writer = util::make_row_writer(util::parse_format(options.format), std::cout,
-                                        ops::delivery_columns());
     const auto plan = core::numbering_plan(context.config().contacts);
-    ops::for_each_delivery(env, filter, [&](const store::DeliveryRow& d) {
-        writer->row(ops::delivery_cells(d, plan));
-    });
-    writer->finish();
+    std::size_t count = 0;
+    auto write_rows = [&](util::RowWriter& writer) {
+        ops::for_each_delivery(env, filter, [&](const store::DeliveryRow& d) {
+            writer.row(ops::delivery_cells(d, plan));
+            ++count;
+        });
+        writer.finish();
+    };
+    if (options.format == "xlsx") {
+        util::XlsxWriter workbook(options.output, deliveries_sheet(ops::delivery_columns()));
+        write_rows(workbook);
+    } else {
+        write_output(options.output, [&](std::ostream& out) {
+            auto writer = util::make_row_writer(util::parse_format(options.format), out,
+                                                ops::delivery_columns());
+            write_rows(*writer);
+        });
+    }
+    if (!options.output.empty()) {
+        std::cerr << options.output << ": " << count << (count == 1 ? " delivery" : " deliveries")
+                  << " written\n";
+    }
     return k_ok;
 }
 
@@ -136,14 +183,26 @@ void register_report_commands(CLI::App& app, CommandSink& sink) {
                     "segments and cost");
     auto check = std::make_shared<bool>(false);
     campaign->add_option("ID", *id, "campaign id")->required();
-    campaign->add_option("--format", *format, "table, csv or json")
-        ->check(CLI::IsMember({"table", "csv", "json"}));
+    auto output = std::make_shared<std::string>();
+    auto* campaign_format =
+        campaign
+            ->add_option("--format", *format,
+                         "table, csv, json, or xlsx: a workbook with a chart of delivered, failed "
+                         "and expired per week (needs --output)")
+            ->check(CLI::IsMember({"table", "csv", "json", "xlsx"}));
+    add_excel_flag(*campaign, *campaign_format, *format);
+    campaign->add_option("--output", *output,
+                         "write to this file (whole or not at all) instead of standard output");
     campaign->add_flag("--check", *check,
                        "prove every opened week's audience has exactly one delivery each and "
                        "none lies outside it; list violations, exit 4 on any");
-    campaign->callback([&sink, id, format, check] {
-        sink.action = [id, format, check](Context& c) {
-            return run_report_campaign(c, *id, *format, *check);
+    campaign->callback([&sink, id, format, output, check] {
+        require_output_for_xlsx(*format, *output);
+        if (*check && *format == "xlsx") {
+            throw CLI::ValidationError("--check", "lists violations as table, csv or json");
+        }
+        sink.action = [id, format, output, check](Context& c) {
+            return run_report_campaign(c, *id, *format, *output, *check);
         };
     });
 
@@ -160,11 +219,17 @@ void register_report_commands(CLI::App& app, CommandSink& sink) {
         ->add_option_function<std::string>(
             "--status", [deliveries](const std::string& v) { deliveries->state = v; },
             "one delivery state")
-        ->check(CLI::IsMember(std::vector<std::string>(core::k_delivery_states.begin(),
-                                                       core::k_delivery_states.end())));
-    listing->add_option("--format", deliveries->format, "csv (default), json or table")
-        ->check(CLI::IsMember({"table", "csv", "json"}));
+        ->check(CLI::IsMember(state_names()));
+    auto* listing_format =
+        listing
+            ->add_option("--format", deliveries->format,
+                         "csv (default), json, table, or xlsx: a workbook (needs --output)")
+            ->check(CLI::IsMember({"table", "csv", "json", "xlsx"}));
+    add_excel_flag(*listing, *listing_format, deliveries->format);
+    listing->add_option("--output", deliveries->output,
+                        "write to this file (whole or not at all) instead of standard output");
     listing->callback([&sink, deliveries] {
+        require_output_for_xlsx(deliveries->format, deliveries->output);
         sink.action = [deliveries](Context& c) { return run_report_deliveries(c, *deliveries); };
     });
 
@@ -176,8 +241,10 @@ void register_report_commands(CLI::App& app, CommandSink& sink) {
     gateways->add_option_function<std::int64_t>(
         "--campaign", [gateways_campaign](const std::int64_t& v) { *gateways_campaign = v; },
         "one campaign's deliveries");
-    gateways->add_option("--format", *gateways_format, "table, csv or json")
-        ->check(CLI::IsMember({"table", "csv", "json"}));
+    auto* gateways_format_option =
+        gateways->add_option("--format", *gateways_format, "table, csv or json")
+            ->check(CLI::IsMember({"table", "csv", "json"}));
+    add_excel_flag(*gateways, *gateways_format_option, *gateways_format);
     gateways->callback([&sink, gateways_campaign, gateways_format] {
         sink.action = [gateways_campaign, gateways_format](Context& c) {
             return run_report_gateways(c, *gateways_campaign, *gateways_format);

@@ -2,6 +2,7 @@
 // There is no default account: the first admin is made here, on the server.
 #include "app/commands.hpp"
 #include "app/context.hpp"
+#include "app/output_options.hpp"
 #include "ops/accounts.hpp"
 #include "util/rows.hpp"
 
@@ -145,8 +146,9 @@ void register_users_commands(CLI::App& app, CommandSink& sink) {
     bind(add, run_add);
 
     auto* list = users->add_subcommand("list", "name, role, status, created_at, last_login_at");
-    list->add_option("--format", o->format, "table, csv or json")
-        ->check(CLI::IsMember({"table", "csv", "json"}));
+    auto* list_format_option = list->add_option("--format", o->format, "table, csv or json")
+                                   ->check(CLI::IsMember({"table", "csv", "json"}));
+    add_excel_flag(*list, *list_format_option, o->format);
     bind(list, run_list);
 
     auto* passwd = users->add_subcommand("passwd", "change a password; ends the user's sessions");
@@ -176,8 +178,9 @@ void register_users_commands(CLI::App& app, CommandSink& sink) {
     bind(revoke, run_revoke);
 
     auto* tokens = users->add_subcommand("tokens", "list API tokens (never the tokens themselves)");
-    tokens->add_option("--format", o->format, "table, csv or json")
-        ->check(CLI::IsMember({"table", "csv", "json"}));
+    auto* tokens_format_option = tokens->add_option("--format", o->format, "table, csv or json")
+                                     ->check(CLI::IsMember({"table", "csv", "json"}));
+    add_excel_flag(*tokens, *tokens_format_option, o->format);
     bind(tokens, run_tokens);
 }
 

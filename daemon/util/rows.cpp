@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <ostream>
 
 namespace kibaru::util {
@@ -15,6 +16,9 @@ Format parse_format(const std::string& name) {
     }
     if (name == "json") {
         return Format::json;
+    }
+    if (name == k_excel_csv_name) {
+        return Format::excel_csv;
     }
     return Format::table;
 }
@@ -50,6 +54,64 @@ public:
     void finish() override { m_out.flush(); }
 
 private:
+    std::ostream& m_out;
+    std::string m_line;
+};
+
+// Excel runs a cell that starts like a formula, and these files are opened by a double click:
+// an inbound SMS or a gateway's error text reading `=HYPERLINK(...)` must stay text. A leading
+// apostrophe is OWASP's advice against CSV injection. A number or phone (`+22376123456`,
+// `-5.5`) is no formula and is left as it is.
+bool looks_like_formula(std::string_view text) {
+    if (text.empty()) {
+        return false;
+    }
+    const char first = text.front();
+    if (first == '=' || first == '@' || first == '\t' || first == '\r') {
+        return true;
+    }
+    if (first != '+' && first != '-') {
+        return false;
+    }
+    // A lone sign ("-" for nothing) is text to Excel too.
+    return text.find_first_not_of("0123456789 .", 1) != std::string_view::npos;
+}
+
+std::string excel_cell_text(const Json& cell) {
+    if (cell.is_number_float()) {
+        std::string text = cell.dump();
+        std::replace(text.begin(), text.end(), '.', ','); // French Excel's decimal separator
+        return text;
+    }
+    if (cell.is_string() && looks_like_formula(cell.get_ref<const std::string&>())) {
+        return "'" + cell.get<std::string>();
+    }
+    return cell_text(cell);
+}
+
+class ExcelCsvWriter final : public RowWriter {
+public:
+    ExcelCsvWriter(std::ostream& out, const std::vector<std::string>& columns) : m_out(out) {
+        m_out << "\xEF\xBB\xBF"; // UTF-8 BOM: without it Excel reads the file as ANSI
+        write_line(std::vector<Json>(columns.begin(), columns.end()));
+    }
+    void row(const std::vector<Json>& cells) override { write_line(cells); }
+    void finish() override { m_out.flush(); }
+
+private:
+    void write_line(const std::vector<Json>& cells) {
+        m_line.clear();
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+            if (i > 0) {
+                m_line.push_back(';');
+            }
+            // With `;` between fields, a `;` in a value is what needs quoting.
+            core::append_csv_field(m_line, excel_cell_text(cells[i]), ';');
+        }
+        m_line.append("\r\n");
+        m_out << m_line;
+    }
+
     std::ostream& m_out;
     std::string m_line;
 };
@@ -145,6 +207,8 @@ std::unique_ptr<RowWriter> make_row_writer(Format format, std::ostream& out,
         return std::make_unique<CsvWriter>(out, std::move(columns));
     case Format::json:
         return std::make_unique<JsonWriter>(out, std::move(columns));
+    case Format::excel_csv:
+        return std::make_unique<ExcelCsvWriter>(out, columns);
     case Format::table:
         break;
     }
