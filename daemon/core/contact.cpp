@@ -114,7 +114,7 @@ Result<ContactColumns> ContactColumns::from_header(const std::vector<std::string
     for (std::size_t i = 0; i < header.size(); ++i) {
         const std::string name = ascii_lower(trim(header[i]));
         if (name.empty()) {
-            add("column " + std::to_string(i + 1) + " has no name");
+            columns.unnamed.push_back(static_cast<int>(i));
             continue;
         }
         auto known = std::find(k_contact_columns.begin(), k_contact_columns.end(), name);
@@ -159,9 +159,22 @@ contact_from_row(const CsvRecord& row, const ContactColumns& columns, const Cont
         }
         return FieldError{field, "is not valid UTF-8 (save the file as UTF-8)"};
     }
-    if (row.fields.size() != columns.width) {
+    if (row.fields.size() < columns.width) {
         return FieldError{"row", "has " + std::to_string(row.fields.size()) +
                                      " fields but the header has " + std::to_string(columns.width)};
+    }
+    // Columns without a name (an empty first column, the rest of a merged header cell, fields
+    // past the header's end) may be there, empty; a value in one is nobody's.
+    auto unnamed = columns.unnamed;
+    for (auto i = columns.width; i < row.fields.size(); ++i) {
+        unnamed.push_back(static_cast<int>(i));
+    }
+    for (const int i : unnamed) {
+        if (!trim(row.fields[static_cast<std::size_t>(i)]).empty()) {
+            return FieldError{"column " + std::to_string(i + 1),
+                              "has a value but no name in the header (name the column, or "
+                              "empty it)"};
+        }
     }
     auto value = [&](std::size_t column) -> std::string_view {
         const int i = columns.index[column];

@@ -38,12 +38,15 @@ struct Contact {
 // Where each known column sits in a file's rows (-1: the file does not have it).
 struct ContactColumns {
     std::array<int, k_contact_columns.size()> index{};
-    std::size_t width = 0; // number of columns in the header
+    std::size_t width = 0;      // number of columns in the header
+    std::vector<int> unnamed{}; // columns with no name: an empty first column, merged cells
 
-    // Reads a header row. Fails, naming every offender, on unknown, duplicated or empty column
-    // names, or when `phone` is missing. Names are matched without case or accents after
-    // trimming, in English or in French (téléphone/tel/numéro, nom, organisation/coopérative,
-    // type, région/cercle/commune, filières/produits, langue, étiquettes).
+    // Reads a header row. Fails, naming every offender, on unknown or duplicated column names,
+    // or when `phone` is missing. A column without a name is kept aside: spreadsheets have
+    // empty first columns and merged header cells; a row with a value in one is refused. Names are
+    // matched without case or accents after trimming, in English or in French
+    // (téléphone/tel/numéro, nom, organisation/coopérative, type, région/cercle/commune,
+    // filières/produits, langue, étiquettes).
     static Result<ContactColumns> from_header(const std::vector<std::string>& header);
 };
 

@@ -87,6 +87,31 @@ wb.save(OUT)
         << s.read("rejects.csv");
 }
 
+TEST(CliXlsx, an_empty_first_column_and_a_merged_header_cell_import_without_rejects) {
+    Scratch s;
+    s.write("c.xlsx", python_file(R"(
+import openpyxl
+wb = openpyxl.Workbook()
+ws = wb.active
+ws['B1'] = 'Téléphone'
+ws['C1'] = 'Nom'
+ws['E1'] = 'Région'
+ws.merge_cells('C1:D1')
+ws['B2'] = 76123456
+ws['C2'] = 'Awa Traoré'
+ws['E2'] = 'Kita'
+ws['B3'] = 22366123456.0
+ws['C3'] = 'Moussa'
+ws['E3'] = 'Ségou'
+wb.save(OUT)
+)"));
+    const auto r = s.kibaru({"contacts", "import", "c.xlsx"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("2 new, 0 updated, 0 rejected"), std::string::npos) << r.out;
+    EXPECT_EQ(s.sql("SELECT phone, name, region FROM contacts ORDER BY phone").out,
+              "+22366123456|Moussa|Ségou\n+22376123456|Awa Traoré|Kita\n");
+}
+
 TEST(CliXlsx, a_zip_bomb_is_refused_quickly_and_nothing_is_imported) {
     Scratch s;
     s.write("bombe.xlsx", python_file("bomb(OUT, 2048)"));

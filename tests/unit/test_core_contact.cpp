@@ -47,6 +47,24 @@ TEST(CoreContact, header_requires_phone_and_refuses_duplicates) {
     EXPECT_NE(twice.error().message.find("appears twice"), std::string::npos);
 }
 
+TEST(CoreContact, columns_without_a_name_may_be_there_if_they_are_empty) {
+    // An empty first column and a merged header cell, as a workbook gives them.
+    const std::vector<std::string> header = {"", "phone", "commodities"};
+    const auto empty = validate(header, {"", "76123456", "sesame", ""});
+    ASSERT_TRUE(std::holds_alternative<Contact>(empty));
+    EXPECT_EQ(std::get<Contact>(empty).phone, "+22376123456");
+    const auto first = validate(header, {"x", "76123456", "sesame"});
+    ASSERT_TRUE(std::holds_alternative<FieldError>(first));
+    EXPECT_EQ(std::get<FieldError>(first).field, "column 1");
+    EXPECT_NE(std::get<FieldError>(first).reason.find("no name"), std::string::npos);
+    const auto past = validate(header, {"", "76123456", "sesame", "rice"});
+    ASSERT_TRUE(std::holds_alternative<FieldError>(past));
+    EXPECT_EQ(std::get<FieldError>(past).field, "column 4");
+    const auto short_row = validate(header, {"", "76123456"});
+    ASSERT_TRUE(std::holds_alternative<FieldError>(short_row));
+    EXPECT_EQ(std::get<FieldError>(short_row).field, "row");
+}
+
 TEST(CoreContact, builds_a_normalized_contact) {
     auto result = validate(k_full, {" 76 12 34 56 ", "Awa Traoré", "Jiguiya", "PO", "Dioila",
                                     "Sesame; rice;sesame", "BM", "trained; 2019"});
