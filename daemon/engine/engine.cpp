@@ -52,6 +52,7 @@ struct Engine::Impl {
     core::NumberingPlan numbering;
     std::function<Millis()> clock;
     EngineOptions options;
+    std::function<steady_clock::time_point()> steady; // lanes' clock: options.steady_now or real
     core::EncodingMode mode;
     core::SendHours send_hours;
     boost::asio::steady_timer tick_timer;
@@ -75,7 +76,11 @@ struct Engine::Impl {
          EngineOptions options_)
         : io(io_), db(db_), config(std::move(config_)), routes(core::sending_gateways(config)),
           numbering(core::numbering_plan(config.contacts)), clock(std::move(clock_)),
-          options(std::move(options_)), mode(*core::parse_encoding_mode(config.sms.encoding)),
+          options(std::move(options_)),
+          steady(options.steady_now ? options.steady_now
+                                    : std::function<steady_clock::time_point()>(
+                                          [] { return steady_clock::now(); })),
+          mode(*core::parse_encoding_mode(config.sms.encoding)),
           send_hours(*core::parse_send_hours(config.schedule.send_hours)), tick_timer(io_),
           wake_timer(io_), stop_timer(io_),
           scheduler(db, config, options.actor, options.run_once, stats) {
@@ -84,7 +89,10 @@ struct Engine::Impl {
         }
         lanes.reserve(routes.size());
         for (std::size_t i = 0; i < routes.size(); ++i) {
-            lanes.emplace_back(io, routes[i], std::move(gateways[i]));
+            auto port = options.http_port
+                            ? options.http_port(routes[i])
+                            : std::make_unique<net::HttpClient>(io, routes[i].max_in_flight);
+            lanes.emplace_back(std::move(port), routes[i], std::move(gateways[i]), steady());
             if (options.metrics) {
                 options.metrics->gateways[routes[i].name]; // every gateway shows, sent or not
             }
@@ -222,10 +230,10 @@ struct Engine::Impl {
     // free slots, one probe while its circuit is open, or none while it is open or its rate
     // limit holds (with ready_at set for when that ends).
     int measure_lanes() {
-        const auto steady = steady_clock::now();
+        const auto now = steady();
         int total = 0;
         for (std::size_t i = 0; i < lanes.size(); ++i) {
-            if (lanes[i].measure(steady) == Lane::Measure::needs_token) {
+            if (lanes[i].measure(now) == Lane::Measure::needs_token) {
                 fetch_token(i);
             }
             total += lanes[i].capacity;
@@ -243,11 +251,11 @@ struct Engine::Impl {
                 lane.token_fetching = false;
                 auto token = core::read_orange_token_reply(response.status, response.body);
                 if (token) {
-                    lane.token_received(*token, steady_clock::now());
+                    lane.token_received(*token, steady());
                     spdlog::info("gateway {}: access token obtained, valid {} s",
                                  lane.settings.name, token->expires_in.count());
                 } else {
-                    lane.token_refused(steady_clock::now());
+                    lane.token_refused(steady());
                     spdlog::error("gateway {}: no access token ({}); asking again in 30 s",
                                   lane.settings.name,
                                   response.status == 0 ? response.error : token.error().message);
@@ -340,10 +348,10 @@ struct Engine::Impl {
     // for a moment (the daemon) for 100 ms. Run-once never puts off a row it would still send in
     // this run, but does put off those of a gateway that is down: it does not wait out outages.
     std::optional<std::int64_t> defer_until(const Lane& lane, Millis now) const {
-        const auto steady = steady_clock::now();
+        const auto steady_now = steady();
         const auto until = [&](steady_clock::time_point at) {
-            return (now +
-                    duration_cast<milliseconds>(std::max(at - steady, steady_clock::duration{})))
+            return (now + duration_cast<milliseconds>(
+                              std::max(at - steady_now, steady_clock::duration{})))
                 .time_since_epoch()
                 .count();
         };
@@ -568,7 +576,7 @@ struct Engine::Impl {
             lane.send_accepted();
         }
         const bool transient = outcome.verdict == core::SendVerdict::transient;
-        if (lane.breaker.record(transient, steady_clock::now())) {
+        if (lane.breaker.record(transient, steady())) {
             circuit_changed(lane, outcome.error);
         }
         const bool in_doubt = response.status == 0 && !response.never_sent;
@@ -628,7 +636,7 @@ struct Engine::Impl {
             lane.send_accepted();
         }
         const bool transient = outcome.verdict == core::SendVerdict::transient;
-        const bool breaker_changed = lane.breaker.record(transient, steady_clock::now());
+        const bool breaker_changed = lane.breaker.record(transient, steady());
         // While the circuit is open (this failure may have opened it) the gateway is down, not
         // the delivery: its failures never use up the delivery's attempts, so an outage of any
         // length fails nobody.

@@ -31,6 +31,10 @@ namespace kibaru::util {
 struct Metrics;
 }
 
+namespace kibaru::net {
+class HttpPort;
+}
+
 namespace kibaru::engine {
 
 using Millis = std::chrono::sys_time<std::chrono::milliseconds>;
@@ -40,6 +44,11 @@ struct EngineOptions {
     std::chrono::milliseconds tick{1000}; // how often the daemon looks for changes
     std::string actor = "daemon";         // for the audit log
     util::Metrics* metrics = nullptr;     // updated when given (the daemon's /metrics)
+    // Ports, for tests that run the lanes in process: each gateway's HTTP exchange (libcurl on
+    // the io_context when empty) and the steady clock of rate limits, circuit breakers and
+    // access tokens (std::chrono::steady_clock when empty).
+    std::function<std::unique_ptr<net::HttpPort>(const core::GatewayConfig&)> http_port{};
+    std::function<std::chrono::steady_clock::time_point()> steady_now{};
 };
 
 struct EngineStats {

@@ -6,14 +6,14 @@ namespace kibaru::engine {
 
 using namespace std::chrono;
 
-Lane::Lane(boost::asio::io_context& io, core::GatewayConfig c, core::GatewaySettings s)
+Lane::Lane(std::unique_ptr<net::HttpPort> port, core::GatewayConfig c, core::GatewaySettings s,
+           Clock::time_point now)
     : config(std::move(c)),
       settings(std::move(s)), retry{config.max_attempts, milliseconds{config.backoff_initial_ms},
                                     milliseconds{config.backoff_max_ms}},
       breaker(config.breaker_threshold, milliseconds{config.breaker_cooldown_ms},
               milliseconds{config.breaker_max_cooldown_ms}),
-      bucket(config.rate_per_second, config.rate_per_second, Clock::now()),
-      http(std::make_unique<net::HttpClient>(io, config.max_in_flight)),
+      bucket(config.rate_per_second, config.rate_per_second, now), http(std::move(port)),
       oauth(core::profile_of(settings).needs_token()) {}
 
 bool Lane::has_token(Clock::time_point now) const {

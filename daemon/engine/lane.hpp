@@ -9,16 +9,12 @@
 #include "core/delivery.hpp"
 #include "core/gateway.hpp"
 #include "core/profiles/orange.hpp"
-#include "net/http_client.hpp"
+#include "net/http_port.hpp"
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
-
-namespace boost::asio {
-class io_context;
-}
 
 namespace kibaru::engine {
 
@@ -30,7 +26,7 @@ struct Lane {
     core::RetryPolicy retry;
     core::CircuitBreaker breaker;
     core::TokenBucket bucket;
-    std::unique_ptr<net::HttpClient> http;
+    std::unique_ptr<net::HttpPort> http;
     // Set by each measure(): how many claims it may take now, and whether it is out (circuit
     // open, no probe due, or no token), so that its numbers go to the next gateway.
     int capacity = 0;
@@ -41,7 +37,9 @@ struct Lane {
     std::uint64_t token_generation = 0; // tokens obtained so far
     bool token_fetching = false;
 
-    Lane(boost::asio::io_context& io, core::GatewayConfig c, core::GatewaySettings s);
+    // `now`: the steady clock's instant, for the token bucket's start.
+    Lane(std::unique_ptr<net::HttpPort> port, core::GatewayConfig c, core::GatewaySettings s,
+         Clock::time_point now);
 
     bool circuit_closed() const { return breaker.state() == core::CircuitBreaker::State::closed; }
 

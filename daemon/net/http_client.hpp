@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/gateway.hpp"
+#include "net/http_port.hpp"
 
 #include <chrono>
 #include <functional>
@@ -17,32 +18,21 @@ class io_context;
 
 namespace kibaru::net {
 
-struct HttpResponse {
-    int status = 0;   // 0 when no HTTP answer came
-    std::string body; // at most 64 KiB is kept
-    std::optional<std::chrono::seconds> retry_after;
-    std::string error; // curl's description when status is 0
-    // The request certainly never reached the gateway: the connection was refused, the name did
-    // not resolve, TLS failed. (A timeout or a reset leaves it in doubt: false.)
-    bool never_sent = false;
-    std::chrono::milliseconds latency{0};
-};
-
-class HttpClient {
+class HttpClient final : public HttpPort {
 public:
     // `max_connections`: how many connections to keep open to the gateway.
     HttpClient(boost::asio::io_context& io, int max_connections);
-    ~HttpClient();
+    ~HttpClient() override;
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
 
     // Starts `request`; `done` runs on the io_context once it completes, fails or times out.
     // Never throws for network failures: they come back as status 0 with `error`.
     void send(const core::HttpRequest& request, std::chrono::milliseconds timeout,
-              std::function<void(HttpResponse)> done);
+              std::function<void(HttpResponse)> done) override;
 
     // Requests started and not yet completed.
-    std::size_t in_flight() const;
+    std::size_t in_flight() const override;
 
 private:
     struct Impl;

@@ -1,0 +1,165 @@
+// The engine's gateway lanes in process: each gateway's HTTP exchange is a scripted fake port
+// (net/http_port.hpp) and the lanes' steady clock is frozen, so routing, failover, in-doubt
+// sends and the circuit breaker are checked without sockets and without timing. What the
+// gateways were asked is what the fake ports saw; what became of each delivery is read from
+// the database.
+#include "../ops/ops_fixture.hpp"
+#include "engine/engine.hpp"
+#include "net/asio.hpp"
+#include "net/http_port.hpp"
+#include "ops/campaigns.hpp"
+#include "ops/contact_import.hpp"
+#include "ops/messages.hpp"
+
+#include <map>
+#include <sstream>
+
+using namespace kibaru;
+
+namespace {
+
+class Quiet final : public ops::ImportListener {
+public:
+    void problem(const ops::ImportProblem&) override {}
+};
+
+// A gateway that answers every request with `answer`, later on the io_context as libcurl
+// would, and keeps the phones it was asked to send to.
+class ScriptedGateway final : public net::HttpPort {
+public:
+    ScriptedGateway(boost::asio::io_context& io, net::HttpResponse answer,
+                    std::vector<std::string>& asked)
+        : m_io(io), m_answer(std::move(answer)), m_asked(asked) {}
+
+    void send(const core::HttpRequest& request, std::chrono::milliseconds,
+              std::function<void(net::HttpResponse)> done) override {
+        const auto to = request.url.find("to=");
+        m_asked.push_back(request.url.substr(to + 3, request.url.find('&', to) - to - 3));
+        ++m_in_flight;
+        boost::asio::post(m_io, [this, done = std::move(done)] {
+            --m_in_flight;
+            done(m_answer);
+        });
+    }
+    std::size_t in_flight() const override { return m_in_flight; }
+
+private:
+    boost::asio::io_context& m_io;
+    net::HttpResponse m_answer;
+    std::vector<std::string>& m_asked;
+    std::size_t m_in_flight = 0;
+};
+
+net::HttpResponse answer(int status, std::string body, bool never_sent = false) {
+    net::HttpResponse r;
+    r.status = status;
+    r.body = std::move(body);
+    r.never_sent = never_sent;
+    r.error = status == 0 ? "timed out" : "";
+    return r;
+}
+
+class LanesTest : public test::OpsTest {
+protected:
+    void SetUp() override {
+        OpsTest::SetUp();
+        std::istringstream csv("phone,name,commodities,language\n76000001,Awa,sesame,fr\n"
+                               "76000002,Moussa,sesame,fr\n76000003,Fanta,sesame,fr\n");
+        Quiet quiet;
+        ASSERT_TRUE(ops::import_contacts(env(), csv, "c.csv", {}, quiet));
+        core::Campaign c;
+        c.name = "Sésame";
+        c.commodity = "sesame";
+        c.start_date = "2019-01-07"; // week 1 opens Tuesday 8 January, 08:00 in Bamako (UTC)
+        ASSERT_TRUE(ops::create_campaign(env(), c));
+        ASSERT_TRUE(
+            ops::save_messages(env(), 1, {{"t", 1, "fr", "Prix du sesame: 500 FCFA/kg"}}, "t"));
+    }
+
+    // Two gateways that both take every Malian number: `first`, then `second`.
+    void two_gateways() {
+        core::GatewayConfig first;
+        first.name = "first";
+        first.priority = 1;
+        first.rate_per_second = 0;
+        core::GatewayConfig second = first;
+        second.name = "second";
+        second.priority = 2;
+        config.gateways = {first, second};
+    }
+
+    // Runs the engine once at 09:00 on week 1's opening day, the gateways answering as given;
+    // returns the phones each gateway was asked to send to.
+    std::map<std::string, std::vector<std::string>>
+    run_once(const std::map<std::string, net::HttpResponse>& answers) {
+        boost::asio::io_context io;
+        std::map<std::string, std::vector<std::string>> asked;
+        std::vector<core::GatewaySettings> settings;
+        for (const auto& g : core::sending_gateways(config)) {
+            settings.push_back(core::GatewaySettings::for_gateway(config, g, "", ""));
+            asked[g.name];
+        }
+        engine::EngineOptions options;
+        options.run_once = true;
+        options.http_port = [&](const core::GatewayConfig& g) -> std::unique_ptr<net::HttpPort> {
+            return std::make_unique<ScriptedGateway>(io, answers.at(g.name), asked[g.name]);
+        };
+        const auto frozen = std::chrono::steady_clock::now();
+        options.steady_now = [frozen] { return frozen; };
+        const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
+            *core::parse_instant("2019-01-08T09:00:00Z"));
+        engine::Engine engine(
+            io, *db, config, std::move(settings), [now] { return now; }, options);
+        engine.start([&io] { io.stop(); });
+        io.run();
+        return asked;
+    }
+    std::string states() {
+        return sql("SELECT group_concat(state || '@' || coalesce(gateway, '-'), ' ') FROM "
+                   "(SELECT state, gateway FROM deliveries ORDER BY id)");
+    }
+};
+
+const std::vector<std::string> k_all = {"%2B22376000001", "%2B22376000002", "%2B22376000003"};
+
+} // namespace
+
+TEST_F(LanesTest, a_gateway_that_certainly_refused_hands_the_numbers_to_the_next) {
+    two_gateways();
+    const auto asked =
+        run_once({{"first", answer(403, "forbidden")}, {"second", answer(202, "0: Accepted")}});
+    EXPECT_EQ(asked.at("first"), k_all);
+    EXPECT_EQ(asked.at("second"), k_all) << "each number once more, through the next gateway";
+    EXPECT_EQ(states(), "sent@second sent@second sent@second");
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE refused_by = 'first'"), "3");
+}
+
+TEST_F(LanesTest, a_send_in_doubt_never_goes_to_a_second_gateway) {
+    two_gateways();
+    const auto asked = run_once({{"first", answer(0, "")}, {"second", answer(202, "0: Accepted")}});
+    EXPECT_EQ(asked.at("first"), k_all);
+    EXPECT_TRUE(asked.at("second").empty()) << "a timeout may have reached the first gateway";
+    EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE state = 'retrying' AND in_doubt_at = "
+                  "'first'"),
+              "3");
+}
+
+TEST_F(LanesTest, a_connection_never_made_is_a_certain_refusal) {
+    two_gateways();
+    const auto asked = run_once(
+        {{"first", answer(0, "", /*never_sent=*/true)}, {"second", answer(202, "0: Accepted")}});
+    EXPECT_EQ(asked.at("second"), k_all);
+    EXPECT_EQ(states(), "sent@second sent@second sent@second");
+}
+
+TEST_F(LanesTest, the_breaker_opens_after_its_threshold_and_sends_nothing_until_its_cooldown) {
+    config.gateway.breaker_threshold = 2;
+    config.gateway.max_in_flight = 1; // one request at a time: the count is exact
+    config.gateway.rate_per_second = 0;
+    const auto asked = run_once({{"default", answer(503, "busy")}});
+    EXPECT_EQ(asked.at("default").size(), 2u)
+        << "two failures open the circuit; the frozen clock never reaches the first probe";
+    EXPECT_EQ(states(), "retrying@default retrying@default pending@-")
+        << "an outage fails nobody, and the third is not even tried";
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'gateway.outage'"), "1");
+}
