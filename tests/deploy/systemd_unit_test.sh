@@ -6,14 +6,21 @@ set -euo pipefail
 bin=$1 src=$2
 unit_dir=$(mktemp -d)
 trap 'rm -rf "$unit_dir"' EXIT
-sed "s#/usr/local/bin/kibaru#$bin#" "$src/scripts/kibaru.service" >"$unit_dir/kibaru.service"
+# The unit names the installed binary (/usr/bin/kibaru, or another prefix's): test ours instead.
+sed "s#^ExecStart=/[^ ]*/kibaru #ExecStart=$bin #" "$src/scripts/kibaru.service" \
+  >"$unit_dir/kibaru.service"
 
-systemd-analyze verify "$unit_dir/kibaru.service"
+# verify runs man(1) on the unit's Documentation=man:kibaru(1): let it find ours.
+mkdir -p "$unit_dir/man/man1"
+cp "$src/docs/kibaru.1" "$unit_dir/man/man1/"
+MANPATH="$unit_dir/man:" systemd-analyze verify "$unit_dir/kibaru.service"
 echo "verify: ok"
 
 systemd-analyze security --offline=true --threshold=20 "$unit_dir/kibaru.service" >"$unit_dir/sec"
 grep 'Overall exposure level' "$unit_dir/sec"
-for option in ProtectSystem=strict NoNewPrivileges=yes StateDirectory=kibaru UMask=0077; do
+# LogsDirectory: the packaged kibaru.toml logs to /var/log/kibaru, read-only under ProtectSystem.
+for option in ProtectSystem=strict NoNewPrivileges=yes StateDirectory=kibaru LogsDirectory=kibaru \
+  UMask=0077; do
   grep -qx "$option" "$unit_dir/kibaru.service" || { echo "missing $option"; exit 1; }
 done
 
