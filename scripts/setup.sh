@@ -14,6 +14,7 @@ packages=(
   curl python3 time wrk clang-format kannel kannel-extras openssl
   clang libclang-rt-14-dev systemd strace
   chromium
+  dpkg-dev file lintian man-db adduser
 )
 
 missing=()

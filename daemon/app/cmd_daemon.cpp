@@ -1,9 +1,11 @@
 // `daemon`, `run-once` and `gateway test`: the commands that talk to the SMS gateway.
+#include "app/backup_schedule.hpp"
 #include "app/commands.hpp"
 #include "app/config_loader.hpp"
 #include "app/context.hpp"
 #include "app/gateway_access.hpp"
 #include "app/listeners.hpp"
+#include "app/startup_checks.hpp"
 #include "core/gateway.hpp"
 #include "engine/engine.hpp"
 #include "net/asio.hpp"
@@ -98,8 +100,17 @@ net::ServerLimits server_limits(const core::ServerConfig& server) {
 }
 
 int run_daemon(Context& context) {
-    auto& db = context.db();
     const auto& config = context.config();
+    // One daemon per database, and none on a damaged file (app/startup_checks).
+    const auto lock = lock_for_daemon(config);
+    if (!lock) {
+        return k_runtime;
+    }
+    if (const auto damage = check_database_at_start(config); !damage.empty()) {
+        spdlog::critical("{}", damage);
+        return k_runtime;
+    }
+    auto& db = context.db();
     boost::asio::io_context io;
     util::Metrics metrics;
     engine::EngineOptions options;
@@ -107,6 +118,9 @@ int run_daemon(Context& context) {
     options.metrics = &metrics;
     const auto clock = engine_clock(context, false);
     engine::Engine engine(io, db, config, gateway_settings(config), clock, options);
+
+    BackupSchedule backups(io, db, config, context.actor(),
+                           [clock] { return floor<seconds>(clock()); });
 
     web::CallbackContext callbacks;
     callbacks.env = [&db, &config, clock] {
@@ -150,6 +164,7 @@ int run_daemon(Context& context) {
             return;
         }
         spdlog::info("signal {}: finishing in-flight sends, then stopping", signal);
+        backups.stop();
         server.stop();
         if (console.server) {
             console.server->stop();
@@ -170,6 +185,7 @@ int run_daemon(Context& context) {
                  config.replies.source() == "built-in" ? "the built-in texts"
                                                        : config.replies.source() + "/");
     engine.start();
+    backups.start();
     io.run();
     spdlog::info("kibaru daemon stopped ({} malformed or oversized requests refused by the "
                  "callback server)",

@@ -30,5 +30,6 @@ void register_users_commands(CLI::App& app, CommandSink& sink);
 void register_console_commands(CLI::App& app, CommandSink& sink);
 void register_deliveries_commands(CLI::App& app, CommandSink& sink); // deliveries resend
 void register_inbox_commands(CLI::App& app, CommandSink& sink);      // prices, inbox
+void register_backup_commands(CLI::App& app, CommandSink& sink);     // backup, restore
 
 } // namespace kibaru::app

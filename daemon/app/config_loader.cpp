@@ -112,6 +112,23 @@ Apply resend_policy(std::string& target) {
     };
 }
 
+// [database] synchronous: "full" or "normal", as PRAGMA synchronous names them (either case).
+Apply synchronous(core::Synchronous& target) {
+    return [&target](const toml::node& node) -> std::string {
+        const auto word = node.value<std::string>();
+        if (node.is_string() && (*word == "full" || *word == "FULL")) {
+            target = core::Synchronous::full;
+            return "";
+        }
+        if (node.is_string() && (*word == "normal" || *word == "NORMAL")) {
+            target = core::Synchronous::normal;
+            return "";
+        }
+        return "must be \"full\" (no commit lost to a power cut) or \"normal\" (faster; a power "
+               "cut may lose the last commits and send an SMS twice)";
+    };
+}
+
 // `check` (when given) says what is wrong with one item, or "".
 Apply text_list(std::vector<std::string>& target, bool allow_empty = true,
                 std::function<std::string(const std::string&)> check = {}) {
@@ -329,6 +346,10 @@ std::vector<KeySpec> key_specs(core::Config& c) {
                                                     : std::string();
                                })},
         {"database.busy_timeout_ms", integer(c.database.busy_timeout_ms, 0, 600000)},
+        {"database.synchronous", synchronous(c.database.synchronous)},
+        {"backup.dir", text(c.backup.dir)},
+        {"backup.every_hours", integer(c.backup.every_hours, 0, 8760)},
+        {"backup.keep", integer(c.backup.keep, 1, 1000)},
         {"contacts.default_region", text(c.contacts.default_region, check_region)},
         {"contacts.languages", text_list(c.contacts.languages, false)},
         {"contacts.commodity_aliases", commodity_words(c.contacts.commodity_aliases)},
@@ -388,9 +409,8 @@ std::vector<KeySpec> key_specs(core::Config& c) {
 }
 
 const std::vector<std::string> k_tables = {
-    "database",        "contacts",         "schedule", "sms",    "gateway",
-    "gateway.generic", "gateways.generic", "routing",  "server", "console",
-    "inbound",         "keywords",         "log"};
+    "database",         "backup",  "contacts", "schedule", "sms",     "gateway",  "gateway.generic",
+    "gateways.generic", "routing", "server",   "console",  "inbound", "keywords", "log"};
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> row(b.size() + 1);

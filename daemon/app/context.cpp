@@ -75,7 +75,8 @@ store::Database& Context::db() {
     if (path != ":memory:" && path.has_parent_path()) {
         std::filesystem::create_directories(path.parent_path());
     }
-    m_db = store::Database::open(m_config.database.path, m_config.database.busy_timeout_ms);
+    m_db = store::Database::open(m_config.database.path, m_config.database.busy_timeout_ms,
+                                 m_config.database.synchronous);
     const int from = store::migrate(*m_db);
     const int to = store::current_schema_version();
     if (from != to) {

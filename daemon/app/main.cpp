@@ -3,6 +3,7 @@
 #include "app/commands.hpp"
 #include "app/config_loader.hpp"
 #include "app/context.hpp"
+#include "app/sqlite_log.hpp"
 #include "store/sqlite.hpp"
 
 #include <CLI/CLI.hpp>
@@ -16,6 +17,10 @@ namespace kibaru::app {
 int main(int argc, char** argv) {
     // Databases, logs, exports and rejects hold producers' phone numbers: owner-only by default.
     ::umask(077);
+    // Before anything opens a database: SQLite takes its log callback only until it initializes.
+    if (!route_sqlite_log()) {
+        spdlog::warn("SQLite's own error log is not routed to the log (SQLite started early)");
+    }
 
     CLI::App cli{"kibaru: weekly market-information SMS for producers (sesame, rice, ...).\n"
                  "Imports contacts, keeps a tamper-evident audit log; see README.md."};
@@ -47,6 +52,7 @@ int main(int argc, char** argv) {
     register_console_commands(cli, sink);
     register_deliveries_commands(cli, sink);
     register_inbox_commands(cli, sink);
+    register_backup_commands(cli, sink);
 
     try {
         cli.parse(argc, argv);

@@ -10,9 +10,23 @@
 
 namespace kibaru::core {
 
+// When a commit reaches the disk (PRAGMA synchronous, WAL mode). `full` syncs the WAL at every
+// commit: a power cut loses nothing committed, so a delivery claimed before its request left
+// never looks unclaimed afterwards. `normal` syncs only at checkpoints: faster, but a power cut
+// may lose the last commits (never corrupt the file) and with them a claim: an SMS sent twice.
+enum class Synchronous { full, normal };
+
 struct DatabaseConfig {
     std::string path = "var/kibaru.db";
     int busy_timeout_ms = 5000;
+    Synchronous synchronous = Synchronous::full;
+};
+
+// [backup]: the copies the daemon takes by itself (`kibaru backup FILE` takes one by hand).
+struct BackupConfig {
+    std::string dir;      // "" for backups/ beside the database
+    int every_hours = 24; // 0: the daemon takes none
+    int keep = 14;        // the newest this many kibaru-*.db files stay; older ones are deleted
 };
 
 struct ContactsConfig {
@@ -153,6 +167,7 @@ struct LogConfig {
 struct Config {
     std::string source; // the file it was read from, or "(defaults)"
     DatabaseConfig database;
+    BackupConfig backup;
     ContactsConfig contacts;
     ScheduleConfig schedule;
     SmsConfig sms;

@@ -54,10 +54,14 @@ util::Json installation_status(const Env& env) {
 }
 
 store::AuditVerdict verify_audit(const Env& env) {
-    auto verdict = store::AuditLog(env.db).verify();
+    return verify_audit(env.db);
+}
+
+store::AuditVerdict verify_audit(store::Database& db) {
+    auto verdict = store::AuditLog(db).verify();
     if (verdict.ok()) {
         // The chain is intact, so its seals can be trusted to check the delivery events.
-        const auto events = store::verify_delivery_events(env.db);
+        const auto events = store::verify_delivery_events(db);
         const auto entries = verdict.checked;
         verdict = events;
         verdict.checked = entries;

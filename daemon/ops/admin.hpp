@@ -17,6 +17,8 @@ util::Json installation_status(const Env& env);
 
 // The chain, then (when it holds) every delivery event against its seal.
 store::AuditVerdict verify_audit(const Env& env);
+// The same on any connection (a backup's copy, opened read-only).
+store::AuditVerdict verify_audit(store::Database& db);
 util::Json audit_verdict_json(const store::AuditVerdict& verdict);
 
 std::vector<std::string> audit_columns();

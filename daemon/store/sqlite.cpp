@@ -27,7 +27,55 @@ void check(sqlite3* db, int rc, std::string_view context) {
     }
 }
 
+// Where SQLite's log goes; set once, before SQLite initializes (route_error_log).
+ErrorLogSink g_log_sink = nullptr;
+
+LogSeverity log_severity(int code) {
+    switch (code & 0xff) {
+    case SQLITE_NOTICE: // e.g. frames recovered from the WAL after a crash or a power cut
+        return LogSeverity::info;
+    case SQLITE_WARNING: // e.g. an automatic index: a query missing its own
+        return LogSeverity::warning;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_NOMEM:
+    case SQLITE_PROTOCOL:
+    case SQLITE_MISUSE:
+    case SQLITE_PERM:
+        return LogSeverity::error;
+    default: // SQLITE_BUSY, _LOCKED, _CONSTRAINT, _SCHEMA, _ERROR: the caller reports them
+        return LogSeverity::debug;
+    }
+}
+
+void forward_log(void*, int code, const char* message) {
+    if (g_log_sink) {
+        g_log_sink(log_severity(code), code, message);
+    }
+}
+
+// SQLite counts every allocation for sqlite3_memory_used() under a global mutex: some hundred
+// lock pairs per SMS sent, for statistics nobody reads. Only settable before SQLite initializes,
+// which the first connection does, whichever way it is opened: every open calls this first (a
+// second sqlite3_config would be refused, and logged as a misuse).
+void configure_once() {
+    static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)memstatus_off;
+}
+
 } // namespace
+
+bool route_error_log(ErrorLogSink sink) {
+    if (sqlite3_config(SQLITE_CONFIG_LOG, &forward_log, nullptr) != SQLITE_OK) {
+        return false;
+    }
+    g_log_sink = sink;
+    return true;
+}
 
 bool is_storage_failure(int extended_code) {
     switch (extended_code & 0xff) {
@@ -157,7 +205,8 @@ bool Statement::column_is_integer(int index) const {
     return sqlite3_column_type(m_stmt, index) == SQLITE_INTEGER;
 }
 
-std::unique_ptr<Database> Database::open(const std::string& path, int busy_timeout_ms) {
+std::unique_ptr<Database> Database::open(const std::string& path, int busy_timeout_ms,
+                                         core::Synchronous synchronous) {
     const bool in_memory = path == ":memory:";
     if (!in_memory) {
         // Create the file owner-only before SQLite does: it holds producers' phone numbers.
@@ -173,11 +222,7 @@ std::unique_ptr<Database> Database::open(const std::string& path, int busy_timeo
                              SQLITE_CANTOPEN);
         }
     }
-    // SQLite counts every allocation for sqlite3_memory_used() under a global mutex: some
-    // hundred lock pairs per SMS sent, for statistics nobody reads. Only settable before SQLite
-    // initializes, which the first open does; later calls are refused harmlessly.
-    static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    (void)memstatus_off;
+    configure_once();
     sqlite3* db = nullptr;
     const int rc =
         sqlite3_open_v2(path.c_str(), &db,
@@ -198,9 +243,11 @@ std::unique_ptr<Database> Database::open(const std::string& path, int busy_timeo
     database->exec("PRAGMA temp_store = MEMORY");
     if (!in_memory) {
         database->exec("PRAGMA journal_mode = WAL");
-        // NORMAL is durable across process crashes in WAL mode; only a power cut can lose the
-        // last commits, never corrupt the file.
-        database->exec("PRAGMA synchronous = NORMAL");
+        // Both survive a process crash in WAL mode. FULL syncs the WAL at each commit, so a power
+        // cut cannot take back a commit either (a claimed delivery stays claimed); NORMAL syncs
+        // only at checkpoints: a power cut may lose the last commits, never corrupt the file.
+        database->exec(synchronous == core::Synchronous::full ? "PRAGMA synchronous = FULL"
+                                                              : "PRAGMA synchronous = NORMAL");
     }
     return database;
 }
@@ -209,6 +256,7 @@ std::unique_ptr<Database> Database::open_read_only(const std::string& path, int 
     if (!std::filesystem::exists(path)) {
         throw StoreError("cannot open database " + path + ": no such file", SQLITE_CANTOPEN);
     }
+    configure_once();
     sqlite3* db = nullptr;
     // A plain path, not a URI: a file name with '?', '#' or '%' in it is opened as it is.
     const int rc =
@@ -262,6 +310,18 @@ void Database::reset_cached() {
     for (auto& [sql, statement] : m_cache) {
         statement->reset();
     }
+}
+
+void Database::interrupt_when(const std::atomic<bool>* flag) {
+    if (!flag) {
+        sqlite3_progress_handler(m_db, 0, nullptr, nullptr);
+        return;
+    }
+    // Every 10,000 virtual machine steps: well under a millisecond between two looks.
+    sqlite3_progress_handler(
+        m_db, 10000,
+        [](void* context) -> int { return static_cast<const std::atomic<bool>*>(context)->load(); },
+        const_cast<std::atomic<bool>*>(flag));
 }
 
 std::int64_t Database::last_insert_rowid() const {

@@ -5,8 +5,10 @@
 // thread; a Database must not be shared between threads.
 #pragma once
 
+#include "core/config.hpp"
 #include "core/delivery.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -27,6 +29,18 @@ public:
 private:
     int m_code;
 };
+
+// SQLite's own error log (SQLITE_CONFIG_LOG): what it says about a file it found damaged, a WAL
+// it recovered after a crash, a statement that failed. `severity` is decided here, where the
+// codes are known: damage, I/O and a full disk are errors; what callers handle themselves (a
+// busy database, a constraint, a statement re-prepared after a schema change) is debug.
+enum class LogSeverity { debug, info, warning, error };
+// Called on whichever thread hit the problem; must not call SQLite.
+using ErrorLogSink = void (*)(LogSeverity severity, int extended_code, const char* message);
+
+// Sends SQLite's error log to `sink`. SQLite takes this only before it initializes, which the
+// first connection does: call it first thing in main. Returns false when it came too late.
+bool route_error_log(ErrorLogSink sink);
 
 // True for SQLite result codes that say the storage cannot take a write now (busy, locked,
 // full, read-only, I/O error, out of memory, damaged), as opposed to a refusal of the
@@ -101,8 +115,10 @@ private:
 class Database {
 public:
     // Opens (creating if needed) `path`, or an in-memory database for ":memory:". New files are
-    // created owner-only (0600). Sets WAL, foreign keys, busy timeout and extended error codes.
-    static std::unique_ptr<Database> open(const std::string& path, int busy_timeout_ms = 5000);
+    // created owner-only (0600). Sets WAL, foreign keys, busy timeout, extended error codes and
+    // `synchronous` ([database] synchronous; see core::Synchronous for what each one risks).
+    static std::unique_ptr<Database> open(const std::string& path, int busy_timeout_ms = 5000,
+                                          core::Synchronous synchronous = core::Synchronous::full);
     // Opens an existing file read-only: nothing this connection does can change the file (an
     // auditor's copy). Writes fail with SQLITE_READONLY. Throws StoreError when it cannot.
     static std::unique_ptr<Database> open_read_only(const std::string& path,
@@ -124,6 +140,12 @@ public:
     int changes() const;
     // The single integer a query like "PRAGMA user_version" or "SELECT count(*) ..." returns.
     std::int64_t scalar_int(std::string_view sql);
+
+    // From now on, any statement of this connection stops with SQLITE_INTERRUPT (StoreError)
+    // soon after `*flag` turns true, however long it would run (a check of a whole file when
+    // the daemon stops). nullptr removes it. `flag` must outlive the connection or the call
+    // that removes it; any thread may set it.
+    void interrupt_when(const std::atomic<bool>* flag);
 
     const std::string& path() const { return m_path; }
     bool read_only() const { return m_read_only; }

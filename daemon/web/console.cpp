@@ -85,7 +85,8 @@ struct ConsoleHandler::Impl {
         : options(std::move(options_)), origin(origin_of(options.config->console.public_url)),
           sessions(options.read_only ? memory_sessions() : database_sessions()),
           workers(WorkerOptions{options.database_path, options.config->database.busy_timeout_ms,
-                                options.read_only, options.threads}) {
+                                options.read_only, options.threads,
+                                options.config->database.synchronous}) {
         add_api_routes(router);
         pages::add_page_routes(router);
     }

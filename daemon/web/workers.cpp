@@ -15,7 +15,8 @@ Workers::Workers(WorkerOptions options) : m_options(std::move(options)) {
         auto db = m_options.read_only
                       ? store::Database::open_read_only(m_options.database_path,
                                                         m_options.busy_timeout_ms)
-                      : store::Database::open(m_options.database_path, m_options.busy_timeout_ms);
+                      : store::Database::open(m_options.database_path, m_options.busy_timeout_ms,
+                                              m_options.synchronous);
         m_threads.emplace_back([this, db = std::move(db)]() mutable { run(std::move(db)); });
     }
 }

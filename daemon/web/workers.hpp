@@ -5,6 +5,8 @@
 // the (thread-safe) net::Responder.
 #pragma once
 
+#include "core/config.hpp"
+
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -25,6 +27,7 @@ struct WorkerOptions {
     int busy_timeout_ms = 5000;
     bool read_only = false; // open the connections read-only (an auditor's copy)
     int threads = 2;
+    core::Synchronous synchronous = core::Synchronous::full; // [database] synchronous
 };
 
 class Workers {

@@ -313,3 +313,38 @@ TEST(AppConfig, without_reply_files_the_built_in_texts_answer) {
     std::filesystem::current_path(before);
     EXPECT_EQ(source, "built-in");
 }
+
+// [database] synchronous: "full" unless the file says "normal" (SPEC.md "Operations").
+TEST(AppConfig, synchronous_is_full_by_default_and_normal_when_asked) {
+    EXPECT_EQ(parse_config("", "k.toml").database.synchronous, kibaru::core::Synchronous::full);
+    EXPECT_EQ(parse_config("[database]\nsynchronous = \"normal\"\n", "k.toml").database.synchronous,
+              kibaru::core::Synchronous::normal);
+    EXPECT_EQ(parse_config("[database]\nsynchronous = \"full\"\n", "k.toml").database.synchronous,
+              kibaru::core::Synchronous::full);
+}
+
+TEST(AppConfig, an_unknown_synchronous_mode_is_refused_with_its_line) {
+    const auto error = error_of("[database]\nsynchronous = \"off\"\n");
+    EXPECT_NE(error.find("k.toml:2: database.synchronous: must be \"full\""), std::string::npos)
+        << error;
+    EXPECT_NE(error_of("[database]\nsynchronous = 2\n").find("database.synchronous"),
+              std::string::npos);
+}
+
+TEST(AppConfig, backup_keys_have_the_spec_defaults_and_ranges) {
+    const auto defaults = parse_config("", "k.toml");
+    EXPECT_EQ(defaults.backup.every_hours, 24);
+    EXPECT_EQ(defaults.backup.keep, 14);
+    EXPECT_EQ(defaults.backup.dir, "");
+    const auto c =
+        parse_config("[backup]\ndir = \"/srv/kb\"\nevery_hours = 0\nkeep = 3\n", "k.toml");
+    EXPECT_EQ(c.backup.dir, "/srv/kb");
+    EXPECT_EQ(c.backup.every_hours, 0);
+    EXPECT_EQ(c.backup.keep, 3);
+    EXPECT_NE(error_of("[backup]\nkeep = 0\n").find("k.toml:2: backup.keep: must be between 1"),
+              std::string::npos);
+    EXPECT_NE(error_of("[backup]\nevery_hours = -1\n").find("backup.every_hours"),
+              std::string::npos);
+    EXPECT_NE(error_of("[backup]\nevry_hours = 6\n").find("did you mean backup.every_hours?"),
+              std::string::npos);
+}
