@@ -15,10 +15,11 @@ using namespace kibaru::core;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string input(reinterpret_cast<const char*>(data), size);
     const Params params = parse_params(input);
-    for (const char* profile : {"kannel", "africastalking", "twilio", "generic"}) {
+    for (const char* profile : {"kannel", "africastalking", "twilio", "generic", "orange"}) {
         if (const auto report = parse_delivery_report(profile, params)) {
-            FUZZ_CHECK(report->state == "delivered" || report->state == "failed" ||
-                       report->state == "sent");
+            FUZZ_CHECK(report->state == DeliveryState::delivered ||
+                       report->state == DeliveryState::failed ||
+                       report->state == DeliveryState::sent);
         }
         if (const auto inbound = parse_inbound(profile, params)) {
             (void)match_keyword(inbound->text, {"STOP", "ARRET", "ARRÊT"}, {"START", "OK"});
