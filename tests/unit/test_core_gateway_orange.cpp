@@ -79,6 +79,20 @@ TEST(CoreGatewayOrange, a_201_is_accepted_with_the_id_of_its_resource) {
     EXPECT_EQ(read_orange_reply(503, "").verdict, SendVerdict::transient);
 }
 
+TEST(CoreGatewayOrange, an_incoming_sms_gives_its_sender_without_the_uri_scheme) {
+    // inboundSMSMessageNotification.inboundSMSMessage, flattened as the callback listener does.
+    const auto sms = parse_inbound("orange", {{"senderAddress", "tel:+22376123456"},
+                                              {"destinationAddress", "tel:+22370000000"},
+                                              {"message", "PRIX SESAME KITA"},
+                                              {"messageId", "mo-81"},
+                                              {"dateTime", "2019-01-08T09:00:00Z"}});
+    ASSERT_TRUE(sms) << sms.error().message;
+    EXPECT_EQ(sms->from, "+22376123456");
+    EXPECT_EQ(sms->text, "PRIX SESAME KITA");
+    EXPECT_EQ(sms->gateway_message_id, "mo-81");
+    EXPECT_FALSE(parse_inbound("orange", {{"message", "PRIX"}})) << "no sender";
+}
+
 TEST(CoreGatewayOrange, delivery_reports_name_the_ref_and_the_state) {
     auto delivered = parse_orange_report(
         {{"callbackData", "42"}, {"deliveryStatus", "DeliveredToTerminal"}, {"address", "x"}});

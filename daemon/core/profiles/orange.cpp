@@ -1,6 +1,7 @@
 #include "core/profiles/orange.hpp"
 
 #include "core/gateway_profile.hpp"
+#include "core/profiles/support.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -135,6 +136,14 @@ Result<DeliveryReport> parse_orange_report(const Params& p) {
     return r;
 }
 
+Result<InboundSms> parse_orange_inbound(const Params& p) {
+    auto sms = profiles::inbound_from(p, "senderAddress", "message", "messageId");
+    if (sms && sms->from.rfind("tel:", 0) == 0) {
+        sms->from.erase(0, 4); // "tel:+22376123456": a URI, as OneAPI writes addresses
+    }
+    return sms;
+}
+
 namespace {
 
 class Orange final : public GatewayProfile {
@@ -150,6 +159,9 @@ public:
     }
     Result<DeliveryReport> parse_report(const Params& params) const override {
         return parse_orange_report(params);
+    }
+    Result<InboundSms> parse_inbound(const Params& params) const override {
+        return parse_orange_inbound(params);
     }
     bool needs_token() const override { return true; }
     std::vector<std::string> check(const GatewayConfig& g) const override {

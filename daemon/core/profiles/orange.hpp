@@ -41,4 +41,8 @@ SendOutcome read_orange_reply(int status, std::string_view body);
 // From the report's fields (flattened from its JSON: callbackData, deliveryStatus, address).
 Result<DeliveryReport> parse_orange_report(const Params& params);
 
+// An incoming SMS from its inboundSMSMessageNotification (GSMA OneAPI, flattened like a report):
+// senderAddress ("tel:+223…", the scheme dropped), message, messageId.
+Result<InboundSms> parse_orange_inbound(const Params& params);
+
 } // namespace kibaru::core
