@@ -11,7 +11,9 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 namespace kibaru::app {
 
@@ -63,13 +65,54 @@ int run_status(Context& context, const std::string& format) {
     return k_ok;
 }
 
-int run_verify(Context& context, const std::string& format) {
-    const auto verdict = ops::verify_audit(context.env());
+// The checkpoints given with --checkpoint and --checkpoints FILE; a malformed one is a usage
+// error naming it.
+std::vector<core::CheckpointClaim> checkpoint_claims(const std::vector<std::string>& given,
+                                                     const std::string& file) {
+    std::vector<core::CheckpointClaim> claims;
+    for (const auto& text : given) {
+        auto claim = core::parse_checkpoint(text);
+        if (!claim) {
+            throw UsageError("--checkpoint: " + claim.error().message);
+        }
+        claims.push_back(std::move(*claim));
+    }
+    if (!file.empty()) {
+        std::ifstream in(file, std::ios::binary);
+        if (!in) {
+            throw UsageError("--checkpoints: cannot read " + file);
+        }
+        std::ostringstream text;
+        text << in.rdbuf();
+        auto more = core::parse_checkpoint_lines(text.str(), file);
+        if (!more) {
+            throw UsageError("--checkpoints: " + more.error().message);
+        }
+        claims.insert(claims.end(), more->begin(), more->end());
+    }
+    return claims;
+}
+
+struct VerifyOptions {
+    std::string format = "table";
+    std::vector<std::string> checkpoints;
+    std::string checkpoints_file;
+};
+
+int run_verify(Context& context, const VerifyOptions& options) {
+    const auto claims = checkpoint_claims(options.checkpoints, options.checkpoints_file);
+    const auto verdict = ops::verify_audit(context.env(), claims);
+    const auto& format = options.format;
     if (util::parse_format(format) == util::Format::json) {
         util::write_json_object(std::cout, ops::audit_verdict_json(verdict));
     } else if (verdict.ok()) {
         std::cout << "audit log intact: " << verdict.checked << " entries checked, "
-                  << verdict.events_checked << " delivery events checked against their seals\n";
+                  << verdict.events_checked << " delivery events checked against their seals";
+        if (!claims.empty()) {
+            std::cout << ", " << verdict.checkpoints_checked << " witnessed checkpoint"
+                      << (claims.size() == 1 ? "" : "s") << " still matched";
+        }
+        std::cout << "\n";
     } else {
         std::cout << "audit log BROKEN"
                   << (verdict.broken_seq > 0 ? " at entry " + std::to_string(verdict.broken_seq)
@@ -77,6 +120,16 @@ int run_verify(Context& context, const std::string& format) {
                   << ": " << verdict.problem << " (" << verdict.checked << " entries checked)\n";
     }
     return verdict.ok() ? k_ok : k_verify_failed;
+}
+
+int run_checkpoint(Context& context, const std::string& format) {
+    const auto checkpoint = ops::audit_checkpoint(context.env());
+    if (format == "json") {
+        util::write_json_object(std::cout, ops::audit_checkpoint_json(checkpoint));
+    } else {
+        std::cout << core::checkpoint_text(checkpoint) << "\n";
+    }
+    return k_ok;
 }
 
 int run_audit_export(Context& context, const std::string& format) {
@@ -105,13 +158,28 @@ void register_admin_commands(CLI::App& app, CommandSink& sink) {
 
     auto* audit = app.add_subcommand("audit", "check or export the tamper-evident audit log");
     audit->require_subcommand(1);
-    auto verify_format = std::make_shared<std::string>("table");
+    auto verify_options = std::make_shared<VerifyOptions>();
     auto* verify = audit->add_subcommand(
-        "verify", "recompute the hash chain; exit 4 naming the first broken entry");
-    verify->add_option("--format", *verify_format, "table or json")
+        "verify", "recompute the hash chain (and check witnessed checkpoints); exit 4 naming the "
+                  "first broken entry or checkpoint");
+    verify->add_option("--format", verify_options->format, "table or json")
         ->check(CLI::IsMember({"table", "json"}));
-    verify->callback([&sink, verify_format] {
-        sink.action = [verify_format](Context& c) { return run_verify(c, *verify_format); };
+    verify->add_option("--checkpoint", verify_options->checkpoints,
+                       "a witnessed checkpoint, \"SEQ HEX\" or as the SMS reads (repeatable)");
+    verify->add_option("--checkpoints", verify_options->checkpoints_file,
+                       "a file of witnessed checkpoints, one per line");
+    verify->callback([&sink, verify_options] {
+        sink.action = [verify_options](Context& c) { return run_verify(c, *verify_options); };
+    });
+    auto checkpoint_format = std::make_shared<std::string>("text");
+    auto* checkpoint = audit->add_subcommand(
+        "checkpoint", "print the chain's head as a witness keeps it: KIBARU AUDIT SEQ HEX");
+    checkpoint->add_option("--format", *checkpoint_format, "text or json")
+        ->check(CLI::IsMember({"text", "json"}));
+    checkpoint->callback([&sink, checkpoint_format] {
+        sink.action = [checkpoint_format](Context& c) {
+            return run_checkpoint(c, *checkpoint_format);
+        };
     });
     auto export_format = std::make_shared<std::string>("csv");
     auto* exporter = audit->add_subcommand("export", "write the audit log to standard output");

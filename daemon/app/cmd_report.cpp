@@ -5,6 +5,7 @@
 #include "app/report_workbooks.hpp"
 #include "core/delivery.hpp"
 #include "core/phone.hpp"
+#include "ops/admin.hpp"
 #include "ops/contacts.hpp"
 #include "ops/gateway_report.hpp"
 #include "ops/reports.hpp"
@@ -20,6 +21,14 @@
 namespace kibaru::app {
 
 namespace {
+
+// The audit checkpoint of the export's moment, written into the workbook: a printed report is
+// then itself a witness (`audit verify --checkpoint` with it catches a later rewrite).
+std::string checkpoint_note(Context& context) {
+    const auto checkpoint = ops::audit_checkpoint(context.env());
+    return "Audit checkpoint when exported: " + core::checkpoint_text(checkpoint) + " (" +
+           checkpoint.at + ")";
+}
 
 std::vector<std::string> state_names() {
     std::vector<std::string> names;
@@ -56,7 +65,9 @@ int run_report_campaign(Context& context, std::int64_t id, const std::string& fo
     }
     const auto report = unwrap(ops::campaign_report(context.env(), id));
     if (format == "xlsx") {
-        util::XlsxWriter workbook(output, campaign_sheet(id, report.columns));
+        auto sheet = campaign_sheet(id, report.columns);
+        sheet.note = checkpoint_note(context);
+        util::XlsxWriter workbook(output, std::move(sheet));
         for (const auto& row : report.weeks) {
             workbook.row(row);
         }
@@ -107,7 +118,9 @@ int run_report_deliveries(Context& context, const DeliveriesOptions& options) {
         writer.finish();
     };
     if (options.format == "xlsx") {
-        util::XlsxWriter workbook(options.output, deliveries_sheet(ops::delivery_columns()));
+        auto sheet = deliveries_sheet(ops::delivery_columns());
+        sheet.note = checkpoint_note(context);
+        util::XlsxWriter workbook(options.output, std::move(sheet));
         write_rows(workbook);
     } else {
         write_output(options.output, [&](std::ostream& out) {

@@ -401,6 +401,16 @@ std::vector<KeySpec> key_specs(core::Config& c) {
         {"log.max_file_bytes", integer(c.log.max_file_bytes, 4096, 1 << 30)},
         {"log.max_files", integer(c.log.max_files, 1, 100)},
         {"routing.failover", boolean(c.routing.failover)},
+        {"audit.witnesses", text_list(c.audit.witnesses, true,
+                                      [](const std::string& v) {
+                                          static const std::regex k_e164(R"(^\+[1-9][0-9]{6,14}$)");
+                                          return std::regex_match(v, k_e164)
+                                                     ? std::string()
+                                                     : "\"" + v +
+                                                           "\" is not an E.164 phone (e.g. "
+                                                           "+22376123456)";
+                                      })},
+        {"audit.checkpoint_every", choice(c.audit.checkpoint_every, {"week", "day"})},
     };
     auto gateway = gateway_specs(c.gateway, "gateway");
     specs.insert(specs.end(), std::make_move_iterator(gateway.begin()),
@@ -409,8 +419,9 @@ std::vector<KeySpec> key_specs(core::Config& c) {
 }
 
 const std::vector<std::string> k_tables = {
-    "database",         "backup",  "contacts", "schedule", "sms",     "gateway",  "gateway.generic",
-    "gateways.generic", "routing", "server",   "console",  "inbound", "keywords", "log"};
+    "database", "backup",          "contacts",         "schedule", "sms",
+    "gateway",  "gateway.generic", "gateways.generic", "routing",  "server",
+    "console",  "inbound",         "keywords",         "log",      "audit"};
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> row(b.size() + 1);

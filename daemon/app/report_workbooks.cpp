@@ -36,7 +36,7 @@ std::optional<std::size_t> index_of(const std::vector<std::string>& names, const
 util::XlsxSheet campaign_sheet(std::int64_t campaign_id, const std::vector<std::string>& columns) {
     const std::string campaign = "Campaign " + std::to_string(campaign_id);
     util::XlsxSheet sheet{"weeks", "Kibaru: " + campaign + ", deliveries per week",
-                          sheet_columns(columns), std::nullopt};
+                          sheet_columns(columns), std::nullopt, ""};
     const auto week = index_of(columns, "week");
     const auto delivered = index_of(columns, "delivered");
     const auto failed = index_of(columns, "failed");
@@ -56,7 +56,7 @@ util::XlsxSheet campaign_sheet(std::int64_t campaign_id, const std::vector<std::
 }
 
 util::XlsxSheet deliveries_sheet(const std::vector<std::string>& columns) {
-    return {"deliveries", "Kibaru: deliveries", sheet_columns(columns), std::nullopt};
+    return {"deliveries", "Kibaru: deliveries", sheet_columns(columns), std::nullopt, ""};
 }
 
 } // namespace kibaru::app

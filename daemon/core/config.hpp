@@ -102,6 +102,12 @@ struct GatewayConfig {
     std::string sender_number;
 };
 
+// [audit]: the funder's witnesses, who receive the audit checkpoint by SMS, and how often.
+struct AuditConfig {
+    std::vector<std::string> witnesses;    // E.164 phones
+    std::string checkpoint_every = "week"; // "week" (when a campaign week closes) or "day"
+};
+
 struct RoutingConfig {
     // When a number's first gateway certainly did not accept a message (circuit open, connection
     // refused, a 4xx refusal), the next gateway that takes the number carries it.
@@ -174,6 +180,7 @@ struct Config {
     GatewayConfig gateway; // [gateway]: the single gateway, or every [[gateways]] entry's defaults
     std::vector<GatewayConfig> gateways; // [[gateways]]; empty with the single [gateway] form
     RoutingConfig routing;
+    AuditConfig audit;
     ServerConfig server;
     ConsoleConfig console;
     InboundConfig inbound;

@@ -49,6 +49,39 @@ void Scheduler::audit(Millis now, const std::string& action, const std::string& 
     store::AuditLog(m_db).append(utc(now), m_actor, action, subject, details.dump());
 }
 
+// Texts the audit chain's head to each witness as a reply of kind `checkpoint` (sent, retried and
+// reported like any reply, through the gateway that takes the number), each SMS naming the seq
+// of the checkpoint before it, so that a witness can tell when one did not arrive; then audits
+// the sending. Inside the caller's transaction.
+void Scheduler::send_checkpoint(Millis now, const std::string& why) {
+    const auto& witnesses = m_config.audit.witnesses;
+    if (witnesses.empty()) {
+        return;
+    }
+    store::AuditLog log(m_db);
+    const auto checkpoint = log.checkpoint();
+    std::int64_t previous = 0;
+    if (const auto last = log.latest({"audit.checkpoint_sent"})) {
+        const auto details = json::parse(last->details, nullptr, false);
+        if (details.is_object()) {
+            previous = details.value("seq", std::int64_t{0});
+        }
+    }
+    const auto text = core::checkpoint_text(checkpoint) + " prev " + std::to_string(previous);
+    store::RepliesRepo replies(m_db);
+    for (const auto& phone : witnesses) {
+        replies.enqueue({std::nullopt, phone, text, "checkpoint", 1, "kibaru"}, utc(now));
+    }
+    audit(now, "audit.checkpoint_sent", "audit",
+          {{"seq", checkpoint.seq},
+           {"head", checkpoint.head},
+           {"previous", previous},
+           {"witnesses", witnesses.size()},
+           {"why", why}});
+    spdlog::info("audit checkpoint {} texted to {} witnesses ({})", checkpoint.seq,
+                 witnesses.size(), why);
+}
+
 void Scheduler::recover(Millis now_at) {
     const std::string now = utc(now_at);
     store::DeliveryTransaction tx(m_db, now, m_actor);
@@ -153,7 +186,15 @@ void Scheduler::tick(Millis now) {
     }
     const auto opened = steady_clock::now();
     const auto to_close = deliveries.weeks_to_close(now_text);
-    if (cancelled.empty() && to_close.empty()) {
+    // A daily checkpoint is due when none went out in the last 24 hours.
+    const bool daily_checkpoint = [&] {
+        if (m_config.audit.checkpoint_every != "day" || m_config.audit.witnesses.empty()) {
+            return false;
+        }
+        const auto last = store::AuditLog(m_db).latest({"audit.checkpoint_sent"});
+        return !last || last->at <= utc(now - hours{24});
+    }();
+    if (cancelled.empty() && to_close.empty() && !daily_checkpoint) {
         return; // nothing to write: no transaction this tick
     }
     store::DeliveryTransaction tx(m_db, now_text, m_actor);
@@ -185,6 +226,13 @@ void Scheduler::tick(Millis now) {
             spdlog::warn("campaign {} week {} closed: {} deliveries expired unsent",
                          week.campaign_id, week.week, expired);
         }
+        if (m_config.audit.checkpoint_every == "week") {
+            send_checkpoint(now, "campaign " + std::to_string(week.campaign_id) + " week " +
+                                     std::to_string(week.week) + " closed");
+        }
+    }
+    if (daily_checkpoint) {
+        send_checkpoint(now, "daily");
     }
     const auto committing = steady_clock::now();
     tx.commit();

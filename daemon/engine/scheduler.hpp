@@ -3,8 +3,9 @@
 // again); on every tick it opens the campaign weeks that are due (fixing each week's audience),
 // sends again the deliveries in doubt whose grace has passed, skips what a cancelled campaign
 // had not sent, and closes the weeks that are over, expiring their unsent rest. Each step is one
-// delivery transaction (sealed on commit) and audited. No clock and no I/O but the database:
-// the instant is given, so that tests drive it through weeks in process.
+// delivery transaction (sealed on commit) and audited. With [audit] witnesses, the audit chain's
+// head is texted to each witness when a week closes (or daily). No clock and no I/O but the
+// database: the instant is given, so that tests drive it through weeks in process.
 #pragma once
 
 #include "core/campaign.hpp"
@@ -52,6 +53,7 @@ private:
     void audit(Millis now, const std::string& action, const std::string& subject,
                const nlohmann::json& details);
     void resend_after_grace(Millis now);
+    void send_checkpoint(Millis now, const std::string& why);
     void open_week(const core::Campaign& campaign, const core::WeekPlan& plan, int week,
                    store::CampaignsRepo& campaigns_repo, store::DeliveriesRepo& deliveries,
                    Millis now);

@@ -72,10 +72,38 @@ store::AuditVerdict verify_audit(store::Database& db) {
     return verdict;
 }
 
+core::AuditCheckpoint audit_checkpoint(const Env& env) {
+    return store::AuditLog(env.db).checkpoint();
+}
+
+util::Json audit_checkpoint_json(const core::AuditCheckpoint& checkpoint) {
+    return {{"seq", checkpoint.seq},
+            {"head", checkpoint.head},
+            {"at", checkpoint.at},
+            {"text", core::checkpoint_text(checkpoint)}};
+}
+
+store::AuditVerdict verify_audit(const Env& env, const std::vector<core::CheckpointClaim>& claims) {
+    auto verdict = verify_audit(env);
+    store::AuditLog log(env.db);
+    for (const auto& claim : claims) {
+        if (!verdict.ok()) {
+            break;
+        }
+        if (const auto problem = core::checkpoint_mismatch(claim, log.hash_of(claim.seq))) {
+            verdict.broken_seq = claim.seq;
+            verdict.problem = *problem;
+        }
+    }
+    verdict.checkpoints_checked = verdict.ok() ? static_cast<std::int64_t>(claims.size()) : 0;
+    return verdict;
+}
+
 util::Json audit_verdict_json(const store::AuditVerdict& verdict) {
     util::Json out = {{"ok", verdict.ok()},
                       {"checked", verdict.checked},
-                      {"events_checked", verdict.events_checked}};
+                      {"events_checked", verdict.events_checked},
+                      {"checkpoints_checked", verdict.checkpoints_checked}};
     if (!verdict.ok()) {
         out["broken_seq"] = verdict.broken_seq;
         out["problem"] = verdict.problem;

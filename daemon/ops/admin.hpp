@@ -21,6 +21,13 @@ store::AuditVerdict verify_audit(const Env& env);
 store::AuditVerdict verify_audit(store::Database& db);
 util::Json audit_verdict_json(const store::AuditVerdict& verdict);
 
+// The audit chain's head now, as a witness keeps it.
+core::AuditCheckpoint audit_checkpoint(const Env& env);
+util::Json audit_checkpoint_json(const core::AuditCheckpoint& checkpoint);
+// verify_audit, then each checkpoint a witness kept: the first the log contradicts breaks the
+// verdict (broken_seq its entry), even when the chain itself is intact.
+store::AuditVerdict verify_audit(const Env& env, const std::vector<core::CheckpointClaim>& claims);
+
 std::vector<std::string> audit_columns();
 std::vector<util::Json> audit_cells(const store::AuditRow& row);
 void for_each_audit_entry(const Env& env, const std::function<void(const store::AuditRow&)>& visit);

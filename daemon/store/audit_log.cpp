@@ -109,6 +109,24 @@ AuditVerdict AuditLog::verify() {
     return verdict;
 }
 
+core::AuditCheckpoint AuditLog::checkpoint() {
+    auto s = m_db.prepare("SELECT h.seq, h.hash, coalesce(l.at, '') FROM audit_head h LEFT JOIN "
+                          "audit_log l ON l.seq = h.seq WHERE h.id = 1");
+    if (!s.step()) {
+        throw StoreError("audit_head row is missing", 0);
+    }
+    return {s.column_int(0), s.column_text(1), s.column_text(2)};
+}
+
+std::optional<std::string> AuditLog::hash_of(std::int64_t seq) {
+    auto s = m_db.prepare("SELECT hash FROM audit_log WHERE seq = ?");
+    s.bind(1, seq);
+    if (!s.step()) {
+        return std::nullopt;
+    }
+    return s.column_text(0);
+}
+
 std::optional<core::AuditEntry> AuditLog::latest(const std::vector<std::string>& actions) {
     std::string list = "[";
     for (const auto& action : actions) {

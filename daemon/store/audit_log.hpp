@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/audit.hpp"
+#include "core/audit_checkpoint.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -21,10 +22,11 @@ struct AuditRow {
 };
 
 struct AuditVerdict {
-    std::int64_t checked = 0;        // entries whose hash was recomputed
-    std::int64_t broken_seq = 0;     // first entry found broken, 0 when the chain is intact
-    std::string problem;             // what is wrong with it, for the auditor
-    std::int64_t events_checked = 0; // delivery events checked against their seals
+    std::int64_t checked = 0;             // entries whose hash was recomputed
+    std::int64_t broken_seq = 0;          // first entry found broken, 0 when the chain is intact
+    std::string problem;                  // what is wrong with it, for the auditor
+    std::int64_t events_checked = 0;      // delivery events checked against their seals
+    std::int64_t checkpoints_checked = 0; // witnessed checkpoints the log still matches
     bool ok() const { return problem.empty(); }
 };
 
@@ -43,6 +45,12 @@ public:
 
     // Calls `visit` for every entry in seq order, without holding them all in memory.
     void for_each(const std::function<void(const AuditRow&)>& visit);
+
+    // The chain's head now: its seq, hash and time (seq 0 and the genesis hash when empty).
+    core::AuditCheckpoint checkpoint();
+
+    // The hash entry `seq` has now, if the log has it.
+    std::optional<std::string> hash_of(std::int64_t seq);
 
     // The newest entry whose action is one of `actions`, if any.
     std::optional<core::AuditEntry> latest(const std::vector<std::string>& actions);

@@ -387,6 +387,34 @@ CREATE INDEX replies_of_inbox ON replies (inbox_id);
 CREATE INDEX replies_due ON replies (next_attempt_ms) WHERE state IN ('pending', 'retrying');
 CREATE INDEX replies_by_gateway_id ON replies (gateway_id) WHERE gateway_id <> '';
 )sql"},
+        {"audit checkpoints texted to witnesses, as replies of their own kind", R"sql(
+-- SQLite cannot change a CHECK constraint in place: the table is rebuilt (nothing refers to it).
+CREATE TABLE replies_v14 (
+    id              INTEGER PRIMARY KEY,
+    inbox_id        INTEGER REFERENCES inbox (id),
+    phone           TEXT NOT NULL,
+    text            TEXT NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('answer', 'confirmation', 'manual',
+                        'checkpoint')),
+    segments        INTEGER NOT NULL,
+    state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'retrying',
+                        'sending', 'sent', 'delivered', 'failed', 'unknown')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+    gateway         TEXT NOT NULL DEFAULT '',
+    gateway_id      TEXT NOT NULL DEFAULT '',
+    error           TEXT NOT NULL DEFAULT '',
+    created_by      TEXT NOT NULL DEFAULT 'kibaru',
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+) STRICT;
+INSERT INTO replies_v14 SELECT * FROM replies;
+DROP TABLE replies;
+ALTER TABLE replies_v14 RENAME TO replies;
+CREATE INDEX replies_of_inbox ON replies (inbox_id);
+CREATE INDEX replies_due ON replies (next_attempt_ms) WHERE state IN ('pending', 'retrying');
+CREATE INDEX replies_by_gateway_id ON replies (gateway_id) WHERE gateway_id <> '';
+)sql"},
     };
     return k_steps;
 }

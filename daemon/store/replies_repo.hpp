@@ -19,7 +19,7 @@ struct NewReply {
     std::optional<std::int64_t> inbox_id;
     std::string phone; // E.164
     std::string text;
-    std::string kind; // answer, confirmation, manual
+    std::string kind; // answer, confirmation, manual, checkpoint (to an audit witness)
     int segments = 1;
     std::string created_by = "kibaru"; // who typed it, for a manual reply
 };

@@ -182,7 +182,7 @@ struct XlsxWriter::State {
         lxw_chart_options options{};
         options.x_scale = 2.0;
         options.y_scale = 1.5;
-        const lxw_row_t at = last + (has_footer ? 3 : 2);
+        const lxw_row_t at = last + (has_footer ? 3 : 2) + (sheet.note.empty() ? 0 : 2);
         check(worksheet_insert_chart_opt(sheets.front().first, at, 1, chart, &options));
     }
 };
@@ -269,6 +269,11 @@ void XlsxWriter::finish() {
     }
     if (!s.has_footer) {
         s.add_filter();
+    }
+    if (!s.sheet.note.empty()) {
+        // One row below the last written (the totals, or a blank row under the data).
+        s.check(
+            worksheet_write_string(s.worksheet, s.next_row + 1, 0, s.sheet.note.c_str(), nullptr));
     }
     if (s.sheet.chart && s.sheets.size() == 1 && s.sheets.front().second > 0) {
         s.add_chart();

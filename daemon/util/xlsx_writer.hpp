@@ -40,6 +40,7 @@ struct XlsxSheet {
     std::string title; // the document's title property
     std::vector<XlsxColumn> columns;
     std::optional<XlsxChart> chart; // drawn when the rows fit one sheet
+    std::string note{}; // a line of text below the rows and the totals (the audit checkpoint)
 };
 
 // A RowWriter to a workbook file. Runs on the calling thread; every failure throws

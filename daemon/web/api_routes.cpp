@@ -526,6 +526,11 @@ void audit_verify(ApiCall& call) {
     call.respond(json_reply(200, ops::audit_verdict_json(ops::verify_audit(call.env))));
 }
 
+// {"seq", "head", "at", "text"}: the chain's head now, as a witness keeps it.
+void audit_checkpoint(ApiCall& call) {
+    call.respond(json_reply(200, ops::audit_checkpoint_json(ops::audit_checkpoint(call.env))));
+}
+
 // --- users ---------------------------------------------------------------------------------------
 
 void list_users(ApiCall& call) {
@@ -645,6 +650,7 @@ void add_api_routes(Router<ApiHandler>& r) {
     r.add({"GET", v1 + "/deliveries", A::signed_in, deliveries});
     r.add({"GET", v1 + "/audit", A::signed_in, audit_export});
     r.add({"POST", v1 + "/audit/verify", A::signed_in, audit_verify});
+    r.add({"GET", v1 + "/audit/checkpoint", A::signed_in, audit_checkpoint});
     r.add({"GET", v1 + "/inbox", A::signed_in, inbox});
     r.add({"GET", v1 + "/prices", A::signed_in, prices});
     r.add({"GET", v1 + "/users", A::admin, list_users});

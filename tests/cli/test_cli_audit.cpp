@@ -1,8 +1,13 @@
 // End-to-end: the audit chain seen from the command line, tampered with plain SQL.
 #include "cli_runner.hpp"
+#include "core/audit.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include <string>
+#include <vector>
 
 using kibaru::test::Scratch;
 
@@ -86,4 +91,111 @@ TEST(CliAudit, status_reports_contacts_and_audit_entries_as_json) {
     EXPECT_EQ(status["contacts"]["opted_out"], 0);
     EXPECT_EQ(status["audit_entries"], 4);
     EXPECT_GE(status["schema_version"].get<int>(), 2);
+}
+
+namespace {
+
+// What an insider who holds the database file can do, following the framing core/audit.hpp
+// documents (as it must, for auditors): edit entry `seq`, recompute its hash and every later
+// one, and move the head.
+void rewrite_history(const Scratch& s, int seq, const std::string& details) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(s.path("kibaru.db").c_str(), &db), SQLITE_OK);
+    auto exec = [db](const std::string& sql) {
+        char* error = nullptr;
+        EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+            << (error ? error : "") << " in " << sql;
+        sqlite3_free(error);
+    };
+    exec("DROP TRIGGER audit_log_no_update");
+    sqlite3_stmt* edit = nullptr;
+    sqlite3_prepare_v2(db, "UPDATE audit_log SET details = ? WHERE seq = ?", -1, &edit, nullptr);
+    sqlite3_bind_text(edit, 1, details.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(edit, 2, seq);
+    EXPECT_EQ(sqlite3_step(edit), SQLITE_DONE);
+    sqlite3_finalize(edit);
+    sqlite3_stmt* rows = nullptr;
+    sqlite3_prepare_v2(db,
+                       "SELECT seq, at, actor, action, subject, details, prev_hash FROM "
+                       "audit_log WHERE seq >= ? ORDER BY seq",
+                       -1, &rows, nullptr);
+    sqlite3_bind_int(rows, 1, seq);
+    std::vector<std::pair<std::int64_t, std::string>> hashes;
+    std::string prev;
+    auto text = [rows](int i) {
+        const auto* t = sqlite3_column_text(rows, i);
+        return t ? std::string(reinterpret_cast<const char*>(t)) : std::string();
+    };
+    while (sqlite3_step(rows) == SQLITE_ROW) {
+        kibaru::core::AuditEntry e{
+            sqlite3_column_int64(rows, 0), text(1), text(2), text(3), text(4), text(5)};
+        if (prev.empty()) {
+            prev = text(6);
+        }
+        prev = kibaru::core::audit_hash(prev, e);
+        hashes.emplace_back(e.seq, prev);
+    }
+    sqlite3_finalize(rows);
+    for (const auto& [entry, hash] : hashes) {
+        exec("UPDATE audit_log SET hash = '" + hash + "' WHERE seq = " + std::to_string(entry));
+        exec("UPDATE audit_log SET prev_hash = '" + hash +
+             "' WHERE seq = " + std::to_string(entry + 1));
+    }
+    exec("UPDATE audit_head SET hash = '" + hashes.back().second + "' WHERE id = 1");
+    sqlite3_close(db);
+}
+
+} // namespace
+
+TEST(CliAudit, a_full_rewrite_passes_verify_alone_and_fails_against_a_witnessed_checkpoint) {
+    Scratch s;
+    make_history(s);
+    const auto witnessed = s.kibaru({"audit", "checkpoint"});
+    ASSERT_EQ(witnessed.exit_code, 0) << witnessed.err;
+    ASSERT_EQ(witnessed.out.rfind("KIBARU AUDIT 4 ", 0), 0u) << witnessed.out;
+    EXPECT_EQ(witnessed.out.size(), std::string("KIBARU AUDIT 4 ").size() + 16 + 1);
+    const auto head =
+        nlohmann::json::parse(s.kibaru({"audit", "checkpoint", "--format", "json"}).out);
+    EXPECT_EQ(head["seq"], 4);
+    EXPECT_EQ(head["head"].get<std::string>().size(), 64u);
+    EXPECT_EQ(witnessed.out, head["text"].get<std::string>() + "\n");
+    ASSERT_EQ(s.kibaru({"contacts", "optout", "66123456"}).exit_code, 0);
+    const std::string sms = witnessed.out.substr(0, witnessed.out.size() - 1);
+    EXPECT_EQ(s.kibaru({"audit", "verify", "--checkpoint", sms}).exit_code, 0)
+        << "an honest log still matches what was witnessed";
+
+    rewrite_history(s, 2, "{\"phone\":\"+22376123456\",\"by\":\"nobody\"}");
+    const auto plain = s.kibaru({"audit", "verify"});
+    EXPECT_EQ(plain.exit_code, 0) << "the limit of a chain alone: " << plain.out;
+    const auto caught = s.kibaru({"audit", "verify", "--checkpoint", sms});
+    EXPECT_EQ(caught.exit_code, 4) << caught.out << caught.err;
+    EXPECT_NE(caught.out.find("checkpoint 4 " + sms.substr(15) + " no longer matches"),
+              std::string::npos)
+        << caught.out;
+    EXPECT_NE(caught.out.find("rewritten after it was witnessed"), std::string::npos);
+
+    // The auditor's own verifier, without Kibaru, agrees.
+    const std::string script = std::string(KIBARU_SOURCE_DIR) + "/scripts/verify-audit.py";
+    EXPECT_EQ(kibaru::test::run_process({"python3", script, "kibaru.db"}, s.dir(), {}).exit_code,
+              0);
+    const auto python = kibaru::test::run_process(
+        {"python3", script, "kibaru.db", "--checkpoint", sms}, s.dir(), {});
+    EXPECT_EQ(python.exit_code, 4) << python.out << python.err;
+    EXPECT_NE(python.out.find("rewritten after it was witnessed"), std::string::npos) << python.out;
+
+    // As the witness copies them from the phone: the SMS of each week, one per line.
+    s.write("witness.txt", "# received from Kibaru\n" + sms + "\r\n\n");
+    EXPECT_EQ(s.kibaru({"audit", "verify", "--checkpoints", "witness.txt"}).exit_code, 4);
+}
+
+TEST(CliAudit, a_checkpoint_with_fewer_than_16_hex_digits_is_refused) {
+    Scratch s;
+    make_history(s);
+    const auto r = s.kibaru({"audit", "verify", "--checkpoint", "4 0123456789abcde"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("at least 16 hex digits"), std::string::npos) << r.err;
+    s.write("w.txt", "4 0123456789abcdef\nnonsense\n");
+    const auto file = s.kibaru({"audit", "verify", "--checkpoints", "w.txt"});
+    EXPECT_EQ(file.exit_code, 2);
+    EXPECT_NE(file.err.find("w.txt:2: "), std::string::npos) << file.err;
 }

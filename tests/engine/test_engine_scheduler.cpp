@@ -6,6 +6,7 @@
 #include "engine/scheduler.hpp"
 #include "ops/campaigns.hpp"
 #include "ops/contact_import.hpp"
+#include "store/audit_log.hpp"
 #include "store/event_seal.hpp"
 
 #include <sstream>
@@ -84,4 +85,38 @@ TEST_F(SchedulerTest, what_a_stop_left_in_flight_becomes_unknown_or_is_queued_ag
     EXPECT_EQ(stats.resent_unknown, 3) << "the two unknown before and the one left now";
     EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE state = 'unknown'"), "0");
     EXPECT_TRUE(store::verify_delivery_events(*db).ok());
+}
+
+TEST_F(SchedulerTest, each_week_that_closes_texts_the_audit_checkpoint_to_every_witness) {
+    config.audit.witnesses = {"+22376999001", "+22366999002"};
+    engine::Scheduler scheduler(*db, config, "daemon", false, stats);
+    scheduler.tick(at("2019-01-08T08:00:00Z"));
+    EXPECT_EQ(sql("SELECT count(*) FROM replies"), "0") << "nothing closed yet";
+    scheduler.tick(at("2019-01-15T08:00:00Z")); // week 1 closes, week 2 opens
+    scheduler.tick(at("2019-01-22T08:00:00Z")); // week 2 closes
+    EXPECT_EQ(sql("SELECT count(*) FROM replies WHERE kind = 'checkpoint'"), "4");
+    EXPECT_EQ(sql("SELECT count(DISTINCT phone) FROM replies"), "2");
+    const auto first = sql("SELECT text FROM replies ORDER BY id LIMIT 1");
+    const auto second = sql("SELECT text FROM replies ORDER BY id DESC LIMIT 1");
+    ASSERT_EQ(first.rfind("KIBARU AUDIT ", 0), 0u) << first;
+    EXPECT_NE(first.find(" prev 0"), std::string::npos) << first;
+    // Each names the one before, so that a witness sees a gap; and each still holds.
+    const auto claim = core::parse_checkpoint(first);
+    ASSERT_TRUE(claim) << claim.error().message;
+    EXPECT_NE(second.find(" prev " + std::to_string(claim->seq)), std::string::npos) << second;
+    EXPECT_FALSE(core::checkpoint_mismatch(*claim, store::AuditLog(*db).hash_of(claim->seq)));
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'audit.checkpoint_sent'"), "2");
+    EXPECT_EQ(sql("SELECT state FROM replies LIMIT 1"), "pending")
+        << "sent by the engine's lanes like any reply";
+}
+
+TEST_F(SchedulerTest, daily_checkpoints_go_once_a_day) {
+    config.audit.witnesses = {"+22376999001"};
+    config.audit.checkpoint_every = "day";
+    engine::Scheduler scheduler(*db, config, "daemon", false, stats);
+    scheduler.tick(at("2019-01-08T08:00:00Z"));
+    scheduler.tick(at("2019-01-08T20:00:00Z"));
+    EXPECT_EQ(sql("SELECT count(*) FROM replies"), "1");
+    scheduler.tick(at("2019-01-09T08:00:00Z"));
+    EXPECT_EQ(sql("SELECT count(*) FROM replies"), "2");
 }

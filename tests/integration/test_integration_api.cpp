@@ -198,6 +198,7 @@ TEST_F(Api, each_endpoint_answers_each_role_as_the_spec_table_says) {
         {"GET", "/api/v1/deliveries?format=json", "", any},
         {"GET", "/api/v1/audit?format=csv", "", any},
         {"POST", "/api/v1/audit/verify", "", any},
+        {"GET", "/api/v1/audit/checkpoint", "", any},
         {"POST", "/api/v1/contacts/import?dry_run=true", "phone\n76000009\n", staff_role},
         {"POST", "/api/v1/contacts/76000003/optout", "", staff_role},
         {"POST", "/api/v1/contacts/76000003/optin", "", staff_role},
@@ -537,6 +538,10 @@ TEST_F(Api, a_read_only_console_reads_everything_and_leaves_the_file_unchanged) 
         EXPECT_EQ(auditor.get(path).status, 200) << path;
     }
     EXPECT_EQ(auditor.post("/api/v1/audit/verify").json()["ok"], true);
+    const auto checkpoint = auditor.get("/api/v1/audit/checkpoint").json();
+    EXPECT_GT(checkpoint["seq"].get<int>(), 0);
+    EXPECT_EQ(checkpoint["head"].get<std::string>().size(), 64u);
+    EXPECT_EQ(checkpoint["text"].get<std::string>().rfind("KIBARU AUDIT ", 0), 0u);
     auto admin = as("admin", k_admin_password);
     const auto refused = admin.post("/api/v1/campaigns/1/pause");
     EXPECT_EQ(refused.status, 403) << refused.body;

@@ -27,8 +27,14 @@ path = sys.argv[1]
 book = openpyxl.load_workbook(path)
 sheet = book.worksheets[0]
 rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+note = ""
+while rows and all(v is None for v in rows[-1][1:]) and (
+        rows[-1][0] is None or str(rows[-1][0]).startswith("Audit checkpoint")):
+    note = note or (rows[-1][0] or "")
+    rows.pop()
 header = rows[0]
 out = {
+    "note": note,
     "sheets": book.sheetnames,
     "header": header,
     "rows": rows[1:],
@@ -93,6 +99,12 @@ TEST_F(Workbooks, campaign_workbook_holds_the_weeks_as_numbers_under_a_frozen_bo
     EXPECT_EQ(book["header"], json(columns)) << "the CSV's and JSON's columns";
     EXPECT_EQ(book["frozen"], "A2");
     EXPECT_EQ(book["bold"], true);
+    // The audit checkpoint of its moment: the printed report is itself a witness.
+    const std::string head = k({"audit", "checkpoint"}).out;
+    EXPECT_EQ(book["note"].get<std::string>().rfind(
+                  "Audit checkpoint when exported: " + head.substr(0, head.size() - 1), 0),
+              0u)
+        << book["note"];
     for (const auto& width : book["widths"]) {
         EXPECT_GE(width.get<double>(), 5.0) << book["widths"];
     }

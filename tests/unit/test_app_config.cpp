@@ -348,3 +348,19 @@ TEST(AppConfig, backup_keys_have_the_spec_defaults_and_ranges) {
     EXPECT_NE(error_of("[backup]\nevry_hours = 6\n").find("did you mean backup.every_hours?"),
               std::string::npos);
 }
+
+TEST(AppConfig, audit_witnesses_are_e164_phones_and_checkpoints_weekly_or_daily) {
+    const auto defaults = parse_config("", "k.toml");
+    EXPECT_TRUE(defaults.audit.witnesses.empty());
+    EXPECT_EQ(defaults.audit.checkpoint_every, "week");
+    const auto c = parse_config(
+        "[audit]\nwitnesses = [\"+22376123456\"]\ncheckpoint_every = \"day\"\n", "k.toml");
+    EXPECT_EQ(c.audit.witnesses, std::vector<std::string>{"+22376123456"});
+    EXPECT_EQ(c.audit.checkpoint_every, "day");
+    const auto local = error_of("[audit]\nwitnesses = [\"76123456\"]\n");
+    EXPECT_NE(local.find("k.toml:2: audit.witnesses: \"76123456\" is not an E.164 phone"),
+              std::string::npos)
+        << local;
+    EXPECT_NE(error_of("[audit]\ncheckpoint_every = \"month\"\n").find("audit.checkpoint_every"),
+              std::string::npos);
+}

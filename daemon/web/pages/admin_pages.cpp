@@ -29,6 +29,13 @@ void render_audit(const Page& page, const std::optional<store::AuditVerdict>& ve
         }
     }
     body += post_form(page, "/audit/verify", {}, page.t("audit.verify"));
+    // The head as a witness keeps it: copied out of the server, it catches a rewritten log.
+    const auto checkpoint = ops::audit_checkpoint(page.call.env);
+    body += tag("h2", {}, text(page.t("audit.checkpoint")));
+    body += tag("p", {}, text(page.t("audit.checkpoint_explain")));
+    body += tag("p", {},
+                tag("code", {{"class", "checkpoint"}}, text(core::checkpoint_text(checkpoint))) +
+                    text(" (" + checkpoint.at + ")"));
     body += tag("h2", {}, text(page.t("audit.export")));
     body += tag("ul", {},
                 tag("li", {},

@@ -323,6 +323,14 @@ const std::vector<Entry>& catalogue() {
         {"audit.events", "événements de SMS vérifiés", "SMS events checked"},
         {"audit.at_entry", "à l'entrée", "at entry"},
         {"audit.export", "Exporter", "Export"},
+        {"audit.checkpoint", "Point de contrôle", "Checkpoint"},
+        {"audit.checkpoint_explain",
+         "La tête du journal en ce moment. Notez-la hors du serveur (cahier, rapport imprimé, "
+         "SMS) : « kibaru audit verify --checkpoint » la compare plus tard, et une réécriture du "
+         "journal par qui détient la base ne peut plus y correspondre.",
+         "The head of the log now. Keep it outside the server (notebook, printed report, SMS): "
+         "\"kibaru audit verify --checkpoint\" compares it later, and a rewrite of the log by "
+         "whoever holds the database can no longer match it."},
         {"audit.csv", "Journal (CSV)", "Log (CSV)"},
         {"audit.json", "Journal (JSON)", "Log (JSON)"},
         {"users.name", "Nom", "Name"},
