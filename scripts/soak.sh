@@ -12,7 +12,7 @@
 # takes the Orange numbers first, gateway "b" every number after it. Gateway "a" refuses every
 # message (403) for its first --refuse seconds, so its numbers fail over to "b"; the outage kills
 # "b". Both post a delivery report for every message they accept (retried while the daemon is
-# down), and resend_unknown = "after_grace": the soak also checks that each accepted message was
+# down, and kept in a journal across the gateway's own death, as an SMSC keeps them), and resend_unknown = "after_grace": the soak also checks that each accepted message was
 # recorded against the gateway that accepted it, that no refused delivery went back to the
 # gateway that refused it, and that no producer misses the week (no `unknown` left).
 #
@@ -99,8 +99,8 @@ url = "http://127.0.0.1:${gateway_port[a]}/mix/cgi-bin/sendsms"
 $common
 TOML
 else
-  start_gateway a "" --refuse-for "$refuse" --report
-  start_gateway b "" --report
+  start_gateway a "" --refuse-for "$refuse" --report --report-journal reports-a.txt
+  start_gateway b "" --report --report-journal reports-b.txt
   outage_gateway=b
   cat >k.toml <<TOML
 [gateway]
@@ -167,7 +167,7 @@ outage_now() { # a gateway dies for $outage seconds under the running daemon, th
   if ((gateways == 1)); then
     start_gateway a "${gateway_port[a]}"
   else
-    start_gateway b "${gateway_port[b]}" --report
+    start_gateway b "${gateway_port[b]}" --report --report-journal reports-b.txt
   fi
   echo "outage: over; deliveries failed meanwhile: $failed_in_outage"
 }

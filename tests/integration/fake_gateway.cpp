@@ -6,7 +6,8 @@
 //   fake_gateway [--port N] [--port-file F] [--record F] [--seed N] [--p500 P] [--p429 P] [--preset
 //   P]
 //                [--phang P] [--retry-after S] [--slow-ms N] [--reject PHONE]... [--max-seconds N]
-//                [--refuse-for S] [--report] [--orange-client ID:SECRET] [--orange-revoke-every N]
+//                [--refuse-for S] [--report] [--report-journal F] [--orange-client ID:SECRET]
+//                [--orange-revoke-every N]
 //
 // Routes (the path's first segment): /ok, /500, /429 (with Retry-After), /403 (refuses every
 // message, as a gateway with a revoked account does), /slow, /hang (never answers), /reset
@@ -15,7 +16,8 @@
 // refuses every message with 403 (an account suspended for a while). With --report it posts a
 // delivery report ("delivered", type 1) to each accepted message's Kannel dlr-url, as an SMSC
 // would, and retries one that fails (the daemon may be down) every 250 ms for up to 5 minutes,
-// as Kannel's http-request-retry does. Under /orange it plays the Orange SMS API:
+// as Kannel's http-request-retry does; with --report-journal F the reports it still owes survive
+// its own death (see Reporter). Under /orange it plays the Orange SMS API:
 // POST /orange/oauth/v3/token (Basic auth with --orange-client) hands out a bearer token,
 // POST /orange/smsmessaging/v1/outbound/<sender>/requests takes a JSON outboundSMSMessageRequest
 // with the current token (401 otherwise) and answers 201 with its resourceURL; every
@@ -43,6 +45,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -61,15 +64,27 @@ struct Settings {
     unsigned seed = 1;
     int refuse_for_seconds = 0;
     bool report = false;
+    std::string report_journal;
     std::string orange_client; // "id:secret"
     int orange_revoke_every = 0;
 };
 
 // Posts delivery reports from its own thread, one blocking request at a time, each retried
-// until the receiver answers 2xx: the gateway's loop never waits for Kibaru.
+// until the receiver answers 2xx: the gateway's loop never waits for Kibaru. With a journal file
+// every report is written there before the message is acknowledged, and marked done once the
+// receiver took it, so a gateway killed and restarted with the same journal still posts the
+// reports it owed (an operator's SMSC keeps its delivery reports across its front end's restart:
+// the handset's receipt does not vanish with it). Lines: "P <url>\t<json>" and "D <n>", n counting
+// the P lines from 0.
 class Reporter {
 public:
-    Reporter() : m_thread([this] { run(); }) {}
+    explicit Reporter(std::string journal_path) {
+        if (!journal_path.empty()) {
+            load(journal_path);
+            m_journal.open(journal_path, std::ios::app);
+        }
+        m_thread = std::thread([this] { run(); });
+    }
     ~Reporter() {
         {
             std::lock_guard lock(m_mutex);
@@ -78,20 +93,46 @@ public:
         m_wake.notify_one();
         m_thread.join();
     }
+    Reporter(const Reporter&) = delete;
+    Reporter& operator=(const Reporter&) = delete;
     // A GET of `url`, or with `json` a POST of it.
     void post(std::string url, std::string json = "") {
         {
             std::lock_guard lock(m_mutex);
-            m_queue.push_back({std::move(url), std::move(json)});
+            if (m_journal.is_open()) {
+                m_journal << "P " << url << '\t' << json << '\n' << std::flush;
+            }
+            m_queue.push_back({m_posted++, std::move(url), std::move(json)});
         }
         m_wake.notify_one();
     }
 
 private:
     struct Report {
+        long number = 0;
         std::string url;
         std::string json;
     };
+    void load(const std::string& path) {
+        std::ifstream in(path);
+        std::vector<Report> posted;
+        std::set<long> done;
+        for (std::string line; std::getline(in, line);) {
+            if (line.rfind("P ", 0) == 0) {
+                const auto tab = line.find('\t');
+                posted.push_back({static_cast<long>(posted.size()), line.substr(2, tab - 2),
+                                  tab == std::string::npos ? "" : line.substr(tab + 1)});
+            } else if (line.rfind("D ", 0) == 0) {
+                done.insert(std::stol(line.substr(2)));
+            }
+        }
+        m_posted = static_cast<long>(posted.size());
+        for (auto& report : posted) {
+            if (!done.contains(report.number)) {
+                m_queue.push_back(std::move(report));
+            }
+        }
+    }
     static bool deliver(const Report& report) {
         const auto& url = report.url;
         // http://HOST:PORT/PATH?QUERY, as Kibaru builds it.
@@ -138,11 +179,17 @@ private:
             for (int attempt = 0; attempt < 1200 && !deliver(report); ++attempt) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(250));
             }
+            std::lock_guard lock(m_mutex);
+            if (m_journal.is_open()) {
+                m_journal << "D " << report.number << '\n' << std::flush;
+            }
         }
     }
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<Report> m_queue;
+    std::ofstream m_journal;
+    long m_posted = 0;
     bool m_stopping = false;
     std::thread m_thread;
 };
@@ -493,6 +540,8 @@ int main(int argc, char** argv) {
             s.refuse_for_seconds = std::stoi(next());
         else if (arg == "--report")
             s.report = true;
+        else if (arg == "--report-journal")
+            s.report_journal = next();
         else if (arg == "--orange-client")
             s.orange_client = next();
         else if (arg == "--orange-revoke-every")
@@ -504,7 +553,7 @@ int main(int argc, char** argv) {
     }
     gateway.random.seed(gateway.settings.seed);
     if (gateway.settings.report) {
-        gateway.reporter = std::make_unique<Reporter>();
+        gateway.reporter = std::make_unique<Reporter>(gateway.settings.report_journal);
     }
     if (!gateway.settings.record_path.empty()) {
         gateway.record.open(gateway.settings.record_path, std::ios::app);
