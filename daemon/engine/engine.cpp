@@ -1,20 +1,19 @@
 #include "engine/engine.hpp"
 
+#include "engine/claims.hpp"
 #include "engine/lane.hpp"
+#include "engine/lane_router.hpp"
+#include "engine/outcome_batch.hpp"
 #include "engine/scheduler.hpp"
+#include "engine/send_outcome.hpp"
 
-#include "core/campaign.hpp"
 #include "core/delivery.hpp"
-#include "core/phone.hpp"
 #include "core/profiles/orange.hpp"
-#include "core/routing.hpp"
 #include "core/schedule.hpp"
 #include "net/asio.hpp"
 #include "net/http_client.hpp"
-#include "store/audit_log.hpp"
 #include "store/deliveries_repo.hpp"
 #include "store/event_seal.hpp"
-#include "store/replies_repo.hpp"
 #include "store/sqlite.hpp"
 #include "util/metrics.hpp"
 
@@ -22,7 +21,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <map>
 #include <optional>
 #include <random>
 
@@ -33,23 +31,21 @@ using nlohmann::json;
 
 namespace {
 
-using State = core::DeliveryState;
-
-// Deliveries the dispatcher may claim are in one of these states.
-const std::vector<State> k_queued = {State::pending, State::retrying};
 std::string utc(Millis at) {
     return core::format_utc(floor<seconds>(at));
 }
 
 } // namespace
 
+// The thin engine: it wires the scheduler, the lanes, the router, the claims and the outcome
+// batch on the io_context, and owns the timers and the lifecycle.
 struct Engine::Impl {
     boost::asio::io_context& io;
     store::Database& db;
     core::Config config;
     std::vector<core::GatewayConfig> routes; // each lane's config, for routing
     std::vector<Lane> lanes;                 // in the order of routes
-    core::NumberingPlan numbering;
+    LaneRouter router;                       // over routes and lanes
     std::function<Millis()> clock;
     EngineOptions options;
     std::function<steady_clock::time_point()> steady; // lanes' clock: options.steady_now or real
@@ -60,10 +56,8 @@ struct Engine::Impl {
     boost::asio::steady_timer stop_timer;
     std::mt19937_64 random{std::random_device{}()};
     EngineStats stats;
-    Scheduler scheduler;                                      // keeps a reference to stats
-    std::vector<store::Transition> outcomes;                  // recorded, not yet committed
-    std::vector<std::pair<std::string, json>> outcomes_audit; // outage/recovery, same commit
-    std::vector<store::ReplyOutcome> reply_outcomes;          // replies, same commit
+    Scheduler scheduler;   // keeps a reference to stats
+    OutcomeBatch outcomes; // recorded, not yet committed
     bool flush_posted = false;
     bool waking = false;
     bool stopping = false;
@@ -75,8 +69,8 @@ struct Engine::Impl {
          std::vector<core::GatewaySettings> gateways, std::function<Millis()> clock_,
          EngineOptions options_)
         : io(io_), db(db_), config(std::move(config_)), routes(core::sending_gateways(config)),
-          numbering(core::numbering_plan(config.contacts)), clock(std::move(clock_)),
-          options(std::move(options_)),
+          router(routes, lanes, core::numbering_plan(config.contacts), config.routing.failover),
+          clock(std::move(clock_)), options(std::move(options_)),
           steady(options.steady_now ? options.steady_now
                                     : std::function<steady_clock::time_point()>(
                                           [] { return steady_clock::now(); })),
@@ -107,12 +101,6 @@ struct Engine::Impl {
         return n;
     }
 
-    void audit(const std::string& action, const std::string& subject, const json& details) {
-        store::AuditLog(db).append(utc(clock()), options.actor, action, subject, details.dump());
-    }
-
-    // --- the dispatcher -------------------------------------------------------------------
-
     std::vector<std::int64_t> sendable_campaigns(Millis now) const {
         std::vector<std::int64_t> ids;
         for (const auto& active : scheduler.campaigns()) {
@@ -122,15 +110,6 @@ struct Engine::Impl {
             }
         }
         return ids;
-    }
-
-    const ActiveCampaign* find_campaign(std::int64_t id) const {
-        for (const auto& active : scheduler.campaigns()) {
-            if (active.campaign.id == id) {
-                return &active;
-            }
-        }
-        return nullptr;
     }
 
     void pump() {
@@ -166,53 +145,44 @@ struct Engine::Impl {
             return;
         }
         const Millis now = clock();
+        const ClaimContext claiming{db, lanes, router, mode, options.run_once, now, steady()};
         std::vector<store::DueDelivery> due;
-        std::vector<Ready> ready;
-        std::vector<ReplyReady> replies_ready;
-        Claimed claimed;
+        DeliveryClaims claimed;
+        std::vector<ReadyReply> replies_ready;
         {
             // The outcomes that came back and the next claims, committed together: one
             // transaction (and one WAL commit) per cycle instead of two.
             store::DeliveryTransaction tx(db, utc(now), options.actor);
-            record_outcomes();
+            outcomes.write(db, utc(now), options.actor);
             // A producer waiting for an answer goes before the week's broadcast.
-            replies_ready = claim_replies(now, limit);
-            store::DeliveriesRepo deliveries(db);
+            replies_ready = claim_replies(claiming, limit);
             // With several gateways, more rows than the free slots: a busy gateway's numbers
             // at the head of the queue must not hide the numbers another could send now.
             const int wanted = limit - static_cast<int>(replies_ready.size());
             if (wanted > 0) {
-                due = deliveries.due(sendable_campaigns(now), now.time_since_epoch().count(),
-                                     utc(now), wanted);
+                due = store::DeliveriesRepo(db).due(
+                    sendable_campaigns(now), now.time_since_epoch().count(), utc(now), wanted);
             }
             more_due = static_cast<int>(due.size()) == wanted;
-            ready = claim(due, now, claimed);
+            claimed = claim_deliveries(claiming, due, scheduler.campaigns(), stats);
             // Committed before any request leaves: a crash from here on leaves `sending`
             // rows, which become `unknown` (never silently resent) at the next start.
             tx.commit();
         }
         outcomes.clear();
-        outcomes_audit.clear();
-        reply_outcomes.clear();
         for (auto& lane : lanes) {
             lane.bucket.give_back(lane.capacity); // tokens taken for claims not made
         }
-        send_replies(std::move(replies_ready));
+        for (auto& r : replies_ready) {
+            send_reply(std::move(r));
+        }
         if (due.empty()) {
             maybe_idle();
             return;
         }
-        for (auto& r : ready) {
-            auto& lane = lanes[r.lane];
-            lane.breaker.on_request_sent();
-            lane.http->send(r.request, milliseconds{lane.config.timeout_ms},
-                            [this, lane = r.lane, id = r.id, attempt = r.attempt,
-                             row = std::move(r.row), phone = std::move(r.phone),
-                             refused = std::move(r.refused_by), in_doubt = r.in_doubt,
-                             generation = r.token_generation](net::HttpResponse response) mutable {
-                                on_response(lane, id, attempt, std::move(row), phone, refused,
-                                            in_doubt, generation, std::move(response));
-                            });
+        const bool none_ready = claimed.ready.empty();
+        for (auto& r : claimed.ready) {
+            send_delivery(std::move(r));
         }
         if (claimed.waiting > 0) {
             // Rows whose gateway is full or rate-limited wait at the head of the queue: a
@@ -221,7 +191,7 @@ struct Engine::Impl {
             wait_for_lanes();
             return;
         }
-        if (ready.empty()) {
+        if (none_ready) {
             post_pump(); // all skipped, failed or put off: look for more
         }
     }
@@ -285,409 +255,67 @@ struct Engine::Impl {
         wake_at(*first);
     }
 
-    struct Ready {
-        std::size_t lane;
-        std::int64_t id;
-        int attempt;
-        core::HttpRequest request;
-        store::RowBefore row; // the delivery as claimed (`sending`)
-        std::string phone;
-        std::string refused_by;
-        bool in_doubt = false; // it may have reached this gateway on an earlier attempt
-        std::uint64_t token_generation = 0;
-    };
-
-    struct Claimed {
-        int waiting = 0;  // due rows left queued for a gateway that has no room right now
-        int deferred = 0; // due rows put off until their gateway may take them
-    };
-
-    // The lane for a delivery: the one it may have reached already when it is in doubt there
-    // (never a second gateway); else the first that takes the number, has not refused it, and
-    // whose circuit is not open (with failover off, the first alone). `why` when none ever will;
-    // `blocked` when the lane it must wait for cannot take it now.
-    struct Choice {
-        std::optional<std::size_t> lane;
-        std::optional<std::size_t> blocked;
-        std::string why;
-    };
-    Choice choose_lane(const std::string& phone, const std::string& refused_by,
-                       const std::string& in_doubt_at) const {
-        auto available = [this](std::size_t i) {
-            return !lanes[i].down && lanes[i].capacity > 0 ? Choice{i, std::nullopt, ""}
-                                                           : Choice{std::nullopt, i, ""};
-        };
-        if (!in_doubt_at.empty()) {
-            for (std::size_t i = 0; i < lanes.size(); ++i) {
-                if (lanes[i].settings.name == in_doubt_at) {
-                    return available(i);
-                }
-            }
-            // That gateway is no longer configured: the operator chose to route it anew.
-        }
-        const auto order =
-            core::route_number(routes, phone, numbering.operator_of(phone), refused_by);
-        if (order.empty()) {
-            return {std::nullopt, std::nullopt,
-                    refused_by.empty()
-                        ? "no configured gateway takes this number"
-                        : "every gateway that takes this number refused it (" + refused_by + ")"};
-        }
-        for (const auto i : order) {
-            if (lanes[i].down && config.routing.failover) {
-                continue; // its circuit is open: the next gateway carries the number
-            }
-            return available(i);
-        }
-        return {std::nullopt, order.front(), ""}; // every one is down
+    OutcomeContext outcome_context() {
+        std::uniform_real_distribution<double> unit(0.0, 1.0);
+        return {clock(), steady(), unit(random), config.routing.failover, router};
     }
 
-    // When a row waiting for `lane` should be looked at again (engine clock, ms), or nullopt to
-    // leave it at the head of the queue. A lane that is down or rate-limited is put off until it
-    // may take claims again, so that the rows behind are not hidden by it; one that is only full
-    // for a moment (the daemon) for 100 ms. Run-once never puts off a row it would still send in
-    // this run, but does put off those of a gateway that is down: it does not wait out outages.
-    std::optional<std::int64_t> defer_until(const Lane& lane, Millis now) const {
-        const auto steady_now = steady();
-        const auto until = [&](steady_clock::time_point at) {
-            return (now + duration_cast<milliseconds>(
-                              std::max(at - steady_now, steady_clock::duration{})))
-                .time_since_epoch()
-                .count();
-        };
-        if (lane.down && lane.ready_at) {
-            return until(*lane.ready_at);
-        }
-        if (options.run_once) {
-            return std::nullopt;
-        }
-        if (lane.ready_at) {
-            return until(*lane.ready_at);
-        }
-        return (now + milliseconds{100}).time_since_epoch().count();
+    void send_delivery(ReadyDelivery ready) {
+        auto& lane = lanes[ready.claimed.lane];
+        lane.breaker.on_request_sent();
+        lane.http->send(
+            ready.request, milliseconds{lane.config.timeout_ms},
+            [this, claimed = std::move(ready.claimed)](net::HttpResponse response) mutable {
+                on_delivery_answer(std::move(claimed), response);
+            });
     }
 
-    // Renders and records the claim of each due delivery (inside the caller's transaction);
-    // returns the requests to send once it commits.
-    std::vector<Ready> claim(const std::vector<store::DueDelivery>& due, Millis now,
-                             Claimed& claimed) {
-        std::vector<Ready> ready;
-        std::vector<store::Transition> claims;
-        std::map<std::int64_t, std::vector<std::int64_t>> deferred; // until -> delivery ids
-        // A week's message that names no contact field is the same SMS for everyone: rendered
-        // once per run of due rows of one campaign, week and text, not once per producer.
-        struct Shared {
-            std::int64_t campaign_id = 0;
-            int week = 0;
-            const std::string* message = nullptr;
-            std::optional<core::Result<core::PreparedSms>> sms;
-        } shared;
-        for (const auto& d : due) {
-            const int attempt = d.attempts + 1;
-            const auto* active = find_campaign(d.campaign_id);
-            const bool opted_out = d.contact_status != "active";
-            const auto choice =
-                opted_out ? Choice{} : choose_lane(d.contact.phone, d.refused_by, d.in_doubt_at);
-            if (!opted_out && choice.blocked) {
-                if (const auto until = defer_until(lanes[*choice.blocked], now)) {
-                    deferred[*until].push_back(d.id);
-                    ++claimed.deferred;
-                } else {
-                    ++claimed.waiting; // stays queued, untouched
-                }
-                continue;
-            }
-            // Each claim leaves the row as due() just read it, in this same transaction.
-            const store::RowBefore was{d.campaign_id, d.week, d.state, d.segments};
-            if (opted_out) {
-                claims.push_back({.id = d.id,
-                                  .state = State::skipped,
-                                  .attempt = d.attempts,
-                                  .error = "the contact opted out",
-                                  .from = k_queued,
-                                  .before = was});
-                ++stats.skipped;
-                continue;
-            }
-            if (!choice.lane) {
-                claims.push_back({.id = d.id,
-                                  .state = State::failed,
-                                  .attempt = attempt,
-                                  .error = choice.why,
-                                  .from = k_queued,
-                                  .before = was});
-                ++stats.failed;
-                continue;
-            }
-            auto& lane = lanes[*choice.lane];
-            if (!shared.message || shared.campaign_id != d.campaign_id || shared.week != d.week ||
-                *shared.message != d.message) {
-                shared = {d.campaign_id, d.week, &d.message, std::nullopt};
-                if (!core::message_is_personal(d.message)) {
-                    shared.sms =
-                        core::render_message(d.message, active->campaign, d.week, d.contact, mode);
-                }
-            }
-            auto sms = shared.sms ? *shared.sms
-                                  : core::render_message(d.message, active->campaign, d.week,
-                                                         d.contact, mode);
-            if (!sms) {
-                claims.push_back({.id = d.id,
-                                  .state = State::failed,
-                                  .attempt = attempt,
-                                  .error = sms.error().message,
-                                  .from = k_queued,
-                                  .before = was});
-                ++stats.failed;
-                continue;
-            }
-            auto request = core::build_gateway_request(
-                lane.settings,
-                {d.contact.phone, sms->text, sms->shape.encoding, std::to_string(d.id)});
-            if (!request) {
-                claims.push_back({.id = d.id,
-                                  .state = State::failed,
-                                  .attempt = attempt,
-                                  .error = request.error().message,
-                                  .from = k_queued,
-                                  .before = was});
-                ++stats.failed;
-                continue;
-            }
-            --lane.capacity;
-            claims.push_back({.id = d.id,
-                              .state = State::sending,
-                              .attempt = attempt,
-                              .segments = sms->shape.segments,
-                              .from = k_queued,
-                              .before = was,
-                              .gateway = lane.settings.name});
-            ready.push_back({*choice.lane,
-                             d.id,
-                             attempt,
-                             std::move(*request),
-                             {d.campaign_id, d.week, State::sending, sms->shape.segments},
-                             d.contact.phone,
-                             d.refused_by,
-                             !d.in_doubt_at.empty(),
-                             lane.token_generation});
-        }
-        store::DeliveriesRepo repo(db);
-        repo.apply(claims, utc(now));
-        for (const auto& [until, ids] : deferred) {
-            repo.defer(ids, until);
-        }
-        return ready;
-    }
-
-    // --- replies ----------------------------------------------------------------------------
-
-    struct ReplyReady {
-        std::size_t lane;
-        std::int64_t id;
-        int attempt;
-        core::HttpRequest request;
-        std::uint64_t token_generation = 0;
-    };
-
-    // Claims due replies (inside the caller's transaction), each through the first gateway that
-    // takes its number and has room now; one that has none waits for the next pump.
-    std::vector<ReplyReady> claim_replies(Millis now, int limit) {
-        std::vector<ReplyReady> ready;
-        std::vector<store::ReplyOutcome> claims;
-        std::vector<store::ReplyOutcome> failures; // claimed and failed at once
-        auto fail = [&](std::int64_t id, int attempt, const std::string& why) {
-            failures.push_back({id, State::failed, attempt, "", "", why, 0});
-            spdlog::warn("reply {} not sent: {}", id, why);
-        };
-        std::map<std::int64_t, std::vector<std::int64_t>> deferred; // until -> reply ids
-        store::RepliesRepo repo(db);
-        for (const auto& r : repo.due(now.time_since_epoch().count(), limit)) {
-            const int attempt = r.attempts + 1;
-            const auto choice = choose_lane(r.phone, "", "");
-            if (!choice.lane) {
-                if (!choice.why.empty()) {
-                    claims.push_back({r.id, State::sending, attempt, "", "", "", 0});
-                    fail(r.id, attempt, choice.why);
-                } else if (choice.blocked) {
-                    // Its gateway is full, rate-limited or down: put off, so that the replies
-                    // behind it, for other gateways, are claimed meanwhile.
-                    if (const auto until = defer_until(lanes[*choice.blocked], now)) {
-                        deferred[*until].push_back(r.id);
-                    }
-                }
-                continue;
-            }
-            auto& lane = lanes[*choice.lane];
-            auto sms = core::prepare_sms(r.text, mode);
-            auto request = sms ? core::build_gateway_request(
-                                     lane.settings, {r.phone, sms->text, sms->shape.encoding,
-                                                     "r" + std::to_string(r.id)})
-                               : core::Result<core::HttpRequest>(sms.error());
-            claims.push_back({r.id, State::sending, attempt, lane.settings.name, "", "", 0});
-            if (!request) {
-                fail(r.id, attempt, request.error().message);
-                continue;
-            }
-            --lane.capacity;
-            ready.push_back(
-                {*choice.lane, r.id, attempt, std::move(*request), lane.token_generation});
-        }
-        repo.apply(claims, utc(now));
-        repo.apply(failures, utc(now));
-        for (const auto& [until, ids] : deferred) {
-            repo.defer(ids, until);
-        }
-        return ready;
-    }
-
-    void send_replies(std::vector<ReplyReady> ready) {
-        for (auto& r : ready) {
-            auto& lane = lanes[r.lane];
-            lane.breaker.on_request_sent();
-            lane.http->send(r.request, milliseconds{lane.config.timeout_ms},
-                            [this, lane = r.lane, id = r.id, attempt = r.attempt,
-                             generation = r.token_generation](net::HttpResponse response) {
-                                on_reply_response(lane, id, attempt, generation,
-                                                  std::move(response));
-                            });
-        }
-    }
-
-    // A reply's answer from its gateway: sent; retried with the gateway's backoff while attempts
-    // remain when the gateway certainly did not take it (an error answer, a connection never
-    // made); `unknown` when it may have (a timeout, a reset after the request left), never sent
-    // a second time, as a delivery in doubt is not. Its gateway's health counts it as any send.
-    void on_reply_response(std::size_t lane_index, std::int64_t id, int attempt,
-                           std::uint64_t token_generation, net::HttpResponse response) {
-        auto& lane = lanes[lane_index];
-        const auto& name = lane.settings.name;
-        const auto outcome = core::read_gateway_reply(lane.settings, response.status, response.body,
-                                                      response.retry_after, response.error);
-        store::ReplyOutcome o{id, State::sent, attempt, name, outcome.gateway_id, outcome.error, 0};
-        if (lane.oauth && response.status == 401 && lane.refresh_after_401(token_generation)) {
-            o.state = State::retrying; // not taken: sent again at once with a new token
-            o.next_attempt_ms = clock().time_since_epoch().count();
-            reply_outcomes.push_back(std::move(o));
-            post_pump();
-            return;
-        }
-        if (lane.oauth && outcome.verdict == core::SendVerdict::accepted) {
-            lane.send_accepted();
-        }
-        const bool transient = outcome.verdict == core::SendVerdict::transient;
-        if (lane.breaker.record(transient, steady())) {
-            circuit_changed(lane, outcome.error);
-        }
-        const bool in_doubt = response.status == 0 && !response.never_sent;
-        if (outcome.verdict != core::SendVerdict::accepted) {
-            if (in_doubt) {
-                o.state = State::unknown;
-            } else if (transient && lane.retry.may_retry(attempt)) {
-                std::uniform_real_distribution<double> unit(0.0, 1.0);
-                const auto wait = lane.retry.delay(attempt, unit(random), outcome.retry_after);
-                o.state = State::retrying;
-                o.next_attempt_ms = (clock() + wait).time_since_epoch().count();
-            } else {
-                o.state = State::failed;
-            }
-        }
-        spdlog::info("reply {} via {}: {}{}", id, name, core::to_string(o.state),
-                     outcome.error.empty() ? "" : " (" + outcome.error + ")");
-        if (options.metrics) {
-            options.metrics->observe_send(name, response.status,
-                                          duration<double>(response.latency).count(),
-                                          core::to_string(o.state));
-        }
-        reply_outcomes.push_back(std::move(o));
-        post_pump();
-    }
-
-    void on_response(std::size_t lane_index, std::int64_t id, int attempt, store::RowBefore row,
-                     const std::string& phone, const std::string& refused_by, bool in_doubt,
-                     std::uint64_t token_generation, net::HttpResponse response) {
-        auto& lane = lanes[lane_index];
-        const auto& name = lane.settings.name;
-        const auto outcome = core::read_gateway_reply(lane.settings, response.status, response.body,
-                                                      response.retry_after, response.error);
-        store::Transition t{.id = id,
-                            .attempt = attempt,
-                            .gateway_id = outcome.gateway_id,
-                            .latency_ms = response.latency.count(),
-                            .error = outcome.error,
-                            .from = {State::sending}, // a delivery report may have moved it on
-                            .gateway = name};
-        if (response.status != 0) {
-            t.http_status = response.status;
-        }
-        if (lane.oauth && response.status == 401 && lane.refresh_after_401(token_generation)) {
-            // Its token expired or was revoked: the message was not taken; sent again with a
-            // new token, at once, without counting against the gateway's health.
-            t.state = State::retrying;
-            t.next_attempt_ms = clock().time_since_epoch().count();
-            t.error = name + " refused the access token (HTTP 401): sent again with a new one";
-            t.before = std::move(row);
-            outcomes.push_back(std::move(t));
-            ++stats.retried;
-            post_pump();
-            return;
-        }
-        if (lane.oauth && outcome.verdict == core::SendVerdict::accepted) {
-            lane.send_accepted();
-        }
-        const bool transient = outcome.verdict == core::SendVerdict::transient;
-        const bool breaker_changed = lane.breaker.record(transient, steady());
-        // While the circuit is open (this failure may have opened it) the gateway is down, not
-        // the delivery: its failures never use up the delivery's attempts, so an outage of any
-        // length fails nobody.
-        const bool gateway_down = !lane.circuit_closed();
-        // Failover: only a message this gateway certainly did not accept goes to the next one
-        // that takes the number; one in doubt (timeout, reset, now or on an earlier attempt)
-        // stays with this gateway.
-        const auto refused_now = core::add_refusal(refused_by, name);
-        const bool fail_over =
-            outcome.verdict != core::SendVerdict::accepted && config.routing.failover &&
-            !in_doubt && core::certainly_not_accepted(outcome, response.never_sent) &&
-            !core::route_number(routes, phone, numbering.operator_of(phone), refused_now).empty();
-        if (outcome.verdict == core::SendVerdict::accepted) {
-            t.state = State::sent;
-            ++stats.sent;
-        } else if (fail_over) {
-            t.state = State::retrying;
-            t.next_attempt_ms = clock().time_since_epoch().count();
-            t.refused_by = refused_now;
-            t.error =
-                name + " did not take it (" + outcome.error + "): sent through the next gateway";
-            ++stats.failed_over;
-        } else if (transient && (gateway_down || lane.retry.may_retry(attempt))) {
-            t.state = State::retrying;
-            if (response.status == 0 && !response.never_sent) {
-                t.in_doubt_at = name; // it may have reached this gateway: never a second one
-            }
-            std::uniform_real_distribution<double> unit(0.0, 1.0);
-            const auto wait = lane.retry.delay(attempt, unit(random), outcome.retry_after);
-            t.next_attempt_ms = (clock() + wait).time_since_epoch().count();
-            ++stats.retried;
-        } else {
-            t.state = State::failed;
-            ++stats.failed;
-            if (response.status == 0 && !response.never_sent) {
-                t.in_doubt_at = name; // a staff resend goes through this gateway only
-            }
-        }
-        spdlog::debug("delivery {}: {} via {} (HTTP {}, {} ms){}", id, core::to_string(t.state),
-                      name, response.status, response.latency.count(),
-                      outcome.error.empty() ? "" : ": " + outcome.error);
-        if (options.metrics) {
-            options.metrics->observe_send(name, response.status,
+    void on_delivery_answer(ClaimedDelivery claimed, const net::HttpResponse& response) {
+        auto& lane = lanes[claimed.lane];
+        auto verdict =
+            delivery_outcome(lane, std::move(claimed), response, outcome_context(), stats);
+        const auto& t = verdict.transition;
+        spdlog::debug("delivery {}: {} via {} (HTTP {}, {} ms){}", t.id, core::to_string(t.state),
+                      lane.settings.name, response.status, response.latency.count(),
+                      t.error.empty() ? "" : ": " + t.error);
+        if (verdict.counts_for_health && options.metrics) {
+            options.metrics->observe_send(lane.settings.name, response.status,
                                           duration<double>(response.latency).count(),
                                           core::to_string(t.state));
         }
-        t.before = std::move(row); // still `sending` if the update applies
-        outcomes.push_back(std::move(t));
-        if (breaker_changed) {
-            circuit_changed(lane, outcome.error);
+        outcomes.add(std::move(verdict.transition));
+        if (verdict.circuit_changed) {
+            circuit_changed(lane, verdict.error);
         }
+        post_pump();
+    }
+
+    void send_reply(ReadyReply ready) {
+        auto& lane = lanes[ready.claimed.lane];
+        lane.breaker.on_request_sent();
+        lane.http->send(ready.request, milliseconds{lane.config.timeout_ms},
+                        [this, claimed = ready.claimed](net::HttpResponse response) {
+                            on_reply_answer(claimed, response);
+                        });
+    }
+
+    void on_reply_answer(const ClaimedReply& claimed, const net::HttpResponse& response) {
+        auto& lane = lanes[claimed.lane];
+        auto verdict = reply_outcome(lane, claimed, response, outcome_context());
+        const auto& o = verdict.outcome;
+        if (verdict.circuit_changed) {
+            circuit_changed(lane, verdict.error);
+        }
+        if (verdict.counts_for_health) {
+            spdlog::info("reply {} via {}: {}{}", o.id, lane.settings.name,
+                         core::to_string(o.state), o.error.empty() ? "" : " (" + o.error + ")");
+            if (options.metrics) {
+                options.metrics->observe_send(lane.settings.name, response.status,
+                                              duration<double>(response.latency).count(),
+                                              core::to_string(o.state));
+            }
+        }
+        outcomes.add(std::move(verdict.outcome));
         post_pump();
     }
 
@@ -698,12 +326,13 @@ struct Engine::Impl {
         if (options.metrics) {
             options.metrics->gateways[name].breaker_open = open;
         }
-        outcomes_audit.push_back(
-            {open ? "gateway.outage" : "gateway.recovered",
-             open ? json{{"gateway", name},
+        outcomes.add_gateway_event(
+            open ? "gateway.outage" : "gateway.recovered", name,
+            (open ? json{{"gateway", name},
                          {"consecutive_failures", lane.breaker.consecutive_failures()},
                          {"last_error", last_error}}
-                  : json{{"gateway", name}, {"recovered", true}}});
+                  : json{{"gateway", name}, {"recovered", true}})
+                .dump());
         if (open) {
             spdlog::error("gateway {} outage: {} consecutive failures (last: {}); pausing its "
                           "sends{}",
@@ -718,25 +347,14 @@ struct Engine::Impl {
 
     // Records every outcome that arrived since the last flush in one transaction.
     void flush() {
-        if (outcomes.empty() && outcomes_audit.empty() && reply_outcomes.empty()) {
+        if (outcomes.empty()) {
             return;
         }
-        store::DeliveryTransaction tx(db, utc(clock()), options.actor);
-        record_outcomes();
+        const auto now = utc(clock());
+        store::DeliveryTransaction tx(db, now, options.actor);
+        outcomes.write(db, now, options.actor);
         tx.commit();
         outcomes.clear();
-        outcomes_audit.clear();
-        reply_outcomes.clear();
-    }
-
-    // Writes the outcomes and outage entries gathered since the last commit (the caller holds
-    // the transaction and clears them once it commits).
-    void record_outcomes() {
-        store::DeliveriesRepo(db).apply(outcomes, utc(clock()));
-        store::RepliesRepo(db).apply(reply_outcomes, utc(clock()));
-        for (const auto& [action, details] : outcomes_audit) {
-            audit(action, "gateway " + details["gateway"].get<std::string>(), details);
-        }
     }
 
     // Completions arriving in the same turn of the loop are recorded together.
@@ -771,7 +389,7 @@ struct Engine::Impl {
     }
 
     void maybe_idle(bool force = false) {
-        if (!options.run_once || in_flight() > 0 || !outcomes.empty() || !reply_outcomes.empty()) {
+        if (!options.run_once || in_flight() > 0 || outcomes.has_sends()) {
             return;
         }
         if ((force || !more_due) && on_idle) {

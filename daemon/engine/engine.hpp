@@ -1,12 +1,19 @@
-// The engine: the one place where core decisions, the store and the network meet. On the
-// daemon's io_context it ticks its Scheduler (engine/scheduler.hpp: weeks opened when due,
-// closed and expired, in-doubt sends queued again) and dispatches due deliveries through its
-// Lanes (engine/lane.hpp: one per gateway), sending them
-// through the gateways — each number through the first gateway that takes it, each gateway
-// paced by its own token bucket and max_in_flight with its own circuit breaker, failing over to
-// the next gateway only what one certainly refused — each committed as `sending` before its
-// request leaves, outcomes recorded in batches, retries with backoff. Single-threaded: every
-// method runs on the io_context's thread.
+// The engine: the one place where core decisions, the store and the network meet, and a thin
+// one: on the daemon's io_context it wires
+//   - the Scheduler (engine/scheduler.hpp): weeks opened when due, closed and expired, in-doubt
+//     sends queued again, checkpoints texted to witnesses;
+//   - one Lane per gateway (engine/lane.hpp): its token bucket, max_in_flight, retry policy,
+//     circuit breaker and access token;
+//   - the LaneRouter (engine/lane_router.hpp): each number through the first gateway that takes
+//     it, failing over only what one certainly refused, a send in doubt never to a second one;
+//   - the claims (engine/claims.hpp): due replies, then due deliveries, rendered and committed
+//     `sending` before their requests leave;
+//   - the send outcomes (engine/send_outcome.hpp): what each gateway answer makes of a delivery
+//     or a reply and of its lane;
+//   - the OutcomeBatch (engine/outcome_batch.hpp): outcomes written together with the next
+//     claims, in one delivery transaction.
+// The engine itself owns the pump (when to record and claim), the timers and the lifecycle.
+// Single-threaded: every method runs on the io_context's thread.
 #pragma once
 
 #include "core/config.hpp"
