@@ -49,8 +49,13 @@ public:
     bool is_new(std::int64_t id) const { return id > m_max_id_before; }
 
 private:
-    std::unique_ptr<Statement> m_stmt;
+    std::int64_t find(const std::string& phone); // its id, 0 when it has none
+    Database& m_db;
+    std::unique_ptr<Statement> m_stmt;  // the upsert (none in a dry run)
+    std::unique_ptr<Statement> m_find;  // a contact's id by phone
+    std::unique_ptr<Statement> m_tally; // one more active contact (no trigger does it)
     std::int64_t m_max_id_before;
+    std::int64_t m_highest_id; // the highest contact id written so far
     std::string m_now;
     bool m_dry_run;
     std::unordered_map<std::string, std::int64_t> m_would_insert; // dry run: phone -> new id

@@ -100,8 +100,9 @@ TEST_F(StoreContacts, filters_by_commodity_region_and_status) {
     EXPECT_EQ(counts.at("opted_out"), 1);
 }
 
-// The counts by status come from tallies kept by triggers: they follow every insert, status
-// change and removal, whoever makes it (sqlite3 by hand included).
+// The counts by status come from tallies: the upserter (every insert of a contact) counts its
+// new rows, triggers follow status changes and removals whoever makes them (sqlite3 by hand
+// included).
 TEST_F(StoreContacts, the_counts_by_status_follow_every_write) {
     upsert(awa());
     Contact moussa;
@@ -120,6 +121,29 @@ TEST_F(StoreContacts, the_counts_by_status_follow_every_write) {
     EXPECT_EQ(counts.at("active"), 1);
     EXPECT_EQ(counts.at("opted_out"), 0);
     EXPECT_EQ(db->scalar_int("SELECT count(*) FROM contacts"), 1);
+}
+
+TEST_F(StoreContacts, a_phone_written_twice_in_one_import_is_counted_once) {
+    {
+        ContactUpserter upserter(*db, {true, true, true, true, true, true, true, true}, "t");
+        const auto first = upserter.upsert(awa());
+        Contact moussa;
+        moussa.phone = "+22366123456";
+        const auto second = upserter.upsert(moussa);
+        EXPECT_EQ(upserter.upsert(awa()), first) << "the same row, updated";
+        EXPECT_NE(second, first);
+        EXPECT_TRUE(upserter.is_new(first));
+    }
+    // Something else inserted last on this connection, with the very id the next contact gets:
+    // the upserter must still see its insert.
+    db->exec("CREATE TABLE other (id INTEGER PRIMARY KEY)");
+    db->exec("INSERT INTO other (id) VALUES (3)");
+    Contact fanta;
+    fanta.phone = "+22379123456";
+    EXPECT_TRUE(upsert(fanta));
+    EXPECT_EQ(db->scalar_int("SELECT id FROM contacts WHERE phone = '+22379123456'"), 3);
+    EXPECT_EQ(ContactsRepo(*db).count_by_status().at("active"), 3);
+    EXPECT_EQ(db->scalar_int("SELECT count(*) FROM contacts"), 3);
 }
 
 TEST_F(StoreContacts, names_that_look_like_sql_are_stored_verbatim) {

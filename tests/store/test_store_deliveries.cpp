@@ -172,11 +172,9 @@ TEST_F(StoreDeliveries, tallies_follow_every_change_of_state) {
 TEST(StoreDeliveriesMigration, tallies_are_counted_from_the_deliveries_a_database_already_has) {
     auto db = Database::open(":memory:");
     migrate(*db, 4); // before delivery_tallies
-    kibaru::core::Contact c;
-    c.phone = "+22376000001";
-    ContactUpserter(*db, {true, true, true, true, true, true, true, true}, "t").upsert(c);
-    c.phone = "+22376000002";
-    ContactUpserter(*db, {true, true, true, true, true, true, true, true}, "t").upsert(c);
+    // Written as that version's code would (today's upserter keeps a tally it had not).
+    db->exec("INSERT INTO contacts (phone, created_at, updated_at) VALUES ('+22376000001', 't', "
+             "'t'), ('+22376000002', 't', 't')");
     kibaru::core::Campaign campaign;
     campaign.name = "s";
     campaign.commodity = "sesame";

@@ -146,3 +146,45 @@ TEST(StoreMigrations, delivery_state_check_holds_without_a_temporary_btree_per_w
         EXPECT_EQ(check.column_text(0), "ok");
     }
 }
+
+// The checks of a contact's kind and of a reply's kind and state were rewritten the same way
+// (schema version 15): each still refuses what it refused, without a temporary b-tree.
+TEST(StoreMigrations, contact_and_reply_checks_hold_without_a_temporary_btree_per_write) {
+    for (const int from : {0, 14}) {
+        SCOPED_TRACE("from version " + std::to_string(from));
+        auto db = memory_db();
+        migrate(*db, from);
+        migrate(*db);
+        db->exec("INSERT INTO contacts (phone, kind, created_at, updated_at) VALUES "
+                 "('+22376000001', 'seed_company', 't', 't')");
+        db->exec("INSERT INTO replies (phone, text, kind, segments, state, created_at, "
+                 "updated_at) VALUES ('+22376000001', 'x', 'checkpoint', 1, 'delivered', 't', "
+                 "'t')");
+        for (const char* refused :
+             {"UPDATE contacts SET kind = 'farmer'", "UPDATE replies SET kind = 'broadcast'",
+              "UPDATE replies SET state = 'expired'"}) {
+            try {
+                db->exec(refused);
+                ADD_FAILURE() << refused << " was accepted";
+            } catch (const StoreError& e) {
+                EXPECT_NE(std::string(e.what()).find("CHECK constraint failed"), std::string::npos)
+                    << e.what();
+            }
+        }
+        for (const char* write :
+             {"INSERT INTO contacts (phone, kind, created_at, updated_at) VALUES (?, 'po', 't', "
+              "'t')",
+              "UPDATE replies SET state = 'sent', kind = 'answer' WHERE id = 1"}) {
+            auto plan = db->prepare(std::string("EXPLAIN ") + write);
+            int opcodes = 0;
+            while (plan.step()) {
+                ++opcodes;
+                EXPECT_NE(plan.column_text(1), "OpenEphemeral") << write << " at " << opcodes;
+            }
+            EXPECT_GT(opcodes, 10);
+        }
+        auto check = db->prepare("PRAGMA quick_check");
+        ASSERT_TRUE(check.step());
+        EXPECT_EQ(check.column_text(0), "ok");
+    }
+}
