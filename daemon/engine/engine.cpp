@@ -154,8 +154,11 @@ struct Engine::Impl {
             // transaction (and one WAL commit) per cycle instead of two.
             store::DeliveryTransaction tx(db, utc(now), options.actor);
             outcomes.write(db, utc(now), options.actor);
-            // A producer waiting for an answer goes before the week's broadcast.
-            replies_ready = claim_replies(claiming, limit);
+            // A producer waiting for an answer goes before the week's broadcast, but while
+            // the broadcast has deliveries waiting, replies take at most a quarter of the
+            // slots: a flood of queries (or of STOPs) slows the week down, never stops it.
+            const int reply_limit = more_due ? std::max(1, limit / 4) : limit;
+            replies_ready = claim_replies(claiming, reply_limit);
             // With several gateways, more rows than the free slots: a busy gateway's numbers
             // at the head of the queue must not hide the numbers another could send now.
             const int wanted = limit - static_cast<int>(replies_ready.size());

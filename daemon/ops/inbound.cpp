@@ -57,14 +57,13 @@ std::int64_t queue_reply(const Env& env, std::int64_t inbox_id, const std::strin
         {inbox_id, phone, text, kind, sms ? sms->shape.segments : 1, by}, env.now_text());
 }
 
-} // namespace
-
-Result<InboundResult> handle_incoming_sms(const Env& env, const IncomingSms& sms) {
+// One incoming SMS, inside the caller's transaction. A duplicate writes nothing.
+InboundResult handle_one(const Env& env, const core::PhoneNormalizer& phones,
+                         const IncomingSms& sms) {
     InboundResult result;
     const auto& keywords = env.config.keywords;
     // A contact is found however the gateway wrote the number, even one the numbering plan no
     // longer calls a mobile (so that STOP always reaches its contact).
-    const auto phones = core::phone_normalizer(env.config.contacts);
     auto e164 = phones.mobile_e164(sms.from);
     if (!e164) {
         e164 = phones.any_e164(sms.from);
@@ -74,7 +73,6 @@ Result<InboundResult> handle_incoming_sms(const Env& env, const IncomingSms& sms
     result.intent = request.intent;
     const std::string now = env.now_text();
 
-    store::Transaction tx(env.db);
     store::ContactsRepo contacts(env.db);
     const auto contact = e164 ? contacts.find(*e164) : std::nullopt;
     result.contact = contact.has_value();
@@ -95,7 +93,7 @@ Result<InboundResult> handle_incoming_sms(const Env& env, const IncomingSms& sms
     if (!id) {
         result.duplicate = true;
         result.detail = "already received";
-        return result; // rolled back: nothing was written
+        return result; // nothing was written
     }
     result.inbox_id = *id;
     const std::string language = contact ? contact->contact.language : "fr";
@@ -216,8 +214,26 @@ Result<InboundResult> handle_incoming_sms(const Env& env, const IncomingSms& sms
         result.reply_id = queue_reply(env, *id, result.phone, *result.reply,
                                       confirmation ? "confirmation" : "answer");
     }
-    tx.commit();
     return result;
+}
+
+} // namespace
+
+Result<InboundResult> handle_incoming_sms(const Env& env, const IncomingSms& sms) {
+    return handle_incoming_batch(env, {sms}).front();
+}
+
+std::vector<InboundResult> handle_incoming_batch(const Env& env,
+                                                 const std::vector<IncomingSms>& batch) {
+    const auto phones = core::phone_normalizer(env.config.contacts);
+    std::vector<InboundResult> results;
+    results.reserve(batch.size());
+    store::Transaction tx(env.db);
+    for (const auto& sms : batch) {
+        results.push_back(handle_one(env, phones, sms));
+    }
+    tx.commit();
+    return results;
 }
 
 Result<store::InboxRow> reply_by_hand(const Env& env, std::int64_t id, const std::string& text) {

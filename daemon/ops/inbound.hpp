@@ -42,6 +42,13 @@ struct InboundResult {
 
 Result<InboundResult> handle_incoming_sms(const Env& env, const IncomingSms& sms);
 
+// Several incoming SMS in one transaction, in order (a later one sees what an earlier one did:
+// the day's replies to a phone, an opt-out): the daemon's callback listener handles the
+// messages that arrive in one turn of its loop together, so that a burst of queries costs a few
+// commits rather than one each. All or nothing: a store error leaves none of them written.
+std::vector<InboundResult> handle_incoming_batch(const Env& env,
+                                                 const std::vector<IncomingSms>& batch);
+
 // A reply typed by staff to the inbox message `id`: recorded on it (replied_by = the actor),
 // queued for the daemon to send, and audited. Fails: not_found, invalid (empty or unsendable
 // text).

@@ -99,12 +99,15 @@ ContactRow read_contact_row(const Statement& s) {
 }
 
 std::optional<ContactRow> ContactsRepo::find(const std::string& phone) {
-    auto s = m_db.prepare(std::string(k_contact_select) + "WHERE phone = ?");
+    // Cached: every incoming SMS looks its sender up.
+    auto& s = m_db.cached(std::string(k_contact_select) + "WHERE phone = ?");
     s.bind(1, phone);
-    if (!s.step()) {
-        return std::nullopt;
+    std::optional<ContactRow> row;
+    if (s.step()) {
+        row = read_contact_row(s);
     }
-    return read_contact_row(s);
+    s.reset(); // no read snapshot left open on the daemon's connection
+    return row;
 }
 
 std::optional<std::string>

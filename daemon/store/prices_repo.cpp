@@ -56,18 +56,21 @@ std::vector<PriceRow> PricesRepo::list(const std::string& commodity, const std::
 std::optional<PriceRow> PricesRepo::latest(const std::string& commodity,
                                            const std::string& market_key,
                                            const std::string& date) const {
-    auto s = m_db.prepare(std::string("SELECT ") + k_columns +
+    // Cached: a price query from a producer runs these for each SMS.
+    auto& s = m_db.cached(std::string("SELECT ") + k_columns +
                           " FROM prices WHERE commodity = ?1 AND market_key = ?2 AND (?3 = '' OR "
                           "date <= ?3) ORDER BY date DESC LIMIT 1");
     s.bind_all(commodity, market_key, date);
-    if (!s.step()) {
-        return std::nullopt;
+    std::optional<PriceRow> row;
+    if (s.step()) {
+        row = read_row(s);
     }
-    return read_row(s);
+    s.reset(); // no read snapshot left open on the daemon's connection
+    return row;
 }
 
 std::vector<std::string> PricesRepo::markets(const std::string& commodity) const {
-    auto s = m_db.prepare("SELECT min(market) FROM prices WHERE commodity = ?1 GROUP BY "
+    auto& s = m_db.cached("SELECT min(market) FROM prices WHERE commodity = ?1 GROUP BY "
                           "market_key ORDER BY max(date) DESC, market_key"); // one name each
     s.bind_all(commodity);
     std::vector<std::string> names;

@@ -20,7 +20,7 @@ std::optional<std::int64_t> reply_id_of(const std::string& ref) {
 }
 
 std::int64_t RepliesRepo::enqueue(const NewReply& r, const std::string& now) {
-    auto s = m_db.prepare("INSERT INTO replies (inbox_id, phone, text, kind, segments, "
+    auto& s = m_db.cached("INSERT INTO replies (inbox_id, phone, text, kind, segments, "
                           "created_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?7, "
                           "?6, ?6)");
     if (r.inbox_id) {

@@ -7,6 +7,7 @@
 #include "store/deliveries_repo.hpp"
 #include "store/sqlite.hpp"
 #include "util/metrics.hpp"
+#include "web/loop_batch.hpp"
 #include "web/report_batch.hpp"
 
 #include <nlohmann/json.hpp>
@@ -53,9 +54,14 @@ void flatten_json(const nlohmann::json& node, core::Params& out) {
 struct CallbackHandler::Impl {
     CallbackContext context;
     ReportBatch reports;
+    LoopBatch<ops::IncomingSms, ops::InboundResult> incoming;
 
     Impl(boost::asio::io_context& io, CallbackContext context_)
-        : context(std::move(context_)), reports(io, context.env) {}
+        : context(std::move(context_)), reports(io, context.env),
+          incoming(io, "incoming SMS",
+                   [env = context.env](const std::vector<ops::IncomingSms>& batch) {
+                       return ops::handle_incoming_batch(env(), batch);
+                   }) {}
 
     net::Reply rejected(int status, const std::string& reason, const std::string& body) {
         ++context.metrics->rejected_callbacks[reason];
@@ -123,24 +129,35 @@ struct CallbackHandler::Impl {
         });
     }
 
-    // Stored in the inbox once, understood and answered (ops/inbound.hpp); the reply is queued
-    // in the same transaction and the engine sends it.
-    net::Reply inbound(const std::string& profile, const std::string& gateway,
-                       const core::Params& params) {
+    // Stored in the inbox once, understood and answered (ops/inbound.hpp), with the other
+    // messages of this turn of the loop in one transaction; the reply is queued in it and the
+    // engine sends it. Acknowledged once committed; the gateway is asked to send it again when
+    // it could not be stored now.
+    void inbound(const std::string& profile, const std::string& gateway, const core::Params& params,
+                 net::Responder respond) {
         auto sms = core::parse_inbound(profile, params);
         if (!sms) {
-            return rejected(400, "malformed", sms.error().message + "\n");
+            return respond(rejected(400, "malformed", sms.error().message + "\n"));
         }
-        const auto env = context.env();
-        auto handled =
-            ops::handle_incoming_sms(env, {sms->from, sms->text, gateway, sms->gateway_message_id});
+        incoming.add({sms->from, sms->text, gateway, sms->gateway_message_id},
+                     [this, from = sms->from, respond](const ops::InboundResult* handled) {
+                         answer_inbound(from, handled, respond);
+                     });
+    }
+
+    void answer_inbound(const std::string& from, const ops::InboundResult* handled,
+                        const net::Responder& respond) {
         if (!handled) {
-            return rejected(400, "malformed", handled.error().message + "\n");
+            ++context.metrics->callbacks["inbound_deferred"];
+            return respond({503,
+                            "the message could not be stored now; send it again\n",
+                            "text/plain; charset=utf-8",
+                            {{"Retry-After", "5"}}});
         }
         if (handled->duplicate) {
             ++context.metrics->callbacks["inbound_duplicate"];
-            spdlog::info("incoming SMS from {} received before; not handled again", sms->from);
-            return {200, "duplicate\n"};
+            spdlog::info("incoming SMS from {} received before; not handled again", from);
+            return respond({200, "duplicate\n"});
         }
         const auto matched = std::string(core::intent_name(handled->intent));
         ++context.metrics->callbacks["inbound_" + matched];
@@ -149,7 +166,7 @@ struct CallbackHandler::Impl {
         if (handled->reply && context.replies_queued) {
             context.replies_queued();
         }
-        return {200, "ok\n"};
+        respond({200, "ok\n"});
     }
 
     // The answer to `request`, or status 0 when `respond` will be called later.
@@ -206,7 +223,8 @@ struct CallbackHandler::Impl {
             delivery_report(profile, named ? segment : "", params, respond);
             return {0, ""};
         }
-        return inbound(profile, named ? segment : "default", params);
+        inbound(profile, named ? segment : "default", params, respond);
+        return {0, ""};
     }
 };
 

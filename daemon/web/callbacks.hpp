@@ -1,9 +1,10 @@
 // What reaches the callback listener: delivery reports (/dlr/<profile>), incoming SMS
 // (/inbound/<profile>: STOP and START), /healthz and /metrics. Callbacks must carry the token
 // (query parameter `token` or `Authorization: Bearer`) or a valid Twilio signature; anything
-// else gets 401/403 and changes nothing. Delivery reports are applied in batches (ReportBatch)
-// and answered after their commit: 200 once recorded, 503 with Retry-After when the database
-// cannot take them now, so that the gateway sends them again. Runs on the daemon's loop thread.
+// else gets 401/403 and changes nothing. Delivery reports and incoming SMS are handled in
+// batches, those of one turn of the loop in one transaction (web/loop_batch.hpp), and answered
+// after their commit: 200 once recorded, 503 with Retry-After when the database cannot take
+// them now, so that the gateway sends them again. Runs on the daemon's loop thread.
 #pragma once
 
 #include "net/http_server.hpp"

@@ -225,3 +225,27 @@ TEST_F(Inbound, the_weeks_values_come_from_the_price_table) {
     ASSERT_FALSE(none.ok());
     EXPECT_EQ(none.error().field, "market");
 }
+
+// The daemon handles the messages of one turn of its loop together: one transaction, in order,
+// each seeing what the ones before it did.
+TEST_F(Inbound, a_batch_is_handled_in_order_in_one_transaction) {
+    const auto results =
+        ops::handle_incoming_batch(env("inbound", ops::Role::admin, "2019-01-14T09:00:00Z"),
+                                   {{"+22376000001", "AIDE", "default", "b1"},
+                                    {"+22376000001", "AIDE", "default", "b2"},
+                                    {"+22376000001", "PRIX SESAME KITA", "default", "b3"},
+                                    {"+22376000001", "AIDE", "default", "b1"},
+                                    {"+22376000002", "STOP", "default", "b4"}});
+    ASSERT_EQ(results.size(), 5u);
+    EXPECT_TRUE(results[0].reply) << "the help text";
+    EXPECT_FALSE(results[1].reply) << "not twice a day, even in the same batch";
+    EXPECT_EQ(results[1].detail, "help already sent today");
+    ASSERT_TRUE(results[2].reply);
+    EXPECT_NE(results[2].reply->find("620"), std::string::npos) << *results[2].reply;
+    EXPECT_TRUE(results[3].duplicate) << "the same gateway message id as the first";
+    EXPECT_EQ(results[4].detail, "opted out");
+    EXPECT_EQ(sql("SELECT count(*) FROM inbox"), "4");
+    // The help text and the price; the STOP confirmation too when [inbound] has one.
+    EXPECT_EQ(sql("SELECT count(*) FROM replies"), results[4].reply ? "3" : "2");
+    EXPECT_EQ(sql("SELECT status FROM contacts WHERE phone = '+22376000002'"), "opted_out");
+}

@@ -1,0 +1,20 @@
+#include "web/loop_batch.hpp"
+
+#include "net/asio.hpp"
+#include "store/sqlite.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace kibaru::web {
+
+void post_after_ready(boost::asio::io_context& io, std::function<void()> run) {
+    boost::asio::post(io, std::move(run));
+}
+
+bool batch_failed(const std::string& what, std::size_t size, const std::exception& error) {
+    spdlog::error("{} {} not recorded: {}", size, what, error.what());
+    const auto* store_error = dynamic_cast<const store::StoreError*>(&error);
+    return store_error != nullptr && store::is_storage_failure(store_error->code());
+}
+
+} // namespace kibaru::web
