@@ -1,5 +1,7 @@
 #include "engine/scheduler.hpp"
 
+#include "core/sms.hpp"
+
 #include "store/audit_log.hpp"
 #include "store/campaigns_repo.hpp"
 #include "store/deliveries_repo.hpp"
@@ -68,9 +70,11 @@ void Scheduler::send_checkpoint(Millis now, const std::string& why) {
         }
     }
     const auto text = core::checkpoint_text(checkpoint) + " prev " + std::to_string(previous);
+    const auto sms = core::prepare_sms(text, *core::parse_encoding_mode(m_config.sms.encoding));
+    const int segments = sms ? sms->shape.segments : 1;
     store::RepliesRepo replies(m_db);
     for (const auto& phone : witnesses) {
-        replies.enqueue({std::nullopt, phone, text, "checkpoint", 1, "kibaru"}, utc(now));
+        replies.enqueue({std::nullopt, phone, text, "checkpoint", segments, "kibaru"}, utc(now));
     }
     audit(now, "audit.checkpoint_sent", "audit",
           {{"seq", checkpoint.seq},
@@ -191,8 +195,12 @@ void Scheduler::tick(Millis now) {
         if (m_config.audit.checkpoint_every != "day" || m_config.audit.witnesses.empty()) {
             return false;
         }
-        const auto last = store::AuditLog(m_db).latest({"audit.checkpoint_sent"});
-        return !last || last->at <= utc(now - hours{24});
+        // Read from the log once; then remembered, not queried every tick.
+        if (!m_last_checkpoint) {
+            const auto last = store::AuditLog(m_db).latest({"audit.checkpoint_sent"});
+            m_last_checkpoint = last ? last->at : "";
+        }
+        return *m_last_checkpoint <= utc(now - hours{24});
     }();
     if (cancelled.empty() && to_close.empty() && !daily_checkpoint) {
         return; // nothing to write: no transaction this tick
@@ -236,6 +244,9 @@ void Scheduler::tick(Millis now) {
     }
     const auto committing = steady_clock::now();
     tx.commit();
+    if (daily_checkpoint) {
+        m_last_checkpoint = now_text; // committed: the next one is due 24 hours from now
+    }
     spdlog::debug("tick: {} ms: openings {} ms, closings {} ms, seal and commit {} ms",
                   duration_cast<milliseconds>(steady_clock::now() - started).count(),
                   duration_cast<milliseconds>(opened - started).count(),

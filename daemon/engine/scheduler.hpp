@@ -15,6 +15,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,8 @@ private:
     bool m_run_once;
     EngineStats& m_stats;
     std::vector<ActiveCampaign> m_campaigns;
+    // When the last audit checkpoint went to the witnesses (UTC; "" for never), once read.
+    std::optional<std::string> m_last_checkpoint;
 };
 
 } // namespace kibaru::engine

@@ -119,4 +119,12 @@ TEST_F(SchedulerTest, daily_checkpoints_go_once_a_day) {
     EXPECT_EQ(sql("SELECT count(*) FROM replies"), "1");
     scheduler.tick(at("2019-01-09T08:00:00Z"));
     EXPECT_EQ(sql("SELECT count(*) FROM replies"), "2");
+    // A restarted daemon reads the last one from the log (it keeps it in memory after).
+    engine::Scheduler restarted(*db, config, "daemon", false, stats);
+    restarted.tick(at("2019-01-09T20:00:00Z"));
+    EXPECT_EQ(sql("SELECT count(*) FROM replies"), "2");
+    restarted.tick(at("2019-01-10T08:00:01Z"));
+    EXPECT_EQ(sql("SELECT count(*) FROM replies"), "3");
+    EXPECT_EQ(sql("SELECT group_concat(DISTINCT segments) FROM replies"), "1")
+        << "each counted as the SMS it is";
 }
