@@ -76,6 +76,10 @@ core::AuditCheckpoint audit_checkpoint(const Env& env) {
     return store::AuditLog(env.db).checkpoint();
 }
 
+std::vector<store::ReplyListing> checkpoints_sent(const Env& env, int limit) {
+    return store::RepliesRepo(env.db).latest_of_kind("checkpoint", limit);
+}
+
 util::Json audit_checkpoint_json(const core::AuditCheckpoint& checkpoint) {
     return {{"seq", checkpoint.seq},
             {"head", checkpoint.head},

@@ -4,6 +4,7 @@
 
 #include "ops/env.hpp"
 #include "store/audit_log.hpp"
+#include "store/replies_repo.hpp"
 #include "util/rows.hpp"
 
 #include <functional>
@@ -24,6 +25,9 @@ util::Json audit_verdict_json(const store::AuditVerdict& verdict);
 // The audit chain's head now, as a witness keeps it.
 core::AuditCheckpoint audit_checkpoint(const Env& env);
 util::Json audit_checkpoint_json(const core::AuditCheckpoint& checkpoint);
+// The checkpoints texted to the [audit] witnesses, newest first, each with its delivery state
+// (the audit page shows whether each reached its witness).
+std::vector<store::ReplyListing> checkpoints_sent(const Env& env, int limit = 50);
 // verify_audit, then each checkpoint a witness kept: the first the log contradicts breaks the
 // verdict (broken_seq its entry), even when the chain itself is intact.
 store::AuditVerdict verify_audit(const Env& env, const std::vector<core::CheckpointClaim>& claims);

@@ -34,6 +34,18 @@ std::int64_t RepliesRepo::enqueue(const NewReply& r, const std::string& now) {
     return m_db.last_insert_rowid();
 }
 
+std::vector<ReplyListing> RepliesRepo::latest_of_kind(const std::string& kind, int limit) {
+    auto s = m_db.prepare("SELECT id, created_at, phone, text, state, updated_at FROM replies "
+                          "WHERE kind = ?1 ORDER BY id DESC LIMIT ?2");
+    s.bind_all(kind, limit);
+    std::vector<ReplyListing> out;
+    while (s.step()) {
+        out.push_back({s.column_int(0), s.column_text(1), s.column_text(2), s.column_text(3),
+                       s.column_state(4), s.column_text(5)});
+    }
+    return out;
+}
+
 std::vector<DueReply> RepliesRepo::due(std::int64_t now_ms, int limit) {
     auto& s = m_db.cached("SELECT id, phone, text, attempts FROM replies WHERE state IN "
                           "('pending', 'retrying') AND next_attempt_ms <= ?1 ORDER BY "

@@ -24,6 +24,16 @@ struct NewReply {
     std::string created_by = "kibaru"; // who typed it, for a manual reply
 };
 
+// A reply as the console lists it.
+struct ReplyListing {
+    std::int64_t id = 0;
+    std::string created_at;
+    std::string phone;
+    std::string text;
+    core::DeliveryState state = core::DeliveryState::pending;
+    std::string updated_at; // when its state last changed
+};
+
 struct DueReply {
     std::int64_t id = 0;
     std::string phone;
@@ -67,6 +77,10 @@ public:
     std::optional<core::DeliveryState>
     apply_report(const std::string& ref, const std::string& gateway_id, const std::string& gateway,
                  core::DeliveryState state, const std::string& detail, const std::string& now);
+
+    // The latest `limit` replies of `kind` ("checkpoint": the audit checkpoints texted to the
+    // witnesses), newest first.
+    std::vector<ReplyListing> latest_of_kind(const std::string& kind, int limit);
 
     // Replies by state, and the segments of those a gateway accepted (for reports and cost).
     std::map<core::DeliveryState, std::int64_t> count_by_state();

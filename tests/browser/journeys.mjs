@@ -294,6 +294,8 @@ file = "kibaru.log"
                       "the audit verdict");
   check((await a.locator("main").innerText()).includes("journal intact"),
         "auditor: the audit log verifies, in words");
+  check((await a.locator("main").innerText()).includes("Points de contrôle envoyés aux témoins"),
+        "auditor: the audit page has the list of checkpoints texted to the witnesses");
   await auditor.visit(() => a.goto(base + "/campaigns"), 30 * 1024, "the campaigns (auditor)");
   check(await a.locator("form[action='/campaigns']").count() === 0,
         "auditor: no form to create a campaign");

@@ -573,6 +573,32 @@ TEST_F(Api, a_read_only_console_ends_the_sessions_the_file_ends) {
     EXPECT_EQ(sidi.get("/api/v1/status").status, 401) << "a new password in the file";
 }
 
+// SPEC "Audit checkpoints witnessed outside the server": when a week closes the daemon texts the
+// checkpoint to each witness through the gateway, and the audit page lists what was sent and
+// whether it reached its witness.
+TEST_F(Api, the_audit_page_lists_the_checkpoints_texted_to_the_witnesses) {
+    s.write("k.toml", s.read("k.toml") + "[audit]\nwitnesses = [\"+22376999001\"]\n");
+    start_console();
+    auto admin = as("admin", k_admin_password);
+    EXPECT_NE(admin.get("/audit").body.find("Aucun pour"), std::string::npos)
+        << "none sent yet, and the page says how to get them";
+    prepare_campaign(admin);
+    ASSERT_EQ(k({"run-once"}, "2019-01-08T09:00:00Z").exit_code, 0);
+    const auto closed = k({"run-once"}, "2019-01-15T09:00:00Z"); // week 1 is over
+    ASSERT_EQ(closed.exit_code, 0) << closed.err;
+    ASSERT_EQ(sql("SELECT count(*) FROM replies WHERE kind = 'checkpoint'"), "1");
+    const auto text = sql("SELECT text FROM replies WHERE kind = 'checkpoint'");
+    EXPECT_EQ(sql("SELECT state FROM replies WHERE kind = 'checkpoint'"), "sent");
+    EXPECT_NE(s.read("accepted.txt").find("22376999001"), std::string::npos)
+        << "the gateway took the checkpoint for the witness";
+    const auto page = admin.get("/audit");
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("Points de contrôle envoyés aux témoins"), std::string::npos);
+    EXPECT_NE(page.body.find(text), std::string::npos) << text;
+    EXPECT_NE(page.body.find("+22376999001"), std::string::npos);
+    EXPECT_NE(page.body.find(">envoyé<"), std::string::npos) << "its state, in words";
+}
+
 // The daemon serves the console on its own listener, apart from the gateway callbacks.
 TEST_F(Api, the_daemon_serves_the_console_beside_its_callbacks) {
     const int callbacks = kibaru::test::free_port();

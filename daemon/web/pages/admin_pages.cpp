@@ -12,6 +12,35 @@ using html::text;
 
 namespace {
 
+// The checkpoints texted to the witnesses, newest first, and whether each reached its witness:
+// one the gateway never delivered is a checkpoint nobody outside holds.
+Html checkpoints_sent_table(const Page& page) {
+    const auto sent = ops::checkpoints_sent(page.call.env);
+    Html out = tag("h3", {}, text(page.t("audit.sent")));
+    if (sent.empty()) {
+        return out + tag("p", {}, text(page.t("audit.sent_none")));
+    }
+    Html head;
+    for (const char* key : {"audit.sent_at", "audit.witness", "audit.sent_text", "audit.state"}) {
+        head += tag("th", {{"scope", "col"}}, text(page.t(key)));
+    }
+    Html rows;
+    for (const auto& c : sent) {
+        using S = core::DeliveryState;
+        const auto state = std::string(core::to_string(c.state));
+        const auto* tone = c.state == S::delivered                         ? "ok"
+                           : c.state == S::failed || c.state == S::unknown ? "bad"
+                                                                           : "idle";
+        rows += tag("tr", {},
+                    tag("td", {}, text(c.created_at)) + tag("td", {}, text(c.phone)) +
+                        tag("td", {}, tag("code", {}, text(c.text))) +
+                        tag("td", {},
+                            badge(page.t("audit.sent_" + state), tone) + text(" " + c.updated_at)));
+    }
+    return out + tag("table", {{"class", "checkpoints"}},
+                     tag("thead", {}, tag("tr", {}, head)) + tag("tbody", {}, rows));
+}
+
 void render_audit(const Page& page, const std::optional<store::AuditVerdict>& verdict) {
     Html body = tag("p", {}, text(page.t("audit.explain")));
     Html notice;
@@ -36,6 +65,7 @@ void render_audit(const Page& page, const std::optional<store::AuditVerdict>& ve
     body += tag("p", {},
                 tag("code", {{"class", "checkpoint"}}, text(core::checkpoint_text(checkpoint))) +
                     text(" (" + checkpoint.at + ")"));
+    body += checkpoints_sent_table(page);
     body += tag("h2", {}, text(page.t("audit.export")));
     body += tag("ul", {},
                 tag("li", {},

@@ -331,6 +331,24 @@ const std::vector<Entry>& catalogue() {
          "The head of the log now. Keep it outside the server (notebook, printed report, SMS): "
          "\"kibaru audit verify --checkpoint\" compares it later, and a rewrite of the log by "
          "whoever holds the database can no longer match it."},
+        {"audit.sent", "Points de contrôle envoyés aux témoins",
+         "Checkpoints texted to the witnesses"},
+        {"audit.sent_none",
+         "Aucun pour l'instant ([audit] witnesses dans la configuration : le démon en envoie un à "
+         "chaque fin de semaine de campagne).",
+         "None yet ([audit] witnesses in the configuration: the daemon texts one when each "
+         "campaign week closes)."},
+        {"audit.sent_at", "Envoyé le", "Sent"},
+        {"audit.witness", "Témoin", "Witness"},
+        {"audit.sent_text", "SMS", "SMS"},
+        {"audit.state", "État", "State"},
+        {"audit.sent_pending", "en attente", "pending"},
+        {"audit.sent_retrying", "nouvel essai prévu", "retrying"},
+        {"audit.sent_sending", "en cours d'envoi", "sending"},
+        {"audit.sent_sent", "envoyé", "sent"},
+        {"audit.sent_delivered", "remis", "delivered"},
+        {"audit.sent_failed", "échoué", "failed"},
+        {"audit.sent_unknown", "incertain", "in doubt"},
         {"audit.csv", "Journal (CSV)", "Log (CSV)"},
         {"audit.json", "Journal (JSON)", "Log (JSON)"},
         {"users.name", "Nom", "Name"},
