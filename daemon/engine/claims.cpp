@@ -18,10 +18,6 @@ using State = core::DeliveryState;
 // Deliveries the dispatcher may claim are in one of these states.
 const std::vector<State> k_queued = {State::pending, State::retrying};
 
-std::string utc(Millis at) {
-    return core::format_utc(std::chrono::floor<std::chrono::seconds>(at));
-}
-
 const ActiveCampaign* find_campaign(const std::vector<ActiveCampaign>& campaigns, std::int64_t id) {
     for (const auto& active : campaigns) {
         if (active.campaign.id == id) {

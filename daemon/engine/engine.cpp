@@ -29,13 +29,9 @@ namespace kibaru::engine {
 using namespace std::chrono;
 using nlohmann::json;
 
-namespace {
-
 std::string utc(Millis at) {
     return core::format_utc(floor<seconds>(at));
 }
-
-} // namespace
 
 // The thin engine: it wires the scheduler, the lanes, the router, the claims and the outcome
 // batch on the io_context, and owns the timers and the lifecycle.

@@ -46,6 +46,9 @@ namespace kibaru::engine {
 
 using Millis = std::chrono::sys_time<std::chrono::milliseconds>;
 
+// An engine instant as the database and the audit log write it ("2019-01-08T09:00:00Z").
+std::string utc(Millis at);
+
 struct EngineOptions {
     bool run_once = false;                // stop when nothing more is due now
     std::chrono::milliseconds tick{1000}; // how often the daemon looks for changes

@@ -25,10 +25,6 @@ namespace {
 // Deliveries a daemon tick expires at most when a week closes: about half a second of work.
 constexpr std::int64_t k_closing_step = 50000;
 
-std::string utc(Millis at) {
-    return core::format_utc(floor<seconds>(at));
-}
-
 // How many of a week's deliveries expired in all, from the tallies.
 std::int64_t expired_in(store::DeliveriesRepo& deliveries, std::int64_t campaign_id, int week) {
     const auto counts = deliveries.week_counts(campaign_id);
