@@ -11,7 +11,9 @@
 //   - the send outcomes (engine/send_outcome.hpp): what each gateway answer makes of a delivery
 //     or a reply and of its lane;
 //   - the OutcomeBatch (engine/outcome_batch.hpp): outcomes written together with the next
-//     claims, in one delivery transaction.
+//     claims, in one delivery transaction;
+//   - the StorageHealth (engine/storage_health.hpp): a database that refuses writes pauses
+//     claiming, never the daemon, until a write succeeds again.
 // The engine itself owns the pump (when to record and claim), the timers and the lifecycle.
 // Single-threaded: every method runs on the io_context's thread.
 #pragma once
@@ -52,8 +54,11 @@ std::string utc(Millis at);
 struct EngineOptions {
     bool run_once = false;                // stop when nothing more is due now
     std::chrono::milliseconds tick{1000}; // how often the daemon looks for changes
-    std::string actor = "daemon";         // for the audit log
-    util::Metrics* metrics = nullptr;     // updated when given (the daemon's /metrics)
+    // While the database refuses writes (disk full, read-only, I/O error), how often a write is
+    // tried again; claiming waits for one to succeed.
+    std::chrono::milliseconds storage_retry{2000};
+    std::string actor = "daemon";     // for the audit log
+    util::Metrics* metrics = nullptr; // updated when given (the daemon's /metrics)
     // Ports, for tests that run the lanes in process: each gateway's HTTP exchange (libcurl on
     // the io_context when empty) and the steady clock of rate limits, circuit breakers and
     // access tokens (std::chrono::steady_clock when empty).

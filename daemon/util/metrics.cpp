@@ -77,6 +77,10 @@ std::string Metrics::render(
         out << "kibaru_circuit_breaker_open{gateway=\"" << name << "\"} "
             << (g.breaker_open ? 1 : 0) << "\n";
     }
+    out << "# HELP kibaru_storage_ok 0 while the database refuses writes (disk full, read-only, "
+           "I/O error) and sending is paused.\n"
+        << "# TYPE kibaru_storage_ok gauge\n"
+        << "kibaru_storage_ok " << (storage_failure.empty() ? 1 : 0) << "\n";
     return out.str();
 }
 

@@ -29,6 +29,9 @@ struct Metrics {
     std::map<std::string, GatewayMetrics> gateways;          // by gateway name
     std::map<std::string, std::uint64_t> callbacks;          // by kind and result, e.g. "dlr_ok"
     std::map<std::string, std::uint64_t> rejected_callbacks; // by reason
+    // Why the database refuses the engine's writes (a full disk, a read-only file, an I/O
+    // error), while it does; empty while writes succeed. /healthz answers 503 with it.
+    std::string storage_failure;
 
     void observe_send(const std::string& gateway, int http_status, double seconds,
                       std::string_view outcome);

@@ -173,6 +173,10 @@ struct CallbackHandler::Impl {
     net::Reply handle(const net::IncomingRequest& request, net::Responder& respond) {
         if (request.path == "/healthz") {
             context.env().db.scalar_int("SELECT 1");
+            if (context.metrics && !context.metrics->storage_failure.empty()) {
+                // Alive, but not sending: a monitor should page someone (free some disk).
+                return {503, "storage: " + context.metrics->storage_failure + "\n"};
+            }
             return {200, "ok\n"};
         }
         if (request.path == "/metrics") {

@@ -5,16 +5,17 @@
 // the database.
 #include "../ops/ops_fixture.hpp"
 #include "engine/engine.hpp"
-#include "net/asio.hpp"
-#include "net/http_port.hpp"
 #include "ops/campaigns.hpp"
 #include "ops/contact_import.hpp"
 #include "ops/messages.hpp"
+#include "scripted_gateway.hpp"
 
 #include <map>
 #include <sstream>
 
 using namespace kibaru;
+using test::answer;
+using test::ScriptedGateway;
 
 namespace {
 
@@ -22,42 +23,6 @@ class Quiet final : public ops::ImportListener {
 public:
     void problem(const ops::ImportProblem&) override {}
 };
-
-// A gateway that answers every request with `answer`, later on the io_context as libcurl
-// would, and keeps the phones it was asked to send to.
-class ScriptedGateway final : public net::HttpPort {
-public:
-    ScriptedGateway(boost::asio::io_context& io, net::HttpResponse answer,
-                    std::vector<std::string>& asked)
-        : m_io(io), m_answer(std::move(answer)), m_asked(asked) {}
-
-    void send(const core::HttpRequest& request, std::chrono::milliseconds,
-              std::function<void(net::HttpResponse)> done) override {
-        const auto to = request.url.find("to=");
-        m_asked.push_back(request.url.substr(to + 3, request.url.find('&', to) - to - 3));
-        ++m_in_flight;
-        boost::asio::post(m_io, [this, done = std::move(done)] {
-            --m_in_flight;
-            done(m_answer);
-        });
-    }
-    std::size_t in_flight() const override { return m_in_flight; }
-
-private:
-    boost::asio::io_context& m_io;
-    net::HttpResponse m_answer;
-    std::vector<std::string>& m_asked;
-    std::size_t m_in_flight = 0;
-};
-
-net::HttpResponse answer(int status, std::string body, bool never_sent = false) {
-    net::HttpResponse r;
-    r.status = status;
-    r.body = std::move(body);
-    r.never_sent = never_sent;
-    r.error = status == 0 ? "timed out" : "";
-    return r;
-}
 
 class LanesTest : public test::OpsTest {
 protected:

@@ -1,0 +1,136 @@
+// A database that refuses writes while the engine sends, as a file turned read-only does
+// (SQLITE_READONLY, through PRAGMA query_only on the engine's own connection): every write
+// fails from a chosen moment until it is lifted, so what the engine does meanwhile is exact.
+// A disk that really fills (a small tmpfs, under the daemon) is tests/integration's
+// test_integration_disk_full.
+#include "../ops/ops_fixture.hpp"
+#include "engine/engine.hpp"
+#include "engine/storage_health.hpp"
+#include "scripted_gateway.hpp"
+#include "sesame_week.hpp"
+#include "util/metrics.hpp"
+
+#include <set>
+
+using namespace kibaru;
+using namespace std::chrono;
+
+namespace {
+
+class StorageTest : public test::OpsTest {
+protected:
+    void SetUp() override {
+        OpsTest::SetUp();
+        test::seed_sesame_week(env(), k_producers);
+        config.gateway.rate_per_second = 0;
+        config.gateway.max_in_flight = 8;
+    }
+
+    void refuse_writes() { db->exec("PRAGMA query_only = ON"); }
+    void take_writes() { db->exec("PRAGMA query_only = OFF"); }
+
+    static constexpr int k_producers = 200;
+};
+
+} // namespace
+
+TEST_F(StorageTest, a_database_that_refuses_writes_pauses_claiming_not_the_engine) {
+    boost::asio::io_context io;
+    util::Metrics metrics;
+    std::vector<std::string> asked;
+    engine::EngineOptions options;
+    options.tick = milliseconds{50};
+    options.storage_retry = milliseconds{10};
+    options.metrics = &metrics;
+    options.http_port = [&](const core::GatewayConfig&) -> std::unique_ptr<net::HttpPort> {
+        return std::make_unique<test::ScriptedGateway>(
+            io, test::answer(202, "0: Accepted"), asked, [this](std::size_t n) {
+                if (n == 20) {
+                    refuse_writes(); // while 20 requests are out
+                }
+            });
+    };
+    engine::Engine engine(
+        io, *db, config, {core::GatewaySettings::for_gateway(config, config.gateway, "", "")},
+        [] { return test::k_week_one; }, options);
+
+    // Observed while writes fail, then once they succeed again.
+    std::string failure_seen;
+    std::size_t asked_when_full = 0;
+    std::size_t asked_later = 0;
+    std::string failed_while_full;
+    int polls_while_full = 0;
+    bool done = false;
+    boost::asio::steady_timer poll(io);
+    boost::asio::steady_timer deadline(io);
+    std::function<void()> watch = [&] {
+        poll.expires_after(milliseconds{10});
+        poll.async_wait([&](const boost::system::error_code& ec) {
+            if (ec) {
+                return;
+            }
+            if (failure_seen.empty() && !metrics.storage_failure.empty()) {
+                failure_seen = metrics.storage_failure;
+                asked_when_full = asked.size();
+            } else if (!failure_seen.empty() && polls_while_full < 20) {
+                if (++polls_while_full == 20) { // 200 ms of retries, every 10 ms
+                    asked_later = asked.size();
+                    failed_while_full = sql("SELECT count(*) FROM deliveries WHERE state IN "
+                                            "('failed', 'retrying', 'unknown', 'expired')");
+                    take_writes();
+                }
+            } else if (polls_while_full == 20 && metrics.storage_failure.empty() &&
+                       sql("SELECT count(*) FROM deliveries WHERE state = 'sent'") ==
+                           std::to_string(k_producers)) {
+                done = true;
+                engine.stop(seconds{1}, [&io] { io.stop(); });
+                return;
+            }
+            watch();
+        });
+    };
+    deadline.expires_after(seconds{30});
+    deadline.async_wait([&](const boost::system::error_code& ec) {
+        if (!ec) {
+            io.stop();
+        }
+    });
+    engine.start();
+    watch();
+    io.run();
+
+    ASSERT_FALSE(failure_seen.empty()) << "the refused writes were never noticed";
+    EXPECT_NE(failure_seen.find("readonly"), std::string::npos) << failure_seen;
+    EXPECT_EQ(asked_later, asked_when_full) << "nothing is claimed while writes fail";
+    EXPECT_LT(asked_when_full, static_cast<std::size_t>(k_producers));
+    EXPECT_EQ(failed_while_full, "0")
+        << "the answers that came back wait in memory; nothing is marked failed";
+    ASSERT_TRUE(done) << "sending did not resume when space came back";
+    EXPECT_EQ(asked.size(), static_cast<std::size_t>(k_producers));
+    EXPECT_EQ(std::set<std::string>(asked.begin(), asked.end()).size(), asked.size())
+        << "nobody was sent the week twice";
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'storage.recovered' AND "
+                  "details LIKE '%readonly%'"),
+              "1");
+    EXPECT_EQ(db->scalar_int("SELECT count(*) FROM delivery_events WHERE state = 'sent'"),
+              k_producers)
+        << "every answer that waited in memory was recorded once";
+}
+
+TEST(StorageHealth, logs_the_first_failure_then_at_most_once_a_minute_and_times_the_episode) {
+    engine::StorageHealth health;
+    const auto t0 = engine::StorageHealth::Clock::time_point{} + hours{1};
+    EXPECT_FALSE(health.failing());
+    EXPECT_FALSE(health.succeeded(t0)) << "no episode to end";
+    EXPECT_TRUE(health.failed("claiming: disk full", t0));
+    EXPECT_FALSE(health.failed("claiming: disk full", t0 + seconds{2}));
+    EXPECT_FALSE(health.failed("recording outcomes: disk full", t0 + seconds{59}));
+    EXPECT_EQ(health.reason(), "recording outcomes: disk full");
+    EXPECT_TRUE(health.failed("claiming: disk full", t0 + seconds{60}));
+    EXPECT_FALSE(health.failed("claiming: disk full", t0 + seconds{61}));
+    EXPECT_EQ(health.failing_for(t0 + seconds{90}), seconds{90});
+    EXPECT_EQ(health.succeeded(t0 + seconds{95}), seconds{95});
+    EXPECT_FALSE(health.failing());
+    EXPECT_TRUE(health.reason().empty());
+    EXPECT_TRUE(health.failed("claiming: disk full", t0 + seconds{96})) << "a new episode";
+}
