@@ -14,6 +14,8 @@
 #               price queries to the callback listener: each answered once, the rate kept (~1 min)
 #     national  21 weeks x --rows contacts: reports, week openings, audit verify     (~10 min)
 #     api       the JSON API on the national database: latency, export, sending while read
+#     backup    kibaru backup of the national database while --sms SMS are sent from it: the
+#               send's longest stall; dispatch with synchronous full against normal     (~4 min)
 #     micro     Google Benchmark per-row costs                                         (~10 s)
 #   --rows N          contacts for import and national (1,000,000)
 #   --sms N           deliveries for dispatch (100,000)
@@ -33,7 +35,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sections=import,dispatch,gateways,kannel,reports,inbound,national,api,micro
+sections=import,dispatch,gateways,kannel,reports,inbound,national,api,backup,micro
 rows=1000000 sms=100000 weeks=21 audit_entries=10000000
 kannel_sms=100000 kannel_wrk_seconds=30 report_seconds=10 api_seconds=20 keep_work=
 inbound_sms=20000 inbound_queries=10000 bench_failed= no_build=
@@ -52,7 +54,7 @@ while [ $# -gt 0 ]; do
     --audit) audit_entries=$2; shift 2 ;;
     --work) keep_work=$2; shift 2 ;;
     --no-build) no_build=1; shift ;;
-    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done

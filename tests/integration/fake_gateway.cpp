@@ -7,7 +7,7 @@
 //   P]
 //                [--phang P] [--retry-after S] [--slow-ms N] [--reject PHONE]... [--max-seconds N]
 //                [--refuse-for S] [--report] [--report-journal F] [--orange-client ID:SECRET]
-//                [--orange-revoke-every N]
+//                [--orange-revoke-every N] [--longest-gap F]
 //
 // Routes (the path's first segment): /ok, /500, /429 (with Retry-After), /403 (refuses every
 // message, as a gateway with a revoked account does), /slow, /hang (never answers), /reset
@@ -24,7 +24,8 @@
 // --orange-revoke-every accepted messages the token stops working (as when it expires); with
 // --report the deliveryInfoNotification is posted as JSON to the request's notifyURL. The record
 // file gets one line per accepted request: "<ref> <to>", appended, so a gateway restarted on the
-// same --port (an outage) keeps one record.
+// same --port (an outage) keeps one record. With --longest-gap F, F holds the longest wait in
+// milliseconds between two accepted requests, rewritten at each new longest (a sender's stall).
 #include <utility>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -41,6 +42,7 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -67,6 +69,7 @@ struct Settings {
     std::string report_journal;
     std::string orange_client; // "id:secret"
     int orange_revoke_every = 0;
+    std::string longest_gap_path;
 };
 
 // Posts delivery reports from its own thread, one blocking request at a time, each retried
@@ -204,6 +207,21 @@ struct Gateway {
     int orange_tokens = 0;       // handed out so far
     std::string orange_token;    // the one that works now ("" after a revocation)
     long orange_since_token = 0; // messages accepted with it
+    std::optional<std::chrono::steady_clock::time_point> last_accepted;
+    std::chrono::steady_clock::duration longest_gap{};
+
+    // Called for each accepted request: the sender's longest stall so far, kept in a file.
+    void accepted_now() {
+        ++accepted;
+        const auto now = std::chrono::steady_clock::now();
+        if (last_accepted && now - *last_accepted > longest_gap &&
+            !settings.longest_gap_path.empty()) {
+            longest_gap = now - *last_accepted;
+            std::ofstream(settings.longest_gap_path)
+                << std::chrono::duration<double, std::milli>(longest_gap).count() << "\n";
+        }
+        last_accepted = now;
+    }
 };
 
 std::string base64(const std::string& in) {
@@ -366,7 +384,7 @@ private:
             return;
         }
         auto accept = [self = shared_from_this(), ref, to, query] {
-            ++self->m_gateway.accepted;
+            self->m_gateway.accepted_now();
             if (self->m_gateway.record.is_open()) {
                 self->m_gateway.record << ref << ' ' << to << '\n' << std::flush;
             }
@@ -428,7 +446,7 @@ private:
                            R"({"requestError":{"serviceException":{"messageId":"SVC0002",)"
                            R"("text":"Invalid input value"}}})");
         }
-        ++g.accepted;
+        g.accepted_now();
         if (g.record.is_open()) {
             g.record << ref << ' ' << to.substr(4) << '\n' << std::flush;
         }
@@ -546,6 +564,8 @@ int main(int argc, char** argv) {
             s.orange_client = next();
         else if (arg == "--orange-revoke-every")
             s.orange_revoke_every = std::stoi(next());
+        else if (arg == "--longest-gap")
+            s.longest_gap_path = next();
         else {
             std::cerr << "fake_gateway: unknown option " << arg << "\n";
             return 2;
