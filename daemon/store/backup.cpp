@@ -55,6 +55,16 @@ private:
 constexpr int k_busy_retries = 200;
 constexpr std::chrono::milliseconds k_busy_wait{25};
 
+// Syncs what the copy has written to the target's file so far (not a commit: the copy stays one
+// transaction), through SQLite's own file handle.
+void sync_written(sqlite3* target) {
+    sqlite3_file* file = nullptr;
+    if (sqlite3_file_control(target, "main", SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK &&
+        file != nullptr && file->pMethods != nullptr) {
+        file->pMethods->xSync(file, SQLITE_SYNC_NORMAL); // a failure shows again at the commit
+    }
+}
+
 // The copy proper, between two raw connections; `what` names it in errors.
 std::int64_t copy_pages(Database& source, sqlite3* target, const std::string& what,
                         const CopyOptions& options) {
@@ -66,6 +76,9 @@ std::int64_t copy_pages(Database& source, sqlite3* target, const std::string& wh
     int busy = 0;
     int rc = SQLITE_OK;
     std::int64_t total = 0;
+    std::int64_t unsynced = 0; // bytes copied since the last sync
+    const std::int64_t step_bytes =
+        std::int64_t{std::max(options.pages_per_step, 1)} * source.scalar_int("PRAGMA page_size");
     while (true) {
         if (options.cancel && options.cancel->load()) {
             sqlite3_backup_finish(backup);
@@ -80,6 +93,11 @@ std::int64_t copy_pages(Database& source, sqlite3* target, const std::string& wh
             }
             if (rc == SQLITE_DONE) {
                 break;
+            }
+            unsynced += step_bytes;
+            if (options.sync_every_bytes > 0 && unsynced >= options.sync_every_bytes) {
+                sync_written(target);
+                unsynced = 0;
             }
             std::this_thread::sleep_for(options.pause);
         } else if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && ++busy < k_busy_retries) {

@@ -17,6 +17,10 @@ struct CopyOptions {
     // to the daemon between steps instead of reading a national database in one go.
     int pages_per_step = 256;
     std::chrono::milliseconds pause{1};
+    // The copy is synced to disk every this many bytes: left dirty until the commit, a national
+    // database's gigabytes would go to the disk in one burst, and every fsync of the daemon's
+    // (one per dispatcher cycle) would wait behind it, for seconds. 0: only at the end.
+    std::int64_t sync_every_bytes = 16 << 20;
     // Called after each step with pages copied so far and the total (for a percentage).
     std::function<void(std::int64_t copied, std::int64_t total)> progress;
     // When set and true between two steps, the copy stops (StoreError, SQLITE_INTERRUPT).

@@ -6,7 +6,7 @@
 
 # A fresh week of --sms rice growers (76 5x xx xx: numbers the national import does not use)
 # on the national database, opened outside send hours; prints the instant to send it at. Each
-# call makes a new campaign a year later than the last, so the section can be run again on a
+# call makes a new one-week campaign a year later than the last, so the section can be run again on a
 # kept --work database.
 open_rice_week() {
   local dir=$1 ks=("${@:2}") n year monday
@@ -18,7 +18,7 @@ open_rice_week() {
       for (i = 0; i < n; i++) printf "765%05d,Riziculteur %d,rice,fr\n", i, i }' > "$dir/rice.csv"
     "${ks[@]}" contacts import "$dir/rice.csv" >/dev/null 2>&1
   fi
-  "${ks[@]}" campaign create --name "rice $year" --commodity rice --start "$monday" >/dev/null 2>&1
+  "${ks[@]}" campaign create --name "rice $year" --commodity rice --start "$monday" --weeks 1 >/dev/null 2>&1
   "${ks[@]}" messages set "$((n + 1))" --week 1 --text "Riz S{week}: Niono 300-320 FCFA/kg." >/dev/null
   local tuesday
   tuesday=$(date -u -d "$monday +1 day" +%Y-%m-%d)
