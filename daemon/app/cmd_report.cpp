@@ -75,9 +75,20 @@ int run_report_campaign(Context& context, std::int64_t id, const std::string& fo
         workbook.finish();
     } else {
         const auto f = util::parse_format(format);
+        auto columns = report.columns;
+        std::string checkpoint;
+        if (f == util::Format::csv || f == util::Format::excel_csv) {
+            // An export, like the workbook: each row carries the checkpoint of its moment, a
+            // column that `audit verify --checkpoint` takes as it is.
+            columns.emplace_back("audit_checkpoint");
+            checkpoint = core::checkpoint_text(ops::audit_checkpoint(context.env()));
+        }
         write_output(output, [&](std::ostream& out) {
-            auto writer = util::make_row_writer(f, out, report.columns);
-            for (const auto& row : report.weeks) {
+            auto writer = util::make_row_writer(f, out, columns);
+            for (auto row : report.weeks) {
+                if (!checkpoint.empty()) {
+                    row.emplace_back(checkpoint);
+                }
                 writer->row(row);
             }
             if (f == util::Format::table) {

@@ -53,7 +53,23 @@ TEST(CliExports, without_excel_the_csv_is_unchanged) {
     const auto weeks = s.kibaru({"report", "campaign", "1", "--format", "csv"});
     ASSERT_EQ(weeks.exit_code, 0) << weeks.err;
     EXPECT_TRUE(weeks.out.starts_with("week,opens_at,closes_at,targeted,")) << weeks.out;
-    EXPECT_NE(weeks.out.find(",,0,0.0\n"), std::string::npos) << "no rate, 0 segments, cost 0.0";
+    EXPECT_NE(weeks.out.find(",,0,0.0,KIBARU AUDIT "), std::string::npos)
+        << "no rate, 0 segments, cost 0.0, then the audit checkpoint";
+}
+
+TEST(CliExports, the_campaign_csv_carries_the_audit_checkpoint_of_its_moment) {
+    Scratch s;
+    set_up(s);
+    const auto head = s.kibaru({"audit", "checkpoint"}).out;
+    const auto weeks = s.kibaru({"report", "campaign", "1", "--format", "csv"}).out;
+    EXPECT_NE(weeks.find(",audit_checkpoint\n"), std::string::npos) << weeks;
+    const auto last_row = weeks.substr(weeks.rfind('\n', weeks.size() - 2) + 1);
+    const auto cell = last_row.substr(last_row.rfind(',') + 1);
+    EXPECT_EQ(cell, head) << "the checkpoint `audit checkpoint` gives at that moment";
+    ASSERT_EQ(s.kibaru({"contacts", "optout", "76000001"}).exit_code, 0);
+    EXPECT_EQ(
+        s.kibaru({"audit", "verify", "--checkpoint", cell.substr(0, cell.size() - 1)}).exit_code, 0)
+        << "a printed report is a witness: the honest log still matches it";
 }
 
 TEST(CliExports, excel_report_writes_decimal_commas_and_implies_csv) {
@@ -64,7 +80,8 @@ TEST(CliExports, excel_report_writes_decimal_commas_and_implies_csv) {
         const auto r = s.kibaru(args);
         ASSERT_EQ(r.exit_code, 0) << r.err;
         EXPECT_TRUE(r.out.starts_with(k_bom + "week;opens_at;closes_at;targeted;")) << r.out;
-        EXPECT_NE(r.out.find(";;0;0,0\r\n"), std::string::npos) << "French Excel's 0,0: " << r.out;
+        EXPECT_NE(r.out.find(";;0;0,0;KIBARU AUDIT "), std::string::npos)
+            << "French Excel's 0,0: " << r.out;
     }
     const auto deliveries = s.kibaru({"report", "deliveries", "--excel"});
     ASSERT_EQ(deliveries.exit_code, 0) << deliveries.err;

@@ -7,7 +7,7 @@
 //   P]
 //                [--phang P] [--retry-after S] [--slow-ms N] [--reject PHONE]... [--max-seconds N]
 //                [--refuse-for S] [--report] [--report-journal F] [--orange-client ID:SECRET]
-//                [--orange-revoke-every N] [--longest-gap F]
+//                [--orange-revoke-every N] [--longest-gap F] [--record-texts F]
 //
 // Routes (the path's first segment): /ok, /500, /429 (with Retry-After), /403 (refuses every
 // message, as a gateway with a revoked account does), /slow, /hang (never answers), /reset
@@ -26,6 +26,8 @@
 // file gets one line per accepted request: "<ref> <to>", appended, so a gateway restarted on the
 // same --port (an outage) keeps one record. With --longest-gap F, F holds the longest wait in
 // milliseconds between two accepted requests, rewritten at each new longest (a sender's stall).
+// With --record-texts F each accepted Kannel-style request also appends "<to> <text>" to F: what
+// the phone would show (a witness's checkpoints, say).
 #include <utility>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -70,6 +72,7 @@ struct Settings {
     std::string orange_client; // "id:secret"
     int orange_revoke_every = 0;
     std::string longest_gap_path;
+    std::string texts_path;
 };
 
 // Posts delivery reports from its own thread, one blocking request at a time, each retried
@@ -201,6 +204,7 @@ struct Gateway {
     Settings settings;
     std::mt19937 random;
     std::ofstream record;
+    std::ofstream texts;
     long accepted = 0;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     std::unique_ptr<Reporter> reporter;
@@ -388,6 +392,9 @@ private:
             if (self->m_gateway.record.is_open()) {
                 self->m_gateway.record << ref << ' ' << to << '\n' << std::flush;
             }
+            if (self->m_gateway.texts.is_open()) {
+                self->m_gateway.texts << to << ' ' << param(query, "text") << '\n' << std::flush;
+            }
             if (self->m_gateway.reporter) {
                 if (auto dlr = param(query, "dlr-url"); !dlr.empty()) {
                     self->m_gateway.reporter->post(fill_report(dlr, ref));
@@ -566,6 +573,8 @@ int main(int argc, char** argv) {
             s.orange_revoke_every = std::stoi(next());
         else if (arg == "--longest-gap")
             s.longest_gap_path = next();
+        else if (arg == "--record-texts")
+            s.texts_path = next();
         else {
             std::cerr << "fake_gateway: unknown option " << arg << "\n";
             return 2;
@@ -577,6 +586,9 @@ int main(int argc, char** argv) {
     }
     if (!gateway.settings.record_path.empty()) {
         gateway.record.open(gateway.settings.record_path, std::ios::app);
+    }
+    if (!gateway.settings.texts_path.empty()) {
+        gateway.texts.open(gateway.settings.texts_path, std::ios::app);
     }
     asio::io_context io;
     tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), listen_port));
