@@ -131,6 +131,7 @@ int run_daemon(Context& context) {
     callbacks.gateway_secret = secret_from_env(config.gateway.password_env);
     callbacks.metrics = &metrics;
     callbacks.replies_queued = [&engine] { engine.replies_queued(); };
+    callbacks.sending_busy = [&engine] { return engine.sending_busy(); };
     if (callbacks.token.empty()) {
         spdlog::warn("no callback token in ${}: every delivery report and incoming SMS will be "
                      "refused",

@@ -597,4 +597,8 @@ void Engine::replies_queued() {
     m_impl->post_pump();
 }
 
+bool Engine::sending_busy() const {
+    return m_impl->more_due && !m_impl->stopping;
+}
+
 } // namespace kibaru::engine

@@ -105,6 +105,9 @@ public:
     // next tick. They go through the gateway lanes with their limits, like deliveries.
     void replies_queued();
 
+    // A week's deliveries wait for gateway slots (the last claim took all it could).
+    bool sending_busy() const;
+
 private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;

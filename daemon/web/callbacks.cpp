@@ -58,10 +58,14 @@ struct CallbackHandler::Impl {
 
     Impl(boost::asio::io_context& io, CallbackContext context_)
         : context(std::move(context_)), reports(io, context.env),
-          incoming(io, "incoming SMS",
-                   [env = context.env](const std::vector<ops::IncomingSms>& batch) {
-                       return ops::handle_incoming_batch(env(), batch);
-                   }) {}
+          incoming(
+              io, "incoming SMS",
+              [env = context.env](const std::vector<ops::IncomingSms>& batch) {
+                  return ops::handle_incoming_batch(env(), batch);
+              },
+              [busy = context.sending_busy] {
+                  return busy && busy() ? k_inbound_pace : std::chrono::milliseconds{0};
+              }) {}
 
     net::Reply rejected(int status, const std::string& reason, const std::string& body) {
         ++context.metrics->rejected_callbacks[reason];

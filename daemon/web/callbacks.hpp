@@ -10,6 +10,7 @@
 #include "net/http_server.hpp"
 #include "ops/env.hpp"
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -31,7 +32,13 @@ struct CallbackContext {
     util::Metrics* metrics = nullptr;
     // Replies were queued for the engine (answers, STOP/START confirmations): send them now.
     std::function<void()> replies_queued;
+    // True while the engine has a week's deliveries waiting for gateway slots: incoming SMS
+    // are then applied in batches k_inbound_pace apart, so that a flood of queries (each one a
+    // transaction's share and a reply to send) slows the week down a little, not five-fold.
+    std::function<bool()> sending_busy;
 };
+
+inline constexpr std::chrono::milliseconds k_inbound_pace{100};
 
 class CallbackHandler {
 public:

@@ -5,10 +5,22 @@
 
 #include <spdlog/spdlog.h>
 
+#include <memory>
+
 namespace kibaru::web {
 
 void post_after_ready(boost::asio::io_context& io, std::function<void()> run) {
     boost::asio::post(io, std::move(run));
+}
+
+void post_after(boost::asio::io_context& io, std::chrono::milliseconds delay,
+                std::function<void()> run) {
+    auto timer = std::make_shared<boost::asio::steady_timer>(io, delay);
+    timer->async_wait([timer, run = std::move(run)](const boost::system::error_code& ec) {
+        if (!ec) {
+            run();
+        }
+    });
 }
 
 bool batch_failed(const std::string& what, std::size_t size, const std::exception& error) {

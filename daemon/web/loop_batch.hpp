@@ -5,6 +5,7 @@
 // the loop thread, which the dispatcher shares. Loop thread only.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -20,6 +21,9 @@ namespace kibaru::web {
 
 // Runs `run` on `io` after every handler already ready: the rest of this turn's requests.
 void post_after_ready(boost::asio::io_context& io, std::function<void()> run);
+// Runs `run` on `io` once `delay` has passed.
+void post_after(boost::asio::io_context& io, std::chrono::milliseconds delay,
+                std::function<void()> run);
 
 // Logs the failure of a batch (of `size` items, `what` they are) and tells whether the storage
 // itself failed (busy, full, I/O): then every item would fail alike.
@@ -35,17 +39,26 @@ public:
     // Applies a batch in one transaction and returns one outcome per item, in order; throws
     // (writing nothing) when it cannot.
     using Apply = std::function<std::vector<Outcome>(const std::vector<Item>&)>;
+    // How long items may gather before their batch is applied, asked when the first of a batch
+    // arrives; zero (or no pace): once the loop has handled what is ready now.
+    using Pace = std::function<std::chrono::milliseconds()>;
 
     // `what`: the items' name for the log ("delivery reports").
-    LoopBatch(boost::asio::io_context& io, std::string what, Apply apply)
-        : m_io(io), m_what(std::move(what)), m_apply(std::move(apply)) {}
+    LoopBatch(boost::asio::io_context& io, std::string what, Apply apply, Pace pace = {})
+        : m_io(io), m_what(std::move(what)), m_apply(std::move(apply)), m_pace(std::move(pace)) {}
 
-    // Queues an item; the batch is applied when the loop has handled what is ready now.
+    // Queues an item; the batch is applied when the loop has handled what is ready now, or
+    // once the pace's wait has passed.
     void add(Item item, Done done) {
         m_pending.push_back({std::move(item), std::move(done)});
         if (!m_posted) {
             m_posted = true;
-            post_after_ready(m_io, [this] { flush(); });
+            const auto wait = m_pace ? m_pace() : std::chrono::milliseconds{0};
+            if (wait > std::chrono::milliseconds{0}) {
+                post_after(m_io, wait, [this] { flush(); });
+            } else {
+                post_after_ready(m_io, [this] { flush(); });
+            }
         }
     }
 
@@ -99,6 +112,7 @@ private:
     boost::asio::io_context& m_io;
     std::string m_what;
     Apply m_apply;
+    Pace m_pace;
     std::vector<Pending> m_pending;
     bool m_posted = false;
     std::uint64_t m_batches = 0;

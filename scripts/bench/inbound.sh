@@ -208,16 +208,18 @@ was accepted by the gateway.
 
 In B $overlap. Each reply read \`$sample_reply\`.
 
-Why B's rate is below the target: the daemon is one loop thread (Boost.Asio) that both sends and
-handles the callback listener, and wrk posts queries as fast as that thread answers them, so
-every query it handles is time not spent sending. What this benchmark found and what was
-mended: each query was its own transaction on that thread (now the queries of one turn of the
-loop share one, as delivery reports do), its statements were prepared again for every query (now
-cached), and replies took every free slot while their backlog lasted, so the week stopped (now
-at most a quarter of the slots while deliveries wait). Measured by this section on the code
-before those fixes (any commit before 0b49d98, with this script): the week at 1 SMS/s during the
-burst and wrk at 609 queries/s. Still open: handling the queries on a
-thread of their own with their own connection, which would leave the sending thread alone.
+What keeps the week going: the daemon is one loop thread (Boost.Asio) that both sends and
+handles the callback listener, and wrk posts a query as soon as the last is answered, so every
+query handled at once is time not spent sending. While a week's deliveries wait for gateway
+slots, incoming SMS are therefore applied in batches 100 ms apart (\`k_inbound_pace\`,
+web/callbacks.hpp): each wrk connection waits about that long for its answer, the queries come
+at the pace the daemon sets, and the week keeps its rate; once the week is sent, they are
+handled as they come. Replies take at most a quarter of the slots while deliveries wait. What
+this benchmark found before, each measured by this section on the code of its time: each query
+its own transaction and its statements prepared again each time, and replies taking every free
+slot (before 0b49d98): the week at 1 SMS/s during the burst, wrk at 609 queries/s; with those
+mended but no pace (before the pace landed): the week at 913 SMS/s during the burst against
+5,312 alone (ratio 0.17), wrk at 4,151 queries/s.
 MD
   # bench.sh writes the figures all the same, then exits 1
   [ "$all_ok" = yes ] || { say "   a promise is broken (see the table)"; bench_failed+=" inbound"; }

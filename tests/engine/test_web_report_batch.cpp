@@ -8,6 +8,7 @@
 #include "store/deliveries_repo.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
+#include "web/loop_batch.hpp"
 #include "web/report_batch.hpp"
 
 #include <gtest/gtest.h>
@@ -153,4 +154,36 @@ TEST_F(ReportBatchTest, a_report_the_database_refuses_does_not_fail_its_neighbou
     io.run();
     EXPECT_EQ(answers, (std::vector<std::string>{"delivered", "deferred", "delivered"}));
     EXPECT_EQ(states(), "delivered,sent,delivered");
+}
+
+// The pace the callback listener gives incoming SMS while a week is being sent: items wait for
+// it and are applied together; without a pace, once the loop has handled what was ready.
+TEST(LoopBatchPace, items_wait_for_the_pace_then_go_as_one_batch) {
+    boost::asio::io_context io;
+    std::vector<std::vector<int>> batches;
+    std::chrono::milliseconds pace{50};
+    web::LoopBatch<int, int> batch(
+        io, "numbers",
+        [&](const std::vector<int>& items) {
+            batches.push_back(items);
+            return items;
+        },
+        [&] { return pace; });
+    std::vector<int> answered;
+    for (int i = 1; i <= 3; ++i) {
+        batch.add(i, [&](const int* outcome) { answered.push_back(outcome ? *outcome : -1); });
+    }
+    io.poll(); // every handler ready now has run
+    EXPECT_TRUE(batches.empty()) << "applied before the pace";
+    io.run_for(std::chrono::milliseconds{500});
+    ASSERT_EQ(batches.size(), 1u);
+    EXPECT_EQ(batches[0], (std::vector<int>{1, 2, 3}));
+    EXPECT_EQ(answered, (std::vector<int>{1, 2, 3}));
+
+    pace = std::chrono::milliseconds{0}; // the week is sent: at once
+    io.restart();
+    batch.add(4, [&](const int* outcome) { answered.push_back(outcome ? *outcome : -1); });
+    io.poll();
+    EXPECT_EQ(batches.size(), 2u);
+    EXPECT_EQ(answered.back(), 4);
 }
