@@ -15,7 +15,14 @@ std::string quoted(std::string_view value) {
 
 constexpr std::size_t k_max_text_chars = 200;
 
-// Splits a ';'-list, trims each item, drops empties and repeats, keeps first-seen order.
+bool is_commodity_name(std::string_view name) {
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+}
+
+} // namespace
+
 std::vector<std::string> split_list(std::string_view text, bool lower) {
     std::vector<std::string> items;
     while (true) {
@@ -35,7 +42,7 @@ std::vector<std::string> split_list(std::string_view text, bool lower) {
     return items;
 }
 
-std::string join(const std::vector<std::string>& items) {
+std::string join_list(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& item : items) {
         if (!out.empty()) {
@@ -45,14 +52,6 @@ std::string join(const std::vector<std::string>& items) {
     }
     return out;
 }
-
-bool is_commodity_name(std::string_view name) {
-    return std::all_of(name.begin(), name.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-    });
-}
-
-} // namespace
 
 bool is_contact_kind(std::string_view kind) {
     return std::find(k_contact_kinds.begin(), k_contact_kinds.end(), kind) != k_contact_kinds.end();
@@ -242,7 +241,7 @@ contact_from_row(const CsvRecord& row, const ContactColumns& columns, const Cont
             distinct.push_back(std::move(c));
         }
     }
-    contact.commodities = join(distinct);
+    contact.commodities = join_list(distinct);
 
     if (const auto language = ascii_lower(value(6)); !language.empty()) {
         if (std::find(rules.languages.begin(), rules.languages.end(), language) ==
@@ -258,7 +257,7 @@ contact_from_row(const CsvRecord& row, const ContactColumns& columns, const Cont
         contact.language = language;
     }
 
-    contact.tags = join(split_list(value(7), false));
+    contact.tags = join_list(split_list(value(7), false));
     return contact;
 }
 

@@ -72,6 +72,11 @@ struct ContactRules {
 std::variant<Contact, FieldError>
 contact_from_row(const CsvRecord& row, const ContactColumns& columns, const ContactRules& rules);
 
+// A ';'-list as stored (commodities, tags) and its items: trimmed, without empties and repeats,
+// in first-seen order (lower-cased when `lower`); join_list puts them back.
+std::vector<std::string> split_list(std::string_view text, bool lower = false);
+std::string join_list(const std::vector<std::string>& items);
+
 // True for one of k_contact_kinds.
 bool is_contact_kind(std::string_view kind);
 

@@ -29,19 +29,29 @@ Result<StatusChange> set_contact_status(const Env& env, const std::string& raw_p
         return phone.error();
     }
     store::Transaction tx(env.db);
-    const auto previous = store::ContactsRepo(env.db).set_status(*phone, status, env.now_text(),
-                                                                 source, env.actor.name);
+    const auto previous = change_contact_status(env, *phone, status, source, details);
     if (!previous) {
         return not_found("no contact has phone " + *phone);
     }
+    tx.commit();
     if (*previous != status) {
-        nlohmann::json audited = {{"from", *previous}, {"to", status}};
-        audited.update(details);
-        record(env, status == "opted_out" ? "contacts.optout" : "contacts.optin", *phone, audited);
         spdlog::info("contact {} is now {} (was {})", *phone, status, *previous);
     }
-    tx.commit();
     return StatusChange{*phone, *previous, status};
+}
+
+std::optional<std::string> change_contact_status(const Env& env, const std::string& phone,
+                                                 const std::string& status,
+                                                 const std::string& source,
+                                                 const nlohmann::json& details) {
+    auto previous = store::ContactsRepo(env.db).set_status(phone, status, env.now_text(), source,
+                                                           env.actor.name);
+    if (previous && *previous != status) {
+        nlohmann::json audited = {{"from", *previous}, {"to", status}};
+        audited.update(details);
+        record(env, status == "opted_out" ? "contacts.optout" : "contacts.optin", phone, audited);
+    }
+    return previous;
 }
 
 std::vector<std::string> contact_columns(bool with_dates) {

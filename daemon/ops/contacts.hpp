@@ -31,6 +31,15 @@ Result<StatusChange> set_contact_status(const Env& env, const std::string& raw_p
                                         const std::string& status, const std::string& source,
                                         const nlohmann::json& details = nlohmann::json::object());
 
+// The same inside the caller's transaction, for a contact whose E.164 `phone` is known (STOP and
+// START texted in, with the other messages of their batch): the status, its history row and,
+// when it changes, the audit entry. Returns the previous status; nullopt when no contact has
+// `phone`.
+std::optional<std::string> change_contact_status(const Env& env, const std::string& phone,
+                                                 const std::string& status,
+                                                 const std::string& source,
+                                                 const nlohmann::json& details);
+
 // The columns contacts are listed in: the import columns and status (and, for exports,
 // created_at and updated_at), then the operator holding the number ("" when the numbering
 // plan does not know it); the cells of one contact in that order.

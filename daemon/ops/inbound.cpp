@@ -28,26 +28,6 @@ std::string dedup_key(const IncomingSms& sms, const std::string& phone, const st
     return "text:" + phone + ":" + now.substr(0, 16) + ":" + sms.text;
 }
 
-std::vector<std::string> split_commodities(const std::string& joined) {
-    std::vector<std::string> out;
-    for (std::size_t start = 0; start <= joined.size();) {
-        const auto end = std::min(joined.find(';', start), joined.size());
-        if (end > start) {
-            out.push_back(joined.substr(start, end - start));
-        }
-        start = end + 1;
-    }
-    return out;
-}
-
-std::string join_commodities(const std::vector<std::string>& names) {
-    std::string out;
-    for (const auto& n : names) {
-        out += (out.empty() ? "" : ";") + n;
-    }
-    return out;
-}
-
 // Stores the reply for the engine to send (inside the caller's transaction).
 std::int64_t queue_reply(const Env& env, std::int64_t inbox_id, const std::string& phone,
                          const std::string& text, const std::string& kind,
@@ -112,14 +92,9 @@ InboundResult handle_one(const Env& env, const core::PhoneNormalizer& phones,
             result.detail = "not a contact: nothing changed";
             break;
         }
-        const auto& status = stop ? "opted_out" : "active";
-        if (contacts.set_status(contact->contact.phone, status, now, "inbound", env.actor.name) !=
-            status) {
-            record(env, stop ? "contacts.optout" : "contacts.optin", contact->contact.phone,
-                   {{"from", contact->status},
-                    {"to", status},
-                    {"source", "inbound sms"},
-                    {"text", sms.text}});
+        const std::string status = stop ? "opted_out" : "active";
+        if (change_contact_status(env, contact->contact.phone, status, "inbound",
+                                  {{"source", "inbound sms"}, {"text", sms.text}}) != status) {
             const auto& confirmation =
                 stop ? env.config.inbound.stop_reply : env.config.inbound.start_reply;
             if (!confirmation.empty()) {
@@ -141,7 +116,7 @@ InboundResult handle_one(const Env& env, const core::PhoneNormalizer& phones,
             result.detail = "not a contact: nothing changed";
             break;
         }
-        auto names = split_commodities(contact->contact.commodities);
+        auto names = core::split_list(contact->contact.commodities);
         const bool subscribe = request.intent == core::Intent::subscribe;
         const auto at = std::find(names.begin(), names.end(), request.commodity);
         if (subscribe && at == names.end()) {
@@ -150,7 +125,7 @@ InboundResult handle_one(const Env& env, const core::PhoneNormalizer& phones,
         } else if (!subscribe && at != names.end()) {
             names.erase(at);
         }
-        const auto joined = join_commodities(names);
+        const auto joined = core::join_list(names);
         if (joined != contact->contact.commodities) {
             contacts.set_commodities(contact->id, joined, now);
             record(env, subscribe ? "contacts.subscribed" : "contacts.unsubscribed",

@@ -338,10 +338,10 @@ file = "kibaru.log"
   await staff.visit(() => p.click(form + " button"), 30 * 1024, "the inbox after a reply");
   check((await p.locator("table").innerText()).includes("by awa"),
         "inbox: the reply is recorded with who wrote it");
-  await waitFor(async () => fs.existsSync(gatewayRecord) &&
-                fs.readFileSync(gatewayRecord, "utf8").includes("r2 +22376999999"), 20,
-                "the reply at the gateway");
-  check(true, "inbox: the daemon sent the reply through the gateway");
+  const replied = () => fs.existsSync(gatewayRecord) &&
+    fs.readFileSync(gatewayRecord, "utf8").includes("r2 +22376999999");
+  await waitFor(async () => replied(), 20, "the reply at the gateway").catch(() => {});
+  check(replied(), "inbox: the daemon sent the reply through the gateway");
   daemon.kill("SIGTERM");
 
   for (const who of [admin, staff, auditor]) {
