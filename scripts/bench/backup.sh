@@ -135,6 +135,18 @@ the copy (\`integrity_check\`, audit chain and event seals); its time includes t
 | the send's longest stall, no backup | ${alone_gap} ms (${alone_wall} s for $sms SMS) | — | — |
 | the send's longest stall during the backup | ${during_gap} ms (${during_wall} s; it ended $send_done) | ≤ 100 ms | $(verdict "$during_gap" 100) |
 
+What this section found: before 9c66da8 the copy was synced only by its commit. Its first run
+measured a 1,449 ms stall during the backup (33 ms without one), and a probe writing and
+fsyncing 4 KB every 10 ms waited up to 1,926 ms during a backup: the commit's fsync sent
+gigabytes of dirty pages to the disk in one burst, and every fsync of the sender's queued behind
+them. The copy is now synced every 16 MiB (\`CopyOptions::sync_every_bytes\`), and the probe's
+worst over a whole backup fell to 84 ms. The longest stall still exceeds 100 ms, with or without
+a backup, and varies from run to run (without a backup 33, 272 and 8 ms in three runs; during
+one 159 ms, and 358 ms in a trial that also rested after each sync as long as the sync took):
+the sender commits with an fsync per cycle, and this virtual machine's disk sometimes takes
+that long to answer one. Not yet tried:
+the WAL checkpoints on a thread of their own, and the backup at a lower I/O priority.
+
 **synchronous.** \`scripts/bench.sh\`'s dispatch run ($sms SMS, max_in_flight 16, each on a
 fresh database of its own), with \`[database] synchronous = "full"\` (the default: every commit
 synced, RELIABILITY.md "Power cuts") and \`"normal"\`, alternated in two pairs:
