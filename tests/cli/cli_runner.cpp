@@ -76,7 +76,9 @@ RunResult Scratch::kibaru(const std::vector<std::string>& args,
 }
 
 RunResult Scratch::sql(const std::string& statement) const {
-    return run_process({"sqlite3", "kibaru.db", statement}, m_dir, {});
+    // With a busy timeout: while a daemon recovers the WAL after a SIGKILL (or checkpoints),
+    // a reader without one gets "database is locked" and no rows, which a test would misread.
+    return run_process({"sqlite3", "-cmd", ".timeout 10000", "kibaru.db", statement}, m_dir, {});
 }
 
 namespace {

@@ -72,7 +72,9 @@ TEST(DiskFull, a_disk_that_fills_while_sending_pauses_the_daemon_and_it_resumes_
         return s.kibaru(args, env);
     };
     auto sql = [&](const std::string& q) {
-        return trimmed(run_process({"sqlite3", "disk/kibaru.db", q}, s.dir(), {}).out);
+        return trimmed(
+            run_process({"sqlite3", "-cmd", ".timeout 10000", "disk/kibaru.db", q}, s.dir(), {})
+                .out);
     };
     auto healthz = [&] {
         return run_process({"curl", "-s", "-w", " %{http_code}",

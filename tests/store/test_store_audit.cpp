@@ -182,7 +182,12 @@ TEST(StoreEventSeal, version_1_seals_of_earlier_databases_still_verify) {
 // worker's) what another process commits afterwards is seen at once.
 TEST(StoreAuditSnapshot, after_a_verification_the_connection_sees_later_commits) {
     const auto path = ::testing::TempDir() + "kibaru-audit-snapshot.db";
-    std::remove(path.c_str());
+    const auto remove_files = [&path] {
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+            std::remove((path + suffix).c_str());
+        }
+    };
+    remove_files();
     auto reader = Database::open(path);
     migrate(*reader);
     auto writer = Database::open(path);
@@ -195,5 +200,7 @@ TEST(StoreAuditSnapshot, after_a_verification_the_connection_sees_later_commits)
     }
     EXPECT_EQ(reader->scalar_int("SELECT count(*) FROM audit_log"), 1);
     reader->reset_cached();
-    std::remove(path.c_str());
+    reader.reset(); // closed before the files go, so that no -wal or -shm is left behind
+    writer.reset();
+    remove_files();
 }
