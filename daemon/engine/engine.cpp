@@ -6,14 +6,13 @@
 #include "engine/outcome_batch.hpp"
 #include "engine/scheduler.hpp"
 #include "engine/send_outcome.hpp"
-#include "engine/storage_health.hpp"
+#include "engine/storage_guard.hpp"
 
 #include "core/delivery.hpp"
 #include "core/profiles/orange.hpp"
 #include "core/schedule.hpp"
 #include "net/asio.hpp"
 #include "net/http_client.hpp"
-#include "store/audit_log.hpp"
 #include "store/deliveries_repo.hpp"
 #include "store/event_seal.hpp"
 #include "store/sqlite.hpp"
@@ -52,12 +51,11 @@ struct Engine::Impl {
     boost::asio::steady_timer tick_timer;
     boost::asio::steady_timer wake_timer;
     boost::asio::steady_timer stop_timer;
-    boost::asio::steady_timer storage_timer;
     std::mt19937_64 random{std::random_device{}()};
     EngineStats stats;
     Scheduler scheduler;   // keeps a reference to stats
     OutcomeBatch outcomes; // recorded, not yet committed
-    StorageHealth storage;
+    StorageGuard storage;
     bool recovered = false; // the last stop's `sending` rows are `unknown` now
     bool flush_posted = false;
     bool waking = false;
@@ -77,8 +75,11 @@ struct Engine::Impl {
                                           [] { return steady_clock::now(); })),
           mode(*core::parse_encoding_mode(config.sms.encoding)),
           send_hours(*core::parse_send_hours(config.schedule.send_hours)), tick_timer(io_),
-          wake_timer(io_), stop_timer(io_), storage_timer(io_),
-          scheduler(db, config, options.actor, options.run_once, stats) {
+          wake_timer(io_), stop_timer(io_),
+          scheduler(db, config, options.actor, options.run_once, stats),
+          storage(
+              io_, {options.storage_retry, options.metrics, options.run_once},
+              [this] { retry_storage(); }, [this] { return outcomes.has_sends(); }) {
         if (gateways.size() != routes.size()) {
             throw std::invalid_argument("one GatewaySettings per sending gateway is needed");
         }
@@ -155,12 +156,12 @@ struct Engine::Impl {
         DeliveryClaims claimed;
         std::vector<ReadyReply> replies_ready;
         const EngineStats counted = stats; // claims rolled back are not counted
-        const bool committed = write("recording outcomes and claiming sends", [&] {
+        const bool committed = storage.write("recording outcomes and claiming sends", [&] {
             // The outcomes that came back and the next claims, committed together: one
             // transaction (and one WAL commit) per cycle instead of two.
             store::DeliveryTransaction tx(db, utc(now), options.actor);
             outcomes.write(db, utc(now), options.actor);
-            audit_if_resuming(utc(now));
+            storage.audit_if_resuming(db, utc(now), options.actor);
             // A producer waiting for an answer goes before the week's broadcast, but while
             // the broadcast has deliveries waiting, replies take at most a quarter of the
             // slots: a flood of queries (or of STOPs) slows the week down, never stops it.
@@ -187,7 +188,7 @@ struct Engine::Impl {
             stats = counted;
             return;
         }
-        storage_resumed();
+        storage.resumed();
         outcomes.clear();
         for (auto& r : replies_ready) {
             send_reply(std::move(r));
@@ -367,59 +368,17 @@ struct Engine::Impl {
         if (outcomes.empty()) {
             return;
         }
-        const bool written = write("recording outcomes", [&] {
+        const bool written = storage.write("recording outcomes", [&] {
             const auto now = utc(clock());
             store::DeliveryTransaction tx(db, now, options.actor);
             outcomes.write(db, now, options.actor);
-            audit_if_resuming(now);
+            storage.audit_if_resuming(db, now, options.actor);
             tx.commit();
         });
         if (written) {
-            storage_resumed();
+            storage.resumed();
             outcomes.clear();
         }
-    }
-
-    // Runs `transaction`, which rolls itself back when it throws. A database that refuses the
-    // write (disk full, read-only, I/O error, locked too long) pauses claiming rather than
-    // ending the daemon: false, and the storage retry takes over. Any other error is a bug and
-    // propagates.
-    template <typename Transaction>
-    bool write(const char* doing, Transaction&& transaction) {
-        try {
-            transaction();
-            return true;
-        } catch (const store::StoreError& e) {
-            if (!store::is_storage_failure(e.code()) || options.run_once) {
-                throw; // a one-off run ends with the error instead of waiting for the disk
-            }
-            storage_refused(doing, e.what());
-            return false;
-        }
-    }
-
-    void storage_refused(const char* doing, const std::string& error) {
-        if (storage.failed(std::string(doing) + ": " + error, steady_clock::now())) {
-            spdlog::error("the database refuses writes ({}: {}); no new sends are claimed until "
-                          "a write succeeds again, tried every {} ms; {} outcomes wait in memory",
-                          doing, error, options.storage_retry.count(),
-                          outcomes.has_sends() ? "the gateways'" : "no");
-        }
-        if (options.metrics) {
-            options.metrics->storage_failure = storage.reason();
-        }
-        if (!stopping) {
-            retry_storage_later();
-        }
-    }
-
-    void retry_storage_later() {
-        storage_timer.expires_after(options.storage_retry);
-        storage_timer.async_wait([this](const boost::system::error_code& ec) {
-            if (!ec && !stopping) {
-                retry_storage();
-            }
-        });
     }
 
     // While the database refuses writes: the recovery of the last stop if it has not been
@@ -427,37 +386,13 @@ struct Engine::Impl {
     // test. A smaller write (an audit entry alone) may fit in a page's free bytes on a full
     // disk and would declare a recovery the next claim disproves.
     void retry_storage() {
-        if (!recovered && !write("recovering from the last stop", [&] { recover(); })) {
+        if (!recovered && !storage.write("recovering from the last stop", [&] { recover(); })) {
             return;
         }
         pump(true);
-        if (storage.failing() && !stopping) {
-            retry_storage_later(); // the pump found nothing to write: try again later
+        if (storage.failing()) {
+            storage.retry_later(); // the pump found nothing to write: try again later
         }
-    }
-
-    // Written in the first transaction that commits after writes failed (a failure itself
-    // could not be audited): for how long, and why.
-    void audit_if_resuming(const std::string& now) {
-        if (!storage.failing()) {
-            return;
-        }
-        const auto failed_for = duration_cast<seconds>(storage.failing_for(steady_clock::now()));
-        store::AuditLog(db).append(
-            now, options.actor, "storage.recovered", "database",
-            json{{"failed_for_seconds", failed_for.count()}, {"error", storage.reason()}}.dump());
-    }
-
-    void storage_resumed() {
-        const auto failed_for = storage.succeeded(steady_clock::now());
-        if (!failed_for) {
-            return;
-        }
-        if (options.metrics) {
-            options.metrics->storage_failure.clear();
-        }
-        spdlog::warn("the database takes writes again after {} s; sending resumes",
-                     duration_cast<seconds>(*failed_for).count());
     }
 
     // Stopping while the database refuses writes: what the gateways answered is lost with the
@@ -525,7 +460,7 @@ struct Engine::Impl {
                 return;
             }
             if (!storage.failing()) {
-                write("opening and closing weeks", [&] { scheduler.tick(clock()); });
+                storage.write("opening and closing weeks", [&] { scheduler.tick(clock()); });
                 pump();
             }
             schedule_tick();
@@ -556,8 +491,9 @@ Engine::~Engine() = default;
 void Engine::start(std::function<void()> on_idle) {
     auto& impl = *m_impl;
     impl.on_idle = std::move(on_idle);
-    if (impl.write("recovering from the last stop", [&impl] { impl.recover(); })) {
-        impl.write("opening and closing weeks", [&impl] { impl.scheduler.tick(impl.clock()); });
+    if (impl.storage.write("recovering from the last stop", [&impl] { impl.recover(); })) {
+        impl.storage.write("opening and closing weeks",
+                           [&impl] { impl.scheduler.tick(impl.clock()); });
         impl.pump();
     }
     if (!m_impl->options.run_once) {
@@ -571,7 +507,7 @@ void Engine::stop(std::chrono::milliseconds deadline, std::function<void()> on_s
     impl.on_stopped = std::move(on_stopped);
     impl.tick_timer.cancel();
     impl.wake_timer.cancel();
-    impl.storage_timer.cancel();
+    impl.storage.stop();
     impl.stop_timer.expires_after(deadline);
     impl.stop_timer.async_wait([&impl](const boost::system::error_code& ec) {
         if (ec || !impl.on_stopped) {

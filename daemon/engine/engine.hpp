@@ -12,7 +12,7 @@
 //     or a reply and of its lane;
 //   - the OutcomeBatch (engine/outcome_batch.hpp): outcomes written together with the next
 //     claims, in one delivery transaction;
-//   - the StorageHealth (engine/storage_health.hpp): a database that refuses writes pauses
+//   - the StorageGuard (engine/storage_guard.hpp): a database that refuses writes pauses
 //     claiming, never the daemon, until a write succeeds again.
 // The engine itself owns the pump (when to record and claim), the timers and the lifecycle.
 // Single-threaded: every method runs on the io_context's thread.

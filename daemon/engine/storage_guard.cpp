@@ -1,0 +1,86 @@
+#include "engine/storage_guard.hpp"
+
+#include "store/audit_log.hpp"
+#include "store/sqlite.hpp"
+#include "util/metrics.hpp"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace kibaru::engine {
+
+using namespace std::chrono;
+
+StorageGuard::StorageGuard(boost::asio::io_context& io, Options options,
+                           std::function<void()> retry, std::function<bool()> answers_waiting)
+    : m_timer(io), m_options(options), m_retry(std::move(retry)),
+      m_answers_waiting(std::move(answers_waiting)) {}
+
+bool StorageGuard::write(const char* doing, const std::function<void()>& transaction) {
+    try {
+        transaction();
+        return true;
+    } catch (const store::StoreError& e) {
+        if (!store::is_storage_failure(e.code()) || m_options.rethrow) {
+            throw;
+        }
+        refused(doing, e.what());
+        return false;
+    }
+}
+
+void StorageGuard::refused(const char* doing, const std::string& error) {
+    if (m_health.failed(std::string(doing) + ": " + error, steady_clock::now())) {
+        spdlog::error("the database refuses writes ({}: {}); no new sends are claimed until a "
+                      "write succeeds again, tried every {} ms; {} outcomes wait in memory",
+                      doing, error, m_options.retry_every.count(),
+                      m_answers_waiting() ? "the gateways'" : "no");
+    }
+    if (m_options.metrics) {
+        m_options.metrics->storage_failure = m_health.reason();
+    }
+    retry_later();
+}
+
+void StorageGuard::retry_later() {
+    if (m_stopped) {
+        return;
+    }
+    m_timer.expires_after(m_options.retry_every);
+    m_timer.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec && !m_stopped) {
+            m_retry();
+        }
+    });
+}
+
+void StorageGuard::stop() {
+    m_stopped = true;
+    m_timer.cancel();
+}
+
+void StorageGuard::audit_if_resuming(store::Database& db, const std::string& now,
+                                     const std::string& actor) {
+    if (!m_health.failing()) {
+        return;
+    }
+    const auto failed_for = duration_cast<seconds>(m_health.failing_for(steady_clock::now()));
+    store::AuditLog(db).append(
+        now, actor, "storage.recovered", "database",
+        nlohmann::json{{"failed_for_seconds", failed_for.count()}, {"error", m_health.reason()}}
+            .dump());
+}
+
+void StorageGuard::resumed() {
+    const auto failed_for = m_health.succeeded(steady_clock::now());
+    if (!failed_for) {
+        return;
+    }
+    if (m_options.metrics) {
+        m_options.metrics->storage_failure.clear();
+    }
+    spdlog::warn("the database takes writes again after {} s; sending resumes",
+                 duration_cast<seconds>(*failed_for).count());
+}
+
+} // namespace kibaru::engine

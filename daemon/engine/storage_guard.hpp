@@ -1,0 +1,65 @@
+// The engine's writes while the database may refuse them (disk full, read-only, I/O error,
+// locked too long): a refused write pauses claiming rather than ending the daemon. The guard
+// runs each write, keeps the StorageHealth (engine/storage_health.hpp), says why in the log and
+// on /healthz (util::Metrics::storage_failure), asks the engine to try again every
+// `retry_every`, and writes the `storage.recovered` audit entry into the first transaction that
+// commits afterwards. What to try again (recovery, then a pump) is the engine's.
+#pragma once
+
+#include "engine/storage_health.hpp"
+#include "net/asio.hpp"
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+namespace kibaru::store {
+class Database;
+}
+
+namespace kibaru::util {
+struct Metrics;
+}
+
+namespace kibaru::engine {
+
+class StorageGuard {
+public:
+    struct Options {
+        std::chrono::milliseconds retry_every{2000};
+        util::Metrics* metrics = nullptr; // /healthz and kibaru_storage_ok, when given
+        bool rethrow = false; // a one-off run ends with the error instead of waiting for the disk
+    };
+    // `retry` runs on `io` every retry_every while writes fail, until one commits or stop();
+    // `answers_waiting` tells the log whether gateway answers wait in memory.
+    StorageGuard(boost::asio::io_context& io, Options options, std::function<void()> retry,
+                 std::function<bool()> answers_waiting);
+
+    // Runs `transaction`, which rolls itself back when it throws. False when the database
+    // refused it (`doing` names the write in the log); any other error propagates.
+    bool write(const char* doing, const std::function<void()>& transaction);
+
+    bool failing() const { return m_health.failing(); }
+    // Tries again later (the engine's retry found nothing to write).
+    void retry_later();
+    // No more retries: the engine is stopping.
+    void stop();
+
+    // Inside the first transaction that writes after a failure (a failure itself could not be
+    // audited): for how long writes failed, and why. Nothing while writes succeed.
+    void audit_if_resuming(store::Database& db, const std::string& now, const std::string& actor);
+    // That transaction committed: the failure is over.
+    void resumed();
+
+private:
+    void refused(const char* doing, const std::string& error);
+
+    StorageHealth m_health;
+    boost::asio::steady_timer m_timer;
+    Options m_options;
+    std::function<void()> m_retry;
+    std::function<bool()> m_answers_waiting;
+    bool m_stopped = false;
+};
+
+} // namespace kibaru::engine
