@@ -4,7 +4,8 @@
 # per SMS, or with --time the sending run's SMS/s and CPU (user + sys) per SMS.
 # The figures quoted in BENCHMARKS.md under "Where the time goes" come from this script. To
 # measure another build (an earlier commit built in a git worktree, say), set KIBARU to its
-# binary.
+# binary; SYNCHRONOUS=normal sets [database] synchronous (a build from before that key wrote
+# normal, so compare it with today's code under normal as well as under the default, full).
 # Usage: scripts/profile-dispatch.sh [--time] [N] [MAX_IN_FLIGHT]     (default 20000 and 64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,7 @@ gateway_pid=$!
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 source scripts/dispatch-setup.sh
 prepare_dispatch "$work" "$kibaru" "$(cat "$work/port")" "$mif" "$n"
+if [ -n "${SYNCHRONOUS:-}" ]; then printf '[database]\nsynchronous = "%s"\n' "$SYNCHRONOUS" >> "$work/k.toml"; fi
 "${k[@]}" --now 2019-01-08T21:00:00Z run-once >/dev/null # opens the week, sends nothing
 if [ "$mode" = time ]; then
   /usr/bin/time -f '%e %U %S' -o "$work/time.txt" "${k[@]}" --now 2019-01-09T09:00:00Z run-once >/dev/null

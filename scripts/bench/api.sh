@@ -51,9 +51,7 @@ TOML
   say "== dispatch with and without 20 clients reading the API"
   local gateway_port
   read -r gateway_port < <(free_ports 1)
-  ./build/fake_gateway --port "$gateway_port" --max-seconds 3600 >/dev/null 2>&1 &
-  background+=($!)
-  wait_port "$gateway_port"
+  fake_gateway_on "$gateway_port"
   source scripts/dispatch-setup.sh
   send_trial() { # "alone" or "reading" -> SMS/s of a 100k send by run-once
     local d=$dir/send-$1 k wrk_pid=

@@ -32,10 +32,8 @@ send_week() {
   local dir=$1 at=$2 port gw t0 t1
   read -r port < <(free_ports 1)
   rm -f "$dir/gap.txt"
-  ./build/fake_gateway --port "$port" --longest-gap "$dir/gap.txt" --max-seconds 3600 >/dev/null 2>&1 &
-  gw=$!
-  background+=("$gw")
-  wait_port "$port"
+  fake_gateway_on "$port" --longest-gap "$dir/gap.txt"
+  gw=${background[-1]}
   sed -i "s|^url = .*|url = \"http://127.0.0.1:$port/ok/cgi-bin/sendsms\"|" "$dir/k.toml"
   t0=$(date +%s.%N)
   "$kibaru" --db "$work/b.db" --config "$dir/k.toml" --now "$at" run-once >/dev/null 2>&1
@@ -94,9 +92,7 @@ TOML
   say "== dispatch: synchronous full against normal, $sms SMS each, two pairs"
   local gateway_port
   read -r gateway_port < <(free_ports 1)
-  ./build/fake_gateway --port "$gateway_port" --max-seconds 3600 >/dev/null 2>&1 &
-  background+=($!)
-  wait_port "$gateway_port"
+  fake_gateway_on "$gateway_port"
   source scripts/dispatch-setup.sh
   sync_trial() { # full|normal -> SMS/s of a fresh week sent by run-once
     local d=$dir/sync-$1 k t0 t1
@@ -137,12 +133,13 @@ the copy (\`integrity_check\`, audit chain and event seals); its time includes t
 
 What this section found: before 9c66da8 the copy was synced only by its commit. Its first run
 measured a 1,449 ms stall during the backup (33 ms without one), and a probe writing and
-fsyncing 4 KB every 10 ms waited up to 1,926 ms during a backup: the commit's fsync sent
+fsyncing 4 KB every 10 ms (\`scripts/bench/fsync_probe.py FILE 130\` beside \`kibaru backup\`)
+waited up to 1,926 ms during a backup: the commit's fsync sent
 gigabytes of dirty pages to the disk in one burst, and every fsync of the sender's queued behind
 them. The copy is now synced every 16 MiB (\`CopyOptions::sync_every_bytes\`), and the probe's
 worst over a whole backup fell to 84 ms. The longest stall still exceeds 100 ms, with or without
 a backup, and varies from run to run (without a backup 33, 272 and 8 ms in three runs; during
-one 159 ms, and 358 ms in a trial that also rested after each sync as long as the sync took):
+one 159 ms, and 358 ms with a variant, not kept, that also rested after each sync):
 the sender commits with an fsync per cycle, and this virtual machine's disk sometimes takes
 that long to answer one. Not yet tried:
 the WAL checkpoints on a thread of their own, and the backup at a lower I/O priority.

@@ -42,6 +42,16 @@ wait_port() {
   return 1
 }
 
+# fake_gateway_on PORT [OPTION...]: build/fake_gateway listening on 127.0.0.1:PORT, stopped at
+# exit (its pid is the last of `background`); returns once it listens.
+fake_gateway_on() {
+  local port=$1
+  shift
+  ./build/fake_gateway --port "$port" --max-seconds 3600 "$@" >/dev/null 2>&1 &
+  background+=($!)
+  wait_port "$port"
+}
+
 make_contacts_csv() { # rows file: distinct valid Malian mobiles, written the usual local ways
   awk -v rows="$1" 'BEGIN {
     print "phone,name,organisation,kind,region,commodities,language,tags"

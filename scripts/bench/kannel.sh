@@ -28,9 +28,7 @@ bench_kannel() {
 
   say "== Kannel: wrk -> sendsms for ${kannel_wrk_seconds} s, reports to a trivial sink"
   kannel_up "$dir/wrk"
-  ./build/fake_gateway --port "$sink_port" --record "$dir/sink.txt" --max-seconds 3600 >/dev/null 2>&1 &
-  background+=($!)
-  wait_port "$sink_port"
+  fake_gateway_on "$sink_port" --record "$dir/sink.txt"
   local url="$KANNEL_SENDSMS_URL?username=kibaru&password=$gw_password&from=KIBARU&to=%2B22376000001"
   url+="&text=$(url_encode "$text")&charset=UTF-8&dlr-mask=31&dlr-url="
   url+=$(url_encode "http://127.0.0.1:$sink_port/ok/dlr/kannel?token=x&ref=1&type=%d&ts=%T&reply=%A&smsc_id=%F")

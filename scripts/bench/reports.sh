@@ -7,9 +7,7 @@ bench_reports() {
   mkdir -p "$dir"
   read -r gateway_port callback_port < <(free_ports 2)
   say "== delivery reports: wrk -> /dlr/kannel for ${report_seconds} s ($n deliveries sent first)"
-  ./build/fake_gateway --port "$gateway_port" --max-seconds 3600 >/dev/null 2>&1 &
-  background+=($!)
-  wait_port "$gateway_port"
+  fake_gateway_on "$gateway_port"
   cat > "$dir/k.toml" <<TOML
 [gateway]
 url = "http://127.0.0.1:$gateway_port/ok/cgi-bin/sendsms"
