@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -175,6 +176,18 @@ int Background::wait(double seconds) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return -1;
+}
+
+std::string date_plus(const std::string& ymd, int days) {
+    std::tm t{};
+    t.tm_year = std::stoi(ymd.substr(0, 4)) - 1900;
+    t.tm_mon = std::stoi(ymd.substr(5, 2)) - 1;
+    t.tm_mday = std::stoi(ymd.substr(8, 2)) + days;
+    t.tm_hour = 12;
+    const std::time_t at = timegm(&t);
+    char text[16];
+    std::strftime(text, sizeof text, "%Y-%m-%d", std::gmtime(&at));
+    return text;
 }
 
 int free_port() {

@@ -67,6 +67,10 @@ FakeGateway start_fake_gateway(const std::filesystem::path& dir, std::vector<std
 // A TCP port on 127.0.0.1 that was free a moment ago (bound to 0, read, released).
 int free_port();
 
+// The date `days` after `ymd` ("2019-01-08"), as "YYYY-MM-DD": the instants of a simulated
+// campaign (`--now`).
+std::string date_plus(const std::string& ymd, int days);
+
 // Waits until `predicate` holds, polling every 20 ms for up to `seconds`.
 bool eventually(const std::function<bool()>& predicate, double seconds);
 

@@ -272,16 +272,7 @@ TEST_F(Dispatch, a_21_week_campaign_simulated_with_now) {
     setup("ok", {}, 10);
     for (int week = 1; week <= 21; ++week) {
         // Each Tuesday at 09:00 UTC from 2019-01-08.
-        const auto days = 7 * (week - 1);
-        std::tm tm{};
-        tm.tm_year = 119;
-        tm.tm_mon = 0;
-        tm.tm_mday = 8 + days;
-        tm.tm_hour = 9;
-        const std::time_t t = timegm(&tm);
-        char now[32];
-        std::strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-        run_once(now);
+        run_once(kibaru::test::date_plus("2019-01-08", 7 * (week - 1)) + "T09:00:00Z");
     }
     run_once("2019-06-10T09:00:00Z"); // after the end: week 21 closes
     EXPECT_EQ(count("state = 'sent'"), 210);

@@ -22,18 +22,6 @@ namespace {
 constexpr int k_weeks = 21;
 const std::string k_witness = "+22376999999";
 
-std::string day(int days_after_jan_9) { // 2019-01-09, week 1's Wednesday, + N days
-    std::tm t{};
-    t.tm_year = 119;
-    t.tm_mon = 0;
-    t.tm_mday = 9 + days_after_jan_9;
-    t.tm_hour = 12;
-    const std::time_t at = timegm(&t);
-    char text[16];
-    std::strftime(text, sizeof text, "%Y-%m-%d", std::gmtime(&at));
-    return text;
-}
-
 } // namespace
 
 TEST(Witness, a_rewrite_after_21_witnessed_weeks_passes_verify_alone_and_fails_against_the_phone) {
@@ -69,7 +57,8 @@ TEST(Witness, a_rewrite_after_21_witnessed_weeks_passes_verify_alone_and_fails_a
     // the days after the campaign: the last week closes, and retries go out.
     for (int w = 0; w <= k_weeks + 2; ++w) {
         const int days = w <= k_weeks ? 7 * w : 7 * k_weeks + (w - k_weeks);
-        const auto run = k({"--now", day(days) + "T09:00:00Z", "run-once"});
+        const auto run =
+            k({"--now", kibaru::test::date_plus("2019-01-09", days) + "T09:00:00Z", "run-once"});
         ASSERT_EQ(run.exit_code, 0) << run.err;
     }
 
