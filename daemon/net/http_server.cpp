@@ -1,119 +1,42 @@
+// The HTTP server's listener: binds the address, accepts connections up to the limit (retrying
+// when accept fails, e.g. out of file descriptors), and stops them all on stop(); also the
+// Responder a handler answers through. Each connection is served in http_connection.cpp.
 #include "net/http_server.hpp"
 
 #include "net/asio.hpp"
+#include "net/http_connection.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
+#include <boost/beast/core/error.hpp>
 
 #include <spdlog/spdlog.h>
 
-#include <atomic>
-#include <cctype>
-#include <condition_variable>
-#include <deque>
-#include <limits>
-#include <mutex>
-#include <optional>
-#include <unordered_set>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace kibaru::net {
 
 namespace beast = boost::beast;
-namespace http = beast::http;
 using tcp = boost::asio::ip::tcp;
 
-namespace {
-// What the server knows of each connection, whichever stream (plain or TLS) it runs on.
-class SessionBase {
-public:
-    virtual ~SessionBase() = default;
-    // On stop: a connection between requests is closed now; one in a request finishes it.
-    virtual void close_if_idle() = 0;
-};
-// A streamed body the server can cut short when it stops (its producer may be waiting for room).
-class CancellableStream {
-public:
-    virtual ~CancellableStream() = default;
-    virtual void cancel() = 0;
-};
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-
-// A header value with CR, LF or NUL would end the header early: a redirect target taken from a
-// request must never let the client write headers of its own.
-bool header_values_safe(const Reply& reply) {
-    for (const auto& [name, value] : reply.headers) {
-        if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos ||
-            name.find_first_of(std::string_view("\r\n\0:", 4)) != std::string::npos) {
-            return false;
-        }
+// The last Responder is gone, on whichever thread: the session's callbacks are released on the
+// loop, after answering 500 if nothing answered.
+Responder::State::~State() {
+    auto unanswered = std::move(send);
+    auto streamer = std::move(stream);
+    if (!unanswered) {
+        return;
     }
-    return true;
+    const bool answer = !answered.exchange(true);
+    boost::asio::dispatch(
+        *io, [unanswered = std::move(unanswered), streamer = std::move(streamer), answer] {
+            if (answer) {
+                unanswered({500, "internal error: the request was not answered\n"});
+            }
+        });
 }
-
-// Status, content type and headers of `reply` onto `response`.
-template <typename Response>
-void set_head(Response& response, const Reply& reply) {
-    response.set(http::field::server, "kibaru");
-    response.set(http::field::content_type, reply.content_type);
-    for (const auto& [name, value] : reply.headers) {
-        response.insert(name, value);
-    }
-}
-
-} // namespace
-
-struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
-    boost::asio::io_context& io;
-    tcp::acceptor acceptor;
-    boost::asio::steady_timer accept_retry;
-    Handler handler;
-    ServerLimits limits;
-    std::size_t connections = 0;
-    std::uint64_t rejected = 0;
-    std::atomic<bool> stopped{false};               // read by worker threads starting a stream
-    bool accepting = false;                         // an async_accept is pending
-    std::unordered_set<SessionBase*> idle;          // waiting for a request: closed at once on stop
-    std::unique_ptr<boost::asio::ssl::context> tls; // set: every connection speaks TLS
-    std::chrono::steady_clock::time_point last_accept_warning{};
-    std::mutex streams_mutex; // bodies streamed now, from any thread: cut short on stop
-    std::unordered_set<CancellableStream*> streams;
-
-    Impl(boost::asio::io_context& io_, Handler handler_, ServerLimits limits_)
-        : io(io_), acceptor(io_), accept_retry(io_), handler(std::move(handler_)), limits(limits_) {
-    }
-
-    // Accepts the next connection unless stopped or full; a full server resumes when a
-    // connection ends (the kernel keeps the waiting ones in the listen backlog meanwhile).
-    void accept();
-    bool full() const { return connections >= limits.max_connections; }
-};
-
-// What a Responder holds: the way to its session, which lives on the loop. Whatever thread
-// answers, the session is only ever touched (and released) on the loop.
-struct Responder::State {
-    boost::asio::io_context* io = nullptr;
-    std::function<void(Reply)> send;                          // loop only
-    std::function<std::shared_ptr<BodyStream>(Reply)> stream; // any thread
-    std::atomic<bool> answered{false};
-
-    ~State() {
-        auto unanswered = std::move(send);
-        auto streamer = std::move(stream);
-        if (!unanswered) {
-            return;
-        }
-        const bool answer = !answered.exchange(true);
-        boost::asio::dispatch(
-            *io, [unanswered = std::move(unanswered), streamer = std::move(streamer), answer] {
-                if (answer) {
-                    unanswered({500, "internal error: the request was not answered\n"});
-                }
-            });
-    }
-};
 
 void Responder::operator()(Reply reply) const {
     if (m_state->answered.exchange(true)) {
@@ -135,397 +58,6 @@ bool Responder::answered() const {
     return m_state->answered;
 }
 
-namespace {
-
-template <typename Stream>
-class ChunkedBody;
-
-// One connection: `Stream` is beast::tcp_stream, or TlsStream for HTTPS.
-template <typename Stream>
-class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
-public:
-    using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
-
-    Session(Stream stream, std::shared_ptr<HttpServer::Impl> server)
-        : m_stream(std::move(stream)), m_server(std::move(server)) {
-        ++m_server->connections;
-        beast::error_code ec;
-        const auto remote = socket().remote_endpoint(ec);
-        if (!ec) {
-            m_peer = remote.address().to_string();
-        }
-    }
-
-    ~Session() override {
-        m_server->idle.erase(this);
-        --m_server->connections;
-        m_server->accept();
-    }
-
-    void start() {
-        if constexpr (std::is_same_v<Stream, TlsStream>) {
-            expire(m_server->limits.request_timeout);
-            m_stream.async_handshake(boost::asio::ssl::stream_base::server,
-                                     [self = shared_from_this()](beast::error_code ec) {
-                                         if (ec) {
-                                             return self->close(); // not TLS, or a bad client
-                                         }
-                                         self->wait_for_request();
-                                     });
-        } else {
-            wait_for_request();
-        }
-    }
-
-    void close_if_idle() override {
-        if (m_server->idle.count(this) != 0) {
-            close();
-        }
-    }
-
-private:
-    // Between requests: bytes already buffered (a pipelined request) are read at once;
-    // otherwise the connection idles, for at most the idle timeout, until the next one begins.
-    void wait_for_request() {
-        if (m_server->stopped) {
-            return close();
-        }
-        if (m_buffer.size() > 0) {
-            return read_request();
-        }
-        m_server->idle.insert(this);
-        expire(m_server->limits.idle_timeout);
-        m_stream.async_read_some(m_buffer.prepare(4096), [self = shared_from_this()](
-                                                             beast::error_code ec, std::size_t n) {
-            self->m_server->idle.erase(self.get());
-            if (ec) {
-                return self->close(); // closed by the client, idle too long, or stopping
-            }
-            self->m_buffer.commit(n);
-            self->read_request();
-        });
-    }
-
-    // The header first: the body limit depends on the path (an upload may be large, a sign-in
-    // may not), and a declared length over it is refused before a byte of the body is read.
-    void read_request() {
-        m_parser.emplace();
-        m_parser->body_limit(std::numeric_limits<std::uint64_t>::max());
-        expire(m_server->limits.request_timeout);
-        http::async_read_header(m_stream, m_buffer, *m_parser,
-                                [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                                    if (ec) {
-                                        return self->on_read(ec);
-                                    }
-                                    self->read_body();
-                                });
-    }
-
-    void read_body() {
-        const auto& limits = m_server->limits;
-        std::size_t limit = limits.body_bytes;
-        if (limits.body_bytes_for) {
-            const std::string target(m_parser->get().target());
-            limit = limits.body_bytes_for(target.substr(0, target.find('?')));
-        }
-        const auto declared = m_parser->content_length();
-        if (declared && *declared > limit) {
-            return on_read(http::error::body_limit);
-        }
-        m_parser->body_limit(limit);
-        http::async_read(
-            m_stream, m_buffer, *m_parser,
-            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
-    }
-
-    void on_read(beast::error_code ec) {
-        if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-            ec == boost::asio::error::operation_aborted || ec == boost::asio::error::eof ||
-            ec == boost::asio::error::connection_reset) {
-            return close();
-        }
-        if (ec) {
-            ++m_server->rejected;
-            const bool too_large = ec == http::error::body_limit || ec == http::error::header_limit;
-            spdlog::warn("HTTP request from {} refused: {}", m_peer, ec.message());
-            Reply reply{too_large ? 413 : 400,
-                        too_large ? "request too large\n" : "malformed request\n"};
-            return write(std::move(reply), 11, false);
-        }
-        auto& request = m_parser->get();
-        IncomingRequest in;
-        in.method = std::string(request.method_string());
-        in.url = std::string(request.target());
-        const auto q = in.url.find('?');
-        in.path = in.url.substr(0, q);
-        in.query = q == std::string::npos ? "" : in.url.substr(q + 1);
-        for (const auto& field : request) {
-            std::string name(field.name_string());
-            for (char& c : name) {
-                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            }
-            in.headers[name] = std::string(field.value());
-        }
-        in.body = std::move(request.body());
-        in.peer = m_peer;
-        const unsigned version = request.version();
-        const bool keep_alive = request.keep_alive();
-        m_head_only = request.method() == http::verb::head;
-        auto state = std::make_shared<Responder::State>();
-        state->io = &m_server->io;
-        // The answer keeps the connection alive until it is written.
-        state->send = [self = shared_from_this(), version, keep_alive](Reply reply) {
-            self->write(std::move(reply), version, keep_alive);
-        };
-        state->stream = [self = shared_from_this(), version, keep_alive](Reply head) {
-            return self->start_stream(std::move(head), version, keep_alive);
-        };
-        try {
-            m_server->handler(in, Responder(state));
-        } catch (const std::exception& e) {
-            // A broken request must never take the daemon down.
-            spdlog::error("HTTP {} {} failed: {}", in.method, in.path, e.what());
-            Responder{state}({500, "internal error\n"});
-        }
-    }
-
-    // Writes the answer, then reads the next request on this connection, unless the client
-    // asked to close, the server is stopping, or it is full: then the connection closes so that
-    // one waiting in the backlog gets its turn.
-    // The answer to HEAD is the answer to GET without its body (the length it would have).
-    void write(Reply reply, unsigned version, bool keep_alive) {
-        if (!header_values_safe(reply)) {
-            spdlog::error("HTTP answer with a line break in a header refused");
-            reply = Reply{500, "internal error\n"};
-        }
-        const bool keep = keep_alive && !m_server->stopped && !m_server->full();
-        if (m_head_only) {
-            auto response = std::make_shared<http::response<http::empty_body>>(
-                static_cast<http::status>(reply.status), version);
-            set_head(*response, reply);
-            response->keep_alive(keep);
-            response->content_length(reply.body.size());
-            return send(std::move(response));
-        }
-        auto response = std::make_shared<http::response<http::string_body>>(
-            static_cast<http::status>(reply.status), version);
-        set_head(*response, reply);
-        response->keep_alive(keep);
-        response->body() = std::move(reply.body);
-        response->prepare_payload();
-        send(std::move(response));
-    }
-
-    template <typename Response>
-    void send(std::shared_ptr<Response> response) {
-        expire(m_server->limits.request_timeout); // a client that never reads
-        http::async_write(m_stream, *response,
-                          [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
-                              if (ec || !response->keep_alive()) {
-                                  return self->close();
-                              }
-                              self->wait_for_request();
-                          });
-    }
-
-    // A body streamed from another thread: the head now (chunked), then chunks as they come.
-    std::shared_ptr<BodyStream> start_stream(Reply head, unsigned version, bool keep_alive);
-
-    void close() {
-        beast::error_code ignored;
-        socket().shutdown(tcp::socket::shutdown_both, ignored);
-        socket().close(ignored);
-    }
-
-    void expire(std::chrono::milliseconds after) {
-        beast::get_lowest_layer(m_stream).expires_after(after);
-    }
-    tcp::socket& socket() { return beast::get_lowest_layer(m_stream).socket(); }
-
-    friend class ChunkedBody<Stream>;
-
-    Stream m_stream;
-    std::shared_ptr<HttpServer::Impl> m_server;
-    beast::flat_buffer m_buffer;
-    std::optional<http::request_parser<http::string_body>> m_parser;
-    std::string m_peer;
-    bool m_head_only = false; // the request being answered is a HEAD
-};
-
-// The stream behind Responder::stream: producers on any thread queue chunks under a mutex; the
-// loop sends them one at a time and wakes producers waiting for room.
-template <typename Stream>
-class ChunkedBody final : public BodyStream,
-                          public CancellableStream,
-                          public std::enable_shared_from_this<ChunkedBody<Stream>> {
-public:
-    using std::enable_shared_from_this<ChunkedBody<Stream>>::shared_from_this;
-    static constexpr std::size_t k_max_queued = 256 * 1024;
-
-    // Any thread. Started after the server stopped, the body is cut short from the start.
-    explicit ChunkedBody(std::shared_ptr<Session<Stream>> session) : m_session(std::move(session)) {
-        auto& server = *m_session->m_server;
-        std::lock_guard lock(server.streams_mutex);
-        m_broken = server.stopped;
-        server.streams.insert(this);
-    }
-
-    ~ChunkedBody() override {
-        auto& server = *m_session->m_server;
-        {
-            std::lock_guard lock(server.streams_mutex);
-            server.streams.erase(this);
-        }
-        // The session is released on the loop, whichever thread drops the last reference.
-        auto& io = server.io; // before the session is moved out
-        boost::asio::dispatch(io, [session = std::move(m_session)] {});
-    }
-
-    void cancel() override {
-        std::lock_guard lock(m_mutex);
-        m_broken = true;
-        m_room.notify_all();
-    }
-
-    bool write(std::string bytes) override {
-        std::unique_lock lock(m_mutex);
-        m_room.wait(lock, [&] { return m_broken || m_queued < k_max_queued; });
-        if (m_broken) {
-            return false;
-        }
-        if (bytes.empty()) {
-            return true;
-        }
-        m_queued += bytes.size();
-        m_queue.push_back(std::move(bytes));
-        kick(lock);
-        return true;
-    }
-
-    void finish() override {
-        std::unique_lock lock(m_mutex);
-        m_finished = true;
-        kick(lock);
-    }
-
-    // Loop: after the head is written, with whether the connection then stays open.
-    void started(bool ok, bool keep_alive) {
-        m_keep_alive = keep_alive;
-        std::unique_lock lock(m_mutex);
-        m_head_written = ok;
-        if (!ok) {
-            m_broken = true;
-            m_room.notify_all();
-            return;
-        }
-        m_sending = false;
-        kick(lock);
-    }
-
-private:
-    // Under the lock: has the loop send what is queued, unless it is sending already.
-    void kick(std::unique_lock<std::mutex>&) {
-        if (m_sending || !m_head_written) {
-            return;
-        }
-        m_sending = true;
-        boost::asio::post(m_session->m_server->io, [self = shared_from_this()] { self->pump(); });
-    }
-
-    // Loop: sends the next chunk, or the last one once finished.
-    void pump() {
-        std::unique_lock lock(m_mutex);
-        if (m_broken) {
-            return;
-        }
-        if (m_queue.empty()) {
-            if (!m_finished) {
-                m_sending = false;
-                return;
-            }
-            lock.unlock();
-            m_session->expire(m_session->m_server->limits.request_timeout);
-            boost::asio::async_write(m_session->m_stream, http::make_chunk_last(),
-                                     [self = shared_from_this()](beast::error_code ec,
-                                                                 std::size_t) { self->ended(ec); });
-            return;
-        }
-        auto chunk = std::make_shared<std::string>(std::move(m_queue.front()));
-        m_queue.pop_front();
-        lock.unlock();
-        // Bounded per chunk: a client that stops reading does not hold the export forever.
-        m_session->expire(m_session->m_server->limits.request_timeout);
-        boost::asio::async_write(
-            m_session->m_stream, http::make_chunk(boost::asio::buffer(*chunk)),
-            [self = shared_from_this(), chunk](beast::error_code ec, std::size_t) {
-                std::unique_lock relock(self->m_mutex);
-                self->m_queued -= chunk->size();
-                if (ec) {
-                    self->m_broken = true;
-                    self->m_room.notify_all();
-                    relock.unlock();
-                    return self->m_session->close();
-                }
-                self->m_room.notify_all();
-                relock.unlock();
-                self->pump();
-            });
-    }
-
-    void ended(beast::error_code ec) {
-        if (ec || !m_keep_alive || m_session->m_server->stopped) {
-            return m_session->close();
-        }
-        m_session->wait_for_request();
-    }
-
-    std::shared_ptr<Session<Stream>> m_session;
-    bool m_keep_alive = false; // loop only
-    std::mutex m_mutex;
-    std::condition_variable m_room;
-    std::deque<std::string> m_queue;
-    std::size_t m_queued = 0;
-    bool m_finished = false;
-    bool m_broken = false;
-    bool m_sending = true; // until the head is written
-    bool m_head_written = false;
-};
-
-template <typename Stream>
-std::shared_ptr<BodyStream> Session<Stream>::start_stream(Reply head, unsigned version,
-                                                          bool keep_alive) {
-    auto body = std::make_shared<ChunkedBody<Stream>>(shared_from_this());
-    boost::asio::dispatch(m_server->io, [self = shared_from_this(), body, head = std::move(head),
-                                         version, keep_alive]() mutable {
-        if (!header_values_safe(head)) {
-            spdlog::error("HTTP answer with a line break in a header refused");
-            body->cancel();
-            return self->write(Reply{500, "internal error\n"}, version, false);
-        }
-        const bool keep = keep_alive && !self->m_server->stopped && !self->m_server->full();
-        auto response = std::make_shared<http::response<http::empty_body>>(
-            static_cast<http::status>(head.status), version);
-        set_head(*response, head);
-        response->keep_alive(keep);
-        response->chunked(true);
-        auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*response);
-        self->expire(self->m_server->limits.request_timeout);
-        const bool head_only = self->m_head_only;
-        http::async_write_header(
-            self->m_stream, *serializer,
-            [self, body, response, serializer, keep, head_only](beast::error_code ec, std::size_t) {
-                if (!ec && head_only) { // HEAD: the header is the whole answer
-                    body->cancel();
-                    return keep ? self->wait_for_request() : self->close();
-                }
-                body->started(!ec, keep);
-            });
-    });
-    return body;
-}
-
-} // namespace
-
 void HttpServer::Impl::accept() {
     if (stopped || accepting || full()) {
         return;
@@ -537,15 +69,7 @@ void HttpServer::Impl::accept() {
             return;
         }
         if (!ec) {
-            if (self->tls) {
-                std::make_shared<Session<TlsStream>>(
-                    TlsStream(beast::tcp_stream(std::move(socket)), *self->tls), self)
-                    ->start();
-            } else {
-                std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)),
-                                                             self)
-                    ->start();
-            }
+            serve_connection(std::move(socket), self);
             self->accept();
             return;
         }

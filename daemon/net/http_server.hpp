@@ -119,7 +119,7 @@ public:
     // Connections open now.
     std::size_t connections() const;
 
-    struct Impl; // shared with the connections (http_server.cpp)
+    struct Impl; // shared with the connections (http_connection.hpp)
 
 private:
     std::shared_ptr<Impl> m_impl;
