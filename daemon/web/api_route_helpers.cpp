@@ -1,0 +1,74 @@
+// The request readers the JSON API's handlers share (api_route_helpers.hpp).
+#include "web/api_route_helpers.hpp"
+
+#include <charconv>
+
+namespace kibaru::web::api {
+
+std::optional<nlohmann::json> json_body(ApiCall& call) {
+    auto body = nlohmann::json::parse(call.request.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+        call.respond(malformed_reply("the body must be a JSON object"));
+        return std::nullopt;
+    }
+    return body;
+}
+
+std::optional<std::string> text_field(ApiCall& call, const nlohmann::json& body,
+                                      const std::string& name, bool required) {
+    if (!body.contains(name) || body[name].is_null()) {
+        if (required) {
+            call.respond(error_reply(ops::ErrorKind::invalid, name + " is required", name));
+            return std::nullopt;
+        }
+        return std::string();
+    }
+    if (!body[name].is_string()) {
+        call.respond(error_reply(ops::ErrorKind::invalid, name + " must be a string", name));
+        return std::nullopt;
+    }
+    return body[name].get<std::string>();
+}
+
+std::optional<std::vector<std::string>> list_field(ApiCall& call, const nlohmann::json& body,
+                                                   const std::string& name,
+                                                   const std::string& alias) {
+    const std::string key = body.contains(name) ? name : alias;
+    std::vector<std::string> values;
+    if (!body.contains(key) || body[key].is_null()) {
+        return values;
+    }
+    const auto& value = body[key];
+    if (value.is_string()) {
+        values.push_back(value.get<std::string>());
+        return values;
+    }
+    if (value.is_array()) {
+        for (const auto& item : value) {
+            if (!item.is_string()) {
+                call.respond(
+                    error_reply(ops::ErrorKind::invalid, key + " must be a list of strings", key));
+                return std::nullopt;
+            }
+            values.push_back(item.get<std::string>());
+        }
+        return values;
+    }
+    call.respond(
+        error_reply(ops::ErrorKind::invalid, key + " must be a string or a list of them", key));
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> number(ApiCall& call, const std::string& text,
+                                   const std::string& field) {
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+        call.respond(error_reply(ops::ErrorKind::invalid,
+                                 field + " must be a whole number (\"" + text + "\")", field));
+        return std::nullopt;
+    }
+    return value;
+}
+
+} // namespace kibaru::web::api
