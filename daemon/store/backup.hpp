@@ -19,8 +19,13 @@ struct CopyOptions {
     std::chrono::milliseconds pause{1};
     // The copy is synced to disk every this many bytes: left dirty until the commit, a national
     // database's gigabytes would go to the disk in one burst, and every fsync of the daemon's
-    // (one per dispatcher cycle) would wait behind it, for seconds. 0: only at the end.
-    std::int64_t sync_every_bytes = 16 << 20;
+    // (one per dispatcher cycle) would wait behind it, for seconds. On a virtual disk an fsync
+    // flushes the whole device's cache, so it also waits for whatever the copy wrote since its
+    // last sync. Beside a backup of the national database, a 4 KB fsync waited up to 220 ms
+    // with 16 MiB, 51 with 4 MiB and 40 with 1 MiB (the disk alone: up to 96), and the backup
+    // took as long with each (BENCHMARKS.md "Backups while sending").
+    // 0: only at the end.
+    std::int64_t sync_every_bytes = 1 << 20;
     // Called after each step with pages copied so far and the total (for a percentage).
     std::function<void(std::int64_t copied, std::int64_t total)> progress;
     // When set and true between two steps, the copy stops (StoreError, SQLITE_INTERRUPT).

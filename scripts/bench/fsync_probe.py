@@ -6,17 +6,21 @@ backup to see what the daemon's own fsyncs (one per dispatcher cycle) would wait
   python3 scripts/bench/fsync_probe.py /var/tmp/probe.dat 130 &
   kibaru backup --force /var/tmp/copy.db
 
-Usage: fsync_probe.py FILE SECONDS
+Usage: fsync_probe.py FILE SECONDS     (SIGTERM ends it early, still printing what it saw)
 """
 import os
+import signal
 import sys
 import time
+
+stopped = []
+signal.signal(signal.SIGTERM, lambda *_: stopped.append(True))
 
 fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT, 0o600)
 start = time.time()
 end = start + float(sys.argv[2])
 worst = {}
-while time.time() < end:
+while time.time() < end and not stopped:
     before = time.time()
     os.write(fd, b"x" * 4096)
     os.fsync(fd)

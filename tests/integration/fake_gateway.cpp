@@ -25,7 +25,8 @@
 // --report the deliveryInfoNotification is posted as JSON to the request's notifyURL. The record
 // file gets one line per accepted request: "<ref> <to>", appended, so a gateway restarted on the
 // same --port (an outage) keeps one record. With --longest-gap F, F holds the longest wait in
-// milliseconds between two accepted requests, rewritten at each new longest (a sender's stall).
+// milliseconds between two accepted requests (a sender's stall) and how many waits passed
+// 100 ms, as "<ms> <count>", rewritten at each new longest or new wait over 100 ms.
 // With --record-texts F each accepted Kannel-style request also appends "<to> <text>" to F: what
 // the phone would show (a witness's checkpoints, say).
 #include <utility>
@@ -213,16 +214,23 @@ struct Gateway {
     long orange_since_token = 0; // messages accepted with it
     std::optional<std::chrono::steady_clock::time_point> last_accepted;
     std::chrono::steady_clock::duration longest_gap{};
+    long gaps_over_100ms = 0;
 
-    // Called for each accepted request: the sender's longest stall so far, kept in a file.
+    // Called for each accepted request: the sender's longest stall so far and how many stalls
+    // passed 100 ms, kept in a file.
     void accepted_now() {
         ++accepted;
         const auto now = std::chrono::steady_clock::now();
-        if (last_accepted && now - *last_accepted > longest_gap &&
-            !settings.longest_gap_path.empty()) {
-            longest_gap = now - *last_accepted;
-            std::ofstream(settings.longest_gap_path)
-                << std::chrono::duration<double, std::milli>(longest_gap).count() << "\n";
+        if (last_accepted && !settings.longest_gap_path.empty()) {
+            const auto gap = now - *last_accepted;
+            const bool over = gap > std::chrono::milliseconds(100);
+            gaps_over_100ms += over ? 1 : 0;
+            if (gap > longest_gap || over) {
+                longest_gap = std::max(longest_gap, gap);
+                std::ofstream(settings.longest_gap_path)
+                    << std::chrono::duration<double, std::milli>(longest_gap).count() << " "
+                    << gaps_over_100ms << "\n";
+            }
         }
         last_accepted = now;
     }
