@@ -11,7 +11,6 @@
 #include "net/asio.hpp"
 #include "net/http_server.hpp"
 #include "store/sqlite.hpp"
-#include "store/wal_checkpointer.hpp"
 #include "util/metrics.hpp"
 #include "web/callbacks.hpp"
 
@@ -46,18 +45,6 @@ std::function<engine::Millis()> engine_clock(const Context& context, bool frozen
         [start, base] { return start + duration_cast<milliseconds>(steady_clock::now() - base); };
 }
 
-// The sender's connection leaves its WAL checkpoints to a thread of their own
-// (store/wal_checkpointer.hpp): one that copies pages into a national database file and syncs
-// it inside a commit holds up every gateway request meanwhile.
-store::WalCheckpointerOptions checkpointer_options(const core::Config& config) {
-    store::WalCheckpointerOptions options;
-    options.busy_timeout_ms = config.database.busy_timeout_ms;
-    options.on_failure = [](const std::string& message) {
-        spdlog::warn("WAL checkpoint failed: {} (the WAL grows until one succeeds)", message);
-    };
-    return options;
-}
-
 void print_stats(const engine::EngineStats& s) {
     std::cout << "weeks opened " << s.weeks_opened << ", closed " << s.weeks_closed << "; sent "
               << s.sent << ", retrying " << s.retried << ", failed " << s.failed << ", skipped "
@@ -73,7 +60,6 @@ void print_stats(const engine::EngineStats& s) {
 
 int run_once(Context& context) {
     auto& db = context.db();
-    const store::WalCheckpointer checkpointer(db, checkpointer_options(context.config()));
     boost::asio::io_context io;
     engine::EngineOptions options;
     options.run_once = true;
@@ -125,7 +111,6 @@ int run_daemon(Context& context) {
         return k_runtime;
     }
     auto& db = context.db();
-    const store::WalCheckpointer checkpointer(db, checkpointer_options(config));
     boost::asio::io_context io;
     util::Metrics metrics;
     engine::EngineOptions options;
