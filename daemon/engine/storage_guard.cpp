@@ -16,17 +16,13 @@ StorageGuard::StorageGuard(boost::asio::io_context& io, Options options,
     : m_timer(io), m_options(options), m_retry(std::move(retry)),
       m_answers_waiting(std::move(answers_waiting)) {}
 
-bool StorageGuard::write(const char* doing, const std::function<void()>& transaction) {
-    try {
-        transaction();
-        return true;
-    } catch (const store::StoreError& e) {
-        if (!store::is_storage_failure(e.code()) || m_options.rethrow) {
-            throw;
-        }
-        refused(doing, e.what());
+bool StorageGuard::absorbed(const char* doing, const std::exception& e) {
+    const auto* refusal = dynamic_cast<const store::StoreError*>(&e);
+    if (!refusal || !store::is_storage_failure(refusal->code()) || m_options.rethrow) {
         return false;
     }
+    refused(doing, e.what());
+    return true;
 }
 
 void StorageGuard::refused(const char* doing, const std::string& error) {

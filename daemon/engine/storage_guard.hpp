@@ -10,6 +10,7 @@
 #include "net/asio.hpp"
 
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <string>
 
@@ -37,7 +38,20 @@ public:
 
     // Runs `transaction`, which rolls itself back when it throws. False when the database
     // refused it (`doing` names the write in the log); any other error propagates.
-    bool write(const char* doing, const std::function<void()>& transaction);
+    // A template, not a std::function: the dispatcher's transaction captures more than its
+    // small buffer holds, and a heap allocation per cycle would buy nothing.
+    template <typename Transaction>
+    bool write(const char* doing, Transaction&& transaction) {
+        try {
+            transaction();
+            return true;
+        } catch (const std::exception& e) {
+            if (!absorbed(doing, e)) {
+                throw;
+            }
+            return false;
+        }
+    }
 
     bool failing() const { return m_health.failing(); }
     // Tries again later (the engine's retry found nothing to write).
@@ -52,6 +66,9 @@ public:
     void resumed();
 
 private:
+    // True, once the refusal is logged and a retry planned, when `e` is the database refusing a
+    // write; false when the caller must rethrow it.
+    bool absorbed(const char* doing, const std::exception& e);
     void refused(const char* doing, const std::string& error);
 
     StorageHealth m_health;
