@@ -1,484 +1,332 @@
+// The engine's pump (when to record outcomes and claim), its timers and its lifecycle; the
+// requests it sends and what their answers make are in engine_sends.cpp.
 #include "engine/engine.hpp"
 
-#include "engine/claims.hpp"
-#include "engine/lane.hpp"
-#include "engine/lane_router.hpp"
-#include "engine/outcome_batch.hpp"
-#include "engine/scheduler.hpp"
-#include "engine/send_outcome.hpp"
-#include "engine/storage_guard.hpp"
+#include "engine/engine_impl.hpp"
 
 #include "core/delivery.hpp"
-#include "core/profiles/orange.hpp"
 #include "core/schedule.hpp"
-#include "net/asio.hpp"
 #include "net/http_client.hpp"
 #include "store/deliveries_repo.hpp"
 #include "store/event_seal.hpp"
 #include "store/sqlite.hpp"
 #include "util/metrics.hpp"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <optional>
-#include <random>
+#include <stdexcept>
 
 namespace kibaru::engine {
 
 using namespace std::chrono;
-using nlohmann::json;
 
 std::string utc(Millis at) {
     return core::format_utc(floor<seconds>(at));
 }
 
-// The thin engine: it wires the scheduler, the lanes, the router, the claims and the outcome
-// batch on the io_context, and owns the timers and the lifecycle.
-struct Engine::Impl {
-    boost::asio::io_context& io;
-    store::Database& db;
-    core::Config config;
-    std::vector<core::GatewayConfig> routes; // each lane's config, for routing
-    std::vector<Lane> lanes;                 // in the order of routes
-    LaneRouter router;                       // over routes and lanes
-    std::function<Millis()> clock;
-    EngineOptions options;
-    std::function<steady_clock::time_point()> steady; // lanes' clock: options.steady_now or real
-    core::EncodingMode mode;
-    core::SendHours send_hours;
-    boost::asio::steady_timer tick_timer;
-    boost::asio::steady_timer wake_timer;
-    boost::asio::steady_timer stop_timer;
-    std::mt19937_64 random{std::random_device{}()};
-    EngineStats stats;
-    Scheduler scheduler;   // keeps a reference to stats
-    OutcomeBatch outcomes; // recorded, not yet committed
-    StorageGuard storage;
-    bool recovered = false; // the last stop's `sending` rows are `unknown` now
-    bool flush_posted = false;
-    bool waking = false;
-    bool stopping = false;
-    bool more_due = false; // the last claim filled its limit
-    std::function<void()> on_idle;
-    std::function<void()> on_stopped;
-
-    Impl(boost::asio::io_context& io_, store::Database& db_, core::Config config_,
-         std::vector<core::GatewaySettings> gateways, std::function<Millis()> clock_,
-         EngineOptions options_)
-        : io(io_), db(db_), config(std::move(config_)), routes(core::sending_gateways(config)),
-          router(routes, lanes, core::numbering_plan(config.contacts), config.routing.failover),
-          clock(std::move(clock_)), options(std::move(options_)),
-          steady(options.steady_now ? options.steady_now
-                                    : std::function<steady_clock::time_point()>(
-                                          [] { return steady_clock::now(); })),
-          mode(*core::parse_encoding_mode(config.sms.encoding)),
-          send_hours(*core::parse_send_hours(config.schedule.send_hours)), tick_timer(io_),
-          wake_timer(io_), stop_timer(io_),
-          scheduler(db, config, options.actor, options.run_once, stats),
-          storage(
-              io_, {options.storage_retry, options.metrics, options.run_once},
-              [this] { retry_storage(); }, [this] { return outcomes.has_sends(); }) {
-        if (gateways.size() != routes.size()) {
-            throw std::invalid_argument("one GatewaySettings per sending gateway is needed");
-        }
-        lanes.reserve(routes.size());
-        for (std::size_t i = 0; i < routes.size(); ++i) {
-            auto port = options.http_port
-                            ? options.http_port(routes[i])
-                            : std::make_unique<net::HttpClient>(io, routes[i].max_in_flight);
-            lanes.emplace_back(std::move(port), routes[i], std::move(gateways[i]), steady());
-            if (options.metrics) {
-                options.metrics->gateways[routes[i].name]; // every gateway shows, sent or not
-            }
+Engine::Impl::Impl(boost::asio::io_context& io_, store::Database& db_, core::Config config_,
+                   std::vector<core::GatewaySettings> gateways, std::function<Millis()> clock_,
+                   EngineOptions options_)
+    : io(io_), db(db_), config(std::move(config_)), routes(core::sending_gateways(config)),
+      router(routes, lanes, core::numbering_plan(config.contacts), config.routing.failover),
+      clock(std::move(clock_)), options(std::move(options_)),
+      steady(options.steady_now
+                 ? options.steady_now
+                 : std::function<steady_clock::time_point()>([] { return steady_clock::now(); })),
+      mode(*core::parse_encoding_mode(config.sms.encoding)),
+      send_hours(*core::parse_send_hours(config.schedule.send_hours)), tick_timer(io_),
+      wake_timer(io_), stop_timer(io_),
+      scheduler(db, config, options.actor, options.run_once, stats),
+      storage(
+          io_, {options.storage_retry, options.metrics, options.run_once},
+          [this] { retry_storage(); }, [this] { return outcomes.has_sends(); }) {
+    if (gateways.size() != routes.size()) {
+        throw std::invalid_argument("one GatewaySettings per sending gateway is needed");
+    }
+    lanes.reserve(routes.size());
+    for (std::size_t i = 0; i < routes.size(); ++i) {
+        auto port = options.http_port
+                        ? options.http_port(routes[i])
+                        : std::make_unique<net::HttpClient>(io, routes[i].max_in_flight);
+        lanes.emplace_back(std::move(port), routes[i], std::move(gateways[i]), steady());
+        if (options.metrics) {
+            options.metrics->gateways[routes[i].name]; // every gateway shows, sent or not
         }
     }
+}
 
-    std::size_t in_flight() const {
-        std::size_t n = 0;
-        for (const auto& lane : lanes) {
-            n += lane.http->in_flight();
-        }
-        return n;
+std::size_t Engine::Impl::in_flight() const {
+    std::size_t n = 0;
+    for (const auto& lane : lanes) {
+        n += lane.http->in_flight();
     }
+    return n;
+}
 
-    std::vector<std::int64_t> sendable_campaigns(Millis now) const {
-        std::vector<std::int64_t> ids;
-        for (const auto& active : scheduler.campaigns()) {
-            if (active.campaign.status == "active" &&
-                core::in_send_hours(floor<seconds>(now), active.plan.zone, send_hours)) {
-                ids.push_back(active.campaign.id);
-            }
+std::vector<std::int64_t> Engine::Impl::sendable_campaigns(Millis now) const {
+    std::vector<std::int64_t> ids;
+    for (const auto& active : scheduler.campaigns()) {
+        if (active.campaign.status == "active" &&
+            core::in_send_hours(floor<seconds>(now), active.plan.zone, send_hours)) {
+            ids.push_back(active.campaign.id);
         }
-        return ids;
     }
+    return ids;
+}
 
-    // `retrying`: the storage retry, while the database refuses writes (see retry_storage).
-    void pump(bool retrying = false) {
-        const auto in_flight_now = in_flight();
-        // Outcomes are recorded and new deliveries claimed together, once a quarter of the
-        // slots are free, and at least 8 of them from 16 slots up (or once nothing is in
-        // flight): a few larger transactions instead of one per SMS. A cycle's fixed cost
-        // (commit, seal, claim query) spread over 4 SMS was a fifth of the CPU at the default
-        // of 16. Rows in `sending` never exceed max_in_flight, since claims follow the flush.
-        // Counted over all gateways (several small lanes batch as one large one), and at once
-        // when a gateway has nothing in flight, so that no gateway idles behind another's slow
-        // requests.
-        int max_in_flight = 0;
-        bool a_lane_idle = false;
-        for (const auto& lane : lanes) {
-            max_in_flight += lane.config.max_in_flight;
-            a_lane_idle = a_lane_idle || lane.http->in_flight() == 0;
+// `retrying`: the storage retry, while the database refuses writes (see retry_storage).
+void Engine::Impl::pump(bool retrying) {
+    const auto in_flight_now = in_flight();
+    // Outcomes are recorded and new deliveries claimed together, once a quarter of the
+    // slots are free, and at least 8 of them from 16 slots up (or once nothing is in
+    // flight): a few larger transactions instead of one per SMS. A cycle's fixed cost
+    // (commit, seal, claim query) spread over 4 SMS was a fifth of the CPU at the default
+    // of 16. Rows in `sending` never exceed max_in_flight, since claims follow the flush.
+    // Counted over all gateways (several small lanes batch as one large one), and at once
+    // when a gateway has nothing in flight, so that no gateway idles behind another's slow
+    // requests.
+    int max_in_flight = 0;
+    bool a_lane_idle = false;
+    for (const auto& lane : lanes) {
+        max_in_flight += lane.config.max_in_flight;
+        a_lane_idle = a_lane_idle || lane.http->in_flight() == 0;
+    }
+    const int slots = max_in_flight - static_cast<int>(in_flight_now);
+    const int batch = std::max({1, max_in_flight / 4, max_in_flight >= 16 ? 8 : 1});
+    if (!stopping && !retrying && in_flight_now > 0 && slots < batch && !a_lane_idle) {
+        return; // a completion will pump again
+    }
+    if (stopping) {
+        flush();
+        maybe_stopped();
+        return;
+    }
+    if (storage.failing() && !retrying) {
+        return; // the storage retry pumps until a write succeeds
+    }
+    const int limit = measure_lanes();
+    if (limit == 0) {
+        flush();
+        wait_for_lanes();
+        return;
+    }
+    const Millis now = clock();
+    const ClaimContext claiming{db, lanes, router, mode, options.run_once, now, steady()};
+    std::vector<store::DueDelivery> due;
+    DeliveryClaims claimed;
+    std::vector<ReadyReply> replies_ready;
+    const EngineStats counted = stats; // claims rolled back are not counted
+    const bool committed = storage.write("recording outcomes and claiming sends", [&] {
+        // The outcomes that came back and the next claims, committed together: one
+        // transaction (and one WAL commit) per cycle instead of two.
+        store::DeliveryTransaction tx(db, utc(now), options.actor);
+        outcomes.write(db, utc(now), options.actor);
+        storage.audit_if_resuming(db, utc(now), options.actor);
+        // A producer waiting for an answer goes before the week's broadcast, but while
+        // the broadcast has deliveries waiting, replies take at most a quarter of the
+        // slots: a flood of queries (or of STOPs) slows the week down, never stops it.
+        const int reply_limit = more_due ? std::max(1, limit / 4) : limit;
+        replies_ready = claim_replies(claiming, reply_limit);
+        // With several gateways, more rows than the free slots: a busy gateway's numbers
+        // at the head of the queue must not hide the numbers another could send now.
+        const int wanted = limit - static_cast<int>(replies_ready.size());
+        if (wanted > 0) {
+            due = store::DeliveriesRepo(db).due(sendable_campaigns(now),
+                                                now.time_since_epoch().count(), utc(now), wanted);
         }
-        const int slots = max_in_flight - static_cast<int>(in_flight_now);
-        const int batch = std::max({1, max_in_flight / 4, max_in_flight >= 16 ? 8 : 1});
-        if (!stopping && !retrying && in_flight_now > 0 && slots < batch && !a_lane_idle) {
-            return; // a completion will pump again
+        more_due = static_cast<int>(due.size()) == wanted;
+        claimed = claim_deliveries(claiming, due, scheduler.campaigns(), stats);
+        // Committed before any request leaves: a crash from here on leaves `sending`
+        // rows, which become `unknown` (never silently resent) at the next start.
+        tx.commit();
+    });
+    for (auto& lane : lanes) {
+        lane.bucket.give_back(lane.capacity); // tokens taken for claims not made
+    }
+    if (!committed) {
+        // Nothing was claimed and no request leaves; the outcomes stay in the batch.
+        stats = counted;
+        return;
+    }
+    storage.resumed();
+    outcomes.clear();
+    for (auto& r : replies_ready) {
+        send_reply(std::move(r));
+    }
+    if (due.empty()) {
+        maybe_idle();
+        return;
+    }
+    const bool none_ready = claimed.ready.empty();
+    for (auto& r : claimed.ready) {
+        send_delivery(std::move(r));
+    }
+    if (claimed.waiting > 0) {
+        // Rows whose gateway is full or rate-limited wait at the head of the queue: a
+        // completion pumps again, or the wake-up when the gateway may take them.
+        more_due = true;
+        wait_for_lanes();
+        return;
+    }
+    if (none_ready) {
+        post_pump(); // all skipped, failed or put off: look for more
+    }
+}
+
+// Sets each lane's capacity for this pump (tokens taken for it) and returns their sum: the
+// free slots, one probe while its circuit is open, or none while it is open or its rate
+// limit holds (with ready_at set for when that ends).
+int Engine::Impl::measure_lanes() {
+    const auto now = steady();
+    int total = 0;
+    for (std::size_t i = 0; i < lanes.size(); ++i) {
+        if (lanes[i].measure(now) == Lane::Measure::needs_token) {
+            fetch_token(i);
         }
-        if (stopping) {
-            flush();
-            maybe_stopped();
-            return;
+        total += lanes[i].capacity;
+    }
+    return total;
+}
+
+// Nothing could be claimed now: wake when the first waiting lane may take claims again (a
+// completion pumps sooner). Run-once does not wait out an outage.
+void Engine::Impl::wait_for_lanes() {
+    std::optional<steady_clock::time_point> first;
+    bool only_outages = true;
+    for (const auto& lane : lanes) {
+        if (lane.ready_at && lane.http->in_flight() == 0) {
+            first = first ? std::min(*first, *lane.ready_at) : *lane.ready_at;
+            only_outages = only_outages && lane.down;
         }
-        if (storage.failing() && !retrying) {
-            return; // the storage retry pumps until a write succeeds
-        }
-        const int limit = measure_lanes();
-        if (limit == 0) {
-            flush();
-            wait_for_lanes();
-            return;
-        }
-        const Millis now = clock();
-        const ClaimContext claiming{db, lanes, router, mode, options.run_once, now, steady()};
-        std::vector<store::DueDelivery> due;
-        DeliveryClaims claimed;
-        std::vector<ReadyReply> replies_ready;
-        const EngineStats counted = stats; // claims rolled back are not counted
-        const bool committed = storage.write("recording outcomes and claiming sends", [&] {
-            // The outcomes that came back and the next claims, committed together: one
-            // transaction (and one WAL commit) per cycle instead of two.
-            store::DeliveryTransaction tx(db, utc(now), options.actor);
-            outcomes.write(db, utc(now), options.actor);
-            storage.audit_if_resuming(db, utc(now), options.actor);
-            // A producer waiting for an answer goes before the week's broadcast, but while
-            // the broadcast has deliveries waiting, replies take at most a quarter of the
-            // slots: a flood of queries (or of STOPs) slows the week down, never stops it.
-            const int reply_limit = more_due ? std::max(1, limit / 4) : limit;
-            replies_ready = claim_replies(claiming, reply_limit);
-            // With several gateways, more rows than the free slots: a busy gateway's numbers
-            // at the head of the queue must not hide the numbers another could send now.
-            const int wanted = limit - static_cast<int>(replies_ready.size());
-            if (wanted > 0) {
-                due = store::DeliveriesRepo(db).due(
-                    sendable_campaigns(now), now.time_since_epoch().count(), utc(now), wanted);
-            }
-            more_due = static_cast<int>(due.size()) == wanted;
-            claimed = claim_deliveries(claiming, due, scheduler.campaigns(), stats);
-            // Committed before any request leaves: a crash from here on leaves `sending`
-            // rows, which become `unknown` (never silently resent) at the next start.
-            tx.commit();
-        });
-        for (auto& lane : lanes) {
-            lane.bucket.give_back(lane.capacity); // tokens taken for claims not made
-        }
-        if (!committed) {
-            // Nothing was claimed and no request leaves; the outcomes stay in the batch.
-            stats = counted;
-            return;
-        }
+    }
+    if (!first) {
+        return;
+    }
+    if (options.run_once && only_outages && in_flight() == 0) {
+        maybe_idle(true);
+        return;
+    }
+    wake_at(*first);
+}
+
+// Records every outcome that arrived since the last flush in one transaction. When the
+// database refuses it, the outcomes stay in memory for the next attempt.
+void Engine::Impl::flush() {
+    if (outcomes.empty()) {
+        return;
+    }
+    const bool written = storage.write("recording outcomes", [&] {
+        const auto now = utc(clock());
+        store::DeliveryTransaction tx(db, now, options.actor);
+        outcomes.write(db, now, options.actor);
+        storage.audit_if_resuming(db, now, options.actor);
+        tx.commit();
+    });
+    if (written) {
         storage.resumed();
         outcomes.clear();
-        for (auto& r : replies_ready) {
-            send_reply(std::move(r));
-        }
-        if (due.empty()) {
-            maybe_idle();
+    }
+}
+
+// While the database refuses writes: the recovery of the last stop if it has not been
+// done, then a pump whose transaction, the one that failed (outcomes and claims), is the
+// test. A smaller write (an audit entry alone) may fit in a page's free bytes on a full
+// disk and would declare a recovery the next claim disproves.
+void Engine::Impl::retry_storage() {
+    if (!recovered && !storage.write("recovering from the last stop", [&] { recover(); })) {
+        return;
+    }
+    pump(true);
+    if (storage.failing()) {
+        storage.retry_later(); // the pump found nothing to write: try again later
+    }
+}
+
+// Stopping while the database refuses writes: what the gateways answered is lost with the
+// process, and the deliveries stay claimed (`unknown` at the next start, never resent
+// blindly).
+void Engine::Impl::warn_unwritten() {
+    if (outcomes.has_sends()) {
+        spdlog::error("stopping with gateway answers the database refused; their deliveries "
+                      "stay claimed and are `unknown` at the next start");
+    }
+}
+
+// The last stop's `sending` rows become `unknown`: before any claim.
+void Engine::Impl::recover() {
+    scheduler.recover(clock());
+    recovered = true;
+}
+
+// Completions arriving in the same turn of the loop are recorded together.
+void Engine::Impl::post_pump() {
+    if (flush_posted) {
+        return;
+    }
+    flush_posted = true;
+    boost::asio::post(io, [this] {
+        flush_posted = false;
+        pump();
+    });
+}
+
+// One wake-up at a time, the earliest asked for: a gateway whose tokens come back in 50 ms
+// is not kept waiting behind another's 30 s cooldown.
+void Engine::Impl::wake_at(steady_clock::time_point at) {
+    if (waking && at >= wake_timer.expiry()) {
+        return;
+    }
+    waking = true;
+    wake_timer.expires_at(at); // cancels the later wait, whose handler then does nothing
+    wake_timer.async_wait([this](const boost::system::error_code& ec) {
+        if (ec == boost::asio::error::operation_aborted) {
             return;
         }
-        const bool none_ready = claimed.ready.empty();
-        for (auto& r : claimed.ready) {
-            send_delivery(std::move(r));
-        }
-        if (claimed.waiting > 0) {
-            // Rows whose gateway is full or rate-limited wait at the head of the queue: a
-            // completion pumps again, or the wake-up when the gateway may take them.
-            more_due = true;
-            wait_for_lanes();
-            return;
-        }
-        if (none_ready) {
-            post_pump(); // all skipped, failed or put off: look for more
-        }
-    }
-
-    // Sets each lane's capacity for this pump (tokens taken for it) and returns their sum: the
-    // free slots, one probe while its circuit is open, or none while it is open or its rate
-    // limit holds (with ready_at set for when that ends).
-    int measure_lanes() {
-        const auto now = steady();
-        int total = 0;
-        for (std::size_t i = 0; i < lanes.size(); ++i) {
-            if (lanes[i].measure(now) == Lane::Measure::needs_token) {
-                fetch_token(i);
-            }
-            total += lanes[i].capacity;
-        }
-        return total;
-    }
-
-    // Asks the lane's gateway for a bearer token; pumps again once it has answered.
-    void fetch_token(std::size_t i) {
-        lanes[i].token_fetching = true;
-        lanes[i].http->send(
-            core::orange_token_request(lanes[i].settings), milliseconds{lanes[i].config.timeout_ms},
-            [this, i](net::HttpResponse response) {
-                auto& lane = lanes[i];
-                lane.token_fetching = false;
-                auto token = core::read_orange_token_reply(response.status, response.body);
-                if (token) {
-                    lane.token_received(*token, steady());
-                    spdlog::info("gateway {}: access token obtained, valid {} s",
-                                 lane.settings.name, token->expires_in.count());
-                } else {
-                    lane.token_refused(steady());
-                    spdlog::error("gateway {}: no access token ({}); asking again in 30 s",
-                                  lane.settings.name,
-                                  response.status == 0 ? response.error : token.error().message);
-                }
-                post_pump();
-            });
-    }
-
-    // Nothing could be claimed now: wake when the first waiting lane may take claims again (a
-    // completion pumps sooner). Run-once does not wait out an outage.
-    void wait_for_lanes() {
-        std::optional<steady_clock::time_point> first;
-        bool only_outages = true;
-        for (const auto& lane : lanes) {
-            if (lane.ready_at && lane.http->in_flight() == 0) {
-                first = first ? std::min(*first, *lane.ready_at) : *lane.ready_at;
-                only_outages = only_outages && lane.down;
-            }
-        }
-        if (!first) {
-            return;
-        }
-        if (options.run_once && only_outages && in_flight() == 0) {
-            maybe_idle(true);
-            return;
-        }
-        wake_at(*first);
-    }
-
-    OutcomeContext outcome_context() {
-        std::uniform_real_distribution<double> unit(0.0, 1.0);
-        return {clock(), steady(), unit(random), config.routing.failover, router};
-    }
-
-    void send_delivery(ReadyDelivery ready) {
-        auto& lane = lanes[ready.claimed.lane];
-        lane.breaker.on_request_sent();
-        lane.http->send(
-            ready.request, milliseconds{lane.config.timeout_ms},
-            [this, claimed = std::move(ready.claimed)](net::HttpResponse response) mutable {
-                on_delivery_answer(std::move(claimed), response);
-            });
-    }
-
-    void on_delivery_answer(ClaimedDelivery claimed, const net::HttpResponse& response) {
-        auto& lane = lanes[claimed.lane];
-        auto verdict =
-            delivery_outcome(lane, std::move(claimed), response, outcome_context(), stats);
-        const auto& t = verdict.transition;
-        spdlog::debug("delivery {}: {} via {} (HTTP {}, {} ms){}", t.id, core::to_string(t.state),
-                      lane.settings.name, response.status, response.latency.count(),
-                      t.error.empty() ? "" : ": " + t.error);
-        if (verdict.counts_for_health && options.metrics) {
-            options.metrics->observe_send(lane.settings.name, response.status,
-                                          duration<double>(response.latency).count(),
-                                          core::to_string(t.state));
-        }
-        outcomes.add(std::move(verdict.transition));
-        if (verdict.circuit_changed) {
-            circuit_changed(lane, verdict.error);
-        }
-        post_pump();
-    }
-
-    void send_reply(ReadyReply ready) {
-        auto& lane = lanes[ready.claimed.lane];
-        lane.breaker.on_request_sent();
-        lane.http->send(ready.request, milliseconds{lane.config.timeout_ms},
-                        [this, claimed = ready.claimed](net::HttpResponse response) {
-                            on_reply_answer(claimed, response);
-                        });
-    }
-
-    void on_reply_answer(const ClaimedReply& claimed, const net::HttpResponse& response) {
-        auto& lane = lanes[claimed.lane];
-        auto verdict = reply_outcome(lane, claimed, response, outcome_context());
-        const auto& o = verdict.outcome;
-        if (verdict.circuit_changed) {
-            circuit_changed(lane, verdict.error);
-        }
-        if (verdict.counts_for_health) {
-            spdlog::info("reply {} via {}: {}{}", o.id, lane.settings.name,
-                         core::to_string(o.state), o.error.empty() ? "" : " (" + o.error + ")");
-            if (options.metrics) {
-                options.metrics->observe_send(lane.settings.name, response.status,
-                                              duration<double>(response.latency).count(),
-                                              core::to_string(o.state));
-            }
-        }
-        outcomes.add(std::move(verdict.outcome));
-        post_pump();
-    }
-
-    // A lane's circuit opened or closed: audited with the next commit, logged, in /metrics.
-    void circuit_changed(const Lane& lane, const std::string& last_error) {
-        const auto& name = lane.settings.name;
-        const bool open = !lane.circuit_closed();
-        if (options.metrics) {
-            options.metrics->gateways[name].breaker_open = open;
-        }
-        outcomes.add_gateway_event(
-            open ? "gateway.outage" : "gateway.recovered", name,
-            (open ? json{{"gateway", name},
-                         {"consecutive_failures", lane.breaker.consecutive_failures()},
-                         {"last_error", last_error}}
-                  : json{{"gateway", name}, {"recovered", true}})
-                .dump());
-        if (open) {
-            spdlog::error("gateway {} outage: {} consecutive failures (last: {}); pausing its "
-                          "sends{}",
-                          name, lane.breaker.consecutive_failures(), last_error,
-                          lanes.size() > 1 && config.routing.failover
-                              ? " (the next gateway that takes its numbers carries them)"
-                              : "");
-        } else {
-            spdlog::info("gateway {} recovered; sending again", name);
-        }
-    }
-
-    // Records every outcome that arrived since the last flush in one transaction. When the
-    // database refuses it, the outcomes stay in memory for the next attempt.
-    void flush() {
-        if (outcomes.empty()) {
-            return;
-        }
-        const bool written = storage.write("recording outcomes", [&] {
-            const auto now = utc(clock());
-            store::DeliveryTransaction tx(db, now, options.actor);
-            outcomes.write(db, now, options.actor);
-            storage.audit_if_resuming(db, now, options.actor);
-            tx.commit();
-        });
-        if (written) {
-            storage.resumed();
-            outcomes.clear();
-        }
-    }
-
-    // While the database refuses writes: the recovery of the last stop if it has not been
-    // done, then a pump whose transaction, the one that failed (outcomes and claims), is the
-    // test. A smaller write (an audit entry alone) may fit in a page's free bytes on a full
-    // disk and would declare a recovery the next claim disproves.
-    void retry_storage() {
-        if (!recovered && !storage.write("recovering from the last stop", [&] { recover(); })) {
-            return;
-        }
-        pump(true);
-        if (storage.failing()) {
-            storage.retry_later(); // the pump found nothing to write: try again later
-        }
-    }
-
-    // Stopping while the database refuses writes: what the gateways answered is lost with the
-    // process, and the deliveries stay claimed (`unknown` at the next start, never resent
-    // blindly).
-    void warn_unwritten() {
-        if (outcomes.has_sends()) {
-            spdlog::error("stopping with gateway answers the database refused; their deliveries "
-                          "stay claimed and are `unknown` at the next start");
-        }
-    }
-
-    // The last stop's `sending` rows become `unknown`: before any claim.
-    void recover() {
-        scheduler.recover(clock());
-        recovered = true;
-    }
-
-    // Completions arriving in the same turn of the loop are recorded together.
-    void post_pump() {
-        if (flush_posted) {
-            return;
-        }
-        flush_posted = true;
-        boost::asio::post(io, [this] {
-            flush_posted = false;
+        waking = false;
+        if (!ec) {
             pump();
-        });
-    }
-
-    // One wake-up at a time, the earliest asked for: a gateway whose tokens come back in 50 ms
-    // is not kept waiting behind another's 30 s cooldown.
-    void wake_at(steady_clock::time_point at) {
-        if (waking && at >= wake_timer.expiry()) {
-            return;
         }
-        waking = true;
-        wake_timer.expires_at(at); // cancels the later wait, whose handler then does nothing
-        wake_timer.async_wait([this](const boost::system::error_code& ec) {
-            if (ec == boost::asio::error::operation_aborted) {
-                return;
-            }
-            waking = false;
-            if (!ec) {
-                pump();
-            }
-        });
-    }
+    });
+}
 
-    void maybe_idle(bool force = false) {
-        if (!options.run_once || in_flight() > 0 || outcomes.has_sends()) {
-            return;
-        }
-        if ((force || !more_due) && on_idle) {
-            auto done = std::move(on_idle);
-            on_idle = nullptr;
-            done();
-        }
+void Engine::Impl::maybe_idle(bool force) {
+    if (!options.run_once || in_flight() > 0 || outcomes.has_sends()) {
+        return;
     }
-
-    void schedule_tick() {
-        tick_timer.expires_after(options.tick);
-        tick_timer.async_wait([this](const boost::system::error_code& ec) {
-            if (ec || stopping) {
-                return;
-            }
-            if (!storage.failing()) {
-                storage.write("opening and closing weeks", [&] { scheduler.tick(clock()); });
-                pump();
-            }
-            schedule_tick();
-        });
-    }
-
-    void maybe_stopped() {
-        if (in_flight() > 0 || !on_stopped) {
-            return;
-        }
-        flush();
-        warn_unwritten();
-        stop_timer.cancel();
-        auto done = std::move(on_stopped);
-        on_stopped = nullptr;
+    if ((force || !more_due) && on_idle) {
+        auto done = std::move(on_idle);
+        on_idle = nullptr;
         done();
     }
-};
+}
+
+void Engine::Impl::schedule_tick() {
+    tick_timer.expires_after(options.tick);
+    tick_timer.async_wait([this](const boost::system::error_code& ec) {
+        if (ec || stopping) {
+            return;
+        }
+        if (!storage.failing()) {
+            storage.write("opening and closing weeks", [&] { scheduler.tick(clock()); });
+            pump();
+        }
+        schedule_tick();
+    });
+}
+
+void Engine::Impl::maybe_stopped() {
+    if (in_flight() > 0 || !on_stopped) {
+        return;
+    }
+    flush();
+    warn_unwritten();
+    stop_timer.cancel();
+    auto done = std::move(on_stopped);
+    on_stopped = nullptr;
+    done();
+}
 
 Engine::Engine(boost::asio::io_context& io, store::Database& db, core::Config config,
                std::vector<core::GatewaySettings> gateways, std::function<Millis()> clock,
