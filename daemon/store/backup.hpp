@@ -21,9 +21,8 @@ struct CopyOptions {
     // database's gigabytes would go to the disk in one burst, and every fsync of the daemon's
     // (one per dispatcher cycle) would wait behind it, for seconds. On a virtual disk an fsync
     // flushes the whole device's cache, so it also waits for whatever the copy wrote since its
-    // last sync. Beside a backup of the national database, a 4 KB fsync waited up to 220 ms
-    // with 16 MiB, 51 with 4 MiB and 40 with 1 MiB (the disk alone: up to 96), and the backup
-    // took as long with each (BENCHMARKS.md "Backups while sending").
+    // last sync: the smaller the step, the shorter that wait, for a backup as long
+    // (measured side by side: BENCHMARKS.md "Backups while sending").
     // 0: only at the end.
     std::int64_t sync_every_bytes = 1 << 20;
     // Called after each step with pages copied so far and the total (for a percentage).
