@@ -89,10 +89,10 @@ shared VM vary by ±10 %, so repeat each a few times. Checked so on 23 November,
 and mostly this machine's: on 2 December, side by side with this procedure (100,000 SMS at
 16: \`KIBARU=<11771ca's build>/kibaru scripts/profile-dispatch.sh --time 100000 16\`, and
 today's build with and without \`SYNCHRONOUS=normal\`), 11771ca (23 November's code, the last commit of that day) took 109 and 90 µs per SMS where
-it had taken 48 that day (42 and 44 at 64); today's code took 115 and 102 µs with `synchronous = "normal"`, as
-11771ca always wrote, and 120 and 118 µs with `"full"`, the default since #18 made every commit
+it had taken 48 that day (42 and 44 at 64); today's code took 115 and 102 µs with \`synchronous = "normal"\`, as
+11771ca always wrote, and 120 and 118 µs with \`"full"\`, the default since #18 made every commit
 durable (a power cut must not resend an SMS). So of today's figures, the machine accounts for
-about half, `full` for some 15 to 20 % of the rate, and the code since 23 November for some 5 to
+about half, \`full\` for some 15 to 20 % of the rate, and the code since 23 November for some 5 to
 14 % of the CPU per SMS (not bisected; what it added to each send: routing over several
 gateways, the gateway in every sealed event, in-doubt bookkeeping).
 
