@@ -39,13 +39,17 @@ public:
     Snapshot(const Snapshot&) = delete;
     Snapshot& operator=(const Snapshot&) = delete;
 
-private:
-    void end() noexcept {
-        if (m_owned) {
-            m_owned = false;
-            sqlite3_exec(m_db.handle(), "COMMIT", nullptr, nullptr, nullptr); // only read
+    // Ends the snapshot; true when it was this object's (not the caller's transaction).
+    bool end() noexcept {
+        if (!m_owned) {
+            return false;
         }
+        m_owned = false;
+        sqlite3_exec(m_db.handle(), "COMMIT", nullptr, nullptr, nullptr); // only read
+        return true;
     }
+
+private:
     Database& m_db;
     bool m_owned = false;
 };
@@ -63,6 +67,18 @@ void sync_written(sqlite3* target) {
         file != nullptr && file->pMethods != nullptr) {
         file->pMethods->xSync(file, SQLITE_SYNC_NORMAL); // a failure shows again at the commit
     }
+}
+
+// While the snapshot was held, no connection could copy the WAL written since it began back into
+// the database file, so the WAL grew (by hundreds of megabytes while a week of 100,000 SMS was
+// sent). Left so, the sender's next commit would make that whole copy and its sync by itself
+// (SQLite's automatic checkpoint) while no request leaves: a 254 ms stall, measured with strace
+// right after a national backup's last step. Made here first, on the copy's connection, it runs
+// beside the sender, whose automatic checkpoints find the checkpoint lock taken and return at
+// once; they then only copy what was written meanwhile. PASSIVE: it waits for no reader or
+// writer; failing or partial, the sender's checkpoints do the rest, as without it.
+void catch_up_checkpoint(Database& source) noexcept {
+    sqlite3_wal_checkpoint_v2(source.handle(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
 }
 
 // The copy proper, between two raw connections; `what` names it in errors.
@@ -108,6 +124,9 @@ std::int64_t copy_pages(Database& source, sqlite3* target, const std::string& wh
     }
     // Finishing sets the target's error message when a step failed.
     const int finished = sqlite3_backup_finish(backup);
+    if (snapshot.end()) {
+        catch_up_checkpoint(source);
+    }
     if (rc != SQLITE_DONE || finished != SQLITE_OK) {
         const int code = rc != SQLITE_DONE ? rc : finished;
         throw StoreError(what + ": " + sqlite3_errstr(code) + " (" + sqlite3_errmsg(target) + ")",

@@ -72,6 +72,37 @@ TEST_F(StoreBackup, a_copy_finishes_while_another_connection_commits_and_holds_o
     EXPECT_EQ(writer->scalar_int("SELECT count(*) FROM t"), 2000 + steps) << "writes went on";
 }
 
+// While the copy holds its snapshot, nothing can move the WAL written meanwhile into the database
+// file; the copy does it once its snapshot ends, so that the daemon's next commit does not have
+// to, with every request waiting.
+TEST_F(StoreBackup, the_copy_moves_the_wal_written_during_it_into_the_database_file) {
+    auto writer = Database::open(path("live.db"));
+    writer->exec("PRAGMA wal_autocheckpoint = 0"); // this writer never checkpoints by itself
+    writer->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    const auto before = std::filesystem::file_size(path("live.db"));
+    CopyOptions options;
+    options.pages_per_step = 64;
+    options.pause = std::chrono::milliseconds(0);
+    bool wrote = false;
+    options.progress = [&](std::int64_t, std::int64_t) {
+        if (!wrote) {
+            wrote = true;
+            writer->exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i "
+                         "< 1000) INSERT INTO t (payload) SELECT hex(randomblob(1000)) FROM n");
+        }
+    };
+    write_database_file(*source, path("copy.db"), options);
+    ASSERT_TRUE(wrote);
+    const auto pages = writer->scalar_int("PRAGMA page_count");
+    const auto page_size = writer->scalar_int("PRAGMA page_size");
+    EXPECT_GT(std::filesystem::file_size(path("live.db")), before + 1000 * 2000)
+        << "the pages written during the copy are still only in the WAL";
+    EXPECT_EQ(std::filesystem::file_size(path("live.db")),
+              static_cast<std::uintmax_t>(pages * page_size));
+    EXPECT_EQ(Database::open_read_only(path("copy.db"))->scalar_int("SELECT count(*) FROM t"), 2000)
+        << "the copy is the snapshot";
+}
+
 TEST_F(StoreBackup, a_written_copy_is_one_self_contained_file) {
     write_database_file(*source, path("copy.db"), {});
     EXPECT_FALSE(std::filesystem::exists(path("copy.db-wal")));
