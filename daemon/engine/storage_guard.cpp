@@ -16,6 +16,18 @@ StorageGuard::StorageGuard(boost::asio::io_context& io, Options options,
     : m_timer(io), m_options(options), m_retry(std::move(retry)),
       m_answers_waiting(std::move(answers_waiting)) {}
 
+StorageGuard::~StorageGuard() {
+    if (const auto held_back = m_slow.held_back()) {
+        spdlog::warn("{}", describe(*held_back));
+    }
+}
+
+void StorageGuard::slow(const char* doing, steady_clock::duration took) {
+    if (const auto summary = m_slow.wrote(doing, took, steady_clock::now())) {
+        spdlog::warn("{}", describe(*summary));
+    }
+}
+
 bool StorageGuard::absorbed(const char* doing, const std::exception& e) {
     const auto* refusal = dynamic_cast<const store::StoreError*>(&e);
     if (!refusal || !store::is_storage_failure(refusal->code()) || m_options.rethrow) {

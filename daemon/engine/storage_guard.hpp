@@ -6,6 +6,7 @@
 // commits afterwards. What to try again (recovery, then a pump) is the engine's.
 #pragma once
 
+#include "engine/slow_writes.hpp"
 #include "engine/storage_health.hpp"
 #include "net/asio.hpp"
 
@@ -35,15 +36,25 @@ public:
     // `answers_waiting` tells the log whether gateway answers wait in memory.
     StorageGuard(boost::asio::io_context& io, Options options, std::function<void()> retry,
                  std::function<bool()> answers_waiting);
+    // Logs the slow writes no warning has named yet.
+    ~StorageGuard();
+    StorageGuard(const StorageGuard&) = delete;
+    StorageGuard& operator=(const StorageGuard&) = delete;
 
     // Runs `transaction`, which rolls itself back when it throws. False when the database
-    // refused it (`doing` names the write in the log); any other error propagates.
+    // refused it (`doing` names the write in the log); any other error propagates. A write
+    // that took SlowWrites::k_slow or longer is logged (engine/slow_writes.hpp).
     // A template, not a std::function: the dispatcher's transaction captures more than its
     // small buffer holds, and a heap allocation per cycle would buy nothing.
     template <typename Transaction>
     bool write(const char* doing, Transaction&& transaction) {
         try {
+            const auto start = std::chrono::steady_clock::now();
             transaction();
+            const auto took = std::chrono::steady_clock::now() - start;
+            if (took >= SlowWrites::k_slow) {
+                slow(doing, took);
+            }
             return true;
         } catch (const std::exception& e) {
             if (!absorbed(doing, e)) {
@@ -70,8 +81,10 @@ private:
     // write; false when the caller must rethrow it.
     bool absorbed(const char* doing, const std::exception& e);
     void refused(const char* doing, const std::string& error);
+    void slow(const char* doing, std::chrono::steady_clock::duration took);
 
     StorageHealth m_health;
+    SlowWrites m_slow;
     boost::asio::steady_timer m_timer;
     Options m_options;
     std::function<void()> m_retry;

@@ -5,12 +5,19 @@
 // test_integration_disk_full.
 #include "../ops/ops_fixture.hpp"
 #include "engine/engine.hpp"
+#include "engine/slow_writes.hpp"
+#include "engine/storage_guard.hpp"
 #include "engine/storage_health.hpp"
 #include "scripted_gateway.hpp"
 #include "sesame_week.hpp"
 #include "util/metrics.hpp"
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <set>
+#include <sstream>
+#include <thread>
 
 using namespace kibaru;
 using namespace std::chrono;
@@ -133,4 +140,58 @@ TEST(StorageHealth, logs_the_first_failure_then_at_most_once_a_minute_and_times_
     EXPECT_FALSE(health.failing());
     EXPECT_TRUE(health.reason().empty());
     EXPECT_TRUE(health.failed("claiming: disk full", t0 + seconds{96})) << "a new episode";
+}
+
+TEST(SlowWrites, logs_the_first_slow_write_then_a_summary_at_most_once_a_minute) {
+    engine::SlowWrites slow;
+    const auto t0 = engine::SlowWrites::Clock::time_point{} + hours{1};
+    EXPECT_FALSE(slow.wrote("claiming", milliseconds{99}, t0)) << "under 100 ms: not slow";
+    const auto first = slow.wrote("claiming", milliseconds{120}, t0);
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->count, 1);
+    EXPECT_EQ(first->longest, milliseconds{120});
+    EXPECT_EQ(describe(*first), "a database write took 120 ms (claiming); no request left "
+                                "meanwhile, as each send waits for its claim to be on disk: "
+                                "the disk is slow to sync");
+    EXPECT_FALSE(slow.wrote("claiming", milliseconds{300}, t0 + seconds{10}));
+    EXPECT_FALSE(slow.wrote("recording outcomes", milliseconds{626}, t0 + seconds{20}));
+    EXPECT_FALSE(slow.wrote("claiming", milliseconds{150}, t0 + seconds{59}));
+    const auto minute = slow.wrote("claiming", milliseconds{101}, t0 + seconds{60});
+    ASSERT_TRUE(minute) << "a minute after the last line";
+    EXPECT_EQ(minute->count, 4);
+    EXPECT_EQ(minute->longest, milliseconds{626});
+    EXPECT_EQ(minute->doing, "recording outcomes");
+    EXPECT_NE(describe(*minute).find("4 database writes took over 100 ms each since the last such "
+                                     "warning, the longest 626 ms (recording outcomes)"),
+              std::string::npos);
+    EXPECT_FALSE(slow.held_back()) << "all said";
+    EXPECT_FALSE(slow.wrote("claiming", milliseconds{200}, t0 + seconds{70}));
+    const auto rest = slow.held_back();
+    ASSERT_TRUE(rest) << "what the end of a run must still say";
+    EXPECT_EQ(rest->count, 1);
+    EXPECT_FALSE(slow.held_back());
+}
+
+// The guard times the writes it runs: a slow one is in the log at once, the next within the
+// minute when the guard ends.
+TEST(StorageGuardSlowWrites, a_slow_write_is_logged_with_what_it_was) {
+    std::ostringstream logged;
+    const auto previous = spdlog::default_logger();
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+        "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(logged)));
+    {
+        boost::asio::io_context io;
+        engine::StorageGuard guard(
+            io, {}, [] {}, [] { return false; });
+        EXPECT_TRUE(guard.write("a quick write", [] {}));
+        EXPECT_EQ(logged.str(), "");
+        EXPECT_TRUE(guard.write("a slow write", [] { std::this_thread::sleep_for(110ms); }));
+        EXPECT_NE(logged.str().find("a database write took 1"), std::string::npos) << logged.str();
+        EXPECT_NE(logged.str().find(" ms (a slow write)"), std::string::npos) << logged.str();
+        logged.str("");
+        EXPECT_TRUE(guard.write("another", [] { std::this_thread::sleep_for(110ms); }));
+        EXPECT_EQ(logged.str(), "") << "held back for a minute";
+    }
+    EXPECT_NE(logged.str().find(" ms (another)"), std::string::npos) << "said when the guard ends";
+    spdlog::set_default_logger(previous);
 }
