@@ -22,6 +22,11 @@ namespace kibaru::engine {
 
 using namespace std::chrono;
 
+namespace {
+// The dispatcher's writes in each cycle, which sending waits for: a slow one is logged.
+constexpr auto timed = StorageGuard::Timed::yes;
+} // namespace
+
 std::string utc(Millis at) {
     return core::format_utc(floor<seconds>(at));
 }
@@ -118,7 +123,7 @@ void Engine::Impl::pump(bool retrying) {
     DeliveryClaims claimed;
     std::vector<ReadyReply> replies_ready;
     const EngineStats counted = stats; // claims rolled back are not counted
-    const bool committed = storage.write("recording outcomes and claiming sends", [&] {
+    const bool committed = storage.write("recording outcomes and claiming sends", timed, [&] {
         // The outcomes that came back and the next claims, committed together: one
         // transaction (and one WAL commit) per cycle instead of two.
         store::DeliveryTransaction tx(db, utc(now), options.actor);
@@ -217,7 +222,7 @@ void Engine::Impl::flush() {
     if (outcomes.empty()) {
         return;
     }
-    const bool written = storage.write("recording outcomes", [&] {
+    const bool written = storage.write("recording outcomes", timed, [&] {
         const auto now = utc(clock());
         store::DeliveryTransaction tx(db, now, options.actor);
         outcomes.write(db, now, options.actor);

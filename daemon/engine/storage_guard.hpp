@@ -14,6 +14,7 @@
 #include <exception>
 #include <functional>
 #include <string>
+#include <utility>
 
 namespace kibaru::store {
 class Database;
@@ -41,18 +42,27 @@ public:
     StorageGuard(const StorageGuard&) = delete;
     StorageGuard& operator=(const StorageGuard&) = delete;
 
+    // Whether a write is timed. The dispatcher's writes in each cycle are: sending waits for
+    // them, and a few dozen rows that take 100 ms mean a disk slow to sync. A week's opening or
+    // closing is long by its size, in steps the scheduler bounds, and is not.
+    enum class Timed : bool { no, yes };
+
     // Runs `transaction`, which rolls itself back when it throws. False when the database
-    // refused it (`doing` names the write in the log); any other error propagates. A write
-    // that took SlowWrites::k_slow or longer is logged (engine/slow_writes.hpp).
+    // refused it (`doing` names the write in the log); any other error propagates. A timed
+    // write that took SlowWrites::k_slow or longer is logged (engine/slow_writes.hpp).
     // A template, not a std::function: the dispatcher's transaction captures more than its
     // small buffer holds, and a heap allocation per cycle would buy nothing.
     template <typename Transaction>
     bool write(const char* doing, Transaction&& transaction) {
+        return write(doing, Timed::no, std::forward<Transaction>(transaction));
+    }
+    template <typename Transaction>
+    bool write(const char* doing, Timed timed, Transaction&& transaction) {
         try {
             const auto start = std::chrono::steady_clock::now();
             transaction();
             const auto took = std::chrono::steady_clock::now() - start;
-            if (took >= SlowWrites::k_slow) {
+            if (timed == Timed::yes && took >= SlowWrites::k_slow) {
                 slow(doing, took);
             }
             return true;
