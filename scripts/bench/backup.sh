@@ -28,15 +28,16 @@ open_rice_week() {
 }
 
 # send_week DIR AT: sends the open rice week at AT through a fresh fake gateway; prints
-# "seconds longest_gap_ms gaps_over_100ms".
+# "seconds longest_gap_ms gaps_over_100ms longest_write_ms", the last from the slow writes the
+# sender logged (engine/slow_writes.hpp: 100 ms or more each; 0 when none was).
 send_week() {
-  local dir=$1 at=$2 port gw t0 t1
-  read -r port < <(free_ports 1)
+  local dir=$1 at=$2 gateway_port gw t0 t1
   rm -f "$dir/gap.txt"
-  fake_gateway_on "$port" --longest-gap "$dir/gap.txt"
+  fake_gateway_any --longest-gap "$dir/gap.txt"
   gw=${background[-1]}
-  sed -i "s|^url = .*|url = \"http://127.0.0.1:$port/ok/cgi-bin/sendsms\"|" "$dir/k.toml"
+  sed -i "s|^url = .*|url = \"http://127.0.0.1:$gateway_port/ok/cgi-bin/sendsms\"|" "$dir/k.toml"
   local rc=0
+  : > "$dir/kibaru.log"
   t0=$(date +%s.%N)
   "$kibaru" --db "$work/b.db" --config "$dir/k.toml" --now "$at" run-once >/dev/null 2>"$dir/send.err" || rc=$?
   t1=$(date +%s.%N)
@@ -46,9 +47,11 @@ send_week() {
     echo "bench: the week sent at $at failed (run-once exit $rc) or the gateway got under two requests" >&2
     exit 1
   fi
-  local longest over
+  local longest over write
   read -r longest over < "$dir/gap.txt"
-  awk -v a="$t0" -v b="$t1" -v g="$longest" -v o="$over" 'BEGIN { printf "%.2f %.0f %d\n", b - a, g, o }'
+  write=$(grep -oE '(took|the longest) [0-9]+ ms' "$dir/kibaru.log" | awk '$2 > m { m = $2 } END { print m + 0 }')
+  awk -v a="$t0" -v b="$t1" -v g="$longest" -v o="$over" -v w="$write" \
+    'BEGIN { printf "%.2f %.0f %d %d\n", b - a, g, o, w }'
 }
 
 bench_backup() {
@@ -118,8 +121,7 @@ TOML
 
   say "== dispatch: synchronous full against normal, $sms SMS each, two pairs"
   local gateway_port
-  read -r gateway_port < <(free_ports 1)
-  fake_gateway_on "$gateway_port"
+  fake_gateway_any
   source scripts/dispatch-setup.sh
   sync_trial() { # full|normal -> SMS/s of a fresh week sent by run-once
     local d=$dir/sync-$1 k t0 t1
@@ -139,12 +141,14 @@ TOML
   full=$(((full1 + full2) / 2)); normal=$(((normal1 + normal2) / 2))
   cost=$(awk -v f="$full" -v n="$normal" 'BEGIN { printf "%.1f", 100 * (n - f) / n }')
   say "   full $full1, $full2; normal $normal1, $normal2 SMS/s: full is $cost % slower"
-  # gap_cells "WALL GAP OVER" ...: "GAP ms (OVER over 100 ms, WALL s)" per week, joined by "; "
+  # gap_cells "WALL GAP OVER WRITE" ...: "GAP ms (OVER over 100 ms, WALL s; longest write ...)"
+  # per week, joined by "; "
   gap_cells() {
-    local cell out="" w g o
+    local cell out="" w g o longest
     for cell in "$@"; do
-      read -r w g o <<<"$cell"
-      out+="${out:+; }$g ms ($o over 100 ms, $w s)"
+      read -r w g o longest <<<"$cell"
+      [ "$longest" -gt 0 ] && longest="$longest ms" || longest="under 100 ms"
+      out+="${out:+; }$g ms ($o over 100 ms, $w s; longest write $longest)"
     done
     echo "$out"
   }
@@ -172,9 +176,11 @@ the copy (\`integrity_check\`, audit chain and event seals); its time includes t
 | the send's longest stall during the backup (two weeks; the second ended $send_done) | $(gap_cells "$during1" "$during2") | ≤ 100 ms | $(verdict "$during_worst" 100) |
 
 Each stall cell gives, per week sent, the longest wait between two requests, how many waits
-passed 100 ms, and the send's time. The sender commits with an fsync per dispatcher cycle, so
-no request leaves while the disk answers one: when the disk takes 100 ms over a single fsync, as
-it sometimes does here with nothing else running (the disk-alone line), the send stalls as long.
+passed 100 ms, the send's time, and the sender's longest database write (a transaction and its
+sync: the dispatcher logs every write of 100 ms or more, \`engine/slow_writes.hpp\`). The sender
+commits with an fsync per dispatcher cycle, so no request leaves while the disk answers one: when
+the disk takes 100 ms over a single fsync, as it sometimes does here with nothing else running
+(the disk-alone line), the send stalls as long, and the longest write shows it.
 
 What this section found and what changed:
 
@@ -191,15 +197,41 @@ What this section found and what changed:
   which then synced the database file back to back beside the commits' own fsyncs: with it,
   \`full\` sent 5,643 and 5,189 SMS/s in this section's run; after the revert, 6,879 and 6,790.
   Its effect on stalls is not clear: the run with it measured 48 and 61 ms during the backup,
-  the run after the revert (the table) 136 and 282 ms, but interleaved weeks during one backup
+  the run after the revert (the table committed then) 136 and 282 ms, but interleaved weeks during one backup
   gave 27 and 184 ms with it, 28 ms without. A thread that checkpoints only once the WAL has
   grown by 1,000 pages since its last checkpoint would avoid the back-to-back syncs; not tried.
 - Run to run (2 December, 1 MiB syncs): ten weeks sent during a backup had longest stalls of
   26, 27, 28, 37, 48, 61, 136, 184, 192 and 282 ms; each of the three over 100 ms that were
   counted had a single wait over 100 ms in a send of 25 to 75 s. Weeks sent with no backup had
   single spikes too (451 ms once), and the disk alone, with nothing else running, once waited
-  447 ms over one 4 KB fsync (this run's first probe). The target is met in most weeks, not in
+  447 ms over one 4 KB fsync (that run's first probe). The target is met in most weeks, not in
   every one: on this disk a single spike over 100 ms can come with or without a backup.
+  After 64c2a99, eleven weeks sent during a backup (four runs of this section, two diagnostic):
+  84, 85, 94, 96, 108, 115, 205, 231, 247, 273 and 636 ms. Six of them were sent wholly during
+  the copy, which 64c2a99 does not touch (84, 108, 115, 205, 231, 636 ms): the disk was
+  noisier that day (its worst fsync alone, in 30 s: 69, 76, 36 and 397 ms).
+- The copy's catch-up checkpoint (64c2a99). While the copy holds its snapshot the sender's WAL
+  cannot be checkpointed and grows; the sender's first commit after the copy's last step then
+  copied all of it into the database file and synced it, with every request waiting. Found by
+  timing each of the sender's syncs (\`strace -f --seccomp-bpf -T -ttt -e
+  trace=fsync,fdatasync\` on the sending run-once) in a week whose send spanned the copy's end:
+  a 254 ms stall, two waits over 100 ms, one 88 ms sync of the database file 0.2 s after the
+  last step. The copy now makes that checkpoint itself, on its own connection, as soon as its
+  snapshot ends; the same run with it: 96 ms, none over 100 ms. The sender is left with one
+  checkpoint of what it wrote meanwhile, as in any busy minute.
+- What is left is mostly the disk itself. In the run with the catch-up, the other week (sent during
+  the copy, no checkpoint in it) stalled 636 ms: strace shows a single \`fdatasync\` of the WAL
+  taking 626 ms, where that run's other 8,652 syncs took under 30 ms; the run before had 180
+  syncs over 30 ms and none over 70. Each commit is synced before the requests it claims leave
+  (exactly once), so a sync that long stalls the send as long, backup or not.
+- Since e67ef9c the sender logs each of its writes of 100 ms or more, and the table puts the
+  longest beside each stall. In the first run with it, and in a diagnostic run, each stall over
+  100 ms matched one write of the sender's as long (stall and write: 108 and 106 ms, 247 and
+  245 ms, 205 and 204 ms). In the run the table shows (2 December), the first week's three waits
+  over 100 ms came with no write that long: something else held that send, not pinned down. It
+  was not the sender waiting for a core in the diagnostic run (\`perf sched latency\`: 8 ms at
+  most); this virtual machine's host also takes about 1 % of its time (steal in /proc/stat),
+  pauses nothing inside it can time.
 - The backup at a lower I/O priority was not tried: this machine's disk uses mq-deadline, which
   ignores I/O priorities (only BFQ honours them).
 

@@ -69,3 +69,17 @@ make_contacts_csv() { # rows file: distinct valid Malian mobiles, written the us
     }
   }' > "$2"
 }
+
+# fake_gateway_any [OPTION...]: build/fake_gateway on a port the kernel picks as it binds (a port
+# picked beforehand by free_ports can be taken meanwhile by a client connection's end); sets
+# gateway_port; its pid is the last of `background`; returns once it listens.
+fake_gateway_any() {
+  local file=$work/gateway-port.$$.$RANDOM
+  rm -f "$file"
+  ./build/fake_gateway --port-file "$file" --max-seconds 3600 "$@" >/dev/null 2>&1 &
+  background+=($!)
+  for _ in $(seq 100); do [ -s "$file" ] && break; sleep 0.1; done
+  [ -s "$file" ] || { echo "bench: build/fake_gateway did not start" >&2; return 1; }
+  gateway_port=$(cat "$file")
+  rm -f "$file"
+}
