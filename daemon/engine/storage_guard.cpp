@@ -23,6 +23,9 @@ StorageGuard::~StorageGuard() {
 }
 
 void StorageGuard::slow(const char* doing, steady_clock::duration took) {
+    if (m_options.metrics) {
+        ++m_options.metrics->slow_writes;
+    }
     if (const auto summary = m_slow.wrote(doing, took, steady_clock::now())) {
         spdlog::warn("{}", describe(*summary));
     }

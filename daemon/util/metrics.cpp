@@ -80,7 +80,11 @@ std::string Metrics::render(
     out << "# HELP kibaru_storage_ok 0 while the database refuses writes (disk full, read-only, "
            "I/O error) and sending is paused.\n"
         << "# TYPE kibaru_storage_ok gauge\n"
-        << "kibaru_storage_ok " << (storage_failure.empty() ? 1 : 0) << "\n";
+        << "kibaru_storage_ok " << (storage_failure.empty() ? 1 : 0) << "\n"
+        << "# HELP kibaru_slow_writes_total Database writes that sending waited 100 ms or more "
+           "for (a disk slow to sync).\n"
+        << "# TYPE kibaru_slow_writes_total counter\n"
+        << "kibaru_slow_writes_total " << slow_writes << "\n";
     return out.str();
 }
 

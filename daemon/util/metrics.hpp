@@ -32,6 +32,8 @@ struct Metrics {
     // Why the database refuses the engine's writes (a full disk, a read-only file, an I/O
     // error), while it does; empty while writes succeed. /healthz answers 503 with it.
     std::string storage_failure;
+    // The engine's writes that sending waited 100 ms or more for (engine/slow_writes.hpp).
+    std::uint64_t slow_writes = 0;
 
     void observe_send(const std::string& gateway, int http_status, double seconds,
                       std::string_view outcome);

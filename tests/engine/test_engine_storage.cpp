@@ -181,10 +181,13 @@ TEST(StorageGuardSlowWrites, a_slow_timed_write_is_logged_with_what_it_was) {
         "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(logged)));
     const auto timed = engine::StorageGuard::Timed::yes;
     const auto slowly = [] { std::this_thread::sleep_for(110ms); };
+    util::Metrics metrics;
     {
         boost::asio::io_context io;
+        engine::StorageGuard::Options options;
+        options.metrics = &metrics;
         engine::StorageGuard guard(
-            io, {}, [] {}, [] { return false; });
+            io, options, [] {}, [] { return false; });
         EXPECT_TRUE(guard.write("a quick write", timed, [] {}));
         EXPECT_TRUE(guard.write("opening a week", slowly));
         EXPECT_EQ(logged.str(), "") << "quick, or untimed";
@@ -196,5 +199,7 @@ TEST(StorageGuardSlowWrites, a_slow_timed_write_is_logged_with_what_it_was) {
         EXPECT_EQ(logged.str(), "") << "held back for a minute";
     }
     EXPECT_NE(logged.str().find(" ms (another)"), std::string::npos) << "said when the guard ends";
+    EXPECT_EQ(metrics.slow_writes, 2u) << "every slow timed write, logged or held back";
+    EXPECT_NE(metrics.render({}).find("\nkibaru_slow_writes_total 2\n"), std::string::npos);
     spdlog::set_default_logger(previous);
 }

@@ -189,6 +189,7 @@ TEST_F(Callbacks, metrics_count_callbacks_and_secrets_never_reach_a_log) {
         << "each gateway's series carry its name";
     EXPECT_NE(metrics.find("kibaru_circuit_breaker_open{gateway=\"default\"} 0"),
               std::string::npos);
+    EXPECT_NE(metrics.find("\nkibaru_slow_writes_total "), std::string::npos) << metrics;
     EXPECT_EQ(daemon->stop(SIGTERM), 0);
     daemon.reset();
     const auto status_out = k({"status"}).out + k({"audit", "export"}).out;
