@@ -6,16 +6,15 @@ namespace kibaru::engine {
 
 std::optional<SlowWrites::Summary> SlowWrites::wrote(const char* doing, Clock::duration took,
                                                      Clock::time_point now) {
-    if (took < k_slow) {
-        return std::nullopt;
+    if (took >= k_slow) {
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(took);
+        ++m_pending.count;
+        if (ms > m_pending.longest) {
+            m_pending.longest = ms;
+            m_pending.doing = doing;
+        }
     }
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(took);
-    ++m_pending.count;
-    if (ms > m_pending.longest) {
-        m_pending.longest = ms;
-        m_pending.doing = doing;
-    }
-    if (m_logged && now - *m_logged < k_log_every) {
+    if (m_pending.count == 0 || (m_logged && now - *m_logged < k_log_every)) {
         return std::nullopt;
     }
     m_logged = now;
@@ -39,7 +38,7 @@ std::string describe(const SlowWrites::Summary& summary) {
                                 std::to_string(SlowWrites::k_slow.count()) +
                                 " ms each since the last such warning, the longest " + longest;
     return head + "; no request left meanwhile, as each send waits for its claim to be on disk: "
-                  "the disk is slow to sync";
+                  "the disk is slow, or another process held the database";
 }
 
 } // namespace kibaru::engine

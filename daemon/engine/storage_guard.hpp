@@ -38,13 +38,13 @@ public:
     StorageGuard(boost::asio::io_context& io, Options options, std::function<void()> retry,
                  std::function<bool()> answers_waiting);
     // Logs the slow writes no warning has named yet.
-    ~StorageGuard();
+    ~StorageGuard() noexcept;
     StorageGuard(const StorageGuard&) = delete;
     StorageGuard& operator=(const StorageGuard&) = delete;
 
     // Whether a write is timed. The dispatcher's writes in each cycle are: sending waits for
-    // them, and a few dozen rows that take 100 ms mean a disk slow to sync. A week's opening or
-    // closing is long by its size, in steps the scheduler bounds, and is not.
+    // them, and a few dozen rows that take 100 ms mean a slow disk (or a lock held elsewhere). A
+    // week's opening or closing is long by its size, in steps the scheduler bounds, and is not.
     enum class Timed : bool { no, yes };
 
     // Runs `transaction`, which rolls itself back when it throws. False when the database
@@ -58,20 +58,22 @@ public:
     }
     template <typename Transaction>
     bool write(const char* doing, Timed timed, Transaction&& transaction) {
+        const auto start = std::chrono::steady_clock::now();
         try {
-            const auto start = std::chrono::steady_clock::now();
             transaction();
-            const auto took = std::chrono::steady_clock::now() - start;
-            if (timed == Timed::yes && took >= SlowWrites::k_slow) {
-                slow(doing, took);
-            }
-            return true;
         } catch (const std::exception& e) {
             if (!absorbed(doing, e)) {
                 throw;
             }
             return false;
         }
+        if (timed == Timed::yes) {
+            const auto end = std::chrono::steady_clock::now();
+            if (end - start >= SlowWrites::k_slow || m_slow.summary_due(end)) {
+                timed_write(doing, end - start, end);
+            }
+        }
+        return true;
     }
 
     bool failing() const { return m_health.failing(); }
@@ -91,7 +93,10 @@ private:
     // write; false when the caller must rethrow it.
     bool absorbed(const char* doing, const std::exception& e);
     void refused(const char* doing, const std::string& error);
-    void slow(const char* doing, std::chrono::steady_clock::duration took);
+    // Counts and logs a slow write, or a summary that came due (never throws: the write is
+    // committed, and its claims must go out).
+    void timed_write(const char* doing, std::chrono::steady_clock::duration took,
+                     std::chrono::steady_clock::time_point now) noexcept;
 
     StorageHealth m_health;
     SlowWrites m_slow;

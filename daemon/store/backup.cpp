@@ -76,7 +76,10 @@ void sync_written(sqlite3* target) {
 // right after a national backup's last step. Made here first, on the copy's connection, it runs
 // beside the sender, whose automatic checkpoints find the checkpoint lock taken and return at
 // once; they then only copy what was written meanwhile. PASSIVE: it waits for no reader or
-// writer; failing or partial, the sender's checkpoints do the rest, as without it.
+// writer; failing or partial, the sender's checkpoints do the rest, as without it. A sender's
+// commit landing between the snapshot's end and this call still makes the big checkpoint itself
+// (a window of microseconds against a commit every few ms); a copy that fails or is cancelled
+// leaves it to the sender too.
 void catch_up_checkpoint(Database& source) noexcept {
     sqlite3_wal_checkpoint_v2(source.handle(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
 }

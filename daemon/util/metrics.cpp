@@ -82,7 +82,7 @@ std::string Metrics::render(
         << "# TYPE kibaru_storage_ok gauge\n"
         << "kibaru_storage_ok " << (storage_failure.empty() ? 1 : 0) << "\n"
         << "# HELP kibaru_slow_writes_total Database writes that sending waited 100 ms or more "
-           "for (a disk slow to sync).\n"
+           "for (a slow disk, or another process holding the database).\n"
         << "# TYPE kibaru_slow_writes_total counter\n"
         << "kibaru_slow_writes_total " << slow_writes << "\n";
     return out.str();
