@@ -213,6 +213,9 @@ What this section found and what changed:
   were sent wholly during the copy, which 64c2a99 does not touch (84, 95, 108, 115, 205, 231,
   636 ms): the disk was noisier that day (its worst fsync alone, in 30 s: 69, 76, 36, 397 and
   48 ms).
+- The figures from strace and \`perf sched\` in this bullet and the next two come from one-off
+  diagnostic runs by hand (a backup, a week sent under the tool beside it), not from a script in
+  the repository; the tables above come from this section.
 - The copy's catch-up checkpoint (64c2a99). While the copy holds its snapshot the sender's WAL
   cannot be checkpointed and grows; the sender's first commit after the copy's last step then
   copied all of it into the database file and synced it, with every request waiting. Found by
