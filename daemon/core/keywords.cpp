@@ -132,19 +132,35 @@ private:
     Level m_typo;
 };
 
-std::string find_commodity(std::string_view word, const KeywordsConfig& keywords) {
+// The commodity `word` names (its canonical name; "" for none) and the word replies show for it
+// (see SmsRequest::commodity_keyword). The canonical name itself counts as one of its words.
+std::pair<std::string, std::string> find_commodity(std::string_view word,
+                                                   const KeywordsConfig& keywords) {
     Closest closest;
     for (const auto& [name, words] : keywords.commodity_words) {
-        for (const auto& written : words) {
+        auto consider = [&](const std::string& written) {
             const std::string folded = fold(written);
             if (folded == word) {
                 closest.offer(name, true);
             } else if (within_one_typo(folded, word)) {
                 closest.offer(name, false);
             }
-        }
+        };
+        consider(name);
+        std::for_each(words.begin(), words.end(), consider);
     }
-    return closest.result();
+    const auto name = closest.result();
+    if (name.empty()) {
+        return {};
+    }
+    const auto& words =
+        std::find_if(keywords.commodity_words.begin(), keywords.commodity_words.end(),
+                     [&](const auto& entry) { return entry.first == name; })
+            ->second;
+    if (listed(words, word)) {
+        return {name, std::string(word)};
+    }
+    return {name, words.empty() ? fold(name) : fold(words.front())};
 }
 
 } // namespace
@@ -180,8 +196,10 @@ SmsRequest parse_sms_request(std::string_view text, const KeywordsConfig& keywor
     request.keyword = std::string(words[0]);
     request.intent = intent_of(words[0], keywords, inbound);
     if (takes_commodity(request.intent) && words.size() > 1) {
-        request.commodity = find_commodity(words[1], keywords);
-        if (!request.commodity.empty()) {
+        auto [commodity, keyword] = find_commodity(words[1], keywords);
+        if (!commodity.empty()) {
+            request.commodity = std::move(commodity);
+            request.commodity_keyword = std::move(keyword);
             request.commodity_word = std::string(words[1]);
             request.market = join_from(words, 2);
             return request;
@@ -195,8 +213,8 @@ bool within_one_typo(std::string_view a, std::string_view b) {
     if (a == b) {
         return true;
     }
-    if (a.size() < 4 || b.size() < 4) {
-        return false;
+    if (a.size() < 3 || b.size() < 3) {
+        return false; // "RI" is not "RIZ"
     }
     if (a.size() < b.size()) {
         std::swap(a, b); // `a` is the longer, if either

@@ -28,7 +28,12 @@ struct SmsRequest {
     std::string keyword;        // the first word, folded ("PRIX"); "" for a text without words
     std::string commodity;      // canonical name from commodity_words ("sesame"), "" when none
     std::string commodity_word; // the word as written, folded, that named it ("SESAM"), or ""
-    std::string market;         // the words after the commodity, folded, one space apart ("KITA")
+    // The commodity word replies name it by, folded: the one written when it is among the
+    // commodity's words ("MALO"), else its first ("SESAME" for "SESAM" or "sesame"). Never the
+    // canonical name, which producers do not use ("rice"): a reply saying "DESABONNER RIZ" must
+    // work when sent back.
+    std::string commodity_keyword;
+    std::string market; // the words after the commodity, folded, one space apart ("KITA")
     // When no commodity was recognised (help, stop, an unknown commodity, no intent): the words
     // after the keyword, folded, one space apart ("MIL KITA"), for the reply or a person to read.
     std::string rest;
@@ -49,9 +54,9 @@ SmsRequest parse_sms_request(std::string_view text, const KeywordsConfig& keywor
 
 // True when `a` and `b` are at most one edit apart: one byte inserted, deleted or replaced, or two
 // adjacent bytes swapped ("SESAM"/"SESAME", "SEGOO"/"SEGOU", "KIAT"/"KITA"; not "KITA"/"KATI",
-// whose swapped letters are not adjacent). Compared byte-wise as given: pass folded text. When
-// either is shorter than 4 bytes they must be equal, since one edit turns a short word into
-// another ("RIZ"/"RIS").
+// whose swapped letters are not adjacent; "RIS"/"RIZ"). Compared byte-wise as given: pass folded
+// text. When either is shorter than 3 bytes they must be equal: one edit of a two-letter word
+// is too much of a guess.
 bool within_one_typo(std::string_view a, std::string_view b);
 
 // The name among `known` (as stored: "Ségou", "Kita") that `written` designates: the one equal to

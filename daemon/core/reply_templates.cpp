@@ -18,6 +18,7 @@ no_commodity = Kibaru: produit inconnu. Ecrivez par exemple PRIX SESAME KITA.
 subscribed = Kibaru: vous recevrez les prix du {commodity}. Pour arreter: DESABONNER {commodity}.
 unsubscribed = Kibaru: vous ne recevrez plus les prix du {commodity}.
 help = Kibaru: PRIX SESAME KITA pour un prix, ABONNER RIZ pour recevoir les prix du riz, STOP pour ne plus rien recevoir.
+opted_out = Kibaru: vous avez envoye STOP et ne recevez plus nos SMS. Envoyez START pour les recevoir a nouveau.
 )";
 
 // Written without the Bambara letters; to be reviewed by a native speaker (see the file).
@@ -108,6 +109,7 @@ const std::vector<ReplyKind>& reply_kinds() {
         {"subscribed", {"commodity"}, ""},
         {"unsubscribed", {"commodity"}, ""},
         {"help", {}, ""},
+        {"opted_out", {}, "", true},
     };
     return k_kinds;
 }
@@ -176,7 +178,8 @@ Result<ReplyTexts> parse_reply_templates(std::string_view text, std::string_view
     if (options.complete) {
         std::string missing;
         for (const auto& name : missing_reply_kinds(texts)) {
-            if (!lines_of.count(name)) { // a kind given with a mistake is reported on its line
+            if (!lines_of.count(name) && !find_kind(name)->added_later) {
+                // (a kind given with a mistake is reported on its line)
                 missing += (missing.empty() ? "" : ", ") + name;
             }
         }

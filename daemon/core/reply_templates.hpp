@@ -24,10 +24,14 @@ struct ReplyKind {
     std::string_view name;
     std::vector<std::string_view> placeholders; // those it may use
     std::string_view required;                  // one it must use, or ""
+    // Added after the first release: a fallback file written before it may lack it, and its
+    // built-in French text then stands in (an edited /etc copy must not stop an upgrade).
+    bool added_later = false;
 };
 
 // price {commodity} {prices} (must use {prices}), no_price {commodity} {market}, no_commodity,
-// subscribed {commodity}, unsubscribed {commodity}, help.
+// subscribed {commodity}, unsubscribed {commodity}, help, opted_out (to ABONNER or DESABONNER
+// from a contact who sent STOP).
 const std::vector<ReplyKind>& reply_kinds();
 
 inline constexpr std::string_view k_fallback_reply_language = "fr";

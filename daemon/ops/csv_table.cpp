@@ -1,5 +1,6 @@
 #include "ops/csv_table.hpp"
 
+#include "core/callbacks.hpp"
 #include "core/table_reader.hpp"
 #include "core/utf8.hpp"
 
@@ -8,13 +9,45 @@
 
 namespace kibaru::ops {
 
+namespace {
+
+// "Prix min", "PRIX-MIN", "prix_min" -> "PRIX_MIN"; "Marché" -> "MARCHE".
+std::string header_key(std::string_view text) {
+    std::string key = core::fold_keyword(core::trim(text));
+    std::replace_if(
+        key.begin(), key.end(), [](char c) { return c == ' ' || c == '-'; }, '_');
+    return key;
+}
+
+// The column (of `known`) that `written` names, or "".
+std::string column_named(std::string_view written, const std::vector<std::string>& known,
+                         const ColumnAliases& aliases) {
+    const auto key = header_key(written);
+    for (const auto& column : known) {
+        if (header_key(column) == key) {
+            return column;
+        }
+    }
+    for (const auto& [column, words] : aliases) {
+        for (const auto& word : words) {
+            if (header_key(word) == key) {
+                return column;
+            }
+        }
+    }
+    return "";
+}
+
+} // namespace
+
 bool CsvTable::has(const std::string& column) const {
     return std::find(columns.begin(), columns.end(), column) != columns.end();
 }
 
 Result<CsvTable> read_csv_table(std::istream& in, const std::string& name,
                                 const std::vector<std::string>& required,
-                                const std::vector<std::string>& optional, bool any_columns) {
+                                const std::vector<std::string>& optional, bool any_columns,
+                                const ColumnAliases& aliases) {
     // As Excel writes it too: `;` or tab between fields (found from the header), Windows-1252;
     // or the first sheet of an .xlsx workbook.
     const auto reader = core::open_table(in);
@@ -35,12 +68,21 @@ Result<CsvTable> read_csv_table(std::istream& in, const std::string& name,
     CsvTable table;
     // The header's own line: 1 but after blank lines, or in a sheet whose table starts lower.
     const std::string header_at = name + ":" + std::to_string(record.line) + ": header: ";
+    std::vector<std::string> known = required;
+    known.insert(known.end(), optional.begin(), optional.end());
     for (const auto& field : record.fields) {
-        std::string column(core::trim(field));
-        const bool known = std::find(required.begin(), required.end(), column) != required.end() ||
-                           std::find(optional.begin(), optional.end(), column) != optional.end();
-        if (!known && !any_columns) {
-            return invalid(header_at + "unknown column \"" + column + "\"", "header");
+        std::string column = column_named(field, known, aliases);
+        if (column.empty() && !any_columns) {
+            std::string names;
+            for (const auto& k : known) {
+                names += (names.empty() ? "" : ", ") + k;
+            }
+            return invalid(header_at + "unknown column \"" + std::string(core::trim(field)) +
+                               "\" (the columns are " + names + ")",
+                           "header");
+        }
+        if (column.empty()) {
+            column = core::trim(field);
         }
         if (table.has(column)) {
             return invalid(header_at + "column \"" + column + "\" appears twice", "header");
@@ -62,6 +104,7 @@ Result<CsvTable> read_csv_table(std::istream& in, const std::string& name,
             return invalid(at + "row: has " + std::to_string(record.fields.size()) +
                            " fields but the header has " + std::to_string(table.columns.size()));
         }
+        table.windows1252_rows += record.windows1252 ? 1 : 0;
         std::map<std::string, std::string> row;
         for (std::size_t i = 0; i < record.fields.size(); ++i) {
             row[table.columns[i]] = record.fields[i];

@@ -19,14 +19,23 @@ namespace kibaru::ops {
 struct CsvTable {
     std::vector<std::string> columns;
     std::vector<std::pair<std::size_t, std::map<std::string, std::string>>> rows; // line, row
+    std::size_t windows1252_rows = 0; // rows that were not UTF-8, read as Windows-1252
     bool has(const std::string& column) const;
 };
 
+// Other names of a column, as staff write them: {"commodity", {"produit", "filière"}}.
+using ColumnAliases = std::vector<std::pair<std::string, std::vector<std::string>>>;
+
+// A header names a required or optional column by its name or one of its `aliases`, whatever
+// the case, accents, and spaces or dashes for underscores ("Prix min" is price_min when
+// aliased so; "Price_Min" always); rows are keyed by the column's own name. With any_columns,
+// other columns are kept under the header's text, trimmed.
 // Fails (invalid) on an empty file, an unknown, missing or repeated column, a row with the
 // wrong number of fields, invalid UTF-8 or a broken quote, as "name:line: what".
 Result<CsvTable> read_csv_table(std::istream& in, const std::string& name,
                                 const std::vector<std::string>& required,
-                                const std::vector<std::string>& optional, bool any_columns);
+                                const std::vector<std::string>& optional, bool any_columns,
+                                const ColumnAliases& aliases = {});
 
 // "12" -> 12; anything else is invalid, as "origin: week: "x" is not a week number".
 Result<int> parse_week(const std::string& origin, const std::string& text);

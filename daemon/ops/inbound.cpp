@@ -135,7 +135,13 @@ InboundResult handle_one(const Env& env, const core::PhoneNormalizer& phones,
                     {"to", joined},
                     {"source", "inbound sms"}});
         }
-        answer(subscribe ? "subscribed" : "unsubscribed", {{"commodity", request.commodity}});
+        // An opted-out contact gets nothing until START: "you will receive" would be untrue.
+        if (contact->status == "opted_out") {
+            answer("opted_out", {});
+        } else {
+            answer(subscribe ? "subscribed" : "unsubscribed",
+                   {{"commodity", request.commodity_keyword}});
+        }
         result.detail =
             std::string(subscribe ? "subscribed to " : "unsubscribed from ") + request.commodity;
         break;
@@ -149,7 +155,7 @@ InboundResult handle_one(const Env& env, const core::PhoneNormalizer& phones,
                                                contact ? contact->contact.region : "");
         if (prices.empty()) {
             answer("no_price",
-                   {{"commodity", request.commodity},
+                   {{"commodity", request.commodity_keyword},
                     {"market", request.market.empty() ? "" : " (" + request.market + ")"}});
             break;
         }
@@ -157,12 +163,15 @@ InboundResult handle_one(const Env& env, const core::PhoneNormalizer& phones,
         for (const auto& p : prices) {
             lines += (lines.empty() ? "" : "; ") + price_line(p);
         }
-        answer("price", {{"commodity", request.commodity}, {"prices", lines}});
+        answer("price", {{"commodity", request.commodity_keyword}, {"prices", lines}});
         break;
     }
     case core::Intent::help:
+        answer("help", {}); // asked for: answered, within replies_per_day
+        break;
     case core::Intent::none:
-        // The help text at most once a day to a phone, whether asked for or not understood.
+        // A text not understood gets the help text at most once a day: not after help was
+        // sent that day, asked for or not.
         if (inbox.replied_since(result.phone, today, "help") +
                 inbox.replied_since(result.phone, today, "none") >
             0) {
@@ -233,6 +242,21 @@ Result<store::InboxRow> reply_by_hand(const Env& env, std::int64_t id, const std
     auto replied = inbox.find(id);
     tx.commit();
     return *replied;
+}
+
+Result<std::vector<store::InboxRow>> list_inbox(const Env& env, const std::string& since,
+                                                bool unanswered, std::int64_t limit,
+                                                std::int64_t before) {
+    std::string from;
+    if (!since.empty()) {
+        const auto instant = core::parse_instant(since);
+        if (!instant) {
+            return invalid("\"" + since + "\" is not a date (YYYY-MM-DD, or 2019-01-08T09:00:00Z)",
+                           "since");
+        }
+        from = core::format_utc(*instant); // as received_at is written, so that text compares
+    }
+    return store::InboxRepo(env.db).list(from, unanswered, limit, before);
 }
 
 std::vector<std::string> inbox_columns() {

@@ -54,6 +54,14 @@ std::vector<InboundResult> handle_incoming_batch(const Env& env,
 // text).
 Result<store::InboxRow> reply_by_hand(const Env& env, std::int64_t id, const std::string& text);
 
+// `inbox list` and GET /api/v1/inbox: newest first, received at or after `since` (a date,
+// midnight UTC, or an instant; "" for all), only those a person must answer when `unanswered`,
+// at most `limit`, before the id `before` (0: the newest). Fails (invalid, field "since") on a
+// `since` that is not a date: a text compared as it is would list all or nothing.
+Result<std::vector<store::InboxRow>> list_inbox(const Env& env, const std::string& since,
+                                                bool unanswered, std::int64_t limit,
+                                                std::int64_t before = 0);
+
 // `inbox list` and GET /api/v1/inbox: received_at, phone, contact, text, matched, reply,
 // replied_by, gateway_message_id.
 std::vector<std::string> inbox_columns();

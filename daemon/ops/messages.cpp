@@ -40,7 +40,7 @@ Result<std::vector<SavedMessage>> save_messages(const Env& env, std::int64_t cam
         if (!shape) {
             problems +=
                 (problems.empty() ? "" : "\n") + message.origin + ": " + shape.error().message;
-            field = "text";
+            field = shape.error().field;
             continue;
         }
         checked.emplace_back(&message, *shape);
@@ -70,7 +70,9 @@ Result<std::vector<SavedMessage>> save_messages(const Env& env, std::int64_t cam
 }
 
 Result<MessageBatch> messages_from_csv(std::istream& in, const std::string& name) {
-    auto table = read_csv_table(in, name, {"week", "text"}, {"language"}, false);
+    auto table = read_csv_table(
+        in, name, {"week", "text"}, {"language"}, false,
+        {{"week", {"semaine"}}, {"text", {"texte", "message"}}, {"language", {"langue"}}});
     if (!table) {
         return table.error();
     }

@@ -4,6 +4,7 @@
 #include "core/csv.hpp"
 #include "core/keywords.hpp"
 #include "core/schedule.hpp"
+#include "core/utf8.hpp"
 #include "ops/audit_trail.hpp"
 #include "ops/campaign_lookup.hpp"
 #include "ops/csv_table.hpp"
@@ -15,7 +16,10 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <map>
+#include <optional>
+#include <sstream>
 
 namespace kibaru::ops {
 
@@ -67,6 +71,38 @@ std::string trend_words(const std::string& trend) {
     return it == k_trends.end() ? trend : it->second;
 }
 
+// "2019-01-19", or "19/01/2019" as French Excel writes a date cell into a CSV: the ISO date.
+std::optional<std::string> read_date(const std::string& written) {
+    const std::string text(core::trim(written));
+    if (core::parse_date(text)) {
+        return text;
+    }
+    int day = 0;
+    int month = 0;
+    int year = 0;
+    char a = 0;
+    char b = 0;
+    std::istringstream in(text);
+    if (text.size() == 10 && in >> day >> a >> month >> b >> year && a == '/' && b == '/' &&
+        in.peek() == std::char_traits<char>::eof()) {
+        char iso[16];
+        std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", year, month, day);
+        if (core::parse_date(iso)) {
+            return std::string(iso);
+        }
+    }
+    return std::nullopt;
+}
+
+// "sesame, rice, fonio": the commodities [keywords] knows, for an error message.
+std::string known_commodities(const core::KeywordsConfig& keywords) {
+    std::string known;
+    for (const auto& [commodity, words] : keywords.commodity_words) {
+        known += (known.empty() ? "" : ", ") + commodity;
+    }
+    return known;
+}
+
 } // namespace
 
 std::string canonical_commodity(const core::KeywordsConfig& keywords, const std::string& word) {
@@ -86,30 +122,37 @@ std::string canonical_commodity(const core::KeywordsConfig& keywords, const std:
 
 Result<PricesImport> import_prices(const Env& env, std::istream& in, const std::string& name) {
     auto table = read_csv_table(in, name, {"date", "commodity", "market", "price_min", "price_max"},
-                                {"unit", "trend"}, false);
+                                {"unit", "trend"}, false,
+                                {{"commodity", {"produit", "filière", "culture"}},
+                                 {"market", {"marché"}},
+                                 {"price_min", {"prix min", "prix minimum", "min"}},
+                                 {"price_max", {"prix max", "prix maximum", "max"}},
+                                 {"unit", {"unité"}},
+                                 {"trend", {"tendance"}}});
     if (!table) {
         return table.error();
     }
     PricesImport result;
+    result.windows1252_rows = table->windows1252_rows;
     std::vector<store::PriceRow> rows;
     for (auto& [line, cells] : table->rows) {
         auto reject = [&, line = line](const std::string& field, const std::string& reason) {
             result.rejects.push_back({line, field, reason, false, nullptr});
         };
         store::PriceRow row;
-        row.date = cells["date"];
-        if (!core::parse_date(row.date)) {
-            reject("date", "\"" + row.date + "\" is not a date (YYYY-MM-DD)");
+        const auto date = read_date(cells["date"]);
+        if (!date) {
+            reject("date", "\"" + cells["date"] +
+                               "\" is not a date (YYYY-MM-DD, or DD/MM/YYYY as "
+                               "French Excel writes it)");
             continue;
         }
+        row.date = *date;
         row.commodity = canonical_commodity(env.config.keywords, cells["commodity"]);
         if (row.commodity.empty()) {
-            std::string known;
-            for (const auto& [commodity, words] : env.config.keywords.commodity_words) {
-                known += (known.empty() ? "" : ", ") + commodity;
-            }
             reject("commodity", "\"" + cells["commodity"] + "\" is not a known commodity (" +
-                                    known + "; [keywords] commodity_words)");
+                                    known_commodities(env.config.keywords) +
+                                    "; [keywords] commodity_words)");
             continue;
         }
         row.market = cells["market"];
@@ -157,8 +200,15 @@ Result<PricesImport> import_prices(const Env& env, std::istream& in, const std::
     return result;
 }
 
-std::vector<store::PriceRow> list_prices(const Env& env, const std::string& commodity,
-                                         const std::string& market, std::int64_t limit) {
+Result<std::vector<store::PriceRow>> list_prices(const Env& env, const std::string& written,
+                                                 const std::string& market, std::int64_t limit) {
+    const auto commodity =
+        written.empty() ? std::string() : canonical_commodity(env.config.keywords, written);
+    if (!written.empty() && commodity.empty()) {
+        return invalid("\"" + written + "\" is not a known commodity (" +
+                           known_commodities(env.config.keywords) + "; [keywords] commodity_words)",
+                       "commodity");
+    }
     store::PricesRepo repo(env.db);
     std::string key;
     if (!market.empty()) {
@@ -172,7 +222,7 @@ std::vector<store::PriceRow> list_prices(const Env& env, const std::string& comm
         }
         key = core::fold_keyword(core::match_name(market, known));
         if (key.empty()) {
-            return {};
+            return std::vector<store::PriceRow>{};
         }
     }
     return repo.list(commodity, key, limit);

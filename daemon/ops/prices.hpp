@@ -21,6 +21,7 @@ struct PricesImport {
     std::int64_t added = 0;
     std::int64_t replaced = 0; // same commodity, market and date as a row already there
     std::vector<ImportProblem> rejects;
+    std::size_t windows1252_rows = 0; // rows read as Windows-1252 (not valid UTF-8; CSV)
 };
 
 // Reads the whole file, then writes the valid rows in one transaction (audited as
@@ -32,9 +33,11 @@ Result<PricesImport> import_prices(const Env& env, std::istream& in, const std::
 // the canonical names themselves; "" when none.
 std::string canonical_commodity(const core::KeywordsConfig& keywords, const std::string& word);
 
-// Newest first. `market` is matched as PRIX matches it (case, accents, one typo).
-std::vector<store::PriceRow> list_prices(const Env& env, const std::string& commodity,
-                                         const std::string& market, std::int64_t limit);
+// Newest first. `commodity` is a name or one of its commodity_words ("riz"); `market` is
+// matched as PRIX matches it (case, accents, one typo). Fails (invalid, field "commodity") on a
+// commodity [keywords] does not know: an empty list would read as "no prices".
+Result<std::vector<store::PriceRow>> list_prices(const Env& env, const std::string& commodity,
+                                                 const std::string& market, std::int64_t limit);
 
 // The prices an SMS asking for `commodity` at `market` is answered with: that market's latest
 // (matched case-, accent- and typo-tolerantly), or without a market the contact's `region` if

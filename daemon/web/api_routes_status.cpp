@@ -31,8 +31,11 @@ void inbox(ApiCall& call) {
         return call.respond(malformed_reply("limit and before must be whole numbers", "limit"));
     }
     const bool unanswered = call.param("unanswered") == "1" || call.param("unanswered") == "true";
-    const auto rows =
-        store::InboxRepo(call.env.db).list(call.param("since"), unanswered, limit, before);
+    auto listed = ops::list_inbox(call.env, call.param("since"), unanswered, limit, before);
+    if (failed(call, listed)) {
+        return;
+    }
+    const auto& rows = *listed;
     Json out;
     out["messages"] = rows_json(ops::inbox_columns(), rows, ops::inbox_cells);
     out["next"] = static_cast<std::int64_t>(rows.size()) == limit
@@ -43,8 +46,11 @@ void inbox(ApiCall& call) {
 
 // GET /api/v1/prices?commodity=&market=: as `prices list --format json`.
 void prices(ApiCall& call) {
-    const auto rows =
-        ops::list_prices(call.env, call.param("commodity"), call.param("market"), 1000);
+    auto listed = ops::list_prices(call.env, call.param("commodity"), call.param("market"), 1000);
+    if (failed(call, listed)) {
+        return;
+    }
+    const auto& rows = *listed;
     call.respond(json_reply(
         200, rows_json({"date", "commodity", "market", "price_min", "price_max", "unit", "trend"},
                        rows, [](const store::PriceRow& p) {

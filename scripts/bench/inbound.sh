@@ -107,7 +107,7 @@ CSV
   read -r stored distinct price answered_once replies replies_sent to_sender < <(sqlite3 -separator ' ' "$d/d.db" "
     SELECT (SELECT count(*) FROM inbox WHERE gateway_message_id LIKE 'bench-%'),
            (SELECT count(DISTINCT gateway_message_id) FROM inbox WHERE gateway_message_id LIKE 'bench-%'),
-           (SELECT count(*) FROM inbox WHERE matched = 'price' AND reply LIKE 'Prix sesame: Kita 08/01: 640-690%'),
+           (SELECT count(*) FROM inbox WHERE matched = 'price' AND reply LIKE 'Prix SESAME: Kita 08/01: 640-690%'),
            (SELECT count(*) FROM inbox i WHERE (SELECT count(*) FROM replies r WHERE r.inbox_id = i.id) = 1),
            (SELECT count(*) FROM replies),
            (SELECT count(*) FROM replies WHERE state = 'sent'),

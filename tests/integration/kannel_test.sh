@@ -129,7 +129,7 @@ echo "ok: an inbound STOP through Kannel opted the producer out"
 printf 'date,commodity,market,price_min,price_max,unit,trend\n2019-01-05,sesame,Kita,600,650,kg,up\n' > prices.csv
 k prices import prices.csv >/dev/null
 echo "+22376000003 KIBARU text prix sesame kita" > kannel/mo.fifo
-answered() { grep -q 'Got message [0-9]*: <KIBARU +22376000003 text Prix sesame: Kita 05/01: 600-650 F/kg (hausse)' kannel/fakesmsc.out; }
+answered() { grep -q 'Got message [0-9]*: <KIBARU +22376000003 text Prix SESAME: Kita 05/01: 600-650 F/kg (hausse)' kannel/fakesmsc.out; }
 wait_for 20 answered || fail "no price reply reached the phone: $(sqlite3 k.db 'SELECT * FROM inbox; SELECT * FROM replies')"
 echo "ok: a price asked through Kannel was answered at the phone"
 reply_delivered() { [ "$(sqlite3 k.db "SELECT state FROM replies")" = delivered ]; }

@@ -159,7 +159,7 @@ TEST_F(Callbacks, a_price_question_is_answered_once_from_the_price_table) {
         [&] { return sql("SELECT state || ' ' || gateway FROM replies") == "sent default"; }, 10))
         << sql("SELECT state || ' ' || error FROM replies") << s.read("kibaru.log");
     EXPECT_EQ(sql("SELECT matched || ' ' || reply FROM inbox"),
-              "price Prix sesame: Kita 05/01: 600-650 F/kg");
+              "price Prix SESAME: Kita 05/01: 600-650 F/kg");
     int replies = 0;
     std::istringstream lines(s.read("gw.txt"));
     for (std::string ref, to; lines >> ref >> to;) {

@@ -54,7 +54,7 @@ protected:
 TEST_F(Inbound, a_price_file_is_data_and_each_refused_row_says_why) {
     std::istringstream csv("date,commodity,market,price_min,price_max\n"
                            "2019-01-19,sesame,Kita,640,670\n"
-                           "19/01/2019,sesame,Kita,640,670\n"
+                           "2019-19-01,sesame,Kita,640,670\n"
                            "2019-01-19,mil,Kita,100,120\n"
                            "2019-01-19,sesame,,640,670\n"
                            "2019-01-19,sesame,Kita,abc,670\n"
@@ -74,23 +74,72 @@ TEST_F(Inbound, a_price_file_is_data_and_each_refused_row_says_why) {
     EXPECT_EQ(r->rejects[3].field, "price_min");
     EXPECT_EQ(r->rejects[4].field, "price_max");
     EXPECT_EQ(r->rejects[5].field, "price_min") << "1,250: a thousand or a decimal?";
-    const auto san = ops::list_prices(env(), "sesame", "San", 1);
+    const auto san = *ops::list_prices(env(), "sesame", "San", 1);
     ASSERT_EQ(san.size(), 1u);
     EXPECT_EQ(san[0].price_min, 1250);
     EXPECT_EQ(san[0].price_max, 1300.5);
-    const auto kita = ops::list_prices(env(), "sesame", "kita", 10);
+    const auto kita = *ops::list_prices(env(), "sesame", "kita", 10);
     ASSERT_EQ(kita.size(), 3u) << "Kita and KITA are one market";
     EXPECT_EQ(kita[0].date, "2019-01-19");
     EXPECT_EQ(kita[0].price_min, 650);
-    EXPECT_EQ(ops::list_prices(env(), "", "Kitaa", 10).size(), 3u) << "one typo forgiven";
+    EXPECT_EQ(ops::list_prices(env(), "", "Kitaa", 10)->size(), 3u) << "one typo forgiven";
+    EXPECT_EQ(ops::list_prices(env(), "Sésame", "kita", 10)->size(), kita.size())
+        << "a commodity by one of its words";
+    const auto unknown = ops::list_prices(env(), "mil", "", 10);
+    ASSERT_FALSE(unknown.ok()) << "an unknown commodity is an error, not an empty list";
+    EXPECT_EQ(unknown.error().field, "commodity");
     EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'prices.imported'"), "2");
+}
+
+// Prices as a French Excel saves them: `;`, French column names with accents, DD/MM/YYYY dates,
+// Windows-1252 text.
+TEST_F(Inbound, a_price_file_from_french_excel_imports_as_it_is) {
+    std::istringstream csv("Date;Produit;March\xE9;Prix min;Prix max;Unit\xE9;Tendance\r\n"
+                           "26/01/2019;S\xE9same;S\xE9gou;700;720;F/kg;hausse\r\n"
+                           "31/02/2019;S\xE9same;S\xE9gou;700;720;F/kg;hausse\r\n");
+    auto r = ops::import_prices(env(), csv, "prix.csv");
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->added, 1);
+    ASSERT_EQ(r->rejects.size(), 1u);
+    EXPECT_EQ(r->rejects[0].line, 3u);
+    EXPECT_EQ(r->rejects[0].field, "date") << "31 February";
+    EXPECT_EQ(r->windows1252_rows, 2u) << "its two rows";
+    const auto segou = *ops::list_prices(env(), "riz", "", 10);
+    EXPECT_EQ(segou.size(), 1u) << "the fixture's rice price, by the French word";
+    const auto latest = *ops::list_prices(env(), "sesame", "Segou", 1);
+    ASSERT_EQ(latest.size(), 1u);
+    EXPECT_EQ(latest[0].date, "2019-01-26");
+    EXPECT_EQ(latest[0].market, "Ségou");
+    EXPECT_EQ(latest[0].price_max, 720);
+
+    std::istringstream unknown("date,produce,market,price_min,price_max\n");
+    auto refused = ops::import_prices(env(), unknown, "p.csv");
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("p.csv:1: header: unknown column \"produce\" (the "
+                                           "columns are date, commodity,"),
+              std::string::npos)
+        << refused.error().message;
+}
+
+// inbox list --since takes a date or an instant; anything else is an error, not an empty list.
+TEST_F(Inbound, the_inbox_is_listed_since_a_date_and_a_wrong_date_is_refused) {
+    receive("76000001", "aide", "d1", "2019-01-14T10:00:00Z");
+    receive("76000001", "prix sesame kita", "d2", "2019-01-15T10:00:00Z");
+    EXPECT_EQ(ops::list_inbox(env(), "2019-01-15", false, 10)->size(), 1u);
+    EXPECT_EQ(ops::list_inbox(env(), "2019-01-14T10:00:00Z", false, 10)->size(), 2u);
+    EXPECT_EQ(ops::list_inbox(env(), "", false, 10)->size(), 2u);
+    for (const char* wrong : {"15/01/2019", "yesterday", "2019-13-45"}) {
+        const auto listed = ops::list_inbox(env(), wrong, false, 10);
+        ASSERT_FALSE(listed.ok()) << wrong;
+        EXPECT_EQ(listed.error().field, "since");
+    }
 }
 
 TEST_F(Inbound, a_producer_asks_a_markets_price_and_gets_the_latest) {
     auto r = receive("+22376000001", "prix sesame kita");
     EXPECT_EQ(r.intent, core::Intent::price);
     ASSERT_TRUE(r.reply);
-    EXPECT_EQ(*r.reply, "Prix sesame: Kita 12/01: 620-660 F/kg (stable)");
+    EXPECT_EQ(*r.reply, "Prix SESAME: Kita 12/01: 620-660 F/kg (stable)");
 
     r = receive("76000001", "Prix: sesam, San");
     ASSERT_TRUE(r.reply);
@@ -100,7 +149,7 @@ TEST_F(Inbound, a_producer_asks_a_markets_price_and_gets_the_latest) {
     r = receive("76000002", "sɔngɔ malo");
     ASSERT_TRUE(r.reply);
     EXPECT_NE(r.reply->find("Ségou 12/01: 300-325 F/kg (baisse)"), std::string::npos) << *r.reply;
-    EXPECT_EQ(r.reply->rfind("rice songo", 0), 0u) << "in Bambara: " << *r.reply;
+    EXPECT_EQ(r.reply->rfind("MALO songo", 0), 0u) << "in Bambara, the word asked: " << *r.reply;
 
     r = receive("76000001", "PRIX SESAME Bamako");
     ASSERT_TRUE(r.reply);
@@ -119,13 +168,44 @@ TEST_F(Inbound, replies_use_the_loaded_templates_in_the_contacts_language) {
 
     auto r = receive("76000002", "sɔngɔ malo");
     ASSERT_TRUE(r.reply);
-    EXPECT_EQ(*r.reply, "rice songo bi: Ségou 12/01: 300-325 F/kg (baisse)");
+    EXPECT_EQ(*r.reply, "MALO songo bi: Ségou 12/01: 300-325 F/kg (baisse)");
     r = receive("76000002", "aide");
     ASSERT_TRUE(r.reply);
     EXPECT_EQ(*r.reply, "Kibaru: ecrivez PRIX SESAME KITA.") << "bm gives no help text: French";
     r = receive("76000001", "abonner riz");
     ASSERT_TRUE(r.reply);
-    EXPECT_EQ(*r.reply, "Kibaru: vous recevrez les prix du rice. Pour arreter: DESABONNER rice.");
+    EXPECT_EQ(*r.reply, "Kibaru: vous recevrez les prix du RIZ. Pour arreter: DESABONNER RIZ.");
+    // What the reply says to send works when sent.
+    r = receive("76000001", "DESABONNER RIZ");
+    EXPECT_EQ(r.intent, core::Intent::unsubscribe);
+    ASSERT_TRUE(r.reply);
+    EXPECT_EQ(*r.reply, "Kibaru: vous ne recevrez plus les prix du RIZ.");
+    EXPECT_EQ(sql("SELECT commodities FROM contacts WHERE phone = '+22376000001'"), "sesame");
+}
+
+// Help asked for is answered each time (within replies_per_day); a text not understood gets it
+// once a day, and not after help was sent.
+TEST_F(Inbound, help_asked_for_is_always_answered_and_unknown_words_once_a_day) {
+    EXPECT_TRUE(receive("76000001", "AIDE", "h1").reply);
+    EXPECT_TRUE(receive("76000001", "aide", "h2").reply) << "asked twice: answered twice";
+    const auto unknown = receive("76000001", "bonjour", "h3");
+    EXPECT_FALSE(unknown.reply) << "help was sent today already";
+    EXPECT_EQ(unknown.detail, "help already sent today");
+    EXPECT_TRUE(receive("76000002", "bonjour", "h4").reply) << "another phone: its first";
+    EXPECT_FALSE(receive("76000002", "??", "h5").reply);
+    EXPECT_TRUE(receive("76000002", "INFO", "h6").reply) << "asked for after a text not understood";
+}
+
+// A contact who sent STOP is told so, not promised prices that will not come; the change is
+// recorded for when they send START.
+TEST_F(Inbound, an_opted_out_contact_who_subscribes_is_told_to_send_start) {
+    receive("76000001", "STOP", "s1");
+    const auto r = receive("76000001", "ABONNER RIZ", "s2");
+    ASSERT_TRUE(r.reply);
+    EXPECT_NE(r.reply->find("START"), std::string::npos) << *r.reply;
+    EXPECT_EQ(r.reply->find("recevrez"), std::string::npos) << *r.reply;
+    EXPECT_EQ(sql("SELECT commodities || ' ' || status FROM contacts WHERE phone = '+22376000001'"),
+              "rice;sesame opted_out");
 }
 
 TEST_F(Inbound, a_subscription_by_sms_changes_the_contacts_commodities_audited) {
@@ -232,13 +312,13 @@ TEST_F(Inbound, a_batch_is_handled_in_order_in_one_transaction) {
     const auto results =
         ops::handle_incoming_batch(env("inbound", ops::Role::admin, "2019-01-14T09:00:00Z"),
                                    {{"+22376000001", "AIDE", "default", "b1"},
-                                    {"+22376000001", "AIDE", "default", "b2"},
+                                    {"+22376000001", "bonjour", "default", "b2"},
                                     {"+22376000001", "PRIX SESAME KITA", "default", "b3"},
                                     {"+22376000001", "AIDE", "default", "b1"},
                                     {"+22376000002", "STOP", "default", "b4"}});
     ASSERT_EQ(results.size(), 5u);
     EXPECT_TRUE(results[0].reply) << "the help text";
-    EXPECT_FALSE(results[1].reply) << "not twice a day, even in the same batch";
+    EXPECT_FALSE(results[1].reply) << "not after help, even in the same batch";
     EXPECT_EQ(results[1].detail, "help already sent today");
     ASSERT_TRUE(results[2].reply);
     EXPECT_NE(results[2].reply->find("620"), std::string::npos) << *results[2].reply;

@@ -53,7 +53,8 @@ const std::vector<Row> k_rows = {
     {"Démarrer", Intent::start, "", ""},
     {"PRIX", Intent::price, "", ""},
     {"prix mil kita", Intent::price, "", ""}, // a commodity we do not follow
-    {"prix ris", Intent::price, "", ""},      // three letters: no typo allowed
+    {"prix ris", Intent::price, "rice", ""},  // three letters: one typo allowed
+    {"prix ri", Intent::price, "", ""},       // two: none
     {"prix kita sesame", Intent::price, "", ""},
     {"", Intent::none, "", ""},
     {" \t\n.,;!", Intent::none, "", ""},
@@ -86,6 +87,13 @@ TEST(CoreKeywords, the_request_keeps_the_words_as_folded) {
     const auto bambara = parse("sɔngɔ bɛnɛ Kita");
     EXPECT_EQ(bambara.keyword, "SONGO") << "ɔ folds to O";
     EXPECT_EQ(bambara.commodity_word, "BENE") << "ɛ folds to E";
+
+    EXPECT_EQ(typo.commodity_keyword, "SESAME") << "what replies show: the commodity's first word";
+    EXPECT_EQ(bambara.commodity_keyword, "BENE") << "the word written, when it is one of its words";
+    const auto canonical = parse("desabonner rice");
+    EXPECT_EQ(canonical.commodity, "rice") << "the canonical name is one of its words";
+    EXPECT_EQ(canonical.commodity_keyword, "RIZ") << "but replies show a word producers use";
+    EXPECT_EQ(parse("prix ris").commodity_keyword, "RIZ") << "a typo is not shown back";
 
     const auto unknown = parse("prix mil kita");
     EXPECT_EQ(unknown.commodity_word, "");
@@ -209,8 +217,10 @@ TEST(CoreKeywords, one_typo_is_one_edit) {
         {"SESAME", "SESA", false, "two deletions"},
         {"FONIO", "FONIOOO", false, "two insertions"},
         {"SESAME", "ESSAMA", false, "a transposition and a substitution"},
-        {"RIZ", "RIS", false, "short words must be equal"},
-        {"RIZ", "RIZE", false, "short words must be equal, even beside a longer one"},
+        {"RIZ", "RIS", true, "three letters are enough for a typo"},
+        {"RIZ", "RIZE", true, "three letters beside four"},
+        {"RI", "RIZ", false, "a two-letter word must be equal"},
+        {"RI", "RU", false, "two letters, one substitution: too much of a guess"},
         {"RIZ", "RIZ", true, "a short word equal to itself"},
         {"", "", true, "empty"},
         {"", "A", false, "empty and short"},
@@ -242,7 +252,7 @@ TEST(CoreKeywords, a_written_name_designates_a_known_one) {
         // KIAT is KITA with its last two letters swapped, and two substitutions from KATI.
         {"Kiat", "Kita", "one adjacent swap from Kita only"},
         {"Kata", "", "one substitution from both Kita and Kati: ambiguous"},
-        {"Sann", "", "San has three letters: no typo allowed"},
+        {"Sann", "San", "one insertion; three letters are enough"},
         {"Bamakoo", "Bamako", "one insertion"},
         {"Mopti", "", "not known"},
         {"", "", "nothing written"},

@@ -56,18 +56,24 @@ TEST(CoreReplyTemplates, a_missing_kind_is_named_when_the_file_must_be_complete)
     EXPECT_TRUE(parse_reply_templates(partial, "replies.bm.txt").ok())
         << "another language may leave replies to French";
     EXPECT_EQ(missing_reply_kinds(*parse_reply_templates(partial, "replies.bm.txt")),
-              (std::vector<std::string>{"no_price", "no_commodity", "subscribed", "unsubscribed"}));
+              (std::vector<std::string>{"no_price", "no_commodity", "subscribed", "unsubscribed",
+                                        "opted_out"}));
     EXPECT_EQ(error_of(partial, {true}),
               "replies.fr.txt: no reply for no_price, no_commodity, subscribed, unsubscribed "
-              "(this file is the fallback: it must give every reply)");
+              "(this file is the fallback: it must give every reply)")
+        << "opted_out came later: a fallback file written before it may lack it";
     EXPECT_EQ(error_of(k_complete, {true}), "");
+    const ReplyTemplates older({{"fr", *parse_reply_templates(k_complete, "replies.fr.txt")}},
+                               "/etc/kibaru/templates");
+    EXPECT_NE(older.text("fr", "opted_out").find("START"), std::string::npos)
+        << "its built-in text stands in";
 }
 
 TEST(CoreReplyTemplates, an_unknown_kind_is_named_with_its_line) {
     const auto error = error_of("# comment\nprice = Prix {commodity}: {prices}\n"
                                 "subscibed = Abonne a {commodity}.\n");
     EXPECT_NE(error.find("replies.fr.txt:3: \"subscibed\" is not a kind of reply (kinds: price, "
-                         "no_price, no_commodity, subscribed, unsubscribed, help)"),
+                         "no_price, no_commodity, subscribed, unsubscribed, help, opted_out)"),
               std::string::npos)
         << error;
 }
