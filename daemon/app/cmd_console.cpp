@@ -66,7 +66,8 @@ int run_console(Context& context, const ConsoleOptions& options) {
     auto console =
         start_console(io, context, options.listen.empty() ? config.console.listen : options.listen,
                       options.read_only, clock);
-    std::cerr << "kibaru console on http://"
+    std::cerr << "kibaru console on " << (config.console.tls_cert.empty() ? "http" : "https")
+              << "://"
               << split_listen(options.listen.empty() ? config.console.listen : options.listen).first
               << ":" << console.server->port() << (options.read_only ? " (read-only)" : "")
               << "; stop with Ctrl-C\n";

@@ -1,5 +1,7 @@
 #include "ops/accounts.hpp"
 
+#include "core/lockout.hpp"
+#include "core/utf8.hpp"
 #include "ops/audit_trail.hpp"
 #include "ops/secrets.hpp"
 #include "store/sqlite.hpp"
@@ -15,9 +17,6 @@ namespace kibaru::ops {
 namespace {
 
 using namespace std::chrono_literals;
-
-constexpr int k_lockout_failures = 5;
-constexpr auto k_lockout_window = 15min;
 
 Error forbidden(const std::string& what) {
     return {ErrorKind::forbidden, what + " needs the admin role", ""};
@@ -37,7 +36,7 @@ std::optional<Error> check_name(const std::string& name) {
 }
 
 std::optional<Error> check_password(const std::string& password) {
-    if (password.size() < k_min_password) {
+    if (core::utf8_length(password) < k_min_password) { // characters, not bytes: "é" is one
         return invalid("the password must have at least " + std::to_string(k_min_password) +
                            " characters",
                        "password");
@@ -217,11 +216,30 @@ Result<std::vector<store::TokenRow>> list_tokens(const Env& env) {
 
 Result<LoginAttempt> begin_login(const Env& env, const std::string& name, const std::string& peer) {
     store::UsersRepo users(env.db);
-    const auto since = core::format_utc(env.now - k_lockout_window);
-    const auto [by_name, by_peer] = users.failures_since(name, peer, since);
-    if (by_name >= k_lockout_failures || by_peer >= k_lockout_failures) {
-        return Error{ErrorKind::too_many,
-                     "too many failed sign-ins: try again in 15 minutes, or ask an admin", ""};
+    const core::LockoutRule rule;
+    const auto failures =
+        users.failures_since(name, peer, core::format_utc(env.now - rule.within - rule.lasts));
+    std::optional<core::Instant> until;
+    for (const auto* times : {&failures.by_name, &failures.by_peer}) {
+        std::vector<core::Instant> instants;
+        for (const auto& at : *times) {
+            if (const auto instant = core::parse_instant(at)) {
+                instants.push_back(*instant);
+            }
+        }
+        if (const auto ends = core::locked_until(instants, env.now, rule)) {
+            until = until ? std::max(*until, *ends) : *ends;
+        }
+    }
+    if (until) {
+        const auto seconds = (*until - env.now).count();
+        Error locked{ErrorKind::too_many,
+                     "too many failed sign-ins: try again in " +
+                         std::to_string((seconds + 59) / 60) + " min (" + core::format_utc(*until) +
+                         "), or ask an admin",
+                     ""};
+        locked.retry_after_seconds = seconds;
+        return locked;
     }
     LoginAttempt attempt{name, peer, "", false};
     const auto user = users.find(name);

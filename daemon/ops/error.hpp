@@ -22,7 +22,8 @@ enum class ErrorKind {
 struct Error {
     ErrorKind kind = ErrorKind::invalid;
     std::string message;
-    std::string field; // the field or option at fault, when one is
+    std::string field;                    // the field or option at fault, when one is
+    std::int64_t retry_after_seconds = 0; // too_many: when to try again, when known
 };
 
 inline Error invalid(std::string message, std::string field = "") {

@@ -11,14 +11,15 @@ std::vector<std::string> campaign_languages(const core::Config& config,
     return campaign.languages.empty() ? config.contacts.languages : campaign.languages;
 }
 
-core::Result<MessageShape> check_message(store::CampaignsRepo& repo, const core::Config& config,
-                                         const core::Campaign& campaign, int week,
-                                         const std::string& language, const std::string& text) {
+Result<MessageShape> check_message(store::CampaignsRepo& repo, const core::Config& config,
+                                   const core::Campaign& campaign, int week,
+                                   const std::string& language, const std::string& text) {
     const std::string where = "week " + std::to_string(week) + " (" + language + "): ";
     if (week < 1 || week > campaign.weeks) {
-        return core::Error{"week " + std::to_string(week) + " is out of range: campaign " +
+        return invalid("week " + std::to_string(week) + " is out of range: campaign " +
                            std::to_string(campaign.id) + " has weeks 1 to " +
-                           std::to_string(campaign.weeks)};
+                           std::to_string(campaign.weeks),
+                       "week");
     }
     const auto languages = campaign_languages(config, campaign);
     if (std::find(languages.begin(), languages.end(), language) == languages.end()) {
@@ -26,22 +27,24 @@ core::Result<MessageShape> check_message(store::CampaignsRepo& repo, const core:
         for (const auto& l : languages) {
             known += (known.empty() ? "" : ", ") + l;
         }
-        return core::Error{"language \"" + language + "\" is not one of this campaign's (" + known +
-                           ")"};
+        return invalid("language \"" + language + "\" is not one of this campaign's (" + known +
+                           ")",
+                       "language");
     }
     if (text.empty()) {
-        return core::Error{where + "the message is empty"};
+        return invalid(where + "the message is empty", "text");
     }
     const auto placeholders = core::template_placeholders(text);
     if (!placeholders) {
-        return core::Error{where + placeholders.error().message};
+        return invalid(where + placeholders.error().message, "text");
     }
     for (const auto& name : *placeholders) {
         if (!core::is_message_placeholder(name)) {
-            return core::Error{where + "unknown placeholder {" + name +
+            return invalid(where + "unknown placeholder {" + name +
                                "} (a message may use {name}, {organisation}, {region}, {week}, "
                                "{weeks}, {commodity}; other values come from messages render "
-                               "--data)"};
+                               "--data)",
+                           "text");
         }
     }
     const auto mode = *core::parse_encoding_mode(config.sms.encoding);
@@ -78,7 +81,7 @@ core::Result<MessageShape> check_message(store::CampaignsRepo& repo, const core:
         shape.total_segments = 0;
     }
     if (!problem.empty()) {
-        return core::Error{problem};
+        return invalid(problem, "text");
     }
     return shape;
 }

@@ -7,6 +7,7 @@
 #include "core/campaign.hpp"
 #include "core/config.hpp"
 #include "core/sms.hpp"
+#include "ops/error.hpp"
 
 #include <cstdint>
 #include <string>
@@ -27,9 +28,10 @@ struct MessageShape {
 
 // Measures `text` rendered for every audience contact of `language` (or, with no audience, for a
 // contact with empty fields). Fails naming the week, language and reason.
-core::Result<MessageShape> check_message(store::CampaignsRepo& repo, const core::Config& config,
-                                         const core::Campaign& campaign, int week,
-                                         const std::string& language, const std::string& text);
+// The error's field: "week", "language", or "text".
+Result<MessageShape> check_message(store::CampaignsRepo& repo, const core::Config& config,
+                                   const core::Campaign& campaign, int week,
+                                   const std::string& language, const std::string& text);
 
 // The languages a campaign's messages are written in: its language filter, else the configured
 // languages.

@@ -191,15 +191,21 @@ void UsersRepo::add_failure(const std::string& name, const std::string& peer,
     s.run();
 }
 
-std::pair<std::int64_t, std::int64_t> UsersRepo::failures_since(const std::string& name,
-                                                                const std::string& peer,
-                                                                const std::string& since) {
-    auto s = m_db.prepare("SELECT total(name = ?), total(peer = ?) FROM login_failures WHERE "
-                          "at >= ?");
-    s.bind_all(name, peer, since);
-    s.step();
-    return {static_cast<std::int64_t>(s.column_double(0)),
-            static_cast<std::int64_t>(s.column_double(1))};
+LoginFailures UsersRepo::failures_since(const std::string& name, const std::string& peer,
+                                        const std::string& since) {
+    auto s = m_db.prepare("SELECT at, name = ?, peer = ? FROM login_failures WHERE at >= ? AND "
+                          "(name = ? OR peer = ?) ORDER BY at");
+    s.bind_all(name, peer, since, name, peer);
+    LoginFailures failures;
+    while (s.step()) {
+        if (s.column_int(1) == 1) {
+            failures.by_name.push_back(s.column_text(0));
+        }
+        if (s.column_int(2) == 1) {
+            failures.by_peer.push_back(s.column_text(0));
+        }
+    }
+    return failures;
 }
 
 void UsersRepo::clear_failures(const std::string& name) {

@@ -38,6 +38,12 @@ struct SessionRow {
     UserRow user;
 };
 
+// When sign-ins failed ("2019-01-08T09:01:00Z"): for one name, and from one address.
+struct LoginFailures {
+    std::vector<std::string> by_name;
+    std::vector<std::string> by_peer;
+};
+
 class UsersRepo {
 public:
     explicit UsersRepo(Database& db) : m_db(db) {}
@@ -81,9 +87,9 @@ public:
 
     // Failed logins.
     void add_failure(const std::string& name, const std::string& peer, const std::string& at);
-    // Failures since `since` for `name`, and for `peer`.
-    std::pair<std::int64_t, std::int64_t>
-    failures_since(const std::string& name, const std::string& peer, const std::string& since);
+    // The times of the failures since `since` for `name`, and for `peer`, oldest first.
+    LoginFailures failures_since(const std::string& name, const std::string& peer,
+                                 const std::string& since);
     // After a successful sign-in: the name's failures are forgotten.
     void clear_failures(const std::string& name);
     // An admin enabling the account: its failures, and every failure of the addresses that

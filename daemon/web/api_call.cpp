@@ -53,20 +53,22 @@ net::Reply json_reply(int status, const util::Json& body) {
     return {status, body.dump() + "\n", "application/json; charset=utf-8"};
 }
 
-net::Reply error_reply(ops::ErrorKind kind, const std::string& message, const std::string& field) {
+net::Reply error_reply(ops::ErrorKind kind, const std::string& message, const std::string& field,
+                       std::int64_t retry_after_seconds) {
     util::Json body = {{"error", error_code(kind)}, {"message", message}};
     if (!field.empty()) {
         body["field"] = field;
     }
     auto reply = json_reply(http_status(kind), body);
     if (kind == ops::ErrorKind::too_many) {
-        reply.headers.emplace_back("Retry-After", "900");
+        reply.headers.emplace_back(
+            "Retry-After", std::to_string(retry_after_seconds > 0 ? retry_after_seconds : 900));
     }
     return reply;
 }
 
 net::Reply error_reply(const ops::Error& error) {
-    return error_reply(error.kind, error.message, error.field);
+    return error_reply(error.kind, error.message, error.field, error.retry_after_seconds);
 }
 
 net::Reply malformed_reply(const std::string& message, const std::string& field) {

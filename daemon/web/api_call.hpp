@@ -37,9 +37,10 @@ struct ApiCall {
     std::string param(const std::string& name, const std::string& fallback = "") const;
 };
 
-// {"error": CODE, "message": TEXT, "field": F} with the status for `kind`.
+// {"error": CODE, "message": TEXT, "field": F} with the status for `kind`; 429 says when to
+// try again (Retry-After: `retry_after_seconds`, else the lockout's 15 minutes).
 net::Reply error_reply(ops::ErrorKind kind, const std::string& message,
-                       const std::string& field = "");
+                       const std::string& field = "", std::int64_t retry_after_seconds = 0);
 net::Reply error_reply(const ops::Error& error);
 // 400 for a body or parameter that cannot be read at all.
 net::Reply malformed_reply(const std::string& message, const std::string& field = "");

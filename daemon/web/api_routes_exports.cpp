@@ -2,6 +2,7 @@
 // client as CSV or JSON, and the audit chain verified or its head taken as a checkpoint.
 #include "web/api_handlers.hpp"
 
+#include "core/delivery.hpp"
 #include "core/phone.hpp"
 #include "ops/admin.hpp"
 #include "ops/contacts.hpp"
@@ -78,6 +79,16 @@ void deliveries(ApiCall& call) {
         filter.phone = *phone;
     }
     if (const auto s = call.param("status"); !s.empty()) {
+        if (!core::parse_delivery_state(s)) { // a typo must not read as "no such deliveries"
+            std::string states;
+            for (const auto state : core::k_delivery_states) {
+                states += (states.empty() ? "" : ", ") + std::string(core::to_string(state));
+            }
+            call.respond(error_reply(ops::ErrorKind::invalid,
+                                     "\"" + s + "\" is not a delivery state (" + states + ")",
+                                     "status"));
+            return;
+        }
         filter.state = s;
     }
     const auto plan = core::numbering_plan(call.env.config.contacts);

@@ -144,7 +144,13 @@ struct ConsoleHandler::Impl {
         call.gateways = &options.gateways;
         if (!match.route) {
             if (match.path_known) {
-                net::Reply reply{405, "method not allowed\n"};
+                // Under /api/, JSON like every other API error.
+                net::Reply reply =
+                    api ? json_reply(405, {{"error", "method_not_allowed"},
+                                           {"message", request.method + " is not allowed on " +
+                                                           request.path +
+                                                           " (allowed: " + match.allow + ")"}})
+                        : net::Reply{405, "method not allowed\n"};
                 reply.headers.emplace_back("Allow", match.allow);
                 return respond(std::move(reply));
             }
@@ -206,10 +212,12 @@ struct ConsoleHandler::Impl {
         }
         if (changes_state(request.method)) {
             // Before a session exists (or for the language, harmless): the origin check alone.
-            const bool login = route.pattern == "/api/v1/session" || route.pattern == "/login" ||
-                               route.pattern == "/language";
+            // Signing out (DELETE /api/v1/session) is a change like any other: token needed.
+            const bool login = (route.pattern == "/api/v1/session" && request.method == "POST") ||
+                               route.pattern == "/login" || route.pattern == "/language";
             // What a read-only console still does: sign in and out, verify the audit log.
-            const bool reads = login || route.pattern == "/api/v1/audit/verify" ||
+            const bool reads = login || route.pattern == "/api/v1/session" ||
+                               route.pattern == "/api/v1/audit/verify" ||
                                route.pattern == "/audit/verify" || route.pattern == "/logout";
             if (options.read_only && !reads) {
                 return refuse(call, route.page, ops::ErrorKind::forbidden,

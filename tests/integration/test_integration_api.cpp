@@ -261,6 +261,10 @@ TEST_F(Api, changes_need_the_consoles_origin_and_the_sessions_csrf_token) {
         admin.call("POST", "/api/v1/users", body, {"Sec-Fetch-Site: same-origin", csrf}).status,
         201)
         << "a browser's same-origin request without Origin";
+    EXPECT_EQ(admin.call("DELETE", "/api/v1/session", "", {"Origin: " + admin.origin()}).status,
+              403)
+        << "signing out is a change too: no token, no sign-out";
+    EXPECT_EQ(admin.call("GET", "/api/v1/status").status, 200) << "still signed in";
     // The console reached under another name than public_url's (console --listen 0.0.0.0,
     // an address on the LAN): the origin the browser asked for, from Host, is ours too.
     ApiClient lan(s, port, "lan", "http", "kibaru.lan");
@@ -399,7 +403,19 @@ TEST_F(Api, errors_have_their_status_and_shape_and_bad_bodies_change_nothing) {
                  422, "invalid", "text");
     expect_error(
         staff.call("PUT", "/api/v1/campaigns/1/messages/99/fr", json{{"text", "x"}}.dump()), 422,
-        "invalid");
+        "invalid", "week");
+    expect_error(staff.call("PUT", "/api/v1/campaigns/1/messages/1/zz", json{{"text", "x"}}.dump()),
+                 422, "invalid", "language");
+    expect_error(staff.post("/api/v1/campaigns",
+                            {{"name", "x"}, {"commodity", "rice"}, {"start", "2027-13-05"}}),
+                 422, "invalid", "start");
+    expect_error(staff.post("/api/v1/campaigns", {{"name", "x"},
+                                                  {"commodity", "rice"},
+                                                  {"start", "2027-01-05"},
+                                                  {"send_time", "25:00"}}),
+                 422, "invalid", "send_time");
+    expect_error(staff.get("/api/v1/deliveries?status=deliverd"), 422, "invalid", "status");
+    expect_error(staff.get("/api/v1/campaigns/1/pause"), 405, "method_not_allowed");
     expect_error(staff.get("/api/v1/contacts?limit=abc"), 422, "invalid", "limit");
     EXPECT_EQ(sql("SELECT count(*) FROM audit_log"), before) << "refused requests change nothing";
     EXPECT_EQ(staff.post("/api/v1/campaigns/1/cancel").status, 200);

@@ -62,6 +62,29 @@ TEST_F(OpsAccounts, a_wrong_password_fails_and_five_failures_lock_the_name_for_1
     EXPECT_TRUE(login("correct horse", "2019-01-08T09:16:01Z")) << "15 minutes later";
 }
 
+// The lock lasts 15 minutes from the fifth failure, not until the first is 15 minutes old; 429
+// says when it ends.
+TEST_F(OpsAccounts, a_lockout_lasts_15_minutes_from_the_failure_that_set_it) {
+    ASSERT_FALSE(login("wrong", "2019-01-08T10:00:00Z"));
+    for (int i = 0; i < 4; ++i) {
+        ASSERT_FALSE(login("wrong", "2019-01-08T10:13:00Z"));
+    }
+    auto locked = login("correct horse", "2019-01-08T10:15:30Z");
+    ASSERT_FALSE(locked) << "the first failure is over 15 minutes old, the lock is not";
+    EXPECT_EQ(locked.error().kind, ops::ErrorKind::too_many);
+    EXPECT_EQ(locked.error().retry_after_seconds, 750) << "until 10:28:00";
+    EXPECT_NE(locked.error().message.find("13 min"), std::string::npos) << locked.error().message;
+    EXPECT_FALSE(login("correct horse", "2019-01-08T10:27:59Z"));
+    EXPECT_TRUE(login("correct horse", "2019-01-08T10:28:00Z"));
+}
+
+TEST_F(OpsAccounts, a_password_needs_ten_characters_not_ten_bytes) {
+    auto five_accents = ops::add_user(env(), "eve", "staff", "ééééé"); // 10 bytes
+    ASSERT_FALSE(five_accents);
+    EXPECT_EQ(five_accents.error().field, "password");
+    EXPECT_TRUE(ops::add_user(env(), "eve", "staff", "ɛɛɛɛɛɛɛɛɛɛ")) << "ten Bambara letters";
+}
+
 // `users enable` lifts a lockout at once, the one by address too: the address that failed on
 // this account may sign in again (a successful sign-in of another name lifts nothing).
 TEST_F(OpsAccounts, enabling_the_account_lifts_its_lockout_by_name_and_by_address) {
