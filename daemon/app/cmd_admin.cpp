@@ -100,6 +100,7 @@ struct VerifyOptions {
 };
 
 int run_verify(Context& context, const VerifyOptions& options) {
+    context.require_existing_database();
     const auto claims = checkpoint_claims(options.checkpoints, options.checkpoints_file);
     const auto verdict = ops::verify_audit(context.env(), claims);
     const auto& format = options.format;
@@ -123,6 +124,7 @@ int run_verify(Context& context, const VerifyOptions& options) {
 }
 
 int run_checkpoint(Context& context, const std::string& format) {
+    context.require_existing_database();
     const auto checkpoint = ops::audit_checkpoint(context.env());
     if (format == "json") {
         util::write_json_object(std::cout, ops::audit_checkpoint_json(checkpoint));
@@ -133,6 +135,7 @@ int run_checkpoint(Context& context, const std::string& format) {
 }
 
 int run_audit_export(Context& context, const std::string& format) {
+    context.require_existing_database();
     auto writer =
         util::make_row_writer(util::parse_format(format), std::cout, ops::audit_columns());
     ops::for_each_audit_entry(

@@ -67,6 +67,7 @@ std::string what_was_verified(const ops::CopyVerdict& v) {
 }
 
 int run_backup(Context& context, const std::string& file, bool force, const std::string& format) {
+    context.require_existing_database();
     ops::BackupOptions options;
     options.force = force;
     options.copy = progress_on_stderr("backup");

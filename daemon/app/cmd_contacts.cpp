@@ -200,75 +200,74 @@ void register_contacts_commands(CLI::App& app, CommandSink& sink) {
     contacts->require_subcommand(1);
 
     auto import_options = std::make_shared<ImportOptions>();
-    auto* import = contacts->add_subcommand(
-        "import", "add or update contacts from a CSV file "
+    auto* importing = contacts->add_subcommand(
+        "import", "add or update contacts from a CSV or .xlsx file "
                   "(columns: phone,name,organisation,kind,region,commodities,language,tags)");
-    import
+    importing
         ->add_option("FILE", import_options->path,
                      "contacts CSV with a header row (UTF-8 or, as Excel saves it on a French "
                      "Windows, Windows-1252 with ; between fields and French column names)")
         ->required();
-    import->add_flag("--strict", import_options->import.strict,
-                     "write nothing if any row is rejected");
-    import->add_flag("--dry-run", import_options->import.dry_run,
-                     "validate and report what would happen; write nothing");
-    import->add_option("--rejects", import_options->rejects_path,
-                       "write rejected rows, with line, field and reason, to this CSV file");
-    import
+    importing->add_flag("--strict", import_options->import.strict,
+                        "write nothing if any row is rejected");
+    importing->add_flag("--dry-run", import_options->import.dry_run,
+                        "validate and report what would happen; write nothing");
+    importing->add_option("--rejects", import_options->rejects_path,
+                          "write rejected rows, with line, field and reason, to this CSV file");
+    importing
         ->add_option_function<std::string>(
             "--separator",
             [import_options](const std::string& v) {
                 import_options->import.separator = v == "tab" ? '\t' : v[0];
-},
+            },
             "the field separator: , ; or tab (default: found from the header line)")
         ->check(CLI::IsMember({",", ";", "tab"}));
-    import->callback([&sink, import_options] {
-        sink.action = [import_options](Context& c) { return run_import(c, *import_options);
-    }; // namespace kibaru::app
-    }  // namespace kibaru::app
-);
-
-auto filter = std::make_shared<store::ContactFilter>();
-auto format = std::make_shared<std::string>("table");
-auto* list = contacts->add_subcommand("list", "list contacts, optionally filtered");
-list->add_option_function<std::string>(
-    "--commodity", [filter](const std::string& v) { filter->commodity = v; },
-    "only contacts growing this commodity (e.g. sesame)");
-list->add_option_function<std::string>(
-    "--region", [filter](const std::string& v) { filter->region = v; },
-    "only contacts in this region (case-insensitive)");
-list->add_option_function<std::string>(
-        "--status", [filter](const std::string& v) { filter->status = v; }, "active or opted_out")
-    ->check(CLI::IsMember({"active", "opted_out"}));
-auto* list_format_option = list->add_option("--format", *format, "table, csv or json")
-                               -> check(CLI::IsMember({"table", "csv", "json"}));
-add_excel_flag(*list, *list_format_option, *format);
-list->callback([&sink, filter, format] {
-    sink.action = [filter, format](Context& c) { return run_list(c, *filter, *format); };
-});
-
-auto export_path = std::make_shared<std::string>();
-auto* exporter = contacts->add_subcommand(
-    "export", "write all contacts as CSV (import columns plus status, created_at, updated_at)");
-exporter->add_option("FILE", *export_path, "output file, or - for standard output")->required();
-auto export_excel = std::make_shared<bool>(false);
-exporter->add_flag("--excel", *export_excel, k_excel_help);
-exporter->callback([&sink, export_path, export_excel] {
-    sink.action = [export_path, export_excel](Context& c) {
-        return run_export(c, *export_path, *export_excel);
-    };
-});
-
-for (const auto& [name, status, help] :
-     {std::tuple{"optout", "opted_out", "stop all sends to a phone"},
-      std::tuple{"optin", "active", "resume sends to a phone that had opted out"}}) {
-    auto phone = std::make_shared<std::string>();
-    auto* command = contacts->add_subcommand(name, help);
-    command->add_option("PHONE", *phone, "the phone number, written any usual way")->required();
-    command->callback([&sink, phone, status = std::string(status)] {
-        sink.action = [phone, status](Context& c) { return run_set_status(c, *phone, status); };
+    importing->callback([&sink, import_options] {
+        sink.action = [import_options](Context& c) { return run_import(c, *import_options); };
     });
-}
+
+    auto filter = std::make_shared<store::ContactFilter>();
+    auto format = std::make_shared<std::string>("table");
+    auto* list = contacts->add_subcommand("list", "list contacts, optionally filtered");
+    list->add_option_function<std::string>(
+        "--commodity", [filter](const std::string& v) { filter->commodity = v; },
+        "only contacts growing this commodity (e.g. sesame)");
+    list->add_option_function<std::string>(
+        "--region", [filter](const std::string& v) { filter->region = v; },
+        "only contacts in this region (case-insensitive)");
+    list->add_option_function<std::string>(
+            "--status", [filter](const std::string& v) { filter->status = v; },
+            "active or opted_out")
+        ->check(CLI::IsMember({"active", "opted_out"}));
+    auto* list_format_option = list->add_option("--format", *format, "table, csv or json")
+                                   ->check(CLI::IsMember({"table", "csv", "json"}));
+    add_excel_flag(*list, *list_format_option, *format);
+    list->callback([&sink, filter, format] {
+        sink.action = [filter, format](Context& c) { return run_list(c, *filter, *format); };
+    });
+
+    auto export_path = std::make_shared<std::string>();
+    auto* exporter = contacts->add_subcommand(
+        "export", "write all contacts as CSV (import columns plus status, created_at, updated_at)");
+    exporter->add_option("FILE", *export_path, "output file, or - for standard output")->required();
+    auto export_excel = std::make_shared<bool>(false);
+    exporter->add_flag("--excel", *export_excel, k_excel_help);
+    exporter->callback([&sink, export_path, export_excel] {
+        sink.action = [export_path, export_excel](Context& c) {
+            return run_export(c, *export_path, *export_excel);
+        };
+    });
+
+    for (const auto& [name, status, help] :
+         {std::tuple{"optout", "opted_out", "stop all sends to a phone"},
+          std::tuple{"optin", "active", "resume sends to a phone that had opted out"}}) {
+        auto phone = std::make_shared<std::string>();
+        auto* command = contacts->add_subcommand(name, help);
+        command->add_option("PHONE", *phone, "the phone number, written any usual way")->required();
+        command->callback([&sink, phone, status = std::string(status)] {
+            sink.action = [phone, status](Context& c) { return run_set_status(c, *phone, status); };
+        });
+    }
 }
 
 } // namespace kibaru::app

@@ -41,6 +41,7 @@ std::vector<std::string> state_names() {
 // Lists every completeness violation; exit 4 when there is any.
 int run_check(Context& context, std::int64_t id, const std::string& format,
               const std::string& output) {
+    context.require_existing_database();
     const auto violations = unwrap(ops::check_campaign(context.env(), id));
     write_output(output, [&](std::ostream& out) {
         auto writer =
@@ -60,6 +61,7 @@ int run_check(Context& context, std::int64_t id, const std::string& format,
 
 int run_report_campaign(Context& context, std::int64_t id, const std::string& format,
                         const std::string& output, bool check) {
+    context.require_existing_database();
     if (check) {
         return run_check(context, id, format, output);
     }
@@ -114,6 +116,7 @@ struct DeliveriesOptions {
 };
 
 int run_report_deliveries(Context& context, const DeliveriesOptions& options) {
+    context.require_existing_database();
     const auto env = context.env();
     store::DeliveryFilter filter{options.campaign, options.week, {}, options.state};
     if (!options.phone.empty()) {
@@ -148,6 +151,7 @@ int run_report_deliveries(Context& context, const DeliveriesOptions& options) {
 }
 
 int run_report_contact(Context& context, const std::string& raw, const std::string& format) {
+    context.require_existing_database();
     const auto out = unwrap(ops::contact_report(context.env(), raw));
     if (util::parse_format(format) == util::Format::json) {
         util::write_json_object(std::cout, out);
@@ -186,6 +190,7 @@ int run_report_contact(Context& context, const std::string& raw, const std::stri
 
 int run_report_gateways(Context& context, std::optional<std::int64_t> campaign,
                         const std::string& format) {
+    context.require_existing_database();
     auto writer =
         util::make_row_writer(util::parse_format(format), std::cout, ops::gateway_report_columns());
     for (const auto& row : ops::gateway_report(context.env(), campaign)) {

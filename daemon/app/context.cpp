@@ -90,6 +90,15 @@ store::Database& Context::db() {
     return *m_db;
 }
 
+void Context::require_existing_database() {
+    const std::string& path = m_config.database.path;
+    std::error_code ec;
+    if (!m_db && path != ":memory:" && !std::filesystem::exists(path, ec)) {
+        throw UsageError("no database at " + path +
+                         " (check --db or [database] path; `kibaru init` creates one)");
+    }
+}
+
 ops::Env Context::env() {
     return ops::Env{db(), m_config, ops::Actor{m_actor, ops::Role::admin}, now()};
 }

@@ -68,6 +68,11 @@ public:
     // schema and audits the migration. Throws store::StoreError.
     store::Database& db();
 
+    // For the commands that only read or check (status, audit, report, backup): a database
+    // file that does not exist is an error (UsageError, naming the path), never a new empty
+    // one that an auditor with a mistyped --db would be told is intact. Call before db().
+    void require_existing_database();
+
     // What an operation needs: the database, the config, the actor (with every right: whoever
     // runs the CLI holds the database file) and now.
     ops::Env env();

@@ -22,8 +22,15 @@ Result<Resend> resend_deliveries(const Env& env, std::int64_t campaign_id, int w
                                   dry_run ? store::Transaction::Mode::read
                                           : store::Transaction::Mode::write);
     store::CampaignsRepo campaigns(env.db);
-    if (auto campaign = load_campaign(campaigns, campaign_id); !campaign) {
+    const auto campaign = load_campaign(campaigns, campaign_id);
+    if (!campaign) {
         return campaign.error();
+    }
+    if (campaign->status == "cancelled") {
+        // Queued again, they would be skipped as cancelled: a real failure, or a send that may
+        // have arrived, would read in the reports as never sent.
+        return conflict("campaign " + std::to_string(campaign_id) +
+                        " is cancelled: its deliveries are not sent again");
     }
     store::DeliveriesRepo deliveries(env.db);
     const auto status = deliveries.week_status(campaign_id, week);

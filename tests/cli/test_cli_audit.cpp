@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -198,4 +199,22 @@ TEST(CliAudit, a_checkpoint_with_fewer_than_16_hex_digits_is_refused) {
     const auto file = s.kibaru({"audit", "verify", "--checkpoints", "w.txt"});
     EXPECT_EQ(file.exit_code, 2);
     EXPECT_NE(file.err.find("w.txt:2: "), std::string::npos) << file.err;
+}
+
+// A mistyped --db must not become a new, empty database that verifies as intact.
+TEST(CliAudit, checking_a_database_that_does_not_exist_is_an_error_not_an_empty_one) {
+    Scratch s;
+    make_history(s);
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"--db", "typo.db", "audit", "verify"},
+          std::vector<std::string>{"--db", "typo.db", "audit", "checkpoint"},
+          std::vector<std::string>{"--db", "typo.db", "report", "deliveries"},
+          std::vector<std::string>{"--db", "typo.db", "report", "campaign", "1"},
+          std::vector<std::string>{"--db", "typo.db", "backup", "copy.db"}}) {
+        const auto r = s.kibaru(args);
+        EXPECT_EQ(r.exit_code, 2) << args[2] << ": " << r.out << r.err;
+        EXPECT_NE(r.err.find("no database at typo.db"), std::string::npos) << r.err;
+        EXPECT_FALSE(std::filesystem::exists(s.dir() / "typo.db")) << args[2] << " created it";
+    }
+    EXPECT_EQ(s.kibaru({"audit", "verify"}).exit_code, 0) << "the real one still verifies";
 }

@@ -413,6 +413,13 @@ TEST_F(Dispatch, staff_resend_a_weeks_failed_deliveries_while_it_is_open) {
                              campaign, "--week", "9", "--state", "unknown"});
     EXPECT_EQ(not_open.exit_code, 2);
     EXPECT_NE(not_open.err.find("has not opened"), std::string::npos) << not_open.err;
+
+    // Sent again after a cancel, they would be skipped: failures would read as never sent.
+    ASSERT_EQ(k({"--now", "2019-01-16T21:00:00Z", "campaign", "cancel", campaign}).exit_code, 0);
+    const auto cancelled = k({"--now", "2019-01-16T21:00:00Z", "deliveries", "resend", "--campaign",
+                              campaign, "--week", "2", "--state", "failed"});
+    EXPECT_EQ(cancelled.exit_code, 2);
+    EXPECT_NE(cancelled.err.find("is cancelled"), std::string::npos) << cancelled.err;
 }
 
 // resend_unknown = "after_grace": after a SIGKILL, a delivery in doubt whose report arrives
