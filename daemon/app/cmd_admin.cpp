@@ -102,7 +102,16 @@ struct VerifyOptions {
 int run_verify(Context& context, const VerifyOptions& options) {
     context.require_existing_database();
     const auto claims = checkpoint_claims(options.checkpoints, options.checkpoints_file);
-    const auto verdict = ops::verify_audit(context.env(), claims);
+    store::AuditVerdict verdict;
+    try {
+        verdict = ops::verify_audit(context.env(), claims);
+    } catch (const store::StoreError& e) {
+        if (!store::is_damaged_database(e.code())) {
+            throw;
+        }
+        // A damaged file is a failed verification (exit 4), not a runtime error.
+        verdict.problem = std::string("the database file is damaged: ") + e.what();
+    }
     const auto& format = options.format;
     if (util::parse_format(format) == util::Format::json) {
         util::write_json_object(std::cout, ops::audit_verdict_json(verdict));

@@ -120,6 +120,12 @@ Result<ContactColumns> ContactColumns::from_header(const std::vector<std::string
         if (known == k_contact_columns.end()) {
             known = k_contact_columns.begin() + french_column(header[i]);
         }
+        // What `contacts export` adds: read and left aside, so that an export edited in Excel
+        // imports again. A status changes by STOP/START or optout/optin, never by a file.
+        if (known == k_contact_columns.end() && (name == "status" || name == "created_at" ||
+                                                 name == "updated_at" || name == "operator")) {
+            continue;
+        }
         if (known == k_contact_columns.end()) {
             std::string expected;
             for (const auto c : k_contact_columns) {

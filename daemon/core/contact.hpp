@@ -46,7 +46,8 @@ struct ContactColumns {
     // empty first columns and merged header cells; a row with a value in one is refused. Names are
     // matched without case or accents after trimming, in English or in French
     // (téléphone/tel/numéro, nom, organisation/coopérative, type, région/cercle/commune,
-    // filières/produits, langue, étiquettes).
+    // filières/produits, langue, étiquettes). The columns `contacts export` adds (status,
+    // created_at, updated_at, operator) are left aside: an edited export imports again.
     static Result<ContactColumns> from_header(const std::vector<std::string>& header);
 };
 

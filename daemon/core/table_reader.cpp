@@ -3,6 +3,7 @@
 #include <istream>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace kibaru::core {
 
@@ -40,10 +41,35 @@ std::string read_up_to(std::istream& in, std::size_t limit) {
     return bytes;
 }
 
+// A file that cannot be read as a table at all: its one error, for the file as a whole.
+class RefusedTable final : public RecordReader {
+public:
+    explicit RefusedTable(std::string why) : m_why(std::move(why)) {}
+    Status next(CsvRecord&) override { return Status::error; }
+    const std::string& error_message() const override { return m_why; }
+    std::size_t error_line() const override { return 0; }
+    std::size_t bytes_consumed() const override { return 0; }
+
+private:
+    std::string m_why;
+};
+
+// Excel's "Texte Unicode (*.txt)" and Notepad's "Unicode" are UTF-16, which starts with a
+// byte order mark: read as CSV, its header would come out as "ÿþp" and stop there.
+bool looks_like_utf16(std::string_view head) {
+    return head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF");
+}
+
 } // namespace
 
 std::unique_ptr<RecordReader> open_table(std::istream& in, const TableOptions& options) {
-    if (looks_like_workbook(peek_head(in, 8))) {
+    const auto head = peek_head(in, 8);
+    if (looks_like_utf16(head)) {
+        return std::make_unique<RefusedTable>(
+            "is UTF-16 text (Excel's \"Texte Unicode\"): save it from Excel as \"CSV UTF-8\" or "
+            "\"CSV (separateur: point-virgule)\", or as a workbook (.xlsx)");
+    }
+    if (looks_like_workbook(head)) {
         XlsxLimits limits = options.xlsx;
         limits.max_record_bytes = options.max_record_bytes;
         return std::make_unique<XlsxReader>(read_up_to(in, limits.max_file_bytes), limits);

@@ -98,9 +98,9 @@ Result<ImportReport> import_contacts(const Env& env, std::istream& in, const std
                 listener.problem({record.line, error->field, error->reason, false, &record});
                 continue;
             }
-            if (options.strict && report.rejected > 0) {
-                continue; // nothing will be written; keep validating to report every reject
-            }
+            // Under --strict a reject means nothing is written (the transaction is rolled back),
+            // but every row still goes through: the counts and duplicates then say what the
+            // file would do once its rejects are fixed.
             const auto& contact = std::get<core::Contact>(batch.results[i]);
             const auto id = static_cast<std::size_t>(upserter.upsert(contact));
             if (id >= line_of_id.size()) {

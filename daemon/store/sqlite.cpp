@@ -77,6 +77,10 @@ bool route_error_log(ErrorLogSink sink) {
     return true;
 }
 
+bool is_damaged_database(int extended_code) {
+    return (extended_code & 0xff) == SQLITE_CORRUPT || (extended_code & 0xff) == SQLITE_NOTADB;
+}
+
 bool is_storage_failure(int extended_code) {
     switch (extended_code & 0xff) {
     case SQLITE_BUSY:

@@ -47,6 +47,9 @@ bool route_error_log(ErrorLogSink sink);
 // statement itself (a constraint, a type mismatch): retrying later may succeed.
 bool is_storage_failure(int extended_code);
 
+// True for the codes that say the file is not a sound database (damaged, or not one at all).
+bool is_damaged_database(int extended_code);
+
 class Statement {
 public:
     Statement(sqlite3* db, std::string_view sql);

@@ -218,3 +218,15 @@ TEST(CliAudit, checking_a_database_that_does_not_exist_is_an_error_not_an_empty_
     }
     EXPECT_EQ(s.kibaru({"audit", "verify"}).exit_code, 0) << "the real one still verifies";
 }
+
+// A damaged copy fails verification (exit 4, saying so); it is not a runtime error (exit 1).
+TEST(CliAudit, a_damaged_database_fails_verification) {
+    Scratch s;
+    make_history(s);
+    ASSERT_EQ(s.kibaru({"backup", "copy.db"}).exit_code, 0);
+    std::filesystem::resize_file(s.dir() / "copy.db", 8192);
+    const auto r = s.kibaru({"--db", "copy.db", "audit", "verify"});
+    EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+    EXPECT_NE(r.out.find("audit log BROKEN"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("damaged"), std::string::npos) << r.out;
+}

@@ -54,6 +54,9 @@ TEST(CliContacts, strict_import_writes_nothing_when_a_row_is_bad) {
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("producers.csv:5:"), std::string::npos) << "rejects are still listed";
     EXPECT_NE(r.out.find("nothing was written"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("4 new, 0 updated, 2 rejected"), std::string::npos)
+        << "the rows after the reject are counted too: what the file would do once fixed\n"
+        << r.out;
     EXPECT_EQ(s.kibaru({"contacts", "list", "--format", "csv"}).out,
               "phone,name,organisation,kind,region,commodities,language,tags,status,operator\n");
     EXPECT_EQ(s.sql("SELECT count(*) FROM audit_log WHERE action = 'contacts.import'").out, "0\n");
@@ -191,18 +194,9 @@ TEST(CliContacts, export_round_trips_through_import) {
     EXPECT_EQ(exported.substr(0, exported.find('\n')),
               "phone,name,organisation,kind,region,commodities,language,tags,status,created_at,"
               "updated_at,operator");
-    // The import columns of an export re-import cleanly into a fresh database.
+    // An export re-imports as it is into a fresh database.
     Scratch t;
-    std::string reimport;
-    std::istringstream lines(exported);
-    for (std::string line; std::getline(lines, line);) {
-        auto end = line.size();
-        for (int column = 0; column < 4; ++column) { // status, created_at, updated_at, operator
-            end = line.rfind(',', end - 1);
-        }
-        reimport += line.substr(0, end) + "\n";
-    }
-    t.write("again.csv", reimport);
+    t.write("again.csv", exported); // status, created_at, updated_at, operator: left aside
     const auto r = t.kibaru({"contacts", "import", "--strict", "again.csv"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(t.sql("SELECT count(*) FROM contacts").out, "4\n");

@@ -258,6 +258,19 @@ TEST(CoreXlsx, open_table_tells_a_workbook_from_a_csv_by_its_bytes) {
     EXPECT_EQ(record.fields, (Fields{"PKG", "name"}));
 }
 
+// Excel's "Texte Unicode" is UTF-16: refused as a whole, saying how to save it instead.
+TEST(CoreXlsx, open_table_refuses_utf16_text_saying_how_to_save_it) {
+    for (const std::string bom : {"\xFF\xFE", "\xFE\xFF"}) {
+        std::istringstream text(bom + std::string("p\0h\0o\0n\0e\0\r\0\n\0", 14));
+        auto reader = kibaru::core::open_table(text);
+        CsvRecord record;
+        ASSERT_EQ(reader->next(record), RecordReader::Status::error);
+        EXPECT_EQ(reader->error_line(), 0u) << "the file as a whole";
+        EXPECT_NE(reader->error_message().find("is UTF-16 text"), std::string::npos);
+        EXPECT_NE(reader->error_message().find("CSV UTF-8"), std::string::npos);
+    }
+}
+
 TEST(CoreXlsx, a_zip_bomb_is_refused_at_once_by_its_declared_size) {
     const auto book = python_file("bomb(OUT, 2048)"); // 2 GiB of spaces in 2 MiB
     ASSERT_LT(book.size(), 4u << 20);
