@@ -77,26 +77,22 @@ int run_report_campaign(Context& context, std::int64_t id, const std::string& fo
         workbook.finish();
     } else {
         const auto f = util::parse_format(format);
-        auto columns = report.columns;
-        std::string checkpoint;
-        if (f == util::Format::csv || f == util::Format::excel_csv) {
-            // An export, like the workbook: each row carries the checkpoint of its moment, a
-            // column that `audit verify --checkpoint` takes as it is.
-            columns.emplace_back("audit_checkpoint");
-            checkpoint = core::checkpoint_text(ops::audit_checkpoint(context.env()));
+        auto exported = report;
+        if (f != util::Format::table) {
+            ops::add_audit_checkpoint(context.env(), exported); // an export: a witness too
         }
         write_output(output, [&](std::ostream& out) {
-            auto writer = util::make_row_writer(f, out, columns);
-            for (auto row : report.weeks) {
-                if (!checkpoint.empty()) {
-                    row.emplace_back(checkpoint);
-                }
+            auto writer = util::make_row_writer(f, out, exported.columns);
+            for (const auto& row : exported.weeks) {
                 writer->row(row);
             }
             if (f == util::Format::table) {
                 writer->row(report.total); // the totals row is for people; scripts sum the weeks
             }
             writer->finish();
+            if (f == util::Format::table) {
+                out << checkpoint_note(context) << "\n";
+            }
         });
     }
     if (!output.empty()) {

@@ -1,6 +1,8 @@
 #include "ops/reports.hpp"
 
+#include "core/audit_checkpoint.hpp"
 #include "core/delivery.hpp"
+#include "ops/admin.hpp"
 #include "ops/campaign_lookup.hpp"
 #include "ops/contacts.hpp"
 #include "store/campaigns_repo.hpp"
@@ -167,6 +169,14 @@ Result<util::Json> contact_report(const Env& env, const std::string& raw_phone) 
     });
     out["deliveries"] = deliveries;
     return out;
+}
+
+void add_audit_checkpoint(const Env& env, CampaignReport& report) {
+    const auto checkpoint = core::checkpoint_text(audit_checkpoint(env));
+    report.columns.emplace_back("audit_checkpoint");
+    for (auto& week : report.weeks) {
+        week.emplace_back(checkpoint);
+    }
 }
 
 } // namespace kibaru::ops

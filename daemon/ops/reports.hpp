@@ -26,6 +26,11 @@ struct CampaignReport {
 // delivery_rate (percent, null before opening), segments, cost. Fails: not_found.
 Result<CampaignReport> campaign_report(const Env& env, std::int64_t campaign_id);
 
+// The report as exported (CSV, JSON; CLI and API alike): each week's row ends with
+// `audit_checkpoint`, the checkpoint of the export's moment in the form `audit verify
+// --checkpoint` takes, so that a report sent to a funder is itself a witness of the log.
+void add_audit_checkpoint(const Env& env, CampaignReport& report);
+
 // `report campaign --check`: every completeness violation. Fails: not_found.
 Result<std::vector<store::Violation>> check_campaign(const Env& env, std::int64_t campaign_id);
 std::vector<std::string> violation_columns();

@@ -202,7 +202,8 @@ void campaign_report(ApiCall& call) {
     if (failed(call, report)) {
         return;
     }
-    if (call.param("format") == "csv") { // as `report campaign --format csv`
+    ops::add_audit_checkpoint(call.env, *report); // as `report campaign` exports it
+    if (call.param("format") == "csv") {          // as `report campaign --format csv`
         std::ostringstream out;
         auto writer = util::make_row_writer(util::Format::csv, out, report->columns);
         for (const auto& row : report->weeks) {

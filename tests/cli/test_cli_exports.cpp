@@ -4,6 +4,7 @@
 #include "cli_runner.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <string>
@@ -70,6 +71,18 @@ TEST(CliExports, the_campaign_csv_carries_the_audit_checkpoint_of_its_moment) {
     EXPECT_EQ(
         s.kibaru({"audit", "verify", "--checkpoint", cell.substr(0, cell.size() - 1)}).exit_code, 0)
         << "a printed report is a witness: the honest log still matches it";
+
+    // The JSON form too (the API's is the same), and the table says it under the totals.
+    const auto head_now = s.kibaru({"audit", "checkpoint"}).out;
+    const auto json = nlohmann::json::parse(
+        s.kibaru({"report", "campaign", "1", "--format", "json"}).out, nullptr, false);
+    ASSERT_TRUE(json.is_array() && !json.empty()) << json;
+    EXPECT_EQ(json.back().value("audit_checkpoint", "") + "\n", head_now);
+    const auto table = s.kibaru({"report", "campaign", "1"}).out;
+    EXPECT_NE(
+        table.find("Audit checkpoint when exported: " + head_now.substr(0, head_now.size() - 1)),
+        std::string::npos)
+        << table;
 }
 
 TEST(CliExports, excel_report_writes_decimal_commas_and_implies_csv) {
