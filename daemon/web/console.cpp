@@ -116,7 +116,10 @@ struct ConsoleHandler::Impl {
 
     // A refusal in the form the route's client reads: JSON for the API, a page for a browser
     // (a request that needs a sign-in is sent to the sign-in page).
-    void refuse(ApiCall& call, bool page, ops::ErrorKind kind, const std::string& message) {
+    // `message` for the API (English, as every API message); a page says it in the reader's
+    // language: `page_key` from the catalogue, then `page_detail`, when a key is given.
+    void refuse(ApiCall& call, bool page, ops::ErrorKind kind, const std::string& message,
+                const std::string& page_key = "", const std::string& page_detail = "") {
         if (!page) {
             return call.respond(error_reply(kind, message));
         }
@@ -127,7 +130,10 @@ struct ConsoleHandler::Impl {
                                                                          : std::string("/")));
         }
         const auto page_view = pages::make_page(call);
-        pages::error_page(page_view, http_status(kind), message);
+        pages::error_page(page_view, http_status(kind),
+                          page_key.empty() ? message
+                                           : page_view.t(page_key) +
+                                                 (page_detail.empty() ? "" : " " + page_detail));
     }
 
     // Worker thread: the middleware, then the route's handler.
@@ -155,7 +161,8 @@ struct ConsoleHandler::Impl {
                 return respond(std::move(reply));
             }
             return refuse(call, !api, ops::ErrorKind::not_found,
-                          "no such page or API endpoint: " + request.path);
+                          "no such page or API endpoint: " + request.path, "error.no_page",
+                          request.path);
         }
         const auto& route = *match.route;
         // Authentication writes too (a session's last use): a busy database is a 503 there also.
@@ -204,7 +211,8 @@ struct ConsoleHandler::Impl {
             if (!permits(route.access, call.principal->role)) {
                 return refuse(call, route.page, ops::ErrorKind::forbidden,
                               "the " + std::string(ops::role_name(call.principal->role)) +
-                                  " role may not do this");
+                                  " role may not do this",
+                              "error.role");
             }
         }
         if (call.principal) {
@@ -221,12 +229,13 @@ struct ConsoleHandler::Impl {
                                route.pattern == "/audit/verify" || route.pattern == "/logout";
             if (options.read_only && !reads) {
                 return refuse(call, route.page, ops::ErrorKind::forbidden,
-                              "this console is read-only: nothing can be changed");
+                              "this console is read-only: nothing can be changed",
+                              "error.read_only");
             }
             if (auto refusal = csrf_refusal(request, call, session_token, login)) {
                 spdlog::warn("refused {} {} from {}: {}", request.method, request.path,
                              request.peer, *refusal);
-                return refuse(call, route.page, ops::ErrorKind::forbidden, *refusal);
+                return refuse(call, route.page, ops::ErrorKind::forbidden, *refusal, "error.csrf");
             }
         }
         route.handler(call);

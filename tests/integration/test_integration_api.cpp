@@ -265,6 +265,15 @@ TEST_F(Api, changes_need_the_consoles_origin_and_the_sessions_csrf_token) {
               403)
         << "signing out is a change too: no token, no sign-out";
     EXPECT_EQ(admin.call("GET", "/api/v1/status").status, 200) << "still signed in";
+    // A page refused says why in the reader's language (French by default), not the API's.
+    const auto page = admin.call("POST", "/campaigns", "name=x", {"Origin: " + admin.origin()},
+                                 "application/x-www-form-urlencoded");
+    EXPECT_EQ(page.status, 403);
+    EXPECT_NE(page.body.find("Rechargez la page et recommencez."), std::string::npos) << page.body;
+    const auto missing = admin.get("/nulle-part");
+    EXPECT_EQ(missing.status, 404);
+    EXPECT_NE(missing.body.find("Cette page n&#39;existe pas : /nulle-part"), std::string::npos)
+        << missing.body;
     // The console reached under another name than public_url's (console --listen 0.0.0.0,
     // an address on the LAN): the origin the browser asked for, from Host, is ours too.
     ApiClient lan(s, port, "lan", "http", "kibaru.lan");

@@ -52,6 +52,15 @@ const std::vector<Entry>& catalogue() {
         {"error.forbidden", "Accès refusé", "Not allowed"},
         {"error.not_found", "Introuvable", "Not found"},
         {"error.generic", "Erreur", "Error"},
+        {"error.role", "Votre rôle ne permet pas cette action.", "Your role may not do this."},
+        {"error.read_only", "Cette console est en lecture seule : rien ne peut y être modifié.",
+         "This console is read-only: nothing can be changed."},
+        {"error.csrf",
+         "La demande n'a pas pu être vérifiée (elle vient d'un autre site, ou la page est trop "
+         "ancienne). Rechargez la page et recommencez.",
+         "The request could not be checked (it comes from another site, or the page is too old). "
+         "Reload the page and try again."},
+        {"error.no_page", "Cette page n'existe pas :", "There is no such page:"},
         {"page.next", "Page suivante", "Next page"},
         {"signin.title", "Connexion", "Sign in"},
         {"signin.name", "Nom d'utilisateur", "User name"},
