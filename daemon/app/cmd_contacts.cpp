@@ -124,6 +124,11 @@ int run_import(Context& context, const ImportOptions& options) {
     std::cout << options.path << ": " << report.rows << " rows: " << report.inserted << " new, "
               << report.updated << " updated, " << report.rejected << " rejected, "
               << report.duplicates << " duplicate phones (the later row wins)\n";
+    if (report.opted_out > 0) {
+        std::cout << options.path << ": " << report.opted_out
+                  << " contacts opted out by the status column (a file never opts anyone back "
+                     "in: contacts optin does)\n";
+    }
     if (options.import.dry_run) {
         std::cout << "dry run: nothing was written\n";
     } else if (!report.written) {

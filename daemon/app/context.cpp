@@ -11,6 +11,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -93,9 +94,21 @@ store::Database& Context::db() {
 void Context::require_existing_database() {
     const std::string& path = m_config.database.path;
     std::error_code ec;
-    if (!m_db && path != ":memory:" && !std::filesystem::exists(path, ec)) {
+    if (m_db || path == ":memory:") {
+        return;
+    }
+    if (!std::filesystem::exists(path, ec)) {
         throw UsageError("no database at " + path +
                          " (check --db or [database] path; `kibaru init` creates one)");
+    }
+    // An empty file would be made a new database, and anything else is not one at all (an
+    // .xlsx given as --db): neither is a log that failed verification.
+    std::ifstream file(path, std::ios::binary);
+    std::string magic(16, '\0');
+    file.read(magic.data(), static_cast<std::streamsize>(magic.size()));
+    if (file.gcount() != 16 || magic != std::string("SQLite format 3\0", 16)) {
+        throw UsageError(path + " is not a Kibaru database (not an SQLite file" +
+                         std::string(file.gcount() == 0 ? ": it is empty" : "") + ")");
     }
 }
 

@@ -68,9 +68,10 @@ public:
     // schema and audits the migration. Throws store::StoreError.
     store::Database& db();
 
-    // For the commands that only read or check (status, audit, report, backup): a database
-    // file that does not exist is an error (UsageError, naming the path), never a new empty
-    // one that an auditor with a mistyped --db would be told is intact. Call before db().
+    // For the commands that only read or check (audit, report, backup): a database file that
+    // does not exist, is empty or is no SQLite file is an error (UsageError, naming the path),
+    // never a new empty one that an auditor with a mistyped --db would be told is intact, nor
+    // a log "broken". Call before db().
     void require_existing_database();
 
     // What an operation needs: the database, the config, the actor (with every right: whoever

@@ -101,6 +101,11 @@ ValueAliases fold_aliases(const std::vector<std::pair<std::string, std::vector<s
     return out;
 }
 
+bool ContactColumns::opts_out(const CsvRecord& row) const {
+    return status >= 0 && static_cast<std::size_t>(status) < row.fields.size() &&
+           ascii_lower(trim(row.fields[static_cast<std::size_t>(status)])) == "opted_out";
+}
+
 Result<ContactColumns> ContactColumns::from_header(const std::vector<std::string>& header) {
     ContactColumns columns;
     columns.index.fill(-1);
@@ -120,10 +125,14 @@ Result<ContactColumns> ContactColumns::from_header(const std::vector<std::string
         if (known == k_contact_columns.end()) {
             known = k_contact_columns.begin() + french_column(header[i]);
         }
-        // What `contacts export` adds: read and left aside, so that an export edited in Excel
-        // imports again. A status changes by STOP/START or optout/optin, never by a file.
-        if (known == k_contact_columns.end() && (name == "status" || name == "created_at" ||
-                                                 name == "updated_at" || name == "operator")) {
+        // What `contacts export` adds, so that an export edited in Excel imports again: the
+        // status is kept aside for opts_out, the rest is left aside.
+        if (known == k_contact_columns.end() && name == "status" && columns.status < 0) {
+            columns.status = static_cast<int>(i);
+            continue;
+        }
+        if (known == k_contact_columns.end() &&
+            (name == "created_at" || name == "updated_at" || name == "operator")) {
             continue;
         }
         if (known == k_contact_columns.end()) {

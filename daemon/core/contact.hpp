@@ -40,15 +40,22 @@ struct ContactColumns {
     std::array<int, k_contact_columns.size()> index{};
     std::size_t width = 0;      // number of columns in the header
     std::vector<int> unnamed{}; // columns with no name: an empty first column, merged cells
+    int status = -1;            // `status`, as contacts export writes it (see opts_out), or -1
 
     // Reads a header row. Fails, naming every offender, on unknown or duplicated column names,
     // or when `phone` is missing. A column without a name is kept aside: spreadsheets have
     // empty first columns and merged header cells; a row with a value in one is refused. Names are
     // matched without case or accents after trimming, in English or in French
     // (téléphone/tel/numéro, nom, organisation/coopérative, type, région/cercle/commune,
-    // filières/produits, langue, étiquettes). The columns `contacts export` adds (status,
-    // created_at, updated_at, operator) are left aside: an edited export imports again.
+    // filières/produits, langue, étiquettes). The columns `contacts export` adds are read so
+    // that an edited export imports again: created_at, updated_at and operator are left aside;
+    // `status` is kept in `status`.
     static Result<ContactColumns> from_header(const std::vector<std::string>& header);
+
+    // Whether `row` says the contact opted out (its status cell reads opted_out). A file can
+    // opt a contact out, never back in: an opt-out comes from the producer (STOP) or staff
+    // (contacts optout), and an export re-imported must not make anyone active again.
+    bool opts_out(const CsvRecord& row) const;
 };
 
 struct FieldError {

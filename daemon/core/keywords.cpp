@@ -137,7 +137,8 @@ private:
 std::pair<std::string, std::string> find_commodity(std::string_view word,
                                                    const KeywordsConfig& keywords) {
     Closest closest;
-    for (const auto& [name, words] : keywords.commodity_words) {
+    for (const auto& entry : keywords.commodity_words) {
+        const std::string& name = entry.first; // (clang: no structured binding in a lambda)
         auto consider = [&](const std::string& written) {
             const std::string folded = fold(written);
             if (folded == word) {
@@ -147,7 +148,7 @@ std::pair<std::string, std::string> find_commodity(std::string_view word,
             }
         };
         consider(name);
-        std::for_each(words.begin(), words.end(), consider);
+        std::for_each(entry.second.begin(), entry.second.end(), consider);
     }
     const auto name = closest.result();
     if (name.empty()) {

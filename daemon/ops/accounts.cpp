@@ -219,27 +219,18 @@ Result<LoginAttempt> begin_login(const Env& env, const std::string& name, const 
     const core::LockoutRule rule;
     const auto failures =
         users.failures_since(name, peer, core::format_utc(env.now - rule.within - rule.lasts));
-    std::optional<core::Instant> until;
-    for (const auto* times : {&failures.by_name, &failures.by_peer}) {
-        std::vector<core::Instant> instants;
-        for (const auto& at : *times) {
+    auto instants = [](const std::vector<std::string>& times) {
+        std::vector<core::Instant> out;
+        for (const auto& at : times) {
             if (const auto instant = core::parse_instant(at)) {
-                instants.push_back(*instant);
+                out.push_back(*instant);
             }
         }
-        if (const auto ends = core::locked_until(instants, env.now, rule)) {
-            until = until ? std::max(*until, *ends) : *ends;
-        }
-    }
-    if (until) {
-        const auto seconds = (*until - env.now).count();
-        Error locked{ErrorKind::too_many,
-                     "too many failed sign-ins: try again in " +
-                         std::to_string((seconds + 59) / 60) + " min (" + core::format_utc(*until) +
-                         "), or ask an admin",
-                     ""};
-        locked.retry_after_seconds = seconds;
-        return locked;
+        return out;
+    };
+    if (auto refused =
+            lockout_refusal(instants(failures.by_name), instants(failures.by_peer), env.now)) {
+        return *refused;
     }
     LoginAttempt attempt{name, peer, "", false};
     const auto user = users.find(name);
@@ -252,6 +243,23 @@ Result<LoginAttempt> begin_login(const Env& env, const std::string& name, const 
         attempt.password_hash = dummy;
     }
     return attempt;
+}
+
+std::optional<Error> lockout_refusal(const std::vector<core::Instant>& by_name,
+                                     const std::vector<core::Instant>& by_peer, core::Instant now) {
+    const auto name_until = core::locked_until(by_name, now);
+    const auto peer_until = core::locked_until(by_peer, now);
+    if (!name_until && !peer_until) {
+        return std::nullopt;
+    }
+    const auto until = std::max(name_until.value_or(now), peer_until.value_or(now));
+    const auto seconds = (until - now).count();
+    Error locked{ErrorKind::too_many,
+                 "too many failed sign-ins: try again in " + std::to_string((seconds + 59) / 60) +
+                     " min (" + core::format_utc(until) + "), or ask an admin",
+                 ""};
+    locked.retry_after_seconds = seconds;
+    return locked;
 }
 
 Result<Login> finish_login(const Env& env, const LoginAttempt& attempt, bool verified) {

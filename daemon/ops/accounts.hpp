@@ -65,6 +65,12 @@ struct LoginAttempt {
 };
 Result<LoginAttempt> begin_login(const Env& env, const std::string& name, const std::string& peer);
 
+// The 429 for a name and an address whose failed sign-ins (their instants) lock them at `now`
+// (core/lockout.hpp), saying when to try again; nothing when neither is locked. For a session
+// store that keeps its failures elsewhere (the read-only console's, in memory).
+std::optional<Error> lockout_refusal(const std::vector<core::Instant>& by_name,
+                                     const std::vector<core::Instant>& by_peer, core::Instant now);
+
 struct Login {
     Principal principal;
     std::string session_token; // for the cookie

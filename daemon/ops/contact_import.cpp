@@ -117,6 +117,18 @@ Result<ImportReport> import_contacts(const Env& env, std::istream& in, const std
                                                                   : report.updated);
             }
             line_of_id[id] = static_cast<std::uint32_t>(record.line);
+            // A status column (an export edited in Excel) may opt out, never opt back in.
+            if (columns->opts_out(record)) {
+                store::ContactsRepo contacts(db);
+                const auto known = contacts.find(contact.phone); // none yet in a dry run
+                if (!known || known->status != "opted_out") {
+                    ++report.opted_out;
+                    if (!options.dry_run) {
+                        contacts.set_status(contact.phone, "opted_out", now, "import",
+                                            env.actor.name);
+                    }
+                }
+            }
         }
     };
 
@@ -192,6 +204,7 @@ Result<ImportReport> import_contacts(const Env& env, std::istream& in, const std
         {"updated", report.updated},
         {"rejected", report.rejected},
         {"duplicates", report.duplicates},
+        {"opted_out", report.opted_out},
     };
     if (report.workbook) {
         details["format"] = "xlsx";

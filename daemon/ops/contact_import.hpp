@@ -30,6 +30,7 @@ struct ImportReport {
     std::size_t updated = 0;  // phones already known, updated
     std::size_t rejected = 0;
     std::size_t duplicates = 0;       // earlier rows superseded by a later row with the same phone
+    std::size_t opted_out = 0;        // contacts the file's status column opted out (never in)
     bool written = false;             // the transaction was committed
     char separator = ',';             // as found or given (CSV)
     std::size_t windows1252_rows = 0; // rows read as Windows-1252 (not valid UTF-8; CSV)

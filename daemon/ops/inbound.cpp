@@ -136,7 +136,8 @@ InboundResult handle_one(const Env& env, const core::PhoneNormalizer& phones,
                     {"source", "inbound sms"}});
         }
         // An opted-out contact gets nothing until START: "you will receive" would be untrue.
-        if (contact->status == "opted_out") {
+        // Unsubscribing is answered as usual: "send START" is not what they asked for.
+        if (subscribe && contact->status == "opted_out") {
             answer("opted_out", {});
         } else {
             answer(subscribe ? "subscribed" : "unsubscribed",

@@ -71,6 +71,7 @@ void import_contacts(ApiCall& call) {
                                   {"updated", report->updated},
                                   {"rejected", report->rejected},
                                   {"duplicates", report->duplicates},
+                                  {"opted_out", report->opted_out},
                                   {"written", report->written},
                                   {"rejects", listener.rejects},
                                   {"duplicate_rows", listener.duplicates},

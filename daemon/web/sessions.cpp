@@ -39,15 +39,18 @@ public:
         {
             std::lock_guard lock(m_mutex);
             forget_old_failures(env.now);
-            int by_name = 0;
-            int by_peer = 0;
+            std::vector<core::Instant> by_name;
+            std::vector<core::Instant> by_peer;
             for (const auto& f : m_failures) {
-                by_name += f.name == name;
-                by_peer += f.peer == peer;
+                if (f.name == name) {
+                    by_name.push_back(f.at);
+                }
+                if (f.peer == peer) {
+                    by_peer.push_back(f.at);
+                }
             }
-            if (by_name >= 5 || by_peer >= 5) {
-                return ops::Error{ops::ErrorKind::too_many,
-                                  "too many failed sign-ins: try again in 15 minutes", ""};
+            if (auto refused = ops::lockout_refusal(by_name, by_peer, env.now)) {
+                return *refused; // the same rule as the file's own lockout
             }
         }
         const bool verified =
@@ -131,7 +134,8 @@ private:
     };
 
     void forget_old_failures(core::Instant now) {
-        while (!m_failures.empty() && m_failures.front().at < now - std::chrono::minutes(15)) {
+        // A failure counts for 15 minutes, and a lock it completes lasts 15 more.
+        while (!m_failures.empty() && m_failures.front().at < now - std::chrono::minutes(30)) {
             m_failures.pop_front();
         }
     }

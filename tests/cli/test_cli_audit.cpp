@@ -217,6 +217,15 @@ TEST(CliAudit, checking_a_database_that_does_not_exist_is_an_error_not_an_empty_
         EXPECT_FALSE(std::filesystem::exists(s.dir() / "typo.db")) << args[2] << " created it";
     }
     EXPECT_EQ(s.kibaru({"audit", "verify"}).exit_code, 0) << "the real one still verifies";
+
+    s.write("empty.db", "");
+    s.write("book.xlsx", "PK\x03\x04 not a database at all, but long enough");
+    for (const char* file : {"empty.db", "book.xlsx"}) {
+        const auto r = s.kibaru({"--db", file, "audit", "verify"});
+        EXPECT_EQ(r.exit_code, 2) << file << ": " << r.out << r.err;
+        EXPECT_NE(r.err.find("is not a Kibaru database"), std::string::npos) << r.err;
+    }
+    EXPECT_EQ(std::filesystem::file_size(s.dir() / "empty.db"), 0u) << "nothing written into it";
 }
 
 // A damaged copy fails verification (exit 4, saying so); it is not a runtime error (exit 1).

@@ -189,6 +189,7 @@ TEST(CliContacts, export_round_trips_through_import) {
     Scratch s;
     s.write("producers.csv", k_mixed_csv);
     s.kibaru({"contacts", "import", "producers.csv"});
+    ASSERT_EQ(s.kibaru({"contacts", "optout", "76123456"}).exit_code, 0);
     ASSERT_EQ(s.kibaru({"contacts", "export", "all.csv"}).exit_code, 0);
     const auto exported = s.read("all.csv");
     EXPECT_EQ(exported.substr(0, exported.find('\n')),
@@ -200,6 +201,21 @@ TEST(CliContacts, export_round_trips_through_import) {
     const auto r = t.kibaru({"contacts", "import", "--strict", "again.csv"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(t.sql("SELECT count(*) FROM contacts").out, "4\n");
+    EXPECT_EQ(t.sql("SELECT status FROM contacts WHERE phone = '+22376123456'").out, "opted_out\n")
+        << "an opt-out survives the round trip";
+    EXPECT_NE(r.out.find("1 contacts opted out by the status column"), std::string::npos) << r.out;
+    EXPECT_EQ(t.sql("SELECT count(*) FROM contact_status_events WHERE status = 'opted_out'").out,
+              "1\n")
+        << "in the contact's history";
+
+    // A file never opts anyone back in: "active" in the cell of an opted-out contact.
+    auto edited = exported;
+    const auto at = edited.find(",opted_out,");
+    ASSERT_NE(at, std::string::npos) << edited;
+    edited.replace(at, 11, ",active,");
+    s.write("edited.csv", edited);
+    ASSERT_EQ(s.kibaru({"contacts", "import", "edited.csv"}).exit_code, 0);
+    EXPECT_EQ(s.sql("SELECT status FROM contacts WHERE phone = '+22376123456'").out, "opted_out\n");
 }
 
 // The contact list a programme officer exports from Excel on a French Windows: Windows-1252,

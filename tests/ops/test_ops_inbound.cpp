@@ -206,6 +206,10 @@ TEST_F(Inbound, an_opted_out_contact_who_subscribes_is_told_to_send_start) {
     EXPECT_EQ(r.reply->find("recevrez"), std::string::npos) << *r.reply;
     EXPECT_EQ(sql("SELECT commodities || ' ' || status FROM contacts WHERE phone = '+22376000001'"),
               "rice;sesame opted_out");
+    const auto fewer = receive("76000001", "DESABONNER SESAME", "s3");
+    ASSERT_TRUE(fewer.reply);
+    EXPECT_EQ(*fewer.reply, "Kibaru: vous ne recevrez plus les prix du SESAME.")
+        << "asking for less is confirmed as usual, not answered 'send START'";
 }
 
 TEST_F(Inbound, a_subscription_by_sms_changes_the_contacts_commodities_audited) {
