@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 
 namespace kibaru::ops {
 
@@ -88,6 +89,21 @@ InboundResult handle_one(const Env& env, const core::PhoneNormalizer& phones,
     case core::Intent::stop:
     case core::Intent::start: {
         const bool stop = request.intent == core::Intent::stop;
+        if (!contact && stop) {
+            // A STOP from a mobile not yet listed is kept as a contact opted out, phone only:
+            // a list imported later (which keeps opt-outs) must not send to it.
+            if (const auto mobile = phones.mobile_e164(sms.from)) {
+                core::Contact stranger;
+                stranger.phone = *mobile;
+                std::array<bool, core::k_contact_columns.size()> only_phone{};
+                only_phone[0] = true;
+                store::ContactUpserter(env.db, only_phone, now).upsert(stranger);
+                change_contact_status(env, *mobile, "opted_out", "inbound",
+                                      {{"source", "inbound sms"}, {"text", sms.text}});
+                result.detail = "not a contact: kept as opted out, for a later import";
+                break;
+            }
+        }
         if (!contact) {
             result.detail = "not a contact: nothing changed";
             break;

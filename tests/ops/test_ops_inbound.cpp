@@ -183,6 +183,27 @@ TEST_F(Inbound, replies_use_the_loaded_templates_in_the_contacts_language) {
     EXPECT_EQ(sql("SELECT commodities FROM contacts WHERE phone = '+22376000001'"), "sesame");
 }
 
+// STOP from a number not yet in the list is kept: the list imported later does not send to it.
+TEST_F(Inbound, a_stop_from_a_number_not_yet_listed_outlives_a_later_import) {
+    const auto r = receive("76999999", "STOP", "x1");
+    EXPECT_FALSE(r.contact);
+    EXPECT_EQ(r.detail, "not a contact: kept as opted out, for a later import");
+    EXPECT_EQ(sql("SELECT status || ' ' || name FROM contacts WHERE phone = '+22376999999'"),
+              "opted_out ");
+    EXPECT_EQ(receive("76999998", "START", "x2").detail, "not a contact: nothing changed");
+    std::istringstream csv("phone,name,commodities\n76999999,Sali,sesame\n");
+    Quiet quiet;
+    ASSERT_TRUE(ops::import_contacts(env(), csv, "later.csv", {}, quiet));
+    EXPECT_EQ(sql("SELECT status || ' ' || name FROM contacts WHERE phone = '+22376999999'"),
+              "opted_out Sali")
+        << "the import fills the contact in and keeps the opt-out";
+    EXPECT_EQ(sql("SELECT contacts FROM contact_tallies WHERE status = 'opted_out'"), "1");
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'contacts.optout' AND subject = "
+                  "'+22376999999'"),
+              "1")
+        << "audited like any STOP";
+}
+
 // Help asked for is answered each time (within replies_per_day); a text not understood gets it
 // once a day, and not after help was sent.
 TEST_F(Inbound, help_asked_for_is_always_answered_and_unknown_words_once_a_day) {
