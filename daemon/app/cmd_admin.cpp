@@ -100,7 +100,7 @@ struct VerifyOptions {
 };
 
 int run_verify(Context& context, const VerifyOptions& options) {
-    context.require_existing_database();
+    context.open_read_only_when_current(); // a copy is checked without a byte changed
     const auto claims = checkpoint_claims(options.checkpoints, options.checkpoints_file);
     store::AuditVerdict verdict;
     try {

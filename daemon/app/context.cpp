@@ -112,6 +112,22 @@ void Context::require_existing_database() {
     }
 }
 
+void Context::open_read_only_when_current() {
+    require_existing_database();
+    const std::string& path = m_config.database.path;
+    if (m_db || path == ":memory:") {
+        return;
+    }
+    try {
+        auto db = store::Database::open_read_only(path, m_config.database.busy_timeout_ms);
+        if (store::schema_version(*db) == store::current_schema_version()) {
+            m_db = std::move(db);
+        }
+    } catch (const store::StoreError& e) {
+        spdlog::debug("{}: not opened read-only ({}); opened as usual", path, e.what());
+    }
+}
+
 ops::Env Context::env() {
     return ops::Env{db(), m_config, ops::Actor{m_actor, ops::Role::admin}, now()};
 }

@@ -74,6 +74,12 @@ public:
     // a log "broken". Call before db().
     void require_existing_database();
 
+    // For `audit verify`: as require_existing_database, then the database opened read-only
+    // when its schema is this binary's, so that checking a copy (a backup an auditor hashed,
+    // a file on read-only media) changes none of its bytes. Otherwise (an older schema to
+    // migrate, a file SQLite cannot open so) db() opens it as usual.
+    void open_read_only_when_current();
+
     // What an operation needs: the database, the config, the actor (with every right: whoever
     // runs the CLI holds the database file) and now.
     ops::Env env();

@@ -239,3 +239,16 @@ TEST(CliAudit, a_damaged_database_fails_verification) {
     EXPECT_NE(r.out.find("audit log BROKEN"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("damaged"), std::string::npos) << r.out;
 }
+
+// An auditor's copy is checked without a byte of it changing (its hash is evidence).
+TEST(CliAudit, verifying_a_copy_changes_none_of_its_bytes) {
+    Scratch s;
+    make_history(s);
+    ASSERT_EQ(s.kibaru({"backup", "copy.db"}).exit_code, 0);
+    const auto before = s.read("copy.db");
+    const auto r = s.kibaru({"--db", "copy.db", "audit", "verify"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("audit log intact"), std::string::npos) << r.out;
+    EXPECT_TRUE(s.read("copy.db") == before) << "the copy's bytes changed (its journal mode?)";
+    EXPECT_FALSE(std::filesystem::exists(s.dir() / "copy.db-wal"));
+}
