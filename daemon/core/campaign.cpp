@@ -8,45 +8,50 @@ namespace kibaru::core {
 
 Result<WeekPlan> plan_campaign(const Campaign& c) {
     std::vector<std::string> problems;
+    std::string field; // the one field blamed by every problem, else empty
+    const auto blame = [&problems, &field](std::string_view name, std::string problem) {
+        field = problems.empty() || field == name ? std::string(name) : std::string();
+        problems.push_back(std::move(problem));
+    };
     WeekPlan plan;
     plan.weeks = c.weeks;
     if (c.name.empty()) {
-        problems.emplace_back("--name: must not be empty");
+        blame("name", "--name: must not be empty");
     }
     if (c.commodity.empty() || c.commodity.find_first_not_of(
                                    "abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {
-        problems.push_back("--commodity: \"" + c.commodity +
-                           "\" is not a commodity name (lower-case letters, e.g. sesame)");
+        blame("commodity", "--commodity: \"" + c.commodity +
+                               "\" is not a commodity name (lower-case letters, e.g. sesame)");
     }
     if (c.weeks < 1 || c.weeks > k_max_campaign_weeks) {
-        problems.push_back("--weeks: " + std::to_string(c.weeks) + " is out of range (1 to " +
+        blame("weeks", "--weeks: " + std::to_string(c.weeks) + " is out of range (1 to " +
                            std::to_string(k_max_campaign_weeks) + ")");
     }
     if (auto start = parse_date(c.start_date)) {
         plan.start = *start;
     } else {
-        problems.push_back("--start: " + start.error().message);
+        blame("start", "--start: " + start.error().message);
     }
     if (auto day = parse_weekday(c.send_day)) {
         plan.send_day = *day;
     } else {
-        problems.push_back("--send-day: " + day.error().message);
+        blame("send_day", "--send-day: " + day.error().message);
     }
     if (auto time = parse_local_clock(c.send_time); time && time->minutes < 24 * 60) {
         plan.send_time = *time;
     } else {
-        problems.push_back("--send-time: \"" + c.send_time +
-                           "\" is not a time of day HH:MM (e.g. 08:00)");
+        blame("send_time",
+              "--send-time: \"" + c.send_time + "\" is not a time of day HH:MM (e.g. 08:00)");
     }
     if (auto zone = find_zone(c.timezone)) {
         plan.zone = *zone;
     } else {
-        problems.push_back("--timezone: " + zone.error().message);
+        blame("timezone", "--timezone: " + zone.error().message);
     }
     for (const auto& kind : c.kinds) {
         if (!is_contact_kind(kind)) {
-            problems.push_back("--kind: \"" + kind +
-                               "\" is not one of producer, po, mpe, seed_company, other");
+            blame("kinds",
+                  "--kind: \"" + kind + "\" is not one of producer, po, mpe, seed_company, other");
         }
     }
     if (!problems.empty()) {
@@ -54,7 +59,7 @@ Result<WeekPlan> plan_campaign(const Campaign& c) {
         for (const auto& p : problems) {
             all += (all.empty() ? "" : "\n") + p;
         }
-        return Error{all};
+        return Error{all, field};
     }
     return plan;
 }

@@ -11,6 +11,9 @@ namespace kibaru::core {
 
 struct Error {
     std::string message;
+    // The one input at fault, when a caller that took several can tell ("send_day"), as the
+    // API's JSON key and the console form's input; empty when none or several are.
+    std::string field = {};
 };
 
 template <typename T>

@@ -42,34 +42,6 @@ util::Json campaign_json(const core::Campaign& c) {
             {"languages", c.languages}};
 }
 
-namespace {
-
-// The field (the API's key, the console form's input) that core::plan_campaign's problems
-// ("--send-day: ...", one per line) blame, when they blame one: "send_day"; else "".
-std::string field_at_fault(const std::string& problems) {
-    static const std::pair<std::string_view, std::string_view> k_fields[] = {
-        {"--name:", "name"},         {"--commodity:", "commodity"}, {"--weeks:", "weeks"},
-        {"--start:", "start"},       {"--send-day:", "send_day"},   {"--send-time:", "send_time"},
-        {"--timezone:", "timezone"}, {"--kind:", "kinds"},          {"--region:", "regions"}};
-    std::string field;
-    for (std::size_t at = 0; at < problems.size();) {
-        const auto end = std::min(problems.find('\n', at), problems.size());
-        const std::string_view line(problems.data() + at, end - at);
-        for (const auto& [option, name] : k_fields) {
-            if (line.substr(0, option.size()) == option) {
-                if (!field.empty() && field != name) {
-                    return ""; // two fields at fault: none names the error
-                }
-                field = name;
-            }
-        }
-        at = end + 1;
-    }
-    return field;
-}
-
-} // namespace
-
 Result<CreatedCampaign> create_campaign(const Env& env, core::Campaign campaign) {
     const auto& config = env.config;
     if (campaign.timezone.empty()) {
@@ -77,8 +49,7 @@ Result<CreatedCampaign> create_campaign(const Env& env, core::Campaign campaign)
     }
     auto plan = core::plan_campaign(campaign);
     if (!plan) {
-        return invalid("campaign create:\n" + plan.error().message,
-                       field_at_fault(plan.error().message));
+        return invalid("campaign create:\n" + plan.error().message, plan.error().field);
     }
     for (const auto& language : campaign.languages) {
         if (std::find(config.contacts.languages.begin(), config.contacts.languages.end(),

@@ -112,6 +112,29 @@ TEST(CoreSchedule, bad_inputs_are_all_reported_with_their_option) {
     }
 }
 
+TEST(CoreSchedule, a_plan_refused_for_one_field_names_it_and_for_several_names_none) {
+    Campaign c;
+    c.name = "Sesame 2026";
+    c.commodity = "sesame";
+    c.start_date = "2026-06-01";
+    c.send_day = "tue";
+    c.send_time = "25:00";
+    c.timezone = "Africa/Bamako";
+    c.weeks = 21;
+    auto p = plan_campaign(c);
+    ASSERT_FALSE(p.ok());
+    EXPECT_EQ(p.error().field, "send_time");
+    c.kinds = {"farmer", "trader"}; // two problems, one field
+    c.send_time = "08:00";
+    p = plan_campaign(c);
+    ASSERT_FALSE(p.ok());
+    EXPECT_EQ(p.error().field, "kinds");
+    c.weeks = 0; // a second field
+    p = plan_campaign(c);
+    ASSERT_FALSE(p.ok());
+    EXPECT_EQ(p.error().field, "");
+}
+
 TEST(CoreSchedule, parses_days_times_and_dates) {
     EXPECT_EQ(*parse_weekday("Tuesday"), std::chrono::Tuesday);
     EXPECT_EQ(*parse_weekday("SAM"), std::chrono::Saturday);
