@@ -12,12 +12,19 @@ The formats (also in README.md and daemon/core/audit.hpp, daemon/store/event_sea
   entry hash  = sha256("kibaru-audit-v1\\n" + frame(prev_hash) + frame(seq) + frame(at) +
                 frame(actor) + frame(action) + frame(subject) + frame(details))
   frame(x)    = str(len(x in bytes)) + ":" + x + "\\n"; the first prev_hash is 64 zeros
-  event seal  = sha256("kibaru-events-v2\\n" + frames of id, delivery_id, at, state, attempt,
-                http_status, gateway_id, latency_ms, error, gateway for every event of the
-                range, in id order; a NULL is the empty string). A seal without "version": 2
-                is version 1: "kibaru-events-v1\\n" and the first nine fields.
+  event seal  = sha256("kibaru-events-v3\\n" + frames of id, delivery_id, at, state, attempt,
+                http_status, gateway_id, latency_ms, error, gateway, applied, segments for
+                every event of the range, in id order; a NULL is the empty string). A seal of
+                "version": 2 frames "kibaru-events-v2\\n" and the first ten fields; one without
+                a version is version 1: "kibaru-events-v1\\n" and the first nine.
+  deliveries  = each delivery's state is that of its last event with applied = 1 under a
+                version-3 seal ("pending" with none), and its segments those of the last such
+                event that set them; deliveries with events under older seals are not replayed.
+                The tallies (delivery_tallies) must count the deliveries, and each week's
+                deliveries must be those its "week.opened" entry created (count and id range).
 """
 import argparse
+from array import array
 import hashlib
 import json
 import re
@@ -67,24 +74,32 @@ def main(path, checkpoints=()):
     if head != (expected - 1, prev):
         return fail(expected, "the chain head does not match the last entry (entries removed?)")
     events, next_id = 0, 1
+    last = db.execute("SELECT coalesce(max(id), 0) FROM deliveries").fetchone()[0]
+    replay = Replay(last)
     for seq, seal in seals:
         if seal["from"] != next_id:
             return fail(seq, f"seal of events {seal['from']}-{seal['to']} leaves a gap")
-        version = seal.get("version", 1)
-        sha, count = hashlib.sha256(b"kibaru-events-v%d\n" % min(version, 2)), 0
-        columns = 10 if version >= 2 else 9
+        version = max(1, min(seal.get("version", 1), 3))
+        sha, count = hashlib.sha256(b"kibaru-events-v%d\n" % version), 0
+        columns = {1: 9, 2: 10, 3: 12}[version]
         for row in db.execute(
                 "SELECT id, delivery_id, at, state, attempt, http_status, gateway_id, latency_ms, "
-                "error, gateway FROM delivery_events WHERE id BETWEEN ? AND ? ORDER BY id",
-                (seal["from"], seal["to"])):
+                "error, gateway, applied, segments FROM delivery_events WHERE id BETWEEN ? AND ? "
+                "ORDER BY id", (seal["from"], seal["to"])):
             sha.update(b"".join(frame(x) for x in row[:columns]))
             count += 1
+            if not replay.event(row[1], row[3], row[10] if version >= 3 else None, row[11]):
+                return fail(seq, f"delivery event {row[0]} belongs to delivery {row[1]}, "
+                                 "which has no row (deleted)")
         if count != seal["count"] or sha.hexdigest() != seal["sha256"]:
             return fail(seq, f"delivery events {seal['from']}-{seal['to']} do not match their seal")
         events, next_id = events + count, seal["to"] + 1
     extra = db.execute("SELECT count(*) FROM delivery_events WHERE id >= ?", (next_id,)).fetchone()[0]
     if extra:
         return fail(0, f"{extra} delivery events from id {next_id} are under no seal")
+    problem = check_deliveries(db, replay, openings(db))
+    if problem:
+        return fail(0, problem)
     for seq, hex_ in checkpoints:
         if seq not in hashes:
             return fail(seq, f"checkpoint {seq} {hex_} names an entry the log no longer has")
@@ -92,12 +107,97 @@ def main(path, checkpoints=()):
             return fail(seq, f"checkpoint {seq} {hex_} no longer matches: the log was rewritten "
                              "after it was witnessed")
     witnessed = f", {len(checkpoints)} witnessed checkpoints still matched" if checkpoints else ""
-    print(f"audit log intact: {checked} entries, {events} delivery events{witnessed}")
+    print(f"audit log intact: {checked} entries, {events} delivery events, "
+          f"{replay.rows} deliveries{witnessed}")
     return 0
 
 
+STATES = ["pending", "sending", "retrying", "sent", "delivered", "failed", "expired", "skipped",
+          "unknown"]
+EVENTS, NOT_REPLAYABLE, ROW_SEEN = 1, 2, 4
+
+
+class Replay:
+    """Each delivery's state (an index in STATES) and segments as its sealed events leave them."""
+
+    def __init__(self, last_id):
+        self.state = bytearray(last_id + 1)
+        self.flags = bytearray(last_id + 1)
+        self.segments = array("H", bytes(2 * (last_id + 1)))
+        self.rows = 0
+
+    def event(self, delivery, state, applied, segments):
+        if not 1 <= delivery < len(self.state):
+            return False
+        self.flags[delivery] |= EVENTS
+        if applied is None:
+            self.flags[delivery] |= NOT_REPLAYABLE
+        elif applied:
+            self.state[delivery] = STATES.index(state) if state in STATES else 0
+            if segments:
+                self.segments[delivery] = min(segments, 511)
+        return True
+
+    def check(self, delivery, state, segments):
+        self.rows += 1
+        self.flags[delivery] |= ROW_SEEN
+        if self.flags[delivery] & NOT_REPLAYABLE:
+            return None
+        if state != STATES[self.state[delivery]] or min(segments, 511) != self.segments[delivery]:
+            return (f"delivery {delivery} is {state} with {segments} segments where its sealed "
+                    f"events leave it {STATES[self.state[delivery]]} with "
+                    f"{self.segments[delivery]} (edited)")
+        return None
+
+
+def openings(db):
+    """(campaign, week) -> [targeted, first_id, last_id, deliveries found] from week.opened."""
+    weeks = {}
+    for subject, details in db.execute(
+            "SELECT subject, details FROM audit_log WHERE action = 'week.opened' ORDER BY seq"):
+        entry = json.loads(details)
+        ids = entry.get("deliveries") or {}
+        weeks[(int(subject.split()[-1]), entry["week"])] = [
+            entry.get("targeted", 0), ids.get("first_id"), ids.get("last_id"), 0]
+    return weeks
+
+
+def check_deliveries(db, replay, weeks):
+    counted = {}
+    for id_, campaign, week, state, segments in db.execute(
+            "SELECT id, campaign_id, week, state, segments FROM deliveries ORDER BY id"):
+        opening = weeks.get((campaign, week))
+        if opening is None:
+            return f"delivery {id_} belongs to a week the audit log never opened (inserted)"
+        if opening[1] is not None and not opening[1] <= id_ <= opening[2]:
+            return f"delivery {id_} is not among those its week's opening created (inserted)"
+        opening[3] += 1
+        problem = replay.check(id_, state, segments)
+        if problem:
+            return problem
+        tally = counted.setdefault((campaign, week, state), [0, 0])
+        tally[0], tally[1] = tally[0] + 1, tally[1] + segments
+    for delivery, flags in enumerate(replay.flags):
+        if flags & EVENTS and not flags & ROW_SEEN:
+            return f"delivery {delivery} has sealed events but no row (deleted)"
+    for (campaign, week), (targeted, _, _, found) in weeks.items():
+        if found != targeted:
+            return (f"campaign {campaign} week {week} has {found} deliveries where its opening "
+                    f"created {targeted} (deleted)")
+    tallies = {(c, w, s): [n, g] for c, w, s, n, g in db.execute(
+        "SELECT campaign_id, week, state, deliveries, segments FROM delivery_tallies "
+        "WHERE deliveries != 0 OR segments != 0")}
+    if tallies != counted:
+        key = min(set(tallies) ^ set(counted) or
+                  {k for k in tallies if tallies[k] != counted.get(k)})
+        return (f"the tally of campaign {key[0]} week {key[1]} {key[2]} says "
+                f"{tallies.get(key, [0, 0])} where the deliveries make {counted.get(key, [0, 0])} "
+                "(deliveries, segments; edited)")
+    return None
+
+
 def fail(seq, problem):
-    print(f"audit log BROKEN at entry {seq}: {problem}")
+    print(f"audit log BROKEN at entry {seq}: {problem}" if seq else f"audit log BROKEN: {problem}")
     return 4
 
 

@@ -117,7 +117,13 @@ int run_verify(Context& context, const VerifyOptions& options) {
         util::write_json_object(std::cout, ops::audit_verdict_json(verdict));
     } else if (verdict.ok()) {
         std::cout << "audit log intact: " << verdict.checked << " entries checked, "
-                  << verdict.events_checked << " delivery events checked against their seals";
+                  << verdict.events_checked << " delivery events checked against their seals, "
+                  << verdict.deliveries_checked << " deliveries against their events";
+        if (verdict.deliveries_not_replayable > 0) {
+            std::cout << " (" << verdict.deliveries_not_replayable
+                      << " of them with events from before events recorded whether they "
+                         "applied: counted in the tallies, not replayed)";
+        }
         if (!claims.empty()) {
             std::cout << ", " << verdict.checkpoints_checked << " witnessed checkpoint"
                       << (claims.size() == 1 ? "" : "s") << " still matched";

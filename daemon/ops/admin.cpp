@@ -107,6 +107,8 @@ util::Json audit_verdict_json(const store::AuditVerdict& verdict) {
     util::Json out = {{"ok", verdict.ok()},
                       {"checked", verdict.checked},
                       {"events_checked", verdict.events_checked},
+                      {"deliveries_checked", verdict.deliveries_checked},
+                      {"deliveries_not_replayable", verdict.deliveries_not_replayable},
                       {"checkpoints_checked", verdict.checkpoints_checked}};
     if (!verdict.ok()) {
         out["broken_seq"] = verdict.broken_seq;

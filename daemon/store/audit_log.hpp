@@ -27,6 +27,8 @@ struct AuditVerdict {
     std::string problem;                  // what is wrong with it, for the auditor
     std::int64_t events_checked = 0;      // delivery events checked against their seals
     std::int64_t checkpoints_checked = 0; // witnessed checkpoints the log still matches
+    std::int64_t deliveries_checked = 0;  // deliveries checked against their sealed events
+    std::int64_t deliveries_not_replayable = 0; // of them: events too old to replay, tallied only
     bool ok() const { return problem.empty(); }
 };
 

@@ -72,8 +72,8 @@ std::int64_t move_all(Database& db, const std::string& where, core::DeliveryStat
                    state, segments, moving.column_int(3));
     }
     auto events = db.prepare("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
-                             "error, gateway) SELECT id, ?, ?, attempts, ?, gateway FROM "
-                             "deliveries WHERE " +
+                             "error, gateway, applied) SELECT id, ?, ?, attempts, ?, gateway, 1 "
+                             "FROM deliveries WHERE " +
                              where);
     events.bind(1, now).bind(2, state).bind(3, error);
     bind_where(events, 4);
@@ -317,9 +317,10 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
         "segments END, updated_at = ?, gateway = coalesce(nullif(?, ''), gateway), refused_by = "
         "coalesce(nullif(?, ''), refused_by), in_doubt_at = coalesce(nullif(?, ''), in_doubt_at) "
         "WHERE id = ? AND (? = '' OR instr(',' || ? || ',', ',' || state || ',') > 0)");
-    auto& event = m_db.cached("INSERT INTO delivery_events (delivery_id, at, state, attempt, "
-                              "http_status, gateway_id, latency_ms, error, gateway) VALUES (?, ?, "
-                              "?, ?, ?, nullif(?, ''), ?, ?, nullif(?, ''))");
+    auto& event = m_db.cached(
+        "INSERT INTO delivery_events (delivery_id, at, state, attempt, http_status, gateway_id, "
+        "latency_ms, error, gateway, applied, segments) VALUES (?, ?, ?, ?, ?, nullif(?, ''), ?, "
+        "?, nullif(?, ''), ?, nullif(?, 0))");
     auto& before = m_db.cached("SELECT campaign_id, week, state, segments FROM deliveries WHERE "
                                "id = ?");
     TallyMoves moves;
@@ -365,6 +366,10 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
         t.latency_ms ? event.bind(7, *t.latency_ms) : event.bind_null(7);
         event.bind_static(8, t.error);
         event.bind_static(9, t.gateway);
+        // Written even when a report overtook it (what the gateway answered is history), but
+        // marked: replaying the applied events gives the delivery's state (audit verify).
+        event.bind(10, std::int64_t{applied ? 1 : 0});
+        event.bind(11, std::int64_t{t.segments});
         event.run();
     }
     moves.write(m_db);

@@ -37,8 +37,8 @@ DeliveriesRepo::apply_reports(const std::vector<core::DeliveryReport>& reports,
     // A report's event names the gateway that carried the delivery.
     auto& event = m_db.cached(
         "INSERT INTO delivery_events (delivery_id, at, state, attempt, gateway_id, error, "
-        "gateway) VALUES (?1, ?, ?, ?, nullif(?, ''), ?, (SELECT gateway FROM deliveries WHERE "
-        "id = ?1))");
+        "gateway, applied) VALUES (?1, ?, ?, ?, nullif(?, ''), ?, (SELECT gateway FROM "
+        "deliveries WHERE id = ?1), ?)");
     std::vector<ReportResult> results;
     results.reserve(reports.size());
     TallyMoves moves;
@@ -71,9 +71,8 @@ DeliveriesRepo::apply_reports(const std::vector<core::DeliveryReport>& reports,
         const auto week = find.column_int(4);
         const auto segments = find.column_int(5);
         find.reset();
-        result.to_state = core::delivery_transition_allowed(result.from_state, report.state)
-                              ? report.state
-                              : result.from_state;
+        const bool allowed = core::delivery_transition_allowed(result.from_state, report.state);
+        result.to_state = allowed ? report.state : result.from_state;
         update.bind_all_borrowed(result.to_state, report.gateway_id, report.smsc_id, now,
                                  result.delivery_id);
         update.run();
@@ -82,6 +81,7 @@ DeliveriesRepo::apply_reports(const std::vector<core::DeliveryReport>& reports,
         }
         event.bind_all_borrowed(result.delivery_id, now, report.state, attempts, report.gateway_id);
         event.bind(6, "delivery report: " + report.detail);
+        event.bind(7, std::int64_t{allowed ? 1 : 0}); // a late or repeated report changes nothing
         event.run();
     }
     moves.write(m_db);

@@ -4,29 +4,62 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/delivery_replay.hpp"
+#include "store/deliveries_audit.hpp"
+
+#include <algorithm>
 #include <charconv>
 
 namespace kibaru::store {
 
 namespace {
 
-// The seal format written now: version 2 adds the gateway's name (several gateways) after the
-// nine fields of version 1, which seals written before it keep.
-constexpr int k_seal_version = 2;
+// The seal format written now: version 3 adds whether the event changed its delivery and the
+// segments it set (so deliveries can be replayed from their events); version 2 added the
+// gateway's name (several gateways) after the nine fields of version 1. Seals keep the version
+// they were written in.
+constexpr int k_seal_version = 3;
 
-// SHA-256 over events [from, to] in the framing of `version`, and how many there are.
+int seal_columns(int version) {
+    return version >= 3 ? 12 : version == 2 ? 10 : 9;
+}
+
+// An event of a broken replay: it names a delivery that has no row.
+struct Orphan {
+    std::int64_t event_id = 0;
+    std::int64_t delivery_id = 0;
+};
+
+// SHA-256 over events [from, to] in the framing of `version`, and how many there are. Each event
+// is also replayed into `replay` when one is given (its `applied` trusted only under a seal of
+// version 3, which covers it); the first event whose delivery has no row goes to `orphan`.
 std::pair<std::string, std::int64_t> digest(Database& db, std::int64_t from, std::int64_t to,
-                                            int version) {
+                                            int version, core::DeliveryReplay* replay = nullptr,
+                                            Orphan* orphan = nullptr) {
     auto& rows = db.cached("SELECT id, delivery_id, at, state, attempt, http_status, gateway_id, "
-                           "latency_ms, error, gateway FROM delivery_events WHERE id BETWEEN ? "
-                           "AND ? ORDER BY id");
+                           "latency_ms, error, gateway, applied, segments FROM delivery_events "
+                           "WHERE id BETWEEN ? AND ? ORDER BY id");
     rows.bind_all(from, to);
     core::Sha256 sha;
-    sha.update(version >= 2 ? "kibaru-events-v2\n" : "kibaru-events-v1\n");
-    const int columns = version >= 2 ? 10 : 9;
+    sha.update("kibaru-events-v" + std::to_string(std::clamp(version, 1, k_seal_version)) + "\n");
+    const int columns = seal_columns(version);
     std::int64_t count = 0;
     char number[24];
     while (rows.step()) {
+        if (replay) {
+            const auto state = core::parse_delivery_state(rows.column_view(3));
+            std::optional<bool> applied;
+            if (version >= 3 && rows.column_is_integer(10)) {
+                applied = rows.column_int(10) != 0;
+            }
+            const auto segments = rows.column_is_integer(11) ? rows.column_int(11) : 0;
+            if (!replay->event(rows.column_int(1), state.value_or(core::DeliveryState::pending),
+                               state ? applied : std::nullopt,
+                               static_cast<int>(std::min<std::int64_t>(segments, 1 << 20))) &&
+                orphan && orphan->event_id == 0) {
+                *orphan = {rows.column_int(0), rows.column_int(1)};
+            }
+        }
         for (int column = 0; column < columns; ++column) {
             // Integers in decimal, formatted here: asking SQLite for their text converts (and
             // allocates) each one, which was most of the cost of sealing a dispatcher batch.
@@ -82,7 +115,7 @@ void seal_delivery_events(Database& db, const std::string& now, const std::strin
 
 namespace {
 
-AuditVerdict verify_seals(Database& db) {
+AuditVerdict verify_seals(Database& db, core::DeliveryReplay* replay) {
     AuditVerdict verdict;
     auto seals = db.prepare("SELECT seq, details FROM audit_log WHERE action = "
                             "'delivery_events.sealed' ORDER BY seq");
@@ -106,7 +139,9 @@ AuditVerdict verify_seals(Database& db) {
         if (from != expected_from) {
             return fail(seq, range + " do not follow the previous seal");
         }
-        const auto [sha, count] = digest(db, from, to, details.value("version", 1));
+        Orphan orphan;
+        const auto [sha, count] =
+            digest(db, from, to, details.value("version", 1), replay, &orphan);
         if (count != details.value("count", -1)) {
             return fail(seq, range + ": " + std::to_string(count) + " events where " +
                                  std::to_string(details.value("count", -1)) +
@@ -114,6 +149,11 @@ AuditVerdict verify_seals(Database& db) {
         }
         if (sha != details.value("sha256", "")) {
             return fail(seq, range + " do not match their seal (an event was edited)");
+        }
+        if (orphan.event_id != 0) {
+            return fail(seq, "delivery event " + std::to_string(orphan.event_id) +
+                                 " belongs to delivery " + std::to_string(orphan.delivery_id) +
+                                 ", which has no row (a delivery was deleted outside Kibaru)");
         }
         verdict.checked += count;
         expected_from = to + 1;
@@ -130,12 +170,23 @@ AuditVerdict verify_seals(Database& db) {
 
 } // namespace
 
+AuditVerdict verify_event_seals(Database& db) {
+    return verify_seals(db, nullptr);
+}
+
 AuditVerdict verify_delivery_events(Database& db) {
-    // One read snapshot for the seals and the events: a running daemon committing new events
-    // and their seal between the two reads would otherwise look like an unsealed insertion.
+    // One read snapshot for the seals, the events and the deliveries: a running daemon
+    // committing new events and their seal between two reads would otherwise look like an
+    // unsealed insertion, or a delivery ahead of its events.
     db.exec("BEGIN");
     try {
-        auto verdict = verify_seals(db);
+        core::DeliveryReplay replay(db.scalar_int("SELECT coalesce(max(id), 0) FROM deliveries"));
+        auto verdict = verify_seals(db, &replay);
+        if (verdict.ok()) {
+            const auto events = verdict.checked;
+            verdict = check_deliveries(db, replay);
+            verdict.checked = events;
+        }
         db.exec("COMMIT");
         return verdict;
     } catch (...) {

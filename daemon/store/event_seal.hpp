@@ -1,9 +1,10 @@
 // Delivery events in the tamper-evident record. They are too many to chain one by one, so each
 // transaction that writes events seals them: one audit entry, `delivery_events.sealed`, holds
-// the id range and a SHA-256 over every event of the range in the audit framing (version 2:
-// "kibaru-events-v2\n", then id, delivery_id, at, state, attempt, http_status, gateway_id,
-// latency_ms, error, gateway; seals without a version are version 1: "kibaru-events-v1\n" and
-// the first nine fields, as written before several gateways). The audit chain
+// the id range and a SHA-256 over every event of the range in the audit framing (version 3:
+// "kibaru-events-v3\n", then id, delivery_id, at, state, attempt, http_status, gateway_id,
+// latency_ms, error, gateway, applied, segments; version 2: "kibaru-events-v2\n" and the first
+// ten fields, as written before events recorded whether they applied; seals without a version
+// are version 1: "kibaru-events-v1\n" and the first nine, as before several gateways). The chain
 // then covers the seals, and verification recomputes each range: an edited, deleted, inserted
 // or reordered event breaks its seal, and an event outside every seal is an insertion.
 #pragma once
@@ -36,8 +37,13 @@ private:
     Transaction m_tx;
 };
 
-// Recomputes every seal in audit order. Returns the first problem (broken_seq names the seal's
-// audit entry; problem names the event range), or an ok verdict with `checked` events.
+// Recomputes every seal in audit order, then checks the deliveries and their tallies against
+// the sealed events (store/deliveries_audit.hpp). Returns the first problem (broken_seq names
+// the seal's audit entry, 0 for a delivery's problem; problem says what), or an ok verdict with
+// `checked` events and the deliveries checked.
 AuditVerdict verify_delivery_events(Database& db);
+
+// The seals alone, without the deliveries (for tests of the framing over bare events).
+AuditVerdict verify_event_seals(Database& db);
 
 } // namespace kibaru::store

@@ -379,6 +379,15 @@ CREATE INDEX replies_by_gateway_id ON replies (gateway_id) WHERE gateway_id <> '
 DROP TRIGGER contact_tallies_insert;
 )sql",
          &rewrite_contact_and_reply_checks},
+        {"whether each delivery event changed its delivery, and the segments it set", R"sql(
+-- The seals cover the events, not the deliveries that reports read. From this version each
+-- event records whether it changed its delivery's state (`applied`: a delivery report or an
+-- outcome overtaken by one may not) and the segments it set, under seals of version 3, so that
+-- `audit verify` replays every delivery's state from its sealed events and catches a delivery
+-- or a tally edited behind Kibaru's back. NULL in both for the events written before.
+ALTER TABLE delivery_events ADD COLUMN applied INTEGER;
+ALTER TABLE delivery_events ADD COLUMN segments INTEGER;
+)sql"},
     };
     return k_steps;
 }

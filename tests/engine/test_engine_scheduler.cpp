@@ -7,6 +7,7 @@
 #include "ops/campaigns.hpp"
 #include "ops/contact_import.hpp"
 #include "store/audit_log.hpp"
+#include "store/deliveries_repo.hpp"
 #include "store/event_seal.hpp"
 
 #include <sstream>
@@ -33,6 +34,22 @@ protected:
         c.commodity = "sesame";
         c.start_date = "2019-01-07"; // week 1 opens Tuesday 8 January, 08:00 in Bamako (UTC)
         ASSERT_TRUE(ops::create_campaign(env(), c));
+    }
+    // Claims deliveries as the dispatcher does (sending, with their events), so that a stop
+    // can leave them in flight.
+    void claim(const std::vector<std::int64_t>& ids) {
+        const std::string now = "2019-01-08T08:01:00Z";
+        store::DeliveryTransaction tx(*db, now, "test");
+        std::vector<store::Transition> claims;
+        for (const auto id : ids) {
+            claims.push_back({.id = id,
+                              .state = core::DeliveryState::sending,
+                              .attempt = 1,
+                              .segments = 1,
+                              .from = {core::DeliveryState::pending}});
+        }
+        store::DeliveriesRepo(*db).apply(claims, now);
+        tx.commit();
     }
     static engine::Millis at(const std::string& utc) {
         return std::chrono::time_point_cast<std::chrono::milliseconds>(*core::parse_instant(utc));
@@ -72,19 +89,21 @@ TEST_F(SchedulerTest, weeks_open_at_their_hour_and_close_a_week_later) {
 TEST_F(SchedulerTest, what_a_stop_left_in_flight_becomes_unknown_or_is_queued_again) {
     engine::Scheduler scheduler(*db, config, "daemon", false, stats);
     scheduler.tick(at("2019-01-08T08:00:00Z"));
-    db->exec("UPDATE deliveries SET state = 'sending' WHERE id IN (1, 2)");
+    claim({1, 2});
     scheduler.recover(at("2019-01-08T08:05:00Z"));
     EXPECT_EQ(stats.unknown_at_start, 2);
     EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE state = 'unknown'"), "2");
 
     config.gateway.resend_unknown = "always";
-    db->exec("UPDATE deliveries SET state = 'sending' WHERE id = 3");
+    claim({3});
     engine::Scheduler resending(*db, config, "daemon", false, stats);
     resending.recover(at("2019-01-08T08:10:00Z"));
     EXPECT_EQ(stats.unknown_at_start, 1);
     EXPECT_EQ(stats.resent_unknown, 3) << "the two unknown before and the one left now";
     EXPECT_EQ(sql("SELECT count(*) FROM deliveries WHERE state = 'unknown'"), "0");
-    EXPECT_TRUE(store::verify_delivery_events(*db).ok());
+    const auto verdict = store::verify_delivery_events(*db);
+    EXPECT_TRUE(verdict.ok()) << verdict.problem;
+    EXPECT_EQ(verdict.deliveries_checked, 3) << "each replayed from its events";
 }
 
 TEST_F(SchedulerTest, each_week_that_closes_texts_the_audit_checkpoint_to_every_witness) {

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """What an insider who holds the database file can do to one delivery's history, following the
 framing that scripts/verify-audit.py documents (as it must, for auditors): turn the delivery's
-`sent` event into `failed`, recompute the seal over that event's range, then every audit entry's
-hash from that seal on, move the head, and put the append-only trigger back. The chain then
-verifies alone; only a checkpoint kept outside the server can tell.
+`sent` event into `failed` and the delivery with it, move the week's tallies along (so that the
+deliveries still replay from their events), recompute the seal over that event's range, then
+every audit entry's hash from that seal on, move the head, and put the append-only trigger
+back. The chain then verifies alone; only a checkpoint kept outside the server can tell.
 
 Usage: insider_rewrite.py DATABASE DELIVERY_ID      (prints the rewritten seal's audit seq)
 """
@@ -25,17 +26,25 @@ def main(path, delivery_id):
     db.execute("UPDATE delivery_events SET state = 'failed', error = 'rejected by the SMSC' "
                "WHERE id = ?", (event_id,))
     db.execute("UPDATE deliveries SET state = 'failed' WHERE id = ?", (delivery_id,))
+    campaign, week, segments = db.execute(
+        "SELECT campaign_id, week, segments FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
+    for state, sign in (("sent", -1), ("failed", 1)):
+        db.execute("INSERT INTO delivery_tallies VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+                   "deliveries = deliveries + excluded.deliveries, segments = segments + "
+                   "excluded.segments", (campaign, week, state, sign, sign * segments))
     seq, details = db.execute(
         "SELECT seq, details FROM audit_log WHERE action = 'delivery_events.sealed' AND "
         "json_extract(details, '$.from') <= ?1 AND json_extract(details, '$.to') >= ?1",
         (event_id,)).fetchone()
     seal = json.loads(details)
-    sha = hashlib.sha256(b"kibaru-events-v2\n")
+    version = seal.get("version", 1)
+    columns = {1: 9, 2: 10, 3: 12}[version]
+    sha = hashlib.sha256(b"kibaru-events-v%d\n" % version)
     for row in db.execute(
             "SELECT id, delivery_id, at, state, attempt, http_status, gateway_id, latency_ms, "
-            "error, gateway FROM delivery_events WHERE id BETWEEN ? AND ? ORDER BY id",
-            (seal["from"], seal["to"])):
-        sha.update(b"".join(frame(x) for x in row))
+            "error, gateway, applied, segments FROM delivery_events WHERE id BETWEEN ? AND ? "
+            "ORDER BY id", (seal["from"], seal["to"])):
+        sha.update(b"".join(frame(x) for x in row[:columns]))
     db.execute("DROP TRIGGER audit_log_no_update")
     db.execute("UPDATE audit_log SET details = ? WHERE seq = ?",
                (details.replace(seal["sha256"], sha.hexdigest()), seq))

@@ -186,6 +186,85 @@ TEST_F(Reports, audit_verify_catches_every_single_edit_delete_and_swap) {
               << events.size() << " delivery events, every one caught\n";
 }
 
+// The seals cover the events; the deliveries and the tallies that the reports read are
+// checked against the replay of those events. Each edit here is what someone holding the file
+// would do to turn a week's failures into successes, made consistent with the tallies so that
+// `report campaign --check` alone would not see it.
+TEST_F(Reports, audit_verify_catches_deliveries_and_tallies_edited_behind_its_back) {
+    ASSERT_EQ(k({"audit", "verify"}).exit_code, 0);
+    const auto db = s.path("kibaru.db");
+    const auto pristine = s.path("pristine-deliveries.db");
+    k({"status"});
+    std::filesystem::copy_file(db, pristine);
+    auto first = [&](const std::string& query) {
+        auto out = s.sql(query).out;
+        while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) {
+            out.pop_back();
+        }
+        return out;
+    };
+    const auto failed = first("SELECT id FROM deliveries WHERE state = 'failed' LIMIT 1");
+    const auto sent = first("SELECT id FROM deliveries WHERE state IN ('sent', 'delivered') AND "
+                            "segments > 0 LIMIT 1");
+    ASSERT_FALSE(failed.empty()) << "the fixture rejects one number";
+    ASSERT_FALSE(sent.empty());
+    // Moves delivery `id`'s count (and `segments` more of them) in the tallies to `to`.
+    auto retally = [](const std::string& id, const std::string& to, int segments = 0) {
+        const std::string of = "(SELECT campaign_id, week FROM deliveries WHERE id = " + id + ")";
+        return "UPDATE delivery_tallies SET deliveries = deliveries - 1, segments = segments - "
+               "(SELECT segments FROM deliveries WHERE id = " +
+               id + ") WHERE (campaign_id, week) = " + of +
+               " AND state = (SELECT state FROM deliveries WHERE id = " + id +
+               "); INSERT INTO delivery_tallies SELECT campaign_id, week, '" + to +
+               "', 1, segments + " + std::to_string(segments) +
+               " FROM deliveries WHERE id = " + id +
+               " ON CONFLICT DO UPDATE SET deliveries = deliveries + 1, segments = segments + "
+               "excluded.segments; ";
+    };
+    int caught = 0;
+    auto expect_caught = [&](const std::string& what, const std::string& sql,
+                             const std::string& problem) {
+        std::filesystem::copy_file(pristine, db, std::filesystem::copy_options::overwrite_existing);
+        std::filesystem::remove(db.string() + "-wal");
+        std::filesystem::remove(db.string() + "-shm");
+        ASSERT_EQ(s.sql(sql).exit_code, 0) << sql;
+        const auto r = k({"audit", "verify"});
+        EXPECT_EQ(r.exit_code, 4) << what << ": " << sql << "\n" << r.out;
+        EXPECT_NE(r.out.find(problem), std::string::npos) << what << ": " << r.out;
+        caught += r.exit_code == 4;
+    };
+    expect_caught("a failure made a delivery, tallies moved along",
+                  retally(failed, "delivered") +
+                      "UPDATE deliveries SET state = 'delivered', "
+                      "error = '' WHERE id = " +
+                      failed,
+                  "delivery " + failed + " is delivered where its sealed events leave it failed");
+    expect_caught("a delivery's segments halved, tallies along",
+                  "UPDATE delivery_tallies SET segments = segments - 1 WHERE (campaign_id, week, "
+                  "state) = (SELECT campaign_id, week, state FROM deliveries WHERE id = " +
+                      sent + "); UPDATE deliveries SET segments = segments - 1 WHERE id = " + sent,
+                  "delivery " + sent + " counts");
+    expect_caught("a tally alone",
+                  "UPDATE delivery_tallies SET deliveries = deliveries + 1 WHERE state = "
+                  "'delivered' OR state = 'sent'",
+                  "the tally of campaign 1 week");
+    expect_caught("a delivery deleted, tallies along",
+                  "UPDATE delivery_tallies SET deliveries = deliveries - 1, segments = segments "
+                  "- (SELECT segments FROM deliveries WHERE id = " +
+                      failed +
+                      ") WHERE (campaign_id, week, state) = (SELECT campaign_id, week, state FROM "
+                      "deliveries WHERE id = " +
+                      failed + "); DELETE FROM deliveries WHERE id = " + failed,
+                  "has sealed events but no row");
+    expect_caught("a delivery inserted, tallies along",
+                  "INSERT INTO deliveries (campaign_id, week, contact_id, language, state, "
+                  "updated_at) SELECT 1, 4, max(id) + 1000, 'fr', 'pending', 'x' FROM contacts; "
+                  "UPDATE delivery_tallies SET deliveries = deliveries + 1 WHERE campaign_id = 1 "
+                  "AND week = 4 AND state = 'pending'",
+                  "is not among the deliveries its opening created");
+    EXPECT_EQ(caught, 5);
+}
+
 TEST_F(Reports, the_auditors_independent_verifier_agrees_with_the_binary) {
     const std::string script = std::string(KIBARU_SOURCE_DIR) + "/scripts/verify-audit.py";
     const auto ok = kibaru::test::run_process({"python3", script, "kibaru.db"}, s.dir(), {});
@@ -197,5 +276,24 @@ TEST_F(Reports, the_auditors_independent_verifier_agrees_with_the_binary) {
               0);
     const auto broken = kibaru::test::run_process({"python3", script, "kibaru.db"}, s.dir(), {});
     EXPECT_EQ(broken.exit_code, 4) << broken.out;
+    EXPECT_EQ(k({"audit", "verify"}).exit_code, 4);
+}
+
+TEST_F(Reports, the_independent_verifier_replays_deliveries_from_their_events_too) {
+    const std::string script = std::string(KIBARU_SOURCE_DIR) + "/scripts/verify-audit.py";
+    const auto ok = kibaru::test::run_process({"python3", script, "kibaru.db"}, s.dir(), {});
+    ASSERT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+    // A failure made a delivery, with the tallies moved along: no event or entry changed.
+    ASSERT_EQ(s.sql("UPDATE delivery_tallies SET deliveries = deliveries - 1 WHERE state = "
+                    "'failed' AND week = 1; UPDATE delivery_tallies SET deliveries = deliveries "
+                    "+ 1 WHERE state = 'delivered' AND week = 1; UPDATE deliveries SET state = "
+                    "'delivered' WHERE id = (SELECT min(id) FROM deliveries WHERE state = "
+                    "'failed' AND week = 1)")
+                  .exit_code,
+              0);
+    const auto broken = kibaru::test::run_process({"python3", script, "kibaru.db"}, s.dir(), {});
+    EXPECT_EQ(broken.exit_code, 4) << broken.out << broken.err;
+    EXPECT_NE(broken.out.find("where its sealed events leave it failed"), std::string::npos)
+        << broken.out;
     EXPECT_EQ(k({"audit", "verify"}).exit_code, 4);
 }

@@ -120,19 +120,20 @@ TEST_F(StoreAudit, export_streams_entries_in_order) {
 
 // The seal's digest is part of the file format: databases sealed by earlier versions must
 // still verify. The expected values were computed apart, by Python's hashlib over the framing
-// the header documents ("kibaru-events-v2\n", then "<length>:<bytes>\n" per field, integers in
-// decimal, NULL as empty; version 1: "kibaru-events-v1\n" and the first nine fields); any
-// change of representation breaks these tests.
+// the header documents ("kibaru-events-v3\n", then "<length>:<bytes>\n" per field, integers in
+// decimal, NULL as empty; version 2: "kibaru-events-v2\n" and the first ten fields; version 1:
+// "kibaru-events-v1\n" and the first nine); any change of representation breaks these tests.
 namespace {
 void insert_fixed_events(Database& db) {
     db.exec("PRAGMA foreign_keys = OFF"); // events without their deliveries: the seal only
     db.exec("INSERT INTO delivery_events (delivery_id, at, state, attempt, http_status, "
-            "gateway_id, latency_ms, error, gateway) VALUES "
-            "(1, '2019-01-08T08:00:00Z', 'sending', 1, NULL, NULL, NULL, '', NULL), "
-            "(1, '2019-01-08T08:00:01Z', 'sent', 1, 202, 'gw-42', 37, '', 'orange'), "
+            "gateway_id, latency_ms, error, gateway, applied, segments) VALUES "
+            "(1, '2019-01-08T08:00:00Z', 'sending', 1, NULL, NULL, NULL, '', NULL, 1, 2), "
+            "(1, '2019-01-08T08:00:01Z', 'sent', 1, 202, 'gw-42', 37, '', 'orange', 0, NULL), "
             "(2, '2019-01-08T08:00:01Z', 'retrying', 1, 503, NULL, 1500, 'HTTP 503: é ɛ', "
-            "'moov'), "
-            "(9223372036854775807, 't', 'failed', -3, 0, '', -1, 'x:y\n2:ab', NULL)");
+            "'moov', 1, NULL), "
+            "(9223372036854775807, 't', 'failed', -3, 0, '', -1, 'x:y\n2:ab', NULL, NULL, "
+            "NULL)");
 }
 } // namespace
 
@@ -150,32 +151,49 @@ TEST(StoreEventSeal, digest_of_a_fixed_set_of_events_is_stable) {
     ASSERT_TRUE(seal.step());
     const auto details = nlohmann::json::parse(seal.column_text(0));
     EXPECT_EQ(details["count"], 4);
-    EXPECT_EQ(details["version"], 2);
+    EXPECT_EQ(details["version"], 3);
     EXPECT_EQ(details["sha256"],
-              "cecaeb78b2f4bdd358ece02c70ffadbb5ac865aff06043f6fb1faad60be42fc0");
-    EXPECT_TRUE(verify_delivery_events(*db).ok()) << verify_delivery_events(*db).problem;
-    db->exec("UPDATE delivery_events SET gateway = 'telecel' WHERE id = 2");
-    EXPECT_FALSE(verify_delivery_events(*db).ok()) << "the gateway is sealed too";
+              "fe81f7f1d4cae9a8b3d6483fb5e7a887ff01e8e81cd843876aabfbb12ddca089");
+    EXPECT_TRUE(verify_event_seals(*db).ok()) << verify_event_seals(*db).problem;
+    db->exec("UPDATE delivery_events SET applied = 1 WHERE id = 2");
+    EXPECT_FALSE(verify_event_seals(*db).ok()) << "whether it applied is sealed too";
 }
 
-// A seal written before several gateways (no "version": the nine fields of version 1) still
-// verifies, and still catches an edit.
-TEST(StoreEventSeal, version_1_seals_of_earlier_databases_still_verify) {
+namespace {
+// The fixed events under one seal written as an earlier version wrote it (`version_field`:
+// "" for version 1, which had none), with the digest computed apart for that framing.
+std::unique_ptr<Database> sealed_as_before(const std::string& version_field,
+                                           const std::string& sha256) {
     auto db = Database::open(":memory:");
     migrate(*db);
     insert_fixed_events(*db);
-    {
-        Transaction tx(*db);
-        AuditLog(*db).append(
-            "2019-01-08T08:00:02Z", "test", "delivery_events.sealed", "events 1-4",
-            R"({"from":1,"to":4,"count":4,"sha256":)"
-            R"("0b72212f3a39d39d6d7fc3aecfe8083516416fc729f4dd0d87c40d5f319452f0"})");
-        db->exec("UPDATE delivery_events_seal SET last_id = 4 WHERE id = 1");
-        tx.commit();
-    }
-    EXPECT_TRUE(verify_delivery_events(*db).ok()) << verify_delivery_events(*db).problem;
+    Transaction tx(*db);
+    AuditLog(*db).append("2019-01-08T08:00:02Z", "test", "delivery_events.sealed", "events 1-4",
+                         R"({"from":1,"to":4,"count":4,)" + version_field + R"("sha256":")" +
+                             sha256 + R"("})");
+    db->exec("UPDATE delivery_events_seal SET last_id = 4 WHERE id = 1");
+    tx.commit();
+    return db;
+}
+} // namespace
+
+// A seal written before events recorded whether they applied (version 2: ten fields) still
+// verifies, and still catches an edit.
+TEST(StoreEventSeal, version_2_seals_of_earlier_databases_still_verify) {
+    auto db = sealed_as_before(R"("version":2,)",
+                               "cecaeb78b2f4bdd358ece02c70ffadbb5ac865aff06043f6fb1faad60be42fc0");
+    EXPECT_TRUE(verify_event_seals(*db).ok()) << verify_event_seals(*db).problem;
+    db->exec("UPDATE delivery_events SET gateway = 'telecel' WHERE id = 2");
+    EXPECT_FALSE(verify_event_seals(*db).ok()) << "the gateway is sealed too";
+}
+
+// A seal written before several gateways (no "version": the nine fields of version 1).
+TEST(StoreEventSeal, version_1_seals_of_earlier_databases_still_verify) {
+    auto db =
+        sealed_as_before("", "0b72212f3a39d39d6d7fc3aecfe8083516416fc729f4dd0d87c40d5f319452f0");
+    EXPECT_TRUE(verify_event_seals(*db).ok()) << verify_event_seals(*db).problem;
     db->exec("UPDATE delivery_events SET latency_ms = 38 WHERE id = 2");
-    EXPECT_FALSE(verify_delivery_events(*db).ok());
+    EXPECT_FALSE(verify_event_seals(*db).ok());
 }
 
 // A verification leaves no read snapshot open behind it: on a long-lived connection (a console

@@ -32,6 +32,18 @@ protected:
         s.bind(1, id);
         return s.step() ? s.column_text(0) : "(none)";
     }
+    // A delivery's events as "state:applied:segments", in order (for audit verify's replay).
+    std::string applied(std::int64_t id) {
+        auto s = db->prepare("SELECT state || ':' || coalesce(applied, '') || ':' || "
+                             "coalesce(segments, '') FROM delivery_events WHERE delivery_id = ? "
+                             "ORDER BY id");
+        s.bind(1, id);
+        std::string out;
+        while (s.step()) {
+            out += (out.empty() ? "" : " ") + s.column_text(0);
+        }
+        return out;
+    }
     std::unique_ptr<Database> db;
     kibaru::core::Campaign campaign;
 };
@@ -64,6 +76,8 @@ TEST_F(StoreDeliveries, a_report_that_overtakes_our_own_sent_record_is_kept) {
         << "the gateway's message id from the overtaken outcome is kept";
     EXPECT_EQ(db->scalar_int("SELECT count(*) FROM delivery_events WHERE delivery_id = 1"), 3)
         << "sending, the report, sent: every step is in the history";
+    EXPECT_EQ(applied(1), "sending:1:1 delivered:1: sent:0:")
+        << "the overtaken `sent` is marked as not applied, so a replay ends on delivered";
 }
 
 TEST_F(StoreDeliveries, duplicate_late_and_unknown_reports_are_harmless) {
@@ -75,6 +89,8 @@ TEST_F(StoreDeliveries, duplicate_late_and_unknown_reports_are_harmless) {
     repo.apply_report("1", "", S::delivered, "type 1", "t");
     repo.apply_report("1", "", S::sent, "type 8, late", "t");
     EXPECT_EQ(state(1), "delivered");
+    EXPECT_EQ(applied(1), "sending:1:1 sent:1: delivered:1: delivered:0: sent:0:")
+        << "a repeated or late report is history, not a change";
     EXPECT_FALSE(repo.apply_report("999", "", S::delivered, "", "t").found);
     EXPECT_FALSE(repo.apply_report("", "SM-none", S::delivered, "", "t").found);
 }

@@ -50,11 +50,16 @@ void render_audit(const Page& page, const std::optional<store::AuditVerdict>& ve
                 badge(page.t("audit.intact"), "ok") +
                 text(" " + number(verdict->checked, page.lang) + " " + page.t("audit.entries") +
                      ", " + number(verdict->events_checked, page.lang) + " " +
-                     page.t("audit.events"));
+                     page.t("audit.events") + ", " +
+                     number(verdict->deliveries_checked, page.lang) + " " +
+                     page.t("audit.deliveries"));
         } else {
+            // A delivery's problem (broken_seq 0) is in no entry of its own.
             notice = badge(page.t("audit.broken"), "bad") +
-                     text(" " + page.t("audit.at_entry") + " " +
-                          std::to_string(verdict->broken_seq) + ": " + verdict->problem);
+                     text(verdict->broken_seq > 0
+                              ? " " + page.t("audit.at_entry") + " " +
+                                    std::to_string(verdict->broken_seq) + ": " + verdict->problem
+                              : " " + verdict->problem);
         }
     }
     body += post_form(page, "/audit/verify", {}, page.t("audit.verify"));

@@ -321,6 +321,8 @@ const std::vector<Entry>& catalogue() {
         {"audit.broken", "journal ALTÉRÉ", "log TAMPERED WITH"},
         {"audit.entries", "entrées vérifiées", "entries checked"},
         {"audit.events", "événements de SMS vérifiés", "SMS events checked"},
+        {"audit.deliveries", "envois conformes à leurs événements",
+         "deliveries agree with their events"},
         {"audit.at_entry", "à l'entrée", "at entry"},
         {"audit.export", "Exporter", "Export"},
         {"audit.checkpoint", "Point de contrôle", "Checkpoint"},

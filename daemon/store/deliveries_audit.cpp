@@ -1,0 +1,147 @@
+#include "store/deliveries_audit.hpp"
+
+#include "store/sqlite.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <map>
+#include <optional>
+#include <tuple>
+
+namespace kibaru::store {
+
+namespace {
+
+using WeekKey = std::pair<std::int64_t, std::int64_t>; // campaign, week
+
+// A week's audience as its `week.opened` entry recorded it.
+struct Opening {
+    std::int64_t targeted = 0;
+    std::optional<std::pair<std::int64_t, std::int64_t>> ids; // first, last (entries since 2026)
+    std::int64_t rows = 0;                                    // deliveries found
+};
+
+std::string week_name(const WeekKey& key) {
+    return "campaign " + std::to_string(key.first) + " week " + std::to_string(key.second);
+}
+
+// Every week.opened entry, by week. The chain was verified before: these are what happened.
+std::map<WeekKey, Opening> openings(Database& db) {
+    std::map<WeekKey, Opening> weeks;
+    auto entries = db.prepare("SELECT subject, details FROM audit_log WHERE action = "
+                              "'week.opened' ORDER BY seq");
+    while (entries.step()) {
+        const auto subject = entries.column_text(0); // "campaign 7"
+        const auto details = nlohmann::json::parse(entries.column_view(1), nullptr, false);
+        std::int64_t campaign = 0;
+        const auto space = subject.rfind(' ');
+        if (space == std::string::npos ||
+            std::from_chars(subject.data() + space + 1, subject.data() + subject.size(), campaign)
+                    .ec != std::errc() ||
+            !details.is_object() || !details.contains("week") ||
+            !details["week"].is_number_integer()) {
+            continue;
+        }
+        Opening opening;
+        opening.targeted = details.value("targeted", std::int64_t{0});
+        if (const auto ids = details.find("deliveries");
+            ids != details.end() && ids->is_object() && ids->contains("first_id")) {
+            opening.ids = {ids->value("first_id", std::int64_t{0}),
+                           ids->value("last_id", std::int64_t{0})};
+        }
+        weeks[{campaign, details["week"].get<std::int64_t>()}] = opening;
+    }
+    return weeks;
+}
+
+using TallyKey = std::tuple<std::int64_t, std::int64_t, core::DeliveryState>;
+using Tally = std::pair<std::int64_t, std::int64_t>; // deliveries, segments
+
+std::string tally_problem(const TallyKey& key, const Tally& tally, const Tally& rows_say) {
+    return "the tally of " + week_name({std::get<0>(key), std::get<1>(key)}) + " " +
+           std::string(core::to_string(std::get<2>(key))) + " says " + std::to_string(tally.first) +
+           " deliveries and " + std::to_string(tally.second) +
+           " segments where the deliveries make " + std::to_string(rows_say.first) + " and " +
+           std::to_string(rows_say.second) +
+           " (edited outside Kibaru; the reports read the tallies)";
+}
+
+} // namespace
+
+AuditVerdict check_deliveries(Database& db, core::DeliveryReplay& replay) {
+    AuditVerdict verdict;
+    auto fail = [&verdict](std::string problem) {
+        verdict.problem = std::move(problem);
+        return verdict;
+    };
+    auto weeks = openings(db);
+    // (campaign, week, state) -> deliveries, segments: the tallies as the rows make them.
+    std::map<TallyKey, Tally> counted;
+    auto rows = db.prepare("SELECT id, campaign_id, week, state, segments FROM deliveries ORDER "
+                           "BY id");
+    while (rows.step()) {
+        const auto id = rows.column_int(0);
+        const WeekKey week{rows.column_int(1), rows.column_int(2)};
+        const auto state = rows.column_state(3);
+        const auto segments = rows.column_int(4);
+        const auto opening = weeks.find(week);
+        if (opening == weeks.end()) {
+            return fail("delivery " + std::to_string(id) + " belongs to " + week_name(week) +
+                        ", which the audit log never opened (inserted outside Kibaru)");
+        }
+        if (opening->second.ids &&
+            (id < opening->second.ids->first || id > opening->second.ids->second)) {
+            return fail("delivery " + std::to_string(id) + " of " + week_name(week) +
+                        " is not among the deliveries its opening created (inserted or moved "
+                        "outside Kibaru)");
+        }
+        ++opening->second.rows;
+        if (auto problem = replay.check_row(id, state, static_cast<int>(segments))) {
+            return fail(*problem);
+        }
+        auto& tally = counted[{week.first, week.second, state}];
+        ++tally.first;
+        tally.second += segments;
+    }
+    if (const auto id = replay.first_without_row()) {
+        return fail("delivery " + std::to_string(*id) +
+                    " has sealed events but no row (a delivery was deleted outside Kibaru)");
+    }
+    for (const auto& [week, opening] : weeks) {
+        if (opening.rows != opening.targeted) {
+            return fail(week_name(week) + " has " + std::to_string(opening.rows) +
+                        " deliveries where its opening created " +
+                        std::to_string(opening.targeted) +
+                        " (deliveries deleted or inserted outside Kibaru)");
+        }
+    }
+    auto tallies = db.prepare("SELECT campaign_id, week, state, deliveries, segments FROM "
+                              "delivery_tallies WHERE deliveries != 0 OR segments != 0");
+    while (tallies.step()) {
+        const auto state = core::parse_delivery_state(tallies.column_view(2));
+        if (!state) {
+            return fail("the tallies hold a state \"" + tallies.column_text(2) +
+                        "\" that no delivery can have (edited outside Kibaru)");
+        }
+        const auto key = std::make_tuple(tallies.column_int(0), tallies.column_int(1), *state);
+        const Tally tally{tallies.column_int(3), tallies.column_int(4)};
+        const auto found = counted.find(key);
+        const auto rows_say = found == counted.end() ? Tally{} : found->second;
+        if (tally != rows_say) {
+            return fail(tally_problem(key, tally, rows_say));
+        }
+        if (found != counted.end()) {
+            counted.erase(found); // matched: what is left has no tally
+        }
+    }
+    if (!counted.empty()) {
+        const auto& [key, rows_say] = *counted.begin();
+        return fail(tally_problem(key, {0, 0}, rows_say));
+    }
+    verdict.deliveries_checked = replay.rows_checked();
+    verdict.deliveries_not_replayable = replay.rows_not_replayable();
+    return verdict;
+}
+
+} // namespace kibaru::store
