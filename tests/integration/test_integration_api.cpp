@@ -442,6 +442,43 @@ TEST_F(Api, errors_have_their_status_and_shape_and_bad_bodies_change_nothing) {
 // The API's JSON is the CLI's --format json, key for key and value for value.
 // A week's failed deliveries sent again from the console's week page (staff see the button,
 // auditors do not) and counted through the API; refused once the week has closed.
+// SPEC: the import "returns counts and every reject". A spreadsheet gone wrong has thousands;
+// the reply streams them all (spooled to a temporary file, not held in memory).
+TEST_F(Api, an_import_answers_every_reject_however_many) {
+    add_user_cli("awa", "staff", k_staff_password);
+    start_console();
+    auto staff = as("awa", k_staff_password);
+    const int bad = 12000; // past the 10,000 an earlier version stopped at
+    std::string csv = "phone,name,commodities\n76000001,Awa,sesame\n";
+    for (int i = 0; i < bad; ++i) {
+        csv += "20 22 33 44,Fixe,sesame\n"; // a fixed line in Bamako: not a mobile
+    }
+    csv += "76000002,Moussa,sesame\n76000001,Awa again,sesame\n";
+    auto imported =
+        staff.call("POST", "/api/v1/contacts/import?name=producteurs.csv", csv,
+                   {"Origin: " + staff.origin(), "X-CSRF-Token: " + staff.csrf()}, "text/csv");
+    ASSERT_EQ(imported.status, 200) << imported.body.substr(0, 500);
+    const auto reply = json::parse(imported.body);
+    EXPECT_EQ(reply["file"], "producteurs.csv");
+    EXPECT_EQ(reply["rejected"], bad);
+    EXPECT_EQ(reply["inserted"], 2);
+    ASSERT_EQ(reply["rejects"].size(), static_cast<std::size_t>(bad));
+    EXPECT_EQ(reply["rejects"].front()["line"], 3);
+    EXPECT_EQ(reply["rejects"].back()["line"], bad + 2);
+    EXPECT_EQ(reply["rejects"].back()["field"], "phone");
+    EXPECT_NE(reply["rejects"].back()["reason"].get<std::string>().find("mobile"),
+              std::string::npos)
+        << reply["rejects"].back();
+    ASSERT_EQ(reply["duplicate_rows"].size(), 1u);
+    EXPECT_EQ(reply["duplicate_rows"][0]["line"], 2);
+    EXPECT_NE(reply["duplicate_rows"][0]["reason"].get<std::string>().find(
+                  "appears again on line " + std::to_string(bad + 4)),
+              std::string::npos)
+        << reply["duplicate_rows"][0];
+    EXPECT_FALSE(reply.contains("truncated"));
+    EXPECT_EQ(sql("SELECT count(*) FROM contacts"), "2");
+}
+
 TEST_F(Api, staff_send_a_weeks_failed_deliveries_again_from_the_console_and_the_api) {
     add_user_cli("awa", "staff", k_staff_password);
     add_user_cli("fatou", "auditor", k_auditor_password);

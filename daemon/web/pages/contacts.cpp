@@ -77,7 +77,10 @@ private:
 
 class Collect final : public ops::ImportListener {
 public:
-    void problem(const ops::ImportProblem& p) override { problems.push_back(p); }
+    void problem(const ops::ImportProblem& p) override {
+        problems.push_back(p);
+        problems.back().record = nullptr; // the import's row, gone with its batch
+    }
     std::vector<ops::ImportProblem> problems;
 };
 
