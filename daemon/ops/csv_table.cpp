@@ -54,10 +54,14 @@ Result<CsvTable> read_csv_table(std::istream& in, const std::string& name,
     using Status = core::RecordReader::Status;
     core::CsvRecord record;
     auto status = reader->next(record);
+    // A file that cannot be read as a table at all (UTF-16, a broken workbook, an unclosed
+    // quote): malformed, as for contacts import (exit 1, HTTP 400), not a bad value.
     auto structure_error = [&] {
         const std::size_t line = reader->error_line();
-        return invalid(name + (line == 0 ? "" : ":" + std::to_string(line)) + ": " +
-                       reader->error_message());
+        return Error{ErrorKind::malformed,
+                     name + (line == 0 ? "" : ":" + std::to_string(line)) + ": " +
+                         reader->error_message(),
+                     ""};
     };
     if (status == Status::error) {
         return structure_error();

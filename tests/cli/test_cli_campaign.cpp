@@ -244,6 +244,39 @@ TEST(CliCampaign, messages_import_is_all_or_nothing) {
     EXPECT_EQ(messages_of(s, id).size(), 3u) << "week 3 was not saved either";
 }
 
+// Excel's "Texte Unicode" is UTF-16: every import refuses it the same way, as a file that cannot
+// be read at all (exit 1, like an unclosed quote), saying how to save it instead.
+TEST(CliCampaign, every_import_refuses_a_utf16_file_alike) {
+    Scratch s;
+    const auto id = create(s);
+    const auto utf16 = [](const std::string& text) {
+        std::string out = "\xFF\xFE"; // little-endian, with its byte order mark, as Excel writes
+        for (const char c : text) {
+            out += c;
+            out += '\0';
+        }
+        return out;
+    };
+    s.write("contacts16.csv", utf16("phone,name\n76000001,Awa\n"));
+    s.write("prices16.csv", utf16("date,commodity,market,price_min,price_max\n"
+                                  "2019-01-07,sesame,Kita,600,650\n"));
+    s.write("messages16.csv", utf16("week,language,text\n1,fr,Semaine 1\n"));
+    for (const auto& args :
+         std::vector<std::vector<std::string>>{{"contacts", "import", "contacts16.csv"},
+                                               {"prices", "import", "prices16.csv"},
+                                               {"messages", "import", id, "messages16.csv"}}) {
+        const auto r = s.kibaru(args);
+        EXPECT_EQ(r.exit_code, 1) << args[0] << ": " << r.err;
+        EXPECT_NE(r.err.find(args.back() + ": is UTF-16 text"), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find("CSV UTF-8"), std::string::npos) << r.err;
+    }
+    EXPECT_EQ(s.sql("SELECT (SELECT count(*) FROM contacts) + (SELECT count(*) FROM prices) + "
+                    "(SELECT count(*) FROM messages)")
+                  .out,
+              "0\n")
+        << "nothing imported";
+}
+
 TEST(CliCampaign, pause_resume_cancel_are_audited_and_cancel_is_final) {
     Scratch s;
     const auto id = create(s);
