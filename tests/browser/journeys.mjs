@@ -197,6 +197,18 @@ file = "kibaru.log"
   // 3. A campaign: create it, see its 21 weeks.
   await staff.visit(() => p.goto(base + "/campaigns"), 30 * 1024, "the campaigns page");
   await p.fill("#f-name", "Sésame 2019");
+  // The commodity as staff would first write it: refused, and said why in French.
+  await p.fill("#f-commodity", "Sésame");
+  await p.fill("#f-start", "2019-01-07");
+  await staff.visit(() => p.click("button:has-text('Créer la campagne')"), 30 * 1024,
+                    "the campaign form refused");
+  check((await p.locator("#e-commodity").innerText()).includes(
+          "Filière : « Sésame » n'est pas un nom de filière"),
+        "staff: a refused campaign says in French what the field needs: " +
+          await p.locator("main").innerText());
+  // The refused form answers 422 on purpose; Chromium logs that as a console error.
+  const refused = staff.errors.findIndex((e) => e.includes("status of 422"));
+  if (refused >= 0) staff.errors.splice(refused, 1);
   await p.fill("#f-commodity", "sesame");
   await p.fill("#f-start", "2019-01-07");
   const formId = await p.getAttribute("form[action='/campaigns'] input[name=form_id]", "value");

@@ -1,6 +1,7 @@
 // The console's pages without a browser: the catalogue has every string in French and English
 // (and every key the pages use), numbers and money are written the French way, HTML escapes
 // what it did not write, and a multipart upload is read as a browser sends it.
+#include "core/campaign.hpp"
 #include "core/delivery.hpp"
 #include "core/keywords.hpp"
 #include "web/console.hpp"
@@ -87,6 +88,21 @@ TEST(WebPages, every_key_the_pages_use_is_in_the_catalogue) {
           "week.upcoming", "confirm.pause", "confirm.resume", "confirm.cancel",
           "campaign.field_name", "campaign.field_commodity", "campaign.field_start"}) {
         EXPECT_TRUE(known.count(name)) << name;
+    }
+}
+
+// The campaign form explains a refused field in the reader's language; the limit it states is
+// the one core enforces.
+TEST(WebPages, the_campaign_forms_explanations_state_core_limits) {
+    const auto max = std::to_string(kibaru::core::k_max_campaign_weeks);
+    for (const auto lang : {Lang::fr, Lang::en}) {
+        EXPECT_NE(tr(lang, "campaign.invalid_weeks").find(max), std::string::npos);
+        for (const char* field : {"name", "commodity", "weeks", "start", "send_day", "send_time",
+                                  "timezone", "kinds", "languages"}) {
+            for (const std::string family : {"campaign.field_", "campaign.invalid_"}) {
+                EXPECT_NE(tr(lang, family + field).front(), '[') << family << field;
+            }
+        }
     }
 }
 

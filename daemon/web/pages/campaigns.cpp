@@ -9,6 +9,7 @@
 #include "web/pages/pages.hpp"
 #include "web/pages/widgets.hpp"
 
+#include <set>
 #include <sstream>
 
 namespace kibaru::web::pages {
@@ -101,6 +102,24 @@ void render_campaigns(const Page& page, int status, const std::vector<FieldError
     send_page(page, status, layout(page, page.t("nav.campaigns"), body, "nav.campaigns", errors));
 }
 
+// A refused campaign's error on the form. The operations layer writes English, for the CLI;
+// when it blames one field, the form says what that field needs in the reader's language,
+// quoting what was typed. Refusals it cannot pin on one field are shown as written.
+FieldError campaign_refusal(const Page& page, const ops::Error& error) {
+    static const std::set<std::string, std::less<>> k_explained = {
+        "name",      "commodity", "weeks", "start",    "send_day",
+        "send_time", "timezone",  "kinds", "languages"};
+    if (error.kind != ops::ErrorKind::invalid || !k_explained.count(error.field)) {
+        return {error.field.empty() ? "start" : error.field, error.message};
+    }
+    const auto typed = page.form(error.field); // the form's inputs bear the fields' names
+    return {error.field, page.t("campaign.field_" + error.field) + page.t("punct.colon") +
+                             (typed.empty() ? ""
+                                            : page.t("punct.quote_open") + typed +
+                                                  page.t("punct.quote_close") + " ") +
+                             page.t("campaign.invalid_" + error.field)};
+}
+
 std::optional<std::int64_t> id_of(const ApiCall& call) {
     try {
         return std::stoll(call.captures.at("id"));
@@ -151,8 +170,7 @@ void create_campaign(ApiCall& call) {
             claim.succeeded(url);
             return redirect(call, url);
         }
-        errors.push_back({created.error().field.empty() ? "start" : created.error().field,
-                          created.error().message});
+        errors.push_back(campaign_refusal(page, created.error()));
     }
     render_campaigns(page, 422, errors);
 }
