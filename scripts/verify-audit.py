@@ -24,7 +24,6 @@ The formats (also in README.md and daemon/core/audit.hpp, daemon/store/event_sea
                 deliveries must be those its "week.opened" entry created (count and id range).
 """
 import argparse
-from array import array
 import hashlib
 import json
 import re
@@ -51,7 +50,8 @@ def parse_checkpoint(text, where):
 
 
 def main(path, checkpoints=()):
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    db.execute("BEGIN")  # one snapshot for everything, while a daemon may be writing
     hashes = {}
     prev, expected, checked = "0" * 64, 1, 0
     seals = []
@@ -74,25 +74,34 @@ def main(path, checkpoints=()):
     if head != (expected - 1, prev):
         return fail(expected, "the chain head does not match the last entry (entries removed?)")
     events, next_id = 0, 1
-    last = db.execute("SELECT coalesce(max(id), 0) FROM deliveries").fetchone()[0]
+    last, rows = db.execute("SELECT coalesce(max(id), 0), count(*) FROM deliveries").fetchone()
+    if last > 2 * rows + 1000:  # ids are given in order and never deleted: max(id) = count
+        return fail(0, f"delivery ids reach {last} where there are {rows} deliveries "
+                       "(rows inserted or deleted)")
     replay = Replay(last)
+    present = {row[1] for row in db.execute("PRAGMA table_info(delivery_events)")}
+    columns_read = ", ".join(c if c in present else "NULL" for c in (
+        "id", "delivery_id", "at", "state", "attempt", "http_status", "gateway_id", "latency_ms",
+        "error", "gateway", "applied", "segments"))
     for seq, seal in seals:
         if seal["from"] != next_id:
             return fail(seq, f"seal of events {seal['from']}-{seal['to']} leaves a gap")
         version = max(1, min(seal.get("version", 1), 3))
         sha, count = hashlib.sha256(b"kibaru-events-v%d\n" % version), 0
         columns = {1: 9, 2: 10, 3: 12}[version]
+        orphan = None
         for row in db.execute(
-                "SELECT id, delivery_id, at, state, attempt, http_status, gateway_id, latency_ms, "
-                "error, gateway, applied, segments FROM delivery_events WHERE id BETWEEN ? AND ? "
+                f"SELECT {columns_read} FROM delivery_events WHERE id BETWEEN ? AND ? "
                 "ORDER BY id", (seal["from"], seal["to"])):
             sha.update(b"".join(frame(x) for x in row[:columns]))
             count += 1
             if not replay.event(row[1], row[3], row[10] if version >= 3 else None, row[11]):
-                return fail(seq, f"delivery event {row[0]} belongs to delivery {row[1]}, "
-                                 "which has no row (deleted)")
+                orphan = orphan or row
         if count != seal["count"] or sha.hexdigest() != seal["sha256"]:
             return fail(seq, f"delivery events {seal['from']}-{seal['to']} do not match their seal")
+        if orphan:
+            return fail(seq, f"delivery event {orphan[0]} belongs to delivery {orphan[1]}, "
+                             "which has no row (deleted)")
         events, next_id = events + count, seal["to"] + 1
     extra = db.execute("SELECT count(*) FROM delivery_events WHERE id >= ?", (next_id,)).fetchone()[0]
     if extra:
@@ -114,39 +123,50 @@ def main(path, checkpoints=()):
 
 STATES = ["pending", "sending", "retrying", "sent", "delivered", "failed", "expired", "skipped",
           "unknown"]
-EVENTS, NOT_REPLAYABLE, ROW_SEEN = 1, 2, 4
+EVENTS, STATE_UNKNOWN, SEGMENTS_UNKNOWN, ROW_SEEN = 1, 2, 4, 8
+MAX_SEGMENTS = 255  # an SMS has at most 255 parts; 255 stands for "255 or more"
 
 
 class Replay:
-    """Each delivery's state (an index in STATES) and segments as its sealed events leave them."""
+    """Each delivery's state (an index in STATES) and segments as its sealed events leave them.
+    An event from before `applied` was recorded leaves them unknown until one that records it
+    sets them."""
 
     def __init__(self, last_id):
         self.state = bytearray(last_id + 1)
         self.flags = bytearray(last_id + 1)
-        self.segments = array("H", bytes(2 * (last_id + 1)))
+        self.segments = bytearray(last_id + 1)
         self.rows = 0
 
     def event(self, delivery, state, applied, segments):
         if not 1 <= delivery < len(self.state):
             return False
         self.flags[delivery] |= EVENTS
+        if state not in STATES:
+            applied = None  # not a state any delivery can have: cannot be replayed
         if applied is None:
-            self.flags[delivery] |= NOT_REPLAYABLE
+            self.flags[delivery] |= STATE_UNKNOWN | SEGMENTS_UNKNOWN
         elif applied:
-            self.state[delivery] = STATES.index(state) if state in STATES else 0
-            if segments:
-                self.segments[delivery] = min(segments, 511)
+            self.state[delivery] = STATES.index(state)
+            self.flags[delivery] &= ~STATE_UNKNOWN
+            if segments and segments > 0:
+                self.segments[delivery] = min(segments, MAX_SEGMENTS)
+                self.flags[delivery] &= ~SEGMENTS_UNKNOWN
         return True
 
     def check(self, delivery, state, segments):
+        if not 1 <= delivery < len(self.state):
+            return f"delivery {delivery} lies beyond the ids given (inserted)"
         self.rows += 1
         self.flags[delivery] |= ROW_SEEN
-        if self.flags[delivery] & NOT_REPLAYABLE:
-            return None
-        if state != STATES[self.state[delivery]] or min(segments, 511) != self.segments[delivery]:
-            return (f"delivery {delivery} is {state} with {segments} segments where its sealed "
-                    f"events leave it {STATES[self.state[delivery]]} with "
-                    f"{self.segments[delivery]} (edited)")
+        flags, replayed = self.flags[delivery], STATES[self.state[delivery]]
+        if not flags & STATE_UNKNOWN and state != replayed:
+            return f"delivery {delivery} is {state} where its sealed events leave it {replayed} (edited)"
+        expected = self.segments[delivery]
+        if not flags & SEGMENTS_UNKNOWN and not (
+                segments >= MAX_SEGMENTS if expected == MAX_SEGMENTS else segments == expected):
+            return (f"delivery {delivery} counts {segments} segments where its sealed events give "
+                    f"{expected} (edited)")
         return None
 
 
@@ -184,6 +204,9 @@ def check_deliveries(db, replay, weeks):
         if found != targeted:
             return (f"campaign {campaign} week {week} has {found} deliveries where its opening "
                     f"created {targeted} (deleted)")
+    if not db.execute("SELECT count(*) FROM sqlite_schema WHERE name = 'delivery_tallies'"
+                      ).fetchone()[0]:
+        return None  # a database from before the tallies
     tallies = {(c, w, s): [n, g] for c, w, s, n, g in db.execute(
         "SELECT campaign_id, week, state, deliveries, segments FROM delivery_tallies "
         "WHERE deliveries != 0 OR segments != 0")}

@@ -24,6 +24,28 @@ int seal_columns(int version) {
     return version >= 3 ? 12 : version == 2 ? 10 : 9;
 }
 
+// The events as the framing reads them, in a database of the current schema (the one sealing).
+const std::string k_events_query =
+    "SELECT id, delivery_id, at, state, attempt, http_status, gateway_id, latency_ms, error, "
+    "gateway, applied, segments FROM delivery_events WHERE id BETWEEN ? AND ? ORDER BY id";
+
+// The same for any database: a copy made by an earlier version (checked before a restore,
+// read-only, not migrated) may lack the later columns, which then read as NULL (no seal of its
+// time covered them).
+std::string events_query(Database& db) {
+    std::string columns =
+        "id, delivery_id, at, state, attempt, http_status, gateway_id, latency_ms, error";
+    auto& has = db.cached("SELECT count(*) FROM pragma_table_info('delivery_events') WHERE "
+                          "name = ?");
+    for (const std::string column : {"gateway", "applied", "segments"}) {
+        has.bind(1, column);
+        const bool present = has.step() && has.column_int(0) > 0;
+        has.reset();
+        columns += ", " + (present ? column : "NULL");
+    }
+    return "SELECT " + columns + " FROM delivery_events WHERE id BETWEEN ? AND ? ORDER BY id";
+}
+
 // An event of a broken replay: it names a delivery that has no row.
 struct Orphan {
     std::int64_t event_id = 0;
@@ -33,12 +55,11 @@ struct Orphan {
 // SHA-256 over events [from, to] in the framing of `version`, and how many there are. Each event
 // is also replayed into `replay` when one is given (its `applied` trusted only under a seal of
 // version 3, which covers it); the first event whose delivery has no row goes to `orphan`.
-std::pair<std::string, std::int64_t> digest(Database& db, std::int64_t from, std::int64_t to,
-                                            int version, core::DeliveryReplay* replay = nullptr,
+std::pair<std::string, std::int64_t> digest(Database& db, const std::string& query,
+                                            std::int64_t from, std::int64_t to, int version,
+                                            core::DeliveryReplay* replay = nullptr,
                                             Orphan* orphan = nullptr) {
-    auto& rows = db.cached("SELECT id, delivery_id, at, state, attempt, http_status, gateway_id, "
-                           "latency_ms, error, gateway, applied, segments FROM delivery_events "
-                           "WHERE id BETWEEN ? AND ? ORDER BY id");
+    auto& rows = db.cached(query);
     rows.bind_all(from, to);
     core::Sha256 sha;
     sha.update("kibaru-events-v" + std::to_string(std::clamp(version, 1, k_seal_version)) + "\n");
@@ -54,8 +75,7 @@ std::pair<std::string, std::int64_t> digest(Database& db, std::int64_t from, std
             }
             const auto segments = rows.column_is_integer(11) ? rows.column_int(11) : 0;
             if (!replay->event(rows.column_int(1), state.value_or(core::DeliveryState::pending),
-                               state ? applied : std::nullopt,
-                               static_cast<int>(std::min<std::int64_t>(segments, 1 << 20))) &&
+                               state ? applied : std::nullopt, segments) &&
                 orphan && orphan->event_id == 0) {
                 *orphan = {rows.column_int(0), rows.column_int(1)};
             }
@@ -99,7 +119,7 @@ void seal_delivery_events(Database& db, const std::string& now, const std::strin
     if (newest <= last) {
         return;
     }
-    const auto [sha, count] = digest(db, last + 1, newest, k_seal_version);
+    const auto [sha, count] = digest(db, k_events_query, last + 1, newest, k_seal_version);
     AuditLog(db).append(now, actor, "delivery_events.sealed",
                         "events " + std::to_string(last + 1) + "-" + std::to_string(newest),
                         nlohmann::json{{"from", last + 1},
@@ -117,6 +137,7 @@ namespace {
 
 AuditVerdict verify_seals(Database& db, core::DeliveryReplay* replay) {
     AuditVerdict verdict;
+    const auto query = events_query(db);
     auto seals = db.prepare("SELECT seq, details FROM audit_log WHERE action = "
                             "'delivery_events.sealed' ORDER BY seq");
     std::int64_t expected_from = 1;
@@ -141,7 +162,7 @@ AuditVerdict verify_seals(Database& db, core::DeliveryReplay* replay) {
         }
         Orphan orphan;
         const auto [sha, count] =
-            digest(db, from, to, details.value("version", 1), replay, &orphan);
+            digest(db, query, from, to, details.value("version", 1), replay, &orphan);
         if (count != details.value("count", -1)) {
             return fail(seq, range + ": " + std::to_string(count) + " events where " +
                                  std::to_string(details.value("count", -1)) +
@@ -180,7 +201,20 @@ AuditVerdict verify_delivery_events(Database& db) {
     // unsealed insertion, or a delivery ahead of its events.
     db.exec("BEGIN");
     try {
-        core::DeliveryReplay replay(db.scalar_int("SELECT coalesce(max(id), 0) FROM deliveries"));
+        // Kibaru gives delivery ids in order and never deletes one, so the largest id is the
+        // number of deliveries. One far beyond was put there outside Kibaru, and the replay
+        // (two bytes per id) is not sized for it: an id of 10^10 would ask 20 GB.
+        const auto last_id = db.scalar_int("SELECT coalesce(max(id), 0) FROM deliveries");
+        const auto deliveries = db.scalar_int("SELECT count(*) FROM deliveries");
+        if (last_id > 2 * deliveries + 1000) {
+            db.exec("COMMIT");
+            AuditVerdict verdict;
+            verdict.problem = "delivery ids reach " + std::to_string(last_id) +
+                              " where there are " + std::to_string(deliveries) +
+                              " deliveries (rows inserted or deleted outside Kibaru)";
+            return verdict;
+        }
+        core::DeliveryReplay replay(last_id);
         auto verdict = verify_seals(db, &replay);
         if (verdict.ok()) {
             const auto events = verdict.checked;

@@ -80,6 +80,10 @@ private:
             }
             out.write(buffer + from, static_cast<std::streamsize>(read - from));
         }
+        if (std::ferror(file)) { // cut the reply short rather than end it as if whole
+            throw std::runtime_error("could not read back an import's rejects: " +
+                                     std::string(std::strerror(errno)));
+        }
         out << ']';
     }
 

@@ -439,9 +439,6 @@ TEST_F(Api, errors_have_their_status_and_shape_and_bad_bodies_change_nothing) {
     EXPECT_EQ(staff.get("/api/v1/status").status, 200) << "the console lives on";
 }
 
-// The API's JSON is the CLI's --format json, key for key and value for value.
-// A week's failed deliveries sent again from the console's week page (staff see the button,
-// auditors do not) and counted through the API; refused once the week has closed.
 // SPEC: the import "returns counts and every reject". A spreadsheet gone wrong has thousands;
 // the reply streams them all (spooled to a temporary file, not held in memory).
 TEST_F(Api, an_import_answers_every_reject_however_many) {
@@ -479,6 +476,8 @@ TEST_F(Api, an_import_answers_every_reject_however_many) {
     EXPECT_EQ(sql("SELECT count(*) FROM contacts"), "2");
 }
 
+// A week's failed deliveries sent again from the console's week page (staff see the button,
+// auditors do not) and counted through the API; refused once the week has closed.
 TEST_F(Api, staff_send_a_weeks_failed_deliveries_again_from_the_console_and_the_api) {
     add_user_cli("awa", "staff", k_staff_password);
     add_user_cli("fatou", "auditor", k_auditor_password);
@@ -544,6 +543,7 @@ TEST_F(Api, staff_send_a_weeks_failed_deliveries_again_from_the_console_and_the_
         << late.body;
 }
 
+// The API's JSON is the CLI's --format json, key for key and value for value.
 TEST_F(Api, the_apis_json_equals_the_clis_json_for_the_same_data) {
     add_user_cli("awa", "staff", k_staff_password);
     start_console();

@@ -124,16 +124,29 @@ TEST_F(StoreAudit, export_streams_entries_in_order) {
 // decimal, NULL as empty; version 2: "kibaru-events-v2\n" and the first ten fields; version 1:
 // "kibaru-events-v1\n" and the first nine); any change of representation breaks these tests.
 namespace {
-void insert_fixed_events(Database& db) {
+// The four fixed events; in a database of schema 15 (before events recorded whether they
+// applied), without the two columns it lacks.
+void insert_fixed_events(Database& db, bool with_applied = true) {
     db.exec("PRAGMA foreign_keys = OFF"); // events without their deliveries: the seal only
-    db.exec("INSERT INTO delivery_events (delivery_id, at, state, attempt, http_status, "
-            "gateway_id, latency_ms, error, gateway, applied, segments) VALUES "
-            "(1, '2019-01-08T08:00:00Z', 'sending', 1, NULL, NULL, NULL, '', NULL, 1, 2), "
-            "(1, '2019-01-08T08:00:01Z', 'sent', 1, 202, 'gw-42', 37, '', 'orange', 0, NULL), "
-            "(2, '2019-01-08T08:00:01Z', 'retrying', 1, 503, NULL, 1500, 'HTTP 503: é ɛ', "
-            "'moov', 1, NULL), "
-            "(9223372036854775807, 't', 'failed', -3, 0, '', -1, 'x:y\n2:ab', NULL, NULL, "
-            "NULL)");
+    std::string sql =
+        "INSERT INTO delivery_events (delivery_id, at, state, attempt, "
+        "http_status, gateway_id, latency_ms, error, gateway, applied, segments) "
+        "VALUES "
+        "(1, '2019-01-08T08:00:00Z', 'sending', 1, NULL, NULL, NULL, '', NULL, 1, 2), "
+        "(1, '2019-01-08T08:00:01Z', 'sent', 1, 202, 'gw-42', 37, '', 'orange', 0, "
+        "NULL), "
+        "(2, '2019-01-08T08:00:01Z', 'retrying', 1, 503, NULL, 1500, 'HTTP 503: é ɛ', "
+        "'moov', 1, NULL), "
+        "(9223372036854775807, 't', 'failed', -3, 0, '', -1, 'x:y\n2:ab', NULL, "
+        "NULL, NULL)";
+    if (!with_applied) {
+        for (const std::string cut :
+             {", applied, segments", ", 1, 2)", ", 0, NULL)", ", 1, NULL)", ", NULL, NULL)"}) {
+            const auto at = sql.find(cut);
+            sql.replace(at, cut.size(), cut.back() == ')' ? ")" : "");
+        }
+    }
+    db.exec(sql);
 }
 } // namespace
 
@@ -163,10 +176,10 @@ namespace {
 // The fixed events under one seal written as an earlier version wrote it (`version_field`:
 // "" for version 1, which had none), with the digest computed apart for that framing.
 std::unique_ptr<Database> sealed_as_before(const std::string& version_field,
-                                           const std::string& sha256) {
+                                           const std::string& sha256, int schema = -1) {
     auto db = Database::open(":memory:");
-    migrate(*db);
-    insert_fixed_events(*db);
+    migrate(*db, schema);
+    insert_fixed_events(*db, schema < 0 || schema > 15);
     Transaction tx(*db);
     AuditLog(*db).append("2019-01-08T08:00:02Z", "test", "delivery_events.sealed", "events 1-4",
                          R"({"from":1,"to":4,"count":4,)" + version_field + R"("sha256":")" +
@@ -185,6 +198,19 @@ TEST(StoreEventSeal, version_2_seals_of_earlier_databases_still_verify) {
     EXPECT_TRUE(verify_event_seals(*db).ok()) << verify_event_seals(*db).problem;
     db->exec("UPDATE delivery_events SET gateway = 'telecel' WHERE id = 2");
     EXPECT_FALSE(verify_event_seals(*db).ok()) << "the gateway is sealed too";
+}
+
+// A copy made before events recorded whether they applied is checked as it is before a
+// restore (read-only, not migrated): its events lack the columns added since.
+TEST(StoreEventSeal, an_unmigrated_database_from_before_applied_still_verifies) {
+    auto db = sealed_as_before(
+        R"("version":2,)", "cecaeb78b2f4bdd358ece02c70ffadbb5ac865aff06043f6fb1faad60be42fc0", 15);
+    ASSERT_EQ(db->scalar_int("SELECT count(*) FROM pragma_table_info('delivery_events') WHERE "
+                             "name = 'applied'"),
+              0);
+    const auto verdict = verify_event_seals(*db);
+    EXPECT_TRUE(verdict.ok()) << verdict.problem;
+    EXPECT_EQ(verdict.checked, 4);
 }
 
 // A seal written before several gateways (no "version": the nine fields of version 1).

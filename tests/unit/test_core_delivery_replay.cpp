@@ -36,14 +36,30 @@ TEST(CoreDeliveryReplay, segments_are_those_of_the_last_applied_claim) {
         << *edited;
 }
 
-TEST(CoreDeliveryReplay, events_from_before_applied_was_recorded_are_not_replayed) {
+TEST(CoreDeliveryReplay, events_from_before_applied_was_recorded_leave_the_state_unknown) {
+    DeliveryReplay replay(3);
+    replay.event(1, S::sending, std::nullopt, 0); // written by the version before
+    EXPECT_EQ(replay.check_row(1, S::failed, 7), std::nullopt) << "cannot tell: not a mismatch";
+    // After the upgrade a recorded event sets the state again; the segments stay unknown
+    // until a claim sets them.
+    replay.event(2, S::sending, std::nullopt, 0);
+    replay.event(2, S::delivered, true, 0);
+    EXPECT_NE(replay.check_row(2, S::failed, 1), std::nullopt) << "the state is known again";
+    EXPECT_EQ(replay.check_row(2, S::delivered, 1), std::nullopt);
+    EXPECT_EQ(replay.check_row(3, S::pending, 0), std::nullopt);
+    EXPECT_EQ(replay.rows_checked(), 4);
+    EXPECT_EQ(replay.rows_not_replayable(), 3) << "1 once, 2 twice (its segments)";
+}
+
+TEST(CoreDeliveryReplay, segments_compare_exactly_whatever_their_size) {
     DeliveryReplay replay(2);
-    replay.event(1, S::sending, std::nullopt, 0);
-    replay.event(1, S::sent, true, 0);
-    EXPECT_EQ(replay.check_row(1, S::failed, 0), std::nullopt); // cannot tell: not a mismatch
-    EXPECT_EQ(replay.check_row(2, S::pending, 0), std::nullopt);
-    EXPECT_EQ(replay.rows_checked(), 2);
-    EXPECT_EQ(replay.rows_not_replayable(), 1);
+    replay.event(1, S::sending, true, 3);
+    EXPECT_NE(replay.check_row(1, S::sending, (std::int64_t{1} << 32) + 3), std::nullopt)
+        << "no narrowing: 2^32 + 3 is not 3";
+    EXPECT_NE(replay.check_row(2, S::pending, -1), std::nullopt) << "an unsent one has 0";
+    replay.event(2, S::sending, true, 300); // beyond any real SMS: kept as "255 or more"
+    EXPECT_EQ(replay.check_row(2, S::sending, 300), std::nullopt);
+    EXPECT_NE(replay.check_row(2, S::sending, 3), std::nullopt);
 }
 
 TEST(CoreDeliveryReplay, events_without_a_delivery_row_are_found) {
