@@ -213,6 +213,10 @@ What this section found and what changed:
   were sent wholly during the copy, which 64c2a99 does not touch (84, 95, 108, 115, 205, 231,
   636 ms): the disk was noisier that day (its worst fsync alone, in 30 s: 69, 76, 36, 397 and
   48 ms).
+- On a new machine, 2 December (at ce43a18): 122 and 13 ms. The 122 ms
+  was the send's one wait over 100 ms, beside a 121 ms write of the sender's; this machine's
+  disk alone waited at most 11 ms over a 4 KB fsync in 30 s, and 31 ms beside a backup. The
+  backup took 94 s, its verification now replaying the 21 M deliveries (peak RSS 65 MiB).
 - The figures from strace and \`perf sched\` in this bullet and the next two come from one-off
   diagnostic runs by hand (a backup, a week sent under the tool beside it), not from a script in
   the repository; the tables above come from this section.
