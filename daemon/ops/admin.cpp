@@ -9,6 +9,7 @@
 #include "store/event_seal.hpp"
 #include "store/migrations.hpp"
 #include "store/replies_repo.hpp"
+#include "store/savepoint.hpp"
 #include "store/sqlite.hpp"
 
 namespace kibaru::ops {
@@ -58,6 +59,10 @@ store::AuditVerdict verify_audit(const Env& env) {
 }
 
 store::AuditVerdict verify_audit(store::Database& db) {
+    // One read snapshot for the chain, the seals and the deliveries: the seals and week
+    // openings trusted below are the entries whose hashes were just checked, not entries a
+    // writer appended in between.
+    store::Savepoint snapshot(db, "audit_verify");
     auto verdict = store::AuditLog(db).verify();
     if (verdict.ok()) {
         // The chain is intact, so its seals can be trusted to check the delivery events.
@@ -69,6 +74,7 @@ store::AuditVerdict verify_audit(store::Database& db) {
             verdict.events_checked = events.checked;
         }
     }
+    snapshot.release();
     return verdict;
 }
 

@@ -1,5 +1,6 @@
 #include "store/audit_log.hpp"
 
+#include "store/savepoint.hpp"
 #include "store/sqlite.hpp"
 
 namespace kibaru::store {
@@ -46,66 +47,62 @@ void AuditLog::for_each(const std::function<void(const AuditRow&)>& visit) {
 
 AuditVerdict AuditLog::verify() {
     AuditVerdict verdict;
-    m_db.exec("BEGIN"); // one read snapshot for the rows and the head
-    try {
-        std::string expected_prev(core::k_audit_genesis);
-        std::int64_t expected_seq = 1;
-        auto fail = [&](std::int64_t seq, std::string problem) {
-            if (verdict.ok()) {
-                verdict.broken_seq = seq;
-                verdict.problem = std::move(problem);
-            }
-        };
-        for_each([&](const AuditRow& row) {
-            if (!verdict.ok()) {
-                return;
-            }
-            const auto seq = row.entry.seq;
-            if (seq != expected_seq) {
-                fail(seq, seq > expected_seq
-                              ? "entry " + std::to_string(expected_seq) +
-                                    " is missing (deleted?) before entry " + std::to_string(seq)
-                              : "entry " + std::to_string(seq) + " is out of sequence");
-                return;
-            }
-            if (row.prev_hash != expected_prev) {
-                fail(seq, "entry " + std::to_string(seq) +
-                              " does not link to the entry before it (inserted, removed or "
-                              "reordered entries)");
-                return;
-            }
-            ++verdict.checked;
-            if (core::audit_hash(row.prev_hash, row.entry) != row.hash) {
-                fail(seq, "entry " + std::to_string(seq) +
-                              " does not match its hash (its contents were edited)");
-                return;
-            }
-            expected_prev = row.hash;
-            ++expected_seq;
-        });
+    // One read snapshot for the rows and the head; a savepoint, so that a caller may hold one
+    // snapshot across this and more checks (ops::verify_audit: the chain, then the seals).
+    Savepoint snapshot(m_db, "audit_chain");
+    std::string expected_prev(core::k_audit_genesis);
+    std::int64_t expected_seq = 1;
+    auto fail = [&](std::int64_t seq, std::string problem) {
         if (verdict.ok()) {
-            auto& head = m_db.cached("SELECT seq, hash FROM audit_head WHERE id = 1");
-            if (!head.step()) {
-                fail(expected_seq, "the chain head record is missing");
-            } else if (head.column_int(0) != expected_seq - 1 ||
-                       head.column_view(1) != expected_prev) {
-                const auto head_seq = head.column_int(0);
-                fail(head_seq > expected_seq - 1 ? expected_seq : head_seq,
-                     head_seq > expected_seq - 1
-                         ? "entries " + std::to_string(expected_seq) + " to " +
-                               std::to_string(head_seq) + " are missing (deleted?)"
-                         : "the chain head does not match the last entry " +
-                               std::to_string(expected_seq - 1) + " (entries added or edited)");
-            }
-            // A cached statement left stepped keeps its read snapshot past the COMMIT: every
-            // later read on this connection (a console worker's) would see the past.
-            head.reset();
+            verdict.broken_seq = seq;
+            verdict.problem = std::move(problem);
         }
-    } catch (...) {
-        m_db.exec("ROLLBACK");
-        throw;
+    };
+    for_each([&](const AuditRow& row) {
+        if (!verdict.ok()) {
+            return;
+        }
+        const auto seq = row.entry.seq;
+        if (seq != expected_seq) {
+            fail(seq, seq > expected_seq
+                          ? "entry " + std::to_string(expected_seq) +
+                                " is missing (deleted?) before entry " + std::to_string(seq)
+                          : "entry " + std::to_string(seq) + " is out of sequence");
+            return;
+        }
+        if (row.prev_hash != expected_prev) {
+            fail(seq, "entry " + std::to_string(seq) +
+                          " does not link to the entry before it (inserted, removed or "
+                          "reordered entries)");
+            return;
+        }
+        ++verdict.checked;
+        if (core::audit_hash(row.prev_hash, row.entry) != row.hash) {
+            fail(seq, "entry " + std::to_string(seq) +
+                          " does not match its hash (its contents were edited)");
+            return;
+        }
+        expected_prev = row.hash;
+        ++expected_seq;
+    });
+    if (verdict.ok()) {
+        auto& head = m_db.cached("SELECT seq, hash FROM audit_head WHERE id = 1");
+        if (!head.step()) {
+            fail(expected_seq, "the chain head record is missing");
+        } else if (head.column_int(0) != expected_seq - 1 || head.column_view(1) != expected_prev) {
+            const auto head_seq = head.column_int(0);
+            fail(head_seq > expected_seq - 1 ? expected_seq : head_seq,
+                 head_seq > expected_seq - 1
+                     ? "entries " + std::to_string(expected_seq) + " to " +
+                           std::to_string(head_seq) + " are missing (deleted?)"
+                     : "the chain head does not match the last entry " +
+                           std::to_string(expected_seq - 1) + " (entries added or edited)");
+        }
+        // A cached statement left stepped keeps its read snapshot past the end: every
+        // later read on this connection (a console worker's) would see the past.
+        head.reset();
     }
-    m_db.exec("COMMIT");
+    snapshot.release();
     return verdict;
 }
 

@@ -1,11 +1,11 @@
 #include "store/event_seal.hpp"
 
+#include "core/delivery_replay.hpp"
+#include "store/deliveries_audit.hpp"
+#include "store/savepoint.hpp"
 #include "store/sqlite.hpp"
 
 #include <nlohmann/json.hpp>
-
-#include "core/delivery_replay.hpp"
-#include "store/deliveries_audit.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -199,34 +199,29 @@ AuditVerdict verify_delivery_events(Database& db) {
     // One read snapshot for the seals, the events and the deliveries: a running daemon
     // committing new events and their seal between two reads would otherwise look like an
     // unsealed insertion, or a delivery ahead of its events.
-    db.exec("BEGIN");
-    try {
-        // Kibaru gives delivery ids in order and never deletes one, so the largest id is the
-        // number of deliveries. One far beyond was put there outside Kibaru, and the replay
-        // (two bytes per id) is not sized for it: an id of 10^10 would ask 20 GB.
-        const auto last_id = db.scalar_int("SELECT coalesce(max(id), 0) FROM deliveries");
-        const auto deliveries = db.scalar_int("SELECT count(*) FROM deliveries");
-        if (last_id > 2 * deliveries + 1000) {
-            db.exec("COMMIT");
-            AuditVerdict verdict;
-            verdict.problem = "delivery ids reach " + std::to_string(last_id) +
-                              " where there are " + std::to_string(deliveries) +
-                              " deliveries (rows inserted or deleted outside Kibaru)";
-            return verdict;
-        }
-        core::DeliveryReplay replay(last_id);
-        auto verdict = verify_seals(db, &replay);
-        if (verdict.ok()) {
-            const auto events = verdict.checked;
-            verdict = check_deliveries(db, replay);
-            verdict.checked = events;
-        }
-        db.exec("COMMIT");
+    Savepoint snapshot(db, "delivery_check");
+    // Kibaru gives delivery ids in order and never deletes one, so the largest id is the
+    // number of deliveries. One far beyond was put there outside Kibaru, and the replay
+    // (two bytes per id) is not sized for it: an id of 10^10 would ask 20 GB.
+    const auto last_id = db.scalar_int("SELECT coalesce(max(id), 0) FROM deliveries");
+    const auto deliveries = db.scalar_int("SELECT count(*) FROM deliveries");
+    if (last_id > 2 * deliveries + 1000) {
+        snapshot.release();
+        AuditVerdict verdict;
+        verdict.problem = "delivery ids reach " + std::to_string(last_id) + " where there are " +
+                          std::to_string(deliveries) +
+                          " deliveries (rows inserted or deleted outside Kibaru)";
         return verdict;
-    } catch (...) {
-        db.exec("ROLLBACK");
-        throw;
     }
+    core::DeliveryReplay replay(last_id);
+    auto verdict = verify_seals(db, &replay);
+    if (verdict.ok()) {
+        const auto events = verdict.checked;
+        verdict = check_deliveries(db, replay);
+        verdict.checked = events;
+    }
+    snapshot.release();
+    return verdict;
 }
 
 } // namespace kibaru::store

@@ -222,29 +222,64 @@ TEST(StoreEventSeal, version_1_seals_of_earlier_databases_still_verify) {
     EXPECT_FALSE(verify_event_seals(*db).ok());
 }
 
-// A verification leaves no read snapshot open behind it: on a long-lived connection (a console
-// worker's) what another process commits afterwards is seen at once.
-TEST(StoreAuditSnapshot, after_a_verification_the_connection_sees_later_commits) {
-    const auto path = ::testing::TempDir() + "kibaru-audit-snapshot.db";
-    const auto remove_files = [&path] {
+namespace {
+
+// Two connections to one file database, a reader (a console worker's) and a writer (the
+// daemon's), on a file of the test's own name removed before and after.
+class StoreAuditSnapshot : public ::testing::Test {
+protected:
+    void SetUp() override {
+        path = ::testing::TempDir() + "kibaru-" +
+               ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db";
+        remove_files();
+        reader = Database::open(path);
+        migrate(*reader);
+        writer = Database::open(path);
+    }
+    void TearDown() override {
+        reader->reset_cached();
+        reader.reset(); // closed before the files go, so that no -wal or -shm is left behind
+        writer.reset();
+        remove_files();
+    }
+    void remove_files() const {
         for (const char* suffix : {"", "-wal", "-shm"}) {
             std::remove((path + suffix).c_str());
         }
-    };
-    remove_files();
-    auto reader = Database::open(path);
-    migrate(*reader);
-    auto writer = Database::open(path);
-    ASSERT_TRUE(AuditLog(*reader).verify().ok());
-    {
+    }
+    void append(const char* phone) const {
         Transaction tx(*writer);
-        AuditLog(*writer).append("2019-01-08T09:00:00Z", "awa", "contacts.optout", "+22376000001",
-                                 "{}");
+        AuditLog(*writer).append("2019-01-08T09:00:00Z", "awa", "contacts.optout", phone, "{}");
         tx.commit();
     }
+    std::string path;
+    std::unique_ptr<Database> reader;
+    std::unique_ptr<Database> writer;
+};
+
+} // namespace
+
+// The chain and the seals can be checked in one caller's snapshot (ops::verify_audit does): each
+// verification nests in it, and what another connection commits meanwhile is not seen, so no
+// entry is trusted that was not itself checked.
+TEST_F(StoreAuditSnapshot, a_verification_nests_in_the_callers_snapshot) {
+    append("+22376000001");
+    reader->exec("BEGIN");
+    EXPECT_EQ(reader->scalar_int("SELECT count(*) FROM audit_log"), 1); // the snapshot begins
+    append("+22376000002");
+    const auto chain = AuditLog(*reader).verify();
+    const auto events = verify_delivery_events(*reader);
+    EXPECT_TRUE(chain.ok()) << chain.problem;
+    EXPECT_TRUE(events.ok()) << events.problem;
+    EXPECT_EQ(chain.checked, 1) << "the entry committed after the snapshot began is not seen";
+    reader->exec("COMMIT");
+    EXPECT_EQ(AuditLog(*reader).verify().checked, 2);
+}
+
+// A verification leaves no read snapshot open behind it: on a long-lived connection (a console
+// worker's) what another process commits afterwards is seen at once.
+TEST_F(StoreAuditSnapshot, after_a_verification_the_connection_sees_later_commits) {
+    ASSERT_TRUE(AuditLog(*reader).verify().ok());
+    append("+22376000001");
     EXPECT_EQ(reader->scalar_int("SELECT count(*) FROM audit_log"), 1);
-    reader->reset_cached();
-    reader.reset(); // closed before the files go, so that no -wal or -shm is left behind
-    writer.reset();
-    remove_files();
 }
