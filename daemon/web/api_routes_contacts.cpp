@@ -142,24 +142,15 @@ void import_contacts(ApiCall& call) {
                      {"written", report->written}}
                     .dump();
     head.pop_back(); // the closing brace: the lists follow
-    auto body = call.respond.stream({200, "", "application/json; charset=utf-8"});
-    if (!body) {
-        return;
-    }
-    BodyStreamBuf buffer(body);
-    std::ostream out(&buffer);
-    out.exceptions(std::ios::badbit); // a client gone stops the reply (ClientGone)
-    try {
-        out << head << ",\"rejects\":";
-        listener.write_rejects(out);
-        out << ",\"duplicate_rows\":";
-        listener.write_duplicates(out);
-        out << "}\n";
-        out.flush();
-        buffer.finish();
-    } catch (const ClientGone&) {
-        // Nobody to tell: the import itself is committed (or not) already.
-    }
+    // Once the reply has begun, a client gone changes nothing: the import is committed already.
+    stream_reply(call.respond, {200, "", "application/json; charset=utf-8"},
+                 [&](std::ostream& out) {
+                     out << head << ",\"rejects\":";
+                     listener.write_rejects(out);
+                     out << ",\"duplicate_rows\":";
+                     listener.write_duplicates(out);
+                     out << "}\n";
+                 });
 }
 
 void set_contact_status(ApiCall& call, const std::string& status) {

@@ -34,23 +34,12 @@ void stream_rows(ApiCall& call, const std::vector<std::string>& columns,
         head.headers.emplace_back("Content-Disposition",
                                   "attachment; filename=\"" + filename + ".csv\"");
     }
-    auto body = call.respond.stream(std::move(head));
-    if (!body) {
-        return;
-    }
-    BodyStreamBuf buffer(body);
-    std::ostream out(&buffer);
-    out.exceptions(std::ios::badbit); // a client gone stops the export (ClientGone)
-    try {
+    stream_reply(call.respond, std::move(head), [&](std::ostream& out) {
         auto writer =
             util::make_row_writer(csv ? util::Format::csv : util::Format::json, out, columns);
         produce([&](const std::vector<Json>& cells) { writer->row(cells); });
         writer->finish();
-        out.flush();
-        buffer.finish();
-    } catch (const ClientGone&) {
-        // Nothing more to send to anyone.
-    }
+    });
 }
 
 } // namespace

@@ -1,11 +1,12 @@
 // An std::ostream over a net::BodyStream, so that what writes rows to a stream (util's
 // RowWriter: CSV, JSON) can stream an export to an HTTP client: bytes are gathered in 64 KiB
 // pieces and handed over; when the client has gone, writing throws ClientGone so that the
-// export stops reading the database.
+// export stops reading the database. stream_reply puts the three together for a route.
 #pragma once
 
 #include "net/http_server.hpp"
 
+#include <ios>
 #include <memory>
 #include <ostream>
 #include <stdexcept>
@@ -56,5 +57,25 @@ private:
     std::shared_ptr<net::BodyStream> m_body;
     std::string m_buffer;
 };
+
+// Answers with `head` (status, content type, headers) and streams as the body what `write`
+// puts into the std::ostream it is given. A client that goes away stops `write` (ClientGone)
+// and ends the reply quietly: there is nobody left to tell.
+template <typename Write>
+void stream_reply(const net::Responder& respond, net::Reply head, Write&& write) {
+    auto body = respond.stream(std::move(head));
+    if (!body) {
+        return;
+    }
+    BodyStreamBuf buffer(body);
+    std::ostream out(&buffer);
+    out.exceptions(std::ios::badbit); // a failed write throws ClientGone out of `write`
+    try {
+        write(out);
+        out.flush();
+        buffer.finish();
+    } catch (const ClientGone&) {
+    }
+}
 
 } // namespace kibaru::web
