@@ -13,22 +13,14 @@ namespace kibaru::store {
 
 namespace {
 
-using WeekKey = std::pair<std::int64_t, std::int64_t>; // campaign, week
-
-// A week's audience as its `week.opened` entry recorded it.
-struct Opening {
-    std::int64_t targeted = 0;
-    std::optional<std::pair<std::int64_t, std::int64_t>> ids; // first, last (entries since 2026)
-    std::int64_t rows = 0;                                    // deliveries found
-};
-
 std::string week_name(const WeekKey& key) {
     return "campaign " + std::to_string(key.first) + " week " + std::to_string(key.second);
 }
 
-// Every week.opened entry, by week. The chain was verified before: these are what happened.
-std::map<WeekKey, Opening> openings(Database& db) {
-    std::map<WeekKey, Opening> weeks;
+} // namespace
+
+WeekOpenings read_week_openings(Database& db) {
+    WeekOpenings weeks;
     auto entries = db.prepare("SELECT subject, details FROM audit_log WHERE action = "
                               "'week.opened' ORDER BY seq");
     while (entries.step()) {
@@ -43,7 +35,7 @@ std::map<WeekKey, Opening> openings(Database& db) {
             !details["week"].is_number_integer()) {
             continue;
         }
-        Opening opening;
+        WeekOpening opening;
         opening.targeted = details.value("targeted", std::int64_t{0});
         if (const auto ids = details.find("deliveries");
             ids != details.end() && ids->is_object() && ids->contains("first_id")) {
@@ -54,6 +46,16 @@ std::map<WeekKey, Opening> openings(Database& db) {
     }
     return weeks;
 }
+
+std::int64_t deliveries_opened(const WeekOpenings& weeks) {
+    std::int64_t total = 0;
+    for (const auto& [key, opening] : weeks) {
+        total += opening.targeted;
+    }
+    return total;
+}
+
+namespace {
 
 using TallyKey = std::tuple<std::int64_t, std::int64_t, core::DeliveryState>;
 using Tally = std::pair<std::int64_t, std::int64_t>; // deliveries, segments
@@ -69,14 +71,15 @@ std::string tally_problem(const TallyKey& key, const Tally& tally, const Tally& 
 
 } // namespace
 
-AuditVerdict check_deliveries(Database& db, core::DeliveryReplay& replay) {
+AuditVerdict check_deliveries(Database& db, core::DeliveryReplay& replay, WeekOpenings weeks) {
     AuditVerdict verdict;
     auto fail = [&verdict](std::string problem) {
         verdict.problem = std::move(problem);
         return verdict;
     };
-    auto weeks = openings(db);
-    // (campaign, week, state) -> deliveries, segments: the tallies as the rows make them.
+    // (campaign, week, state) -> deliveries, segments: the tallies as the rows make them. The
+    // same rule as ReportsRepo::check_completeness's per-week check, counted here in the one
+    // pass over every row that the replay needs anyway, rather than read again week by week.
     std::map<TallyKey, Tally> counted;
     auto rows = db.prepare("SELECT id, campaign_id, week, state, segments FROM deliveries ORDER "
                            "BY id");

@@ -266,7 +266,7 @@ TEST_F(Reports, audit_verify_catches_deliveries_and_tallies_edited_behind_its_ba
     expect_caught("a delivery inserted with a huge id",
                   "INSERT INTO deliveries (id, campaign_id, week, contact_id, language, state, "
                   "updated_at) VALUES (10000000000, 1, 4, 999999, 'fr', 'pending', 'x')",
-                  "delivery ids reach 10000000000 where there are");
+                  "delivery ids reach 10000000000 where the weeks' openings created");
     EXPECT_EQ(caught, 6);
 }
 
