@@ -139,7 +139,9 @@ std::vector<Violation> ReportsRepo::check_completeness(const core::Campaign& cam
                                       std::to_string(targeted) +
                                       " were created when the week opened"});
         }
-        // The tallies `report campaign` reads must agree with the rows they count.
+        // The tallies `report campaign` reads must agree with the rows they count. `audit
+        // verify` checks the same rule over the whole database in one pass
+        // (store/deliveries_audit.cpp), segments too; this is its per-week form for --check.
         auto tallies = m_db.prepare(
             "SELECT coalesce(t.state, r.state), coalesce(t.deliveries, 0), coalesce(r.n, 0) FROM "
             "(SELECT state, deliveries FROM delivery_tallies WHERE campaign_id = ?1 AND week = "
