@@ -7,8 +7,10 @@ using namespace kibaru::core;
 
 namespace {
 
-WeekPlan plan(const char* start, const char* day, const char* time, const char* zone,
-              int weeks = 21) {
+// A campaign every field of which is valid, for a test to change.
+Campaign valid_campaign(const char* start = "2026-06-01", const char* day = "tue",
+                        const char* time = "08:00", const char* zone = "Africa/Bamako",
+                        int weeks = 21) {
     Campaign c;
     c.name = "test";
     c.commodity = "sesame";
@@ -17,7 +19,12 @@ WeekPlan plan(const char* start, const char* day, const char* time, const char* 
     c.send_time = time;
     c.timezone = zone;
     c.weeks = weeks;
-    auto p = plan_campaign(c);
+    return c;
+}
+
+WeekPlan plan(const char* start, const char* day, const char* time, const char* zone,
+              int weeks = 21) {
+    auto p = plan_campaign(valid_campaign(start, day, time, zone, weeks));
     EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().message);
     return *p;
 }
@@ -113,14 +120,9 @@ TEST(CoreSchedule, bad_inputs_are_all_reported_with_their_option) {
 }
 
 TEST(CoreSchedule, a_plan_refused_for_one_field_names_it_and_for_several_names_none) {
-    Campaign c;
-    c.name = "Sesame 2026";
-    c.commodity = "sesame";
-    c.start_date = "2026-06-01";
-    c.send_day = "tue";
+    auto c = valid_campaign();
+    ASSERT_TRUE(plan_campaign(c).ok());
     c.send_time = "25:00";
-    c.timezone = "Africa/Bamako";
-    c.weeks = 21;
     auto p = plan_campaign(c);
     ASSERT_FALSE(p.ok());
     EXPECT_EQ(p.error().field, "send_time");
