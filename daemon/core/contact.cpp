@@ -171,11 +171,14 @@ contact_from_row(const CsvRecord& row, const ContactColumns& columns, const Cont
                 field = std::string(k_contact_columns[c]);
             }
         }
-        return FieldError{field, "is not valid UTF-8 (save the file as UTF-8)"};
+        return FieldError{field, "is not valid UTF-8 (save the file as UTF-8)", {"row_not_utf8"}};
     }
     if (row.fields.size() < columns.width) {
-        return FieldError{"row", "has " + std::to_string(row.fields.size()) +
-                                     " fields but the header has " + std::to_string(columns.width)};
+        return FieldError{
+            "row",
+            "has " + std::to_string(row.fields.size()) + " fields but the header has " +
+                std::to_string(columns.width),
+            {"row_width", {std::to_string(row.fields.size()), std::to_string(columns.width)}}};
     }
     // Columns without a name (an empty first column, the rest of a merged header cell, fields
     // past the header's end) may be there, empty; a value in one is nobody's.
@@ -187,7 +190,8 @@ contact_from_row(const CsvRecord& row, const ContactColumns& columns, const Cont
         if (!trim(row.fields[static_cast<std::size_t>(i)]).empty()) {
             return FieldError{"column " + std::to_string(i + 1),
                               "has a value but no name in the header (name the column, or "
-                              "empty it)"};
+                              "empty it)",
+                              {"row_unnamed_value"}};
         }
     }
     auto value = [&](std::size_t column) -> std::string_view {
@@ -198,11 +202,13 @@ contact_from_row(const CsvRecord& row, const ContactColumns& columns, const Cont
     Contact contact;
     const std::string_view raw_phone = value(0);
     if (raw_phone.empty()) {
-        return FieldError{"phone", "is empty"};
+        return FieldError{"phone", "is empty", {"row_no_phone"}};
     }
-    auto phone = rules.phones->mobile_e164(raw_phone);
+    Refusal why;
+    auto phone = rules.phones->mobile_e164(raw_phone, &why);
     if (!phone) {
-        return FieldError{"phone", quoted(raw_phone) + " " + phone.error().message};
+        why.args.insert(why.args.begin(), std::string(raw_phone));
+        return FieldError{"phone", quoted(raw_phone) + " " + phone.error().message, std::move(why)};
     }
     contact.phone = std::move(*phone);
 
@@ -211,7 +217,8 @@ contact_from_row(const CsvRecord& row, const ContactColumns& columns, const Cont
         const auto text = value(c);
         if (utf8_length(text) > k_max_text_chars) {
             return FieldError{std::string(k_contact_columns[c]),
-                              "is longer than " + std::to_string(k_max_text_chars) + " characters"};
+                              "is longer than " + std::to_string(k_max_text_chars) + " characters",
+                              {"row_too_long", {std::to_string(k_max_text_chars)}}};
         }
         *texts[c - 1] = std::string(text);
     }
@@ -221,8 +228,10 @@ contact_from_row(const CsvRecord& row, const ContactColumns& columns, const Cont
             kind = canonical(value(3), rules.kind_aliases); // "OP", "Coopérative"
         }
         if (!is_contact_kind(kind)) {
-            return FieldError{"kind", quoted(value(3)) +
-                                          " is not one of producer, po, mpe, seed_company, other"};
+            return FieldError{"kind",
+                              quoted(value(3)) +
+                                  " is not one of producer, po, mpe, seed_company, other",
+                              {"row_unknown_kind", {std::string(value(3))}}};
         }
         contact.kind = kind;
     }
@@ -230,7 +239,8 @@ contact_from_row(const CsvRecord& row, const ContactColumns& columns, const Cont
     contact.region = std::string(value(4));
     if (utf8_length(contact.region) > k_max_text_chars) {
         return FieldError{"region",
-                          "is longer than " + std::to_string(k_max_text_chars) + " characters"};
+                          "is longer than " + std::to_string(k_max_text_chars) + " characters",
+                          {"row_too_long", {std::to_string(k_max_text_chars)}}};
     }
 
     auto commodities = split_list(value(5), true);
@@ -244,9 +254,11 @@ contact_from_row(const CsvRecord& row, const ContactColumns& columns, const Cont
             }
         }
         if (!is_commodity_name(commodity)) {
-            return FieldError{"commodities", quoted(commodity) +
-                                                 " is not a commodity name (letters a-z, digits, "
-                                                 "'_' or '-'; separate names with ';')"};
+            return FieldError{"commodities",
+                              quoted(commodity) +
+                                  " is not a commodity name (letters a-z, digits, '_' or '-'; "
+                                  "separate names with ';')",
+                              {"row_bad_commodity", {commodity}}};
         }
     }
     // Two spellings of one commodity ("sesame;Sésame") are one.
@@ -267,7 +279,8 @@ contact_from_row(const CsvRecord& row, const ContactColumns& columns, const Cont
                 known += l;
             }
             return FieldError{"language",
-                              quoted(value(6)) + " is not a configured language (" + known + ")"};
+                              quoted(value(6)) + " is not a configured language (" + known + ")",
+                              {"row_unknown_language", {std::string(value(6)), known}}};
         }
         contact.language = language;
     }

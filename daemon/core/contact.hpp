@@ -61,6 +61,22 @@ struct ContactColumns {
 struct FieldError {
     std::string field;  // a column name, or "row" for a problem with the row as a whole
     std::string reason; // a sentence fragment: `phone "20 22 33 44" is a fixed-line number...`
+    // The reason as data, for the console's French: a code of k_row_reject_codes or
+    // k_phone_refusal_codes, and the values its sentence names (for a phone: the number as
+    // written, then the phone refusal's own).
+    Refusal why = {};
+};
+
+// The codes contact_from_row refuses with besides the phone's; their args are in brackets.
+inline constexpr std::array<std::string_view, 8> k_row_reject_codes = {
+    "row_not_utf8",         //
+    "row_no_phone",         //
+    "row_width",            // [fields, fields in the header]
+    "row_unnamed_value",    //
+    "row_too_long",         // [characters allowed]
+    "row_unknown_kind",     // [value]
+    "row_bad_commodity",    // [value]
+    "row_unknown_language", // [value, the configured languages]
 };
 
 // Values as people write them: folded (no case, no accents) -> the canonical value.

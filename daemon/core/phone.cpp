@@ -20,11 +20,20 @@ const PhoneNumberUtil& util() {
     return *PhoneNumberUtil::GetInstance();
 }
 
+// The refusal `code` with its English `message`, told as data to `why` when given.
+Error refuse(Refusal* why, std::string_view code, std::string message,
+             std::vector<std::string> args = {}) {
+    if (why != nullptr) {
+        *why = {code, std::move(args)};
+    }
+    return Error{std::move(message)};
+}
+
 // People write numbers with spaces, dots, dashes, slashes and parentheses, and spreadsheets add
 // non-breaking spaces. Anything else (letters, '*', '#') is not a number we will text:
 // libphonenumber would accept vanity letters ("1-800-FLOWERS"), which never appear in a producer
 // list. Returns the digits, after a '+' when the number starts with one.
-Result<std::string> precheck(std::string_view raw) {
+Result<std::string> precheck(std::string_view raw, Refusal* why) {
     std::string cleaned;
     cleaned.reserve(raw.size());
     int digits = 0;
@@ -35,7 +44,7 @@ Result<std::string> precheck(std::string_view raw) {
             cleaned.push_back(static_cast<char>(c));
         } else if (c == '+') {
             if (!cleaned.empty()) {
-                return Error{"has a '+' that is not at the start"};
+                return refuse(why, "phone_plus_inside", "has a '+' that is not at the start");
             }
             cleaned.push_back('+');
         } else if (c == ' ' || c == '.' || c == '-' || c == '(' || c == ')' || c == '/' ||
@@ -45,37 +54,39 @@ Result<std::string> precheck(std::string_view raw) {
                    static_cast<unsigned char>(raw[i + 1]) == 0xA0) { // U+00A0 no-break space
             ++i;
         } else {
-            return Error{"contains characters that are not part of a phone number"};
+            return refuse(why, "phone_bad_characters",
+                          "contains characters that are not part of a phone number");
         }
     }
     if (digits == 0) {
-        return Error{"is empty"};
+        return refuse(why, "phone_empty", "is empty");
     }
     if (digits < 4) {
-        return Error{"is too short to be a phone number"};
+        return refuse(why, "phone_too_short", "is too short to be a phone number");
     }
     if (digits > 17) {
-        return Error{"is too long to be a phone number"};
+        return refuse(why, "phone_too_long", "is too long to be a phone number");
     }
     return cleaned;
 }
 
 // libphonenumber's full parser: handles every writing (international prefixes, national
 // prefixes, a country code written without '+'), at about 5 us a number.
-Result<PhoneNumber> full_parse(const std::string& cleaned, const std::string& region) {
+Result<PhoneNumber> full_parse(const std::string& cleaned, const std::string& region,
+                               Refusal* why) {
     PhoneNumber number;
     switch (util().Parse(cleaned, region, &number)) {
     case PhoneNumberUtil::NO_PARSING_ERROR:
         return number;
     case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR:
-        return Error{"has an unknown country code"};
+        return refuse(why, "phone_unknown_country", "has an unknown country code");
     case PhoneNumberUtil::TOO_SHORT_NSN:
     case PhoneNumberUtil::TOO_SHORT_AFTER_IDD:
-        return Error{"is too short to be a phone number"};
+        return refuse(why, "phone_too_short", "is too short to be a phone number");
     case PhoneNumberUtil::TOO_LONG_NSN:
-        return Error{"is too long to be a phone number"};
+        return refuse(why, "phone_too_long", "is too long to be a phone number");
     default:
-        return Error{"is not a phone number"};
+        return refuse(why, "phone_not_a_number", "is not a phone number");
     }
 }
 
@@ -175,8 +186,8 @@ PhoneNormalizer::PhoneNormalizer(std::string default_region, NumberingPlan plan)
     }
 }
 
-Result<std::string> PhoneNormalizer::mobile_e164(std::string_view raw) const {
-    auto cleaned = precheck(raw);
+Result<std::string> PhoneNormalizer::mobile_e164(std::string_view raw, Refusal* why) const {
+    auto cleaned = precheck(raw, why);
     if (!cleaned) {
         return cleaned.error();
     }
@@ -200,7 +211,7 @@ Result<std::string> PhoneNormalizer::mobile_e164(std::string_view raw) const {
         // Anything else goes through the full parser, so unusual writings (a country code
         // without '+') get libphonenumber's exact answer.
     }
-    auto number = full_parse(*cleaned, m_region);
+    auto number = full_parse(*cleaned, m_region, why);
     if (!number) {
         return number.error();
     }
@@ -209,11 +220,11 @@ Result<std::string> PhoneNormalizer::mobile_e164(std::string_view raw) const {
         return formatted;
     }
     return refusal(formatted, static_cast<int>(number->country_code()),
-                   static_cast<int>(util().GetNumberType(*number)));
+                   static_cast<int>(util().GetNumberType(*number)), why);
 }
 
 Result<std::string> PhoneNormalizer::refusal(const std::string& formatted, int country_code,
-                                             int type_code) const {
+                                             int type_code, Refusal* why) const {
     const auto type = static_cast<PhoneNumberUtil::PhoneNumberType>(type_code);
     const auto verdict = m_plan.classify(formatted);
     std::string region;
@@ -225,30 +236,52 @@ Result<std::string> PhoneNormalizer::refusal(const std::string& formatted, int c
         const auto national = static_cast<int>(formatted.size()) - 1 -
                               static_cast<int>(std::to_string(country_code).size());
         if (national != verdict.national_length) {
-            return Error{"has " + std::to_string(national) + " digits after +" +
-                         std::to_string(country_code) + ", where numbers in " + region + " have " +
-                         std::to_string(verdict.national_length)};
+            return refuse(why, "phone_wrong_length",
+                          "has " + std::to_string(national) + " digits after +" +
+                              std::to_string(country_code) + ", where numbers in " + region +
+                              " have " + std::to_string(verdict.national_length),
+                          {std::to_string(national), std::to_string(country_code), region,
+                           std::to_string(verdict.national_length)});
         }
         if (type == PhoneNumberUtil::MOBILE || type == PhoneNumberUtil::FIXED_LINE_OR_MOBILE) {
-            return Error{"is not in a mobile range of " + region + "'s numbering plan (as of " +
-                         std::string(k_numbering_plan_date) +
-                         "); a range opened since goes in [contacts] extra_mobile_prefixes"};
+            return refuse(why, "phone_not_mobile_range",
+                          "is not in a mobile range of " + region + "'s numbering plan (as of " +
+                              std::string(k_numbering_plan_date) +
+                              "); a range opened since goes in [contacts] extra_mobile_prefixes",
+                          {region, std::string(k_numbering_plan_date)});
         }
     } else if (type == PhoneNumberUtil::MOBILE || type == PhoneNumberUtil::FIXED_LINE_OR_MOBILE) {
         return formatted;
     }
     if (type == PhoneNumberUtil::UNKNOWN) {
-        return Error{"is not a valid number in " + region};
+        return refuse(why, "phone_not_valid", "is not a valid number in " + region, {region});
     }
-    return Error{std::string("is a ") + type_name(type) + " number, not a mobile"};
+    const std::string message = std::string("is a ") + type_name(type) + " number, not a mobile";
+    switch (type) {
+    case PhoneNumberUtil::FIXED_LINE:
+        return refuse(why, "phone_fixed_line", message);
+    case PhoneNumberUtil::TOLL_FREE:
+        return refuse(why, "phone_toll_free", message);
+    case PhoneNumberUtil::PREMIUM_RATE:
+        return refuse(why, "phone_premium_rate", message);
+    case PhoneNumberUtil::SHARED_COST:
+    case PhoneNumberUtil::VOIP:
+    case PhoneNumberUtil::PERSONAL_NUMBER:
+    case PhoneNumberUtil::PAGER:
+    case PhoneNumberUtil::UAN:
+    case PhoneNumberUtil::VOICEMAIL:
+        return refuse(why, "phone_other_type", message, {type_name(type)});
+    default:
+        return refuse(why, "phone_not_mobile", message);
+    }
 }
 
 Result<std::string> PhoneNormalizer::any_e164(std::string_view raw) const {
-    auto cleaned = precheck(raw);
+    auto cleaned = precheck(raw, nullptr);
     if (!cleaned) {
         return cleaned.error();
     }
-    auto number = full_parse(*cleaned, m_region);
+    auto number = full_parse(*cleaned, m_region, nullptr);
     if (!number) {
         return number.error();
     }

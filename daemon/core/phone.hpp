@@ -9,14 +9,35 @@
 #pragma once
 
 #include "core/numbering_plan.hpp"
+#include "core/refusal.hpp"
 #include "core/result.hpp"
 
+#include <array>
 #include <string>
 #include <string_view>
 
 namespace kibaru::core {
 
 struct ContactsConfig;
+
+// The codes mobile_e164 refuses with; their args are in brackets.
+inline constexpr std::array<std::string_view, 15> k_phone_refusal_codes = {
+    "phone_plus_inside",      // a '+' not at the start
+    "phone_bad_characters",   // letters, '*', '#'...
+    "phone_empty",            //
+    "phone_too_short",        //
+    "phone_too_long",         //
+    "phone_unknown_country",  //
+    "phone_not_a_number",     //
+    "phone_wrong_length",     // [digits, country code, region, digits expected]
+    "phone_not_mobile_range", // [region, date of the plan]
+    "phone_not_valid",        // [region]
+    "phone_fixed_line",       //
+    "phone_toll_free",        //
+    "phone_premium_rate",     //
+    "phone_other_type",       // [libphonenumber's type: shared-cost, VoIP, pager...]
+    "phone_not_mobile",       //
+};
 
 // True when `region` is a two-letter region libphonenumber knows ("ML", "SN", ...).
 bool is_supported_region(std::string_view region);
@@ -27,8 +48,9 @@ public:
     explicit PhoneNormalizer(std::string default_region, NumberingPlan plan = {});
 
     // The E.164 form of a valid mobile number, or an Error whose message is the reason a person
-    // can act on ("fixed-line number, not a mobile", "not a valid number in ML", ...).
-    Result<std::string> mobile_e164(std::string_view raw) const;
+    // can act on ("fixed-line number, not a mobile", "not a valid number in ML", ...), and
+    // then, when `why` is given, the same reason as data.
+    Result<std::string> mobile_e164(std::string_view raw, Refusal* why = nullptr) const;
 
     // The E.164 form of any parseable number, without the validity and mobile checks: used to
     // look up an existing contact however its number is written.
@@ -39,7 +61,8 @@ public:
 
 private:
     // The answer for a parsed number whose plan verdict is not "mobile".
-    Result<std::string> refusal(const std::string& e164, int country_code, int type) const;
+    Result<std::string> refusal(const std::string& e164, int country_code, int type,
+                                Refusal* why) const;
 
     std::string m_region;
     NumberingPlan m_plan;

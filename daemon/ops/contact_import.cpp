@@ -95,7 +95,8 @@ Result<ImportReport> import_contacts(const Env& env, std::istream& in, const std
             const auto& record = batch.records[i];
             if (const auto* error = std::get_if<core::FieldError>(&batch.results[i])) {
                 ++report.rejected;
-                listener.problem({record.line, error->field, error->reason, false, &record});
+                listener.problem(
+                    {record.line, error->field, error->reason, false, &record, error->why});
                 continue;
             }
             // Under --strict a reject means nothing is written (the transaction is rolled back),
@@ -108,10 +109,13 @@ Result<ImportReport> import_contacts(const Env& env, std::istream& in, const std
             }
             if (const std::uint32_t earlier = line_of_id[id]; earlier != 0) {
                 ++report.duplicates;
-                listener.problem({earlier, "phone",
+                listener.problem({earlier,
+                                  "phone",
                                   contact.phone + " appears again on line " +
                                       std::to_string(record.line) + ", which wins",
-                                  true, nullptr});
+                                  true,
+                                  nullptr,
+                                  {"duplicate", {contact.phone, std::to_string(record.line)}}});
             } else {
                 ++(upserter.is_new(static_cast<std::int64_t>(id)) ? report.inserted
                                                                   : report.updated);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "core/csv.hpp"
+#include "core/refusal.hpp"
 #include "ops/env.hpp"
 #include "ops/error.hpp"
 
@@ -38,13 +39,15 @@ struct ImportReport {
 };
 
 // A row refused (`record` is the row as read), or an earlier row superseded by a later one
-// with the same phone (`duplicate`; `record` is null).
+// with the same phone (`duplicate`; `record` is null; `why.args` are the phone and the later
+// line).
 struct ImportProblem {
     std::size_t line = 0;
     std::string field;
-    std::string reason;
+    std::string reason; // English
     bool duplicate = false;
     const core::CsvRecord* record = nullptr;
+    core::Refusal why = {}; // the reason as data (core/refusal.hpp)
 };
 
 class ImportListener {

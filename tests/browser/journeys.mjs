@@ -184,6 +184,9 @@ file = "kibaru.log"
   check(review.includes("2 refusés") && review.includes("4 nouveaux"),
         "staff: the review counts 4 new and 2 rejected before anything is written");
   check(review.includes("language") && /\b4\b/.test(review), "staff: each reject names its line and field");
+  check(review.includes("« xx » n'est pas une langue configurée (fr, bm)") &&
+        review.includes("« not a phone » contient des caractères qui ne font pas partie"),
+        "staff: each reject says why in French");
   const rejects = await p.request.get(p.url() + "/rejects.csv");
   check((await rejects.text()).trim().split("\n").length === 3,
         "staff: the rejects download holds the 2 rejected rows");

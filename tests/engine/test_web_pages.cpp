@@ -2,6 +2,7 @@
 // (and every key the pages use), numbers and money are written the French way, HTML escapes
 // what it did not write, and a multipart upload is read as a browser sends it.
 #include "core/campaign.hpp"
+#include "core/contact.hpp"
 #include "core/delivery.hpp"
 #include "core/keywords.hpp"
 #include "web/console.hpp"
@@ -12,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -30,6 +32,34 @@ TEST(WebPages, every_catalogue_entry_has_both_languages_once) {
         EXPECT_FALSE(e.fr.empty()) << e.key;
         EXPECT_FALSE(e.en.empty()) << e.key;
     }
+}
+
+// An import's rejects are written in French from core's codes: every code has its sentence, and
+// both languages name the same values.
+TEST(WebPages, every_reject_code_has_its_sentence_with_the_same_values_in_both_languages) {
+    const auto placeholders = [](std::string_view text) {
+        std::set<char> found;
+        for (std::size_t i = 0; i + 2 < text.size(); ++i) {
+            if (text[i] == '{' && text[i + 2] == '}') {
+                found.insert(text[i + 1]);
+            }
+        }
+        return found;
+    };
+    std::vector<std::string_view> codes(kibaru::core::k_row_reject_codes.begin(),
+                                        kibaru::core::k_row_reject_codes.end());
+    codes.insert(codes.end(), kibaru::core::k_phone_refusal_codes.begin(),
+                 kibaru::core::k_phone_refusal_codes.end());
+    for (const auto code : codes) {
+        const std::string key = "reject." + std::string(code);
+        const auto entry = std::find_if(catalogue().begin(), catalogue().end(),
+                                        [&](const Entry& e) { return e.key == key; });
+        ASSERT_NE(entry, catalogue().end()) << key;
+        EXPECT_EQ(placeholders(entry->fr), placeholders(entry->en)) << key;
+    }
+    EXPECT_EQ(fill(tr(Lang::fr, "reject.row_unknown_language"), {"xx", "fr, bm"}),
+              "« xx » n'est pas une langue configurée (fr, bm)");
+    EXPECT_EQ(fill("{1} et {2}, {3}", {"a", "b"}), "a et b, {3}") << "a missing value stays";
 }
 
 // Every key a page names, literally or as a family (state.<each delivery state>, ...), is in

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace kibaru::core;
 
 namespace {
@@ -109,6 +111,44 @@ TEST(CoreContact, quotes_the_rejected_phone_in_the_reason) {
     ASSERT_TRUE(std::holds_alternative<FieldError>(result));
     EXPECT_EQ(std::get<FieldError>(result).reason,
               "\"20 22 33 44\" is a fixed-line number, not a mobile");
+}
+
+// Each reject carries its reason as data too (a listed code and its values), from which the
+// console writes it in French; a phone's values start with the number as written.
+TEST(CoreContact, a_reject_gives_its_reason_as_a_listed_code_and_its_values) {
+    const auto why = [](const std::variant<Contact, FieldError>& result) {
+        EXPECT_TRUE(std::holds_alternative<FieldError>(result));
+        const auto refusal = std::get<FieldError>(result).why;
+        const bool listed = std::find(k_row_reject_codes.begin(), k_row_reject_codes.end(),
+                                      refusal.code) != k_row_reject_codes.end() ||
+                            std::find(k_phone_refusal_codes.begin(), k_phone_refusal_codes.end(),
+                                      refusal.code) != k_phone_refusal_codes.end();
+        EXPECT_TRUE(listed) << "unlisted code \"" << refusal.code << "\"";
+        return refusal;
+    };
+    using Args = std::vector<std::string>;
+    auto r = why(validate({"phone"}, {"20 22 33 44"}));
+    EXPECT_EQ(r.code, "phone_fixed_line");
+    EXPECT_EQ(r.args, Args{"20 22 33 44"});
+    r = why(validate({"phone"}, {"76 12 34"}));
+    EXPECT_EQ(r.code, "phone_wrong_length");
+    EXPECT_EQ(r.args, (Args{"76 12 34", "6", "223", "ML", "8"}));
+    EXPECT_EQ(why(validate({"phone"}, {"76-AB-34-56"})).code, "phone_bad_characters");
+    EXPECT_EQ(why(validate({"phone"}, {"7+6123456"})).code, "phone_plus_inside");
+    EXPECT_EQ(why(validate({"phone"}, {""})).code, "row_no_phone");
+    r = why(validate({"phone", "language"}, {"76123456", "xx"}));
+    EXPECT_EQ(r.code, "row_unknown_language");
+    EXPECT_EQ(r.args, (Args{"xx", "fr, bm"}));
+    r = why(validate({"phone", "kind"}, {"76123456", "farmer"}));
+    EXPECT_EQ(r.code, "row_unknown_kind");
+    EXPECT_EQ(r.args, Args{"farmer"});
+    EXPECT_EQ(why(validate({"phone", "commodities"}, {"76123456", "sés@me"})).code,
+              "row_bad_commodity");
+    r = why(validate({"phone", "name"}, {"76123456"}));
+    EXPECT_EQ(r.code, "row_width");
+    EXPECT_EQ(r.args, (Args{"1", "2"}));
+    EXPECT_EQ(why(validate({"phone", "name"}, {"76123456", std::string(201, 'a')})).code,
+              "row_too_long");
 }
 
 // A contact list as a programme officer saves it from French Excel: French column names (any

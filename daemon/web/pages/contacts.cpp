@@ -1,88 +1,18 @@
 // Contacts: search and filters with paging, one contact's record and history, opt-out and
-// opt-in, and the import in two steps: the file is uploaded and checked (nothing written),
-// every reject and what would be added or updated is shown (the rejects downloadable), and only
-// a second click imports it.
+// opt-in. The import is in contact_import.cpp.
 #include "ops/contacts.hpp"
 #include "core/gateway.hpp"
 #include "core/phone.hpp"
-#include "ops/contact_import.hpp"
 #include "ops/reports.hpp"
-#include "ops/secrets.hpp"
-#include "web/multipart.hpp"
 #include "web/pages/page.hpp"
 #include "web/pages/pages.hpp"
-
-#include <chrono>
-#include <mutex>
-#include <sstream>
 
 namespace kibaru::web::pages {
 
 using html::tag;
 using html::text;
-using html::void_tag;
 
 namespace {
-
-// Uploaded files between their review and their import: a few, for an hour, in memory.
-class Uploads {
-public:
-    struct Upload {
-        std::string name;
-        std::string bytes;
-        std::string user;
-        std::chrono::steady_clock::time_point at;
-    };
-    static Uploads& instance() {
-        static Uploads uploads;
-        return uploads;
-    }
-    std::string keep(Upload upload) {
-        std::lock_guard lock(m_mutex);
-        const auto now = std::chrono::steady_clock::now();
-        for (auto it = m_uploads.begin(); it != m_uploads.end();) {
-            it = now - it->second.at > std::chrono::hours(1) ? m_uploads.erase(it) : std::next(it);
-        }
-        while (m_uploads.size() >= 4) {
-            auto oldest = m_uploads.begin();
-            for (auto it = m_uploads.begin(); it != m_uploads.end(); ++it) {
-                if (it->second.at < oldest->second.at) {
-                    oldest = it;
-                }
-            }
-            m_uploads.erase(oldest);
-        }
-        const auto id = ops::random_token("u");
-        upload.at = now;
-        m_uploads[id] = std::move(upload);
-        return id;
-    }
-    std::optional<Upload> find(const std::string& id, const std::string& user) {
-        std::lock_guard lock(m_mutex);
-        const auto it = m_uploads.find(id);
-        if (it == m_uploads.end() || it->second.user != user) {
-            return std::nullopt;
-        }
-        return it->second;
-    }
-    void forget(const std::string& id) {
-        std::lock_guard lock(m_mutex);
-        m_uploads.erase(id);
-    }
-
-private:
-    std::mutex m_mutex;
-    std::map<std::string, Upload> m_uploads;
-};
-
-class Collect final : public ops::ImportListener {
-public:
-    void problem(const ops::ImportProblem& p) override {
-        problems.push_back(p);
-        problems.back().record = nullptr; // the import's row, gone with its batch
-    }
-    std::vector<ops::ImportProblem> problems;
-};
 
 // An operator as its customers know it (brand names: not translated); "—" when unknown.
 std::string operator_name(std::string_view id) {
@@ -262,147 +192,6 @@ void contact_status(ApiCall& call, const std::string& status) {
         return error_page(page, 404, change.error().message);
     }
     redirect(call, "/contacts/" + change->phone);
-}
-
-void import_form(ApiCall& call) {
-    const auto page = make_page(call);
-    Html body = tag("p", {}, text(page.t("import.explain")));
-    body += tag(
-        "form",
-        {{"method", "post"}, {"action", "/contacts/import"}, {"enctype", "multipart/form-data"}},
-        void_tag("input", {{"type", "hidden"}, {"name", "csrf_token"}, {"value", page.csrf}}) +
-            field("file", page.t("import.file"), "", {}, "file", page.t("import.file_hint"),
-                  {{"accept", ".csv,text/csv"}, {"required", "required"}}) +
-            tag("p", {}, tag("button", {{"type", "submit"}}, text(page.t("import.check")))));
-    send_page(page, 200, layout(page, page.t("contacts.import"), body, "nav.contacts"));
-}
-
-// Step 1: the file is checked (a dry run) and kept; the review shows what would happen.
-void import_upload(ApiCall& call) {
-    const auto page = make_page(call);
-    const auto type = call.request.headers.find("content-type");
-    const auto parts =
-        parse_multipart(type == call.request.headers.end() ? "" : type->second, call.request.body);
-    if (!parts || !parts->count("file") || parts->at("file").content.empty()) {
-        return send_page(
-            page, 422,
-            layout(page, page.t("contacts.import"),
-                   tag("p", {},
-                       tag("a", {{"href", "/contacts/import"}}, text(page.t("import.again")))),
-                   "nav.contacts", {{"file", page.t("import.no_file")}}));
-    }
-    const auto& file = parts->at("file");
-    const std::string name = file.filename.empty() ? "upload.csv" : file.filename;
-    const auto id = Uploads::instance().keep({name, file.content, call.principal->name, {}});
-    redirect(call, "/contacts/import/" + id);
-}
-
-void import_review(ApiCall& call) {
-    const auto page = make_page(call);
-    const auto upload = Uploads::instance().find(call.captures.at("id"), call.principal->name);
-    if (!upload) {
-        return error_page(page, 404, page.t("import.gone"));
-    }
-    std::istringstream in(upload->bytes);
-    Collect collected;
-    ops::ImportOptions options;
-    options.dry_run = true;
-    const auto report = ops::import_contacts(call.env, in, upload->name, options, collected);
-    if (!report) {
-        return send_page(
-            page, 422,
-            layout(page, page.t("contacts.import"),
-                   tag("p", {},
-                       tag("a", {{"href", "/contacts/import"}}, text(page.t("import.again")))),
-                   "nav.contacts", {{"file", report.error().message}}));
-    }
-    Html body =
-        tag("p", {},
-            text(upload->name + ": " + number(static_cast<std::int64_t>(report->rows), page.lang) +
-                 " " + page.t("import.rows") + " — " +
-                 number(static_cast<std::int64_t>(report->inserted), page.lang) + " " +
-                 page.t("import.new") + ", " +
-                 number(static_cast<std::int64_t>(report->updated), page.lang) + " " +
-                 page.t("import.updated") + ", " +
-                 number(static_cast<std::int64_t>(report->rejected), page.lang) + " " +
-                 page.t("import.rejected") + ", " +
-                 number(static_cast<std::int64_t>(report->duplicates), page.lang) + " " +
-                 page.t("import.duplicates") + "."));
-    Html rows;
-    for (const auto& p : collected.problems) {
-        rows += tag(
-            "tr", {},
-            tag("td", {{"class", "n"}}, text(std::to_string(p.line))) +
-                tag("td", {}, text(p.field)) +
-                tag("td", {},
-                    text(p.duplicate ? page.t("import.duplicate") + ": " + p.reason : p.reason)));
-    }
-    if (!rows.empty()) {
-        body += tag("h2", {}, text(page.t("import.problems")));
-        body += tag("p", {},
-                    tag("a", {{"href", call.request.path + "/rejects.csv"}},
-                        text(page.t("import.download_rejects"))));
-        body +=
-            tag("table", {},
-                tag("thead", {},
-                    tag("tr", {},
-                        tag("th", {{"scope", "col"}, {"class", "n"}}, text(page.t("import.line"))) +
-                            tag("th", {{"scope", "col"}}, text(page.t("import.field"))) +
-                            tag("th", {{"scope", "col"}}, text(page.t("import.reason"))))) +
-                    tag("tbody", {}, rows));
-    }
-    body +=
-        post_form(page, call.request.path, {},
-                  report->rejected > 0 ? page.t("import.commit_valid") : page.t("import.commit"));
-    body += tag("p", {}, tag("a", {{"href", "/contacts/import"}}, text(page.t("import.cancel"))));
-    send_page(page, 200, layout(page, page.t("import.review"), body, "nav.contacts"));
-}
-
-void import_rejects(ApiCall& call) {
-    const auto upload = Uploads::instance().find(call.captures.at("id"), call.principal->name);
-    if (!upload) {
-        return call.respond({404, "gone\n"});
-    }
-    std::istringstream in(upload->bytes);
-    Collect collected;
-    ops::ImportOptions options;
-    options.dry_run = true;
-    (void)ops::import_contacts(call.env, in, upload->name, options, collected);
-    std::string csv = "line,field,reason\n";
-    for (const auto& p : collected.problems) {
-        if (!p.duplicate) {
-            const std::vector<std::string> fields = {std::to_string(p.line), p.field, p.reason};
-            csv += core::csv_line(fields);
-        }
-    }
-    net::Reply reply{200, csv, "text/csv; charset=utf-8"};
-    reply.headers.emplace_back("Content-Disposition", "attachment; filename=\"rejects.csv\"");
-    call.respond(std::move(reply));
-}
-
-// Step 2: the same file, imported for real (rejects still left out).
-void import_commit(ApiCall& call) {
-    const auto page = make_page(call);
-    FormClaim claim(page.form("form_id"));
-    if (claim.earlier()) {
-        return redirect(call, *claim.earlier());
-    }
-    const auto id = call.captures.at("id");
-    const auto upload = Uploads::instance().find(id, call.principal->name);
-    if (!upload) {
-        return error_page(page, 404, page.t("import.gone"));
-    }
-    std::istringstream in(upload->bytes);
-    Collect collected;
-    const auto report = ops::import_contacts(call.env, in, upload->name, {}, collected);
-    if (!report) {
-        return error_page(page, 422, report.error().message);
-    }
-    Uploads::instance().forget(id);
-    const std::string done =
-        "/contacts?imported=" + std::to_string(report->inserted + report->updated);
-    claim.succeeded(done);
-    redirect(call, done);
 }
 
 } // namespace kibaru::web::pages

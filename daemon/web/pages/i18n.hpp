@@ -27,9 +27,14 @@ struct Entry {
     std::string_view en;
 };
 const std::vector<Entry>& catalogue();
+// Part of catalogue(): the import rejects' sentences (i18n_rejects.cpp).
+const std::vector<Entry>& reject_entries();
 
 // The text of `key` in `lang`; an unknown key shows as itself between brackets.
 std::string tr(Lang lang, std::string_view key);
+// `text` with {1}, {2}... (up to {9}) replaced by args[0], args[1]...; a placeholder without
+// its value stays as written.
+std::string fill(std::string_view text, const std::vector<std::string>& args);
 
 std::string number(std::int64_t value, Lang lang);        // 36 285 / 36,285
 std::string decimal(double value, int digits, Lang lang); // 97,5 / 97.5

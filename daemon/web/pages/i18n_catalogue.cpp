@@ -4,8 +4,10 @@
 
 namespace kibaru::web::pages {
 
-// Every string of the console's pages, in French and English.
-const std::vector<Entry>& catalogue() {
+namespace {
+
+// Every string of the console's pages but the import rejects', in French and English.
+const std::vector<Entry>& page_entries() {
     static const std::vector<Entry> entries = {
         {"nav.label", "Navigation principale", "Main navigation"},
         {"nav.skip", "Aller au contenu", "Skip to content"},
@@ -131,14 +133,16 @@ const std::vector<Entry>& catalogue() {
         {"contact.deliveries", "SMS et leur historique", "SMS and their history"},
         {"contact.no_delivery", "Aucun SMS pour l'instant.", "No SMS yet."},
         {"import.explain",
-         "Choisissez un fichier CSV (colonnes phone, name, organisation, kind, region, "
-         "commodities, language, tags). Il est d'abord vérifié : rien n'est enregistré avant "
-         "que vous ayez revu le résultat.",
-         "Choose a CSV file (columns phone, name, organisation, kind, region, commodities, "
-         "language, tags). It is checked first: nothing is saved before you have reviewed the "
-         "result."},
+         "Choisissez un classeur Excel (.xlsx, sa première feuille) ou un fichier CSV, avec une "
+         "ligne d'en-tête : téléphone, nom, organisation, type, région, filières, langue, "
+         "étiquettes (ou phone, name, organisation, kind, region, commodities, language, tags). "
+         "Il est d'abord vérifié : rien n'est enregistré avant que vous ayez revu le résultat.",
+         "Choose an Excel workbook (.xlsx, its first sheet) or a CSV file, with a header row: "
+         "phone, name, organisation, kind, region, commodities, language, tags (or their French "
+         "names). It is checked first: nothing is saved before you have reviewed the result."},
         {"import.file", "Fichier de contacts", "Contacts file"},
-        {"import.file_hint", "CSV en UTF-8, une ligne d'en-tête", "CSV in UTF-8, a header row"},
+        {"import.file_hint", ".xlsx, ou CSV enregistré par Excel (UTF-8 ou Windows-1252)",
+         ".xlsx, or CSV as Excel saves it (UTF-8 or Windows-1252)"},
         {"import.check", "Vérifier le fichier", "Check the file"},
         {"import.no_file", "Choisissez un fichier.", "Choose a file."},
         {"import.again", "Choisir un autre fichier", "Choose another file"},
@@ -150,6 +154,8 @@ const std::vector<Entry>& catalogue() {
         {"import.duplicates", "numéros en double (la dernière ligne l'emporte)",
          "duplicate phones (the later row wins)"},
         {"import.duplicate", "doublon", "duplicate"},
+        {"import.appears_again", "{1} revient à la ligne {2}, qui l'emporte",
+         "{1} appears again on line {2}, which wins"},
         {"import.problems", "Lignes refusées et doublons", "Rejected rows and duplicates"},
         {"import.download_rejects", "Télécharger les lignes refusées (CSV)",
          "Download the rejected rows (CSV)"},
@@ -406,6 +412,18 @@ const std::vector<Entry>& catalogue() {
         {"users.revoked", "révoqué le", "revoked"},
     };
     return entries;
+}
+
+} // namespace
+
+const std::vector<Entry>& catalogue() {
+    static const std::vector<Entry> all = [] {
+        auto entries = page_entries();
+        const auto& rejects = reject_entries();
+        entries.insert(entries.end(), rejects.begin(), rejects.end());
+        return entries;
+    }();
+    return all;
 }
 
 } // namespace kibaru::web::pages

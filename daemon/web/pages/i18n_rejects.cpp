@@ -1,0 +1,69 @@
+// The sentences of an import's rejects, part of the console's catalogue (i18n_catalogue.cpp):
+// one per code of core's k_row_reject_codes and k_phone_refusal_codes, keyed "reject.<code>",
+// with {1}, {2}... where the refusal's values go. A phone's sentence starts with the number as
+// written ({1}); its other values follow.
+#include "web/pages/i18n.hpp"
+
+namespace kibaru::web::pages {
+
+const std::vector<Entry>& reject_entries() {
+    static const std::vector<Entry> entries = {
+        {"reject.row_not_utf8",
+         "n'est pas du texte UTF-8 valide (enregistrez le fichier en « CSV UTF-8 »)",
+         "is not valid UTF-8 (save the file as UTF-8)"},
+        {"reject.row_no_phone", "est vide", "is empty"},
+        {"reject.row_width", "a {1} champs alors que l'en-tête en a {2}",
+         "has {1} fields but the header has {2}"},
+        {"reject.row_unnamed_value",
+         "a une valeur mais pas de nom dans l'en-tête (nommez la colonne, ou videz-la)",
+         "has a value but no name in the header (name the column, or empty it)"},
+        {"reject.row_too_long", "dépasse {1} caractères", "is longer than {1} characters"},
+        {"reject.row_unknown_kind",
+         "« {1} » n'est pas un type connu : producer, po, mpe, seed_company ou other",
+         "\"{1}\" is not one of producer, po, mpe, seed_company, other"},
+        {"reject.row_bad_commodity",
+         "« {1} » n'est pas un nom de filière (lettres a-z sans accent, chiffres, « _ » ou « - » ; "
+         "séparez les filières par « ; »)",
+         "\"{1}\" is not a commodity name (letters a-z, digits, '_' or '-'; separate names with "
+         "';')"},
+        {"reject.row_unknown_language", "« {1} » n'est pas une langue configurée ({2})",
+         "\"{1}\" is not a configured language ({2})"},
+        {"reject.phone_plus_inside", "« {1} » a un « + » ailleurs qu'au début",
+         "\"{1}\" has a '+' that is not at the start"},
+        {"reject.phone_bad_characters",
+         "« {1} » contient des caractères qui ne font pas partie d'un numéro de téléphone",
+         "\"{1}\" contains characters that are not part of a phone number"},
+        {"reject.phone_empty", "« {1} » ne contient aucun chiffre", "\"{1}\" is empty"},
+        {"reject.phone_too_short", "« {1} » est trop court pour être un numéro de téléphone",
+         "\"{1}\" is too short to be a phone number"},
+        {"reject.phone_too_long", "« {1} » est trop long pour être un numéro de téléphone",
+         "\"{1}\" is too long to be a phone number"},
+        {"reject.phone_unknown_country", "« {1} » a un indicatif de pays inconnu",
+         "\"{1}\" has an unknown country code"},
+        {"reject.phone_not_a_number", "« {1} » n'est pas un numéro de téléphone",
+         "\"{1}\" is not a phone number"},
+        {"reject.phone_wrong_length",
+         "« {1} » a {2} chiffres après +{3}, alors que les numéros du pays ({4}) en ont {5}",
+         "\"{1}\" has {2} digits after +{3}, where numbers in {4} have {5}"},
+        {"reject.phone_not_mobile_range",
+         "« {1} » n'est dans aucune tranche mobile du plan de numérotation ({2}, à jour au {3}) ; "
+         "une tranche ouverte depuis s'ajoute dans [contacts] extra_mobile_prefixes",
+         "\"{1}\" is not in a mobile range of {2}'s numbering plan (as of {3}); a range opened "
+         "since goes in [contacts] extra_mobile_prefixes"},
+        {"reject.phone_not_valid", "« {1} » n'est pas un numéro valide ({2})",
+         "\"{1}\" is not a valid number in {2}"},
+        {"reject.phone_fixed_line", "« {1} » est un numéro fixe, pas un mobile",
+         "\"{1}\" is a fixed-line number, not a mobile"},
+        {"reject.phone_toll_free", "« {1} » est un numéro vert, pas un mobile",
+         "\"{1}\" is a toll-free number, not a mobile"},
+        {"reject.phone_premium_rate", "« {1} » est un numéro surtaxé, pas un mobile",
+         "\"{1}\" is a premium-rate number, not a mobile"},
+        {"reject.phone_other_type", "« {1} » n'est pas un mobile (numéro de type {2})",
+         "\"{1}\" is a {2} number, not a mobile"},
+        {"reject.phone_not_mobile", "« {1} » n'est pas un numéro de mobile",
+         "\"{1}\" is a non-mobile number, not a mobile"},
+    };
+    return entries;
+}
+
+} // namespace kibaru::web::pages
