@@ -102,8 +102,8 @@ bool message_is_personal(std::string_view text) {
 }
 
 Result<PreparedSms> render_message(const std::string& text, const Campaign& campaign, int week,
-                                   const Contact& contact, EncodingMode mode) {
-    return prepare_sms(render_template(text, message_values(campaign, week, contact)), mode);
+                                   const Contact& contact, EncodingMode mode, Refusal* why) {
+    return prepare_sms(render_template(text, message_values(campaign, week, contact)), mode, why);
 }
 
 } // namespace kibaru::core

@@ -50,8 +50,10 @@ TemplateValues message_values(const Campaign& campaign, int week, const Contact&
 // differently for each contact. A text that is not a valid template counts as personal.
 bool message_is_personal(std::string_view text);
 
-// A week's message `text` as `contact` receives it, prepared for `mode`.
+// A week's message `text` as `contact` receives it, prepared for `mode` (prepare_sms's refusal
+// told to `why`).
 Result<PreparedSms> render_message(const std::string& text, const Campaign& campaign, int week,
-                                   const Contact& contact, EncodingMode mode);
+                                   const Contact& contact, EncodingMode mode,
+                                   Refusal* why = nullptr);
 
 } // namespace kibaru::core

@@ -32,7 +32,7 @@ bool is_message_placeholder(std::string_view name) {
                k_campaign_placeholders.end();
 }
 
-Result<std::vector<std::string>> template_placeholders(std::string_view text) {
+Result<std::vector<std::string>> template_placeholders(std::string_view text, Refusal* why) {
     std::vector<std::string> names;
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
@@ -41,8 +41,10 @@ Result<std::vector<std::string>> template_placeholders(std::string_view text) {
                 ++i;
                 continue;
             }
-            return Error{"a lone '}' at character " + std::to_string(i + 1) +
-                         " (write '}}' for a literal brace)"};
+            return refuse(why, "msg_lone_brace",
+                          "a lone '}' at character " + std::to_string(i + 1) +
+                              " (write '}}' for a literal brace)",
+                          {std::to_string(i + 1)});
         }
         if (c != '{') {
             continue;
@@ -60,8 +62,10 @@ Result<std::vector<std::string>> template_placeholders(std::string_view text) {
             ok = is_name_char(name[k], k == 0);
         }
         if (!ok) {
-            return Error{"a malformed placeholder at character " + std::to_string(i + 1) +
-                         " (placeholders look like {name}; write '{{' for a literal brace)"};
+            return refuse(why, "msg_bad_placeholder",
+                          "a malformed placeholder at character " + std::to_string(i + 1) +
+                              " (placeholders look like {name}; write '{{' for a literal brace)",
+                          {std::to_string(i + 1)});
         }
         if (std::find(names.begin(), names.end(), name) == names.end()) {
             names.emplace_back(name);

@@ -4,6 +4,7 @@
 // when the message is saved rather than discovered at send time. Pure computation.
 #pragma once
 
+#include "core/refusal.hpp"
 #include "core/result.hpp"
 
 #include <array>
@@ -25,8 +26,10 @@ inline constexpr std::array<std::string_view, 3> k_campaign_placeholders = {"wee
 bool is_message_placeholder(std::string_view name);
 
 // The placeholders of `text` in order of first appearance, without repeats. Fails on a lone
-// brace or a malformed placeholder ("{Name!}"), naming the character position.
-Result<std::vector<std::string>> template_placeholders(std::string_view text);
+// brace or a malformed placeholder ("{Name!}"), naming the character position (and telling
+// `why`: msg_lone_brace or msg_bad_placeholder, [position]).
+Result<std::vector<std::string>> template_placeholders(std::string_view text,
+                                                       Refusal* why = nullptr);
 
 using TemplateValues = std::vector<std::pair<std::string, std::string>>; // name -> value
 

@@ -20,15 +20,6 @@ const PhoneNumberUtil& util() {
     return *PhoneNumberUtil::GetInstance();
 }
 
-// The refusal `code` with its English `message`, told as data to `why` when given.
-Error refuse(Refusal* why, std::string_view code, std::string message,
-             std::vector<std::string> args = {}) {
-    if (why != nullptr) {
-        *why = {code, std::move(args)};
-    }
-    return Error{std::move(message)};
-}
-
 // People write numbers with spaces, dots, dashes, slashes and parentheses, and spreadsheets add
 // non-breaking spaces. Anything else (letters, '*', '#') is not a number we will text:
 // libphonenumber would accept vanity letters ("1-800-FLOWERS"), which never appear in a producer

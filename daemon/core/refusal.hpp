@@ -4,6 +4,8 @@
 // (k_phone_refusal_codes, k_row_reject_codes), so that a test can find every one translated.
 #pragma once
 
+#include "core/result.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,5 +16,14 @@ struct Refusal {
     std::string_view code = {}; // empty: no code, show the English message
     std::vector<std::string> args = {};
 };
+
+// The Error of English `message`, its reason told as data to `why` when the caller asked.
+inline Error refuse(Refusal* why, std::string_view code, std::string message,
+                    std::vector<std::string> args = {}) {
+    if (why != nullptr) {
+        *why = {code, std::move(args)};
+    }
+    return Error{std::move(message)};
+}
 
 } // namespace kibaru::core

@@ -196,7 +196,7 @@ std::string transliterate_to_gsm7(std::string_view utf8) {
     return out;
 }
 
-Result<PreparedSms> prepare_sms(std::string_view utf8, EncodingMode mode) {
+Result<PreparedSms> prepare_sms(std::string_view utf8, EncodingMode mode, Refusal* why) {
     PreparedSms sms;
     sms.text = mode == EncodingMode::translit ? transliterate_to_gsm7(utf8) : std::string(utf8);
     switch (mode) {
@@ -205,8 +205,11 @@ Result<PreparedSms> prepare_sms(std::string_view utf8, EncodingMode mode) {
         break;
     case EncodingMode::gsm7:
         if (const auto bad = first_non_gsm7(sms.text); !bad.empty()) {
-            return Error{"character \"" + bad +
-                         "\" has no GSM-7 form (use [sms] encoding = \"translit\" or \"auto\")"};
+            return refuse(why, "msg_no_gsm7",
+                          "character \"" + bad +
+                              "\" has no GSM-7 form (use [sms] encoding = \"translit\" or "
+                              "\"auto\")",
+                          {bad});
         }
         sms.shape = measure_sms(sms.text, SmsEncoding::gsm7);
         break;

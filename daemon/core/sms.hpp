@@ -9,6 +9,7 @@
 // Pure computation, no I/O.
 #pragma once
 
+#include "core/refusal.hpp"
 #include "core/result.hpp"
 
 #include <cstddef>
@@ -65,7 +66,7 @@ struct PreparedSms {
 };
 
 // Applies `mode` to `utf8`. Fails under EncodingMode::gsm7 when a character has no GSM-7 form,
-// naming it.
-Result<PreparedSms> prepare_sms(std::string_view utf8, EncodingMode mode);
+// naming it (and telling `why`: msg_no_gsm7, [the character]).
+Result<PreparedSms> prepare_sms(std::string_view utf8, EncodingMode mode, Refusal* why = nullptr);
 
 } // namespace kibaru::core

@@ -3,6 +3,8 @@
 // failures (a broken database) stay exceptions.
 #pragma once
 
+#include "core/refusal.hpp"
+
 #include <string>
 #include <utility>
 #include <variant>
@@ -24,6 +26,7 @@ struct Error {
     std::string message;
     std::string field;                    // the field or option at fault, when one is
     std::int64_t retry_after_seconds = 0; // too_many: when to try again, when known
+    core::Refusal why = {}; // the reason as data, for the console's French, when it has a code
 };
 
 inline Error invalid(std::string message, std::string field = "") {

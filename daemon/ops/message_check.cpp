@@ -6,6 +6,15 @@
 
 namespace kibaru::ops {
 
+namespace {
+
+Error with_why(Error error, core::Refusal why) {
+    error.why = std::move(why);
+    return error;
+}
+
+} // namespace
+
 std::vector<std::string> campaign_languages(const core::Config& config,
                                             const core::Campaign& campaign) {
     return campaign.languages.empty() ? config.contacts.languages : campaign.languages;
@@ -32,38 +41,51 @@ Result<MessageShape> check_message(store::CampaignsRepo& repo, const core::Confi
                        "language");
     }
     if (text.empty()) {
-        return invalid(where + "the message is empty", "text");
+        return with_why(invalid(where + "the message is empty", "text"), {"msg_empty"});
     }
-    const auto placeholders = core::template_placeholders(text);
+    core::Refusal why;
+    const auto placeholders = core::template_placeholders(text, &why);
     if (!placeholders) {
-        return invalid(where + placeholders.error().message, "text");
+        return with_why(invalid(where + placeholders.error().message, "text"), std::move(why));
     }
     for (const auto& name : *placeholders) {
         if (!core::is_message_placeholder(name)) {
-            return invalid(where + "unknown placeholder {" + name +
-                               "} (a message may use {name}, {organisation}, {region}, {week}, "
-                               "{weeks}, {commodity}; other values come from messages render "
-                               "--data)",
-                           "text");
+            return with_why(invalid(where + "unknown placeholder {" + name +
+                                        "} (a message may use {name}, {organisation}, {region}, "
+                                        "{week}, {weeks}, {commodity}; other values come from "
+                                        "messages render --data)",
+                                    "text"),
+                            {"msg_unknown_placeholder", {name}});
         }
     }
     const auto mode = *core::parse_encoding_mode(config.sms.encoding);
     MessageShape shape;
     std::string problem;
-    auto measure = [&](const core::Contact& contact, const std::string& who) {
+    auto measure = [&](const core::Contact& contact, const std::string& phone) {
         if (!problem.empty()) {
             return;
         }
-        auto sms = core::render_message(text, campaign, week, contact, mode);
+        // Said only on failure: this runs for every contact of the audience.
+        const auto who = [&] { return phone.empty() ? std::string() : " (for " + phone + ")"; };
+        auto sms = core::render_message(text, campaign, week, contact, mode, &why);
         if (!sms) {
-            problem = where + sms.error().message + who;
+            problem = where + sms.error().message + who();
+            if (!phone.empty() && why.code == "msg_no_gsm7") {
+                why = {"msg_no_gsm7_for", {why.args.front(), phone}};
+            }
             return;
         }
         if (sms->shape.segments > config.sms.max_segments) {
+            const std::string encoding(core::encoding_name(sms->shape.encoding));
             problem = where + "the message needs " + std::to_string(sms->shape.segments) + " " +
-                      std::string(core::encoding_name(sms->shape.encoding)) +
-                      " segments, more than [sms] max_segments = " +
-                      std::to_string(config.sms.max_segments) + who;
+                      encoding + " segments, more than [sms] max_segments = " +
+                      std::to_string(config.sms.max_segments) + who();
+            why = {phone.empty() ? "msg_too_many_segments" : "msg_too_many_segments_for",
+                   {std::to_string(sms->shape.segments), encoding,
+                    std::to_string(config.sms.max_segments)}};
+            if (!phone.empty()) {
+                why.args.push_back(phone);
+            }
             return;
         }
         if (sms->shape.encoding == core::SmsEncoding::ucs2) {
@@ -74,14 +96,14 @@ Result<MessageShape> check_message(store::CampaignsRepo& repo, const core::Confi
     };
     repo.for_each_in_audience(campaign, language, [&](const store::ContactRow& row) {
         ++shape.audience;
-        measure(row.contact, " (for " + row.contact.phone + ")");
+        measure(row.contact, row.contact.phone);
     });
     if (shape.audience == 0) {
         measure(core::Contact{}, "");
         shape.total_segments = 0;
     }
     if (!problem.empty()) {
-        return invalid(problem, "text");
+        return with_why(invalid(problem, "text"), std::move(why));
     }
     return shape;
 }

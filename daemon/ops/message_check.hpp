@@ -9,8 +9,10 @@
 #include "core/sms.hpp"
 #include "ops/error.hpp"
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace kibaru::store {
 class CampaignsRepo;
@@ -24,6 +26,19 @@ struct MessageShape {
     int segments = 1;                                     // the most any contact's text needs
     std::int64_t audience = 0;                            // contacts measured
     std::int64_t total_segments = 0;                      // summed over the audience
+};
+
+// The codes check_message refuses a text with (the error's `why`; its args in brackets). A
+// "_for" code names the contact whose rendered text failed: its phone is the last arg.
+inline constexpr std::array<std::string_view, 8> k_message_refusal_codes = {
+    "msg_empty",                 //
+    "msg_lone_brace",            // [position]
+    "msg_bad_placeholder",       // [position]
+    "msg_unknown_placeholder",   // [name]
+    "msg_no_gsm7",               // [character]
+    "msg_no_gsm7_for",           // [character, phone]
+    "msg_too_many_segments",     // [segments, encoding, max_segments]
+    "msg_too_many_segments_for", // [segments, encoding, max_segments, phone]
 };
 
 // Measures `text` rendered for every audience contact of `language` (or, with no audience, for a

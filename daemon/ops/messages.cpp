@@ -28,6 +28,7 @@ Result<std::vector<SavedMessage>> save_messages(const Env& env, std::int64_t cam
     }
     std::string problems;
     std::string field;
+    core::Refusal why; // of a single message: the console says it in French
     std::vector<std::pair<const PendingMessage*, MessageShape>> checked;
     for (const auto& message : pending) {
         if (!core::is_valid_utf8(message.text)) {
@@ -41,13 +42,18 @@ Result<std::vector<SavedMessage>> save_messages(const Env& env, std::int64_t cam
             problems +=
                 (problems.empty() ? "" : "\n") + message.origin + ": " + shape.error().message;
             field = shape.error().field;
+            why = shape.error().why;
             continue;
         }
         checked.emplace_back(&message, *shape);
     }
     if (!problems.empty()) {
-        return invalid("message refused, nothing saved:\n" + problems,
-                       pending.size() == 1 ? field : "");
+        auto error = invalid("message refused, nothing saved:\n" + problems,
+                             pending.size() == 1 ? field : "");
+        if (pending.size() == 1) {
+            error.why = std::move(why);
+        }
+        return error;
     }
     const std::string now = env.now_text();
     std::vector<SavedMessage> saved;

@@ -5,6 +5,7 @@
 #include "core/contact.hpp"
 #include "core/delivery.hpp"
 #include "core/keywords.hpp"
+#include "ops/message_check.hpp"
 #include "web/console.hpp"
 #include "web/multipart.hpp"
 #include "web/pages/html.hpp"
@@ -34,8 +35,8 @@ TEST(WebPages, every_catalogue_entry_has_both_languages_once) {
     }
 }
 
-// An import's rejects are written in French from core's codes: every code has its sentence, and
-// both languages name the same values.
+// An import's rejects and a refused message are written in French from their codes: every code
+// has its sentence, and both languages name the same values.
 TEST(WebPages, every_reject_code_has_its_sentence_with_the_same_values_in_both_languages) {
     const auto placeholders = [](std::string_view text) {
         std::set<char> found;
@@ -50,6 +51,8 @@ TEST(WebPages, every_reject_code_has_its_sentence_with_the_same_values_in_both_l
                                         kibaru::core::k_row_reject_codes.end());
     codes.insert(codes.end(), kibaru::core::k_phone_refusal_codes.begin(),
                  kibaru::core::k_phone_refusal_codes.end());
+    codes.insert(codes.end(), kibaru::ops::k_message_refusal_codes.begin(),
+                 kibaru::ops::k_message_refusal_codes.end());
     for (const auto code : codes) {
         const std::string key = "reject." + std::string(code);
         const auto entry = std::find_if(catalogue().begin(), catalogue().end(),
@@ -60,6 +63,10 @@ TEST(WebPages, every_reject_code_has_its_sentence_with_the_same_values_in_both_l
     EXPECT_EQ(fill(tr(Lang::fr, "reject.row_unknown_language"), {"xx", "fr, bm"}),
               "« xx » n'est pas une langue configurée (fr, bm)");
     EXPECT_EQ(fill("{1} et {2}, {3}", {"a", "b"}), "a et b, {3}") << "a missing value stays";
+    EXPECT_EQ(explain(Lang::fr, {"msg_unknown_placeholder", {"prix"}}, "english"),
+              "champ inconnu {prix} : un message peut utiliser {name}, {organisation}, {region}, "
+              "{week}, {weeks} et {commodity}");
+    EXPECT_EQ(explain(Lang::fr, {}, "english"), "english") << "no code: the English text";
 }
 
 // Every key a page names, literally or as a family (state.<each delivery state>, ...), is in

@@ -6,11 +6,13 @@
 #include "ops/contact_import.hpp"
 #include "ops/contacts.hpp"
 #include "ops/csv_table.hpp"
+#include "ops/message_check.hpp"
 #include "ops/messages.hpp"
 #include "ops/overview.hpp"
 #include "ops/reports.hpp"
 #include "ops_fixture.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -122,6 +124,38 @@ TEST_F(Ops, messages_are_saved_all_or_none) {
     EXPECT_EQ(saved->front().encoding, "gsm7");
     EXPECT_EQ(saved->front().audience, 1);
     EXPECT_EQ(sql("SELECT actor FROM audit_log WHERE action = 'message.set'"), "awa");
+}
+
+// The console says in French why a message was refused: a single message's refusal carries a
+// listed code and its values beside the English text.
+TEST_F(Ops, a_refused_message_gives_its_reason_as_a_listed_code_and_its_values) {
+    import("phone,name,commodities\n76000001,Awa,sesame\n");
+    const auto id = campaign();
+    const auto why = [&](const std::string& text) {
+        auto refused = ops::save_messages(env(), id, {{"a", 1, "fr", text}}, "test");
+        EXPECT_FALSE(refused);
+        const auto refusal = refused ? kibaru::core::Refusal{} : refused.error().why;
+        EXPECT_NE(std::find(ops::k_message_refusal_codes.begin(),
+                            ops::k_message_refusal_codes.end(), refusal.code),
+                  ops::k_message_refusal_codes.end())
+            << "unlisted code \"" << refusal.code << "\" for " << text;
+        return refusal;
+    };
+    using Args = std::vector<std::string>;
+    EXPECT_EQ(why("").code, "msg_empty");
+    auto r = why("Prix {prix}");
+    EXPECT_EQ(r.code, "msg_unknown_placeholder");
+    EXPECT_EQ(r.args, Args{"prix"});
+    r = why("Prix {week");
+    EXPECT_EQ(r.code, "msg_bad_placeholder");
+    EXPECT_EQ(r.args, Args{"6"});
+    EXPECT_EQ(why("Prix } ici").code, "msg_lone_brace");
+    r = why(std::string(500, 'x'));
+    EXPECT_EQ(r.code, "msg_too_many_segments_for");
+    EXPECT_EQ(r.args.back(), "+22376000001") << "the contact whose text is too long";
+    auto two = ops::save_messages(env(), id, {{"a", 1, "fr", ""}, {"b", 2, "fr", ""}}, "test");
+    ASSERT_FALSE(two);
+    EXPECT_EQ(two.error().why.code, "") << "two refusals: no single reason to translate";
 }
 
 TEST_F(Ops, a_small_csv_names_the_file_line_and_column_at_fault) {

@@ -110,3 +110,12 @@ TEST(CoreSms, parses_the_encoding_modes_of_the_config) {
     EXPECT_EQ(parse_encoding_mode("translit"), EncodingMode::translit);
     EXPECT_FALSE(parse_encoding_mode("latin1").has_value());
 }
+
+TEST(CoreSms, a_character_without_a_gsm7_form_is_named_as_data_too) {
+    Refusal why;
+    const auto sms = prepare_sms("sɔngɔ", EncodingMode::gsm7, &why);
+    ASSERT_FALSE(sms.ok());
+    EXPECT_EQ(why.code, "msg_no_gsm7");
+    EXPECT_EQ(why.args, std::vector<std::string>{"ɔ"});
+    EXPECT_NE(sms.error().message.find("\"ɔ\""), std::string::npos) << sms.error().message;
+}

@@ -88,10 +88,7 @@ std::string problem_text(const Page& page, const ops::ImportProblem& p) {
     if (p.duplicate) {
         return page.t("import.duplicate") + ": " + fill(page.t("import.appears_again"), p.why.args);
     }
-    if (p.why.code.empty()) {
-        return p.reason;
-    }
-    return fill(page.t("reject." + std::string(p.why.code)), p.why.args);
+    return explain(page.lang, p.why, p.reason);
 }
 
 } // namespace

@@ -1,25 +1,20 @@
 // The weekly message editor, per language: the text with a live counter of characters,
 // encoding and segments (editor.js, counting as the daemon does), the characters that force
 // UCS-2 highlighted with their GSM-7 replacement offered, the week's cost for its audience, the
-// text as a producer will read it; and the week's messages rendered from a template and a CSV
-// of prices. Without JavaScript the same figures come from the server on each save. While the
-// week is open, staff can send again its in-doubt or failed deliveries.
+// text as a producer will read it. Without JavaScript the same figures come from the server on
+// each save. While the week is open, staff can send again its in-doubt or failed deliveries.
+// The test SMS and the messages rendered from a template are in editor_actions.cpp.
+#include "web/pages/editor.hpp"
 #include "core/campaign.hpp"
-#include "core/gateway.hpp"
 #include "core/sms.hpp"
 #include "ops/campaigns.hpp"
 #include "ops/messages.hpp"
 #include "ops/resend.hpp"
-#include "ops/test_send.hpp"
 #include "store/deliveries_repo.hpp"
 #include "web/assets.hpp"
-#include "web/multipart.hpp"
-#include "web/pages/page.hpp"
 #include "web/pages/pages.hpp"
 
 #include <nlohmann/json.hpp>
-
-#include <sstream>
 
 namespace kibaru::web::pages {
 
@@ -47,15 +42,6 @@ std::string counter_words(const Page& page) {
                           {"no_replacement", page.t("editor.no_replacement")}}
         .dump();
 }
-
-struct EditorState {
-    std::string language; // the one whose form was refused, if any
-    std::string text;     // what was typed there
-    std::vector<FieldError> errors;
-    std::string notice;
-    std::string test_phone;    // what was typed in the test send's form
-    std::string test_language; // and the language chosen there
-};
 
 // While the week is open: one button per state (in doubt, failed) that has deliveries, saying
 // how many will be sent again. Nothing once the week has closed: nothing is resent late.
@@ -91,6 +77,8 @@ Html resend_section(const Page& page, const ops::CampaignDetails& d, int week, b
     return tag("h2", {{"id", "resend"}}, text(page.t("resend.title"))) +
            tag("p", {{"class", "hint"}}, text(page.t("resend.hint"))) + buttons;
 }
+
+} // namespace
 
 void render_editor(const Page& page, std::int64_t id, int week, const EditorState& state,
                    int status) {
@@ -238,8 +226,6 @@ std::optional<std::pair<std::int64_t, int>> id_and_week(const ApiCall& call) {
     }
 }
 
-} // namespace
-
 void week_editor(ApiCall& call) {
     const auto page = make_page(call);
     const auto at = id_and_week(call);
@@ -279,78 +265,6 @@ void resend_week(ApiCall& call) {
                        "?resent=" + std::to_string(resent->deliveries));
 }
 
-// The week's message in one language, as the preview renders it, sent now to a staff phone.
-void test_send_week(ApiCall& call) {
-    const auto page = make_page(call);
-    const auto at = id_and_week(call);
-    if (!at) {
-        return error_page(page, 404, page.t("editor.no_week"));
-    }
-    const std::string to =
-        "/campaigns/" + std::to_string(at->first) + "/weeks/" + std::to_string(at->second);
-    FormClaim claim(page.form("form_id"));
-    if (claim.earlier()) {
-        return redirect(call, *claim.earlier()); // the same form sent twice: one test SMS
-    }
-    EditorState state;
-    state.test_phone = page.form("phone");
-    state.test_language = page.form("test_language");
-    auto refuse = [&](const std::string& field_name, const std::string& message, int status) {
-        state.errors.push_back({field_name, message});
-        render_editor(page, at->first, at->second, state, status);
-    };
-    const auto details = ops::campaign_details(call.env, at->first);
-    if (!details) {
-        return error_page(page, 404, details.error().message);
-    }
-    // The week's text as a producer receives it, rendered for the staff member who asked (their
-    // name in {name}), never for a real producer of the audience.
-    std::string message;
-    for (const auto& m : details->messages) {
-        if (m.week == at->second && m.language == state.test_language) {
-            core::Contact reader;
-            reader.name = call.principal ? call.principal->name : "";
-            reader.language = m.language;
-            const auto sms =
-                core::render_message(m.text, details->campaign, at->second, reader,
-                                     *core::parse_encoding_mode(call.env.config.sms.encoding));
-            if (!sms) {
-                return refuse("test_language", sms.error().message, 422);
-            }
-            message = sms->text;
-        }
-    }
-    if (message.empty()) {
-        return refuse("test_language", page.t("editor.test_no_message"), 422);
-    }
-    if (!call.gateways || call.gateways->gateways.empty()) {
-        return refuse("phone", page.t("editor.test_unavailable"), 503);
-    }
-    ops::TestSms sms;
-    sms.to = state.test_phone;
-    sms.text = message;
-    sms.to_field = "phone";
-    sms.text_field = "test_language"; // the text is the saved message of that language
-    sms.gateway_field = "phone";
-    const auto sent = ops::send_test_sms(call.env, *call.gateways, sms);
-    if (!sent) {
-        return refuse(sent.error().field,
-                      page.t("editor.test_phone") + page.t("punct.colon") + sent.error().message,
-                      422);
-    }
-    if (!sent->accepted) {
-        return refuse("phone",
-                      page.t("editor.test_refused") + " (" + sent->gateway + ", HTTP " +
-                          std::to_string(sent->http_status) + ")" + page.t("punct.colon") +
-                          sent->error,
-                      502);
-    }
-    const std::string result = to + "?tested=" + core::url_encode(sent->phone) +
-                               "&via=" + core::url_encode(sent->gateway) + "#test";
-    claim.succeeded(result);
-    redirect(call, result);
-}
-
 void save_week_message(ApiCall& call) {
     const auto page = make_page(call);
     const auto at = id_and_week(call);
@@ -366,49 +280,12 @@ void save_week_message(ApiCall& call) {
         return redirect(call, "/campaigns/" + std::to_string(at->first) + "/weeks/" +
                                   std::to_string(at->second) + "?saved=1#h-" + language);
     }
-    EditorState state{language, text, {{"text-" + language, saved.error().message}}, "", "", ""};
-    render_editor(page, at->first, at->second, state, 422);
-}
-
-void render_week_messages(ApiCall& call) {
-    const auto page = make_page(call);
-    std::int64_t id = 0;
-    try {
-        id = std::stoll(call.captures.at("id"));
-    } catch (const std::exception&) {
-        return error_page(page, 404, "no such campaign");
-    }
-    const auto type = call.request.headers.find("content-type");
-    const auto parts =
-        parse_multipart(type == call.request.headers.end() ? "" : type->second, call.request.body);
     EditorState state;
-    auto refuse = [&](const std::string& field_name, const std::string& message) {
-        state.errors.push_back({field_name, message});
-        render_editor(page, id, 1, state, 422);
-    };
-    if (!parts || !parts->count("template") || parts->at("template").content.empty()) {
-        return refuse("template", page.t("editor.no_template"));
-    }
-    if (!parts->count("data") || parts->at("data").content.empty()) {
-        return refuse("data", page.t("editor.no_data"));
-    }
-    const std::string language = parts->count("language") ? parts->at("language").content : "fr";
-    const auto& tpl = parts->at("template");
-    const auto& data = parts->at("data");
-    std::istringstream data_in(data.content);
-    auto batch = ops::render_messages(tpl.content, tpl.filename, language, data_in,
-                                      data.filename.empty() ? "data.csv" : data.filename);
-    if (!batch) {
-        return refuse(batch.error().field == "template" ? "template" : "data",
-                      batch.error().message);
-    }
-    auto saved = ops::save_messages(call.env, id, batch->messages,
-                                    "console render " + tpl.filename + " " + data.filename);
-    if (!saved) {
-        return refuse("data", saved.error().message);
-    }
-    redirect(call,
-             "/campaigns/" + std::to_string(id) + "?rendered=" + std::to_string(saved->size()));
+    state.language = language;
+    state.text = text; // kept as typed, with why it was refused in the page's language
+    state.errors.push_back(
+        {"text-" + language, explain(page.lang, saved.error().why, saved.error().message)});
+    render_editor(page, at->first, at->second, state, 422);
 }
 
 } // namespace kibaru::web::pages

@@ -22,6 +22,13 @@ std::string tr(Lang lang, std::string_view key) {
     return "[" + std::string(key) + "]";
 }
 
+std::string explain(Lang lang, const core::Refusal& why, const std::string& english) {
+    if (why.code.empty()) {
+        return english;
+    }
+    return fill(tr(lang, "reject." + std::string(why.code)), why.args);
+}
+
 std::string fill(std::string_view text, const std::vector<std::string>& args) {
     std::string out;
     out.reserve(text.size());

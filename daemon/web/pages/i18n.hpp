@@ -5,6 +5,7 @@
 // name. Pure computation.
 #pragma once
 
+#include "core/refusal.hpp"
 #include "core/time.hpp"
 
 #include <date/tz.h>
@@ -35,6 +36,9 @@ std::string tr(Lang lang, std::string_view key);
 // `text` with {1}, {2}... (up to {9}) replaced by args[0], args[1]...; a placeholder without
 // its value stays as written.
 std::string fill(std::string_view text, const std::vector<std::string>& args);
+// A refusal in `lang`: the catalogue's sentence "reject.<code>" filled with its values, or
+// `english` (the operations layer's text) when it has no code.
+std::string explain(Lang lang, const core::Refusal& why, const std::string& english);
 
 std::string number(std::int64_t value, Lang lang);        // 36 285 / 36,285
 std::string decimal(double value, int digits, Lang lang); // 97,5 / 97.5

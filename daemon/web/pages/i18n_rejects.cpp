@@ -1,7 +1,8 @@
-// The sentences of an import's rejects, part of the console's catalogue (i18n_catalogue.cpp):
-// one per code of core's k_row_reject_codes and k_phone_refusal_codes, keyed "reject.<code>",
-// with {1}, {2}... where the refusal's values go. A phone's sentence starts with the number as
-// written ({1}); its other values follow.
+// The sentences of refusals that the operations layer gives as data (core/refusal.hpp), part of
+// the console's catalogue (i18n_catalogue.cpp): one per code of k_row_reject_codes and
+// k_phone_refusal_codes (an import's rejects) and of k_message_refusal_codes (a weekly message
+// refused), keyed "reject.<code>", with {1}, {2}... where the refusal's values go. A phone's
+// sentence starts with the number as written ({1}); its other values follow.
 #include "web/pages/i18n.hpp"
 
 namespace kibaru::web::pages {
@@ -62,6 +63,37 @@ const std::vector<Entry>& reject_entries() {
          "\"{1}\" is a {2} number, not a mobile"},
         {"reject.phone_not_mobile", "« {1} » n'est pas un numéro de mobile",
          "\"{1}\" is a non-mobile number, not a mobile"},
+        {"reject.msg_empty", "le message est vide", "the message is empty"},
+        {"reject.msg_lone_brace",
+         "une accolade « } » seule au caractère {1} (écrivez « }} » pour une accolade)",
+         "a lone '}' at character {1} (write '}}' for a literal brace)"},
+        {"reject.msg_bad_placeholder",
+         "un champ mal écrit au caractère {1} (un champ s'écrit entre accolades, comme {name} ; "
+         "écrivez « {{ » pour une accolade)",
+         "a malformed placeholder at character {1} (placeholders look like {name}; write '{{' "
+         "for a literal brace)"},
+        {"reject.msg_unknown_placeholder",
+         "champ inconnu {{1}} : un message peut utiliser {name}, {organisation}, {region}, "
+         "{week}, {weeks} et {commodity}",
+         "unknown placeholder {{1}}: a message may use {name}, {organisation}, {region}, {week}, "
+         "{weeks} and {commodity}"},
+        {"reject.msg_no_gsm7",
+         "le caractère « {1} » n'existe pas en GSM-7 ([sms] encoding = \"translit\" ou \"auto\" "
+         "l'accepte)",
+         "character \"{1}\" has no GSM-7 form (use [sms] encoding = \"translit\" or \"auto\")"},
+        {"reject.msg_no_gsm7_for",
+         "le caractère « {1} » n'existe pas en GSM-7 (dans le message de {2} ; [sms] encoding = "
+         "\"translit\" ou \"auto\" l'accepte)",
+         "character \"{1}\" has no GSM-7 form (in the message for {2}; use [sms] encoding = "
+         "\"translit\" or \"auto\")"},
+        {"reject.msg_too_many_segments",
+         "le message demande {1} SMS ({2}), plus que [sms] max_segments = {3} : raccourcissez-le",
+         "the message needs {1} {2} segments, more than [sms] max_segments = {3}: shorten it"},
+        {"reject.msg_too_many_segments_for",
+         "le message de {4} demande {1} SMS ({2}), plus que [sms] max_segments = {3} : "
+         "raccourcissez-le",
+         "the message for {4} needs {1} {2} segments, more than [sms] max_segments = {3}: "
+         "shorten it"},
     };
     return entries;
 }
