@@ -29,17 +29,20 @@ std::optional<Error> check_name(const std::string& name) {
                    c == '.' || c == '_' || c == '-' || c == '@';
         });
     if (!ok) {
-        return invalid("a user name is 1 to 64 letters, digits and . _ - @ (\"" + name + "\")",
-                       "name");
+        return with_why(
+            invalid("a user name is 1 to 64 letters, digits and . _ - @ (\"" + name + "\")",
+                    "name"),
+            {"account_bad_name", {name}});
     }
     return std::nullopt;
 }
 
 std::optional<Error> check_password(const std::string& password) {
     if (core::utf8_length(password) < k_min_password) { // characters, not bytes: "é" is one
-        return invalid("the password must have at least " + std::to_string(k_min_password) +
-                           " characters",
-                       "password");
+        return with_why(invalid("the password must have at least " +
+                                    std::to_string(k_min_password) + " characters",
+                                "password"),
+                        {"account_short_password", {std::to_string(k_min_password)}});
     }
     return std::nullopt;
 }
@@ -56,7 +59,7 @@ Principal principal_of(const store::UserRow& user) {
 Result<store::UserRow> existing(store::UsersRepo& users, const std::string& name) {
     auto user = users.find(name);
     if (!user) {
-        return not_found("no user is named " + name);
+        return with_why(not_found("no user is named " + name), {"account_unknown_user", {name}});
     }
     return *user;
 }
@@ -72,7 +75,9 @@ Result<store::UserRow> add_user(const Env& env, const std::string& name, const s
         return *problem;
     }
     if (!parse_role(role)) {
-        return invalid("the role must be admin, staff or auditor (\"" + role + "\")", "role");
+        return with_why(
+            invalid("the role must be admin, staff or auditor (\"" + role + "\")", "role"),
+            {"account_bad_role", {role}});
     }
     if (auto problem = check_password(password)) {
         return *problem;
@@ -81,7 +86,8 @@ Result<store::UserRow> add_user(const Env& env, const std::string& name, const s
     store::Transaction tx(env.db);
     store::UsersRepo users(env.db);
     if (users.find(name)) {
-        return conflict("a user named " + name + " exists already");
+        return with_why(conflict("a user named " + name + " exists already"),
+                        {"account_exists", {name}});
     }
     users.create(name, role, hash, env.now_text());
     record(env, "user.add", name, {{"role", role}});
@@ -136,7 +142,8 @@ Result<Done> set_user_status(const Env& env, const std::string& name, const std:
         return user.error();
     }
     if (status == "disabled" && name == env.actor.name) {
-        return conflict("an admin cannot disable their own account");
+        return with_why(conflict("an admin cannot disable their own account"),
+                        {"account_self_disable"});
     }
     users.set_status(user->id, status);
     nlohmann::json details = {{"from", user->status}, {"to", status}};

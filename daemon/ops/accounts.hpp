@@ -10,9 +10,11 @@
 #include "store/users_repo.hpp"
 #include "util/rows.hpp"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kibaru::ops {
@@ -28,6 +30,17 @@ struct Principal {
 };
 
 constexpr std::size_t k_min_password = 10;
+
+// The codes an account change is refused with (the error's `why`; its args in brackets), which
+// the console says in French.
+inline constexpr std::array<std::string_view, 6> k_account_refusal_codes = {
+    "account_bad_name",       // [name]
+    "account_short_password", // [the minimum length]
+    "account_bad_role",       // [role]
+    "account_exists",         // [name]
+    "account_unknown_user",   // [name]
+    "account_self_disable",   //
+};
 
 // Fails: forbidden (not admin), invalid (name, role, password), conflict (name taken).
 Result<store::UserRow> add_user(const Env& env, const std::string& name, const std::string& role,

@@ -29,6 +29,12 @@ struct Error {
     core::Refusal why = {}; // the reason as data, for the console's French, when it has a code
 };
 
+// `error` with its reason as data too (core/refusal.hpp), for the console to say it in French.
+inline Error with_why(Error error, core::Refusal why) {
+    error.why = std::move(why);
+    return error;
+}
+
 inline Error invalid(std::string message, std::string field = "") {
     return {ErrorKind::invalid, std::move(message), std::move(field)};
 }

@@ -6,15 +6,6 @@
 
 namespace kibaru::ops {
 
-namespace {
-
-Error with_why(Error error, core::Refusal why) {
-    error.why = std::move(why);
-    return error;
-}
-
-} // namespace
-
 std::vector<std::string> campaign_languages(const core::Config& config,
                                             const core::Campaign& campaign) {
     return campaign.languages.empty() ? config.contacts.languages : campaign.languages;

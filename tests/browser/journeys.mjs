@@ -170,6 +170,15 @@ file = "kibaru.log"
   }
   check((await admin.page.locator("table").first().innerText()).includes("awa"),
         "admin: the staff account is listed");
+  // A password too short: refused, said in French.
+  await admin.page.fill("#f-name", "bina");
+  await admin.page.fill("#f-password", "court");
+  await admin.visit(() => admin.page.click("button:has-text('Ajouter un utilisateur')"),
+                    30 * 1024, "the users page after a refused account");
+  check((await admin.page.locator("main").innerText()).includes(
+          "le mot de passe doit avoir au moins 10 caractères"),
+        "admin: a refused account says why in French");
+  forgiveRefusal(admin);
 
   // 2. Staff import a CSV with rejects: review first, then commit.
   const staff = await person("awa");

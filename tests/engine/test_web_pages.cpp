@@ -5,6 +5,7 @@
 #include "core/contact.hpp"
 #include "core/delivery.hpp"
 #include "core/keywords.hpp"
+#include "ops/accounts.hpp"
 #include "ops/message_check.hpp"
 #include "web/console.hpp"
 #include "web/multipart.hpp"
@@ -35,8 +36,8 @@ TEST(WebPages, every_catalogue_entry_has_both_languages_once) {
     }
 }
 
-// An import's rejects and a refused message are written in French from their codes: every code
-// has its sentence, and both languages name the same values.
+// An import's rejects, a refused message and a refused account change are written in French from
+// their codes: every code has its sentence, and both languages name the same values.
 TEST(WebPages, every_reject_code_has_its_sentence_with_the_same_values_in_both_languages) {
     const auto placeholders = [](std::string_view text) {
         std::set<char> found;
@@ -53,6 +54,8 @@ TEST(WebPages, every_reject_code_has_its_sentence_with_the_same_values_in_both_l
                  kibaru::core::k_phone_refusal_codes.end());
     codes.insert(codes.end(), kibaru::ops::k_message_refusal_codes.begin(),
                  kibaru::ops::k_message_refusal_codes.end());
+    codes.insert(codes.end(), kibaru::ops::k_account_refusal_codes.begin(),
+                 kibaru::ops::k_account_refusal_codes.end());
     for (const auto code : codes) {
         const std::string key = "reject." + std::string(code);
         const auto entry = std::find_if(catalogue().begin(), catalogue().end(),

@@ -4,6 +4,8 @@
 #include "ops/secrets.hpp"
 #include "ops_fixture.hpp"
 
+#include <algorithm>
+
 using namespace kibaru;
 using kibaru::test::OpsTest;
 
@@ -47,6 +49,34 @@ TEST_F(OpsAccounts, only_an_admin_manages_accounts_and_passwords_need_ten_charac
     EXPECT_EQ(sql("SELECT actor || ' ' || action || ' ' || subject FROM audit_log"),
               "admin user.add awa");
     EXPECT_EQ(sql("SELECT substr(password_hash, 1, 10) FROM users"), "$argon2id$");
+}
+
+// The console says why in French: each refusal of an account change carries a listed code and
+// its values beside the English text.
+TEST_F(OpsAccounts, a_refused_account_change_gives_its_reason_as_a_listed_code) {
+    const auto why = [](const auto& refused) {
+        EXPECT_FALSE(refused);
+        const auto refusal = refused ? core::Refusal{} : refused.error().why;
+        EXPECT_NE(std::find(ops::k_account_refusal_codes.begin(),
+                            ops::k_account_refusal_codes.end(), refusal.code),
+                  ops::k_account_refusal_codes.end())
+            << "unlisted code \"" << refusal.code << "\"";
+        return refusal;
+    };
+    using Args = std::vector<std::string>;
+    auto r = why(ops::add_user(env(), "bob smith", "staff", "long enough!"));
+    EXPECT_EQ(r.code, "account_bad_name");
+    EXPECT_EQ(r.args, Args{"bob smith"});
+    r = why(ops::add_user(env(), "bob", "staff", "short"));
+    EXPECT_EQ(r.code, "account_short_password");
+    EXPECT_EQ(r.args, Args{"10"});
+    EXPECT_EQ(why(ops::add_user(env(), "bob", "root", "long enough!")).code, "account_bad_role");
+    EXPECT_EQ(why(ops::add_user(env(), "awa", "staff", "long enough!")).code, "account_exists");
+    r = why(ops::set_user_status(env(), "nobody", "disabled"));
+    EXPECT_EQ(r.code, "account_unknown_user");
+    EXPECT_EQ(r.args, Args{"nobody"});
+    EXPECT_EQ(why(ops::set_user_status(env("awa", ops::Role::admin), "awa", "disabled")).code,
+              "account_self_disable");
 }
 
 TEST_F(OpsAccounts, a_wrong_password_fails_and_five_failures_lock_the_name_for_15_minutes) {

@@ -175,9 +175,10 @@ void add_user(ApiCall& call) {
     auto user =
         ops::add_user(call.env, page.form("name"), page.form("role"), page.form("password"));
     if (!user) {
-        return render_users(
-            page, user.error().kind == ops::ErrorKind::conflict ? 409 : 422,
-            {{user.error().field.empty() ? "name" : user.error().field, user.error().message}}, "");
+        return render_users(page, user.error().kind == ops::ErrorKind::conflict ? 409 : 422,
+                            {{user.error().field.empty() ? "name" : user.error().field,
+                              explain(page.lang, user.error().why, user.error().message)}},
+                            "");
     }
     claim.succeeded("/users");
     redirect(call, "/users");
@@ -192,21 +193,27 @@ void user_action(ApiCall& call) {
         auto done =
             ops::set_user_status(call.env, name, action == "disable" ? "disabled" : "active");
         if (!done) {
-            return render_users(page, 409, {{"", done.error().message}}, "");
+            return render_users(
+                page, 409, {{"", explain(page.lang, done.error().why, done.error().message)}}, "");
         }
         return redirect(call, "/users");
     }
     if (action == "password") {
         auto done = ops::change_password(call.env, name, page.form("password-" + name));
         if (!done) {
-            return render_users(page, 422, {{"password-" + name, done.error().message}}, "");
+            return render_users(
+                page, 422,
+                {{"password-" + name, explain(page.lang, done.error().why, done.error().message)}},
+                "");
         }
         return render_users(page, 200, {}, page.t("users.password_changed") + " " + name);
     }
     if (action == "token") {
         auto issued = ops::issue_token(call.env, name, page.form("label-" + name));
         if (!issued) {
-            return render_users(page, 422, {{"", issued.error().message}}, "");
+            return render_users(
+                page, 422, {{"", explain(page.lang, issued.error().why, issued.error().message)}},
+                "");
         }
         // Shown once: only its hash is kept.
         return render_users(page, 200, {},

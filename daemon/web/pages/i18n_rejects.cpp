@@ -1,8 +1,9 @@
 // The sentences of refusals that the operations layer gives as data (core/refusal.hpp), part of
 // the console's catalogue (i18n_catalogue.cpp): one per code of k_row_reject_codes and
-// k_phone_refusal_codes (an import's rejects) and of k_message_refusal_codes (a weekly message
-// refused), keyed "reject.<code>", with {1}, {2}... where the refusal's values go. A phone's
-// sentence starts with the number as written ({1}); its other values follow.
+// k_phone_refusal_codes (an import's rejects), of k_message_refusal_codes (a weekly message
+// refused) and of k_account_refusal_codes (an account change refused), keyed "reject.<code>", with
+// {1}, {2}... where the refusal's values go. A phone's sentence starts with the number as written
+// ({1}); its other values follow.
 #include "web/pages/i18n.hpp"
 
 namespace kibaru::web::pages {
@@ -94,6 +95,21 @@ const std::vector<Entry>& reject_entries() {
          "raccourcissez-le",
          "the message for {4} needs {1} {2} segments, more than [sms] max_segments = {3}: "
          "shorten it"},
+        {"reject.account_bad_name",
+         "« {1} » n'est pas un nom d'utilisateur possible : de 1 à 64 lettres sans accent, "
+         "chiffres et . _ - @",
+         "a user name is 1 to 64 letters, digits and . _ - @ (\"{1}\")"},
+        {"reject.account_short_password", "le mot de passe doit avoir au moins {1} caractères",
+         "the password must have at least {1} characters"},
+        {"reject.account_bad_role", "le rôle doit être admin, staff ou auditor (« {1} »)",
+         "the role must be admin, staff or auditor (\"{1}\")"},
+        {"reject.account_exists", "un utilisateur nommé {1} existe déjà",
+         "a user named {1} exists already"},
+        {"reject.account_unknown_user", "aucun utilisateur ne s'appelle {1}",
+         "no user is named {1}"},
+        {"reject.account_self_disable",
+         "un administrateur ne peut pas désactiver son propre compte",
+         "an admin cannot disable their own account"},
     };
     return entries;
 }
