@@ -19,8 +19,8 @@ std::string week_name(const WeekKey& key) {
 
 } // namespace
 
-WeekOpenings read_week_openings(Database& db) {
-    WeekOpenings weeks;
+OpeningEntries read_week_openings(Database& db) {
+    OpeningEntries weeks;
     auto entries = db.prepare("SELECT subject, details FROM audit_log WHERE action = "
                               "'week.opened' ORDER BY seq");
     while (entries.step()) {
@@ -35,7 +35,7 @@ WeekOpenings read_week_openings(Database& db) {
             !details["week"].is_number_integer()) {
             continue;
         }
-        WeekOpening opening;
+        OpeningEntry opening;
         opening.targeted = details.value("targeted", std::int64_t{0});
         if (const auto ids = details.find("deliveries");
             ids != details.end() && ids->is_object() && ids->contains("first_id")) {
@@ -47,7 +47,7 @@ WeekOpenings read_week_openings(Database& db) {
     return weeks;
 }
 
-std::int64_t deliveries_opened(const WeekOpenings& weeks) {
+std::int64_t deliveries_opened(const OpeningEntries& weeks) {
     std::int64_t total = 0;
     for (const auto& [key, opening] : weeks) {
         total += opening.targeted;
@@ -71,7 +71,8 @@ std::string tally_problem(const TallyKey& key, const Tally& tally, const Tally& 
 
 } // namespace
 
-AuditVerdict check_deliveries(Database& db, core::DeliveryReplay& replay, WeekOpenings weeks) {
+AuditVerdict check_deliveries(Database& db, core::DeliveryReplay& replay,
+                              const OpeningEntries& weeks) {
     AuditVerdict verdict;
     auto fail = [&verdict](std::string problem) {
         verdict.problem = std::move(problem);
@@ -81,6 +82,15 @@ AuditVerdict check_deliveries(Database& db, core::DeliveryReplay& replay, WeekOp
     // same rule as ReportsRepo::check_completeness's per-week check, counted here in the one
     // pass over every row that the replay needs anyway, rather than read again week by week.
     std::map<TallyKey, Tally> counted;
+    // Each week's opening beside the deliveries found for it, so that a row costs one lookup.
+    struct WeekFound {
+        const OpeningEntry* opening;
+        std::int64_t rows = 0;
+    };
+    std::map<WeekKey, WeekFound> by_week;
+    for (const auto& [week, opening] : weeks) {
+        by_week.emplace(week, WeekFound{&opening});
+    }
     auto rows = db.prepare("SELECT id, campaign_id, week, state, segments FROM deliveries ORDER "
                            "BY id");
     while (rows.step()) {
@@ -88,18 +98,18 @@ AuditVerdict check_deliveries(Database& db, core::DeliveryReplay& replay, WeekOp
         const WeekKey week{rows.column_int(1), rows.column_int(2)};
         const auto state = rows.column_state(3);
         const auto segments = rows.column_int(4);
-        const auto opening = weeks.find(week);
-        if (opening == weeks.end()) {
+        const auto seen = by_week.find(week);
+        if (seen == by_week.end()) {
             return fail("delivery " + std::to_string(id) + " belongs to " + week_name(week) +
                         ", which the audit log never opened (inserted outside Kibaru)");
         }
-        if (opening->second.ids &&
-            (id < opening->second.ids->first || id > opening->second.ids->second)) {
+        const auto& ids = seen->second.opening->ids;
+        if (ids && (id < ids->first || id > ids->second)) {
             return fail("delivery " + std::to_string(id) + " of " + week_name(week) +
                         " is not among the deliveries its opening created (inserted or moved "
                         "outside Kibaru)");
         }
-        ++opening->second.rows;
+        ++seen->second.rows;
         if (auto problem = replay.check_row(id, state, segments)) {
             return fail(*problem);
         }
@@ -111,11 +121,11 @@ AuditVerdict check_deliveries(Database& db, core::DeliveryReplay& replay, WeekOp
         return fail("delivery " + std::to_string(*id) +
                     " has sealed events but no row (a delivery was deleted outside Kibaru)");
     }
-    for (const auto& [week, opening] : weeks) {
-        if (opening.rows != opening.targeted) {
-            return fail(week_name(week) + " has " + std::to_string(opening.rows) +
+    for (const auto& [week, week_found] : by_week) {
+        if (week_found.rows != week_found.opening->targeted) {
+            return fail(week_name(week) + " has " + std::to_string(week_found.rows) +
                         " deliveries where its opening created " +
-                        std::to_string(opening.targeted) +
+                        std::to_string(week_found.opening->targeted) +
                         " (deliveries deleted or inserted outside Kibaru)");
         }
     }

@@ -17,25 +17,26 @@ namespace kibaru::store {
 
 class Database;
 
-// A week's audience as its `week.opened` entry recorded it.
-struct WeekOpening {
+// A week's audience as its `week.opened` entry recorded it. (Not DeliveriesRepo's WeekOpening,
+// what opening a week returns: one name for two types in one namespace breaks the ODR.)
+struct OpeningEntry {
     std::int64_t targeted = 0;
     std::optional<std::pair<std::int64_t, std::int64_t>> ids; // first, last (entries since 2026)
-    std::int64_t rows = 0;                                    // deliveries found
 };
 using WeekKey = std::pair<std::int64_t, std::int64_t>; // campaign, week
-using WeekOpenings = std::map<WeekKey, WeekOpening>;
+using OpeningEntries = std::map<WeekKey, OpeningEntry>;
 
 // Every week.opened entry, by week: read once (the log has no index on the action), after the
 // chain was verified, so these are what happened.
-WeekOpenings read_week_openings(Database& db);
+OpeningEntries read_week_openings(Database& db);
 
 // How many deliveries the openings created: what an honest database holds, found without a
 // pass over the deliveries.
-std::int64_t deliveries_opened(const WeekOpenings& weeks);
+std::int64_t deliveries_opened(const OpeningEntries& weeks);
 
 // The first problem found, or an ok verdict with `deliveries_checked` (and how many of them had
 // events too old to replay: `deliveries_not_replayable`). `replay` holds every sealed event.
-AuditVerdict check_deliveries(Database& db, core::DeliveryReplay& replay, WeekOpenings weeks);
+AuditVerdict check_deliveries(Database& db, core::DeliveryReplay& replay,
+                              const OpeningEntries& weeks);
 
 } // namespace kibaru::store

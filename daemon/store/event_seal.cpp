@@ -219,7 +219,7 @@ AuditVerdict verify_delivery_events(Database& db) {
     auto verdict = verify_seals(db, &replay);
     if (verdict.ok()) {
         const auto events = verdict.checked;
-        verdict = check_deliveries(db, replay, std::move(weeks));
+        verdict = check_deliveries(db, replay, weeks);
         verdict.checked = events;
     }
     snapshot.release();
