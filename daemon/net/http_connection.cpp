@@ -4,6 +4,7 @@
 // then keeps the connection for the next request or closes it. The server that accepts
 // connections and counts them is in http_server.cpp.
 #include "net/http_connection.hpp"
+#include "net/http_exchange.hpp"
 
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -12,13 +13,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cctype>
 #include <condition_variable>
 #include <deque>
 #include <limits>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <type_traits>
 
 namespace kibaru::net {
@@ -30,28 +29,6 @@ using tcp = boost::asio::ip::tcp;
 namespace {
 
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-
-// A header value with CR, LF or NUL would end the header early: a redirect target taken from a
-// request must never let the client write headers of its own.
-bool header_values_safe(const Reply& reply) {
-    for (const auto& [name, value] : reply.headers) {
-        if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos ||
-            name.find_first_of(std::string_view("\r\n\0:", 4)) != std::string::npos) {
-            return false;
-        }
-    }
-    return true;
-}
-
-// Status, content type and headers of `reply` onto `response`.
-template <typename Response>
-void set_head(Response& response, const Reply& reply) {
-    response.set(http::field::server, "kibaru");
-    response.set(http::field::content_type, reply.content_type);
-    for (const auto& [name, value] : reply.headers) {
-        response.insert(name, value);
-    }
-}
 
 template <typename Stream>
 class ChunkedBody;
@@ -138,12 +115,7 @@ private:
     }
 
     void read_body() {
-        const auto& limits = m_server->limits;
-        std::size_t limit = limits.body_bytes;
-        if (limits.body_bytes_for) {
-            const std::string target(m_parser->get().target());
-            limit = limits.body_bytes_for(target.substr(0, target.find('?')));
-        }
+        const auto limit = body_limit_for(m_server->limits, std::string(m_parser->get().target()));
         const auto declared = m_parser->content_length();
         if (declared && *declared > limit) {
             return on_read(http::error::body_limit);
@@ -155,35 +127,17 @@ private:
     }
 
     void on_read(beast::error_code ec) {
-        if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-            ec == boost::asio::error::operation_aborted || ec == boost::asio::error::eof ||
-            ec == boost::asio::error::connection_reset) {
-            return close();
-        }
         if (ec) {
+            auto refusal = refusal_for(ec);
+            if (!refusal) {
+                return close();
+            }
             ++m_server->rejected;
-            const bool too_large = ec == http::error::body_limit || ec == http::error::header_limit;
             spdlog::warn("HTTP request from {} refused: {}", m_peer, ec.message());
-            Reply reply{too_large ? 413 : 400,
-                        too_large ? "request too large\n" : "malformed request\n"};
-            return write(std::move(reply), 11, false);
+            return write(std::move(*refusal), 11, false);
         }
         auto& request = m_parser->get();
-        IncomingRequest in;
-        in.method = std::string(request.method_string());
-        in.url = std::string(request.target());
-        const auto q = in.url.find('?');
-        in.path = in.url.substr(0, q);
-        in.query = q == std::string::npos ? "" : in.url.substr(q + 1);
-        for (const auto& field : request) {
-            std::string name(field.name_string());
-            for (char& c : name) {
-                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            }
-            in.headers[name] = std::string(field.value());
-        }
-        in.body = std::move(request.body());
-        in.peer = m_peer;
+        IncomingRequest in = incoming_request(request, m_peer);
         const unsigned version = request.version();
         const bool keep_alive = request.keep_alive();
         m_head_only = request.method() == http::verb::head;
@@ -217,19 +171,11 @@ private:
         const bool keep = keep_alive && !m_server->stopped && !m_server->full();
         if (m_head_only) {
             auto response = std::make_shared<http::response<http::empty_body>>(
-                static_cast<http::status>(reply.status), version);
-            set_head(*response, reply);
-            response->keep_alive(keep);
-            response->content_length(reply.body.size());
+                head_only_response(reply, version, keep));
             return send(std::move(response));
         }
-        auto response = std::make_shared<http::response<http::string_body>>(
-            static_cast<http::status>(reply.status), version);
-        set_head(*response, reply);
-        response->keep_alive(keep);
-        response->body() = std::move(reply.body);
-        response->prepare_payload();
-        send(std::move(response));
+        send(std::make_shared<http::response<http::string_body>>(
+            whole_response(std::move(reply), version, keep)));
     }
 
     template <typename Response>
@@ -420,10 +366,7 @@ std::shared_ptr<BodyStream> Session<Stream>::start_stream(Reply head, unsigned v
         }
         const bool keep = keep_alive && !self->m_server->stopped && !self->m_server->full();
         auto response = std::make_shared<http::response<http::empty_body>>(
-            static_cast<http::status>(head.status), version);
-        set_head(*response, head);
-        response->keep_alive(keep);
-        response->chunked(true);
+            chunked_response_head(head, version, keep));
         auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*response);
         self->expire(self->m_server->limits.request_timeout);
         const bool head_only = self->m_head_only;
