@@ -6,12 +6,12 @@
 
 namespace kibaru::core {
 
-Result<WeekPlan> plan_campaign(const Campaign& c) {
-    std::vector<std::string> problems;
-    std::string field; // the one field blamed by every problem, else empty
-    const auto blame = [&problems, &field](std::string_view name, std::string problem) {
-        field = problems.empty() || field == name ? std::string(name) : std::string();
-        problems.push_back(std::move(problem));
+namespace {
+
+// The plan of `c` as far as its fields read, with what is wrong with them in `problems`.
+WeekPlan read_plan(const Campaign& c, std::vector<CampaignProblem>& problems) {
+    const auto blame = [&problems](std::string_view name, std::string problem) {
+        problems.push_back({std::string(name), std::move(problem)});
     };
     WeekPlan plan;
     plan.weeks = c.weeks;
@@ -54,14 +54,32 @@ Result<WeekPlan> plan_campaign(const Campaign& c) {
                   "--kind: \"" + kind + "\" is not one of producer, po, mpe, seed_company, other");
         }
     }
-    if (!problems.empty()) {
-        std::string all;
-        for (const auto& p : problems) {
-            all += (all.empty() ? "" : "\n") + p;
-        }
-        return Error{all, field};
-    }
     return plan;
+}
+
+} // namespace
+
+Result<WeekPlan> plan_campaign(const Campaign& c) {
+    std::vector<CampaignProblem> problems;
+    auto plan = read_plan(c, problems);
+    if (problems.empty()) {
+        return plan;
+    }
+    std::string all;
+    std::string field = problems.front().field; // the one field blamed by every problem, or ""
+    for (const auto& p : problems) {
+        all += (all.empty() ? "" : "\n") + p.message;
+        if (p.field != field) {
+            field.clear();
+        }
+    }
+    return Error{all, field};
+}
+
+std::vector<CampaignProblem> campaign_problems(const Campaign& c) {
+    std::vector<CampaignProblem> problems;
+    (void)read_plan(c, problems);
+    return problems;
 }
 
 Result<std::string> campaign_status_after(std::string_view status, std::string_view action) {

@@ -37,8 +37,20 @@ struct Campaign {
 };
 
 // Checks a campaign about to be created and returns its week plan. Fails with every problem
-// (bad date, unknown zone, weeks out of range, ...) in one message.
+// (bad date, unknown zone, weeks out of range, ...) in one message, naming the field when
+// every problem is in the same one.
 Result<WeekPlan> plan_campaign(const Campaign& campaign);
+
+// One thing wrong with a campaign: the field, as the API and the console's form name it
+// ("weeks", "send_day"), and why, in English for the CLI.
+struct CampaignProblem {
+    std::string field;
+    std::string message;
+};
+
+// Each thing plan_campaign refuses, apart: for a form that says beside each field what it needs.
+// Empty when the campaign plans.
+std::vector<CampaignProblem> campaign_problems(const Campaign& campaign);
 
 // The status after `action` ("pause", "resume", "cancel") from `status`, or why it cannot be.
 Result<std::string> campaign_status_after(std::string_view status, std::string_view action);

@@ -137,6 +137,25 @@ TEST(CoreSchedule, a_plan_refused_for_one_field_names_it_and_for_several_names_n
     EXPECT_EQ(p.error().field, "");
 }
 
+TEST(CoreSchedule, each_problem_of_a_campaign_names_its_field_in_the_order_of_the_fields) {
+    auto c = valid_campaign();
+    EXPECT_TRUE(campaign_problems(c).empty());
+    c.weeks = 0;
+    c.kinds = {"farmer", "trader"};
+    c.commodity = "Sésame";
+    const auto problems = campaign_problems(c);
+    std::vector<std::string> fields;
+    for (const auto& problem : problems) {
+        fields.push_back(problem.field);
+    }
+    EXPECT_EQ(fields, (std::vector<std::string>{"commodity", "weeks", "kinds", "kinds"}));
+    const auto p = plan_campaign(c);
+    ASSERT_FALSE(p.ok());
+    for (const auto& problem : problems) { // the CLI's message is the same problems, together
+        EXPECT_NE(p.error().message.find(problem.message), std::string::npos) << problem.message;
+    }
+}
+
 TEST(CoreSchedule, parses_days_times_and_dates) {
     EXPECT_EQ(*parse_weekday("Tuesday"), std::chrono::Tuesday);
     EXPECT_EQ(*parse_weekday("SAM"), std::chrono::Saturday);
