@@ -1,5 +1,6 @@
 #include "ops/campaign_lookup.hpp"
 
+#include "ops/unknown.hpp"
 #include "store/campaigns_repo.hpp"
 
 #include <stdexcept>
@@ -9,8 +10,7 @@ namespace kibaru::ops {
 Result<core::Campaign> load_campaign(store::CampaignsRepo& repo, std::int64_t id) {
     auto campaign = repo.find(id);
     if (!campaign) {
-        return not_found("no campaign has id " + std::to_string(id) +
-                         " (see: kibaru campaign list)");
+        return unknown_campaign(id);
     }
     return *campaign;
 }

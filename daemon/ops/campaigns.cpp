@@ -7,6 +7,7 @@
 #include "ops/campaign_lookup.hpp"
 #include "ops/contacts.hpp"
 #include "ops/message_check.hpp"
+#include "ops/unknown.hpp"
 #include "store/sqlite.hpp"
 
 #include <nlohmann/json.hpp>
@@ -171,7 +172,7 @@ Result<util::Json> preview_week(const Env& env, std::int64_t id, int week,
         }
         chosen = store::ContactsRepo(env.db).find(*e164);
         if (!chosen) {
-            return not_found("no contact has phone " + *e164);
+            return unknown_contact(*e164);
         }
     }
     const auto mode = *core::parse_encoding_mode(config.sms.encoding);

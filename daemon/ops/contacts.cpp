@@ -3,6 +3,7 @@
 #include "core/contact.hpp"
 #include "core/phone.hpp"
 #include "ops/audit_trail.hpp"
+#include "ops/unknown.hpp"
 #include "store/sqlite.hpp"
 
 #include <nlohmann/json.hpp>
@@ -31,7 +32,7 @@ Result<StatusChange> set_contact_status(const Env& env, const std::string& raw_p
     store::Transaction tx(env.db);
     const auto previous = change_contact_status(env, *phone, status, source, details);
     if (!previous) {
-        return not_found("no contact has phone " + *phone);
+        return unknown_contact(*phone);
     }
     tx.commit();
     if (*previous != status) {

@@ -5,6 +5,7 @@
 #include "ops/admin.hpp"
 #include "ops/campaign_lookup.hpp"
 #include "ops/contacts.hpp"
+#include "ops/unknown.hpp"
 #include "store/campaigns_repo.hpp"
 #include "store/contacts_repo.hpp"
 #include "store/deliveries_repo.hpp"
@@ -124,7 +125,7 @@ Result<util::Json> contact_report(const Env& env, const std::string& raw_phone) 
     }
     const auto contact = store::ContactsRepo(env.db).find(*phone);
     if (!contact) {
-        return not_found("no contact has phone " + *phone);
+        return unknown_contact(*phone);
     }
     store::ReportsRepo reports(env.db);
     using util::Json;

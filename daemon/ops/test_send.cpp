@@ -42,9 +42,13 @@ Result<std::size_t> choose_gateway(const Env& env, const TestSms& sms, const std
 
 Result<TestSmsResult> send_test_sms(const Env& env, const GatewayAccess& access,
                                     const TestSms& sms) {
-    auto phone = core::phone_normalizer(env.config.contacts).mobile_e164(sms.to);
+    core::Refusal why;
+    auto phone = core::phone_normalizer(env.config.contacts).mobile_e164(sms.to, &why);
     if (!phone) {
-        return invalid("\"" + sms.to + "\" " + phone.error().message, sms.to_field);
+        // The sentences of phone refusals quote the number as typed first, as an import's do.
+        why.args.insert(why.args.begin(), sms.to);
+        return with_why(invalid("\"" + sms.to + "\" " + phone.error().message, sms.to_field),
+                        std::move(why));
     }
     if (sms.text.empty()) {
         return invalid("the text is empty", sms.text_field);

@@ -10,6 +10,7 @@
 #include "ops/messages.hpp"
 #include "ops/overview.hpp"
 #include "ops/reports.hpp"
+#include "ops/unknown.hpp"
 #include "ops_fixture.hpp"
 
 #include <algorithm>
@@ -156,6 +157,30 @@ TEST_F(Ops, a_refused_message_gives_its_reason_as_a_listed_code_and_its_values) 
     auto two = ops::save_messages(env(), id, {{"a", 1, "fr", ""}, {"b", 2, "fr", ""}}, "test");
     ASSERT_FALSE(two);
     EXPECT_EQ(two.error().why.code, "") << "two refusals: no single reason to translate";
+}
+
+// A campaign id or a phone that names nothing is refused alike by every operation, with a code
+// the console says in French.
+TEST_F(Ops, an_unknown_campaign_or_contact_gives_its_reason_as_a_listed_code) {
+    using Args = std::vector<std::string>;
+    const auto listed = [](const kibaru::core::Refusal& why) {
+        return std::find(ops::k_unknown_refusal_codes.begin(), ops::k_unknown_refusal_codes.end(),
+                         why.code) != ops::k_unknown_refusal_codes.end();
+    };
+    auto campaign = ops::campaign_details(env(), 999);
+    ASSERT_FALSE(campaign);
+    EXPECT_EQ(campaign.error().kind, ops::ErrorKind::not_found);
+    EXPECT_EQ(campaign.error().why.code, "campaign_unknown");
+    EXPECT_EQ(campaign.error().why.args, Args{"999"});
+    EXPECT_TRUE(listed(campaign.error().why));
+    auto contact = ops::contact_report(env(), "76 00 00 09");
+    ASSERT_FALSE(contact);
+    EXPECT_EQ(contact.error().why.code, "contact_unknown");
+    EXPECT_EQ(contact.error().why.args, Args{"+22376000009"});
+    EXPECT_TRUE(listed(contact.error().why));
+    auto status = ops::set_contact_status(env(), "76000009", "opted_out", "api");
+    ASSERT_FALSE(status);
+    EXPECT_EQ(status.error().why.code, "contact_unknown");
 }
 
 TEST_F(Ops, a_small_csv_names_the_file_line_and_column_at_fault) {
