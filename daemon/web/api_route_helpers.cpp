@@ -1,7 +1,7 @@
 // The request readers the JSON API's handlers share (api_route_helpers.hpp).
 #include "web/api_route_helpers.hpp"
 
-#include <charconv>
+#include "util/whole_number.hpp"
 
 namespace kibaru::web::api {
 
@@ -61,12 +61,10 @@ std::optional<std::vector<std::string>> list_field(ApiCall& call, const nlohmann
 
 std::optional<std::int64_t> number(ApiCall& call, const std::string& text,
                                    const std::string& field) {
-    std::int64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    const auto value = util::whole_number(text);
+    if (!value) {
         call.respond(error_reply(ops::ErrorKind::invalid,
                                  field + " must be a whole number (\"" + text + "\")", field));
-        return std::nullopt;
     }
     return value;
 }

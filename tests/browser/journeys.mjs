@@ -27,10 +27,11 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), "kibaru-browser-"));
 const failures = [];
 const children = [];
 
-// A refused form answers 422 on purpose, and Chromium logs that as a console error: the one
-// error each refusal a journey asks for is not counted against the page.
-function forgiveRefusal(who) {
-  const refusal = who.errors.findIndex((e) => e.includes("status of 422"));
+// A refused form answers 422 on purpose (a page that names nothing, 404), and Chromium logs
+// that as a console error: the one error each refusal a journey asks for is not counted
+// against the page.
+function forgiveRefusal(who, status = 422) {
+  const refusal = who.errors.findIndex((e) => e.includes("status of " + status));
   if (refusal >= 0) who.errors.splice(refusal, 1);
 }
 
@@ -191,21 +192,23 @@ file = "kibaru.log"
     "not a phone,Nobody,,Kita,sesame,fr\n" +
     "76 00 00 03,Fanta Diarra,Union Nietaa,Kita,sesame,fr\n" +
     "76 00 00 04,Seydou Coulibaly,Jiguiya,Dioila,sesame,xx\n" +
-    "76 00 00 05,Mariam Koné,ULPC,Dioila,sesame,bm\n");
+    "76 00 00 05,Mariam Koné,ULPC,Dioila,sesame,bm\n" +
+    "76 00 00 06,Oumou Sangaré,ULPC,Kita,sesame,fr,en trop\n");
   await staff.visit(() => p.goto(base + "/contacts/import"), 30 * 1024, "the import form");
   await p.setInputFiles("#f-file", csv);
   await staff.visit(() => p.click("button:has-text('Vérifier le fichier')"), 30 * 1024,
                     "the import review");
   const review = await p.locator("main").innerText();
-  check(review.includes("2 refusés") && review.includes("4 nouveaux"),
-        "staff: the review counts 4 new and 2 rejected before anything is written");
+  check(review.includes("3 refusés") && review.includes("4 nouveaux"),
+        "staff: the review counts 4 new and 3 rejected before anything is written");
   check(review.includes("language") && /\b4\b/.test(review), "staff: each reject names its line and field");
   check(review.includes("« xx » n'est pas une langue configurée (fr, bm)") &&
-        review.includes("« not a phone » contient des caractères qui ne font pas partie"),
-        "staff: each reject says why in French");
+        review.includes("« not a phone » contient des caractères qui ne font pas partie") &&
+        review.includes("colonne 7"),
+        "staff: each reject says why in French, and names a column without a name by number");
   const rejects = await p.request.get(p.url() + "/rejects.csv");
-  check((await rejects.text()).trim().split("\n").length === 3,
-        "staff: the rejects download holds the 2 rejected rows");
+  check((await rejects.text()).trim().split("\n").length === 4,
+        "staff: the rejects download holds the 3 rejected rows");
   check(k(["contacts", "list", "--format", "csv"]).trim().split("\n").length === 1,
         "nothing is imported by the review");
   await staff.visit(() => p.click("button:has-text('Importer les lignes valides')"), 30 * 1024,
@@ -216,17 +219,23 @@ file = "kibaru.log"
   // 3. A campaign: create it, see its 21 weeks.
   await staff.visit(() => p.goto(base + "/campaigns"), 30 * 1024, "the campaigns page");
   await p.fill("#f-name", "Sésame 2019");
-  // The commodity as staff would first write it: refused, and said why in French.
+  // The commodity as staff would first write it, and a slip in the time zone: both refused,
+  // each said why in French beside its field.
   await p.fill("#f-commodity", "Sésame");
   await p.fill("#f-start", "2019-01-07");
+  await p.fill("#f-timezone", "Africa/Bamakoo");
   await staff.visit(() => p.click("button:has-text('Créer la campagne')"), 30 * 1024,
                     "the campaign form refused");
   check((await p.locator("#e-commodity").innerText()).includes(
           "Filière : « Sésame » n'est pas un nom de filière"),
         "staff: a refused campaign says in French what the field needs: " +
           await p.locator("main").innerText());
+  check((await p.locator("#e-timezone").innerText()).includes(
+          "Fuseau horaire : « Africa/Bamakoo » n'est pas un fuseau horaire connu"),
+        "staff: a second field refused at once says its own reason in French");
   forgiveRefusal(staff);
   await p.fill("#f-commodity", "sesame");
+  await p.fill("#f-timezone", "Africa/Bamako");
   await p.fill("#f-start", "2019-01-07");
   const formId = await p.getAttribute("form[action='/campaigns'] input[name=form_id]", "value");
   const csrf = await p.getAttribute("form[action='/campaigns'] input[name=csrf_token]", "value");
@@ -241,6 +250,10 @@ file = "kibaru.log"
   check(again.url() === campaignUrl, "staff: a double submit leads to the same campaign");
   check(k(["campaign", "list", "--format", "csv"]).trim().split("\n").length === 2,
         "staff: a double submit makes one campaign");
+  await staff.visit(() => p.goto(base + "/campaigns/9999"), 30 * 1024, "a campaign that is not");
+  check((await p.locator("main").innerText()).includes("aucune campagne n'a le numéro 9999"),
+        "staff: a campaign that does not exist is said so in French");
+  forgiveRefusal(staff, 404);
 
   // 4. Week 1 in French and Bambara; the counter changes encoding as the text does. Each
   //    language is its own form: one is written and saved, then the other.
@@ -286,9 +299,11 @@ file = "kibaru.log"
   await p.selectOption("#f-test_language", "bm");
   await staff.visit(() => p.click("button:has-text(\"Envoyer l'essai\")"), 30 * 1024,
                     "the editor after a refused test send");
-  check(await p.inputValue("#f-phone") === "12 34" &&
-        (await p.locator("[role=alert]").first().innerText()).includes("Téléphone"),
-        "editor: a wrong test phone is refused, named, and kept as typed");
+  const phoneRefusal = await p.locator("#e-phone").innerText();
+  check(await p.inputValue("#f-phone") === "12 34" && phoneRefusal.includes("Téléphone") &&
+        phoneRefusal.includes("« 12 34 » a 4 chiffres après +223"),
+        "editor: a wrong test phone is refused in French, named, and kept as typed: " +
+          phoneRefusal);
   forgiveRefusal(staff);
   await p.fill("#f-phone", "76 99 99 99");
   await staff.visit(() => p.click("button:has-text(\"Envoyer l'essai\")"), 30 * 1024,

@@ -5,8 +5,10 @@
 #include "core/contact.hpp"
 #include "core/delivery.hpp"
 #include "core/keywords.hpp"
+#include "core/phone.hpp"
 #include "ops/accounts.hpp"
 #include "ops/message_check.hpp"
+#include "ops/unknown.hpp"
 #include "web/console.hpp"
 #include "web/multipart.hpp"
 #include "web/pages/html.hpp"
@@ -56,6 +58,8 @@ TEST(WebPages, every_reject_code_has_its_sentence_with_the_same_values_in_both_l
                  kibaru::ops::k_message_refusal_codes.end());
     codes.insert(codes.end(), kibaru::ops::k_account_refusal_codes.begin(),
                  kibaru::ops::k_account_refusal_codes.end());
+    codes.insert(codes.end(), kibaru::ops::k_unknown_refusal_codes.begin(),
+                 kibaru::ops::k_unknown_refusal_codes.end());
     for (const auto code : codes) {
         const std::string key = "reject." + std::string(code);
         const auto entry = std::find_if(catalogue().begin(), catalogue().end(),
@@ -72,8 +76,23 @@ TEST(WebPages, every_reject_code_has_its_sentence_with_the_same_values_in_both_l
     EXPECT_EQ(explain(Lang::fr, {}, "english"), "english") << "no code: the English text";
 }
 
-// Every key a page names, literally or as a family (state.<each delivery state>, ...), is in
-// the catalogue: a page never shows "[nav.oops]".
+// The README's example of a reject said in French is what the import review shows: the row
+// check's refusal of a fixed line in Bamako, through the catalogue.
+TEST(WebPages, a_fixed_line_is_refused_in_french_as_the_readme_shows) {
+    const kibaru::core::PhoneNormalizer mali("ML");
+    const auto columns = kibaru::core::ContactColumns::from_header({"phone"});
+    ASSERT_TRUE(columns.ok());
+    const kibaru::core::CsvRecord row{5, {"20 22 33 44"}, -1, false};
+    const auto checked =
+        kibaru::core::contact_from_row(row, *columns, kibaru::core::ContactRules{&mali, {"fr"}});
+    const auto* refused = std::get_if<kibaru::core::FieldError>(&checked);
+    ASSERT_NE(refused, nullptr);
+    EXPECT_EQ(explain(Lang::fr, refused->why, refused->reason),
+              "« 20 22 33 44 » est un numéro fixe, pas un mobile");
+    EXPECT_EQ(explain(Lang::en, refused->why, refused->reason),
+              "\"20 22 33 44\" is a fixed-line number, not a mobile");
+}
+
 TEST(WebPages, every_key_the_pages_use_is_in_the_catalogue) {
     std::set<std::string> known;
     for (const auto& e : catalogue()) {

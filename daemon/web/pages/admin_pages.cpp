@@ -87,7 +87,7 @@ void render_users(const Page& page, int status, const std::vector<FieldError>& e
     auto& call = page.call;
     const auto users = ops::list_users(call.env);
     if (!users) {
-        return error_page(page, 403, users.error().message);
+        return error_page(page, 403, users.error());
     }
     Html rows;
     for (const auto& u : *users) {
@@ -220,15 +220,11 @@ void user_action(ApiCall& call) {
                             page.t("users.token_once") + " " + name + ": " + issued->token);
     }
     if (action == "revoke") {
-        std::int64_t id = 0;
-        try {
-            id = std::stoll(call.captures.at("id"));
-        } catch (const std::exception&) {
-        }
-        (void)ops::revoke_token(call.env, id);
+        // A malformed id names no token: revoking token 0 is then refused as unknown.
+        (void)ops::revoke_token(call.env, capture_number(call, "id").value_or(0));
         return redirect(call, "/users");
     }
-    error_page(page, 404, "no such action");
+    error_page(page, 404, page.t("error.no_action"));
 }
 
 } // namespace kibaru::web::pages

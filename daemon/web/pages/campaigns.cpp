@@ -102,30 +102,41 @@ void render_campaigns(const Page& page, int status, const std::vector<FieldError
     send_page(page, status, layout(page, page.t("nav.campaigns"), body, "nav.campaigns", errors));
 }
 
-// A refused campaign's error on the form. The operations layer writes English, for the CLI;
-// when it blames one field, the form says what that field needs in the reader's language,
-// quoting what was typed. Refusals it cannot pin on one field are shown as written.
-FieldError campaign_refusal(const Page& page, const ops::Error& error) {
+// A refused campaign's errors on the form. The operations layer writes English, for the CLI;
+// for each field it blames, the form says what that field needs in the reader's language,
+// quoting what was typed. When it blames several, core says which (campaign_problems).
+// Refusals it cannot pin on a field are shown as written.
+std::vector<FieldError> campaign_refusal(const Page& page, const ops::Error& error,
+                                         const core::Campaign& campaign) {
     static const std::set<std::string, std::less<>> k_explained = {
         "name",      "commodity", "weeks", "start",    "send_day",
         "send_time", "timezone",  "kinds", "languages"};
-    if (error.kind != ops::ErrorKind::invalid || !k_explained.count(error.field)) {
-        return {error.field.empty() ? "start" : error.field, error.message};
+    const auto explained = [&](const std::string& field) -> FieldError {
+        const auto typed = page.form(field); // the form's inputs bear the fields' names
+        return {field, page.t("campaign.field_" + field) + page.t("punct.colon") +
+                           (typed.empty() ? ""
+                                          : page.t("punct.quote_open") + typed +
+                                                page.t("punct.quote_close") + " ") +
+                           page.t("campaign.invalid_" + field)};
+    };
+    if (error.kind == ops::ErrorKind::invalid && k_explained.count(error.field)) {
+        return {explained(error.field)};
     }
-    const auto typed = page.form(error.field); // the form's inputs bear the fields' names
-    return {error.field, page.t("campaign.field_" + error.field) + page.t("punct.colon") +
-                             (typed.empty() ? ""
-                                            : page.t("punct.quote_open") + typed +
-                                                  page.t("punct.quote_close") + " ") +
-                             page.t("campaign.invalid_" + error.field)};
-}
-
-std::optional<std::int64_t> id_of(const ApiCall& call) {
-    try {
-        return std::stoll(call.captures.at("id"));
-    } catch (const std::exception&) {
-        return std::nullopt;
+    std::vector<FieldError> errors;
+    if (error.kind == ops::ErrorKind::invalid && error.field.empty()) {
+        for (const auto& problem : core::campaign_problems(campaign)) {
+            if (!k_explained.count(problem.field)) {
+                return {{"start", error.message}};
+            }
+            if (errors.empty() || errors.back().field != problem.field) {
+                errors.push_back(explained(problem.field)); // two bad kinds: said once
+            }
+        }
     }
+    if (errors.empty()) {
+        errors.push_back({error.field.empty() ? "start" : error.field, error.message});
+    }
+    return errors;
 }
 
 } // namespace
@@ -146,7 +157,9 @@ void create_campaign(ApiCall& call) {
     c.start_date = page.form("start");
     c.send_day = page.form("send_day").empty() ? "tue" : page.form("send_day");
     c.send_time = page.form("send_time").empty() ? "08:00" : page.form("send_time");
-    c.timezone = page.form("timezone");
+    // As create_campaign would default it, so that campaign_refusal finds what it found.
+    c.timezone =
+        page.form("timezone").empty() ? call.env.config.schedule.timezone : page.form("timezone");
     c.regions = split_list(page.form("regions"));
     c.kinds = split_list(page.form("kinds"));
     c.languages = split_list(page.form("languages"));
@@ -170,18 +183,20 @@ void create_campaign(ApiCall& call) {
             claim.succeeded(url);
             return redirect(call, url);
         }
-        errors.push_back(campaign_refusal(page, created.error()));
+        errors = campaign_refusal(page, created.error(), c);
     }
     render_campaigns(page, 422, errors);
 }
 
 void campaign(ApiCall& call) {
     const auto page = make_page(call);
-    const auto id = id_of(call);
-    auto details = id ? ops::campaign_details(call.env, *id)
-                      : ops::Result<ops::CampaignDetails>(ops::not_found("no such campaign"));
+    const auto id = capture_number(call, "id");
+    if (!id) {
+        return error_page(page, 404, page.t("error.no_campaign"));
+    }
+    const auto details = ops::campaign_details(call.env, *id);
     if (!details) {
-        return error_page(page, 404, details.error().message);
+        return error_page(page, 404, details.error());
     }
     const auto& d = *details;
     const auto& c = d.campaign;
@@ -253,11 +268,13 @@ void campaign(ApiCall& call) {
 
 void confirm_transition(ApiCall& call, const std::string& action) {
     const auto page = make_page(call);
-    const auto id = id_of(call);
-    auto details = id ? ops::campaign_details(call.env, *id)
-                      : ops::Result<ops::CampaignDetails>(ops::not_found("no such campaign"));
+    const auto id = capture_number(call, "id");
+    if (!id) {
+        return error_page(page, 404, page.t("error.no_campaign"));
+    }
+    const auto details = ops::campaign_details(call.env, *id);
     if (!details) {
-        return error_page(page, 404, details.error().message);
+        return error_page(page, 404, details.error());
     }
     const std::string base = "/campaigns/" + std::to_string(*id);
     Html body = tag("p", {}, text(page.t("confirm." + action)));
@@ -271,13 +288,13 @@ void confirm_transition(ApiCall& call, const std::string& action) {
 
 void transition(ApiCall& call, const std::string& action) {
     const auto page = make_page(call);
-    const auto id = id_of(call);
+    const auto id = capture_number(call, "id");
     if (!id) {
-        return error_page(page, 404, "no such campaign");
+        return error_page(page, 404, page.t("error.no_campaign"));
     }
     auto t = ops::change_campaign_status(call.env, *id, action);
     if (!t && t.error().kind != ops::ErrorKind::conflict) {
-        return error_page(page, 404, t.error().message);
+        return error_page(page, 404, t.error());
     }
     // A conflict (already paused by a first click on a slow link) lands on the campaign too.
     redirect(call, "/campaigns/" + std::to_string(*id));

@@ -9,6 +9,7 @@
 #include "web/pages/pages.hpp"
 
 #include <chrono>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -73,14 +74,28 @@ private:
     std::map<std::string, Upload> m_uploads;
 };
 
+// The rejects and duplicates of an import, the first `limit` of them kept, all counted.
 class Collect final : public ops::ImportListener {
 public:
+    explicit Collect(std::size_t limit = std::numeric_limits<std::size_t>::max())
+        : m_limit(limit) {}
     void problem(const ops::ImportProblem& p) override {
-        problems.push_back(p);
-        problems.back().record = nullptr; // the import's row, gone with its batch
+        ++seen;
+        if (problems.size() < m_limit) {
+            problems.push_back(p);
+            problems.back().record = nullptr; // the import's row, gone with its batch
+        }
     }
     std::vector<ops::ImportProblem> problems;
+    std::size_t seen = 0;
+
+private:
+    std::size_t m_limit;
 };
+
+// The review lists this many rejects and duplicates, and says how many more the CSV holds: a
+// file of 50,000 bad rows must not make a page of 50,000 rows on a slow link.
+constexpr std::size_t k_review_rows = 500;
 
 // A reject or duplicate row in the page's language: the catalogue's sentence for the reason
 // core or the import gave as data, else the operations layer's English.
@@ -89,6 +104,18 @@ std::string problem_text(const Page& page, const ops::ImportProblem& p) {
         return page.t("import.duplicate") + ": " + fill(page.t("import.appears_again"), p.why.args);
     }
     return explain(page.lang, p.why, p.reason);
+}
+
+// The field at fault as the staff's file shows it: a column by the name its header gives it
+// ("phone"), the row as a whole, or a column without a name by its number.
+std::string field_text(const Page& page, const std::string& field) {
+    if (field == "row") {
+        return page.t("import.field_row");
+    }
+    if (field.rfind("column ", 0) == 0) {
+        return fill(page.t("import.field_column"), {field.substr(7)});
+    }
+    return field;
 }
 
 } // namespace
@@ -135,7 +162,7 @@ void import_review(ApiCall& call) {
         return error_page(page, 404, page.t("import.gone"));
     }
     std::istringstream in(upload->bytes);
-    Collect collected;
+    Collect collected(k_review_rows);
     ops::ImportOptions options;
     options.dry_run = true;
     const auto report = ops::import_contacts(call.env, in, upload->name, options, collected);
@@ -163,7 +190,8 @@ void import_review(ApiCall& call) {
     for (const auto& p : collected.problems) {
         rows += tag("tr", {},
                     tag("td", {{"class", "n"}}, text(std::to_string(p.line))) +
-                        tag("td", {}, text(p.field)) + tag("td", {}, text(problem_text(page, p))));
+                        tag("td", {}, text(field_text(page, p.field))) +
+                        tag("td", {}, text(problem_text(page, p))));
     }
     if (!rows.empty()) {
         body += tag("h2", {}, text(page.t("import.problems")));
@@ -178,6 +206,11 @@ void import_review(ApiCall& call) {
                             tag("th", {{"scope", "col"}}, text(page.t("import.field"))) +
                             tag("th", {{"scope", "col"}}, text(page.t("import.reason"))))) +
                     tag("tbody", {}, rows));
+        if (collected.seen > collected.problems.size()) {
+            const auto more = static_cast<std::int64_t>(collected.seen - collected.problems.size());
+            body +=
+                tag("p", {}, text(fill(page.t("import.more_problems"), {number(more, page.lang)})));
+        }
     }
     body +=
         post_form(page, call.request.path, {},
@@ -221,10 +254,10 @@ void import_commit(ApiCall& call) {
         return error_page(page, 404, page.t("import.gone"));
     }
     std::istringstream in(upload->bytes);
-    Collect collected;
+    Collect collected(0); // the review listed them: counted only
     const auto report = ops::import_contacts(call.env, in, upload->name, {}, collected);
     if (!report) {
-        return error_page(page, 422, report.error().message);
+        return error_page(page, 422, report.error());
     }
     Uploads::instance().forget(id);
     const std::string done =

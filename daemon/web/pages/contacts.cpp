@@ -118,7 +118,7 @@ void contact(ApiCall& call) {
     const auto report = ops::contact_report(call.env, call.captures.at("phone"));
     if (!report) {
         return error_page(page, report.error().kind == ops::ErrorKind::not_found ? 404 : 422,
-                          report.error().message);
+                          report.error());
     }
     const auto& r = *report;
     const std::string phone = r["phone"];
@@ -189,7 +189,7 @@ void contact_status(ApiCall& call, const std::string& status) {
     const auto page = make_page(call);
     auto change = ops::set_contact_status(call.env, call.captures.at("phone"), status, "console");
     if (!change) {
-        return error_page(page, 404, change.error().message);
+        return error_page(page, 404, change.error());
     }
     redirect(call, "/contacts/" + change->phone);
 }

@@ -16,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <limits>
+
 namespace kibaru::web::pages {
 
 using html::tag;
@@ -85,7 +87,7 @@ void render_editor(const Page& page, std::int64_t id, int week, const EditorStat
     auto& call = page.call;
     auto details = ops::campaign_details(call.env, id);
     if (!details) {
-        return error_page(page, 404, details.error().message);
+        return error_page(page, 404, details.error());
     }
     const auto& d = *details;
     const auto& c = d.campaign;
@@ -219,11 +221,13 @@ void render_editor(const Page& page, std::int64_t id, int week, const EditorStat
 }
 
 std::optional<std::pair<std::int64_t, int>> id_and_week(const ApiCall& call) {
-    try {
-        return std::pair{std::stoll(call.captures.at("id")), std::stoi(call.captures.at("week"))};
-    } catch (const std::exception&) {
+    const auto id = capture_number(call, "id");
+    const auto week = capture_number(call, "week");
+    if (!id || !week || *week < std::numeric_limits<int>::min() ||
+        *week > std::numeric_limits<int>::max()) {
         return std::nullopt;
     }
+    return std::pair{*id, static_cast<int>(*week)};
 }
 
 void week_editor(ApiCall& call) {

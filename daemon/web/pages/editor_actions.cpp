@@ -36,7 +36,7 @@ void test_send_week(ApiCall& call) {
     };
     const auto details = ops::campaign_details(call.env, at->first);
     if (!details) {
-        return error_page(page, 404, details.error().message);
+        return error_page(page, 404, details.error());
     }
     // The week's text as a producer receives it, rendered for the staff member who asked (their
     // name in {name}), never for a real producer of the audience.
@@ -71,7 +71,8 @@ void test_send_week(ApiCall& call) {
     const auto sent = ops::send_test_sms(call.env, *call.gateways, sms);
     if (!sent) {
         return refuse(sent.error().field,
-                      page.t("editor.test_phone") + page.t("punct.colon") + sent.error().message,
+                      page.t("editor.test_phone") + page.t("punct.colon") +
+                          explain(page.lang, sent.error().why, sent.error().message),
                       422);
     }
     if (!sent->accepted) {
@@ -89,12 +90,11 @@ void test_send_week(ApiCall& call) {
 
 void render_week_messages(ApiCall& call) {
     const auto page = make_page(call);
-    std::int64_t id = 0;
-    try {
-        id = std::stoll(call.captures.at("id"));
-    } catch (const std::exception&) {
-        return error_page(page, 404, "no such campaign");
+    const auto captured = capture_number(call, "id");
+    if (!captured) {
+        return error_page(page, 404, page.t("error.no_campaign"));
     }
+    const std::int64_t id = *captured;
     const auto type = call.request.headers.find("content-type");
     const auto parts =
         parse_multipart(type == call.request.headers.end() ? "" : type->second, call.request.body);

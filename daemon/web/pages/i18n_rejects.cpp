@@ -110,6 +110,9 @@ const std::vector<Entry>& reject_entries() {
         {"reject.account_self_disable",
          "un administrateur ne peut pas désactiver son propre compte",
          "an admin cannot disable their own account"},
+        // Ids and phones that name nothing (ops/unknown.hpp).
+        {"reject.campaign_unknown", "aucune campagne n'a le numéro {1}", "no campaign has id {1}"},
+        {"reject.contact_unknown", "aucun contact n'a le numéro {1}", "no contact has phone {1}"},
     };
     return entries;
 }

@@ -93,12 +93,11 @@ void inbox(ApiCall& call) {
 
 void reply_to_inbox(ApiCall& call) {
     const auto page = make_page(call);
-    std::int64_t id = 0;
-    try {
-        id = std::stoll(call.captures.at("id"));
-    } catch (const std::exception&) {
+    const auto captured = capture_number(call, "id");
+    if (!captured) {
         return error_page(page, 404, page.t("inbox.no_message"));
     }
+    const std::int64_t id = *captured;
     const std::string name = "reply-" + std::to_string(id);
     const std::string text = page.form(name);
     FormClaim claim(page.form("form_id"));

@@ -1,6 +1,7 @@
 #include "web/pages/page.hpp"
 
 #include "ops/secrets.hpp"
+#include "util/whole_number.hpp"
 #include "web/assets.hpp"
 #include "web/console.hpp"
 
@@ -155,6 +156,11 @@ void redirect(ApiCall& call, const std::string& location) {
     call.respond(std::move(reply));
 }
 
+std::optional<std::int64_t> capture_number(const ApiCall& call, const std::string& name) {
+    const auto found = call.captures.find(name);
+    return found == call.captures.end() ? std::nullopt : util::whole_number(found->second);
+}
+
 std::string local_target(std::string_view target) {
     const bool local = target.size() >= 1 && target[0] == '/' &&
                        (target.size() == 1 || (target[1] != '/' && target[1] != '\\'));
@@ -173,6 +179,10 @@ void error_page(const Page& page, int status, const std::string& message) {
               layout(page, title,
                      tag("p", {}, text(message)) +
                          tag("p", {}, tag("a", {{"href", "/"}}, text(page.t("nav.back_home"))))));
+}
+
+void error_page(const Page& page, int status, const ops::Error& error) {
+    error_page(page, status, explain(page.lang, error.why, error.message));
 }
 
 Html post_form(const Page& page, const std::string& action, const Html& fields,

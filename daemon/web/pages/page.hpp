@@ -9,6 +9,7 @@
 #include "web/pages/html.hpp"
 #include "web/pages/i18n.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,8 +50,13 @@ void redirect(ApiCall& call, const std::string& location);
 // sends the browser next comes from the request, and must never lead to another site
 // ("//evil.example", "/\\evil.example") nor carry a line break into the Location header.
 std::string local_target(std::string_view target);
+// A whole number from the path (`/campaigns/{id}`), or nullopt when the segment is absent or
+// not one ("12x", "", past int64): the page then answers 404, as for an id that names nothing.
+std::optional<std::int64_t> capture_number(const ApiCall& call, const std::string& name);
 // 403 / 404 as a page in the user's language.
 void error_page(const Page& page, int status, const std::string& message);
+// The same, saying an operation's refusal in the page's language when it has a code.
+void error_page(const Page& page, int status, const ops::Error& error);
 
 // A POST form with the CSRF token and a one-time form id.
 Html post_form(const Page& page, const std::string& action, const Html& fields,

@@ -19,14 +19,6 @@ using html::text;
 
 namespace {
 
-std::optional<std::int64_t> id_of(const ApiCall& call) {
-    try {
-        return std::stoll(call.captures.at("id"));
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
-}
-
 std::int64_t cell(const std::vector<util::Json>& row, const std::vector<std::string>& columns,
                   const std::string& name) {
     const auto at = std::find(columns.begin(), columns.end(), name) - columns.begin();
@@ -123,13 +115,14 @@ Html chart(const Page& page, const ops::CampaignReport& report) {
 
 void report(ApiCall& call) {
     const auto page = make_page(call);
-    const auto id = id_of(call);
-    auto r = id ? ops::campaign_report(call.env, *id)
-                : ops::Result<ops::CampaignReport>(ops::not_found("no such campaign"));
-    auto details = id ? ops::campaign_details(call.env, *id)
-                      : ops::Result<ops::CampaignDetails>(ops::not_found("no such campaign"));
+    const auto id = capture_number(call, "id");
+    if (!id) {
+        return error_page(page, 404, page.t("error.no_campaign"));
+    }
+    auto r = ops::campaign_report(call.env, *id);
+    auto details = ops::campaign_details(call.env, *id);
     if (!r || !details) {
-        return error_page(page, 404, !r ? r.error().message : details.error().message);
+        return error_page(page, 404, !r ? r.error() : details.error());
     }
     const std::string base = "/campaigns/" + std::to_string(*id);
     Html body =
@@ -196,9 +189,9 @@ void report(ApiCall& call) {
 
 void deliveries(ApiCall& call) {
     const auto page = make_page(call);
-    const auto id = id_of(call);
+    const auto id = capture_number(call, "id");
     if (!id) {
-        return error_page(page, 404, "no such campaign");
+        return error_page(page, 404, page.t("error.no_campaign"));
     }
     store::DeliveryFilter filter;
     filter.campaign = *id;
