@@ -1,6 +1,7 @@
 // A whole number written in full ("12", "-3"), as a path segment or a query parameter carries
 // it: nothing before or after the digits, no "+", no spaces, within int64. std::stoll would
-// read "12x" as 12 and throw on "", so every reader of ids from a URL uses this instead.
+// read "12x" as 12 and throw on "", so the console and the API read ids and cursors from a URL
+// with this instead.
 #pragma once
 
 #include <charconv>

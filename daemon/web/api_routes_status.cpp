@@ -6,6 +6,7 @@
 #include "ops/inbound.hpp"
 #include "ops/prices.hpp"
 #include "store/inbox_repo.hpp"
+#include "util/whole_number.hpp"
 #include "web/api_route_helpers.hpp"
 
 #include <algorithm>
@@ -22,16 +23,15 @@ void status(ApiCall& call) {
 // GET /api/v1/inbox?since=&unanswered=1&limit=&before=: a page of incoming SMS, newest
 // first; `next` is the `before` of the following page.
 void inbox(ApiCall& call) {
-    std::int64_t limit = 100;
-    std::int64_t before = 0;
-    try {
-        limit = std::clamp<std::int64_t>(std::stoll(call.param("limit", "100")), 1, 1000);
-        before = std::stoll(call.param("before", "0"));
-    } catch (const std::exception&) {
-        return call.respond(malformed_reply("limit and before must be whole numbers", "limit"));
+    const auto asked = util::whole_number(call.param("limit", "100"));
+    const auto before = util::whole_number(call.param("before", "0"));
+    if (!asked || !before) {
+        return call.respond(
+            malformed_reply("limit and before must be whole numbers", asked ? "before" : "limit"));
     }
+    const auto limit = std::clamp<std::int64_t>(*asked, 1, 1000);
     const bool unanswered = call.param("unanswered") == "1" || call.param("unanswered") == "true";
-    auto listed = ops::list_inbox(call.env, call.param("since"), unanswered, limit, before);
+    auto listed = ops::list_inbox(call.env, call.param("since"), unanswered, limit, *before);
     if (failed(call, listed)) {
         return;
     }

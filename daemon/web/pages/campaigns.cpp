@@ -5,10 +5,12 @@
 #include "core/campaign.hpp"
 #include "ops/reports.hpp"
 #include "store/deliveries_repo.hpp"
+#include "util/whole_number.hpp"
 #include "web/pages/page.hpp"
 #include "web/pages/pages.hpp"
 #include "web/pages/widgets.hpp"
 
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -171,9 +173,11 @@ void create_campaign(ApiCall& call) {
                                         page.t("form.required")});
         }
     }
-    try {
-        c.weeks = std::stoi(page.form("weeks").empty() ? "21" : page.form("weeks"));
-    } catch (const std::exception&) {
+    const auto weeks = util::whole_number(page.form("weeks").empty() ? "21" : page.form("weeks"));
+    if (weeks && *weeks >= std::numeric_limits<int>::min() &&
+        *weeks <= std::numeric_limits<int>::max()) {
+        c.weeks = static_cast<int>(*weeks); // out of range is core's to say
+    } else {
         errors.push_back({"weeks", page.t("campaign.weeks") + ": " + page.t("form.number")});
     }
     if (errors.empty()) {

@@ -4,6 +4,7 @@
 #include "core/gateway.hpp"
 #include "core/phone.hpp"
 #include "ops/reports.hpp"
+#include "util/whole_number.hpp"
 #include "web/pages/page.hpp"
 #include "web/pages/pages.hpp"
 
@@ -65,11 +66,8 @@ void contacts(ApiCall& call) {
     if (status == "active" || status == "opted_out") {
         filter.status = status;
     }
-    std::int64_t after = 0;
-    try {
-        after = std::stoll(call.param("after", "0"));
-    } catch (const std::exception&) {
-    }
+    // A cursor that is not a number starts from the first page.
+    const std::int64_t after = util::whole_number(call.param("after", "0")).value_or(0);
     const auto result = ops::contacts_page(call.env, filter, after, 50);
     Html search = tag(
         "form", {{"method", "get"}, {"action", "/contacts"}, {"role", "search"}},

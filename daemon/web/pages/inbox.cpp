@@ -3,6 +3,7 @@
 #include "core/schedule.hpp"
 #include "ops/inbound.hpp"
 #include "store/inbox_repo.hpp"
+#include "util/whole_number.hpp"
 #include "web/pages/page.hpp"
 #include "web/pages/pages.hpp"
 
@@ -19,12 +20,8 @@ void render_inbox(const Page& page, int status, const std::vector<FieldError>& e
                   std::int64_t refused_id, const std::string& typed) {
     auto& call = page.call;
     const bool unanswered = call.param("unanswered") == "1";
-    std::int64_t before = 0;
-    try {
-        before = std::stoll(call.param("before", "0"));
-    } catch (const std::exception&) {
-        before = 0;
-    }
+    // A cursor that is not a number starts from the newest.
+    const std::int64_t before = util::whole_number(call.param("before", "0")).value_or(0);
     const auto rows = store::InboxRepo(call.env.db).list("", unanswered, k_page_size, before);
     const auto zone = core::find_zone(call.env.config.schedule.timezone);
     const bool may_write = call.principal && ops::allowed(call.principal->role, ops::Role::staff);

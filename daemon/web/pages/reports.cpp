@@ -6,11 +6,13 @@
 #include "core/gateway.hpp"
 #include "ops/campaigns.hpp"
 #include "ops/contacts.hpp"
+#include "util/whole_number.hpp"
 #include "web/pages/page.hpp"
 #include "web/pages/pages.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace kibaru::web::pages {
 
@@ -201,17 +203,16 @@ void deliveries(ApiCall& call) {
     // A filter that cannot be read is said so by its field, and nothing is listed: never every
     // delivery in place of the ones asked for.
     std::vector<FieldError> errors;
-    try {
-        if (!week.empty()) {
-            filter.week = std::stoi(week);
+    if (!week.empty()) {
+        const auto number = util::whole_number(week);
+        if (number && *number >= std::numeric_limits<int>::min() &&
+            *number <= std::numeric_limits<int>::max()) {
+            filter.week = static_cast<int>(*number);
+        } else {
+            errors.push_back({"week", page.t("week.week") + ": " + page.t("form.number")});
         }
-    } catch (const std::exception&) {
-        errors.push_back({"week", page.t("week.week") + ": " + page.t("form.number")});
     }
-    try {
-        filter.after = std::stoll(call.param("after", "0"));
-    } catch (const std::exception&) {
-    }
+    filter.after = util::whole_number(call.param("after", "0")).value_or(0);
     if (!state.empty()) {
         filter.state = state;
     }
