@@ -67,11 +67,13 @@ Result<CsvTable> read_csv_table(std::istream& in, const std::string& name,
         return structure_error();
     }
     if (status == Status::end) {
-        return invalid(name + ": the file is empty (a header row is required)");
+        return with_why(invalid(name + ": the file is empty (a header row is required)"),
+                        {"table_empty", {name}});
     }
     CsvTable table;
     // The header's own line: 1 but after blank lines, or in a sheet whose table starts lower.
-    const std::string header_at = name + ":" + std::to_string(record.line) + ": header: ";
+    const std::string header_line = name + ":" + std::to_string(record.line);
+    const std::string header_at = header_line + ": header: ";
     std::vector<std::string> known = required;
     known.insert(known.end(), optional.begin(), optional.end());
     for (const auto& field : record.fields) {
@@ -81,32 +83,43 @@ Result<CsvTable> read_csv_table(std::istream& in, const std::string& name,
             for (const auto& k : known) {
                 names += (names.empty() ? "" : ", ") + k;
             }
-            return invalid(header_at + "unknown column \"" + std::string(core::trim(field)) +
-                               "\" (the columns are " + names + ")",
-                           "header");
+            const std::string typed(core::trim(field));
+            return with_why(invalid(header_at + "unknown column \"" + typed +
+                                        "\" (the columns are " + names + ")",
+                                    "header"),
+                            {"table_unknown_column", {header_line, typed, names}});
         }
         if (column.empty()) {
             column = core::trim(field);
         }
         if (table.has(column)) {
-            return invalid(header_at + "column \"" + column + "\" appears twice", "header");
+            return with_why(
+                invalid(header_at + "column \"" + column + "\" appears twice", "header"),
+                {"table_column_twice", {header_line, column}});
         }
         table.columns.push_back(column);
     }
     for (const auto& column : required) {
         if (!table.has(column)) {
-            return invalid(header_at + "the \"" + column + "\" column is missing", "header");
+            return with_why(
+                invalid(header_at + "the \"" + column + "\" column is missing", "header"),
+                {"table_column_missing", {header_line, column}});
         }
     }
     while ((status = reader->next(record)) == Status::record) {
-        const std::string at = name + ":" + std::to_string(record.line) + ": ";
+        const std::string line = name + ":" + std::to_string(record.line);
+        const std::string at = line + ": ";
         if (record.invalid_utf8_field >= 0) {
-            return invalid(at + table.columns[static_cast<std::size_t>(record.invalid_utf8_field)] +
-                           ": is not valid UTF-8");
+            const auto& column = table.columns[static_cast<std::size_t>(record.invalid_utf8_field)];
+            return with_why(invalid(at + column + ": is not valid UTF-8"),
+                            {"table_not_utf8", {line, column}});
         }
         if (record.fields.size() != table.columns.size()) {
-            return invalid(at + "row: has " + std::to_string(record.fields.size()) +
-                           " fields but the header has " + std::to_string(table.columns.size()));
+            const auto fields = std::to_string(record.fields.size());
+            const auto width = std::to_string(table.columns.size());
+            return with_why(
+                invalid(at + "row: has " + fields + " fields but the header has " + width),
+                {"table_row_width", {line, fields, width}});
         }
         table.windows1252_rows += record.windows1252 ? 1 : 0;
         std::map<std::string, std::string> row;
@@ -126,7 +139,8 @@ Result<int> parse_week(const std::string& origin, const std::string& text) {
     int week = 0;
     std::istringstream in(value);
     if (value.empty() || !(in >> week) || !in.eof()) {
-        return invalid(origin + ": week: \"" + value + "\" is not a week number", "week");
+        return with_why(invalid(origin + ": week: \"" + value + "\" is not a week number", "week"),
+                        {"table_bad_week", {origin, value}});
     }
     return week;
 }

@@ -7,14 +7,28 @@
 
 #include "ops/error.hpp"
 
+#include <array>
 #include <cstddef>
 #include <iosfwd>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace kibaru::ops {
+
+// The codes its refusals carry as data (core/refusal.hpp), for the console's French; their args
+// are in brackets, `at` being "file:line".
+inline constexpr std::array<std::string_view, 7> k_table_refusal_codes = {
+    "table_empty",          // [file]
+    "table_unknown_column", // [at, column, the columns it may have]
+    "table_column_twice",   // [at, column]
+    "table_column_missing", // [at, column]
+    "table_not_utf8",       // [at, column]
+    "table_row_width",      // [at, fields, fields in the header]
+    "table_bad_week",       // [at, value]
+};
 
 struct CsvTable {
     std::vector<std::string> columns;

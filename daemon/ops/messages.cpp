@@ -110,7 +110,7 @@ Result<MessageBatch> messages_from_csv(std::istream& in, const std::string& name
         pending.push_back(std::move(message));
     }
     if (batch.messages.empty()) {
-        return invalid(name + ": no messages in the file");
+        return with_why(invalid(name + ": no messages in the file"), {"messages_none", {name}});
     }
     return batch;
 }
@@ -118,11 +118,15 @@ Result<MessageBatch> messages_from_csv(std::istream& in, const std::string& name
 Result<MessageBatch> render_messages(const std::string& template_text,
                                      const std::string& template_name, const std::string& language,
                                      std::istream& data, const std::string& data_name) {
-    const auto placeholders = core::template_placeholders(template_text);
+    core::Refusal why;
+    const auto placeholders = core::template_placeholders(template_text, &why);
     if (!placeholders) {
-        return invalid(template_name + ": " + placeholders.error().message, "template");
+        return with_why(invalid(template_name + ": " + placeholders.error().message, "template"),
+                        std::move(why));
     }
-    auto table = read_csv_table(data, data_name, {"week"}, {}, true);
+    // French headers as messages_from_csv takes them (README: "the same reading applies").
+    auto table = read_csv_table(data, data_name, {"week"}, {"language"}, true,
+                                {{"week", {"semaine"}}, {"language", {"langue"}}});
     if (!table) {
         return table.error();
     }
@@ -136,11 +140,14 @@ Result<MessageBatch> render_messages(const std::string& template_text,
             continue;
         }
         if (!table->has(name)) {
-            return invalid(template_name + ": unknown placeholder {" + name +
-                               "}: it is not a message placeholder ({name}, {organisation}, "
-                               "{region}, {week}, {weeks}, {commodity}) nor a column of " +
-                               data_name + " (" + columns + ")",
-                           "template");
+            return with_why(
+                invalid(template_name + ": unknown placeholder {" + name +
+                            "}: it is not a message placeholder ({name}, "
+                            "{organisation}, {region}, {week}, {weeks}, "
+                            "{commodity}) nor a column of " +
+                            data_name + " (" + columns + ")",
+                        "template"),
+                {"render_unknown_placeholder", {template_name, name, data_name, columns}});
         }
         data_placeholders.push_back(name);
     }
@@ -155,8 +162,9 @@ Result<MessageBatch> render_messages(const std::string& template_text,
         for (const auto& name : data_placeholders) {
             const std::string value(core::trim(row.at(name)));
             if (value.empty()) {
-                return invalid(origin + ": " + name + ": is empty, and the template uses {" + name +
-                               "}");
+                return with_why(invalid(origin + ": " + name +
+                                        ": is empty, and the template uses {" + name + "}"),
+                                {"render_empty_value", {origin, name}});
             }
             values.emplace_back(name, value);
         }
@@ -168,7 +176,8 @@ Result<MessageBatch> render_messages(const std::string& template_text,
             {origin, *week, language, core::fill_template(template_text, values)});
     }
     if (batch.messages.empty()) {
-        return invalid(data_name + ": no rows for language " + language);
+        return with_why(invalid(data_name + ": no rows for language " + language),
+                        {"render_no_rows", {data_name, language}});
     }
     return batch;
 }

@@ -8,9 +8,11 @@
 #include "store/campaigns_repo.hpp"
 #include "util/rows.hpp"
 
+#include <array>
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kibaru::ops {
@@ -45,6 +47,15 @@ struct MessageBatch {
 
 // `messages import`: a CSV `week,language,text` (language optional, default fr).
 Result<MessageBatch> messages_from_csv(std::istream& in, const std::string& name);
+
+// The codes messages_from_csv and render_messages refuse with, beside read_csv_table's
+// (k_table_refusal_codes) and the template's (k_message_refusal_codes); args in brackets.
+inline constexpr std::array<std::string_view, 4> k_render_refusal_codes = {
+    "messages_none",              // [file]
+    "render_unknown_placeholder", // [template, placeholder, data file, its columns]
+    "render_empty_value",         // [at, column (the placeholder of the same name)]
+    "render_no_rows",             // [data file, language]
+};
 
 // `messages render`: `template_text` filled from a CSV with a `week` column and one column per
 // placeholder that is not a message placeholder; rows of another `language` column value are

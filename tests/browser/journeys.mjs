@@ -312,6 +312,19 @@ file = "kibaru.log"
         "editor: the test SMS is accepted by the gateway");
   check(fs.readFileSync(gatewayRecord, "utf8").includes("+22376999999"),
         "editor: the test SMS reached the gateway");
+  // A template naming a value its table lacks: refused in French, nothing saved.
+  fs.writeFileSync(path.join(work, "prix.txt"), "Sésame {prix} FCFA/kg");
+  fs.writeFileSync(path.join(work, "prix.csv"), "semaine;cours\n1;650\n");
+  await p.setInputFiles("#f-template", path.join(work, "prix.txt"));
+  await p.setInputFiles("#f-data", path.join(work, "prix.csv"));
+  await staff.visit(() => p.click("button:has-text('Remplir et enregistrer')"), 30 * 1024,
+                    "the editor after a refused template");
+  const templateRefusal = await p.locator("#e-template").innerText();
+  check(templateRefusal.includes("prix.txt : champ inconnu {prix}") &&
+        templateRefusal.includes("ni une colonne de prix.csv (week, cours)"),
+        "editor: a template naming a value its table lacks is refused in French: " +
+          templateRefusal);
+  forgiveRefusal(staff);
   k(["--now", "2019-01-08T09:00:00Z", "run-once"]);
 
   // 5. The report: a chart and the deliveries.

@@ -7,7 +7,9 @@
 #include "core/keywords.hpp"
 #include "core/phone.hpp"
 #include "ops/accounts.hpp"
+#include "ops/csv_table.hpp"
 #include "ops/message_check.hpp"
+#include "ops/messages.hpp"
 #include "ops/unknown.hpp"
 #include "web/console.hpp"
 #include "web/multipart.hpp"
@@ -38,8 +40,9 @@ TEST(WebPages, every_catalogue_entry_has_both_languages_once) {
     }
 }
 
-// An import's rejects, a refused message and a refused account change are written in French from
-// their codes: every code has its sentence, and both languages name the same values.
+// What the operations refuse with a code (an import's rejects, a refused message, account change,
+// table of values or template, an unknown campaign or contact) is written in French from the
+// code: every code has its sentence, and both languages name the same values.
 TEST(WebPages, every_reject_code_has_its_sentence_with_the_same_values_in_both_languages) {
     const auto placeholders = [](std::string_view text) {
         std::set<char> found;
@@ -60,6 +63,10 @@ TEST(WebPages, every_reject_code_has_its_sentence_with_the_same_values_in_both_l
                  kibaru::ops::k_account_refusal_codes.end());
     codes.insert(codes.end(), kibaru::ops::k_unknown_refusal_codes.begin(),
                  kibaru::ops::k_unknown_refusal_codes.end());
+    codes.insert(codes.end(), kibaru::ops::k_table_refusal_codes.begin(),
+                 kibaru::ops::k_table_refusal_codes.end());
+    codes.insert(codes.end(), kibaru::ops::k_render_refusal_codes.begin(),
+                 kibaru::ops::k_render_refusal_codes.end());
     for (const auto code : codes) {
         const std::string key = "reject." + std::string(code);
         const auto entry = std::find_if(catalogue().begin(), catalogue().end(),
@@ -93,6 +100,8 @@ TEST(WebPages, a_fixed_line_is_refused_in_french_as_the_readme_shows) {
               "\"20 22 33 44\" is a fixed-line number, not a mobile");
 }
 
+// Every key a page names, literally or as a family (state.<each delivery state>, ...), is in
+// the catalogue: a page never shows "[nav.oops]".
 TEST(WebPages, every_key_the_pages_use_is_in_the_catalogue) {
     std::set<std::string> known;
     for (const auto& e : catalogue()) {

@@ -196,6 +196,59 @@ TEST_F(Ops, a_small_csv_names_the_file_line_and_column_at_fault) {
     EXPECT_EQ(ops::read_csv_table(unknown, "m.csv", {"week"}, {}, false).error().field, "header");
 }
 
+// Each refusal of a small table or a template's values carries a listed code and the values its
+// sentence names, as the console says it in French.
+TEST_F(Ops, a_refused_table_or_template_gives_its_reason_as_a_listed_code_and_its_values) {
+    using Args = std::vector<std::string>;
+    const auto listed = [](std::string_view code) {
+        const auto& table = ops::k_table_refusal_codes;
+        const auto& render = ops::k_render_refusal_codes;
+        return std::find(table.begin(), table.end(), code) != table.end() ||
+               std::find(render.begin(), render.end(), code) != render.end();
+    };
+    const auto table_why = [&](const std::string& text) {
+        std::istringstream in(text);
+        auto refused = ops::read_csv_table(in, "m.csv", {"week", "text"}, {}, false);
+        EXPECT_FALSE(refused) << text;
+        const auto why = refused ? kibaru::core::Refusal{} : refused.error().why;
+        EXPECT_TRUE(listed(why.code)) << "unlisted \"" << why.code << "\" for " << text;
+        return why;
+    };
+    EXPECT_EQ(table_why("").args, Args{"m.csv"});
+    EXPECT_EQ(table_why("week,colour\n").args, (Args{"m.csv:1", "colour", "week, text"}));
+    EXPECT_EQ(table_why("week,text,week\n").code, "table_column_twice");
+    EXPECT_EQ(table_why("week\n").args, (Args{"m.csv:1", "text"}));
+    EXPECT_EQ(table_why("week,text\n1\n").args, (Args{"m.csv:2", "1", "2"}));
+    EXPECT_EQ(ops::parse_week("m.csv:3", "x").error().why.args, (Args{"m.csv:3", "x"}));
+
+    const auto render_why = [&](const std::string& tpl, const std::string& data) {
+        std::istringstream in(data);
+        auto refused = ops::render_messages(tpl, "t.txt", "fr", in, "d.csv");
+        EXPECT_FALSE(refused) << tpl << " / " << data;
+        const auto why = refused ? kibaru::core::Refusal{} : refused.error().why;
+        EXPECT_NE(why.code, "") << tpl << " / " << data;
+        return why;
+    };
+    auto r = render_why("Prix {prix}", "week,cours\n1,650\n");
+    EXPECT_EQ(r.code, "render_unknown_placeholder");
+    EXPECT_EQ(r.args, (Args{"t.txt", "prix", "d.csv", "week, cours"}));
+    r = render_why("Prix {prix}", "week,prix\n1,\n");
+    EXPECT_EQ(r.code, "render_empty_value");
+    EXPECT_EQ(r.args, (Args{"d.csv:2", "prix"}));
+    r = render_why("Prix {prix}", "week,prix,language\n1,650,bm\n");
+    EXPECT_EQ(r.code, "render_no_rows");
+    EXPECT_EQ(r.args, (Args{"d.csv", "fr"}));
+    EXPECT_EQ(render_why("Prix {prix", "week\n1\n").code, "msg_bad_placeholder");
+    std::istringstream french("Semaine;Langue;prix\n3;fr;650\n4;bm;700\n");
+    const auto rendered = ops::render_messages("Prix {prix}", "t.txt", "fr", french, "d.csv");
+    ASSERT_TRUE(rendered) << rendered.error().message;
+    ASSERT_EQ(rendered->messages.size(), 1u) << "the bm row is for the other language's template";
+    EXPECT_EQ(rendered->messages[0].week, 3);
+    EXPECT_EQ(rendered->messages[0].text, "Prix 650");
+    std::istringstream header_only("week,text\n");
+    EXPECT_EQ(ops::messages_from_csv(header_only, "m.csv").error().why.code, "messages_none");
+}
+
 TEST_F(Ops, the_campaign_report_has_a_row_for_every_week_opened_or_not) {
     const auto id = campaign();
     auto report = ops::campaign_report(env(), id);

@@ -93,8 +93,9 @@ private:
     std::size_t m_limit;
 };
 
-// The review lists this many rejects and duplicates, and says how many more the CSV holds: a
-// file of 50,000 bad rows must not make a page of 50,000 rows on a slow link.
+// The review lists this many rejects and duplicates, says how many more rows there are, and
+// points to the CSV of every reject: a file of 50,000 bad rows must not make a page of 50,000
+// rows on a slow link.
 constexpr std::size_t k_review_rows = 500;
 
 // A reject or duplicate row in the page's language: the catalogue's sentence for the reason

@@ -209,7 +209,7 @@ void render_editor(const Page& page, std::int64_t id, int week, const EditorStat
                 field("template", page.t("editor.template"), "", state.errors, "file", "",
                       {{"accept", ".txt,text/plain"}}) +
                 field("data", page.t("editor.data"), "", state.errors, "file", "",
-                      {{"accept", ".csv,text/csv"}}) +
+                      {{"accept", ".csv,.xlsx,text/csv"}}) +
                 tag("p", {},
                     tag("button", {{"type", "submit"}}, text(page.t("editor.render_go")))));
     }

@@ -117,12 +117,12 @@ void render_week_messages(ApiCall& call) {
                                       data.filename.empty() ? "data.csv" : data.filename);
     if (!batch) {
         return refuse(batch.error().field == "template" ? "template" : "data",
-                      batch.error().message);
+                      explain(page.lang, batch.error().why, batch.error().message));
     }
     auto saved = ops::save_messages(call.env, id, batch->messages,
                                     "console render " + tpl.filename + " " + data.filename);
     if (!saved) {
-        return refuse("data", saved.error().message);
+        return refuse("data", explain(page.lang, saved.error().why, saved.error().message));
     }
     redirect(call,
              "/campaigns/" + std::to_string(id) + "?rendered=" + std::to_string(saved->size()));

@@ -166,8 +166,8 @@ const std::vector<Entry>& page_entries() {
         {"import.field_row", "la ligne", "row"},
         {"import.field_column", "colonne {1}", "column {1}"},
         {"import.more_problems",
-         "… et {1} de plus : toutes les lignes refusées sont dans le fichier ci-dessus.",
-         "… and {1} more: every rejected row is in the file above."},
+         "… et {1} lignes de plus : le fichier ci-dessus donne toutes les lignes refusées.",
+         "… and {1} more rows: the file above holds every rejected row."},
         {"import.reason", "Raison", "Reason"},
         {"import.commit", "Importer", "Import"},
         {"import.commit_valid", "Importer les lignes valides", "Import the valid rows"},
@@ -319,12 +319,12 @@ const std::vector<Entry>& page_entries() {
         {"editor.render", "Remplir depuis un modèle et des prix",
          "Fill from a template and prices"},
         {"editor.render_hint",
-         "Un modèle (fichier texte avec {price} etc.) et un CSV avec une colonne week et une "
-         "colonne par valeur : les messages de toutes les semaines du fichier.",
-         "A template (a text file with {price} etc.) and a CSV with a week column and one column "
-         "per value: the messages of every week in the file."},
+         "Un modèle (fichier texte avec {price} etc.) et un tableau avec une colonne semaine "
+         "(ou week) et une colonne par valeur : les messages de toutes les semaines du fichier.",
+         "A template (a text file with {price} etc.) and a table with a week (or semaine) column "
+         "and one column per value: the messages of every week in the file."},
         {"editor.template", "Modèle", "Template"},
-        {"editor.data", "Valeurs par semaine (CSV)", "Values per week (CSV)"},
+        {"editor.data", "Valeurs par semaine (CSV ou .xlsx)", "Values per week (CSV or .xlsx)"},
         {"editor.render_go", "Remplir et enregistrer", "Fill and save"},
         {"editor.no_template", "Choisissez un modèle.", "Choose a template."},
         {"editor.no_data", "Choisissez un fichier de valeurs.", "Choose a values file."},

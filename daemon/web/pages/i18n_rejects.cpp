@@ -1,9 +1,10 @@
 // The sentences of refusals that the operations layer gives as data (core/refusal.hpp), part of
 // the console's catalogue (i18n_catalogue.cpp): one per code of k_row_reject_codes and
-// k_phone_refusal_codes (an import's rejects), of k_message_refusal_codes (a weekly message
-// refused) and of k_account_refusal_codes (an account change refused), keyed "reject.<code>", with
-// {1}, {2}... where the refusal's values go. A phone's sentence starts with the number as written
-// ({1}); its other values follow.
+// k_phone_refusal_codes (an import's rejects), k_message_refusal_codes (a weekly message),
+// k_account_refusal_codes (an account change), k_table_refusal_codes and k_render_refusal_codes
+// (a table of values, a template) and k_unknown_refusal_codes (an id or phone naming nothing),
+// keyed "reject.<code>", with {1}, {2}... where the refusal's values go. A phone's sentence
+// starts with the number as written ({1}); its other values follow.
 #include "web/pages/i18n.hpp"
 
 namespace kibaru::web::pages {
@@ -110,6 +111,34 @@ const std::vector<Entry>& reject_entries() {
         {"reject.account_self_disable",
          "un administrateur ne peut pas désactiver son propre compte",
          "an admin cannot disable their own account"},
+        // A table of messages or of a template's values (ops/csv_table.hpp, ops/messages.hpp).
+        {"reject.table_empty", "{1} : le fichier est vide (il faut une ligne d'en-tête)",
+         "{1}: the file is empty (a header row is required)"},
+        {"reject.table_unknown_column",
+         "{1} : en-tête : colonne inconnue « {2} » (les colonnes possibles sont {3})",
+         "{1}: header: unknown column \"{2}\" (the columns are {3})"},
+        {"reject.table_column_twice", "{1} : en-tête : la colonne « {2} » apparaît deux fois",
+         "{1}: header: column \"{2}\" appears twice"},
+        {"reject.table_column_missing", "{1} : en-tête : il manque la colonne « {2} »",
+         "{1}: header: the \"{2}\" column is missing"},
+        {"reject.table_not_utf8",
+         "{1} : {2} : le texte n'est pas en UTF-8 (enregistrez le fichier en UTF-8)",
+         "{1}: {2}: is not valid UTF-8"},
+        {"reject.table_row_width", "{1} : la ligne a {2} champs alors que l'en-tête en a {3}",
+         "{1}: row: has {2} fields but the header has {3}"},
+        {"reject.table_bad_week", "{1} : semaine : « {2} » n'est pas un numéro de semaine",
+         "{1}: week: \"{2}\" is not a week number"},
+        {"reject.messages_none", "{1} : aucun message dans le fichier",
+         "{1}: no messages in the file"},
+        {"reject.render_unknown_placeholder",
+         "{1} : champ inconnu {{2}} : ce n'est ni un champ de message ({name}, {organisation}, "
+         "{region}, {week}, {weeks}, {commodity}) ni une colonne de {3} ({4})",
+         "{1}: unknown placeholder {{2}}: it is not a message placeholder ({name}, "
+         "{organisation}, {region}, {week}, {weeks}, {commodity}) nor a column of {3} ({4})"},
+        {"reject.render_empty_value", "{1} : {2} est vide, alors que le modèle utilise {{2}}",
+         "{1}: {2}: is empty, and the template uses {{2}}"},
+        {"reject.render_no_rows", "{1} : aucune ligne pour la langue {2}",
+         "{1}: no rows for language {2}"},
         // Ids and phones that name nothing (ops/unknown.hpp).
         {"reject.campaign_unknown", "aucune campagne n'a le numéro {1}", "no campaign has id {1}"},
         {"reject.contact_unknown", "aucun contact n'a le numéro {1}", "no contact has phone {1}"},
