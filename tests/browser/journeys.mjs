@@ -325,6 +325,17 @@ file = "kibaru.log"
         "editor: a template naming a value its table lacks is refused in French: " +
           templateRefusal);
   forgiveRefusal(staff);
+  // A template whose own syntax is wrong: said in French, with the template's name.
+  fs.writeFileSync(path.join(work, "prix.txt"), "Sésame {prix FCFA/kg");
+  await p.setInputFiles("#f-template", path.join(work, "prix.txt"));
+  await p.setInputFiles("#f-data", path.join(work, "prix.csv"));
+  await staff.visit(() => p.click("button:has-text('Remplir et enregistrer')"), 30 * 1024,
+                    "the editor after a template with a broken placeholder");
+  const syntaxRefusal = await p.locator("#e-template").innerText();
+  check(syntaxRefusal.includes("prix.txt : un champ mal écrit au caractère"),
+        "editor: a template's broken placeholder is refused in French with its file: " +
+          syntaxRefusal);
+  forgiveRefusal(staff);
   k(["--now", "2019-01-08T09:00:00Z", "run-once"]);
 
   // 5. The report: a chart and the deliveries.

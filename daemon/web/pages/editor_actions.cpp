@@ -4,12 +4,14 @@
 #include "core/gateway.hpp"
 #include "core/sms.hpp"
 #include "ops/campaigns.hpp"
+#include "ops/message_check.hpp"
 #include "ops/messages.hpp"
 #include "ops/test_send.hpp"
 #include "web/multipart.hpp"
 #include "web/pages/editor.hpp"
 #include "web/pages/pages.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 namespace kibaru::web::pages {
@@ -116,8 +118,15 @@ void render_week_messages(ApiCall& call) {
     auto batch = ops::render_messages(tpl.content, tpl.filename, language, data_in,
                                       data.filename.empty() ? "data.csv" : data.filename);
     if (!batch) {
-        return refuse(batch.error().field == "template" ? "template" : "data",
-                      explain(page.lang, batch.error().why, batch.error().message));
+        const auto& error = batch.error();
+        std::string reason = explain(page.lang, error.why, error.message);
+        // A template's own syntax (k_message_refusal_codes) is said without its file's name,
+        // which the English gives: put it back, as the tables' sentences have theirs.
+        const auto& syntax = ops::k_message_refusal_codes;
+        if (std::find(syntax.begin(), syntax.end(), error.why.code) != syntax.end()) {
+            reason = tpl.filename + page.t("punct.colon") + reason;
+        }
+        return refuse(error.field == "template" ? "template" : "data", reason);
     }
     auto saved = ops::save_messages(call.env, id, batch->messages,
                                     "console render " + tpl.filename + " " + data.filename);

@@ -28,8 +28,10 @@ struct Entry {
     std::string_view en;
 };
 const std::vector<Entry>& catalogue();
-// Part of catalogue(): the import rejects' sentences (i18n_rejects.cpp).
+// Parts of catalogue(): the refusals' sentences (i18n_rejects.cpp) and the message editor's
+// texts (i18n_editor.cpp).
 const std::vector<Entry>& reject_entries();
+const std::vector<Entry>& editor_entries();
 
 // The text of `key` in `lang`; an unknown key shows as itself between brackets.
 std::string tr(Lang lang, std::string_view key);
