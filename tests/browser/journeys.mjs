@@ -312,30 +312,25 @@ file = "kibaru.log"
         "editor: the test SMS is accepted by the gateway");
   check(fs.readFileSync(gatewayRecord, "utf8").includes("+22376999999"),
         "editor: the test SMS reached the gateway");
-  // A template naming a value its table lacks: refused in French, nothing saved.
-  fs.writeFileSync(path.join(work, "prix.txt"), "Sésame {prix} FCFA/kg");
-  fs.writeFileSync(path.join(work, "prix.csv"), "semaine;cours\n1;650\n");
-  await p.setInputFiles("#f-template", path.join(work, "prix.txt"));
-  await p.setInputFiles("#f-data", path.join(work, "prix.csv"));
-  await staff.visit(() => p.click("button:has-text('Remplir et enregistrer')"), 30 * 1024,
-                    "the editor after a refused template");
-  const templateRefusal = await p.locator("#e-template").innerText();
-  check(templateRefusal.includes("prix.txt : champ inconnu {prix}") &&
-        templateRefusal.includes("ni une colonne de prix.csv (week, cours)"),
-        "editor: a template naming a value its table lacks is refused in French: " +
-          templateRefusal);
-  forgiveRefusal(staff);
-  // A template whose own syntax is wrong: said in French, with the template's name.
-  fs.writeFileSync(path.join(work, "prix.txt"), "Sésame {prix FCFA/kg");
-  await p.setInputFiles("#f-template", path.join(work, "prix.txt"));
-  await p.setInputFiles("#f-data", path.join(work, "prix.csv"));
-  await staff.visit(() => p.click("button:has-text('Remplir et enregistrer')"), 30 * 1024,
-                    "the editor after a template with a broken placeholder");
-  const syntaxRefusal = await p.locator("#e-template").innerText();
-  check(syntaxRefusal.includes("prix.txt : un champ mal écrit au caractère"),
+  // Fill from a template refused, said in French beside the template field, nothing saved.
+  const refusedTemplate = async (template, label) => {
+    fs.writeFileSync(path.join(work, "prix.txt"), template);
+    fs.writeFileSync(path.join(work, "prix.csv"), "semaine;cours\n1;650\n");
+    await p.setInputFiles("#f-template", path.join(work, "prix.txt"));
+    await p.setInputFiles("#f-data", path.join(work, "prix.csv"));
+    await staff.visit(() => p.click("button:has-text('Remplir et enregistrer')"), 30 * 1024,
+                      "the editor after " + label);
+    forgiveRefusal(staff);
+    return p.locator("#e-template").innerText();
+  };
+  const unknownValue = await refusedTemplate("Sésame {prix} FCFA/kg", "a refused template");
+  check(unknownValue.includes("prix.txt : champ inconnu {prix}") &&
+        unknownValue.includes("ni une colonne de prix.csv (week, cours)"),
+        "editor: a template naming a value its table lacks is refused in French: " + unknownValue);
+  const brokenSyntax = await refusedTemplate("Sésame {prix FCFA/kg", "a broken placeholder");
+  check(brokenSyntax.includes("prix.txt : un champ mal écrit au caractère"),
         "editor: a template's broken placeholder is refused in French with its file: " +
-          syntaxRefusal);
-  forgiveRefusal(staff);
+          brokenSyntax);
   k(["--now", "2019-01-08T09:00:00Z", "run-once"]);
 
   // 5. The report: a chart and the deliveries.
