@@ -106,14 +106,19 @@ bool ContactColumns::opts_out(const CsvRecord& row) const {
            ascii_lower(trim(row.fields[static_cast<std::size_t>(status)])) == "opted_out";
 }
 
-Result<ContactColumns> ContactColumns::from_header(const std::vector<std::string>& header) {
+Result<ContactColumns> ContactColumns::from_header(const std::vector<std::string>& header,
+                                                   std::vector<Refusal>* why) {
     ContactColumns columns;
     columns.index.fill(-1);
     columns.width = header.size();
     std::string problems;
-    auto add = [&](const std::string& problem) {
+    auto add = [&](const std::string& problem, std::string_view code,
+                   std::vector<std::string> args) {
         problems += problems.empty() ? "" : "; ";
         problems += problem;
+        if (why != nullptr) {
+            why->push_back({code, std::move(args)});
+        }
     };
     for (std::size_t i = 0; i < header.size(); ++i) {
         const std::string name = ascii_lower(trim(header[i]));
@@ -142,18 +147,20 @@ Result<ContactColumns> ContactColumns::from_header(const std::vector<std::string
                 expected += c;
             }
             add("unknown column " + quoted(header[i]) + " (expected some of: " + expected +
-                ", or their French names)");
+                    ", or their French names)",
+                "header_unknown_column", {header[i], expected});
             continue;
         }
         auto& slot = columns.index[static_cast<std::size_t>(known - k_contact_columns.begin())];
         if (slot >= 0) {
-            add("column \"" + std::string(*known) + "\" appears twice");
+            add("column \"" + std::string(*known) + "\" appears twice", "header_column_twice",
+                {std::string(*known)});
             continue;
         }
         slot = static_cast<int>(i);
     }
     if (columns.index[0] < 0 && problems.empty()) {
-        add("the header has no \"phone\" column");
+        add("the header has no \"phone\" column", "header_no_phone", {});
     }
     if (!problems.empty()) {
         return Error{problems};

@@ -50,7 +50,9 @@ struct ContactColumns {
     // filières/produits, langue, étiquettes). The columns `contacts export` adds are read so
     // that an edited export imports again: created_at, updated_at and operator are left aside;
     // `status` is kept in `status`.
-    static Result<ContactColumns> from_header(const std::vector<std::string>& header);
+    // With `why`, each problem is told there too as data (k_header_refusal_codes), in order.
+    static Result<ContactColumns> from_header(const std::vector<std::string>& header,
+                                              std::vector<Refusal>* why = nullptr);
 
     // Whether `row` says the contact opted out (its status cell reads opted_out). A file can
     // opt a contact out, never back in: an opt-out comes from the producer (STOP) or staff
@@ -77,6 +79,14 @@ inline constexpr std::array<std::string_view, 8> k_row_reject_codes = {
     "row_unknown_kind",     // [value]
     "row_bad_commodity",    // [value]
     "row_unknown_language", // [value, the configured languages]
+};
+
+// The codes from_header refuses a header with; their args are in brackets, after the place (the
+// file and its header's line) that the caller, who knows the file's name, puts first.
+inline constexpr std::array<std::string_view, 3> k_header_refusal_codes = {
+    "header_unknown_column", // [column as written, the columns it may have]
+    "header_column_twice",   // [column]
+    "header_no_phone",       // []
 };
 
 // Values as people write them: folded (no case, no accents) -> the canonical value.

@@ -83,11 +83,14 @@ CsvReader::Status CsvReader::next(CsvRecord& record) {
             m_separator = detect_separator(std::string_view(m_buf.data() + m_pos, m_len - m_pos));
         }
     }
-    auto fail = [&](std::string message, std::size_t line) {
+    auto fail = [&](std::string_view code, std::vector<std::string> args, std::string message,
+                    std::size_t line) {
         m_error = std::move(message);
+        m_why = {code, std::move(args)};
         m_error_line = line;
         return Status::error;
     };
+    auto max_mib = [this] { return std::to_string(m_max_record >> 20); };
 
     for (;;) {
         std::size_t used = 0; // fields in use; their strings keep capacity between records
@@ -115,7 +118,8 @@ CsvReader::Status CsvReader::next(CsvRecord& record) {
                 break;
             }
             if (++bytes > m_max_record) {
-                return fail("record is longer than " + std::to_string(m_max_record >> 20) +
+                return fail("file_record_too_long", {max_mib()},
+                            "record is longer than " + max_mib() +
                                 " MiB (is a closing quote missing?)",
                             record.line);
             }
@@ -137,7 +141,8 @@ CsvReader::Status CsvReader::next(CsvRecord& record) {
                 break;
             case '"': {
                 if (!field->empty()) {
-                    return fail("a quote inside an unquoted field (quote the whole field and "
+                    return fail("file_quote_inside_field", {},
+                                "a quote inside an unquoted field (quote the whole field and "
                                 "double the inner quote)",
                                 m_line);
                 }
@@ -146,11 +151,12 @@ CsvReader::Status CsvReader::next(CsvRecord& record) {
                 for (;;) {
                     const int q = get();
                     if (q < 0) {
-                        return fail("quoted field opened here is never closed", opened_at);
+                        return fail("file_quote_never_closed", {},
+                                    "quoted field opened here is never closed", opened_at);
                     }
                     if (++bytes > m_max_record) {
-                        return fail("quoted field opened here is longer than " +
-                                        std::to_string(m_max_record >> 20) +
+                        return fail("file_quoted_too_long", {max_mib()},
+                                    "quoted field opened here is longer than " + max_mib() +
                                         " MiB (is a closing quote missing?)",
                                     opened_at);
                     }
@@ -169,7 +175,7 @@ CsvReader::Status CsvReader::next(CsvRecord& record) {
                 }
                 const int after = peek();
                 if (after != m_separator && after != '\n' && after != '\r' && after >= 0) {
-                    return fail("text after a closing quote", m_line);
+                    return fail("file_text_after_quote", {}, "text after a closing quote", m_line);
                 }
                 break;
             }

@@ -44,6 +44,7 @@ public:
     Status next(CsvRecord& record) override;
 
     const std::string& error_message() const override { return m_error; }
+    const Refusal& error_why() const override { return m_why; }
     std::size_t error_line() const override { return m_error_line; }
     std::size_t bytes_consumed() const override { return m_consumed; }
 
@@ -60,6 +61,7 @@ private:
     std::size_t m_line = 1;
     bool m_started = false;
     std::string m_error;
+    Refusal m_why;
     std::size_t m_error_line = 0;
     char m_separator;
     bool m_windows1252;

@@ -3,11 +3,30 @@
 // place staff will look for it.
 #pragma once
 
+#include "core/refusal.hpp"
+
+#include <array>
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kibaru::core {
+
+// The codes of a file that cannot be read as a table at all (error_why()); their args are in
+// brackets, after the place (the file and line) that the caller, who knows the file's name, puts
+// first.
+inline constexpr std::array<std::string_view, 9> k_file_refusal_codes = {
+    "file_utf16",               // []
+    "file_quote_inside_field",  // []
+    "file_quote_never_closed",  // []
+    "file_text_after_quote",    // []
+    "file_record_too_long",     // [MiB]
+    "file_quoted_too_long",     // [MiB]
+    "file_old_or_encrypted",    // [] an .xls, or an .xlsx saved with a password
+    "file_workbook_too_large",  // [size]
+    "file_workbook_unreadable", // [what the reader found, in English]
+};
 
 struct CsvRecord {
     std::size_t line = 0;            // physical line (CSV) or sheet row (xlsx), from 1
@@ -27,6 +46,9 @@ public:
     // whole), and the caller should stop reading.
     virtual Status next(CsvRecord& record) = 0;
     virtual const std::string& error_message() const = 0;
+    // The same reason as data (a code of k_file_refusal_codes and its values), for the
+    // console's French.
+    virtual const Refusal& error_why() const = 0;
     virtual std::size_t error_line() const = 0;
     // How far into the file reading has got, in bytes of the file, for progress reports.
     virtual std::size_t bytes_consumed() const = 0;

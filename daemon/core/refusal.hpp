@@ -15,6 +15,9 @@ namespace kibaru::core {
 struct Refusal {
     std::string_view code = {}; // empty: no code, show the English message
     std::vector<std::string> args = {};
+    // Further reasons given at once (a header with an unknown column and a repeated one), said
+    // in turn after this one.
+    std::vector<Refusal> also = {};
 };
 
 // The Error of English `message`, its reason told as data to `why` when the caller asked.

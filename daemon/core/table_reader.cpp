@@ -44,14 +44,17 @@ std::string read_up_to(std::istream& in, std::size_t limit) {
 // A file that cannot be read as a table at all: its one error, for the file as a whole.
 class RefusedTable final : public RecordReader {
 public:
-    explicit RefusedTable(std::string why) : m_why(std::move(why)) {}
+    RefusedTable(std::string message, Refusal why)
+        : m_message(std::move(message)), m_why(std::move(why)) {}
     Status next(CsvRecord&) override { return Status::error; }
-    const std::string& error_message() const override { return m_why; }
+    const std::string& error_message() const override { return m_message; }
+    const Refusal& error_why() const override { return m_why; }
     std::size_t error_line() const override { return 0; }
     std::size_t bytes_consumed() const override { return 0; }
 
 private:
-    std::string m_why;
+    std::string m_message;
+    Refusal m_why;
 };
 
 // Excel's "Texte Unicode (*.txt)" and Notepad's "Unicode" are UTF-16, which starts with a
@@ -67,7 +70,8 @@ std::unique_ptr<RecordReader> open_table(std::istream& in, const TableOptions& o
     if (looks_like_utf16(head)) {
         return std::make_unique<RefusedTable>(
             "is UTF-16 text (Excel's \"Texte Unicode\"): save it from Excel as \"CSV UTF-8\" or "
-            "\"CSV (separateur: point-virgule)\", or as a workbook (.xlsx)");
+            "\"CSV (separateur: point-virgule)\", or as a workbook (.xlsx)",
+            Refusal{"file_utf16"});
     }
     if (looks_like_workbook(head)) {
         XlsxLimits limits = options.xlsx;

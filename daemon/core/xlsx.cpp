@@ -275,17 +275,27 @@ XlsxReader::XlsxReader(std::string workbook, XlsxLimits limits)
 XlsxReader::~XlsxReader() = default;
 
 bool XlsxReader::open() {
-    auto fail = [this](std::string message) {
+    // Past its size and container, what a workbook can get wrong (a broken zip, a part that is
+    // not XML, a cell beyond the limits) is one reason for staff: save it again from Excel; the
+    // reader's own words go with it.
+    auto refuse = [this](std::string message, std::string_view code,
+                         std::vector<std::string> args) {
         m_error = std::move(message);
+        m_why = {code, std::move(args)};
         return false;
     };
+    auto fail = [&](const std::string& message) {
+        return refuse(message, "file_workbook_unreadable", {message});
+    };
     if (m_bytes.size() > m_limits.max_file_bytes) {
-        return fail("the workbook is larger than " + size_text(m_limits.max_file_bytes) +
-                    ": refused");
+        const auto limit = size_text(m_limits.max_file_bytes);
+        return refuse("the workbook is larger than " + limit + ": refused",
+                      "file_workbook_too_large", {limit});
     }
     if (std::string_view(m_bytes).starts_with(k_ole2_magic)) {
-        return fail("is an encrypted workbook or an old .xls file: save it in Excel as .xlsx "
-                    "without a password, or as CSV");
+        return refuse("is an encrypted workbook or an old .xls file: save it in Excel as .xlsx "
+                      "without a password, or as CSV",
+                      "file_old_or_encrypted", {});
     }
     auto zip = Zip::open(m_bytes, m_limits.max_inflated_bytes);
     if (!zip) {
@@ -361,6 +371,7 @@ XlsxReader::Status XlsxReader::next(CsvRecord& record) {
             break;
         case XmlPart::Step::failed:
             m_error = m_parts->xml->error();
+            m_why = {"file_workbook_unreadable", {m_error}};
             m_error_line = sheet.current_row();
             return Status::error;
         }

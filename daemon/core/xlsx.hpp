@@ -41,6 +41,7 @@ public:
 
     Status next(CsvRecord& record) override;
     const std::string& error_message() const override { return m_error; }
+    const Refusal& error_why() const override { return m_why; }
     std::size_t error_line() const override { return m_error_line; }
     // The share of the sheet read so far, scaled to the file's size.
     std::size_t bytes_consumed() const override;
@@ -56,6 +57,7 @@ private:
     bool m_opened = false;
     bool m_done = false;
     std::string m_error;
+    Refusal m_why;
     std::size_t m_error_line = 0;
 };
 

@@ -4,6 +4,7 @@
 #include "core/csv.hpp"
 #include "core/table_reader.hpp"
 #include "ops/audit_trail.hpp"
+#include "ops/csv_table.hpp"
 #include "store/contacts_repo.hpp"
 #include "store/sqlite.hpp"
 
@@ -22,12 +23,6 @@ namespace kibaru::ops {
 namespace {
 
 constexpr std::size_t k_batch_rows = 4096;
-
-// "name:line" for a problem at a line, "name" for one with the file as a whole (a workbook
-// refused before any row is read).
-std::string where(const std::string& name, std::size_t line) {
-    return line == 0 ? name : name + ":" + std::to_string(line);
-}
 
 struct Batch {
     std::vector<core::CsvRecord> records;
@@ -49,19 +44,23 @@ Result<ImportReport> import_contacts(const Env& env, std::istream& in, const std
     core::CsvRecord header;
     auto status = reader.next(header);
     if (status == Status::error) {
-        return Error{ErrorKind::malformed,
-                     where(name, reader.error_line()) + ": " + reader.error_message() +
-                         "; nothing imported",
-                     ""};
+        return unreadable_table(name, reader, "; nothing imported");
     }
     if (status == Status::end) {
-        return invalid(name + ": the file is empty (a header row is required)", "file");
+        return with_why(invalid(name + ": the file is empty (a header row is required)", "file"),
+                        {"table_empty", {name}});
     }
-    auto columns = core::ContactColumns::from_header(header.fields);
+    std::vector<core::Refusal> header_why;
+    auto columns = core::ContactColumns::from_header(header.fields, &header_why);
     if (!columns) {
-        return invalid(name + ":" + std::to_string(header.line) +
-                           ": header: " + columns.error().message,
-                       "header");
+        const std::string at = name + ":" + std::to_string(header.line);
+        for (auto& why : header_why) {
+            why.args.insert(why.args.begin(), at);
+        }
+        core::Refusal why = header_why.front();
+        why.also.assign(header_why.begin() + 1, header_why.end());
+        return with_why(invalid(at + ": header: " + columns.error().message, "header"),
+                        std::move(why));
     }
     listener.header(header.fields);
 
@@ -158,10 +157,7 @@ Result<ImportReport> import_contacts(const Env& env, std::istream& in, const std
                 for (auto& f : pending) {
                     f.wait(); // let workers finish before returning (they reference locals)
                 }
-                return Error{ErrorKind::malformed,
-                             where(name, reader.error_line()) + ": " + reader.error_message() +
-                                 "; nothing imported",
-                             ""};
+                return unreadable_table(name, reader, "; nothing imported");
             }
             if (status == Status::record) {
                 ++report.rows;

@@ -40,6 +40,17 @@ std::string column_named(std::string_view written, const std::vector<std::string
 
 } // namespace
 
+Error unreadable_table(const std::string& name, const core::RecordReader& reader,
+                       const std::string& then) {
+    const std::size_t line = reader.error_line();
+    const std::string at = line == 0 ? name : name + ":" + std::to_string(line);
+    const auto& why = reader.error_why();
+    std::vector<std::string> args{at};
+    args.insert(args.end(), why.args.begin(), why.args.end());
+    return with_why(Error{ErrorKind::malformed, at + ": " + reader.error_message() + then, ""},
+                    {why.code, std::move(args)});
+}
+
 bool CsvTable::has(const std::string& column) const {
     return std::find(columns.begin(), columns.end(), column) != columns.end();
 }
@@ -54,17 +65,8 @@ Result<CsvTable> read_csv_table(std::istream& in, const std::string& name,
     using Status = core::RecordReader::Status;
     core::CsvRecord record;
     auto status = reader->next(record);
-    // A file that cannot be read as a table at all (UTF-16, a broken workbook, an unclosed
-    // quote): malformed, as for contacts import (exit 1, HTTP 400), not a bad value.
-    auto structure_error = [&] {
-        const std::size_t line = reader->error_line();
-        return Error{ErrorKind::malformed,
-                     name + (line == 0 ? "" : ":" + std::to_string(line)) + ": " +
-                         reader->error_message(),
-                     ""};
-    };
     if (status == Status::error) {
-        return structure_error();
+        return unreadable_table(name, *reader);
     }
     if (status == Status::end) {
         return with_why(invalid(name + ": the file is empty (a header row is required)"),
@@ -129,7 +131,7 @@ Result<CsvTable> read_csv_table(std::istream& in, const std::string& name,
         table.rows.emplace_back(record.line, std::move(row));
     }
     if (status == Status::error) {
-        return structure_error();
+        return unreadable_table(name, *reader);
     }
     return table;
 }

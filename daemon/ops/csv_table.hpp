@@ -16,6 +16,10 @@
 #include <utility>
 #include <vector>
 
+namespace kibaru::core {
+class RecordReader;
+}
+
 namespace kibaru::ops {
 
 // The codes its refusals carry as data (core/refusal.hpp), for the console's French; their args
@@ -50,6 +54,12 @@ Result<CsvTable> read_csv_table(std::istream& in, const std::string& name,
                                 const std::vector<std::string>& required,
                                 const std::vector<std::string>& optional, bool any_columns,
                                 const ColumnAliases& aliases = {});
+
+// A file that cannot be read as a table at all (UTF-16, a broken workbook, an unclosed quote):
+// malformed (CLI exit 1, HTTP 400), as "name:line: what" then `then`, its reason as data with
+// that place first (core::k_file_refusal_codes).
+Error unreadable_table(const std::string& name, const core::RecordReader& reader,
+                       const std::string& then = "");
 
 // "12" -> 12; anything else is invalid, as "origin: week: "x" is not a week number".
 Result<int> parse_week(const std::string& origin, const std::string& text);

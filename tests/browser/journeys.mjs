@@ -194,6 +194,21 @@ file = "kibaru.log"
     "76 00 00 04,Seydou Coulibaly,Jiguiya,Dioila,sesame,xx\n" +
     "76 00 00 05,Mariam Koné,ULPC,Dioila,sesame,bm\n" +
     "76 00 00 06,Oumou Sangaré,ULPC,Kita,sesame,fr,en trop\n");
+  // First the file as Excel's "Texte Unicode" saves it (UTF-16): refused as a whole, said in
+  // French with what to save it as instead.
+  const utf16 = path.join(work, "producteurs.txt");
+  fs.writeFileSync(utf16, Buffer.concat([Buffer.from([0xFF, 0xFE]),
+                                         Buffer.from("phone\tname\r\n", "utf16le")]));
+  await staff.visit(() => p.goto(base + "/contacts/import"), 30 * 1024, "the import form");
+  await p.setInputFiles("#f-file", utf16);
+  await staff.visit(() => p.click("button:has-text('Vérifier le fichier')"), 30 * 1024,
+                    "the import review of a UTF-16 file");
+  check((await p.locator("main").innerText()).includes(
+          "producteurs.txt : ce fichier est du texte UTF-16 (« Texte Unicode » d'Excel) : " +
+          "enregistrez-le depuis Excel en « CSV UTF-8 »"),
+        "staff: a file that cannot be read as a table says why in French: " +
+          await p.locator("main").innerText());
+  forgiveRefusal(staff);
   await staff.visit(() => p.goto(base + "/contacts/import"), 30 * 1024, "the import form");
   await p.setInputFiles("#f-file", csv);
   await staff.visit(() => p.click("button:has-text('Vérifier le fichier')"), 30 * 1024,

@@ -67,6 +67,10 @@ TEST(WebPages, every_reject_code_has_its_sentence_with_the_same_values_in_both_l
                  kibaru::ops::k_table_refusal_codes.end());
     codes.insert(codes.end(), kibaru::ops::k_render_refusal_codes.begin(),
                  kibaru::ops::k_render_refusal_codes.end());
+    codes.insert(codes.end(), kibaru::core::k_file_refusal_codes.begin(),
+                 kibaru::core::k_file_refusal_codes.end());
+    codes.insert(codes.end(), kibaru::core::k_header_refusal_codes.begin(),
+                 kibaru::core::k_header_refusal_codes.end());
     for (const auto code : codes) {
         const std::string key = "reject." + std::string(code);
         const auto entry = std::find_if(catalogue().begin(), catalogue().end(),
@@ -81,6 +85,18 @@ TEST(WebPages, every_reject_code_has_its_sentence_with_the_same_values_in_both_l
               "champ inconnu {prix} : un message peut utiliser {name}, {organisation}, {region}, "
               "{week}, {weeks} et {commodity}");
     EXPECT_EQ(explain(Lang::fr, {}, "english"), "english") << "no code: the English text";
+    // Reasons given at once are said in turn.
+    const kibaru::core::Refusal header{"header_unknown_column",
+                                       {"c.csv:1", "couleur", "phone,name"},
+                                       {{"header_column_twice", {"c.csv:1", "name"}}}};
+    EXPECT_EQ(
+        explain(Lang::fr, header, "english"),
+        "c.csv:1 : en-tête : colonne inconnue « couleur » (les colonnes possibles sont "
+        "phone,name, ou leurs noms en français : téléphone, nom, coopérative, type, région, "
+        "filière, langue, étiquettes) ; c.csv:1 : en-tête : la colonne « name » apparaît deux "
+        "fois");
+    EXPECT_EQ(explain(Lang::en, {"file_quote_never_closed", {"c.csv:3"}}, "english"),
+              "c.csv:3: quoted field opened here is never closed");
 }
 
 // The README's example of a reject said in French is what the import review shows: the row

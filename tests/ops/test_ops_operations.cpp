@@ -1,6 +1,7 @@
 // The use cases in process, as the CLI and the API call them: each owns its transaction and its
 // audit entry (with the Env's actor), and says what went wrong with a kind the front ends
 // translate.
+#include "core/contact.hpp"
 #include "ops/audit_trail.hpp"
 #include "ops/campaigns.hpp"
 #include "ops/contact_import.hpp"
@@ -70,6 +71,47 @@ TEST_F(Ops, an_import_reports_each_reject_and_is_audited_with_its_actor) {
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().kind, ops::ErrorKind::invalid);
     EXPECT_EQ(refused.error().message.rfind("c.csv:1: header:", 0), 0u) << refused.error().message;
+}
+
+// A contacts file refused as a whole says why as data too, with the place first: a file that
+// cannot be read (core::k_file_refusal_codes), and every problem of its header, in turn.
+TEST_F(Ops, a_refused_contacts_file_gives_its_reasons_as_listed_codes_with_the_place_first) {
+    using Args = std::vector<std::string>;
+    const auto refused = [&](const std::string& text) {
+        std::istringstream in(text);
+        NoListener listener;
+        auto report = ops::import_contacts(env(), in, "c.csv", {}, listener);
+        EXPECT_FALSE(report) << text;
+        EXPECT_EQ(sql("SELECT count(*) FROM contacts"), "0") << "nothing imported: " << text;
+        return report ? ops::Error{} : report.error();
+    };
+    auto unclosed = refused("phone,name\n76000001,Awa\n76000002,\"Moussa\n");
+    EXPECT_EQ(unclosed.kind, ops::ErrorKind::malformed);
+    EXPECT_EQ(unclosed.message,
+              "c.csv:3: quoted field opened here is never closed; nothing imported");
+    EXPECT_EQ(unclosed.why.code, "file_quote_never_closed");
+    EXPECT_EQ(unclosed.why.args, Args{"c.csv:3"});
+    const auto utf16 = refused(std::string("\xFF\xFEp\0h\0o\0n\0e\0", 12));
+    EXPECT_EQ(utf16.why.code, "file_utf16");
+    EXPECT_EQ(utf16.why.args, Args{"c.csv"}) << "the file as a whole: no line";
+    EXPECT_EQ(refused("").why.code, "table_empty");
+
+    const auto header = refused("\n\ntel,couleur,nom,name\n76000001,rouge,Awa,Awa\n");
+    EXPECT_EQ(header.field, "header");
+    EXPECT_EQ(header.why.code, "header_unknown_column");
+    EXPECT_EQ(header.why.args.at(0), "c.csv:3") << "the header's own line";
+    EXPECT_EQ(header.why.args.at(1), "couleur");
+    ASSERT_EQ(header.why.also.size(), 1u);
+    EXPECT_EQ(header.why.also[0].code, "header_column_twice");
+    EXPECT_EQ(header.why.also[0].args, (Args{"c.csv:3", "name"}));
+    EXPECT_EQ(refused("name\nAwa\n").why.code, "header_no_phone");
+    for (const auto& why : {unclosed.why, utf16.why, header.why, header.why.also[0]}) {
+        const auto& file = kibaru::core::k_file_refusal_codes;
+        const auto& head = kibaru::core::k_header_refusal_codes;
+        EXPECT_TRUE(std::find(file.begin(), file.end(), why.code) != file.end() ||
+                    std::find(head.begin(), head.end(), why.code) != head.end())
+            << why.code;
+    }
 }
 
 TEST_F(Ops, opting_out_names_a_known_phone_and_is_audited_once) {

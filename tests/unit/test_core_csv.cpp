@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 
 using kibaru::core::CsvReader;
@@ -14,6 +15,7 @@ struct Parsed {
     CsvReader::Status last = CsvReader::Status::end;
     std::string error;
     std::size_t error_line = 0;
+    kibaru::core::Refusal why;
 };
 
 Parsed parse(const std::string& text, std::size_t max_record = 16u << 20) {
@@ -26,6 +28,7 @@ Parsed parse(const std::string& text, std::size_t max_record = 16u << 20) {
     }
     parsed.error = reader.error_message();
     parsed.error_line = reader.error_line();
+    parsed.why = reader.error_why();
     return parsed;
 }
 
@@ -115,6 +118,34 @@ TEST(CoreCsv, reports_text_after_a_closing_quote) {
     const auto p = parse("a,b\n\"x\"y,2\n");
     EXPECT_EQ(p.last, CsvReader::Status::error);
     EXPECT_EQ(p.error_line, 2u);
+}
+
+// Each way a file cannot be read past gives its reason as data too, for the console's French:
+// a code of k_file_refusal_codes and the values its sentence names.
+TEST(CoreCsv, each_broken_file_gives_its_reason_as_a_listed_code) {
+    const auto listed = [](std::string_view code) {
+        const auto& codes = kibaru::core::k_file_refusal_codes;
+        return std::find(codes.begin(), codes.end(), code) != codes.end();
+    };
+    const struct {
+        std::string text;
+        std::size_t max_record;
+        std::string_view code;
+        std::vector<std::string> args;
+    } cases[] = {
+        {"a\n" + std::string(3u << 20, 'x') + "\n", 2u << 20, "file_record_too_long", {"2"}},
+        {"a\n\"" + std::string(3u << 20, 'x') + "\"\n", 2u << 20, "file_quoted_too_long", {"2"}},
+        {"a,b\n1,\"never closed\n", 16u << 20, "file_quote_never_closed", {}},
+        {"a,b\nx\"y,2\n", 16u << 20, "file_quote_inside_field", {}},
+        {"a,b\n\"x\"y,2\n", 16u << 20, "file_text_after_quote", {}},
+    };
+    for (const auto& c : cases) {
+        const auto p = parse(c.text, c.max_record);
+        ASSERT_EQ(p.last, CsvReader::Status::error) << c.code;
+        EXPECT_EQ(p.why.code, c.code) << p.error;
+        EXPECT_EQ(p.why.args, c.args) << c.code;
+        EXPECT_TRUE(listed(p.why.code)) << c.code;
+    }
 }
 
 TEST(CoreCsv, reads_the_last_row_without_a_newline) {

@@ -268,6 +268,7 @@ TEST(CoreXlsx, open_table_refuses_utf16_text_saying_how_to_save_it) {
         EXPECT_EQ(reader->error_line(), 0u) << "the file as a whole";
         EXPECT_NE(reader->error_message().find("is UTF-16 text"), std::string::npos);
         EXPECT_NE(reader->error_message().find("CSV UTF-8"), std::string::npos);
+        EXPECT_EQ(reader->error_why().code, "file_utf16");
     }
 }
 
@@ -341,6 +342,23 @@ raw_xlsx(OUT, '', parts={'xl/worksheets/sheet1.xml': None})
     XlsxLimits limits;
     limits.max_file_bytes = 100;
     EXPECT_EQ(refusal(no_sheet, limits), "the workbook is larger than 100 bytes: refused");
+
+    // The same reasons as data, for the console's French: the size and the old or encrypted
+    // container each have their own; anything else the reader found goes with its own words.
+    const auto why = [](const std::string& workbook, XlsxLimits bounds = {}) {
+        XlsxReader reader(workbook, bounds);
+        CsvRecord record;
+        EXPECT_EQ(reader.next(record), RecordReader::Status::error);
+        return reader.error_why();
+    };
+    const auto too_large = why(no_sheet, limits);
+    EXPECT_EQ(too_large.code, "file_workbook_too_large");
+    EXPECT_EQ(too_large.args, (Fields{"100 bytes"}));
+    EXPECT_EQ(why("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" + std::string(600, '\0')).code,
+              "file_old_or_encrypted");
+    const auto unreadable = why(ods);
+    EXPECT_EQ(unreadable.code, "file_workbook_unreadable");
+    EXPECT_EQ(unreadable.args, (Fields{refusal(ods)}));
 }
 
 TEST(CoreXlsx, hostile_xml_is_refused) {

@@ -173,7 +173,8 @@ void import_review(ApiCall& call) {
             layout(page, page.t("contacts.import"),
                    tag("p", {},
                        tag("a", {{"href", "/contacts/import"}}, text(page.t("import.again")))),
-                   "nav.contacts", {{"file", report.error().message}}));
+                   "nav.contacts",
+                   {{"file", explain(page.lang, report.error().why, report.error().message)}}));
     }
     Html body =
         tag("p", {},

@@ -26,7 +26,12 @@ std::string explain(Lang lang, const core::Refusal& why, const std::string& engl
     if (why.code.empty()) {
         return english;
     }
-    return fill(tr(lang, "reject." + std::string(why.code)), why.args);
+    std::string said = fill(tr(lang, "reject." + std::string(why.code)), why.args);
+    for (const auto& more : why.also) {
+        said += lang == Lang::fr ? " ; " : "; ";
+        said += explain(lang, more, "");
+    }
+    return said;
 }
 
 std::string fill(std::string_view text, const std::vector<std::string>& args) {

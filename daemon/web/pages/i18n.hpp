@@ -39,7 +39,8 @@ std::string tr(Lang lang, std::string_view key);
 // its value stays as written.
 std::string fill(std::string_view text, const std::vector<std::string>& args);
 // A refusal in `lang`: the catalogue's sentence "reject.<code>" filled with its values, or
-// `english` (the operations layer's text) when it has no code.
+// `english` (the operations layer's text) when it has no code; the reasons given with it
+// (`also`) follow, each said so too.
 std::string explain(Lang lang, const core::Refusal& why, const std::string& english);
 
 std::string number(std::int64_t value, Lang lang);        // 36 285 / 36,285

@@ -2,9 +2,10 @@
 // the console's catalogue (i18n_catalogue.cpp): one per code of k_row_reject_codes and
 // k_phone_refusal_codes (an import's rejects), k_message_refusal_codes (a weekly message),
 // k_account_refusal_codes (an account change), k_table_refusal_codes and k_render_refusal_codes
-// (a table of values, a template) and k_unknown_refusal_codes (an id or phone naming nothing),
-// keyed "reject.<code>", with {1}, {2}... where the refusal's values go. A phone's sentence
-// starts with the number as written ({1}); its other values follow.
+// (a table of values, a template), k_file_refusal_codes and k_header_refusal_codes (a file that
+// cannot be read as a table, a contacts header) and k_unknown_refusal_codes (an id or phone naming
+// nothing), keyed "reject.<code>", with {1}, {2}... where the refusal's values go. A phone's
+// sentence starts with the number as written ({1}); its other values follow.
 #include "web/pages/i18n.hpp"
 
 namespace kibaru::web::pages {
@@ -139,6 +140,52 @@ const std::vector<Entry>& reject_entries() {
          "{1}: {2}: is empty, and the template uses {{2}}"},
         {"reject.render_no_rows", "{1} : aucune ligne pour la langue {2}",
          "{1}: no rows for language {2}"},
+        // A file that cannot be read as a table at all (core/record_reader.hpp), and a
+        // contacts file's header (core/contact.hpp): {1} is the file and its line.
+        {"reject.file_utf16",
+         "{1} : ce fichier est du texte UTF-16 (« Texte Unicode » d'Excel) : enregistrez-le "
+         "depuis Excel en « CSV UTF-8 » ou « CSV (séparateur : point-virgule) », ou en classeur "
+         "(.xlsx)",
+         "{1}: is UTF-16 text (Excel's \"Texte Unicode\"): save it from Excel as \"CSV UTF-8\" "
+         "or \"CSV (separateur: point-virgule)\", or as a workbook (.xlsx)"},
+        {"reject.file_quote_inside_field",
+         "{1} : un guillemet au milieu d'un champ sans guillemets (mettez tout le champ entre "
+         "guillemets et doublez le guillemet intérieur)",
+         "{1}: a quote inside an unquoted field (quote the whole field and double the inner "
+         "quote)"},
+        {"reject.file_quote_never_closed",
+         "{1} : un champ ouvert par un guillemet sur cette ligne n'est jamais fermé",
+         "{1}: quoted field opened here is never closed"},
+        {"reject.file_text_after_quote", "{1} : du texte après le guillemet qui ferme un champ",
+         "{1}: text after a closing quote"},
+        {"reject.file_record_too_long",
+         "{1} : une ligne de plus de {2} Mio (manque-t-il un guillemet fermant ?)",
+         "{1}: record is longer than {2} MiB (is a closing quote missing?)"},
+        {"reject.file_quoted_too_long",
+         "{1} : un champ ouvert par un guillemet sur cette ligne dépasse {2} Mio (manque-t-il un "
+         "guillemet fermant ?)",
+         "{1}: quoted field opened here is longer than {2} MiB (is a closing quote missing?)"},
+        {"reject.file_old_or_encrypted",
+         "{1} : c'est un classeur protégé par un mot de passe ou un ancien fichier .xls : "
+         "enregistrez-le depuis Excel en .xlsx sans mot de passe, ou en CSV",
+         "{1}: is an encrypted workbook or an old .xls file: save it in Excel as .xlsx without a "
+         "password, or as CSV"},
+        {"reject.file_workbook_too_large", "{1} : le classeur dépasse {2} : refusé",
+         "{1}: the workbook is larger than {2}: refused"},
+        {"reject.file_workbook_unreadable",
+         "{1} : ce classeur ne se lit pas ({2}) : ouvrez-le dans Excel et enregistrez-le de "
+         "nouveau en .xlsx, ou en CSV",
+         "{1}: {2}"},
+        {"reject.header_unknown_column",
+         "{1} : en-tête : colonne inconnue « {2} » (les colonnes possibles sont {3}, ou leurs "
+         "noms en français : téléphone, nom, coopérative, type, région, filière, langue, "
+         "étiquettes)",
+         "{1}: header: unknown column \"{2}\" (expected some of: {3}, or their French names)"},
+        {"reject.header_column_twice", "{1} : en-tête : la colonne « {2} » apparaît deux fois",
+         "{1}: header: column \"{2}\" appears twice"},
+        {"reject.header_no_phone",
+         "{1} : en-tête : il n'y a pas de colonne « phone » (ou « téléphone »)",
+         "{1}: header: the header has no \"phone\" column"},
         // Ids and phones that name nothing (ops/unknown.hpp).
         {"reject.campaign_unknown", "aucune campagne n'a le numéro {1}", "no campaign has id {1}"},
         {"reject.contact_unknown", "aucun contact n'a le numéro {1}", "no contact has phone {1}"},
