@@ -267,12 +267,12 @@ Result<std::string> PhoneNormalizer::refusal(const std::string& formatted, int c
     }
 }
 
-Result<std::string> PhoneNormalizer::any_e164(std::string_view raw) const {
-    auto cleaned = precheck(raw, nullptr);
+Result<std::string> PhoneNormalizer::any_e164(std::string_view raw, Refusal* why) const {
+    auto cleaned = precheck(raw, why);
     if (!cleaned) {
         return cleaned.error();
     }
-    auto number = full_parse(*cleaned, m_region, nullptr);
+    auto number = full_parse(*cleaned, m_region, why);
     if (!number) {
         return number.error();
     }

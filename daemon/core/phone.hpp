@@ -53,8 +53,8 @@ public:
     Result<std::string> mobile_e164(std::string_view raw, Refusal* why = nullptr) const;
 
     // The E.164 form of any parseable number, without the validity and mobile checks: used to
-    // look up an existing contact however its number is written.
-    Result<std::string> any_e164(std::string_view raw) const;
+    // look up an existing contact however its number is written. `why` as for mobile_e164.
+    Result<std::string> any_e164(std::string_view raw, Refusal* why = nullptr) const;
 
     const std::string& default_region() const { return m_region; }
     const NumberingPlan& plan() const { return m_plan; }

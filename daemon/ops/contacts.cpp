@@ -15,9 +15,13 @@ namespace kibaru::ops {
 Result<std::string> normalize_phone(const Env& env, const std::string& raw,
                                     const std::string& field, const std::string& label) {
     const auto phones = core::phone_normalizer(env.config.contacts);
-    auto phone = phones.any_e164(raw);
+    core::Refusal why;
+    auto phone = phones.any_e164(raw, &why);
     if (!phone) {
-        return invalid(label + "\"" + raw + "\" " + phone.error().message, field);
+        // The sentences of phone refusals quote the number as typed first, as an import's do.
+        why.args.insert(why.args.begin(), raw);
+        return with_why(invalid(label + "\"" + raw + "\" " + phone.error().message, field),
+                        std::move(why));
     }
     return *phone;
 }

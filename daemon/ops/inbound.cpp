@@ -238,12 +238,15 @@ std::vector<InboundResult> handle_incoming_batch(const Env& env,
 }
 
 Result<store::InboxRow> reply_by_hand(const Env& env, std::int64_t id, const std::string& text) {
+    // Refused as a weekly message is, with the same codes (k_message_refusal_codes).
     if (text.empty()) {
-        return invalid("the reply is empty", "text");
+        return with_why(invalid("the reply is empty", "text"), {"msg_empty"});
     }
-    if (auto sms = core::prepare_sms(text, *core::parse_encoding_mode(env.config.sms.encoding));
+    core::Refusal why;
+    if (auto sms =
+            core::prepare_sms(text, *core::parse_encoding_mode(env.config.sms.encoding), &why);
         !sms) {
-        return invalid(sms.error().message, "text");
+        return with_why(invalid(sms.error().message, "text"), std::move(why));
     }
     store::Transaction tx(env.db);
     store::InboxRepo inbox(env.db);

@@ -16,7 +16,9 @@ Result<Resend> resend_deliveries(const Env& env, std::int64_t campaign_id, int w
                                  const std::string& state, bool dry_run) {
     const auto which = core::parse_delivery_state(state);
     if (which != core::DeliveryState::unknown && which != core::DeliveryState::failed) {
-        return invalid("--state must be unknown or failed (not \"" + state + "\")", "state");
+        return with_why(
+            invalid("--state must be unknown or failed (not \"" + state + "\")", "state"),
+            {"resend_bad_state", {state}});
     }
     store::DeliveryTransaction tx(env.db, env.now_text(), env.actor.name,
                                   dry_run ? store::Transaction::Mode::read
@@ -29,19 +31,23 @@ Result<Resend> resend_deliveries(const Env& env, std::int64_t campaign_id, int w
     if (campaign->status == "cancelled") {
         // Queued again, they would be skipped as cancelled: a real failure, or a send that may
         // have arrived, would read in the reports as never sent.
-        return conflict("campaign " + std::to_string(campaign_id) +
-                        " is cancelled: its deliveries are not sent again");
+        return with_why(conflict("campaign " + std::to_string(campaign_id) +
+                                 " is cancelled: its deliveries are not sent again"),
+                        {"resend_cancelled", {std::to_string(campaign_id)}});
     }
     store::DeliveriesRepo deliveries(env.db);
     const auto status = deliveries.week_status(campaign_id, week);
     const std::string where =
         "campaign " + std::to_string(campaign_id) + " week " + std::to_string(week);
     if (!status) {
-        return conflict(where + " has not opened: it has nothing to send again");
+        return with_why(conflict(where + " has not opened: it has nothing to send again"),
+                        {"resend_not_opened", {std::to_string(campaign_id), std::to_string(week)}});
     }
     if (status->closed || status->closes_at <= env.now_text()) {
-        return conflict(where + " closed at " + status->closes_at +
-                        ": a delivery is never sent again after its week has closed");
+        return with_why(conflict(where + " closed at " + status->closes_at +
+                                 ": a delivery is never sent again after its week has closed"),
+                        {"resend_closed",
+                         {std::to_string(campaign_id), std::to_string(week), status->closes_at}});
     }
     Resend resend{campaign_id, week, state, 0, dry_run};
     if (dry_run) {

@@ -7,8 +7,10 @@
 #include "ops/env.hpp"
 #include "ops/error.hpp"
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace kibaru::ops {
 
@@ -18,6 +20,15 @@ struct Resend {
     std::string state;           // unknown or failed
     std::int64_t deliveries = 0; // queued again (or, in a dry run, that would be)
     bool dry_run = false;
+};
+
+// The codes its refusals carry as data (core/refusal.hpp), for the console's French; their args
+// are in brackets.
+inline constexpr std::array<std::string_view, 4> k_resend_refusal_codes = {
+    "resend_bad_state",  // [state]
+    "resend_cancelled",  // [campaign id]
+    "resend_not_opened", // [campaign id, week]
+    "resend_closed",     // [campaign id, week, closes at]
 };
 
 // invalid: a state other than unknown or failed; not_found: no such campaign; conflict: the

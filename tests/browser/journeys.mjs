@@ -373,6 +373,14 @@ file = "kibaru.log"
   const download = await a.request.get(base + "/api/v1/deliveries?campaign=1&format=csv");
   check(download.status() === 200 && (await download.text()).trim().split("\n").length === 5,
         "auditor: the deliveries CSV downloads with its 4 rows");
+  // A phone in the deliveries' filter that is no number: said why in French beside the field.
+  await auditor.visit(() => a.goto(campaignUrl + "/deliveries?phone=76x"), 30 * 1024,
+                      "the deliveries with a wrong phone");
+  check((await a.locator("main").innerText()).includes(
+          "Téléphone : « 76x » contient des caractères qui ne font pas partie d'un numéro"),
+        "auditor: a phone filter that is no number says why in French: " +
+          await a.locator("main").innerText());
+  forgiveRefusal(auditor);
   await auditor.visit(() => a.goto(base + "/audit"), 30 * 1024, "the audit page");
   await auditor.visit(() => a.click("button:has-text('Vérifier le journal')"), 30 * 1024,
                       "the audit verdict");

@@ -10,6 +10,7 @@
 #include "ops/csv_table.hpp"
 #include "ops/message_check.hpp"
 #include "ops/messages.hpp"
+#include "ops/resend.hpp"
 #include "ops/unknown.hpp"
 #include "web/console.hpp"
 #include "web/multipart.hpp"
@@ -71,6 +72,8 @@ TEST(WebPages, every_reject_code_has_its_sentence_with_the_same_values_in_both_l
                  kibaru::core::k_file_refusal_codes.end());
     codes.insert(codes.end(), kibaru::core::k_header_refusal_codes.begin(),
                  kibaru::core::k_header_refusal_codes.end());
+    codes.insert(codes.end(), kibaru::ops::k_resend_refusal_codes.begin(),
+                 kibaru::ops::k_resend_refusal_codes.end());
     for (const auto code : codes) {
         const std::string key = "reject." + std::string(code);
         const auto entry = std::find_if(catalogue().begin(), catalogue().end(),

@@ -306,7 +306,9 @@ TEST_F(Inbound, staff_answer_one_message_by_hand_audited) {
     const auto waiting = inbox.list("", true, 10);
     ASSERT_EQ(waiting.size(), 1u);
     EXPECT_EQ(waiting[0].id, r.inbox_id);
-    EXPECT_FALSE(ops::reply_by_hand(env("awa", ops::Role::staff), r.inbox_id, "").ok());
+    const auto empty = ops::reply_by_hand(env("awa", ops::Role::staff), r.inbox_id, "");
+    ASSERT_FALSE(empty.ok());
+    EXPECT_EQ(empty.error().why.code, "msg_empty") << "said as a weekly message's refusal is";
     EXPECT_EQ(ops::reply_by_hand(env("awa"), 999, "x").error().kind, ops::ErrorKind::not_found);
 }
 

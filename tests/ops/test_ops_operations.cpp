@@ -11,6 +11,7 @@
 #include "ops/messages.hpp"
 #include "ops/overview.hpp"
 #include "ops/reports.hpp"
+#include "ops/resend.hpp"
 #include "ops/unknown.hpp"
 #include "ops_fixture.hpp"
 
@@ -122,6 +123,8 @@ TEST_F(Ops, opting_out_names_a_known_phone_and_is_audited_once) {
     auto bad = ops::set_contact_status(env(), "12", "opted_out", "api");
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().field, "phone");
+    EXPECT_EQ(bad.error().why.code, "phone_too_short") << "as data, for the console's French";
+    EXPECT_EQ(bad.error().why.args, std::vector<std::string>{"12"}) << "the number as typed";
     auto done = ops::set_contact_status(env("fatou"), "76 00 00 01", "opted_out", "api");
     ASSERT_TRUE(done);
     EXPECT_EQ(done->phone, "+22376000001");
@@ -223,6 +226,28 @@ TEST_F(Ops, an_unknown_campaign_or_contact_gives_its_reason_as_a_listed_code) {
     auto status = ops::set_contact_status(env(), "76000009", "opted_out", "api");
     ASSERT_FALSE(status);
     EXPECT_EQ(status.error().why.code, "contact_unknown");
+}
+
+// Sending a week's deliveries again is refused with a listed code and its values, as the
+// console says it in French.
+TEST_F(Ops, a_refused_resend_gives_its_reason_as_a_listed_code) {
+    using Args = std::vector<std::string>;
+    const auto id = campaign();
+    const auto listed = [](const ops::Error& error) {
+        const auto& codes = ops::k_resend_refusal_codes;
+        return std::find(codes.begin(), codes.end(), error.why.code) != codes.end();
+    };
+    const auto bad = ops::resend_deliveries(env(), id, 1, "sent", true);
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().why.code, "resend_bad_state");
+    EXPECT_EQ(bad.error().why.args, Args{"sent"});
+    EXPECT_TRUE(listed(bad.error()));
+    const auto not_open = ops::resend_deliveries(env(), id, 1, "failed", true);
+    ASSERT_FALSE(not_open);
+    EXPECT_EQ(not_open.error().kind, ops::ErrorKind::conflict);
+    EXPECT_EQ(not_open.error().why.code, "resend_not_opened");
+    EXPECT_EQ(not_open.error().why.args, (Args{std::to_string(id), "1"}));
+    EXPECT_TRUE(listed(not_open.error()));
 }
 
 TEST_F(Ops, a_small_csv_names_the_file_line_and_column_at_fault) {

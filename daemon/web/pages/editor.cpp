@@ -260,7 +260,8 @@ void resend_week(ApiCall& call) {
         ops::resend_deliveries(call.env, at->first, at->second, call.captures.at("state"), false);
     if (!resent) {
         EditorState state;
-        state.errors.push_back({"resend", resent.error().message});
+        state.errors.push_back(
+            {"resend", explain(page.lang, resent.error().why, resent.error().message)});
         return render_editor(page, at->first, at->second, state,
                              resent.error().kind == ops::ErrorKind::not_found ? 404 : 409);
     }

@@ -2,7 +2,8 @@
 // the console's catalogue (i18n_catalogue.cpp): one per code of k_row_reject_codes and
 // k_phone_refusal_codes (an import's rejects), k_message_refusal_codes (a weekly message),
 // k_account_refusal_codes (an account change), k_table_refusal_codes and k_render_refusal_codes
-// (a table of values, a template), k_file_refusal_codes and k_header_refusal_codes (a file that
+// (a table of values, a template), k_resend_refusal_codes (deliveries sent again),
+// k_file_refusal_codes and k_header_refusal_codes (a file that
 // cannot be read as a table, a contacts header) and k_unknown_refusal_codes (an id or phone naming
 // nothing), keyed "reject.<code>", with {1}, {2}... where the refusal's values go. A phone's
 // sentence starts with the number as written ({1}); its other values follow.
@@ -186,6 +187,21 @@ const std::vector<Entry>& reject_entries() {
         {"reject.header_no_phone",
          "{1} : en-tête : il n'y a pas de colonne « phone » (ou « téléphone »)",
          "{1}: header: the header has no \"phone\" column"},
+        // Deliveries sent again (ops/resend.hpp).
+        {"reject.resend_bad_state",
+         "seules les livraisons en doute (unknown) ou en échec (failed) se renvoient, pas « {1} »",
+         "--state must be unknown or failed (not \"{1}\")"},
+        {"reject.resend_cancelled",
+         "la campagne {1} est annulée : ses livraisons ne sont pas renvoyées",
+         "campaign {1} is cancelled: its deliveries are not sent again"},
+        {"reject.resend_not_opened",
+         "la semaine {2} de la campagne {1} n'est pas encore ouverte : elle n'a rien à renvoyer",
+         "campaign {1} week {2} has not opened: it has nothing to send again"},
+        {"reject.resend_closed",
+         "la semaine {2} de la campagne {1} s'est fermée le {3} : une livraison n'est jamais "
+         "renvoyée après la fermeture de sa semaine",
+         "campaign {1} week {2} closed at {3}: a delivery is never sent again after its week has "
+         "closed"},
         // Ids and phones that name nothing (ops/unknown.hpp).
         {"reject.campaign_unknown", "aucune campagne n'a le numéro {1}", "no campaign has id {1}"},
         {"reject.contact_unknown", "aucun contact n'a le numéro {1}", "no contact has phone {1}"},

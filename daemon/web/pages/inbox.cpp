@@ -108,8 +108,9 @@ void reply_to_inbox(ApiCall& call) {
         }
         return render_inbox(
             page, 422,
-            {{name, page.t("inbox.reply") + page.t("punct.colon") + replied.error().message}}, id,
-            text);
+            {{name, page.t("inbox.reply") + page.t("punct.colon") +
+                        explain(page.lang, replied.error().why, replied.error().message)}},
+            id, text);
     }
     claim.succeeded("/inbox");
     redirect(call, "/inbox");

@@ -220,7 +220,9 @@ void deliveries(ApiCall& call) {
         if (auto e164 = ops::normalize_phone(call.env, phone, "phone", "")) {
             filter.phone = *e164;
         } else {
-            errors.push_back({"phone", e164.error().message});
+            errors.push_back(
+                {"phone", page.t("contact.phone") + page.t("punct.colon") +
+                              explain(page.lang, e164.error().why, e164.error().message)});
         }
     }
     std::vector<std::pair<std::string, std::string>> states = {{"", page.t("contacts.any_status")}};
