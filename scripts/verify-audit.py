@@ -22,6 +22,9 @@ The formats (also in README.md and daemon/core/audit.hpp, daemon/store/event_sea
                 event that set them; deliveries with events under older seals are not replayed.
                 The tallies (delivery_tallies) must count the deliveries, and each week's
                 deliveries must be those its "week.opened" entry created (count and id range).
+  audience    = a "week.opened" entry's "audience_sha256" is sha256("kibaru-audience-v1\\n" +
+                frames of id, contact_id and the contact's phone for every delivery of the
+                week, in id order): which contact each delivery is for, and their phones.
 """
 import argparse
 import hashlib
@@ -174,27 +177,33 @@ class Replay:
 
 
 def openings(db):
-    """(campaign, week) -> [targeted, first_id, last_id, deliveries found] from week.opened."""
+    """(campaign, week) -> [targeted, first_id, last_id, deliveries found, audience digest
+    sealed, audience digest being recomputed] from week.opened."""
     weeks = {}
     for subject, details in db.execute(
             "SELECT subject, details FROM audit_log WHERE action = 'week.opened' ORDER BY seq"):
         entry = json.loads(details)
         ids = entry.get("deliveries") or {}
+        sealed = entry.get("audience_sha256")
         weeks[(int(subject.split()[-1]), entry["week"])] = [
-            entry.get("targeted", 0), ids.get("first_id"), ids.get("last_id"), 0]
+            entry.get("targeted", 0), ids.get("first_id"), ids.get("last_id"), 0, sealed,
+            hashlib.sha256(b"kibaru-audience-v1\n") if sealed else None]
     return weeks
 
 
 def check_deliveries(db, replay, weeks):
     counted = {}
-    for id_, campaign, week, state, segments in db.execute(
-            "SELECT id, campaign_id, week, state, segments FROM deliveries ORDER BY id"):
+    for id_, campaign, week, state, segments, contact, phone in db.execute(
+            "SELECT d.id, d.campaign_id, d.week, d.state, d.segments, d.contact_id, c.phone "
+            "FROM deliveries d LEFT JOIN contacts c ON c.id = d.contact_id ORDER BY d.id"):
         opening = weeks.get((campaign, week))
         if opening is None:
             return f"delivery {id_} belongs to a week the audit log never opened (inserted)"
         if opening[1] is not None and not opening[1] <= id_ <= opening[2]:
             return f"delivery {id_} is not among those its week's opening created (inserted)"
         opening[3] += 1
+        if opening[5]:
+            opening[5].update(frame(id_) + frame(contact) + frame(phone))
         problem = replay.check(id_, state, segments)
         if problem:
             return problem
@@ -203,10 +212,13 @@ def check_deliveries(db, replay, weeks):
     for delivery, flags in enumerate(replay.flags):
         if flags & EVENTS and not flags & ROW_SEEN:
             return f"delivery {delivery} has sealed events but no row (deleted)"
-    for (campaign, week), (targeted, _, _, found) in weeks.items():
+    for (campaign, week), (targeted, _, _, found, sealed, audience) in weeks.items():
         if found != targeted:
             return (f"campaign {campaign} week {week} has {found} deliveries where its opening "
                     f"created {targeted} (deleted)")
+        if audience and audience.hexdigest() != sealed:
+            return (f"campaign {campaign} week {week}: its deliveries are not for the contacts "
+                    "and phones its opening sealed (edited)")
     if not db.execute("SELECT count(*) FROM sqlite_schema WHERE name = 'delivery_tallies'"
                       ).fetchone()[0]:
         return None  # a database from before the tallies

@@ -262,7 +262,8 @@ void Scheduler::open_week(const core::Campaign& campaign, const core::WeekPlan& 
           {{"week", week},
            {"targeted", opening.targeted},
            {"deliveries", {{"first_id", opening.first_id}, {"last_id", opening.last_id}}},
-           {"by_language", opening.by_language}});
+           {"by_language", opening.by_language},
+           {"audience_sha256", opening.audience_sha256}});
     spdlog::info("campaign {} week {} opened: {} deliveries", campaign.id, week, opening.targeted);
     for (const auto& [language, count] : opening.by_language) {
         if (!campaigns_repo.message(campaign.id, week, language)) {

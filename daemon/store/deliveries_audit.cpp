@@ -1,11 +1,13 @@
 #include "store/deliveries_audit.hpp"
 
+#include "store/audience_digest.hpp"
 #include "store/sqlite.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <charconv>
 #include <map>
+#include <memory>
 #include <optional>
 #include <tuple>
 
@@ -41,6 +43,10 @@ OpeningEntries read_week_openings(Database& db) {
             ids != details.end() && ids->is_object() && ids->contains("first_id")) {
             opening.ids = {ids->value("first_id", std::int64_t{0}),
                            ids->value("last_id", std::int64_t{0})};
+        }
+        if (const auto digest = details.find("audience_sha256");
+            digest != details.end() && digest->is_string()) {
+            opening.audience_sha256 = digest->get<std::string>();
         }
         weeks[{campaign, details["week"].get<std::int64_t>()}] = opening;
     }
@@ -86,13 +92,19 @@ AuditVerdict check_deliveries(Database& db, core::DeliveryReplay& replay,
     struct WeekFound {
         const OpeningEntry* opening;
         std::int64_t rows = 0;
+        std::unique_ptr<AudienceDigest> audience; // when the opening sealed one
     };
     std::map<WeekKey, WeekFound> by_week;
     for (const auto& [week, opening] : weeks) {
-        by_week.emplace(week, WeekFound{&opening});
+        by_week.emplace(week, WeekFound{&opening, 0,
+                                        opening.audience_sha256.empty()
+                                            ? nullptr
+                                            : std::make_unique<AudienceDigest>()});
     }
-    auto rows = db.prepare("SELECT id, campaign_id, week, state, segments FROM deliveries ORDER "
-                           "BY id");
+    // Each week's rows come in id order, as its opening digested them.
+    auto rows = db.prepare("SELECT d.id, d.campaign_id, d.week, d.state, d.segments, "
+                           "d.contact_id, coalesce(c.phone, '') FROM deliveries d LEFT JOIN "
+                           "contacts c ON c.id = d.contact_id ORDER BY d.id");
     while (rows.step()) {
         const auto id = rows.column_int(0);
         const WeekKey week{rows.column_int(1), rows.column_int(2)};
@@ -110,6 +122,9 @@ AuditVerdict check_deliveries(Database& db, core::DeliveryReplay& replay,
                         "outside Kibaru)");
         }
         ++seen->second.rows;
+        if (seen->second.audience) {
+            seen->second.audience->add(id, rows.column_view(5), rows.column_view(6));
+        }
         if (auto problem = replay.check_row(id, state, segments)) {
             return fail(*problem);
         }
@@ -127,6 +142,13 @@ AuditVerdict check_deliveries(Database& db, core::DeliveryReplay& replay,
                         " deliveries where its opening created " +
                         std::to_string(week_found.opening->targeted) +
                         " (deliveries deleted or inserted outside Kibaru)");
+        }
+        if (week_found.audience &&
+            week_found.audience->hex() != week_found.opening->audience_sha256) {
+            return fail(week_name(week) +
+                        ": its deliveries are not for the contacts and phones its opening "
+                        "sealed (a delivery's contact or a contact's phone changed outside "
+                        "Kibaru)");
         }
     }
     // A copy from before the tallies (schema 4), checked before a restore, has none to check.

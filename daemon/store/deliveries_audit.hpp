@@ -1,8 +1,8 @@
 // The deliveries, which the reports read, checked against what the audit log seals: each row's
 // state and segments against the replay of its sealed events (core/delivery_replay.hpp), the
 // tallies against the rows, and each week's deliveries against its `week.opened` entry (how
-// many, and their id range). Part of `audit verify`, after the chain and the seals are found
-// intact, inside the same read transaction.
+// many, their id range, and which contact each is for). Part of `audit verify`, after the chain and
+// the seals are found intact, inside the same read transaction.
 #pragma once
 
 #include "core/delivery_replay.hpp"
@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string>
 #include <utility>
 
 namespace kibaru::store {
@@ -22,6 +23,7 @@ class Database;
 struct OpeningEntry {
     std::int64_t targeted = 0;
     std::optional<std::pair<std::int64_t, std::int64_t>> ids; // first, last (entries since 2026)
+    std::string audience_sha256; // who they are for (store/audience_digest.hpp); empty before
 };
 using WeekKey = std::pair<std::int64_t, std::int64_t>; // campaign, week
 using OpeningEntries = std::map<WeekKey, OpeningEntry>;

@@ -4,6 +4,7 @@
 // counts are in deliveries_reports.cpp.
 #include "store/deliveries_repo.hpp"
 
+#include "store/audience_digest.hpp"
 #include "store/campaigns_repo.hpp"
 #include "store/deliveries_internal.hpp"
 #include "store/sqlite.hpp"
@@ -130,6 +131,7 @@ WeekOpening DeliveriesRepo::open_week(const core::Campaign& campaign, int week,
     opening.targeted = m_db.changes();
     opening.first_id = before + 1;
     opening.last_id = before + opening.targeted;
+    opening.audience_sha256 = audience_digest(m_db, opening.first_id, opening.last_id);
     TallyMoves tally;
     tally.add(campaign.id, week, State::pending, opening.targeted, 0);
     tally.write(m_db);

@@ -24,6 +24,7 @@ struct WeekOpening {
     std::int64_t first_id = 0; // their ids: first_id..last_id, all of them
     std::int64_t last_id = 0;
     std::map<std::string, std::int64_t> by_language;
+    std::string audience_sha256; // who they are for (store/audience_digest.hpp)
 };
 
 struct WeekClosing {

@@ -267,7 +267,23 @@ TEST_F(Reports, audit_verify_catches_deliveries_and_tallies_edited_behind_its_ba
                   "INSERT INTO deliveries (id, campaign_id, week, contact_id, language, state, "
                   "updated_at) VALUES (10000000000, 1, 4, 999999, 'fr', 'pending', 'x')",
                   "delivery ids reach 10000000000 where the weeks' openings created");
-    EXPECT_EQ(caught, 6);
+    // Who a delivery was for: its contact, and that contact's phone, as the opening sealed them.
+    const std::string contact_of = "(SELECT contact_id FROM deliveries WHERE id = " + sent + ")";
+    expect_caught("a contact's phone changed",
+                  "UPDATE contacts SET phone = '+22376999999' WHERE id = " + contact_of,
+                  "its deliveries are not for the contacts and phones its opening sealed");
+    const std::string other = "(SELECT max(id) FROM deliveries WHERE (campaign_id, week) = "
+                              "(SELECT campaign_id, week FROM deliveries WHERE id = " +
+                              sent + ") AND id != " + sent + ")";
+    expect_caught(
+        "two deliveries of a week swap contacts",
+        "CREATE TEMP TABLE pair AS SELECT " + contact_of +
+            " AS a, (SELECT contact_id FROM deliveries WHERE id = " + other +
+            ") AS b; UPDATE deliveries SET contact_id = -1 WHERE id = " + sent +
+            "; UPDATE deliveries SET contact_id = (SELECT a FROM pair) WHERE id = " + other +
+            "; UPDATE deliveries SET contact_id = (SELECT b FROM pair) WHERE id = " + sent,
+        "its deliveries are not for the contacts and phones its opening sealed");
+    EXPECT_EQ(caught, 8);
 }
 
 TEST_F(Reports, the_auditors_independent_verifier_agrees_with_the_binary) {
@@ -299,6 +315,28 @@ TEST_F(Reports, the_independent_verifier_replays_deliveries_from_their_events_to
     const auto broken = kibaru::test::run_process({"python3", script, "kibaru.db"}, s.dir(), {});
     EXPECT_EQ(broken.exit_code, 4) << broken.out << broken.err;
     EXPECT_NE(broken.out.find("where its sealed events leave it failed"), std::string::npos)
+        << broken.out;
+    EXPECT_EQ(k({"audit", "verify"}).exit_code, 4);
+}
+
+// The script recomputes each week's audience digest as the binary does: intact as written, and
+// a contact's phone changed after the opening is named.
+TEST_F(Reports, the_independent_verifier_checks_who_each_delivery_is_for) {
+    const std::string script = std::string(KIBARU_SOURCE_DIR) + "/scripts/verify-audit.py";
+    const auto sealed = s.sql("SELECT count(*) FROM audit_log WHERE action = 'week.opened' AND "
+                              "length(json_extract(details, '$.audience_sha256')) = 64");
+    EXPECT_NE(sealed.out.rfind("0", 0), 0u) << "the openings seal their audience: " << sealed.out;
+    ASSERT_EQ(kibaru::test::run_process({"python3", script, "kibaru.db"}, s.dir(), {}).exit_code,
+              0);
+    ASSERT_EQ(s.sql("UPDATE contacts SET phone = '+22376999999' WHERE id = (SELECT min(contact_id) "
+                    "FROM deliveries)")
+                  .exit_code,
+              0);
+    const auto broken = kibaru::test::run_process({"python3", script, "kibaru.db"}, s.dir(), {});
+    EXPECT_EQ(broken.exit_code, 4) << broken.out << broken.err;
+    EXPECT_NE(broken.out.find("its deliveries are not for the contacts and phones its opening "
+                              "sealed"),
+              std::string::npos)
         << broken.out;
     EXPECT_EQ(k({"audit", "verify"}).exit_code, 4);
 }
