@@ -54,7 +54,11 @@ reads per-(campaign, week, state) tallies kept in the transaction of every chang
 per state per batch), so its cost does not grow with the audience; \`report campaign --check\` verifies
 those tallies against the rows. \`audit verify\` was run on a separate database holding
 $audit_entries audit entries (opt-outs with a JSON reason, appended by \`build/fill_audit\`
-through the store's own AuditLog).
+through the store's own AuditLog). Since 2ae450d each opening also digests who its deliveries
+are for (id, contact, phone) into its \`week.opened\` entry, and \`audit verify\` of the national
+database recomputes the 21 digests in its pass over the deliveries: on 3 December week 1
+opened in 1.95 s and verify took 25.26 s, where on 2 December, without the digest, they
+took 1.90 and 19.69 s (same kind of machine, not side by side).
 
 A later week's run-once also closes the week before: expiring all of its deliveries (none was
 sent here, no message being set) writes an event for each and seals them. That is the worst
