@@ -148,7 +148,7 @@ Result<ContactColumns> ContactColumns::from_header(const std::vector<std::string
             }
             add("unknown column " + quoted(header[i]) + " (expected some of: " + expected +
                     ", or their French names)",
-                "header_unknown_column", {header[i], expected});
+                "header_unknown_column", {utf8_prefix(header[i], 40), expected});
             continue;
         }
         auto& slot = columns.index[static_cast<std::size_t>(known - k_contact_columns.begin())];

@@ -238,9 +238,9 @@ std::vector<InboundResult> handle_incoming_batch(const Env& env,
 }
 
 Result<store::InboxRow> reply_by_hand(const Env& env, std::int64_t id, const std::string& text) {
-    // Refused as a weekly message is, with the same codes (k_message_refusal_codes).
+    // A text the SMS cannot carry is refused as a weekly message's is, with its codes.
     if (text.empty()) {
-        return with_why(invalid("the reply is empty", "text"), {"msg_empty"});
+        return with_why(invalid("the reply is empty", "text"), {"reply_empty"});
     }
     core::Refusal why;
     if (auto sms =

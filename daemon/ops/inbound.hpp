@@ -15,9 +15,11 @@
 #include "store/inbox_repo.hpp"
 #include "util/rows.hpp"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kibaru::ops {
@@ -48,6 +50,10 @@ Result<InboundResult> handle_incoming_sms(const Env& env, const IncomingSms& sms
 // commits rather than one each. All or nothing: a store error leaves none of them written.
 std::vector<InboundResult> handle_incoming_batch(const Env& env,
                                                  const std::vector<IncomingSms>& batch);
+
+// The code of an empty reply's refusal (core/refusal.hpp); a text the SMS cannot carry has the
+// codes of a weekly message's (k_message_refusal_codes).
+inline constexpr std::array<std::string_view, 1> k_reply_refusal_codes = {"reply_empty"};
 
 // A reply typed by staff to the inbox message `id`: recorded on it (replied_by = the actor),
 // queued for the daemon to send, and audited. Fails: not_found, invalid (empty or unsendable

@@ -54,11 +54,12 @@ reads per-(campaign, week, state) tallies kept in the transaction of every chang
 per state per batch), so its cost does not grow with the audience; \`report campaign --check\` verifies
 those tallies against the rows. \`audit verify\` was run on a separate database holding
 $audit_entries audit entries (opt-outs with a JSON reason, appended by \`build/fill_audit\`
-through the store's own AuditLog). Since 2ae450d each opening also digests who its deliveries
-are for (id, contact, phone) into its \`week.opened\` entry, and \`audit verify\` of the national
-database recomputes the 21 digests in its pass over the deliveries: on 3 December week 1
-opened in 1.95 s and verify took 25.26 s, where on 2 December, without the digest, they
-took 1.90 and 19.69 s (same kind of machine, not side by side).
+through the store's own AuditLog). Each opening also digests who its deliveries are for (id,
+contact, phone) into its \`week.opened\` entry, and \`audit verify\` of the national database
+recomputes the $weeks digests in its pass over the deliveries. What the digest cost, when it came
+(2ae450d), from two days' runs on the same kind of machine, not side by side: week 1 opened in
+1.95 s with it (3 December) and 1.90 s without (2 December); verify took 25.26 and 19.69 s;
+the slowest later week 8.60 and 7.68 s.
 
 A later week's run-once also closes the week before: expiring all of its deliveries (none was
 sent here, no message being set) writes an event for each and seals them. That is the worst

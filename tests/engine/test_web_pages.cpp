@@ -8,6 +8,7 @@
 #include "core/phone.hpp"
 #include "ops/accounts.hpp"
 #include "ops/csv_table.hpp"
+#include "ops/inbound.hpp"
 #include "ops/message_check.hpp"
 #include "ops/messages.hpp"
 #include "ops/resend.hpp"
@@ -74,6 +75,8 @@ TEST(WebPages, every_reject_code_has_its_sentence_with_the_same_values_in_both_l
                  kibaru::core::k_header_refusal_codes.end());
     codes.insert(codes.end(), kibaru::ops::k_resend_refusal_codes.begin(),
                  kibaru::ops::k_resend_refusal_codes.end());
+    codes.insert(codes.end(), kibaru::ops::k_reply_refusal_codes.begin(),
+                 kibaru::ops::k_reply_refusal_codes.end());
     for (const auto code : codes) {
         const std::string key = "reject." + std::string(code);
         const auto entry = std::find_if(catalogue().begin(), catalogue().end(),

@@ -325,7 +325,8 @@ TEST_F(Reports, the_independent_verifier_checks_who_each_delivery_is_for) {
     const std::string script = std::string(KIBARU_SOURCE_DIR) + "/scripts/verify-audit.py";
     const auto sealed = s.sql("SELECT count(*) FROM audit_log WHERE action = 'week.opened' AND "
                               "length(json_extract(details, '$.audience_sha256')) = 64");
-    EXPECT_NE(sealed.out.rfind("0", 0), 0u) << "the openings seal their audience: " << sealed.out;
+    ASSERT_EQ(sealed.exit_code, 0) << sealed.err;
+    EXPECT_GT(std::stoi(sealed.out), 0) << "the openings seal their audience: " << sealed.out;
     ASSERT_EQ(kibaru::test::run_process({"python3", script, "kibaru.db"}, s.dir(), {}).exit_code,
               0);
     ASSERT_EQ(s.sql("UPDATE contacts SET phone = '+22376999999' WHERE id = (SELECT min(contact_id) "

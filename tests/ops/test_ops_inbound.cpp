@@ -308,7 +308,8 @@ TEST_F(Inbound, staff_answer_one_message_by_hand_audited) {
     EXPECT_EQ(waiting[0].id, r.inbox_id);
     const auto empty = ops::reply_by_hand(env("awa", ops::Role::staff), r.inbox_id, "");
     ASSERT_FALSE(empty.ok());
-    EXPECT_EQ(empty.error().why.code, "msg_empty") << "said as a weekly message's refusal is";
+    EXPECT_EQ(empty.error().why.code, "reply_empty");
+    EXPECT_EQ(empty.error().why.code, ops::k_reply_refusal_codes[0]);
     EXPECT_EQ(ops::reply_by_hand(env("awa"), 999, "x").error().kind, ops::ErrorKind::not_found);
 }
 

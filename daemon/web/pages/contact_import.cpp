@@ -174,7 +174,10 @@ void import_review(ApiCall& call) {
                    tag("p", {},
                        tag("a", {{"href", "/contacts/import"}}, text(page.t("import.again")))),
                    "nav.contacts",
-                   {{"file", explain(page.lang, report.error().why, report.error().message)}}));
+                   {{"file", report.error().why.code.empty()
+                                 ? report.error().message // the CLI's, which says so
+                                 : explain(page.lang, report.error().why, report.error().message) +
+                                       page.t("import.nothing_imported")}}));
     }
     Html body =
         tag("p", {},

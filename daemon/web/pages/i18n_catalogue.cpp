@@ -149,6 +149,7 @@ const std::vector<Entry>& page_entries() {
         {"import.check", "Vérifier le fichier", "Check the file"},
         {"import.no_file", "Choisissez un fichier.", "Choose a file."},
         {"import.again", "Choisir un autre fichier", "Choose another file"},
+        {"import.nothing_imported", " ; rien n'a été importé.", "; nothing imported."},
         {"import.review", "Vérification de l'import", "Import review"},
         {"import.rows", "lignes", "rows"},
         {"import.new", "nouveaux", "new"},

@@ -2,7 +2,8 @@
 // the console's catalogue (i18n_catalogue.cpp): one per code of k_row_reject_codes and
 // k_phone_refusal_codes (an import's rejects), k_message_refusal_codes (a weekly message),
 // k_account_refusal_codes (an account change), k_table_refusal_codes and k_render_refusal_codes
-// (a table of values, a template), k_resend_refusal_codes (deliveries sent again),
+// (a table of values, a template), k_reply_refusal_codes (a hand reply), k_resend_refusal_codes
+// (deliveries sent again),
 // k_file_refusal_codes and k_header_refusal_codes (a file that
 // cannot be read as a table, a contacts header) and k_unknown_refusal_codes (an id or phone naming
 // nothing), keyed "reject.<code>", with {1}, {2}... where the refusal's values go. A phone's
@@ -174,8 +175,8 @@ const std::vector<Entry>& reject_entries() {
         {"reject.file_workbook_too_large", "{1} : le classeur dépasse {2} : refusé",
          "{1}: the workbook is larger than {2}: refused"},
         {"reject.file_workbook_unreadable",
-         "{1} : ce classeur ne se lit pas ({2}) : ouvrez-le dans Excel et enregistrez-le de "
-         "nouveau en .xlsx, ou en CSV",
+         "{1} : ce classeur ne peut pas être lu ({2}) ; s'il a été abîmé, enregistrez-le de "
+         "nouveau depuis Excel en .xlsx ou en CSV",
          "{1}: {2}"},
         {"reject.header_unknown_column",
          "{1} : en-tête : colonne inconnue « {2} » (les colonnes possibles sont {3}, ou leurs "
@@ -187,6 +188,8 @@ const std::vector<Entry>& reject_entries() {
         {"reject.header_no_phone",
          "{1} : en-tête : il n'y a pas de colonne « phone » (ou « téléphone »)",
          "{1}: header: the header has no \"phone\" column"},
+        // A reply written by hand in the inbox (ops/inbound.hpp).
+        {"reject.reply_empty", "la réponse est vide", "the reply is empty"},
         // Deliveries sent again (ops/resend.hpp).
         {"reject.resend_bad_state",
          "seules les livraisons en doute (unknown) ou en échec (failed) se renvoient, pas « {1} »",
