@@ -27,6 +27,7 @@
 #include <future>
 #include <regex>
 #include <set>
+#include <span>
 #include <sstream>
 #include <thread>
 
@@ -43,8 +44,9 @@ TEST(WebPages, every_catalogue_entry_has_both_languages_once) {
 }
 
 // What the operations refuse with a code (an import's rejects, a refused message, account change,
-// table of values or template, an unknown campaign or contact) is written in French from the
-// code: every code has its sentence, and both languages name the same values.
+// table of values or template, an unknown campaign or contact, a file that cannot be read, a
+// contacts header, a resend, a hand reply) is written in French from the code: every code has its
+// sentence, and both languages name the same values.
 TEST(WebPages, every_reject_code_has_its_sentence_with_the_same_values_in_both_languages) {
     const auto placeholders = [](std::string_view text) {
         std::set<char> found;
@@ -55,28 +57,19 @@ TEST(WebPages, every_reject_code_has_its_sentence_with_the_same_values_in_both_l
         }
         return found;
     };
-    std::vector<std::string_view> codes(kibaru::core::k_row_reject_codes.begin(),
-                                        kibaru::core::k_row_reject_codes.end());
-    codes.insert(codes.end(), kibaru::core::k_phone_refusal_codes.begin(),
-                 kibaru::core::k_phone_refusal_codes.end());
-    codes.insert(codes.end(), kibaru::ops::k_message_refusal_codes.begin(),
-                 kibaru::ops::k_message_refusal_codes.end());
-    codes.insert(codes.end(), kibaru::ops::k_account_refusal_codes.begin(),
-                 kibaru::ops::k_account_refusal_codes.end());
-    codes.insert(codes.end(), kibaru::ops::k_unknown_refusal_codes.begin(),
-                 kibaru::ops::k_unknown_refusal_codes.end());
-    codes.insert(codes.end(), kibaru::ops::k_table_refusal_codes.begin(),
-                 kibaru::ops::k_table_refusal_codes.end());
-    codes.insert(codes.end(), kibaru::ops::k_render_refusal_codes.begin(),
-                 kibaru::ops::k_render_refusal_codes.end());
-    codes.insert(codes.end(), kibaru::core::k_file_refusal_codes.begin(),
-                 kibaru::core::k_file_refusal_codes.end());
-    codes.insert(codes.end(), kibaru::core::k_header_refusal_codes.begin(),
-                 kibaru::core::k_header_refusal_codes.end());
-    codes.insert(codes.end(), kibaru::ops::k_resend_refusal_codes.begin(),
-                 kibaru::ops::k_resend_refusal_codes.end());
-    codes.insert(codes.end(), kibaru::ops::k_reply_refusal_codes.begin(),
-                 kibaru::ops::k_reply_refusal_codes.end());
+    namespace core = kibaru::core;
+    namespace ops = kibaru::ops;
+    using Codes = std::span<const std::string_view>;
+    std::vector<std::string_view> codes;
+    for (const Codes listed :
+         {Codes(core::k_row_reject_codes), Codes(core::k_phone_refusal_codes),
+          Codes(ops::k_message_refusal_codes), Codes(ops::k_account_refusal_codes),
+          Codes(ops::k_unknown_refusal_codes), Codes(ops::k_table_refusal_codes),
+          Codes(ops::k_render_refusal_codes), Codes(core::k_file_refusal_codes),
+          Codes(core::k_header_refusal_codes), Codes(ops::k_resend_refusal_codes),
+          Codes(ops::k_reply_refusal_codes)}) {
+        codes.insert(codes.end(), listed.begin(), listed.end());
+    }
     for (const auto code : codes) {
         const std::string key = "reject." + std::string(code);
         const auto entry = std::find_if(catalogue().begin(), catalogue().end(),
