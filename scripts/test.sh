@@ -5,10 +5,12 @@
 #   2. the Debian package (scripts/package.sh --check: built, lintian, installed, run as the
 #      kibaru user, purged) when running as root on a machine without Kibaru installed, as CI;
 #      KIBARU_SKIP_PACKAGE=1 skips it,
-#   3. two short crash soaks (scripts/soak.sh: SIGKILLs, the fault mix, an outage; then two
+#   3. the README's demo (scripts/demo.sh --weeks 2 --no-console: the real Kannel, two weeks
+#      sent and reported, a STOP), which fails unless every SMS was delivered and the audit holds,
+#   4. two short crash soaks (scripts/soak.sh: SIGKILLs, the fault mix, an outage; then two
 #      gateways, one refusing everything for a while, with failover and delivery reports),
-#   4. the whole ctest suite again under ASan+UBSan (scripts/sanitize.sh, Clang),
-#   5. every libFuzzer target for a short time (scripts/fuzz.sh).
+#   5. the whole ctest suite again under ASan+UBSan (scripts/sanitize.sh, Clang),
+#   6. every libFuzzer target for a short time (scripts/fuzz.sh).
 # Usage: scripts/test.sh [--quick]   (--quick: step 1 only; build directory: build/ or
 #                                     $KIBARU_BUILD_DIR)
 set -euo pipefail
@@ -44,6 +46,13 @@ elif [ -n "$installed" ] && [ "$installed" != not-installed ] || [ -e /var/lib/k
 else
   echo "== Debian package (build, lintian, install, run, purge)"
   bash scripts/package.sh --check
+  stamp
+fi
+
+# The demo builds and runs from build/ only, as the README has it.
+if [ "$build" = build ]; then
+  echo "== the README's demo (two weeks through the real Kannel)"
+  bash scripts/demo.sh --weeks 2 --no-console
   stamp
 fi
 
