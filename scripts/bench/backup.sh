@@ -53,7 +53,7 @@ send_week() {
   write=$({ grep -oE '(took|the longest) [0-9]+ ms' "$dir/kibaru.log" || true; } |
     awk '{ v = $(NF - 1) + 0 } v > m { m = v } END { print m + 0 }')
   awk -v a="$t0" -v b="$t1" -v g="$longest" -v o="$over" -v w="$write" \
-    'BEGIN { printf "%.2f %.0f %d %d\n", b - a, g, o, w }'
+    'BEGIN { printf "%.2f %.1f %d %d\n", b - a, g, o, w }'
 }
 
 bench_backup() {
@@ -154,8 +154,10 @@ TOML
     done
     echo "$out"
   }
-  local during_worst
-  during_worst=$(printf '%s\n%s\n' "$during1" "$during2" | awk '$2 > m { m = $2 } END { print m + 0 }')
+  # Met when no wait of a week sent during the backup passed 100 ms, as the gateway counted them
+  # (a stall of 100.4 ms is one over, even if it were written rounded).
+  local during_over
+  during_over=$(printf '%s\n%s\n' "$during1" "$during2" | awk '{ n += $3 } END { print n + 0 }')
   cat <<MD
 ## Backups while sending, and the cost of synchronous = full
 
@@ -175,7 +177,7 @@ the copy (\`integrity_check\`, audit chain and event seals); its time includes t
 | the disk alone: longest wait of a 4 KB write and fsync, 30 s | ${disk_alone} ms | — | — |
 | the same beside \`kibaru backup\` alone | ${probe_backup} ms | — | — |
 | the send's longest stall, no backup (two weeks) | $(gap_cells "$alone1" "$alone2") | — | — |
-| the send's longest stall during the backup (two weeks; the second ended $send_done) | $(gap_cells "$during1" "$during2") | ≤ 100 ms | $(verdict "$during_worst" 100) |
+| the send's longest stall during the backup (two weeks; the second ended $send_done) | $(gap_cells "$during1" "$during2") | ≤ 100 ms | $(verdict "$during_over" 0) |
 
 Each stall cell gives, per week sent, the longest wait between two requests, how many waits
 passed 100 ms, the send's time, and the sender's longest database write (a transaction and its
@@ -217,6 +219,13 @@ What this section found and what changed:
   was the send's one wait over 100 ms, beside a 121 ms write of the sender's; this machine's
   disk alone waited at most 11 ms over a 4 KB fsync in 30 s, and 31 ms beside a backup. The
   backup took 94 s, its verification now replaying the 21 M deliveries (peak RSS 65 MiB).
+- 3 December (b8611bc; the send and backup paths unchanged since 2 December): during the
+  backup 100 ms written rounded down (one wait just over 100 ms, beside a 102 ms write of the
+  sender's) and 13 ms; with no backup, 126 ms (one wait over 100 ms, beside a 125 ms write) and
+  17 ms. The disk alone waited up to 88 ms over one 4 KB fsync in 30 s, 28 ms beside the backup:
+  that run's worst stall came with no backup at all. The table wrote the longest wait rounded to
+  a whole millisecond and judged that rounded figure, so it marked this run met; it now keeps
+  one decimal and is met only when no wait of a week sent during the backup passed 100 ms.
 - The figures from strace and \`perf sched\` in this bullet and the next two come from one-off
   diagnostic runs by hand (a backup, a week sent under the tool beside it), not from a script in
   the repository; the tables above come from this section.
