@@ -103,6 +103,20 @@ std::string known_commodities(const core::KeywordsConfig& keywords) {
     return known;
 }
 
+std::string unknown_commodity(const std::string& written, const core::KeywordsConfig& keywords) {
+    return "\"" + written + "\" is not a known commodity (" + known_commodities(keywords) +
+           "; [keywords] commodity_words)";
+}
+
+core::Refusal unknown_commodity_why(const std::string& written,
+                                    const core::KeywordsConfig& keywords) {
+    return {"price_unknown_commodity", {written, known_commodities(keywords)}};
+}
+
+std::string not_a_price(const std::string& written) {
+    return "\"" + written + "\" is not a price (write 1250 or 1250,5; not 1,250)";
+}
+
 } // namespace
 
 std::string canonical_commodity(const core::KeywordsConfig& keywords, const std::string& word) {
@@ -136,45 +150,47 @@ Result<PricesImport> import_prices(const Env& env, std::istream& in, const std::
     result.windows1252_rows = table->windows1252_rows;
     std::vector<store::PriceRow> rows;
     for (auto& [line, cells] : table->rows) {
-        auto reject = [&, line = line](const std::string& field, const std::string& reason) {
-            result.rejects.push_back({line, field, reason, false, nullptr});
+        auto reject = [&, line = line](const std::string& field, const std::string& reason,
+                                       core::Refusal why) {
+            result.rejects.push_back({line, field, reason, false, nullptr, std::move(why)});
         };
         store::PriceRow row;
         const auto date = read_date(cells["date"]);
         if (!date) {
-            reject("date", "\"" + cells["date"] +
-                               "\" is not a date (YYYY-MM-DD, or DD/MM/YYYY as "
-                               "French Excel writes it)");
+            reject("date",
+                   "\"" + cells["date"] +
+                       "\" is not a date (YYYY-MM-DD, or DD/MM/YYYY as French Excel writes it)",
+                   {"price_bad_date", {cells["date"]}});
             continue;
         }
         row.date = *date;
         row.commodity = canonical_commodity(env.config.keywords, cells["commodity"]);
         if (row.commodity.empty()) {
-            reject("commodity", "\"" + cells["commodity"] + "\" is not a known commodity (" +
-                                    known_commodities(env.config.keywords) +
-                                    "; [keywords] commodity_words)");
+            reject("commodity", unknown_commodity(cells["commodity"], env.config.keywords),
+                   unknown_commodity_why(cells["commodity"], env.config.keywords));
             continue;
         }
         row.market = cells["market"];
         row.market_key = core::fold_keyword(row.market);
         if (row.market_key.empty()) {
-            reject("market", "the market is empty");
+            reject("market", "the market is empty", {"price_no_market"});
             continue;
         }
         const auto low = parse_price(cells["price_min"]);
         const auto high = parse_price(cells["price_max"]);
         if (!low) {
-            reject("price_min", "\"" + cells["price_min"] +
-                                    "\" is not a price (write 1250 or 1250,5; not 1,250)");
+            reject("price_min", not_a_price(cells["price_min"]),
+                   {"price_not_a_price", {cells["price_min"]}});
             continue;
         }
         if (!high) {
-            reject("price_max", "\"" + cells["price_max"] +
-                                    "\" is not a price (write 1250 or 1250,5; not 1,250)");
+            reject("price_max", not_a_price(cells["price_max"]),
+                   {"price_not_a_price", {cells["price_max"]}});
             continue;
         }
         if (*high < *low) {
-            reject("price_max", "is below price_min");
+            reject("price_max", "is below price_min",
+                   {"price_max_below_min", {cells["price_min"], cells["price_max"]}});
             continue;
         }
         row.price_min = *low;
@@ -205,9 +221,8 @@ Result<std::vector<store::PriceRow>> list_prices(const Env& env, const std::stri
     const auto commodity =
         written.empty() ? std::string() : canonical_commodity(env.config.keywords, written);
     if (!written.empty() && commodity.empty()) {
-        return invalid("\"" + written + "\" is not a known commodity (" +
-                           known_commodities(env.config.keywords) + "; [keywords] commodity_words)",
-                       "commodity");
+        return with_why(invalid(unknown_commodity(written, env.config.keywords), "commodity"),
+                        unknown_commodity_why(written, env.config.keywords));
     }
     store::PricesRepo repo(env.db);
     std::string key;

@@ -10,12 +10,24 @@
 #include "store/prices_repo.hpp"
 #include "util/rows.hpp"
 
+#include <array>
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kibaru::ops {
+
+// The codes its refused rows (and list_prices' unknown commodity) carry as data
+// (core/refusal.hpp), for the console's French; their args are in brackets.
+inline constexpr std::array<std::string_view, 5> k_price_refusal_codes = {
+    "price_bad_date",          // [the date as written]
+    "price_unknown_commodity", // [the commodity as written, the known ones]
+    "price_no_market",         // []
+    "price_not_a_price",       // [the price as written]
+    "price_max_below_min",     // [price_min, price_max as written]
+};
 
 struct PricesImport {
     std::int64_t added = 0;

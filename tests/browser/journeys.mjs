@@ -348,6 +348,28 @@ file = "kibaru.log"
           brokenSyntax);
   k(["--now", "2019-01-08T09:00:00Z", "run-once"]);
 
+  // 4b. The week's market prices, imported from the browser as French Excel saves them (`;`,
+  //     French headers, DD/MM/YYYY): the valid rows in, a refused row named in French, the
+  //     prices listed; they answer a producer's PRIX in step 7.
+  const priceFile = path.join(work, "prix-semaine.csv");
+  fs.writeFileSync(priceFile, "Date;Produit;Marché;Prix min;Prix max;Tendance\r\n" +
+    "05/01/2019;Sésame;Kita;600;650;up\r\n" +
+    "05/01/2019;Sésame;San;1,250;1300;\r\n");
+  await staff.visit(() => p.goto(base + "/prices"), 30 * 1024, "the prices page");
+  check((await p.locator("main").innerText()).includes("Aucun prix."), "prices: none yet");
+  await p.setInputFiles("#f-file", priceFile);
+  await staff.visit(() => p.click("button:has-text('Importer')"), 30 * 1024,
+                    "the prices after an import");
+  const pricesText = await p.locator("main").innerText();
+  check(pricesText.includes("prix-semaine.csv : 1 prix ajoutés, 0 remplacés, 1 lignes refusées") &&
+        pricesText.includes("« 1,250 » n'est pas un prix (écrivez 1250 ou 1250,5"),
+        "prices: the import counts its rows and says in French why one was refused: " +
+          pricesText);
+  check(/05\/01\/2019\s+sesame\s+Kita\s+600 – 650 FCFA\/kg\s+hausse/.test(pricesText),
+        "prices: the imported price is listed, the French way");
+  check(k(["prices", "list", "--format", "csv"]).includes("2019-01-05,sesame,Kita,600,650"),
+        "prices: the CLI lists what the console imported");
+
   // 5. The report: a chart and the deliveries.
   await staff.visit(() => p.goto(campaignUrl + "/report"), 30 * 1024, "the report");
   check(await p.locator("svg.chart rect").count() > 1, "report: the chart draws the weeks");
@@ -388,6 +410,10 @@ file = "kibaru.log"
         "auditor: the audit log verifies, in words");
   check((await a.locator("main").innerText()).includes("Points de contrôle envoyés aux témoins"),
         "auditor: the audit page has the list of checkpoints texted to the witnesses");
+  await auditor.visit(() => a.goto(base + "/prices"), 30 * 1024, "the prices (auditor)");
+  check((await a.locator("table").innerText()).includes("Kita") &&
+        await a.locator("form[enctype='multipart/form-data']").count() === 0,
+        "auditor: the prices, and no form to import them");
   await auditor.visit(() => a.goto(base + "/campaigns"), 30 * 1024, "the campaigns (auditor)");
   check(await a.locator("form[action='/campaigns']").count() === 0,
         "auditor: no form to create a campaign");
@@ -424,6 +450,8 @@ file = "kibaru.log"
   check(inboxText.includes("prix sesame kita") && inboxText.includes("price") &&
         inboxText.includes("automatic reply"),
         "inbox: the question, what it matched and its automatic answer");
+  check(inboxText.includes("Kita 05/01: 600-650 F/kg (hausse)"),
+        "inbox: the answer gives the price staff imported on the prices page: " + inboxText);
   const form = "form[action='/inbox/2/reply']";
   check(await p.locator(form).count() === 1, "inbox: the stranger's message waits for a reply");
   await p.fill(form + " input[type=text]", "Bonjour, Kibaru donne les prix du sesame.");

@@ -11,6 +11,7 @@
 #include "ops/inbound.hpp"
 #include "ops/message_check.hpp"
 #include "ops/messages.hpp"
+#include "ops/prices.hpp"
 #include "ops/resend.hpp"
 #include "ops/unknown.hpp"
 #include "web/console.hpp"
@@ -67,7 +68,7 @@ TEST(WebPages, every_reject_code_has_its_sentence_with_the_same_values_in_both_l
           Codes(ops::k_unknown_refusal_codes), Codes(ops::k_table_refusal_codes),
           Codes(ops::k_render_refusal_codes), Codes(core::k_file_refusal_codes),
           Codes(core::k_header_refusal_codes), Codes(ops::k_resend_refusal_codes),
-          Codes(ops::k_reply_refusal_codes)}) {
+          Codes(ops::k_reply_refusal_codes), Codes(ops::k_price_refusal_codes)}) {
         codes.insert(codes.end(), listed.begin(), listed.end());
     }
     for (const auto code : codes) {
@@ -126,7 +127,7 @@ TEST(WebPages, every_key_the_pages_use_is_in_the_catalogue) {
         "nav",      "role",     "form",    "error",   "page",     "signin",  "status",
         "state",    "overview", "warning", "gateway", "contacts", "contact", "import",
         "campaign", "confirm",  "week",    "day",     "editor",   "report",  "delivery",
-        "audit",    "users",    "punct",   "inbox"};
+        "audit",    "users",    "punct",   "inbox",   "prices"};
     const std::regex key(R"re("([a-z]+)\.([a-z_]+)")re");
     const auto dir = std::filesystem::path(KIBARU_SOURCE_DIR) / "daemon/web/pages";
     int seen = 0;
@@ -165,11 +166,29 @@ TEST(WebPages, every_key_the_pages_use_is_in_the_catalogue) {
                     state == "sending" || state == "retrying" || state == "skipped")
             << state;
     }
-    for (const char* name :
-         {"status.active", "status.paused", "status.cancelled", "status.opted_out", "role.admin",
-          "role.staff", "role.auditor", "day.mon", "day.sun", "week.open", "week.closed",
-          "week.upcoming", "confirm.pause", "confirm.resume", "confirm.cancel",
-          "campaign.field_name", "campaign.field_commodity", "campaign.field_start"}) {
+    for (const char* name : {"status.active",
+                             "status.paused",
+                             "status.cancelled",
+                             "status.opted_out",
+                             "role.admin",
+                             "role.staff",
+                             "role.auditor",
+                             "day.mon",
+                             "day.sun",
+                             "week.open",
+                             "week.closed",
+                             "week.upcoming",
+                             "confirm.pause",
+                             "confirm.resume",
+                             "confirm.cancel",
+                             "campaign.field_name",
+                             "campaign.field_commodity",
+                             "campaign.field_start",
+                             "prices.col_price_min",
+                             "prices.col_price_max",
+                             "prices.trend_up",
+                             "prices.trend_down",
+                             "prices.trend_stable"}) {
         EXPECT_TRUE(known.count(name)) << name;
     }
 }
@@ -202,6 +221,23 @@ TEST(WebPages, numbers_and_money_are_written_the_french_way) {
               "mar. 8 janv. 2019, 08:00 (Africa/Bamako)");
     EXPECT_EQ(local_time(at, date::locate_zone("Africa/Bamako"), Lang::en),
               "Tue 8 Jan 2019, 08:00 (Africa/Bamako)");
+}
+
+// A resend refused because its week closed says when, as the week's header does: in the
+// campaign's zone, the French way, not the stored UTC.
+TEST(WebPages, a_refusal_says_a_closing_time_in_the_campaigns_zone) {
+    const auto* bamako = date::locate_zone("Africa/Bamako");
+    const auto* paris = date::locate_zone("Europe/Paris");
+    const kibaru::core::Refusal closed{"resend_closed", {"3", "1", "2019-01-15T08:00:00Z"}};
+    EXPECT_EQ(explain(Lang::fr, with_local_time(closed, 2, bamako, Lang::fr), ""),
+              "la semaine 1 de la campagne 3 s'est fermée le mar. 15 janv. 2019, 08:00 "
+              "(Africa/Bamako) : une livraison n'est jamais renvoyée après la fermeture de sa "
+              "semaine");
+    EXPECT_EQ(with_local_time(closed, 2, paris, Lang::en).args[2],
+              "Tue 15 Jan 2019, 09:00 (Europe/Paris)");
+    // A value that is not an instant, or no value there, is left as it is.
+    EXPECT_EQ(with_local_time(closed, 1, bamako, Lang::fr).args, closed.args);
+    EXPECT_EQ(with_local_time(closed, 5, bamako, Lang::fr).args, closed.args);
 }
 
 TEST(WebPages, text_and_attributes_are_escaped_markup_is_not) {

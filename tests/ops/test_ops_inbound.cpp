@@ -9,6 +9,7 @@
 #include "ops_fixture.hpp"
 #include "store/inbox_repo.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 using namespace kibaru;
@@ -74,6 +75,20 @@ TEST_F(Inbound, a_price_file_is_data_and_each_refused_row_says_why) {
     EXPECT_EQ(r->rejects[3].field, "price_min");
     EXPECT_EQ(r->rejects[4].field, "price_max");
     EXPECT_EQ(r->rejects[5].field, "price_min") << "1,250: a thousand or a decimal?";
+    // Each reason also as a listed code with its values, for the console's French.
+    using Why = std::pair<std::string_view, std::vector<std::string>>;
+    const std::vector<Why> whys = {{"price_bad_date", {"2019-19-01"}},
+                                   {"price_unknown_commodity", {"mil", "sesame, rice, fonio"}},
+                                   {"price_no_market", {}},
+                                   {"price_not_a_price", {"abc"}},
+                                   {"price_max_below_min", {"700", "650"}},
+                                   {"price_not_a_price", {"1,250"}}};
+    for (std::size_t i = 0; i < whys.size(); ++i) {
+        EXPECT_EQ(r->rejects[i].why.code, whys[i].first) << i;
+        EXPECT_EQ(r->rejects[i].why.args, whys[i].second) << i;
+        const auto& codes = ops::k_price_refusal_codes;
+        EXPECT_NE(std::find(codes.begin(), codes.end(), r->rejects[i].why.code), codes.end());
+    }
     const auto san = *ops::list_prices(env(), "sesame", "San", 1);
     ASSERT_EQ(san.size(), 1u);
     EXPECT_EQ(san[0].price_min, 1250);
@@ -88,6 +103,7 @@ TEST_F(Inbound, a_price_file_is_data_and_each_refused_row_says_why) {
     const auto unknown = ops::list_prices(env(), "mil", "", 10);
     ASSERT_FALSE(unknown.ok()) << "an unknown commodity is an error, not an empty list";
     EXPECT_EQ(unknown.error().field, "commodity");
+    EXPECT_EQ(unknown.error().why.code, "price_unknown_commodity");
     EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'prices.imported'"), "2");
 }
 

@@ -248,6 +248,18 @@ TEST_F(Ops, a_refused_resend_gives_its_reason_as_a_listed_code) {
     EXPECT_EQ(not_open.error().why.code, "resend_not_opened");
     EXPECT_EQ(not_open.error().why.args, (Args{std::to_string(id), "1"}));
     EXPECT_TRUE(listed(not_open.error()));
+    // Week 1 opened as the daemon opens it, then asked for a day after it closed.
+    sql("INSERT INTO campaign_weeks (campaign_id, week, opens_at, closes_at, opened_at, "
+        "targeted) VALUES (" +
+        std::to_string(id) +
+        ", 1, '2019-01-08T08:00:00Z', '2019-01-15T08:00:00Z', '2019-01-08T08:00:00Z', 0)");
+    const auto closed = ops::resend_deliveries(
+        env("admin", ops::Role::admin, "2019-01-16T09:00:00Z"), id, 1, "unknown", false);
+    ASSERT_FALSE(closed);
+    EXPECT_EQ(closed.error().kind, ops::ErrorKind::conflict);
+    EXPECT_EQ(closed.error().why.code, "resend_closed");
+    EXPECT_EQ(closed.error().why.args, (Args{std::to_string(id), "1", "2019-01-15T08:00:00Z"}));
+    EXPECT_TRUE(listed(closed.error()));
 }
 
 TEST_F(Ops, a_small_csv_names_the_file_line_and_column_at_fault) {

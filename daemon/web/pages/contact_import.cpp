@@ -4,7 +4,6 @@
 #include "ops/contact_import.hpp"
 #include "core/csv.hpp"
 #include "ops/secrets.hpp"
-#include "web/multipart.hpp"
 #include "web/pages/page.hpp"
 #include "web/pages/pages.hpp"
 
@@ -139,9 +138,7 @@ void import_form(ApiCall& call) {
 // Step 1: the file is checked (a dry run) and kept; the review shows what would happen.
 void import_upload(ApiCall& call) {
     const auto page = make_page(call);
-    const auto type = call.request.headers.find("content-type");
-    const auto parts =
-        parse_multipart(type == call.request.headers.end() ? "" : type->second, call.request.body);
+    const auto parts = posted_parts(call);
     if (!parts || !parts->count("file") || parts->at("file").content.empty()) {
         return send_page(
             page, 422,

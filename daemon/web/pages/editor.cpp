@@ -259,9 +259,14 @@ void resend_week(ApiCall& call) {
     const auto resent =
         ops::resend_deliveries(call.env, at->first, at->second, call.captures.at("state"), false);
     if (!resent) {
+        auto why = resent.error().why;
+        if (why.code == "resend_closed") { // [campaign id, week, closes at]
+            if (const auto details = ops::campaign_details(call.env, at->first)) {
+                why = with_local_time(std::move(why), 2, details->plan.zone, page.lang);
+            }
+        }
         EditorState state;
-        state.errors.push_back(
-            {"resend", explain(page.lang, resent.error().why, resent.error().message)});
+        state.errors.push_back({"resend", explain(page.lang, why, resent.error().message)});
         return render_editor(page, at->first, at->second, state,
                              resent.error().kind == ops::ErrorKind::not_found ? 404 : 409);
     }

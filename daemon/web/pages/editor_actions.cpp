@@ -7,7 +7,6 @@
 #include "ops/message_check.hpp"
 #include "ops/messages.hpp"
 #include "ops/test_send.hpp"
-#include "web/multipart.hpp"
 #include "web/pages/editor.hpp"
 #include "web/pages/pages.hpp"
 
@@ -97,9 +96,7 @@ void render_week_messages(ApiCall& call) {
         return error_page(page, 404, page.t("error.no_campaign"));
     }
     const std::int64_t id = *captured;
-    const auto type = call.request.headers.find("content-type");
-    const auto parts =
-        parse_multipart(type == call.request.headers.end() ? "" : type->second, call.request.body);
+    const auto parts = posted_parts(call);
     EditorState state;
     auto refuse = [&](const std::string& field_name, const std::string& message) {
         state.errors.push_back({field_name, message});

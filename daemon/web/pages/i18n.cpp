@@ -125,4 +125,14 @@ std::string local_time(core::Instant at, const date::time_zone* zone, Lang lang)
            std::string(zone->name()) + ")";
 }
 
+core::Refusal with_local_time(core::Refusal why, std::size_t index, const date::time_zone* zone,
+                              Lang lang) {
+    if (zone != nullptr && index < why.args.size()) {
+        if (const auto at = core::parse_instant(why.args[index])) {
+            why.args[index] = local_time(*at, zone, lang);
+        }
+    }
+    return why;
+}
+
 } // namespace kibaru::web::pages

@@ -28,10 +28,11 @@ struct Entry {
     std::string_view en;
 };
 const std::vector<Entry>& catalogue();
-// Parts of catalogue(): the refusals' sentences (i18n_rejects.cpp) and the message editor's
-// texts (i18n_editor.cpp).
+// Parts of catalogue(): the refusals' sentences (i18n_rejects.cpp), the message editor's texts
+// (i18n_editor.cpp) and the market prices page's (i18n_prices.cpp).
 const std::vector<Entry>& reject_entries();
 const std::vector<Entry>& editor_entries();
+const std::vector<Entry>& prices_entries();
 
 // The text of `key` in `lang`; an unknown key shows as itself between brackets.
 std::string tr(Lang lang, std::string_view key);
@@ -48,5 +49,10 @@ std::string decimal(double value, int digits, Lang lang); // 97,5 / 97.5
 std::string money(double amount, std::string_view currency, Lang lang);
 // "mar. 8 janv. 2019, 08:00 (Africa/Bamako)" / "Tue 8 Jan 2019, 08:00 (Africa/Bamako)".
 std::string local_time(core::Instant at, const date::time_zone* zone, Lang lang);
+// `why` with its value at `index`, a UTC instant as the operations layer gives it
+// ("2019-01-15T08:00:00Z"), written as local_time in `zone`: a refusal says a week's closing time
+// as the page's header does. A value that is not an instant, or is missing, stays as it is.
+core::Refusal with_local_time(core::Refusal why, std::size_t index, const date::time_zone* zone,
+                              Lang lang);
 
 } // namespace kibaru::web::pages

@@ -364,7 +364,7 @@ const std::vector<Entry>& page_entries() {
 const std::vector<Entry>& catalogue() {
     static const std::vector<Entry> all = [] {
         auto entries = page_entries();
-        for (const auto* part : {&editor_entries(), &reject_entries()}) {
+        for (const auto* part : {&editor_entries(), &reject_entries(), &prices_entries()}) {
             entries.insert(entries.end(), part->begin(), part->end());
         }
         return entries;

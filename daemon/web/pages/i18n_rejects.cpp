@@ -3,11 +3,11 @@
 // k_phone_refusal_codes (an import's rejects), k_message_refusal_codes (a weekly message),
 // k_account_refusal_codes (an account change), k_table_refusal_codes and k_render_refusal_codes
 // (a table of values, a template), k_reply_refusal_codes (a hand reply), k_resend_refusal_codes
-// (deliveries sent again),
-// k_file_refusal_codes and k_header_refusal_codes (a file that
-// cannot be read as a table, a contacts header) and k_unknown_refusal_codes (an id or phone naming
-// nothing), keyed "reject.<code>", with {1}, {2}... where the refusal's values go. A phone's
-// sentence starts with the number as written ({1}); its other values follow.
+// (deliveries sent again), k_price_refusal_codes (a row of a price table), k_file_refusal_codes
+// and k_header_refusal_codes (a file that cannot be read as a table, a contacts header) and
+// k_unknown_refusal_codes (an id or phone naming nothing), keyed "reject.<code>", with {1},
+// {2}... where the refusal's values go. A phone's sentence starts with the number as written
+// ({1}); its other values follow.
 #include "web/pages/i18n.hpp"
 
 namespace kibaru::web::pages {
@@ -205,6 +205,20 @@ const std::vector<Entry>& reject_entries() {
          "renvoyée après la fermeture de sa semaine",
          "campaign {1} week {2} closed at {3}: a delivery is never sent again after its week has "
          "closed"},
+        // A row of a price table (ops/prices.hpp).
+        {"reject.price_bad_date",
+         "« {1} » n'est pas une date (AAAA-MM-JJ, ou JJ/MM/AAAA comme l'écrit Excel en français)",
+         "\"{1}\" is not a date (YYYY-MM-DD, or DD/MM/YYYY as French Excel writes it)"},
+        {"reject.price_unknown_commodity",
+         "« {1} » n'est pas une filière connue ({2} ; [keywords] commodity_words)",
+         "\"{1}\" is not a known commodity ({2}; [keywords] commodity_words)"},
+        {"reject.price_no_market", "le marché est vide", "the market is empty"},
+        {"reject.price_not_a_price",
+         "« {1} » n'est pas un prix (écrivez 1250 ou 1250,5 ; pas 1,250, qui se lit 1250 ou 1,25)",
+         "\"{1}\" is not a price (write 1250 or 1250,5; not 1,250)"},
+        {"reject.price_max_below_min",
+         "le prix maximum ({2}) est plus bas que le prix minimum ({1})",
+         "price_max ({2}) is below price_min ({1})"},
         // Ids and phones that name nothing (ops/unknown.hpp).
         {"reject.campaign_unknown", "aucune campagne n'a le numéro {1}", "no campaign has id {1}"},
         {"reject.contact_unknown", "aucun contact n'a le numéro {1}", "no contact has phone {1}"},

@@ -63,6 +63,7 @@ Html navigation(const Page& page, std::string_view current) {
         links += nav_link(page, current, "nav.contacts", "/contacts");
         links += nav_link(page, current, "nav.campaigns", "/campaigns");
         links += nav_link(page, current, "nav.inbox", "/inbox");
+        links += nav_link(page, current, "nav.prices", "/prices");
         links += nav_link(page, current, "nav.audit", "/audit");
         if (ops::allowed(p->role, ops::Role::admin)) {
             links += nav_link(page, current, "nav.users", "/users");
@@ -154,6 +155,12 @@ void redirect(ApiCall& call, const std::string& location) {
     net::Reply reply{303, "", "text/plain; charset=utf-8"};
     reply.headers.emplace_back("Location", location);
     call.respond(std::move(reply));
+}
+
+std::optional<std::map<std::string, FormPart>> posted_parts(const ApiCall& call) {
+    const auto type = call.request.headers.find("content-type");
+    return parse_multipart(type == call.request.headers.end() ? "" : type->second,
+                           call.request.body);
 }
 
 std::optional<std::int64_t> capture_number(const ApiCall& call, const std::string& name) {

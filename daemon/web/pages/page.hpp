@@ -6,6 +6,7 @@
 #pragma once
 
 #include "web/api_call.hpp"
+#include "web/multipart.hpp"
 #include "web/pages/html.hpp"
 #include "web/pages/i18n.hpp"
 
@@ -53,6 +54,9 @@ std::string local_target(std::string_view target);
 // A whole number from the path (`/campaigns/{id}`), or nullopt when the segment is absent or
 // not one ("12x", "", past int64): the page then answers 404, as for an id that names nothing.
 std::optional<std::int64_t> capture_number(const ApiCall& call, const std::string& name);
+// The parts of a form posted with a file (multipart/form-data) by name, or nullopt when the
+// request is not one.
+std::optional<std::map<std::string, FormPart>> posted_parts(const ApiCall& call);
 // 403 / 404 as a page in the user's language.
 void error_page(const Page& page, int status, const std::string& message);
 // The same, saying an operation's refusal in the page's language when it has a code.

@@ -39,6 +39,9 @@ void test_send_week(ApiCall& call);
 void inbox(ApiCall& call);
 void reply_to_inbox(ApiCall& call);
 void render_week_messages(ApiCall& call);
+// Market prices.
+void prices(ApiCall& call);
+void import_prices(ApiCall& call);
 // Reports and audit.
 void report(ApiCall& call);
 void deliveries(ApiCall& call);

@@ -43,6 +43,8 @@ void add_page_routes(Router<ApiHandler>& r) {
     page("GET", "/campaigns/{id}/deliveries", A::signed_in, deliveries);
     page("GET", "/inbox", A::signed_in, inbox);
     page("POST", "/inbox/{id}/reply", A::staff, reply_to_inbox);
+    page("GET", "/prices", A::signed_in, prices);
+    page("POST", "/prices", A::staff, import_prices);
     page("GET", "/audit", A::signed_in, audit);
     page("POST", "/audit/verify", A::signed_in, verify_audit);
     page("GET", "/users", A::admin, users);
