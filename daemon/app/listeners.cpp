@@ -38,15 +38,19 @@ ConsoleListener start_console(boost::asio::io_context& io, Context& context,
     ConsoleListener listener;
     listener.handler = std::make_unique<web::ConsoleHandler>(options);
     net::ServerLimits limits;
-    // Forms and JSON are small; only the import routes (contacts, and the prices page's form)
-    // take a file of up to upload_max_mb, so a client that has not signed in cannot make the
-    // console hold megabytes per connection.
+    // Forms and JSON are small; only the import routes (contacts and prices, the pages' forms
+    // and the API's) take a file of up to upload_max_mb, so a client that has not signed in cannot
+    // make the console hold megabytes per connection.
     limits.body_bytes = std::size_t{1} << 20;
     limits.body_bytes_for = [upload = static_cast<std::size_t>(config.console.upload_max_mb) << 20,
                              small = limits.body_bytes](const std::string& path) {
-        return path == "/contacts/import" || path == "/api/v1/contacts/import" || path == "/prices"
-                   ? upload
-                   : small;
+        for (const char* route :
+             {"/contacts/import", "/api/v1/contacts/import", "/prices", "/api/v1/prices/import"}) {
+            if (path == route) {
+                return upload;
+            }
+        }
+        return small;
     };
     limits.max_connections = 256;
     limits.request_timeout = std::chrono::milliseconds(60000); // an upload on a slow link

@@ -50,5 +50,6 @@ void audit_checkpoint(ApiCall& call);
 void status(ApiCall& call);
 void inbox(ApiCall& call);
 void prices(ApiCall& call);
+void import_prices(ApiCall& call);
 
 } // namespace kibaru::web::api

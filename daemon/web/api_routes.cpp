@@ -41,6 +41,7 @@ void add_api_routes(Router<ApiHandler>& r) {
     r.add({"GET", v1 + "/audit/checkpoint", A::signed_in, audit_checkpoint});
     r.add({"GET", v1 + "/inbox", A::signed_in, inbox});
     r.add({"GET", v1 + "/prices", A::signed_in, prices});
+    r.add({"POST", v1 + "/prices/import", A::staff, import_prices});
     r.add({"GET", v1 + "/users", A::admin, list_users});
     r.add({"POST", v1 + "/users", A::admin, add_user});
     r.add({"POST", v1 + "/users/{name}/disable", A::admin,

@@ -1,5 +1,5 @@
-// The JSON API's read-only views of what the installation holds beside contacts and
-// campaigns: its status (as `status --format json`), the inbox of incoming SMS, market prices.
+// The JSON API's views of what the installation holds beside contacts and campaigns: its status
+// (as `status --format json`), the inbox of incoming SMS, market prices and their import.
 #include "web/api_handlers.hpp"
 
 #include "ops/admin.hpp"
@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <sstream>
 
 namespace kibaru::web::api {
 
@@ -44,19 +45,36 @@ void inbox(ApiCall& call) {
     call.respond(json_reply(200, out));
 }
 
-// GET /api/v1/prices?commodity=&market=: as `prices list --format json`.
+// GET /api/v1/prices?commodity=&market=: as `prices list --format json` (whole prices as
+// integers, from the same cells).
 void prices(ApiCall& call) {
     auto listed = ops::list_prices(call.env, call.param("commodity"), call.param("market"), 1000);
     if (failed(call, listed)) {
         return;
     }
-    const auto& rows = *listed;
-    call.respond(json_reply(
-        200, rows_json({"date", "commodity", "market", "price_min", "price_max", "unit", "trend"},
-                       rows, [](const store::PriceRow& p) {
-                           return std::vector<Json>{p.date,      p.commodity, p.market, p.price_min,
-                                                    p.price_max, p.unit,      p.trend};
-                       })));
+    call.respond(json_reply(200, rows_json(ops::price_columns(), *listed, ops::price_cells)));
+}
+
+// POST /api/v1/prices/import?name=prix.csv, the file as the body (CSV or .xlsx): as `prices
+// import`, the valid rows written and every refused row listed; 200 even when some are refused
+// (the CLI's exit 3), 422 when the file cannot be read as a price table (nothing written).
+void import_prices(ApiCall& call) {
+    const std::string name = call.param("name", "prices.csv");
+    std::istringstream in(call.request.body);
+    auto imported = ops::import_prices(call.env, in, name);
+    if (failed(call, imported)) {
+        return;
+    }
+    Json rejects = Json::array();
+    for (const auto& p : imported->rejects) {
+        rejects.push_back({{"line", p.line}, {"field", p.field}, {"reason", p.reason}});
+    }
+    call.respond(json_reply(200, {{"file", name},
+                                  {"added", imported->added},
+                                  {"replaced", imported->replaced},
+                                  {"rejected", imported->rejects.size()},
+                                  {"windows1252_rows", imported->windows1252_rows},
+                                  {"rejects", std::move(rejects)}}));
 }
 
 } // namespace kibaru::web::api

@@ -199,6 +199,9 @@ TEST_F(Api, each_endpoint_answers_each_role_as_the_spec_table_says) {
         {"GET", "/api/v1/audit?format=csv", "", any},
         {"POST", "/api/v1/audit/verify", "", any},
         {"GET", "/api/v1/audit/checkpoint", "", any},
+        {"GET", "/api/v1/prices", "", any},
+        {"POST", "/api/v1/prices/import?name=p.csv",
+         "date,commodity,market,price_min,price_max\n2019-01-05,sesame,Kita,600,650\n", staff_role},
         {"POST", "/api/v1/contacts/import?dry_run=true", "phone\n76000009\n", staff_role},
         {"POST", "/api/v1/contacts/76000003/optout", "", staff_role},
         {"POST", "/api/v1/contacts/76000003/optin", "", staff_role},
@@ -550,6 +553,17 @@ TEST_F(Api, the_apis_json_equals_the_clis_json_for_the_same_data) {
     auto staff = as("awa", k_staff_password);
     prepare_campaign(staff);
     ASSERT_EQ(k({"run-once"}, "2019-01-08T09:00:00Z").exit_code, 0);
+    // Prices imported through the API as `prices import` takes them: one refused row named.
+    const auto imported = staff.call(
+        "POST", "/api/v1/prices/import?name=prix.csv",
+        "Date;Produit;March\xC3\xA9;Prix min;Prix max\r\n05/01/2019;S\xC3\xA9same;Kita;600;650\r\n"
+        "05/01/2019;S\xC3\xA9same;San;1,250;1300\r\n12/01/2019;riz;Kita;300;325,5\r\n");
+    ASSERT_EQ(imported.status, 200) << imported.body;
+    EXPECT_EQ(imported.json(), json::parse(R"j({"file": "prix.csv", "added": 2, "replaced": 0,
+        "rejected": 1, "windows1252_rows": 0, "rejects": [{"line": 3, "field": "price_min",
+        "reason": "\"1,250\" is not a price (write 1250 or 1250,5; not 1,250)"}]})j"));
+    const auto not_prices = staff.call("POST", "/api/v1/prices/import", "phone,name\n");
+    EXPECT_EQ(not_prices.status, 422) << not_prices.body;
     auto cli = [&](std::vector<std::string> args) {
         args.insert(args.end(), {"--format", "json"});
         const auto r = k(args, "2019-01-08T09:00:00Z");
@@ -565,6 +579,7 @@ TEST_F(Api, the_apis_json_equals_the_clis_json_for_the_same_data) {
         {{"report", "deliveries", "--campaign", "1"}, "/api/v1/deliveries?campaign=1"},
         {{"report", "contact", "76000002"}, "/api/v1/contacts/76000002/report"},
         {{"audit", "export"}, "/api/v1/audit"},
+        {{"prices", "list"}, "/api/v1/prices"},
     };
     for (const auto& [args, path] : pairs) {
         const auto api = staff.get(path);
