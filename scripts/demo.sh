@@ -92,11 +92,12 @@ for ((week = 1; week <= weeks; week++)); do
   say "week $week: the daemon runs from $start (simulated clock)"
   "$kibaru" --config "$demo/kibaru.toml" --now "$start" daemon >> "$demo/daemon.out" 2>&1 &
   daemon_pid=$!
-  for _ in $(seq 600); do settled "$week" && break; sleep 0.1; done
-  settled "$week" || {
+  done_sending=0
+  for _ in $(seq 600); do settled "$week" && { done_sending=1; break; }; sleep 0.1; done
+  if [ "$done_sending" -ne 1 ]; then
     echo "demo.sh: week $week did not finish sending within 60 s; see $demo/daemon.out and $demo/kibaru.log" >&2
     exit 1
-  }
+  fi
   if [ "$week" = 1 ]; then
     echo "$stopper answers \"Stop.\" through the phone network"
     echo "$stopper KIBARU text Stop." > "$demo/kannel/mo.fifo"
@@ -120,11 +121,15 @@ grep -E '^total|^Audit checkpoint' <<<"$report"
 echo
 k contacts list --status opted_out
 k audit verify
-# Every SMS of the weeks run reached its phone (Kannel's fake network delivers them all): a
-# demo that ends with fewer says so and fails, rather than leaving a report for a person to read.
-undelivered=$(sqlite3 "$demo/kibaru.db" "SELECT count(*) FROM deliveries WHERE week <= $weeks AND state NOT IN ('delivered', 'skipped')")
-if [ "$undelivered" -ne 0 ]; then
-  echo "demo.sh: $undelivered SMS of weeks 1 to $weeks were not delivered; see $demo/kibaru.log" >&2
+# Every SMS of the weeks run reached its phone (Kannel's fake network delivers them all) and the
+# STOP was heard: a demo that ends otherwise says so and fails, rather than leaving a report for
+# a person to read.
+read -r delivered undelivered < <(sqlite3 -separator ' ' "$demo/kibaru.db" \
+  "SELECT count(*) FILTER (WHERE state = 'delivered'), count(*) FILTER (WHERE state <> 'delivered')
+   FROM deliveries WHERE week <= $weeks")
+stopped=$(sqlite3 "$demo/kibaru.db" "SELECT status FROM contacts WHERE phone = '$stopper'")
+if [ "$delivered" -eq 0 ] || [ "$undelivered" -ne 0 ] || [ "$stopped" != opted_out ]; then
+  echo "demo.sh: weeks 1 to $weeks: $delivered SMS delivered, $undelivered not; $stopper is $stopped after answering STOP; see $demo/kibaru.log" >&2
   exit 1
 fi
 say "where to look"

@@ -54,6 +54,8 @@ if [ "$build" = build ]; then
   echo "== the README's demo (two weeks through the real Kannel)"
   bash scripts/demo.sh --weeks 2 --no-console
   stamp
+else
+  echo "== the README's demo: skipped (it builds in build/, not $build)"
 fi
 
 echo "== crash soak (short)"

@@ -6,7 +6,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace kibaru::app {
+
+namespace {
+
+// The largest price table the console and the API take: some 200,000 rows of CSV.
+constexpr std::size_t k_price_table_bytes = std::size_t{8} << 20;
+
+} // namespace
 
 std::pair<std::string, std::uint16_t> split_listen(const std::string& listen) {
     const auto colon = listen.rfind(':');
@@ -38,17 +47,18 @@ ConsoleListener start_console(boost::asio::io_context& io, Context& context,
     ConsoleListener listener;
     listener.handler = std::make_unique<web::ConsoleHandler>(options);
     net::ServerLimits limits;
-    // Forms and JSON are small; only the import routes (contacts and prices, the pages' forms
-    // and the API's) take a file of up to upload_max_mb, so a client that has not signed in cannot
-    // make the console hold megabytes per connection.
+    // Forms and JSON are small; only the import routes take a file, so a client that has not
+    // signed in cannot make the console hold megabytes per connection. A contacts file may be
+    // large (upload_max_mb: a national list streams through the import); a price table is a
+    // week's or a season's prices, read whole with its refused rows, so it has a cap of its own.
     limits.body_bytes = std::size_t{1} << 20;
     limits.body_bytes_for = [upload = static_cast<std::size_t>(config.console.upload_max_mb) << 20,
                              small = limits.body_bytes](const std::string& path) {
-        for (const char* route :
-             {"/contacts/import", "/api/v1/contacts/import", "/prices", "/api/v1/prices/import"}) {
-            if (path == route) {
-                return upload;
-            }
+        if (path == "/contacts/import" || path == "/api/v1/contacts/import") {
+            return upload;
+        }
+        if (path == "/prices" || path == "/api/v1/prices/import") {
+            return std::min(upload, k_price_table_bytes);
         }
         return small;
     };

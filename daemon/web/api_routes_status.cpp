@@ -57,7 +57,8 @@ void prices(ApiCall& call) {
 
 // POST /api/v1/prices/import?name=prix.csv, the file as the body (CSV or .xlsx): as `prices
 // import`, the valid rows written and every refused row listed; 200 even when some are refused
-// (the CLI's exit 3), 422 when the file cannot be read as a price table (nothing written).
+// (the CLI's exit 3); 422 for a missing or unknown column, 400 for a file that cannot be read as
+// a table (nothing written then).
 void import_prices(ApiCall& call) {
     const std::string name = call.param("name", "prices.csv");
     std::istringstream in(call.request.body);

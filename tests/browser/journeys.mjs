@@ -361,7 +361,7 @@ file = "kibaru.log"
   await staff.visit(() => p.click("button:has-text('Importer')"), 30 * 1024,
                     "the prices after an import");
   const pricesText = await p.locator("main").innerText();
-  check(pricesText.includes("prix-semaine.csv : 1 prix ajoutés, 0 remplacés, 1 lignes refusées") &&
+  check(pricesText.includes("prix-semaine.csv — prix ajoutés : 1 ; remplacés : 0 ; lignes refusées : 1") &&
         pricesText.includes("« 1,250 » n'est pas un prix (écrivez 1250 ou 1250,5"),
         "prices: the import counts its rows and says in French why one was refused: " +
           pricesText);

@@ -544,6 +544,65 @@ TEST_F(Api, staff_send_a_weeks_failed_deliveries_again_from_the_console_and_the_
     EXPECT_EQ(late.status, 409);
     EXPECT_NE(late.body.find("never sent again after its week has closed"), std::string::npos)
         << late.body;
+    // The week page's button, sent after the week closed (a page left open): refused in French,
+    // the closing time in the campaign's zone as the week's header gives it.
+    const auto late_click = later.call("POST", "/campaigns/1/weeks/1/resend/failed", "",
+                                       {"default"}, "application/x-www-form-urlencoded");
+    EXPECT_EQ(late_click.status, 409);
+    EXPECT_NE(late_click.body.find("fermée le mar. 15 janv. 2019, 08:00 (Africa/Bamako)"),
+              std::string::npos)
+        << late_click.body;
+}
+
+// A price table is imported by staff from the console's page and the API, up to its own size
+// limit (larger than a form's 1 MiB, smaller than a contacts file's); an auditor cannot.
+TEST_F(Api, staff_import_a_price_table_up_to_its_own_size_limit) {
+    add_user_cli("awa", "staff", k_staff_password);
+    add_user_cli("fatou", "auditor", k_auditor_password);
+    start_console();
+    auto staff = as("awa", k_staff_password);
+    auto auditor = as("fatou", k_auditor_password);
+    // Some 2 MiB of rows: one market per row.
+    std::string csv = "date,commodity,market,price_min,price_max\n";
+    int rows = 0;
+    while (csv.size() < (std::size_t{2} << 20)) {
+        csv += "2019-01-05,sesame,Market " + std::to_string(++rows) + ",600,650\n";
+    }
+    const auto api = staff.call("POST", "/api/v1/prices/import?name=big.csv", csv);
+    ASSERT_EQ(api.status, 200) << api.body.substr(0, 300);
+    EXPECT_EQ(api.json().value("added", -1), rows);
+    // The page's form: the same file as a browser sends it, the session's CSRF token among its
+    // parts (so that only the role can refuse it).
+    const std::string boundary = "----kibaru-test";
+    const auto form = [&](ApiClient& client) {
+        return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n" +
+               client.csrf() + "\r\n--" + boundary +
+               "\r\nContent-Disposition: form-data; name=\"file\"; "
+               "filename=\"prix.csv\"\r\nContent-Type: text/csv\r\n\r\n" +
+               csv + "\r\n--" + boundary + "--\r\n";
+    };
+    const auto type = "multipart/form-data; boundary=" + boundary;
+    const auto page =
+        staff.call("POST", "/prices", form(staff), {"Origin: " + staff.origin()}, type);
+    EXPECT_EQ(page.status, 200) << page.body.substr(0, 300);
+    EXPECT_NE(page.body.find("prix ajoutés : 0 ; remplacés : "), std::string::npos)
+        << "the same rows again replace the first import's";
+    EXPECT_NE(page.body.find("lignes refusées : 0."), std::string::npos);
+    EXPECT_EQ(auditor.call("POST", "/prices", form(auditor), {"Origin: " + auditor.origin()}, type)
+                  .status,
+              403);
+    EXPECT_EQ(
+        staff.call("POST", "/prices", "", {"default"}, "application/x-www-form-urlencoded").status,
+        422)
+        << "no file: said so on the page";
+    // Past 8 MiB: refused before it is read.
+    std::string huge = csv;
+    while (huge.size() <= (std::size_t{8} << 20)) {
+        huge += csv;
+    }
+    EXPECT_EQ(staff.call("POST", "/api/v1/prices/import", huge).status, 413);
+    EXPECT_EQ(sql("SELECT count(*) FROM prices"), std::to_string(rows));
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'prices.imported'"), "2");
 }
 
 // The API's JSON is the CLI's --format json, key for key and value for value.

@@ -15,14 +15,15 @@ const std::vector<Entry>& prices_entries() {
          "messages' templates."},
         {"prices.any_commodity", "Toutes", "All"},
         {"prices.market_hint",
-         "Comme les producteurs l'écrivent : majuscules, accents et une faute de frappe près.",
+         "Comme l'écrivent les producteurs : à la casse, aux accents et à une faute de frappe "
+         "près.",
          "As producers write it: case, accents and one typo aside."},
         {"prices.find", "Afficher", "Show"},
         {"prices.caption", "Prix, le plus récent d'abord", "Prices, newest first"},
         {"prices.only_newest",
-         "Seuls les 200 plus récents sont affichés : choisissez une filière ou un marché pour "
+         "Seuls les {1} plus récents sont affichés : choisissez une filière ou un marché pour "
          "les autres.",
-         "Only the newest 200 are shown: choose a commodity or a market for the others."},
+         "Only the newest {1} are shown: choose a commodity or a market for the others."},
         {"prices.empty", "Aucun prix.", "No prices."},
         {"prices.col_date", "Date", "Date"},
         {"prices.col_commodity", "Filière", "Commodity"},
@@ -40,25 +41,26 @@ const std::vector<Entry>& prices_entries() {
          "si besoin, unité et tendance : un CSV d'Excel (UTF-8 ou Windows-1252) ou un classeur "
          ".xlsx. Les prix sont en FCFA par kg, sauf si l'unité dit autre chose. Une ligne de "
          "même filière, marché et date remplace l'ancienne : importer deux fois le même fichier "
-         "ne change rien. Les lignes valides sont importées, chaque ligne refusée est nommée.",
+         "redonne les mêmes prix. Les lignes valides sont importées ; chaque ligne refusée est "
+         "signalée avec sa raison.",
          "A table with the columns date, commodity, market, price_min, price_max and, if need "
          "be, unit and trend: a CSV from Excel (UTF-8 or Windows-1252) or an .xlsx workbook. "
          "Prices are in FCFA per kg unless the unit says otherwise. A row of the same commodity, "
-         "market and date replaces the old one: importing the same file twice changes nothing. "
-         "The valid rows are imported; each refused row is named."},
+         "market and date replaces the old one: importing the same file twice gives the same "
+         "prices. The valid rows are imported; each refused row is shown with its reason."},
         {"prices.file", "Fichier des prix", "Price file"},
         {"prices.send", "Importer", "Import"},
         {"prices.no_file", "Choisissez le fichier des prix.", "Choose the price file."},
-        {"prices.imported", "{1} : {2} prix ajoutés, {3} remplacés, {4} lignes refusées.",
-         "{1}: {2} prices added, {3} replaced, {4} rows refused."},
-        {"prices.rejects_caption", "Lignes refusées (les autres sont importées)",
-         "Rows refused (the others are imported)"},
+        {"prices.imported", "{1} — prix ajoutés : {2} ; remplacés : {3} ; lignes refusées : {4}.",
+         "{1} — prices added: {2}; replaced: {3}; rows refused: {4}."},
+        {"prices.rejects_caption", "Lignes refusées (les autres ont été importées)",
+         "Rows refused (the others were imported)"},
         {"prices.line", "Ligne", "Line"},
         {"prices.column", "Colonne", "Column"},
         {"prices.reason", "Raison", "Reason"},
         {"prices.more_rejects",
-         "… et {1} lignes refusées de plus : `kibaru prices import` les nomme toutes.",
-         "… and {1} more rows refused: `kibaru prices import` names them all."},
+         "… et {1} autres lignes refusées : seules les {2} premières sont listées.",
+         "… and {1} more rows refused: only the first {2} are listed."},
     };
     return entries;
 }

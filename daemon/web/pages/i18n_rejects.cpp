@@ -203,7 +203,7 @@ const std::vector<Entry>& reject_entries() {
         {"reject.resend_closed",
          "la semaine {2} de la campagne {1} s'est fermée le {3} : une livraison n'est jamais "
          "renvoyée après la fermeture de sa semaine",
-         "campaign {1} week {2} closed at {3}: a delivery is never sent again after its week has "
+         "campaign {1} week {2} closed on {3}: a delivery is never sent again after its week has "
          "closed"},
         // A row of a price table (ops/prices.hpp).
         {"reject.price_bad_date",
@@ -215,9 +215,8 @@ const std::vector<Entry>& reject_entries() {
         {"reject.price_no_market", "le marché est vide", "the market is empty"},
         {"reject.price_not_a_price",
          "« {1} » n'est pas un prix (écrivez 1250 ou 1250,5 ; pas 1,250, qui se lit 1250 ou 1,25)",
-         "\"{1}\" is not a price (write 1250 or 1250,5; not 1,250)"},
-        {"reject.price_max_below_min",
-         "le prix maximum ({2}) est plus bas que le prix minimum ({1})",
+         "\"{1}\" is not a price (write 1250 or 1250,5; not 1,250, which reads as 1250 or 1.25)"},
+        {"reject.price_max_below_min", "le prix maximum ({2}) est inférieur au prix minimum ({1})",
          "price_max ({2}) is below price_min ({1})"},
         // Ids and phones that name nothing (ops/unknown.hpp).
         {"reject.campaign_unknown", "aucune campagne n'a le numéro {1}", "no campaign has id {1}"},

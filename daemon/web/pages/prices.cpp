@@ -3,7 +3,8 @@
 // for staff, the week's price table imported from the browser (CSV from Excel or .xlsx) as
 // `kibaru prices import` does it — the valid rows written, each refused row named by line and
 // column in the page's language. A row of the same commodity, market and date replaces the one
-// there, so a file sent twice changes nothing: the form needs no one-time id.
+// there, so a file sent twice leaves the same prices (each import is audited): the form needs
+// no one-time id.
 #include "ops/prices.hpp"
 #include "web/pages/page.hpp"
 #include "web/pages/pages.hpp"
@@ -83,7 +84,8 @@ Html prices_table(const Page& page, const std::vector<store::PriceRow>& rows) {
                      tag("caption", {}, text(page.t("prices.caption"))) +
                          tag("thead", {}, tag("tr", {}, head)) + tag("tbody", {}, body));
     if (static_cast<std::int64_t>(rows.size()) == k_shown) {
-        table += tag("p", {{"class", "hint"}}, text(page.t("prices.only_newest")));
+        table += tag("p", {{"class", "hint"}},
+                     text(fill(page.t("prices.only_newest"), {std::to_string(k_shown)})));
     }
     return table;
 }
@@ -118,7 +120,8 @@ Html import_outcome(const Page& page, const Imported& imported) {
         out += tag("p", {},
                    text(fill(page.t("prices.more_rejects"),
                              {number(static_cast<std::int64_t>(r.rejects.size() - k_listed_rejects),
-                                     page.lang)})));
+                                     page.lang),
+                              std::to_string(k_listed_rejects)})));
     }
     return out;
 }
@@ -182,7 +185,7 @@ void import_prices(ApiCall& call) {
         return render_prices(page, 422, {{"file", page.t("prices.no_file")}}, nullptr);
     }
     const auto& file = parts->at("file");
-    const std::string name = file.filename.empty() ? "prix.csv" : file.filename;
+    const std::string name = file.filename.empty() ? "prices.csv" : file.filename;
     std::istringstream in(file.content);
     auto result = ops::import_prices(call.env, in, name);
     if (!result) {
