@@ -86,7 +86,7 @@ config and runs). To reproduce a row, point the script at that commit's binary w
 -DCMAKE_BUILD_TYPE=RelWithDebInfo && cmake --build /tmp/k/build -j2\`); single runs on this
 shared VM vary by ±10 %, so repeat each a few times. Checked so on 23 November, two runs each: 494f50b 63 and
 65 µs, that day's code 42 and 44 µs. The figures above are much higher, mostly because of the
-machines of 1 to 3 December (75 to 81 µs at 16, whatever the code): on 2 December, side by side with this procedure (100,000 SMS at
+machines of 1 to 3 December (75 to 98 µs at 16, whatever the code; the send path has not changed since 2 December): on 2 December, side by side with this procedure (100,000 SMS at
 16: \`KIBARU=<11771ca's build>/kibaru scripts/profile-dispatch.sh --time 100000 16\`, and
 today's build with and without \`SYNCHRONOUS=normal\`), 11771ca (23 November's code, the last commit of that day) took 109 and 90 µs per SMS where
 it had taken 48 that day (42 and 44 at 64); today's code took 115 and 102 µs with \`synchronous = "normal"\`, as
