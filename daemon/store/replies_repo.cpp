@@ -95,10 +95,22 @@ RepliesRepo::apply_report(const std::string& ref, const std::string& gateway_id,
                           const std::string& gateway, core::DeliveryState state,
                           const std::string& detail, const std::string& now) {
     using State = core::DeliveryState;
+    // By the reply's id when the report carries it (Kannel's r<id>), else by the gateway's id
+    // for it: two statements, each by its own index. One statement with an OR of the two read
+    // the whole table for every report that matched no reply (a test send's, a late one).
+    const auto reply_id = reply_id_of(ref).value_or(0);
+    if (reply_id == 0 && gateway_id.empty()) {
+        return std::nullopt;
+    }
     auto find = m_db.prepare(
-        "SELECT id, state FROM replies WHERE (id = ?1 OR (?1 = 0 AND ?2 <> '' AND gateway_id = "
-        "?2)) AND (?3 = '' OR gateway = ?3) ORDER BY id DESC LIMIT 1");
-    find.bind_all(reply_id_of(ref).value_or(0), gateway_id, gateway);
+        reply_id != 0 ? "SELECT id, state FROM replies WHERE id = ?1 AND (?2 = '' OR gateway = ?2)"
+                      : "SELECT id, state FROM replies WHERE gateway_id = ?1 AND gateway_id <> '' "
+                        "AND (?2 = '' OR gateway = ?2) ORDER BY id DESC LIMIT 1");
+    if (reply_id != 0) {
+        find.bind_all(reply_id, gateway);
+    } else {
+        find.bind_all(gateway_id, gateway);
+    }
     if (!find.step()) {
         return std::nullopt;
     }

@@ -9,9 +9,15 @@ void ReportsRepo::for_each_delivery(const DeliveryFilter& f,
                                     const std::function<void(const DeliveryRow&)>& visit) {
     std::string sql = "SELECT d.id, d.campaign_id, d.week, c.phone, d.language, d.state, "
                       "d.attempts, coalesce(d.gateway_id, ''), d.error, d.segments, d.updated_at, "
-                      "coalesce(d.smsc_id, ''), coalesce(d.gateway, '') "
-                      "FROM deliveries d JOIN contacts c ON c.id = d.contact_id WHERE d.id > "
-                      ":after";
+                      "coalesce(d.smsc_id, ''), coalesce(d.gateway, '') ";
+    // One producer's deliveries (the contact page, `report contact`, ?phone=): from the contact
+    // through each opened week to the (campaign, week, contact) index, one seek per week; every
+    // delivery's week has its campaign_weeks row (a foreign key). Left to choose, SQLite read
+    // the whole of that index to find one contact's rows (some 2 s over 21 M deliveries).
+    sql += f.phone ? "FROM contacts c CROSS JOIN campaign_weeks w CROSS JOIN deliveries d ON "
+                     "d.campaign_id = w.campaign_id AND d.week = w.week AND d.contact_id = c.id "
+                     "WHERE d.id > :after"
+                   : "FROM deliveries d JOIN contacts c ON c.id = d.contact_id WHERE d.id > :after";
     if (f.campaign) {
         sql += " AND d.campaign_id = :campaign";
     }

@@ -1,3 +1,4 @@
+#include "sesame_campaign.hpp"
 #include "store/campaigns_repo.hpp"
 #include "store/deliveries_repo.hpp"
 #include "store/migrations.hpp"
@@ -21,11 +22,7 @@ protected:
             c.commodities = "sesame";
             ContactUpserter(*db, {true, true, true, true, true, true, true, true}, "t").upsert(c);
         }
-        campaign.name = "s";
-        campaign.commodity = "sesame";
-        campaign.start_date = "2019-01-07";
-        campaign.created_at = campaign.updated_at = "t";
-        campaign.id = CampaignsRepo(*db).create(campaign);
+        campaign = kibaru::test::create_sesame_campaign(*db);
     }
     std::string state(std::int64_t id) {
         auto s = db->prepare("SELECT state FROM deliveries WHERE id = ?");
@@ -191,12 +188,7 @@ TEST(StoreDeliveriesMigration, tallies_are_counted_from_the_deliveries_a_databas
     // Written as that version's code would (today's upserter keeps a tally it had not).
     db->exec("INSERT INTO contacts (phone, created_at, updated_at) VALUES ('+22376000001', 't', "
              "'t'), ('+22376000002', 't', 't')");
-    kibaru::core::Campaign campaign;
-    campaign.name = "s";
-    campaign.commodity = "sesame";
-    campaign.start_date = "2019-01-07";
-    campaign.created_at = campaign.updated_at = "t";
-    campaign.id = CampaignsRepo(*db).create(campaign);
+    const auto campaign = kibaru::test::create_sesame_campaign(*db);
     db->exec("INSERT INTO campaign_weeks (campaign_id, week, opens_at, closes_at, opened_at, "
              "targeted) VALUES (1, 1, 'o', 'c', 't', 2)");
     db->exec("INSERT INTO deliveries (campaign_id, week, contact_id, language, state, segments, "
