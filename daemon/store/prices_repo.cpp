@@ -70,8 +70,17 @@ std::optional<PriceRow> PricesRepo::latest(const std::string& commodity,
 }
 
 std::vector<std::string> PricesRepo::markets(const std::string& commodity) const {
-    auto& s = m_db.cached("SELECT min(market) FROM prices WHERE commodity = ?1 GROUP BY "
-                          "market_key ORDER BY max(date) DESC, market_key"); // one name each
+    // Each price SMS lists its commodity's markets. A GROUP BY read the commodity's whole
+    // history (some 18,000 rows a year); this walks the (commodity, market, date) index from one
+    // market to the next and seeks each one's latest row: its cost grows with the markets, not
+    // with the weeks. A market keeps one name (PricesRepo::upsert), so its latest row gives it.
+    auto& s = m_db.cached(
+        "WITH RECURSIVE m(key) AS (SELECT (SELECT min(market_key) FROM prices WHERE commodity = "
+        "?1) UNION ALL SELECT (SELECT min(market_key) FROM prices WHERE commodity = ?1 AND "
+        "market_key > m.key) FROM m WHERE m.key IS NOT NULL) "
+        "SELECT p.market FROM m JOIN prices p ON p.rowid = (SELECT rowid FROM prices WHERE "
+        "commodity = ?1 AND market_key = m.key ORDER BY date DESC LIMIT 1) "
+        "ORDER BY p.date DESC, m.key");
     s.bind_all(commodity);
     std::vector<std::string> names;
     while (s.step()) {

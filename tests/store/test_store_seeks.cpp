@@ -72,6 +72,20 @@ TEST_F(StoreSeeks, a_price_imported_finds_its_markets_first_spelling_by_an_index
         << "the first spelling kept";
 }
 
+// A price SMS lists its commodity's markets: five markets with 4,000 days of prices each cost
+// as five markets, not as 20,000 prices; the one whose prices stopped comes last.
+TEST_F(StoreSeeks, a_commoditys_markets_are_listed_by_seeking_each_not_reading_its_history) {
+    rows("INSERT INTO prices (date, commodity, market, market_key, price_min, price_max, "
+         "imported_at) SELECT date('2000-01-01', '+' || (i / 5) || ' days'), 'sesame', "
+         "'Marché ' || (i % 5), 'marche ' || (i % 5), 600, 650, 't' FROM n WHERE i % 5 <> 3 OR "
+         "i < 10000");
+    std::vector<std::string> markets;
+    EXPECT_LT(instructions([&] { markets = PricesRepo(*db).markets("sesame"); }), k_seek_budget);
+    EXPECT_EQ(markets, (std::vector<std::string>{"Marché 0", "Marché 1", "Marché 2", "Marché 4",
+                                                 "Marché 3"}));
+    EXPECT_TRUE(PricesRepo(*db).markets("rice").empty());
+}
+
 TEST_F(StoreSeeks, a_delivery_report_finds_its_reply_or_none_by_an_index) {
     rows("INSERT INTO replies (phone, text, kind, segments, state, gateway, gateway_id, "
          "created_at, updated_at) SELECT '+22376000001', 'x', 'answer', 1, 'sent', 'default', "
