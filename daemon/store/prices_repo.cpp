@@ -73,7 +73,8 @@ std::vector<std::string> PricesRepo::markets(const std::string& commodity) const
     // Each price SMS lists its commodity's markets. A GROUP BY read the commodity's whole
     // history (some 18,000 rows a year); this walks the (commodity, market, date) index from one
     // market to the next and seeks each one's latest row: its cost grows with the markets, not
-    // with the weeks. A market keeps one name (PricesRepo::upsert), so its latest row gives it.
+    // with the weeks. A market keeps one name (upsert writes the first spelling on every row of
+    // it), so its latest row gives it.
     auto& s = m_db.cached(
         "WITH RECURSIVE m(key) AS (SELECT (SELECT min(market_key) FROM prices WHERE commodity = "
         "?1) UNION ALL SELECT (SELECT min(market_key) FROM prices WHERE commodity = ?1 AND "
