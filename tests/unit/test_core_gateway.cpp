@@ -116,6 +116,42 @@ TEST(CoreGateway, africastalking_request_and_per_recipient_status_codes) {
               SendVerdict::permanent);
 }
 
+// A reply whose fields have types other than the documentation's is read, never thrown on: the
+// fuzzer found that a statusCode sent as text ("ATXid_2") ended the daemon (nlohmann's value()
+// throws on a type mismatch).
+TEST(CoreGateway, a_reply_with_fields_of_unexpected_types_is_read_not_thrown_on) {
+    const auto at = settings("africastalking");
+    const auto text_code = read_gateway_reply(
+        at, 201,
+        R"({"SMSMessageData":{"Message":"Sent to 2/1","Recipients":[{"statusCode":"ATXid_2"}]}})",
+        {});
+    EXPECT_EQ(text_code.verdict, SendVerdict::permanent);
+    EXPECT_NE(text_code.error.find("Africa's Talking 0"), std::string::npos) << text_code.error;
+    const auto odd = read_gateway_reply(
+        at, 201,
+        R"({"SMSMessageData":{"Message":7,"Recipients":[{"statusCode":"101","messageId":12,)"
+        R"("status":["x"]}]}})",
+        {});
+    EXPECT_EQ(odd.verdict, SendVerdict::accepted) << "a code written as text is still read";
+    EXPECT_EQ(odd.gateway_id, "12");
+    EXPECT_EQ(
+        read_gateway_reply(at, 201, R"({"SMSMessageData":{"Message":[1],"Recipients":[]}})", {})
+            .error,
+        "no recipient in reply: [1]");
+    EXPECT_EQ(read_gateway_reply(at, 201,
+                                 R"({"SMSMessageData":{"Recipients":[{"statusCode":1e300}]}})", {})
+                  .verdict,
+              SendVerdict::permanent)
+        << "a code past int is no code";
+    const auto twilio = settings("twilio");
+    const auto sid = read_gateway_reply(twilio, 201, R"({"sid":12})", {});
+    EXPECT_EQ(sid.verdict, SendVerdict::accepted);
+    EXPECT_EQ(sid.gateway_id, "12");
+    const auto huge = read_gateway_reply(twilio, 400, R"({"code":1e300,"message":{"a":1}})", {});
+    EXPECT_EQ(huge.verdict, SendVerdict::permanent);
+    EXPECT_EQ(huge.error, R"(HTTP 400: {"a":1})");
+}
+
 TEST(CoreGateway, twilio_request_uses_basic_auth_and_a_status_callback) {
     auto s = settings("twilio");
     s.username = "ACxxxx";

@@ -45,13 +45,13 @@ public:
                                      : nullptr;
         if (!recipients || !recipients->is_object()) {
             const std::string message = json.is_object() && json.contains("SMSMessageData")
-                                            ? json["SMSMessageData"].value("Message", "")
+                                            ? json_text(json["SMSMessageData"], "Message")
                                             : first_line(body);
             return outcome(SendVerdict::permanent, status, "", "no recipient in reply: " + message);
         }
-        const int code = recipients->value("statusCode", 0);
-        const std::string id = recipients->value("messageId", "");
-        const std::string text = recipients->value("status", "");
+        const int code = json_int(*recipients, "statusCode", 0);
+        const std::string id = json_text(*recipients, "messageId");
+        const std::string text = json_text(*recipients, "status");
         if (code >= 100 && code <= 102) { // Processed, Sent, Queued
             return outcome(SendVerdict::accepted, status, id, "");
         }

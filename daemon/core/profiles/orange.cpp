@@ -17,14 +17,6 @@ std::string api_base(const GatewaySettings& s) {
     return base;
 }
 
-std::string text_of(const nlohmann::json& j, const char* key) {
-    if (!j.is_object() || !j.contains(key)) {
-        return "";
-    }
-    const auto& v = j[key];
-    return v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
-}
-
 } // namespace
 
 HttpRequest orange_token_request(const GatewaySettings& s) {
@@ -40,19 +32,19 @@ HttpRequest orange_token_request(const GatewaySettings& s) {
 Result<AccessToken> read_orange_token_reply(int status, std::string_view body) {
     const auto json = nlohmann::json::parse(body, nullptr, false);
     if (status != 200) {
-        const auto why = text_of(json, "error_description").empty()
-                             ? text_of(json, "error")
-                             : text_of(json, "error_description");
+        const auto why = profiles::json_text(json, "error_description").empty()
+                             ? profiles::json_text(json, "error")
+                             : profiles::json_text(json, "error_description");
         return Error{"Orange refused the client credentials (HTTP " + std::to_string(status) +
                      (why.empty() ? "" : ": " + why) + ")"};
     }
     AccessToken t;
-    t.token = text_of(json, "access_token");
+    t.token = profiles::json_text(json, "access_token");
     if (t.token.empty()) {
         return Error{"Orange's token answer holds no access_token"};
     }
     try {
-        const auto expires = text_of(json, "expires_in");
+        const auto expires = profiles::json_text(json, "expires_in");
         if (!expires.empty()) {
             t.expires_in = std::chrono::seconds{std::stoll(expires)};
         }
@@ -96,7 +88,7 @@ SendOutcome read_orange_reply(int status, std::string_view body) {
         const auto request = json.is_object() && json.contains("outboundSMSMessageRequest")
                                  ? json["outboundSMSMessageRequest"]
                                  : nlohmann::json();
-        const auto url = text_of(request, "resourceURL");
+        const auto url = profiles::json_text(request, "resourceURL");
         o.gateway_id = url.substr(url.rfind('/') + 1);
         return o;
     }
@@ -104,7 +96,8 @@ SendOutcome read_orange_reply(int status, std::string_view body) {
     std::string why;
     if (json.is_object() && json.contains("requestError") && json["requestError"].is_object()) {
         for (const auto& [_, exception] : json["requestError"].items()) {
-            why = text_of(exception, "messageId") + " " + text_of(exception, "text");
+            why = profiles::json_text(exception, "messageId") + " " +
+                  profiles::json_text(exception, "text");
         }
     }
     o.error = "HTTP " + std::to_string(status) + (why.empty() ? "" : ": " + why);

@@ -2,6 +2,11 @@
 
 #include "core/utf8.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <limits>
+
 namespace kibaru::core::profiles {
 
 void append_query(std::string& out, Pairs params) {
@@ -82,6 +87,47 @@ Result<InboundSms> inbound_from(const Params& params, const std::string& from_ke
         return Error{"the incoming text is not UTF-8"};
     }
     return sms;
+}
+
+std::string json_text(const nlohmann::json& object, const char* key) {
+    if (!object.is_object()) {
+        return "";
+    }
+    const auto field = object.find(key);
+    if (field == object.end() || field->is_null()) {
+        return "";
+    }
+    return field->is_string() ? field->get<std::string>() : field->dump();
+}
+
+int json_int(const nlohmann::json& object, const char* key, int otherwise) {
+    if (!object.is_object()) {
+        return otherwise;
+    }
+    const auto field = object.find(key);
+    if (field == object.end()) {
+        return otherwise;
+    }
+    if (field->is_number_integer()) {
+        const auto value = field->get<std::int64_t>();
+        return value >= std::numeric_limits<int>::min() && value <= std::numeric_limits<int>::max()
+                   ? static_cast<int>(value)
+                   : otherwise;
+    }
+    if (field->is_number_unsigned()) {
+        const auto value = field->get<std::uint64_t>();
+        return value <= static_cast<std::uint64_t>(std::numeric_limits<int>::max())
+                   ? static_cast<int>(value)
+                   : otherwise;
+    }
+    if (field->is_string()) {
+        const auto& text = field->get_ref<const std::string&>();
+        int value = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        return ec == std::errc() && end == text.data() + text.size() && !text.empty() ? value
+                                                                                      : otherwise;
+    }
+    return otherwise;
 }
 
 } // namespace kibaru::core::profiles

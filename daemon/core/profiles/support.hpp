@@ -7,6 +7,8 @@
 #include "core/delivery.hpp"
 #include "core/gateway.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -29,6 +31,14 @@ SendOutcome outcome(SendVerdict verdict, int status, std::string id, std::string
 std::string first_line(std::string_view body);
 // "HTTP 500: <first line>", with the verdict the status gives.
 SendOutcome by_status(int status, std::string_view body);
+
+// A field of a gateway's JSON reply whatever type the gateway gave it (a reply is never trusted to
+// have the type its documentation says: nlohmann's value() throws on a mismatch): a string as it
+// is, "" when `object` is no object or the field is absent or null, any other value as JSON text.
+std::string json_text(const nlohmann::json& object, const char* key);
+// An integer field: its value when it is a whole number within int (or a string of one, "102"),
+// else `otherwise`.
+int json_int(const nlohmann::json& object, const char* key, int otherwise);
 
 // The parameter's value, "" when absent.
 std::string param(const Params& params, const std::string& name);

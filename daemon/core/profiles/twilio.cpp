@@ -35,7 +35,7 @@ public:
         const auto json = nlohmann::json::parse(body, nullptr, false);
         const auto verdict = verdict_for_status(status);
         if (verdict == SendVerdict::accepted) {
-            const std::string sid = json.is_object() ? json.value("sid", "") : "";
+            const std::string sid = json_text(json, "sid");
             if (sid.empty()) {
                 return outcome(SendVerdict::transient, status, "", "Twilio reply without a sid");
             }
@@ -43,10 +43,10 @@ public:
         }
         std::string error = "HTTP " + std::to_string(status);
         if (json.is_object()) {
-            if (json.contains("code") && json["code"].is_number()) {
-                error += " Twilio " + std::to_string(json["code"].get<int>());
+            if (const int code = json_int(json, "code", 0); code != 0) {
+                error += " Twilio " + std::to_string(code);
             }
-            error += ": " + json.value("message", "");
+            error += ": " + json_text(json, "message");
         }
         return outcome(verdict, status, "", error);
     }
