@@ -96,9 +96,13 @@ std::string decimal(double value, int digits, Lang lang) {
     return out;
 }
 
-std::string money(double amount, std::string_view currency, Lang lang) {
-    const bool whole = std::fabs(amount - std::round(amount)) < 0.005;
-    return decimal(amount, whole ? 0 : 2, lang) + " " + std::string(currency);
+std::string amount(double value, Lang lang) {
+    const bool whole = std::fabs(value - std::round(value)) < 0.005;
+    return decimal(value, whole ? 0 : 2, lang);
+}
+
+std::string money(double value, std::string_view currency, Lang lang) {
+    return amount(value, lang) + " " + std::string(currency);
 }
 
 std::string local_time(core::Instant at, const date::time_zone* zone, Lang lang) {

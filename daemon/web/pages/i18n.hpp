@@ -46,7 +46,9 @@ std::string explain(Lang lang, const core::Refusal& why, const std::string& engl
 
 std::string number(std::int64_t value, Lang lang);        // 36 285 / 36,285
 std::string decimal(double value, int digits, Lang lang); // 97,5 / 97.5
-std::string money(double amount, std::string_view currency, Lang lang);
+// An amount of money: without decimals when whole, else with two (36 285 / 12,50).
+std::string amount(double value, Lang lang);
+std::string money(double amount, std::string_view currency, Lang lang); // amount + currency
 // "mar. 8 janv. 2019, 08:00 (Africa/Bamako)" / "Tue 8 Jan 2019, 08:00 (Africa/Bamako)".
 std::string local_time(core::Instant at, const date::time_zone* zone, Lang lang);
 // `why` with its value at `index`, a UTC instant as the operations layer gives it

@@ -9,7 +9,6 @@
 #include "web/pages/page.hpp"
 #include "web/pages/pages.hpp"
 
-#include <cmath>
 #include <cstdint>
 #include <sstream>
 
@@ -37,10 +36,6 @@ std::string date_text(const std::string& iso, Lang lang) {
         return iso;
     }
     return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4);
-}
-
-std::string amount(double value, Lang lang) {
-    return decimal(value, std::fabs(value - std::round(value)) < 0.005 ? 0 : 2, lang);
 }
 
 std::string trend_text(const Page& page, const std::string& trend) {
@@ -110,7 +105,7 @@ Html import_outcome(const Page& page, const Imported& imported) {
                         tag("td", {}, text(explain(page.lang, p.why, p.reason))));
     }
     Html head;
-    for (const char* key : {"prices.line", "prices.column", "prices.reason"}) {
+    for (const char* key : {"import.line", "import.field", "import.reason"}) {
         head += tag("th", {{"scope", "col"}}, text(page.t(key)));
     }
     out += tag("table", {},
