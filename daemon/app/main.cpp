@@ -3,6 +3,7 @@
 #include "app/commands.hpp"
 #include "app/config_loader.hpp"
 #include "app/context.hpp"
+#include "app/heap_settings.hpp"
 #include "app/sqlite_log.hpp"
 #include "store/sqlite.hpp"
 
@@ -15,6 +16,7 @@
 namespace kibaru::app {
 
 int main(int argc, char** argv) {
+    settle_heap();
     // Databases, logs, exports and rejects hold producers' phone numbers: owner-only by default.
     ::umask(077);
     // Before anything opens a database: SQLite takes its log callback only until it initializes.
