@@ -2,6 +2,7 @@
 
 #include "core/sms.hpp"
 
+#include "store/audit_details.hpp"
 #include "store/audit_log.hpp"
 #include "store/campaigns_repo.hpp"
 #include "store/deliveries_repo.hpp"
@@ -60,10 +61,7 @@ void Scheduler::send_checkpoint(Millis now, const std::string& why) {
     const auto checkpoint = log.checkpoint();
     std::int64_t previous = 0;
     if (const auto last = log.latest({"audit.checkpoint_sent"})) {
-        const auto details = json::parse(last->details, nullptr, false);
-        if (details.is_object()) {
-            previous = details.value("seq", std::int64_t{0});
-        }
+        previous = store::detail_int(json::parse(last->details, nullptr, false), "seq").value_or(0);
     }
     const auto text = core::checkpoint_text(checkpoint) + " prev " + std::to_string(previous);
     const auto sms = core::prepare_sms(text, *core::parse_encoding_mode(m_config.sms.encoding));

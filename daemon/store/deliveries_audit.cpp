@@ -1,6 +1,7 @@
 #include "store/deliveries_audit.hpp"
 
 #include "store/audience_digest.hpp"
+#include "store/audit_details.hpp"
 #include "store/sqlite.hpp"
 
 #include <nlohmann/json.hpp>
@@ -14,6 +15,9 @@
 namespace kibaru::store {
 
 namespace {
+
+// More producers than one week could target (Mali has some 20 million people).
+constexpr std::int64_t k_most_targeted = 1'000'000'000;
 
 std::string week_name(const WeekKey& key) {
     return "campaign " + std::to_string(key.first) + " week " + std::to_string(key.second);
@@ -30,25 +34,28 @@ OpeningEntries read_week_openings(Database& db) {
         const auto details = nlohmann::json::parse(entries.column_view(1), nullptr, false);
         std::int64_t campaign = 0;
         const auto space = subject.rfind(' ');
+        const auto week = detail_int(details, "week");
         if (space == std::string::npos ||
             std::from_chars(subject.data() + space + 1, subject.data() + subject.size(), campaign)
                     .ec != std::errc() ||
-            !details.is_object() || !details.contains("week") ||
-            !details["week"].is_number_integer()) {
+            !week) {
             continue;
         }
         OpeningEntry opening;
-        opening.targeted = details.value("targeted", std::int64_t{0});
-        if (const auto ids = details.find("deliveries");
-            ids != details.end() && ids->is_object() && ids->contains("first_id")) {
-            opening.ids = {ids->value("first_id", std::int64_t{0}),
-                           ids->value("last_id", std::int64_t{0})};
+        // A count no opening could have written reads as none: the weeks' deliveries then
+        // disagree with it, and the check names the week. (Summed over the weeks, and doubled
+        // in a bound, so it must not overflow.)
+        const auto targeted = detail_int(details, "targeted").value_or(0);
+        opening.targeted = targeted >= 0 && targeted <= k_most_targeted ? targeted : 0;
+        if (const auto ids = details.find("deliveries"); ids != details.end()) {
+            const auto first = detail_int(*ids, "first_id");
+            const auto last = detail_int(*ids, "last_id");
+            if (first) {
+                opening.ids = {*first, last.value_or(0)};
+            }
         }
-        if (const auto digest = details.find("audience_sha256");
-            digest != details.end() && digest->is_string()) {
-            opening.audience_sha256 = digest->get<std::string>();
-        }
-        weeks[{campaign, details["week"].get<std::int64_t>()}] = opening;
+        opening.audience_sha256 = detail_text(details, "audience_sha256").value_or("");
+        weeks[{campaign, *week}] = opening;
     }
     return weeks;
 }

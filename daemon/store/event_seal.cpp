@@ -1,6 +1,7 @@
 #include "store/event_seal.hpp"
 
 #include "core/delivery_replay.hpp"
+#include "store/audit_details.hpp"
 #include "store/deliveries_audit.hpp"
 #include "store/savepoint.hpp"
 #include "store/sqlite.hpp"
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 namespace kibaru::store {
 
@@ -149,26 +151,34 @@ AuditVerdict verify_seals(Database& db, core::DeliveryReplay* replay) {
     while (seals.step()) {
         const auto seq = seals.column_int(0);
         const auto details = nlohmann::json::parse(seals.column_view(1), nullptr, false);
-        if (!details.is_object() || !details.contains("from") || !details.contains("to")) {
+        const auto from = detail_int(details, "from");
+        const auto to = detail_int(details, "to");
+        const auto sealed_count = detail_int(details, "count");
+        const auto sealed_sha = detail_text(details, "sha256");
+        // Version 1 seals carry no version; any other field missing or of another type, or a
+        // range no seal covers (empty, or ending where the next could not begin), was written
+        // by hand.
+        const auto version = details.contains("version") ? detail_int(details, "version")
+                                                         : std::optional<std::int64_t>(1);
+        if (!from || !to || *to < *from || *to == std::numeric_limits<std::int64_t>::max() ||
+            !sealed_count || !sealed_sha || !version || *version < 1 || *version > k_seal_version) {
             return fail(seq, "seal entry " + std::to_string(seq) + " is unreadable");
         }
-        const auto from = details["from"].get<std::int64_t>();
-        const auto to = details["to"].get<std::int64_t>();
-        const std::string range = "delivery events " + std::to_string(from) + "-" +
-                                  std::to_string(to) + " (sealed by audit entry " +
+        const std::string range = "delivery events " + std::to_string(*from) + "-" +
+                                  std::to_string(*to) + " (sealed by audit entry " +
                                   std::to_string(seq) + ")";
-        if (from != expected_from) {
+        if (*from != expected_from) {
             return fail(seq, range + " do not follow the previous seal");
         }
         Orphan orphan;
         const auto [sha, count] =
-            digest(db, query, from, to, details.value("version", 1), replay, &orphan);
-        if (count != details.value("count", -1)) {
+            digest(db, query, *from, *to, static_cast<int>(*version), replay, &orphan);
+        if (count != *sealed_count) {
             return fail(seq, range + ": " + std::to_string(count) + " events where " +
-                                 std::to_string(details.value("count", -1)) +
+                                 std::to_string(*sealed_count) +
                                  " were sealed (deleted or inserted?)");
         }
-        if (sha != details.value("sha256", "")) {
+        if (sha != *sealed_sha) {
             return fail(seq, range + " do not match their seal (an event was edited)");
         }
         if (orphan.event_id != 0) {
@@ -177,7 +187,7 @@ AuditVerdict verify_seals(Database& db, core::DeliveryReplay* replay) {
                                  ", which has no row (a delivery was deleted outside Kibaru)");
         }
         verdict.checked += count;
-        expected_from = to + 1;
+        expected_from = *to + 1;
     }
     const auto beyond = db.scalar_int("SELECT count(*) FROM delivery_events WHERE id >= " +
                                       std::to_string(expected_from));

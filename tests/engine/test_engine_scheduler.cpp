@@ -129,6 +129,23 @@ TEST_F(SchedulerTest, each_week_that_closes_texts_the_audit_checkpoint_to_every_
         << "sent by the engine's lanes like any reply";
 }
 
+// The checkpoint names the one before from the audit log: an entry rewritten by hand with a seq
+// of another type reads as none (prev 0), rather than throwing in the daemon's transaction.
+TEST_F(SchedulerTest, a_previous_checkpoint_of_another_type_reads_as_none) {
+    config.audit.witnesses = {"+22376999001"};
+    {
+        store::Transaction tx(*db);
+        store::AuditLog(*db).append("2019-01-07T08:00:00Z", "someone", "audit.checkpoint_sent",
+                                    "audit", R"({"seq":"12"})");
+        tx.commit();
+    }
+    engine::Scheduler scheduler(*db, config, "daemon", false, stats);
+    scheduler.tick(at("2019-01-08T08:00:00Z"));
+    ASSERT_NO_THROW(scheduler.tick(at("2019-01-15T08:00:00Z"))); // week 1 closes
+    const auto text = sql("SELECT text FROM replies WHERE kind = 'checkpoint'");
+    EXPECT_NE(text.find(" prev 0"), std::string::npos) << text;
+}
+
 TEST_F(SchedulerTest, daily_checkpoints_go_once_a_day) {
     config.audit.witnesses = {"+22376999001"};
     config.audit.checkpoint_every = "day";

@@ -222,6 +222,54 @@ TEST(StoreEventSeal, version_1_seals_of_earlier_databases_still_verify) {
     EXPECT_FALSE(verify_event_seals(*db).ok());
 }
 
+// Whoever holds the file can rewrite an entry's details and re-hash the chain after it. A seal
+// whose fields have other types than Kibaru writes is named as unreadable, and week openings
+// of other types are read as saying nothing; neither stops the check with an exception.
+TEST(StoreEventSeal, a_seal_or_opening_with_fields_of_other_types_is_named_not_thrown_on) {
+    for (const std::string details :
+         {R"({"from":"1","to":4,"count":4,"sha256":"x"})", R"({"from":1,"to":4.5,"count":4})",
+          R"({"from":1,"to":4,"count":"4","sha256":"x"})",
+          R"({"from":1,"to":4,"count":4,"sha256":7})",
+          R"({"from":1,"to":4,"count":4,"sha256":"x","version":"2"})",
+          R"({"from":1,"to":4,"count":4,"sha256":"x","version":99})",
+          R"({"from":4,"to":1,"count":4,"sha256":"x"})",
+          R"({"from":1,"to":9223372036854775807,"count":4,"sha256":"x"})",
+          R"({"from":1,"to":18446744073709551615,"count":4,"sha256":"x"})", R"([1,4])"}) {
+        auto db = Database::open(":memory:");
+        migrate(*db);
+        insert_fixed_events(*db);
+        {
+            Transaction tx(*db);
+            AuditLog(*db).append("2019-01-08T08:00:02Z", "test", "delivery_events.sealed",
+                                 "events 1-4", details);
+            tx.commit();
+        }
+        AuditVerdict verdict;
+        ASSERT_NO_THROW(verdict = verify_event_seals(*db)) << details;
+        EXPECT_EQ(verdict.problem, "seal entry 1 is unreadable") << details;
+        EXPECT_EQ(verdict.broken_seq, 1) << details;
+    }
+
+    auto db = Database::open(":memory:");
+    migrate(*db);
+    {
+        Transaction tx(*db);
+        for (const std::string details :
+             {R"({"week":"1","targeted":3})", R"({"week":1,"targeted":"3"})",
+              R"({"week":2,"targeted":9223372036854775807})",
+              R"({"week":3,"targeted":0,"deliveries":{"first_id":"1","last_id":1}})",
+              R"({"week":4,"targeted":0,"audience_sha256":42})", R"("week 1")"}) {
+            AuditLog(*db).append("2019-01-08T08:00:00Z", "test", "week.opened", "campaign 1",
+                                 details);
+        }
+        tx.commit();
+    }
+    AuditVerdict verdict;
+    ASSERT_NO_THROW(verdict = verify_delivery_events(*db));
+    EXPECT_TRUE(verdict.ok()) << "no deliveries, and no opening that says it made some: "
+                              << verdict.problem;
+}
+
 namespace {
 
 // Two connections to one file database, a reader (a console worker's) and a writer (the
