@@ -8,6 +8,8 @@
 #include "ops/resend.hpp"
 #include "web/api_route_helpers.hpp"
 
+#include <cstdint>
+#include <limits>
 #include <sstream>
 #include <tuple>
 
@@ -70,11 +72,18 @@ void create_campaign(ApiCall& call) {
         }
     }
     if (body->contains("weeks")) {
-        if (!(*body)["weeks"].is_number_integer()) {
+        // Read as int64 first: get<int>() would wrap 4294967317 into 21, a valid campaign.
+        const auto& weeks = (*body)["weeks"];
+        constexpr auto k_max = std::numeric_limits<int>::max();
+        const bool fits = weeks.is_number_unsigned()  ? weeks.get<std::uint64_t>() <= k_max
+                          : weeks.is_number_integer() ? weeks.get<std::int64_t>() >= -k_max &&
+                                                            weeks.get<std::int64_t>() <= k_max
+                                                      : false;
+        if (!fits) {
             return call.respond(
                 error_reply(ops::ErrorKind::invalid, "weeks must be a whole number", "weeks"));
         }
-        c.weeks = (*body)["weeks"].get<int>();
+        c.weeks = weeks.get<int>();
     }
     for (auto [name, alias, slot] :
          {std::tuple{"regions", "region", &c.regions}, std::tuple{"kinds", "kind", &c.kinds},

@@ -426,6 +426,14 @@ TEST_F(Api, errors_have_their_status_and_shape_and_bad_bodies_change_nothing) {
                                                   {"start", "2027-01-05"},
                                                   {"send_time", "25:00"}}),
                  422, "invalid", "send_time");
+    // 2^32 + 21 would wrap into a valid 21 weeks if read as an int.
+    for (const auto& weeks : {json(4294967317LL), json(-4294967275LL), json("21"), json(21.5)}) {
+        expect_error(
+            staff.post(
+                "/api/v1/campaigns",
+                {{"name", "x"}, {"commodity", "rice"}, {"start", "2027-01-05"}, {"weeks", weeks}}),
+            422, "invalid", "weeks");
+    }
     expect_error(staff.get("/api/v1/deliveries?status=deliverd"), 422, "invalid", "status");
     expect_error(staff.get("/api/v1/campaigns/1/pause"), 405, "method_not_allowed");
     expect_error(staff.get("/api/v1/contacts?limit=abc"), 422, "invalid", "limit");
