@@ -3,6 +3,9 @@
 
 #include "util/whole_number.hpp"
 
+#include <cstdint>
+#include <limits>
+
 namespace kibaru::web::api {
 
 std::optional<nlohmann::json> json_body(ApiCall& call) {
@@ -67,6 +70,43 @@ std::optional<std::int64_t> number(ApiCall& call, const std::string& text,
                                  field + " must be a whole number (\"" + text + "\")", field));
     }
     return value;
+}
+
+namespace {
+bool fits_int(std::int64_t value) {
+    return value >= std::numeric_limits<int>::min() && value <= std::numeric_limits<int>::max();
+}
+} // namespace
+
+std::optional<int> int_number(ApiCall& call, const std::string& text, const std::string& field) {
+    const auto value = number(call, text, field);
+    if (!value) {
+        return std::nullopt;
+    }
+    if (!fits_int(*value)) {
+        call.respond(error_reply(ops::ErrorKind::invalid,
+                                 field + " is out of range (\"" + text + "\")", field));
+        return std::nullopt;
+    }
+    return static_cast<int>(*value);
+}
+
+std::optional<int> int_field(ApiCall& call, const nlohmann::json& value, const std::string& field) {
+    if (!value.is_number_integer()) {
+        call.respond(
+            error_reply(ops::ErrorKind::invalid, field + " must be a whole number", field));
+        return std::nullopt;
+    }
+    // The parser reads a non-negative number as unsigned.
+    const bool in_range = value.is_number_unsigned()
+                              ? value.get<std::uint64_t>() <= std::numeric_limits<int>::max()
+                              : fits_int(value.get<std::int64_t>());
+    if (!in_range) {
+        call.respond(error_reply(ops::ErrorKind::invalid,
+                                 field + " is out of range (" + value.dump() + ")", field));
+        return std::nullopt;
+    }
+    return value.get<int>();
 }
 
 } // namespace kibaru::web::api

@@ -32,6 +32,11 @@ std::optional<std::vector<std::string>> list_field(ApiCall& call, const nlohmann
 // A whole number from a path segment or a query parameter; nullopt after answering.
 std::optional<std::int64_t> number(ApiCall& call, const std::string& text,
                                    const std::string& field);
+// The same for a number the operations take as an int (a week, a page's size): one beyond int's
+// range is refused, not cast (4294967297 would otherwise be week 1).
+std::optional<int> int_number(ApiCall& call, const std::string& text, const std::string& field);
+// A JSON body's field the same way: a whole number within int, else nullopt after answering.
+std::optional<int> int_field(ApiCall& call, const nlohmann::json& value, const std::string& field);
 
 // Rows as the CLI's --format json writes them: an array of objects keyed by `columns`.
 template <typename Rows, typename Cells>

@@ -8,8 +8,6 @@
 #include "ops/resend.hpp"
 #include "web/api_route_helpers.hpp"
 
-#include <cstdint>
-#include <limits>
 #include <sstream>
 #include <tuple>
 
@@ -32,7 +30,7 @@ struct WeekRequest {
 };
 std::optional<WeekRequest> week_request(ApiCall& call) {
     const auto id = campaign_id(call);
-    const auto week = id ? number(call, call.captures.at("week"), "week") : std::nullopt;
+    const auto week = id ? int_number(call, call.captures.at("week"), "week") : std::nullopt;
     if (!id || !week) {
         return std::nullopt;
     }
@@ -40,7 +38,7 @@ std::optional<WeekRequest> week_request(ApiCall& call) {
     if (!body) {
         return std::nullopt;
     }
-    return WeekRequest{*id, static_cast<int>(*week), std::move(*body)};
+    return WeekRequest{*id, *week, std::move(*body)};
 }
 
 } // namespace
@@ -72,18 +70,11 @@ void create_campaign(ApiCall& call) {
         }
     }
     if (body->contains("weeks")) {
-        // Read as int64 first: get<int>() would wrap 4294967317 into 21, a valid campaign.
-        const auto& weeks = (*body)["weeks"];
-        constexpr auto k_max = std::numeric_limits<int>::max();
-        const bool fits = weeks.is_number_unsigned()  ? weeks.get<std::uint64_t>() <= k_max
-                          : weeks.is_number_integer() ? weeks.get<std::int64_t>() >= -k_max &&
-                                                            weeks.get<std::int64_t>() <= k_max
-                                                      : false;
-        if (!fits) {
-            return call.respond(
-                error_reply(ops::ErrorKind::invalid, "weeks must be a whole number", "weeks"));
+        const auto weeks = int_field(call, (*body)["weeks"], "weeks");
+        if (!weeks) {
+            return;
         }
-        c.weeks = weeks.get<int>();
+        c.weeks = *weeks;
     }
     for (auto [name, alias, slot] :
          {std::tuple{"regions", "region", &c.regions}, std::tuple{"kinds", "kind", &c.kinds},
@@ -153,11 +144,11 @@ void resend(ApiCall& call) {
 
 void preview(ApiCall& call) {
     const auto id = campaign_id(call);
-    const auto week = id ? number(call, call.param("week"), "week") : std::nullopt;
+    const auto week = id ? int_number(call, call.param("week"), "week") : std::nullopt;
     if (!id || !week) {
         return;
     }
-    auto out = ops::preview_week(call.env, *id, static_cast<int>(*week), call.param("phone"));
+    auto out = ops::preview_week(call.env, *id, *week, call.param("phone"));
     if (failed(call, out)) {
         return;
     }

@@ -102,12 +102,12 @@ void contacts_page(ApiCall& call) {
             *slot = value;
         }
     }
-    const auto limit = number(call, call.param("limit", "50"), "limit");
+    const auto limit = int_number(call, call.param("limit", "50"), "limit");
     const auto after = limit ? number(call, call.param("after", "0"), "after") : std::nullopt;
     if (!limit || !after) {
         return;
     }
-    auto page = ops::contacts_page(call.env, filter, *after, static_cast<int>(*limit));
+    auto page = ops::contacts_page(call.env, filter, *after, *limit);
     if (failed(call, page)) {
         return;
     }

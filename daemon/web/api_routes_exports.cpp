@@ -54,11 +54,11 @@ void deliveries(ApiCall& call) {
         filter.campaign = *id;
     }
     if (const auto w = call.param("week"); !w.empty()) {
-        const auto week = number(call, w, "week");
+        const auto week = int_number(call, w, "week");
         if (!week) {
             return;
         }
-        filter.week = static_cast<int>(*week);
+        filter.week = *week;
     }
     if (const auto p = call.param("phone"); !p.empty()) {
         auto phone = ops::normalize_phone(call.env, p, "phone", "phone ");

@@ -434,6 +434,15 @@ TEST_F(Api, errors_have_their_status_and_shape_and_bad_bodies_change_nothing) {
                 {{"name", "x"}, {"commodity", "rice"}, {"start", "2027-01-05"}, {"weeks", weeks}}),
             422, "invalid", "weeks");
     }
+    // Numbers in paths and queries the same: 4294967297 would be week 1, 4294967346 a limit of 50.
+    expect_error(staff.post("/api/v1/campaigns/1/weeks/4294967297/resend", {{"state", "failed"}}),
+                 422, "invalid", "week");
+    expect_error(
+        staff.call("PUT", "/api/v1/campaigns/1/messages/4294967297/fr", json{{"text", "x"}}.dump()),
+        422, "invalid", "week");
+    expect_error(staff.get("/api/v1/campaigns/1/preview?week=4294967297"), 422, "invalid", "week");
+    expect_error(staff.get("/api/v1/deliveries?week=4294967297"), 422, "invalid", "week");
+    expect_error(staff.get("/api/v1/contacts?limit=4294967346"), 422, "invalid", "limit");
     expect_error(staff.get("/api/v1/deliveries?status=deliverd"), 422, "invalid", "status");
     expect_error(staff.get("/api/v1/campaigns/1/pause"), 405, "method_not_allowed");
     expect_error(staff.get("/api/v1/contacts?limit=abc"), 422, "invalid", "limit");
