@@ -45,9 +45,12 @@ std::map<std::string, GatewayFigures> gateway_figures(Database& db,
 
 std::vector<OutageEntry> outage_entries(Database& db) {
     std::vector<OutageEntry> out;
-    auto s = db.prepare("SELECT coalesce(json_extract(details, '$.gateway'), 'default'), at, "
-                        "action = 'gateway.outage', "
-                        "coalesce(json_extract(details, '$.last_error'), '') FROM audit_log "
+    // json_extract raises an error on details that are not JSON (an entry rewritten by hand,
+    // the chain re-hashed): such an entry reads as the default gateway's, with no error text.
+    auto s = db.prepare("SELECT coalesce(CASE WHEN json_valid(details) THEN json_extract(details, "
+                        "'$.gateway') END, 'default'), at, action = 'gateway.outage', "
+                        "coalesce(CASE WHEN json_valid(details) THEN json_extract(details, "
+                        "'$.last_error') END, '') FROM audit_log "
                         "WHERE action IN ('gateway.outage', 'gateway.recovered') ORDER BY seq");
     while (s.step()) {
         out.push_back({s.column_text(0), s.column_text(1), s.column_int(2) != 0, s.column_text(3)});

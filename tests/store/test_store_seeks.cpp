@@ -120,12 +120,17 @@ TEST_F(StoreSeeks, the_gateways_outages_are_found_among_the_audit_log_by_an_inde
     db->exec("INSERT INTO audit_log (at, actor, action, subject, details, prev_hash, hash) VALUES "
              "('t1', 'kibaru', 'gateway.outage', 'gateway orange', '{\"gateway\": \"orange\"}', "
              "'', ''), ('t2', 'kibaru', 'gateway.recovered', 'gateway orange', "
-             "'{\"gateway\": \"orange\"}', '', '')");
+             "'{\"gateway\": \"orange\"}', '', ''), ('t3', 'kibaru', 'gateway.outage', "
+             "'gateway moov', 'not json: rewritten by hand', '', '')");
     std::vector<OutageEntry> entries;
     EXPECT_LT(instructions([&] { entries = outage_entries(*db); }), k_seek_budget);
-    ASSERT_EQ(entries.size(), 2u);
+    ASSERT_EQ(entries.size(), 3u);
     EXPECT_TRUE(entries[0].open);
     EXPECT_FALSE(entries[1].open);
+    EXPECT_EQ(entries[0].gateway, "orange");
+    // Details that are not JSON read as saying nothing, where json_extract alone would throw.
+    EXPECT_EQ(entries[2].gateway, "default");
+    EXPECT_EQ(entries[2].last_error, "");
 }
 
 TEST_F(StoreSeeks, one_producers_deliveries_are_found_through_the_weeks_index) {
