@@ -3,7 +3,8 @@
 
 namespace kibaru::app {
 
-// Keeps a few MiB of freed heap instead of returning it to the system at once (glibc only).
+// Keeps a few MiB of freed heap instead of returning it to the system at once (glibc only;
+// not when the environment sets malloc tunables of its own).
 void settle_heap();
 
 } // namespace kibaru::app

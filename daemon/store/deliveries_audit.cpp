@@ -47,11 +47,13 @@ OpeningEntries read_week_openings(Database& db) {
         // in a bound, so it must not overflow.)
         const auto targeted = detail_int(details, "targeted").value_or(0);
         opening.targeted = targeted >= 0 && targeted <= k_most_targeted ? targeted : 0;
+        // The ids it created (entries since 2026 name both): a range with either end missing
+        // or of another type is no range, as in the entries from before.
         if (const auto ids = details.find("deliveries"); ids != details.end()) {
             const auto first = detail_int(*ids, "first_id");
             const auto last = detail_int(*ids, "last_id");
-            if (first) {
-                opening.ids = {*first, last.value_or(0)};
+            if (first && last) {
+                opening.ids = {*first, *last};
             }
         }
         opening.audience_sha256 = detail_text(details, "audience_sha256").value_or("");

@@ -227,7 +227,8 @@ TEST(StoreEventSeal, version_1_seals_of_earlier_databases_still_verify) {
 // of other types are read as saying nothing; neither stops the check with an exception.
 TEST(StoreEventSeal, a_seal_or_opening_with_fields_of_other_types_is_named_not_thrown_on) {
     for (const std::string details :
-         {R"({"from":"1","to":4,"count":4,"sha256":"x"})", R"({"from":1,"to":4.5,"count":4})",
+         {R"({"from":"1","to":4,"count":4,"sha256":"x"})",
+          R"({"from":1,"to":4.5,"count":4,"sha256":"x"})",
           R"({"from":1,"to":4,"count":"4","sha256":"x"})",
           R"({"from":1,"to":4,"count":4,"sha256":7})",
           R"({"from":1,"to":4,"count":4,"sha256":"x","version":"2"})",
