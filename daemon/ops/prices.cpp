@@ -248,12 +248,15 @@ std::vector<store::PriceRow> prices_for_request(const Env& env, const std::strin
                                                 const std::string& region) {
     store::PricesRepo repo(env.db);
     const auto markets = repo.markets(commodity);
+    // A price dated after today (a row typed a year ahead, a table imported early) is not yet a
+    // market's price: a producer is told the latest known today.
+    const auto today = env.now_text().substr(0, 10);
     auto latest_at = [&](const std::string& written) -> std::optional<store::PriceRow> {
         const auto name = core::match_name(written, markets);
         if (name.empty()) {
             return std::nullopt;
         }
-        return repo.latest(commodity, core::fold_keyword(name));
+        return repo.latest(commodity, core::fold_keyword(name), today);
     };
     if (!market.empty()) {
         if (auto found = latest_at(market)) {
@@ -271,7 +274,7 @@ std::vector<store::PriceRow> prices_for_request(const Env& env, const std::strin
         if (recent.size() == 3) {
             break;
         }
-        if (auto found = repo.latest(commodity, core::fold_keyword(name))) {
+        if (auto found = repo.latest(commodity, core::fold_keyword(name), today)) {
             recent.push_back(*found);
         }
     }

@@ -51,9 +51,10 @@ std::string canonical_commodity(const core::KeywordsConfig& keywords, const std:
 Result<std::vector<store::PriceRow>> list_prices(const Env& env, const std::string& commodity,
                                                  const std::string& market, std::int64_t limit);
 
-// The prices an SMS asking for `commodity` at `market` is answered with: that market's latest
-// (matched case-, accent- and typo-tolerantly), or without a market the contact's `region` if
-// it has prices, else the three markets with the most recent prices. Empty when none.
+// The prices an SMS asking for `commodity` at `market` is answered with, as known today (none
+// dated after env.now): that market's latest (matched case-, accent- and typo-tolerantly), or
+// without a market the contact's `region` if it has prices, else the three markets with the
+// most recent prices. Empty when none.
 std::vector<store::PriceRow> prices_for_request(const Env& env, const std::string& commodity,
                                                 const std::string& market,
                                                 const std::string& region);

@@ -173,6 +173,21 @@ TEST_F(Inbound, a_producer_asks_a_markets_price_and_gets_the_latest) {
     EXPECT_EQ(sql("SELECT count(*) FROM inbox WHERE reply IS NOT NULL"), "4");
 }
 
+// A price dated after today is not yet a market's price: asked on the 10th, Kita's is the 5th's,
+// and San, whose only price is the 12th's, is not among the markets that have one.
+TEST_F(Inbound, a_price_dated_after_today_is_not_told) {
+    auto r = receive("+22376000001", "prix sesame kita", "", "2019-01-10T09:00:00Z");
+    ASSERT_TRUE(r.reply);
+    EXPECT_EQ(*r.reply, "Prix SESAME: Kita 05/01: 600-650 F/kg (hausse)");
+    r = receive("76000001", "PRIX SESAME San", "", "2019-01-10T09:00:00Z");
+    ASSERT_TRUE(r.reply);
+    EXPECT_NE(r.reply->find("pas de prix connu"), std::string::npos) << *r.reply;
+    r = receive("76000001", "PRIX SESAME", "", "2019-01-10T10:00:00Z");
+    ASSERT_TRUE(r.reply);
+    EXPECT_NE(r.reply->find("Kita 05/01"), std::string::npos) << *r.reply;
+    EXPECT_EQ(r.reply->find("San"), std::string::npos) << *r.reply;
+}
+
 // The texts are those the configuration loaded (templates/replies.<lang>.txt), in the contact's
 // language, French for a reply the language's file does not give.
 TEST_F(Inbound, replies_use_the_loaded_templates_in_the_contacts_language) {
