@@ -2,8 +2,9 @@
 # Kibaru end to end, on one machine, in a few minutes: installs what is missing, builds, starts
 # a local Kannel (Debian's bearerbox, smsbox, and fakesmsc playing the phone network), imports
 # the 2,080 sample producers, creates the 2019 sesame campaign with the French and Bambara
-# templates, and runs the daemon through the first three weeks on a simulated clock — delivery
-# reports coming back from Kannel, one producer answering STOP — then prints the per-week report,
+# templates and the markets' prices, and runs the daemon through the first three weeks on a
+# simulated clock — delivery reports coming back from Kannel, one producer answering STOP, another
+# asking PRIX SESAME KITA — then prints the per-week report,
 # stops Kannel, creates a demo admin with a random password and leaves the web console running
 # (Ctrl-C stops it) for a person to sign in to. Results stay in var/demo/.
 # Usage: scripts/demo.sh [--weeks N] [--no-console]
@@ -78,6 +79,8 @@ for language in fr bm; do
     --data templates/sesame-prices.csv | tail -n 1
 done
 k campaign preview "$id" --week 1
+say "importing the markets' prices, which producers can ask for by SMS"
+k prices import samples/market-prices.csv
 
 opens() { k campaign show "$id" --format json | python3 -c \
   "import json,sys; print(json.load(sys.stdin)['weeks'][$1 - 1]['opens_at'])"; }
@@ -86,6 +89,7 @@ settled() { # week: opened, nothing left to send, and the delivery reports are i
     (SELECT count(*) FROM deliveries WHERE week = $1 AND state IN ('pending', 'sending', 'retrying', 'sent'))")" = 10 ]
 }
 stopper=$(sqlite3 "$demo/kibaru.db" "SELECT phone FROM contacts WHERE commodities LIKE '%sesame%' ORDER BY id LIMIT 1 OFFSET 7")
+asker=$(sqlite3 "$demo/kibaru.db" "SELECT phone FROM contacts WHERE commodities LIKE '%sesame%' ORDER BY id LIMIT 1 OFFSET 3")
 
 for ((week = 1; week <= weeks; week++)); do
   start=$(opens "$week" | sed 's/T08:00:00Z/T09:00:00Z/')
@@ -106,6 +110,13 @@ for ((week = 1; week <= weeks; week++)); do
       sleep 0.1
     done
     sleep 1 # the confirmation SMS goes back through Kannel
+    echo "$asker asks \"Prix sesame Kita\" through the phone network"
+    echo "$asker KIBARU text Prix sesame Kita" > "$demo/kannel/mo.fifo"
+    for _ in $(seq 200); do
+      [ "$(sqlite3 "$demo/kibaru.db" "SELECT count(*) FROM replies WHERE phone = '$asker' AND state = 'delivered'")" = 1 ] && break
+      sleep 0.1
+    done
+    sqlite3 "$demo/kibaru.db" "SELECT 'the reply, ' || state || ': ' || text FROM replies WHERE phone = '$asker'"
   fi
   kill -TERM "$daemon_pid"; wait "$daemon_pid" || true; daemon_pid=
   k report campaign "$id" --format csv | awk -F, -v w="$week" '$1 == w {
@@ -121,15 +132,18 @@ grep -E '^total|^Audit checkpoint' <<<"$report"
 echo
 k contacts list --status opted_out
 k audit verify
-# Every SMS of the weeks run reached its phone (Kannel's fake network delivers them all) and the
-# STOP was heard: a demo that ends otherwise says so and fails, rather than leaving a report for
-# a person to read.
+# Every SMS of the weeks run reached its phone (Kannel's fake network delivers them all), the
+# STOP was heard and the price question answered with Kita's price of the 8th: a demo that ends
+# otherwise says so and fails, rather than leaving a report for a person to read.
 read -r delivered undelivered < <(sqlite3 -separator ' ' "$demo/kibaru.db" \
   "SELECT count(*) FILTER (WHERE state = 'delivered'), count(*) FILTER (WHERE state <> 'delivered')
    FROM deliveries WHERE week <= $weeks")
 stopped=$(sqlite3 "$demo/kibaru.db" "SELECT status FROM contacts WHERE phone = '$stopper'")
-if [ "$delivered" -eq 0 ] || [ "$undelivered" -ne 0 ] || [ "$stopped" != opted_out ]; then
-  echo "demo.sh: weeks 1 to $weeks: $delivered SMS delivered, $undelivered not; $stopper is $stopped after answering STOP; see $demo/kibaru.log" >&2
+answered=$(sqlite3 "$demo/kibaru.db" "SELECT count(*) FROM replies WHERE phone = '$asker' AND
+  state = 'delivered' AND text LIKE '%Kita%620%660%'")
+if [ "$delivered" -eq 0 ] || [ "$undelivered" -ne 0 ] || [ "$stopped" != opted_out ] ||
+  [ "$answered" != 1 ]; then
+  echo "demo.sh: weeks 1 to $weeks: $delivered SMS delivered, $undelivered not; $stopper is $stopped after answering STOP; $asker got $answered delivered reply with Kita's price; see $demo/kibaru.log" >&2
   exit 1
 fi
 say "where to look"
