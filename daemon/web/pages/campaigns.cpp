@@ -262,7 +262,7 @@ void campaign(ApiCall& call) {
     }
     Html head;
     for (const char* key :
-         {"week.week", "week.opens", "week.state", "week.messages", "week.progress"}) {
+         {"week.week", "week.opens_heading", "week.state", "week.messages", "week.progress"}) {
         head += tag("th", {{"scope", "col"}}, text(page.t(key)));
     }
     body += tag("h2", {}, text(page.t("campaign.timeline")));

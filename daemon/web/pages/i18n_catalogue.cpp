@@ -251,6 +251,8 @@ const std::vector<Entry>& page_entries() {
         {"confirm.back", "Non, revenir à la campagne", "No, back to the campaign"},
         {"week.week", "Semaine", "Week"},
         {"week.opens", "ouverture", "opens"},
+        {"week.opens_heading", "Ouverture",
+         "Opens"}, // a column's heading, capitalised as the others
         {"week.closes", "fermeture", "closes"},
         {"week.state", "État", "State"},
         {"week.messages", "Messages", "Messages"},
