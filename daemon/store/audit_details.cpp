@@ -1,36 +1,33 @@
 #include "store/audit_details.hpp"
 
-#include <nlohmann/json.hpp>
+#include "core/json_number.hpp"
 
-#include <cstdint>
+#include <nlohmann/json.hpp>
 
 namespace kibaru::store {
 
-std::optional<std::int64_t> detail_int(const nlohmann::json& details, const char* key) {
+namespace {
+// The field `key` of `details`, or nullptr when details is no object or has no such field.
+const nlohmann::json* field(const nlohmann::json& details, const char* key) {
     if (!details.is_object()) {
-        return std::nullopt;
+        return nullptr;
     }
-    const auto field = details.find(key);
-    if (field == details.end() || !field->is_number_integer()) {
-        return std::nullopt;
-    }
-    // The parser reads a non-negative number as unsigned: one beyond int64 is no count of ours.
-    if (field->is_number_unsigned() &&
-        field->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
-        return std::nullopt;
-    }
-    return field->get<std::int64_t>();
+    const auto found = details.find(key);
+    return found == details.end() ? nullptr : &*found;
+}
+} // namespace
+
+std::optional<std::int64_t> detail_int(const nlohmann::json& details, const char* key) {
+    const auto* value = field(details, key);
+    return value ? core::json_whole_number(*value) : std::nullopt;
 }
 
 std::optional<std::string> detail_text(const nlohmann::json& details, const char* key) {
-    if (!details.is_object()) {
+    const auto* value = field(details, key);
+    if (!value || !value->is_string()) {
         return std::nullopt;
     }
-    const auto field = details.find(key);
-    if (field == details.end() || !field->is_string()) {
-        return std::nullopt;
-    }
-    return field->get<std::string>();
+    return value->get<std::string>();
 }
 
 } // namespace kibaru::store

@@ -1,6 +1,7 @@
 // The request readers the JSON API's handlers share (api_route_helpers.hpp).
 #include "web/api_route_helpers.hpp"
 
+#include "core/json_number.hpp"
 #include "util/whole_number.hpp"
 
 #include <cstdint>
@@ -97,16 +98,13 @@ std::optional<int> int_field(ApiCall& call, const nlohmann::json& value, const s
             error_reply(ops::ErrorKind::invalid, field + " must be a whole number", field));
         return std::nullopt;
     }
-    // The parser reads a non-negative number as unsigned.
-    const bool in_range = value.is_number_unsigned()
-                              ? value.get<std::uint64_t>() <= std::numeric_limits<int>::max()
-                              : fits_int(value.get<std::int64_t>());
-    if (!in_range) {
+    const auto number = core::json_whole_number(value);
+    if (!number || !fits_int(*number)) {
         call.respond(error_reply(ops::ErrorKind::invalid,
                                  field + " is out of range (" + value.dump() + ")", field));
         return std::nullopt;
     }
-    return value.get<int>();
+    return static_cast<int>(*number);
 }
 
 } // namespace kibaru::web::api

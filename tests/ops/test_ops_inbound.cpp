@@ -174,7 +174,8 @@ TEST_F(Inbound, a_producer_asks_a_markets_price_and_gets_the_latest) {
 }
 
 // A price dated after today is not yet a market's price: asked on the 10th, Kita's is the 5th's,
-// and San, whose only price is the 12th's, is not among the markets that have one.
+// San (whose only price is the 12th's) has none, and the contact's own region (Kita) is answered
+// with the 5th's too.
 TEST_F(Inbound, a_price_dated_after_today_is_not_told) {
     auto r = receive("+22376000001", "prix sesame kita", "", "2019-01-10T09:00:00Z");
     ASSERT_TRUE(r.reply);

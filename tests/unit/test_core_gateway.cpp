@@ -2,6 +2,7 @@
 
 #include "core/callbacks.hpp"
 #include "core/gateway_profile.hpp"
+#include "core/json_number.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -258,4 +259,17 @@ TEST(GatewayProfiles, each_profile_is_found_by_its_name_and_nothing_else) {
     EXPECT_THROW((void)build_gateway_request(settings("smpp"), sms()), std::invalid_argument);
     EXPECT_FALSE(parse_delivery_report("smpp", {{"ref", "1"}}).ok());
     EXPECT_FALSE(parse_inbound("smpp", {{"from", "+22376123456"}}).ok());
+}
+
+// The one reader of whole numbers from outside JSON (gateway replies, audit details, API bodies):
+// nlohmann's get<int64_t>() would read 2^64 - 1 as -1.
+TEST(CoreJsonNumber, only_integers_within_int64_are_whole_numbers) {
+    using nlohmann::json;
+    EXPECT_EQ(kibaru::core::json_whole_number(json::parse("42")), 42);
+    EXPECT_EQ(kibaru::core::json_whole_number(json::parse("-7")), -7);
+    EXPECT_EQ(kibaru::core::json_whole_number(json::parse("9223372036854775807")), INT64_MAX);
+    for (const char* other : {"9223372036854775808", "18446744073709551615", "4.5", "\"4\"", "true",
+                              "null", "[1]", "{}"}) {
+        EXPECT_FALSE(kibaru::core::json_whole_number(json::parse(other))) << other;
+    }
 }

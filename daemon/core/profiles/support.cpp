@@ -1,5 +1,7 @@
 #include "core/profiles/support.hpp"
 
+#include "core/json_number.hpp"
+
 #include "core/utf8.hpp"
 
 #include <nlohmann/json.hpp>
@@ -109,15 +111,10 @@ int json_int(const nlohmann::json& object, const char* key, int otherwise) {
         return otherwise;
     }
     if (field->is_number_integer()) {
-        const auto value = field->get<std::int64_t>();
-        return value >= std::numeric_limits<int>::min() && value <= std::numeric_limits<int>::max()
-                   ? static_cast<int>(value)
-                   : otherwise;
-    }
-    if (field->is_number_unsigned()) {
-        const auto value = field->get<std::uint64_t>();
-        return value <= static_cast<std::uint64_t>(std::numeric_limits<int>::max())
-                   ? static_cast<int>(value)
+        const auto value = json_whole_number(*field);
+        return value && *value >= std::numeric_limits<int>::min() &&
+                       *value <= std::numeric_limits<int>::max()
+                   ? static_cast<int>(*value)
                    : otherwise;
     }
     if (field->is_string()) {
