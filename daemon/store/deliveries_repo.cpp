@@ -136,9 +136,9 @@ WeekOpening DeliveriesRepo::open_week(const core::Campaign& campaign, int week,
     tally.add(campaign.id, week, State::pending, opening.targeted, 0);
     tally.write(m_db);
 
-    auto count = m_db.prepare("UPDATE campaign_weeks SET targeted = ? WHERE campaign_id = ? AND "
-                              "week = ?");
-    count.bind_all(opening.targeted, campaign.id, week);
+    auto count = m_db.prepare("UPDATE campaign_weeks SET targeted = ?, first_delivery_id = ?, "
+                              "last_delivery_id = ? WHERE campaign_id = ? AND week = ?");
+    count.bind_all(opening.targeted, opening.first_id, opening.last_id, campaign.id, week);
     count.run();
     // Every new delivery is pending, so the queue's index holds them all and covers the count.
     auto languages = m_db.prepare("SELECT language, count(*) FROM deliveries INDEXED BY "

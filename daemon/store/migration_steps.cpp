@@ -398,6 +398,18 @@ CREATE INDEX prices_by_market ON prices (market_key);
 CREATE INDEX audit_log_gateway_health ON audit_log (action)
     WHERE action IN ('gateway.outage', 'gateway.recovered');
 )sql"},
+        {"each week's deliveries as the id range its opening created", R"sql(
+-- A week's deliveries are created by one statement at its opening, with consecutive ids after
+-- the largest (DeliveriesRepo::open_week), and never after. A page of a campaign's deliveries in
+-- id order (the console, the API) reads those ranges by rowid; found through the (campaign,
+-- week, contact) index instead, every page sorted the whole campaign by id first (11 s for the
+-- first page of 21 M deliveries). Empty when last < first. Filled here from the deliveries.
+ALTER TABLE campaign_weeks ADD COLUMN first_delivery_id INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE campaign_weeks ADD COLUMN last_delivery_id INTEGER NOT NULL DEFAULT 0;
+UPDATE campaign_weeks SET (first_delivery_id, last_delivery_id) = (SELECT coalesce(min(d.id), 1),
+    coalesce(max(d.id), 0) FROM deliveries d WHERE d.campaign_id = campaign_weeks.campaign_id
+    AND d.week = campaign_weeks.week);
+)sql"},
     };
     return k_steps;
 }

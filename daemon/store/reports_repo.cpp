@@ -3,13 +3,45 @@
 #include "store/campaigns_repo.hpp"
 #include "store/sqlite.hpp"
 
+#include <algorithm>
+#include <string_view>
+
 namespace kibaru::store {
+
+namespace {
+
+constexpr std::string_view k_delivery_columns =
+    "SELECT d.id, d.campaign_id, d.week, c.phone, d.language, d.state, d.attempts, "
+    "coalesce(d.gateway_id, ''), d.error, d.segments, d.updated_at, coalesce(d.smsc_id, ''), "
+    "coalesce(d.gateway, '') ";
+
+// Reads the row `s` stands on (columns as k_delivery_columns) into `row`, whose strings keep
+// their capacity from row to row.
+void read_delivery(const Statement& s, DeliveryRow& row) {
+    row.id = s.column_int(0);
+    row.campaign = s.column_int(1);
+    row.week = static_cast<int>(s.column_int(2));
+    row.phone = s.column_view(3);
+    row.language = s.column_view(4);
+    row.state = s.column_view(5);
+    row.attempts = static_cast<int>(s.column_int(6));
+    row.gateway_id = s.column_view(7);
+    row.error = s.column_view(8);
+    row.segments = static_cast<int>(s.column_int(9));
+    row.updated_at = s.column_view(10);
+    row.smsc_id = s.column_view(11);
+    row.gateway = s.column_view(12);
+}
+
+} // namespace
 
 void ReportsRepo::for_each_delivery(const DeliveryFilter& f,
                                     const std::function<void(const DeliveryRow&)>& visit) {
-    std::string sql = "SELECT d.id, d.campaign_id, d.week, c.phone, d.language, d.state, "
-                      "d.attempts, coalesce(d.gateway_id, ''), d.error, d.segments, d.updated_at, "
-                      "coalesce(d.smsc_id, ''), coalesce(d.gateway, '') ";
+    if (f.campaign && !f.phone && f.limit >= 0) {
+        campaign_page(f, visit);
+        return;
+    }
+    std::string sql(k_delivery_columns);
     // One producer's deliveries (the contact page, `report contact`, ?phone=): from the contact
     // through each opened week to the (campaign, week, contact) index, one seek per week; every
     // delivery's week has its campaign_weeks row (a foreign key). Left to choose, SQLite read
@@ -57,20 +89,55 @@ void ReportsRepo::for_each_delivery(const DeliveryFilter& f,
     }
     DeliveryRow row;
     while (s.step()) {
-        row.id = s.column_int(0);
-        row.campaign = s.column_int(1);
-        row.week = static_cast<int>(s.column_int(2));
-        row.phone = s.column_view(3);
-        row.language = s.column_view(4);
-        row.state = s.column_view(5);
-        row.attempts = static_cast<int>(s.column_int(6));
-        row.gateway_id = s.column_view(7);
-        row.error = s.column_view(8);
-        row.segments = static_cast<int>(s.column_int(9));
-        row.updated_at = s.column_view(10);
-        row.smsc_id = s.column_view(11);
-        row.gateway = s.column_view(12);
+        read_delivery(s, row);
         visit(row);
+    }
+}
+
+void ReportsRepo::campaign_page(const DeliveryFilter& f,
+                                const std::function<void(const DeliveryRow&)>& visit) {
+    // The opened weeks' id ranges past the cursor, in id order (each opening's range lies after
+    // every earlier one). Each is read by rowid from the cursor on, so a page costs the rows it
+    // passes over (all of them with a rare state filter), never a sort of the whole campaign.
+    std::vector<std::pair<std::int64_t, std::int64_t>> ranges;
+    {
+        auto weeks = m_db.prepare(
+            std::string("SELECT first_delivery_id, last_delivery_id FROM campaign_weeks WHERE "
+                        "campaign_id = ? AND last_delivery_id > ? AND last_delivery_id >= "
+                        "first_delivery_id") +
+            (f.week ? " AND week = ?" : "") + " ORDER BY first_delivery_id");
+        weeks.bind_all(*f.campaign, f.after);
+        if (f.week) {
+            weeks.bind(3, *f.week);
+        }
+        while (weeks.step()) {
+            ranges.emplace_back(std::max(weeks.column_int(0), f.after + 1), weeks.column_int(1));
+        }
+    }
+    // NOT INDEXED: the range is the whole search; the (campaign, week, contact) index would
+    // find the same rows in another order, to be sorted.
+    auto s = m_db.prepare(std::string(k_delivery_columns) +
+                          "FROM deliveries d NOT INDEXED JOIN contacts c ON c.id = d.contact_id "
+                          "WHERE d.id BETWEEN ? AND ? AND d.campaign_id = ?" +
+                          (f.state ? " AND d.state = ?" : "") + " ORDER BY d.id LIMIT ?");
+    std::int64_t left = f.limit;
+    DeliveryRow row;
+    for (const auto& [first, last] : ranges) {
+        if (left <= 0) {
+            break;
+        }
+        s.bind_all(first, last, *f.campaign);
+        int i = 3;
+        if (f.state) {
+            s.bind(++i, *f.state);
+        }
+        s.bind(++i, left);
+        while (s.step()) {
+            read_delivery(s, row);
+            visit(row);
+            --left;
+        }
+        s.reset();
     }
 }
 

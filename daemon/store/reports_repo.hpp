@@ -68,7 +68,8 @@ class ReportsRepo {
 public:
     explicit ReportsRepo(Database& db) : m_db(db) {}
 
-    // Streams deliveries in (campaign, week, id) order; never holds them all.
+    // Streams deliveries, never holding them all: a page (limit >= 0) in id order from its
+    // cursor, everything else in (campaign, week, contact) order.
     void for_each_delivery(const DeliveryFilter& filter,
                            const std::function<void(const DeliveryRow&)>& visit);
     std::vector<EventRow> events(std::int64_t delivery_id);
@@ -79,6 +80,10 @@ public:
     std::vector<Violation> check_completeness(const core::Campaign& campaign);
 
 private:
+    // A page of one campaign's deliveries, read by rowid over its weeks' id ranges.
+    void campaign_page(const DeliveryFilter& filter,
+                       const std::function<void(const DeliveryRow&)>& visit);
+
     Database& m_db;
 };
 

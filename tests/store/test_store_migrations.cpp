@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <filesystem>
 #include <unistd.h>
 
@@ -210,4 +211,28 @@ TEST(StoreMigrations, a_markets_first_spelling_is_found_by_its_index) {
         << steps;
     EXPECT_EQ(steps.find("SCAN"), std::string::npos) << steps;
     EXPECT_EQ(steps.find("TEMP B-TREE"), std::string::npos) << "the index keeps ids in order";
+}
+
+TEST(StoreMigrations, each_weeks_id_range_is_filled_from_the_deliveries_it_has) {
+    auto db = memory_db();
+    migrate(*db, current_schema_version() - 1); // the version before the ranges
+    db->exec("PRAGMA foreign_keys = OFF");      // weeks and deliveries alone, for the ranges only
+    db->exec("INSERT INTO campaign_weeks (campaign_id, week, opens_at, closes_at, opened_at, "
+             "targeted) VALUES (1, 1, 'o', 'c', 't', 3), (2, 1, 'o', 'c', 't', 2), (1, 2, 'o', "
+             "'c', 't', 0)");
+    db->exec("INSERT INTO deliveries (campaign_id, week, contact_id, language, state, "
+             "updated_at) VALUES (1, 1, 1, 'fr', 'sent', 't'), (1, 1, 2, 'fr', 'sent', 't'), (1, "
+             "1, 3, 'fr', 'sent', 't'), (2, 1, 1, 'fr', 'pending', 't'), (2, 1, 2, 'fr', "
+             "'pending', 't')");
+    migrate(*db);
+    auto weeks = db->prepare("SELECT campaign_id, week, first_delivery_id, last_delivery_id FROM "
+                             "campaign_weeks ORDER BY campaign_id, week");
+    std::vector<std::array<std::int64_t, 4>> got;
+    while (weeks.step()) {
+        got.push_back(
+            {weeks.column_int(0), weeks.column_int(1), weeks.column_int(2), weeks.column_int(3)});
+    }
+    // Week 2 of campaign 1 has none: an empty range (last before first).
+    EXPECT_EQ(got,
+              (std::vector<std::array<std::int64_t, 4>>{{1, 1, 1, 3}, {1, 2, 1, 0}, {2, 1, 4, 5}}));
 }

@@ -156,3 +156,55 @@ TEST_F(StoreSeeks, one_producers_deliveries_are_found_through_the_weeks_index) {
         EXPECT_EQ(weeks, (std::vector<int>{1, 2})) << "limit " << limit;
     }
 }
+
+TEST_F(StoreSeeks, a_page_of_a_campaigns_deliveries_is_read_by_id_not_sorted) {
+    rows("INSERT INTO contacts (phone, kind, commodities, created_at, updated_at) SELECT "
+         "'+2237' || (6000000 + i), 'producer', 'sesame', 't', 't' FROM n");
+    const auto sesame = kibaru::test::create_sesame_campaign(*db);
+    const auto other = kibaru::test::create_sesame_campaign(*db);
+    DeliveriesRepo deliveries(*db);
+    // The two campaigns' weeks opened in turn, so each campaign's ids come in two ranges.
+    deliveries.open_week(sesame, 1, "o", "c", "t", 0);
+    deliveries.open_week(other, 1, "o", "c", "t", 0);
+    deliveries.open_week(sesame, 2, "o", "c", "t", 0);
+    deliveries.open_week(other, 2, "o", "c", "t", 0);
+    db->exec("UPDATE deliveries SET state = 'failed' WHERE campaign_id = " +
+             std::to_string(sesame.id) + " AND contact_id IN (3, 19999)");
+    ReportsRepo reports(*db);
+    const auto page = [&](DeliveryFilter filter) {
+        std::vector<std::int64_t> ids;
+        const auto cost = instructions([&] {
+            reports.for_each_delivery(filter, [&](const DeliveryRow& row) {
+                EXPECT_EQ(row.campaign, filter.campaign);
+                ids.push_back(row.id);
+            });
+        });
+        EXPECT_LT(cost, k_seek_budget) << "after " << filter.after;
+        return ids;
+    };
+    DeliveryFilter filter;
+    filter.campaign = sesame.id;
+    filter.limit = 20;
+    // The first page, one that crosses from week 1's range to week 2's, and the last.
+    EXPECT_EQ(page(filter).front(), 1);
+    filter.after = k_rows - 10;
+    const auto crossing = page(filter);
+    ASSERT_EQ(crossing.size(), 20u);
+    EXPECT_EQ(crossing[9], k_rows);
+    EXPECT_EQ(crossing[10], 2 * k_rows + 1); // the other campaign's week 1 passed over
+    filter.after = 3 * k_rows - 5;
+    EXPECT_EQ(page(filter),
+              (std::vector<std::int64_t>{3 * k_rows - 4, 3 * k_rows - 3, 3 * k_rows - 2,
+                                         3 * k_rows - 1, 3 * k_rows}));
+    // One week, from its start.
+    filter.week = 2;
+    filter.after = 0;
+    EXPECT_EQ(page(filter).front(), 2 * k_rows + 1);
+    // A state: the whole range is read for it, but by rowid, in id order, both weeks.
+    filter.week.reset();
+    filter.state = "failed";
+    filter.limit = 10;
+    std::vector<std::int64_t> failed;
+    reports.for_each_delivery(filter, [&](const DeliveryRow& row) { failed.push_back(row.id); });
+    EXPECT_EQ(failed, (std::vector<std::int64_t>{3, 19999, 2 * k_rows + 3, 3 * k_rows - 1}));
+}
