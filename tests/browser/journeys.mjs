@@ -192,7 +192,7 @@ file = "kibaru.log"
     "not a phone,Nobody,,Kita,sesame,fr\n" +
     "76 00 00 03,Fanta Diarra,Union Nietaa,Kita,sesame,fr\n" +
     "76 00 00 04,Seydou Coulibaly,Jiguiya,Dioila,sesame,xx\n" +
-    "76 00 00 05,Mariam Koné,ULPC,Dioila,sesame,bm\n" +
+    "76 00 00 05,Mariam Koné,ULPC,Dioila,sesame;rice,bm\n" +
     "76 00 00 06,Oumou Sangaré,ULPC,Kita,sesame,fr,en trop\n");
   // First the file as Excel's "Texte Unicode" saves it (UTF-16): refused as a whole, said in
   // French with what to save it as instead.
@@ -228,8 +228,10 @@ file = "kibaru.log"
         "nothing is imported by the review");
   await staff.visit(() => p.click("button:has-text('Importer les lignes valides')"), 30 * 1024,
                     "the contacts after the import");
-  check((await p.locator("table").innerText()).includes("+22376000005"),
-        "staff: the contacts are imported");
+  const imported = await p.locator("table").innerText();
+  check(imported.includes("+22376000005"), "staff: the contacts are imported");
+  check(imported.includes("sesame, rice") && !imported.includes("sesame;rice"),
+        "staff: a contact's commodities read as a list, not as stored");
 
   // 3. A campaign: create it, see its 21 weeks.
   await staff.visit(() => p.goto(base + "/campaigns"), 30 * 1024, "the campaigns page");

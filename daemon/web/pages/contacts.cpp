@@ -1,6 +1,7 @@
 // Contacts: search and filters with paging, one contact's record and history, opt-out and
 // opt-in. The import is in contact_import.cpp.
 #include "ops/contacts.hpp"
+#include "core/contact.hpp"
 #include "core/gateway.hpp"
 #include "core/phone.hpp"
 #include "ops/reports.hpp"
@@ -23,6 +24,15 @@ std::string operator_name(std::string_view id) {
                              : "—";
 }
 
+// A ';'-list as stored (commodities), as a reader writes a list: "sesame, rice".
+std::string readable_list(std::string_view stored) {
+    std::string out;
+    for (const auto& item : core::split_list(stored)) {
+        out += (out.empty() ? "" : ", ") + item;
+    }
+    return out;
+}
+
 Html contact_table(const Page& page, const std::vector<store::ContactRow>& rows) {
     const auto plan = core::numbering_plan(page.call.env.config.contacts);
     Html head;
@@ -34,15 +44,15 @@ Html contact_table(const Page& page, const std::vector<store::ContactRow>& rows)
     Html body;
     for (const auto& r : rows) {
         const auto& c = r.contact;
-        body +=
-            tag("tr", {},
-                tag("td", {}, tag("a", {{"href", "/contacts/" + c.phone}}, text(c.phone))) +
-                    tag("td", {}, text(c.name)) + tag("td", {}, text(c.organisation)) +
-                    tag("td", {}, text(c.region)) + tag("td", {}, text(c.commodities)) +
-                    tag("td", {}, text(c.language)) +
-                    tag("td", {}, text(operator_name(plan.operator_of(c.phone)))) +
-                    tag("td", {},
-                        badge(page.t("status." + r.status), r.status == "active" ? "ok" : "idle")));
+        body += tag(
+            "tr", {},
+            tag("td", {}, tag("a", {{"href", "/contacts/" + c.phone}}, text(c.phone))) +
+                tag("td", {}, text(c.name)) + tag("td", {}, text(c.organisation)) +
+                tag("td", {}, text(c.region)) + tag("td", {}, text(readable_list(c.commodities))) +
+                tag("td", {}, text(c.language)) +
+                tag("td", {}, text(operator_name(plan.operator_of(c.phone)))) +
+                tag("td", {},
+                    badge(page.t("status." + r.status), r.status == "active" ? "ok" : "idle")));
     }
     return tag("table", {}, tag("thead", {}, tag("tr", {}, head)) + tag("tbody", {}, body));
 }
