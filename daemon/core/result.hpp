@@ -16,11 +16,13 @@ struct Error {
     std::string field = {};
 };
 
-template <typename T>
-class [[nodiscard]] Result {
+// A value, or the error E that prevented it. Each layer names its own error type: core::Result
+// below, ops::Result (ops/error.hpp) with the operations' kinds of error.
+template <typename T, typename E>
+class [[nodiscard]] BasicResult {
 public:
-    Result(T value) : m_v(std::in_place_index<0>, std::move(value)) {}
-    Result(Error error) : m_v(std::in_place_index<1>, std::move(error)) {}
+    BasicResult(T value) : m_v(std::in_place_index<0>, std::move(value)) {}
+    BasicResult(E error) : m_v(std::in_place_index<1>, std::move(error)) {}
 
     bool ok() const { return m_v.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -33,12 +35,15 @@ public:
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
 
-    const Error& error() const { return std::get<1>(m_v); }
+    const E& error() const { return std::get<1>(m_v); }
     // The value, or `fallback` on an error (for tests and defaults).
     T value_or(T fallback) const { return ok() ? value() : std::move(fallback); }
 
 private:
-    std::variant<T, Error> m_v;
+    std::variant<T, E> m_v;
 };
+
+template <typename T>
+using Result = BasicResult<T, Error>;
 
 } // namespace kibaru::core

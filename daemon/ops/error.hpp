@@ -4,10 +4,10 @@
 #pragma once
 
 #include "core/refusal.hpp"
+#include "core/result.hpp"
 
 #include <string>
 #include <utility>
-#include <variant>
 
 namespace kibaru::ops {
 
@@ -47,25 +47,7 @@ inline Error conflict(std::string message) {
 
 // A value, or the Error that prevented it.
 template <typename T>
-class [[nodiscard]] Result {
-public:
-    Result(T value) : m_v(std::in_place_index<0>, std::move(value)) {}
-    Result(Error error) : m_v(std::in_place_index<1>, std::move(error)) {}
-
-    bool ok() const { return m_v.index() == 0; }
-    explicit operator bool() const { return ok(); }
-    T& value() & { return std::get<0>(m_v); }
-    const T& value() const& { return std::get<0>(m_v); }
-    T&& value() && { return std::get<0>(std::move(m_v)); }
-    T& operator*() & { return value(); }
-    const T& operator*() const& { return value(); }
-    T* operator->() { return &value(); }
-    const T* operator->() const { return &value(); }
-    const Error& error() const { return std::get<1>(m_v); }
-
-private:
-    std::variant<T, Error> m_v;
-};
+using Result = core::BasicResult<T, Error>;
 
 struct Done {}; // the value of an operation that returns nothing but may fail
 
