@@ -16,12 +16,14 @@
 #     api       the JSON API on the national database: latency, export, sending while read
 #     backup    kibaru backup of the national database while --sms SMS are sent from it: the
 #               send's longest stall; dispatch with synchronous full against normal     (~4 min)
+#     console   the console's memory around two imports through its forms             (~1 min)
 #     micro     Google Benchmark per-row costs                                         (~10 s)
 #   --rows N          contacts for import and national (1,000,000)
 #   --sms N           deliveries for dispatch (100,000)
 #   --kannel-sms N    SMS through Kannel (100,000); --kannel-wrk-seconds S for wrk (30)
 #   --report-seconds S  length of each wrk run against /dlr/kannel (10)
 #   --api-seconds S   length of the wrk run against the API (20)
+#   --console-rows N  contacts uploaded through the console's import form (300,000)
 #   --inbound-sms N   producers, the week's deliveries, for inbound (20,000)
 #   --inbound-queries N  price queries posted during the week (10,000; at most --inbound-sms)
 #   --weeks N         weeks opened for national (21)
@@ -35,10 +37,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sections=import,dispatch,gateways,kannel,reports,inbound,national,api,backup,micro
+sections=import,dispatch,gateways,kannel,reports,inbound,national,api,backup,console,micro
 rows=1000000 sms=100000 weeks=21 audit_entries=10000000
 kannel_sms=100000 kannel_wrk_seconds=30 report_seconds=10 api_seconds=20 keep_work=
-inbound_sms=20000 inbound_queries=10000 bench_failed= no_build=
+inbound_sms=20000 inbound_queries=10000 console_rows=300000 bench_failed= no_build=
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) sections=$2; shift 2 ;;
@@ -49,12 +51,13 @@ while [ $# -gt 0 ]; do
     --report-seconds) report_seconds=$2; shift 2 ;;
     --api-seconds) api_seconds=$2; shift 2 ;;
     --inbound-sms) inbound_sms=$2; shift 2 ;;
+    --console-rows) console_rows=$2; shift 2 ;;
     --inbound-queries) inbound_queries=$2; shift 2 ;;
     --weeks) weeks=$2; shift 2 ;;
     --audit) audit_entries=$2; shift 2 ;;
     --work) keep_work=$2; shift 2 ;;
     --no-build) no_build=1; shift ;;
-    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done

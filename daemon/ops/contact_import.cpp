@@ -6,6 +6,7 @@
 #include "ops/audit_trail.hpp"
 #include "ops/csv_table.hpp"
 #include "store/contacts_repo.hpp"
+#include "store/page_cache.hpp"
 #include "store/sqlite.hpp"
 
 #include <nlohmann/json.hpp>
@@ -75,8 +76,9 @@ Result<ImportReport> import_contacts(const Env& env, std::istream& in, const std
 
     auto& db = env.db;
     // A large import touches the phone index at random: a 64 MiB page cache keeps it in memory
-    // instead of spilling pages to the WAL again and again (the default is 2 MiB).
-    db.exec("PRAGMA cache_size = -65536");
+    // instead of spilling pages to the WAL again and again (the default is 2 MiB). Declared
+    // before the transaction, so it is given back after the commit or rollback.
+    const store::PageCacheScope cache(db, 64 * 1024);
     const std::string now = env.now_text();
     // A dry run (the console's preview of a file) only reads, so it never holds the write lock
     // the dispatcher needs; a real import is one transaction: all of the file or nothing.

@@ -1,13 +1,26 @@
 #include "web/workers.hpp"
 
 #include "store/sqlite.hpp"
+#include "util/heap_trim.hpp"
 
 #include <spdlog/spdlog.h>
+
+#include <chrono>
 
 #include <sys/resource.h>
 #include <unistd.h>
 
 namespace kibaru::web {
+
+namespace {
+
+// A request that took this long did large work; cheaper ones do not check the heap.
+constexpr auto k_heavy_request = std::chrono::milliseconds(100);
+// Free heap kept for the next requests rather than given back (the dispatcher's own reuse is
+// app/heap_settings.cpp's concern; this is every thread's free memory together).
+constexpr std::size_t k_heap_kept_free = 16 * 1024 * 1024;
+
+} // namespace
 
 Workers::Workers(WorkerOptions options) : m_options(std::move(options)) {
     for (int i = 0; i < std::max(1, m_options.threads); ++i) {
@@ -60,6 +73,7 @@ void Workers::run(std::unique_ptr<store::Database> db) {
             job = std::move(m_jobs.front());
             m_jobs.pop_front();
         }
+        const auto started = std::chrono::steady_clock::now();
         try {
             job(*db);
         } catch (const std::exception& e) {
@@ -68,6 +82,13 @@ void Workers::run(std::unique_ptr<store::Database> db) {
         }
         // No request leaves a read snapshot open for the next one: each sees what is committed.
         db->reset_cached();
+        // A long request (an import, an export, a backup) may leave tens of MiB free in this
+        // thread's heap, which glibc would keep for the life of the process.
+        if (std::chrono::steady_clock::now() - started >= k_heavy_request) {
+            if (const auto freed = util::give_back_free_heap(k_heap_kept_free)) {
+                spdlog::debug("console worker gave back its free heap ({} bytes)", freed);
+            }
+        }
     }
 }
 
