@@ -149,11 +149,11 @@ int run_daemon(Context& context) {
     spdlog::info("callback server listening on {}:{}", host, server.port());
     // The console is for people; sending goes on without it: a console that cannot start (its
     // port taken) is an error in the log, not a daemon that stops sending.
-    ConsoleListener console;
+    std::unique_ptr<ConsoleThread> console;
     if (config.console.enabled) {
         try {
-            console = start_console(io, context, config.console.listen, false,
-                                    [clock] { return floor<seconds>(clock()); });
+            console = std::make_unique<ConsoleThread>(context, config.console.listen,
+                                                      [clock] { return floor<seconds>(clock()); });
         } catch (const std::exception& e) {
             spdlog::error("the console is not served: {}", e.what());
         }
@@ -167,8 +167,8 @@ int run_daemon(Context& context) {
         spdlog::info("signal {}: finishing in-flight sends, then stopping", signal);
         backups.stop();
         server.stop();
-        if (console.server) {
-            console.server->stop();
+        if (console) {
+            console->stop();
         }
         engine.stop(milliseconds{config.gateway.timeout_ms + 2000}, [&io] { io.stop(); });
     });

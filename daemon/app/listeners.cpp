@@ -4,9 +4,15 @@
 #include "app/gateway_access.hpp"
 #include "net/asio.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <thread>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace kibaru::app {
 
@@ -75,6 +81,38 @@ ConsoleListener start_console(boost::asio::io_context& io, Context& context,
     spdlog::info("console and API listening on {}://{}:{}{}", tls ? "https" : "http", host,
                  listener.server->port(), read_only ? " (read-only)" : "");
     return listener;
+}
+
+struct ConsoleThread::Impl {
+    boost::asio::io_context io;
+    ConsoleListener listener; // after io: destroyed first, its workers joined while io lives
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running{
+        io.get_executor()};
+    std::thread thread;
+};
+
+ConsoleThread::ConsoleThread(Context& context, const std::string& listen,
+                             std::function<core::Instant()> clock)
+    : m_impl(std::make_unique<Impl>()) {
+    m_impl->listener = start_console(m_impl->io, context, listen, false, std::move(clock));
+    m_impl->thread = std::thread([impl = m_impl.get()] {
+        if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) != 0) {
+            spdlog::debug("console thread keeps its priority: setpriority failed");
+        }
+        impl->io.run();
+    });
+}
+
+ConsoleThread::~ConsoleThread() {
+    m_impl->io.stop();
+    m_impl->thread.join();
+}
+
+void ConsoleThread::stop() {
+    boost::asio::post(m_impl->io, [impl = m_impl.get()] {
+        impl->listener.server->stop();
+        impl->keep_running.reset();
+    });
 }
 
 } // namespace kibaru::app
