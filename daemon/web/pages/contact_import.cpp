@@ -4,11 +4,11 @@
 #include "ops/contact_import.hpp"
 #include "core/csv.hpp"
 #include "ops/secrets.hpp"
+#include "web/body_ostream.hpp"
 #include "web/pages/page.hpp"
 #include "web/pages/pages.hpp"
 
 #include <chrono>
-#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -76,8 +76,7 @@ private:
 // The rejects and duplicates of an import, the first `limit` of them kept, all counted.
 class Collect final : public ops::ImportListener {
 public:
-    explicit Collect(std::size_t limit = std::numeric_limits<std::size_t>::max())
-        : m_limit(limit) {}
+    explicit Collect(std::size_t limit) : m_limit(limit) {}
     void problem(const ops::ImportProblem& p) override {
         ++seen;
         if (problems.size() < m_limit) {
@@ -90,6 +89,22 @@ public:
 
 private:
     std::size_t m_limit;
+};
+
+// Every reject of an import as a line of CSV, written as the import finds it: the download
+// of a file with a million bad rows is streamed, never held in memory as rows and then text.
+class RejectsCsv final : public ops::ImportListener {
+public:
+    explicit RejectsCsv(std::ostream& out) : m_out(out) { m_out << "line,field,reason\n"; }
+    void problem(const ops::ImportProblem& p) override {
+        if (!p.duplicate) {
+            const std::vector<std::string> fields = {std::to_string(p.line), p.field, p.reason};
+            m_out << core::csv_line(fields);
+        }
+    }
+
+private:
+    std::ostream& m_out;
 };
 
 // The review lists this many rejects and duplicates, says how many more rows there are, and
@@ -226,21 +241,16 @@ void import_rejects(ApiCall& call) {
     if (!upload) {
         return call.respond({404, "gone\n"});
     }
-    std::istringstream in(upload->bytes);
-    Collect collected;
-    ops::ImportOptions options;
-    options.dry_run = true;
-    (void)ops::import_contacts(call.env, in, upload->name, options, collected);
-    std::string csv = "line,field,reason\n";
-    for (const auto& p : collected.problems) {
-        if (!p.duplicate) {
-            const std::vector<std::string> fields = {std::to_string(p.line), p.field, p.reason};
-            csv += core::csv_line(fields);
-        }
-    }
-    net::Reply reply{200, csv, "text/csv; charset=utf-8"};
-    reply.headers.emplace_back("Content-Disposition", "attachment; filename=\"rejects.csv\"");
-    call.respond(std::move(reply));
+    net::Reply head{200, "", "text/csv; charset=utf-8"};
+    head.headers.emplace_back("Content-Disposition", "attachment; filename=\"rejects.csv\"");
+    stream_reply(call.respond, std::move(head), [&](std::ostream& out) {
+        std::istringstream in(upload->bytes);
+        RejectsCsv rejects(out);
+        ops::ImportOptions options;
+        options.dry_run = true;
+        // A file refused as a whole was said so by the review, which offers no download then.
+        (void)ops::import_contacts(call.env, in, upload->name, options, rejects);
+    });
 }
 
 // Step 2: the same file, imported for real (rejects still left out).
