@@ -99,7 +99,16 @@ ConsoleThread::ConsoleThread(Context& context, const std::string& listen,
         if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) != 0) {
             spdlog::debug("console thread keeps its priority: setpriority failed");
         }
-        impl->io.run();
+        // A handler that throws is a bug to log, not a reason to stop serving: Asio lets run()
+        // go on after an exception left it.
+        for (;;) {
+            try {
+                impl->io.run();
+                return;
+            } catch (const std::exception& e) {
+                spdlog::error("console: {}", e.what());
+            }
+        }
     });
 }
 
@@ -109,10 +118,9 @@ ConsoleThread::~ConsoleThread() {
 }
 
 void ConsoleThread::stop() {
-    boost::asio::post(m_impl->io, [impl = m_impl.get()] {
-        impl->listener.server->stop();
-        impl->keep_running.reset();
-    });
+    // The loop itself runs on until the destructor: a request a worker is still answering has
+    // nothing pending on it, and its answer must still find the loop running.
+    boost::asio::post(m_impl->io, [impl = m_impl.get()] { impl->listener.server->stop(); });
 }
 
 } // namespace kibaru::app

@@ -44,12 +44,13 @@ class ConsoleThread {
 public:
     ConsoleThread(Context& context, const std::string& listen,
                   std::function<core::Instant()> clock);
-    // Stops the loop (a request being answered is dropped) and joins the thread.
+    // Stops the loop (a request still being answered is dropped) and joins the thread.
     ~ConsoleThread();
     ConsoleThread(const ConsoleThread&) = delete;
     ConsoleThread& operator=(const ConsoleThread&) = delete;
 
-    // Stops accepting connections; from any thread.
+    // Stops accepting connections; requests being read or answered are still answered while
+    // the object lives. From any thread.
     void stop();
 
 private:
