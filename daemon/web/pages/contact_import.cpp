@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 
 namespace kibaru::web::pages {
 
@@ -248,8 +249,12 @@ void import_rejects(ApiCall& call) {
         RejectsCsv rejects(out);
         ops::ImportOptions options;
         options.dry_run = true;
-        // A file refused as a whole was said so by the review, which offers no download then.
-        (void)ops::import_contacts(call.env, in, upload->name, options, rejects);
+        // A file refused as a whole was said so by the review, which offers no download then;
+        // fetched anyway, the reply is cut short (no last chunk) rather than looking complete.
+        const auto report = ops::import_contacts(call.env, in, upload->name, options, rejects);
+        if (!report) {
+            throw std::runtime_error(report.error().message);
+        }
     });
 }
 
