@@ -86,10 +86,12 @@ TOML
 
   say "== the daemon sending, with and without 20 clients reading its own console"
   daemon_trial() { # "alone" or "reading" -> SMS/s of a 100k week sent by the daemon
-    local d=$dir/daemon-$1 k wrk_pid= daemon_pid port user_token t0= t1 left
+    local d=$dir/daemon-$1 k wrk_pid= daemon_pid port server_port user_token t0= t1 left deadline
     rm -rf "$d"
     prepare_dispatch "$d" "$kibaru" "$gateway_port" 16 "$sms"
-    read -r port < <(free_ports 1)
+    read -r port server_port < <(free_ports 2)
+    printf '[server]\nlisten = "127.0.0.1:%s"\npublic_url = "http://127.0.0.1:%s"\n' \
+      "$server_port" "$server_port" >> "$d/k.toml"
     printf '[console]\nlisten = "127.0.0.1:%s"\npublic_url = "http://127.0.0.1:%s"\n' \
       "$port" "$port" >> "$d/k.toml"
     "${k[@]}" users add bench --role auditor --password-stdin <<<"bench-password" >/dev/null 2>&1
@@ -98,14 +100,26 @@ TOML
     # Two seconds before send hours: the console is up and read before the first SMS leaves.
     "${k[@]}" --now 2019-01-09T08:59:58Z daemon > "$d/daemon.out" 2>&1 &
     daemon_pid=$!
-    wait_port "$port"
+    # This runs in $(...), where a failure would not stop bench.sh: each says so and returns 1,
+    # which does (a trial measured without its readers must not become a figure).
+    trial_failed() {
+      echo "bench: api: the daemon trial ($1): $2 (see $d/daemon.out)" >&2
+      [ -n "$wrk_pid" ] && kill "$wrk_pid" 2>/dev/null
+      kill -TERM "$daemon_pid" 2>/dev/null
+      wait 2>/dev/null
+      return 1
+    }
+    wait_port "$port" || { trial_failed "$1" "its console did not listen"; return 1; }
     if [ "$1" = reading ]; then
       wrk -t2 -c20 -d600s --timeout 10s -s scripts/bench/api.lua \
         "http://127.0.0.1:$port" -- "$user_token" 1 > "$d/wrk.txt" 2>&1 &
       wrk_pid=$!
     fi
     # From the first SMS claimed to the last one answered, polled every 50 ms.
+    deadline=$((SECONDS + 300))
     while :; do
+      kill -0 "$daemon_pid" 2>/dev/null || { trial_failed "$1" "the daemon stopped"; return 1; }
+      ((SECONDS < deadline)) || { trial_failed "$1" "not sent in 300 s"; return 1; }
       left=$(sqlite3 -cmd ".timeout 2000" "$d/d.db" \
         "SELECT count(*) FROM deliveries WHERE state IN ('pending', 'sending', 'retrying')")
       [ -z "$t0" ] && [ "$left" -lt "$sms" ] && t0=$(date +%s.%N)
@@ -113,8 +127,11 @@ TOML
       sleep 0.05
     done
     t1=$(date +%s.%N)
-    [ -n "$wrk_pid" ] && kill "$wrk_pid" 2>/dev/null
-    wait "$wrk_pid" 2>/dev/null || true
+    if [ -n "$wrk_pid" ]; then
+      kill -0 "$wrk_pid" 2>/dev/null || { trial_failed "$1" "wrk stopped before the send ended"; return 1; }
+      kill "$wrk_pid" 2>/dev/null
+      wait "$wrk_pid" 2>/dev/null || true
+    fi
     kill -TERM "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null || true
     awk -v a="$t0" -v b="$t1" -v n="$sms" 'BEGIN { printf "%.0f", n / (b - a) }'
   }
