@@ -251,6 +251,16 @@ What this section found and what changed:
   script then misread the log's summary line (fixed the same day); that log is
   gone. In a diagnostic run, \`perf sched latency\` found the sender waiting at most 8 ms for a
   core.
+- 3 December, on an Intel Xeon machine whose disk alone waited at most 4 to 5 ms over a 4 KB
+  fsync: the one wait over 100 ms in each of two runs (200.0 and 181.9 ms, beside writes of the
+  sender's of 199 and 181 ms) came at the copy's end. With the backup's lines timestamped (a
+  one-off edit of this script), the copy's last step was read at 14:50:36.177 and the sender's
+  181 ms write ended at 14:50:36.354: it began 4 ms before the copy's snapshot ended. So the
+  write that stalls is the one that meets the catch-up checkpoint: either the sender's own
+  automatic checkpoint took the backlog first (the race 64c2a99 leaves) or its sync waited
+  behind the catch-up's writes and sync of the database file on the same disk. Not yet told
+  apart (strace of both processes at the copy's end would); not yet tried: a sender's WAL hook
+  that leaves a backlog past some thousands of frames to the copy's catch-up.
 - The backup at a lower I/O priority was not tried: this machine's disk uses mq-deadline, which
   ignores I/O priorities (only BFQ honours them).
 
