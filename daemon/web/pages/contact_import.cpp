@@ -108,6 +108,16 @@ private:
     std::ostream& m_out;
 };
 
+// Runs the contacts import over an upload kept since step 1: a dry run for the review and the
+// rejects download, for real at step 2.
+ops::Result<ops::ImportReport> import_kept(const ApiCall& call, const Uploads::Upload& upload,
+                                           bool dry_run, ops::ImportListener& listener) {
+    std::istringstream in(upload.bytes);
+    ops::ImportOptions options;
+    options.dry_run = dry_run;
+    return ops::import_contacts(call.env, in, upload.name, options, listener);
+}
+
 // The review lists this many rejects and duplicates, says how many more rows there are, and
 // points to the CSV of every reject: a file of 50,000 bad rows must not make a page of 50,000
 // rows on a slow link.
@@ -175,11 +185,8 @@ void import_review(ApiCall& call) {
     if (!upload) {
         return error_page(page, 404, page.t("import.gone"));
     }
-    std::istringstream in(upload->bytes);
     Collect collected(k_review_rows);
-    ops::ImportOptions options;
-    options.dry_run = true;
-    const auto report = ops::import_contacts(call.env, in, upload->name, options, collected);
+    const auto report = import_kept(call, *upload, true, collected);
     if (!report) {
         return send_page(
             page, 422,
@@ -245,13 +252,10 @@ void import_rejects(ApiCall& call) {
     net::Reply head{200, "", "text/csv; charset=utf-8"};
     head.headers.emplace_back("Content-Disposition", "attachment; filename=\"rejects.csv\"");
     stream_reply(call.respond, std::move(head), [&](std::ostream& out) {
-        std::istringstream in(upload->bytes);
         RejectsCsv rejects(out);
-        ops::ImportOptions options;
-        options.dry_run = true;
         // A file refused as a whole was said so by the review, which offers no download then;
         // fetched anyway, the reply is cut short (no last chunk) rather than looking complete.
-        const auto report = ops::import_contacts(call.env, in, upload->name, options, rejects);
+        const auto report = import_kept(call, *upload, true, rejects);
         if (!report) {
             throw std::runtime_error(report.error().message);
         }
@@ -270,9 +274,8 @@ void import_commit(ApiCall& call) {
     if (!upload) {
         return error_page(page, 404, page.t("import.gone"));
     }
-    std::istringstream in(upload->bytes);
     Collect collected(0); // the review listed them: counted only
-    const auto report = ops::import_contacts(call.env, in, upload->name, {}, collected);
+    const auto report = import_kept(call, *upload, false, collected);
     if (!report) {
         return error_page(page, 422, report.error());
     }
