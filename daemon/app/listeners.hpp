@@ -38,7 +38,7 @@ ConsoleListener start_console(boost::asio::io_context& io, Context& context,
 // The console and API of the daemon, served on an I/O thread of their own at a lower priority
 // (nice 10, as their workers), so that reading and writing console connections never runs on
 // the dispatcher's loop: with 20 API clients reading its console while the daemon sent a week
-// of 100,000 SMS, the send was 39 % slower when they shared that loop, 20 % with this thread
+// of 100,000 SMS, the send was 35 % slower when they shared that loop, 23 % with this thread
 // (BENCHMARKS.md, "API"). Throws as start_console does.
 class ConsoleThread {
 public:

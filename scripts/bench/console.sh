@@ -76,6 +76,9 @@ gave free heap back after a long request (\`util::give_back_free_heap\`), the sa
 rows) left 93 MiB after the first import and 104 to 131 MiB after the page views: a worker's
 connection kept the import's 64 MiB page cache, and glibc kept the memory freed in the middle of
 a worker thread's heap (\`malloc_trim(0)\` from gdb gave back 63 MiB of it). Each change alone
-was measured too: the heap given back without the cache scope still left 83 to 125 MiB.
+was measured too: the heap given back without the cache scope still left 83 to 125 MiB. To
+measure a build from before (082c6d9, the commit before both), point this section at it:
+\`KIBARU=<that build>/kibaru scripts/bench.sh --no-build --only console\`; the gdb figure and the
+heap-only build were one-off diagnostic runs by hand.
 MD
 }
