@@ -11,6 +11,7 @@
 #include "net/asio.hpp"
 #include "net/http_server.hpp"
 #include "store/sqlite.hpp"
+#include "store/wal_checkpointer.hpp"
 #include "util/metrics.hpp"
 #include "web/callbacks.hpp"
 
@@ -60,6 +61,8 @@ void print_stats(const engine::EngineStats& s) {
 
 int run_once(Context& context) {
     auto& db = context.db();
+    // A WAL backlog left by a long reader (a backup) is checkpointed beside the sending.
+    store::WalCheckpointer checkpoints(db, context.config().database.synchronous);
     boost::asio::io_context io;
     engine::EngineOptions options;
     options.run_once = true;
@@ -111,6 +114,7 @@ int run_daemon(Context& context) {
         return k_runtime;
     }
     auto& db = context.db();
+    store::WalCheckpointer checkpoints(db, config.database.synchronous); // as in run_once
     boost::asio::io_context io;
     util::Metrics metrics;
     engine::EngineOptions options;

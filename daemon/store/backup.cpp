@@ -70,16 +70,15 @@ void sync_written(sqlite3* target) {
 }
 
 // While the snapshot was held, no connection could copy the WAL written since it began back into
-// the database file, so the WAL grew (by hundreds of megabytes while a week of 100,000 SMS was
-// sent). Left so, the sender's next commit would make that whole copy and its sync by itself
-// (SQLite's automatic checkpoint) while no request leaves: a 254 ms stall, measured with strace
-// right after a national backup's last step. Made here first, on the copy's connection, it runs
-// beside the sender, whose automatic checkpoints find the checkpoint lock taken and return at
-// once; they then only copy what was written meanwhile. PASSIVE: it waits for no reader or
-// writer; failing or partial, the sender's checkpoints do the rest, as without it. A sender's
-// commit landing between the snapshot's end and this call still makes the big checkpoint itself
-// (a window of microseconds against a commit every few ms); a copy that fails or is cancelled
-// leaves it to the sender too.
+// the database file, so the WAL grew (by a gigabyte while weeks of 100,000 SMS were sent). Left
+// so, the sender's next commit would make that whole copy and its sync by itself (SQLite's
+// automatic checkpoint) while no request leaves: a 254 ms stall, measured with strace right after
+// a national backup's last step. Made here first, on the copy's connection, it runs beside the
+// sender. PASSIVE: it waits for no reader or writer; failing or partial, later checkpoints do the
+// rest. A sender with SQLite's automatic checkpoint tries one at every commit, a thousand times a
+// second, and often took the backlog before this call could (215 ms, 3 December); the daemon and
+// run-once therefore leave a backlog that large to a thread of their own
+// (store/wal_checkpointer.hpp), and whichever of the two takes it, the sending goes on.
 void catch_up_checkpoint(Database& source) noexcept {
     sqlite3_wal_checkpoint_v2(source.handle(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
 }
