@@ -85,6 +85,12 @@ TEST(WebPages, every_reject_code_has_its_sentence_with_the_same_values_in_both_l
               "champ inconnu {prix} : un message peut utiliser {name}, {organisation}, {region}, "
               "{week}, {weeks} et {commodity}");
     EXPECT_EQ(explain(Lang::fr, {}, "english"), "english") << "no code: the English text";
+    // What libzip or libxml2 said stays in their words, named as such for the IT person.
+    EXPECT_EQ(
+        explain(Lang::fr, {"file_workbook_unreadable", {"p.xlsx", "Not a zip archive"}}, "english"),
+        "p.xlsx : ce classeur ne peut pas être lu ; s'il a été abîmé, enregistrez-le de "
+        "nouveau depuis Excel en .xlsx ou en CSV (détail technique, pour l'informaticien : "
+        "Not a zip archive)");
     // Reasons given at once are said in turn.
     const kibaru::core::Refusal header{"header_unknown_column",
                                        {"c.csv:1", "couleur", "phone,name"},

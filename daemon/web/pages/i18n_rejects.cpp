@@ -175,8 +175,8 @@ const std::vector<Entry>& reject_entries() {
         {"reject.file_workbook_too_large", "{1} : le classeur dépasse {2} : refusé",
          "{1}: the workbook is larger than {2}: refused"},
         {"reject.file_workbook_unreadable",
-         "{1} : ce classeur ne peut pas être lu ({2}) ; s'il a été abîmé, enregistrez-le de "
-         "nouveau depuis Excel en .xlsx ou en CSV",
+         "{1} : ce classeur ne peut pas être lu ; s'il a été abîmé, enregistrez-le de nouveau "
+         "depuis Excel en .xlsx ou en CSV (détail technique, pour l'informaticien : {2})",
          "{1}: {2}"},
         {"reject.header_unknown_column",
          "{1} : en-tête : colonne inconnue « {2} » (les colonnes possibles sont {3}, ou leurs "
