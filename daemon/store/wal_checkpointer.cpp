@@ -32,7 +32,9 @@ WalCheckpointer::WalCheckpointer(Database& writer, core::Synchronous synchronous
     }
     try {
         m_own = Database::open(writer.path(), 5000, synchronous);
+        m_autocheckpoint_before = static_cast<int>(writer.scalar_int("PRAGMA wal_autocheckpoint"));
     } catch (const StoreError&) {
+        m_own.reset();
         return; // the writer keeps SQLite's automatic checkpoint: slower to catch up, no worse
     }
     m_thread = std::thread([this] { run(); });
@@ -43,12 +45,16 @@ WalCheckpointer::~WalCheckpointer() {
     if (!m_thread.joinable()) {
         return;
     }
-    sqlite3_wal_autocheckpoint(m_writer.handle(), m_options.auto_at_frames); // the hook is gone
+    // Replaces this object's hook with SQLite's own, as the connection had it.
+    sqlite3_wal_autocheckpoint(m_writer.handle(), m_autocheckpoint_before);
     {
         std::lock_guard lock(m_mutex);
         m_stopping = true;
     }
     m_wake.notify_one();
+    // A try under way may be copying a gigabyte: it stops at its next page, and what it did not
+    // copy the next checkpoint does.
+    sqlite3_interrupt(m_own->handle());
     m_thread.join();
 }
 

@@ -40,7 +40,9 @@ struct WalProgress {
 
 // The frames of a WAL of `wal_frames` not yet in the database file, as far as `last` tells:
 // those the last checkpoint backfilled are not, unless the WAL has since been restarted (it is
-// then shorter than that checkpoint saw).
+// then shorter than that checkpoint saw). A WAL restarted and grown back past that length by
+// other connections, with no checkpoint of the writer's or the thread's between, is taken for
+// the old one: the estimate is then low, and the commit checkpoints as SQLite's own would.
 int wal_backlog(int wal_frames, WalProgress last);
 
 enum class CheckpointPlace { none, in_commit, off_thread };
@@ -70,7 +72,8 @@ public:
     // syncs as the writer's would.
     WalCheckpointer(Database& writer, core::Synchronous synchronous);
     WalCheckpointer(Database& writer, core::Synchronous synchronous, Options options);
-    // Stops the thread (a try under way ends first) and puts SQLite's automatic checkpoint back.
+    // Stops the thread (interrupting a try under way) and puts the writer's automatic checkpoint
+    // back as it was.
     ~WalCheckpointer();
     WalCheckpointer(const WalCheckpointer&) = delete;
     WalCheckpointer& operator=(const WalCheckpointer&) = delete;
@@ -87,7 +90,8 @@ private:
 
     Database& m_writer;
     Options m_options;
-    std::unique_ptr<Database> m_own; // the thread's connection
+    std::unique_ptr<Database> m_own;    // the thread's connection
+    int m_autocheckpoint_before = 1000; // the writer's PRAGMA wal_autocheckpoint, put back
     // The last WalProgress, packed (log << 32 | backfilled): written by either thread.
     std::atomic<std::uint64_t> m_last{0};
     std::atomic<std::int64_t> m_in_commit{0};

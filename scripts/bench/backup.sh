@@ -133,9 +133,13 @@ TOML
   rm -f "$dir/copy.db"
   # The copy ends when the backup starts checking it; which send, if any, was under way then.
   copy_end=$(awk '/checking the copy/ { print $1; exit }' "$dir/backup.out")
-  spanned=$(printf '%s\n' "${during[@]}" | awk -v e="${copy_end:-0}" \
-    '$5 <= e && e <= $6 { print "the copy ended during week " NR "'"'"'s send"; found = 1 }
-     END { if (!found) print "the copy ended between two sends" }')
+  if [ -z "$copy_end" ]; then
+    spanned="the copy's end was not found in the backup's output"
+  else
+    spanned=$(printf '%s\n' "${during[@]}" | awk -v e="$copy_end" \
+      '$5 <= e && e <= $6 { print "the copy ended during week " NR "'"'"'s send"; found = 1 }
+       END { if (!found) print "the copy ended between two sends" }')
+  fi
   say "   sends: $(IFS=';'; echo "${during[*]}") ($spanned); backup ${busy_wall} s, peak RSS ${busy_rss} MiB"
 
   say "== dispatch: synchronous full against normal, $sms SMS each, two pairs"
