@@ -311,8 +311,9 @@ What this section found and what changed:
   wholly during the copy and its end went unmeasured. Its first three runs (3 December, the
   national database at 5.2, 5.5 and 5.9 GiB as each run adds its weeks): 13, 14 and 15 weeks,
   the longest wait 46.0, 66.3 and 44.3 ms, each in the week the copy's end fell in, no wait
-  over 100 ms. The second run's table came out with that row's cell empty (an awk \`>\` taken for a redirection); the cell was filled from
-  that run's output and the backup's stamped lines by the mended function.
+  over 100 ms. The second run's table came out with that row's cell empty (an awk \`>\` taken
+  for a redirection); the cell was filled from that run's output and the backup's stamped
+  lines by the mended function.
   On a send with no long reader the checkpointer costs nothing measurable:
   \`scripts/profile-dispatch.sh --time 100000 16\`, three runs each, alternated with \`KIBARU=\`
   pointing at a one-off build with its line in \`run_once\` commented out: 15,815 against
