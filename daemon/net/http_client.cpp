@@ -7,12 +7,11 @@
 #include "net/http_client.hpp"
 
 #include "net/asio.hpp"
+#include "net/http_transfer.hpp"
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <curl/curl.h>
 
-#include <cstdlib>
-#include <cstring>
 #include <stdexcept>
 #include <unistd.h>
 #include <unordered_map>
@@ -22,64 +21,8 @@ namespace kibaru::net {
 
 namespace {
 
-constexpr std::size_t k_max_body = 64 * 1024;
-
-// An easy handle kept between requests, with the header list it was last given: what stays the
-// same from one SMS to the next (callbacks, protocols, the gateway's headers) is set once.
-struct Handle {
-    CURL* easy = nullptr;
-    curl_slist* headers = nullptr;
-    std::vector<std::string> header_lines; // what `headers` was built from
-    std::string origin;                    // CURLOPT_URL when a request target is set, else empty
-};
-
-// curl takes proxies from the environment; a proxy needs the whole URL on the request line.
-bool proxy_in_environment() {
-    for (const char* name :
-         {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
-        const char* value = std::getenv(name);
-        if (value && *value) {
-            return true;
-        }
-    }
-    return false;
-}
-
-void release(Handle& handle) {
-    curl_slist_free_all(handle.headers);
-    curl_easy_cleanup(handle.easy);
-}
-
-struct Transfer {
-    Handle handle;
-    HttpResponse response;
-    std::function<void(HttpResponse)> done;
-    std::chrono::steady_clock::time_point started;
-};
-
-std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
-    auto* transfer = static_cast<Transfer*>(user);
-    const std::size_t bytes = size * count;
-    auto& body = transfer->response.body;
-    body.append(data, std::min(bytes, k_max_body - std::min(k_max_body, body.size())));
-    return bytes;
-}
-
-std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
-    auto* transfer = static_cast<Transfer*>(user);
-    const std::size_t bytes = size * count;
-    const std::string_view line(data, bytes);
-    constexpr std::string_view k_name = "retry-after:";
-    if (line.size() > k_name.size() &&
-        strncasecmp(line.data(), k_name.data(), k_name.size()) == 0) {
-        std::string_view value = line.substr(k_name.size());
-        while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
-            value.remove_suffix(1);
-        }
-        transfer->response.retry_after = core::parse_retry_after(value);
-    }
-    return bytes;
-}
+using detail::Handle;
+using detail::Transfer;
 
 struct GlobalInit {
     GlobalInit() {
@@ -113,7 +56,7 @@ struct HttpClient::Impl {
     std::chrono::steady_clock::time_point timer_deadline{};
     std::uint64_t timer_generation = 0;
     std::vector<Handle> idle; // easy handles to reuse
-    const bool direct = !proxy_in_environment();
+    const bool direct = !detail::proxy_in_environment();
 
     Impl(boost::asio::io_context& io_, int max_connections) : io(io_), timer(io_) {
         static GlobalInit init;
@@ -131,7 +74,7 @@ struct HttpClient::Impl {
         // shutdown, past the drain deadline) are abandoned.
         curl_multi_cleanup(multi);
         for (auto& handle : idle) {
-            release(handle);
+            detail::release(handle);
         }
         for (auto& [fd, socket] : sockets) {
             socket->descriptor.release();
@@ -273,28 +216,13 @@ struct HttpClient::Impl {
             Transfer* transfer = nullptr;
             curl_easy_getinfo(easy, CURLINFO_PRIVATE, &transfer);
             curl_multi_remove_handle(multi, easy);
-            auto& response = transfer->response;
-            response.latency = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::steady_clock::now() - transfer->started);
-            if (result == CURLE_OK) {
-                long status = 0;
-                curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-                response.status = static_cast<int>(status);
-            } else {
-                response.status = 0;
-                response.error = curl_easy_strerror(result);
-                response.never_sent =
-                    result == CURLE_COULDNT_CONNECT || result == CURLE_COULDNT_RESOLVE_HOST ||
-                    result == CURLE_COULDNT_RESOLVE_PROXY || result == CURLE_SSL_CONNECT_ERROR ||
-                    result == CURLE_PEER_FAILED_VERIFICATION ||
-                    result == CURLE_UNSUPPORTED_PROTOCOL || result == CURLE_URL_MALFORMAT;
-            }
+            detail::read_result(*transfer, result);
             // Kept for the next request, options and headers included; its connection stays in
             // the multi handle's cache either way.
             if (idle.size() < 256) {
                 idle.push_back(std::move(transfer->handle));
             } else {
-                release(transfer->handle);
+                detail::release(transfer->handle);
             }
             std::unique_ptr<Transfer> owned(transfer);
             // Still counted in flight until its callback has run, so that nobody sees "nothing
@@ -323,68 +251,14 @@ void HttpClient::send(const core::HttpRequest& request, std::chrono::millisecond
     transfer->done = std::move(done);
     transfer->started = std::chrono::steady_clock::now();
     if (m_impl->idle.empty()) {
-        CURL* easy = curl_easy_init();
-        curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &on_body);
-        curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &on_header);
-        curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &Impl::on_close);
-        curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, m_impl.get());
-        curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-        if (m_impl->direct) {
-            // No proxy in the environment now: spares curl reading it again for every request.
-            curl_easy_setopt(easy, CURLOPT_PROXY, "");
-        }
-        transfer->handle.easy = easy;
+        transfer->handle = detail::new_handle(&Impl::on_close, m_impl.get(), m_impl->direct);
     } else {
         transfer->handle = std::move(m_impl->idle.back());
         m_impl->idle.pop_back();
     }
-    auto& handle = transfer->handle;
-    CURL* easy = handle.easy;
-    // curl 7.88 copies a URL's path and query to the request line, and re-assembles the whole
-    // URL when it parses it, one character at a time through its printf: for a Kannel GET of
-    // some 350 characters that was a sixth of the CPU of a broadcast. Given the target as
-    // CURLOPT_REQUEST_TARGET and only the origin as the URL, it sends the same bytes with a
-    // copy. (The target is a suffix of the URL, so it ends with the URL's terminating NUL.)
-    const auto split = m_impl->direct ? core::split_request_target(request.url) : std::nullopt;
-    if (split) {
-        if (handle.origin != split->origin) {
-            handle.origin = split->origin;
-            curl_easy_setopt(easy, CURLOPT_URL, handle.origin.c_str());
-        }
-        curl_easy_setopt(easy, CURLOPT_REQUEST_TARGET, split->target.data());
-    } else {
-        handle.origin.clear();
-        curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-        curl_easy_setopt(easy, CURLOPT_REQUEST_TARGET, nullptr);
-    }
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(std::min<std::int64_t>(timeout.count(), 5000)));
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
-    curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
-    if (request.method == "POST") {
-        curl_easy_setopt(easy, CURLOPT_POST, 1L);
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
-        curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, request.body.c_str());
-    } else {
-        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L); // undoes a POST of an earlier request
-    }
-    if (handle.header_lines != request.headers || !handle.headers) {
-        curl_slist_free_all(handle.headers);
-        handle.headers = nullptr;
-        for (const auto& header : request.headers) {
-            handle.headers = curl_slist_append(handle.headers, header.c_str());
-        }
-        // No "Expect: 100-continue" round trip for our small bodies.
-        handle.headers = curl_slist_append(handle.headers, "Expect:");
-        handle.header_lines = request.headers;
-        curl_easy_setopt(easy, CURLOPT_HTTPHEADER, handle.headers);
-    }
+    detail::prepare(*transfer, request, timeout, m_impl->direct);
     ++m_impl->active;
-    curl_multi_add_handle(m_impl->multi, easy);
+    curl_multi_add_handle(m_impl->multi, transfer->handle.easy);
     transfer.release(); // owned through CURLOPT_PRIVATE until collect()
 }
 
