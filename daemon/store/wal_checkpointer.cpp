@@ -4,8 +4,6 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
-
 namespace kibaru::store {
 
 int wal_backlog(int wal_frames, WalProgress last) {
@@ -59,19 +57,20 @@ WalCheckpointer::~WalCheckpointer() {
 }
 
 WalCheckpointer::Stats WalCheckpointer::stats() const {
-    return {m_in_commit.load(), m_off_thread.load(), m_largest_in_commit_backlog.load()};
+    return {m_in_commit.load(), m_off_thread.load()};
 }
 
 // SQLite calls this after each commit, on the writer's thread. An error returned here would fail
 // the statement whose commit already happened: always SQLITE_OK, as SQLite's own hook.
 int WalCheckpointer::on_commit(void* self, sqlite3* db, const char* schema, int wal_frames) {
     auto& checkpointer = *static_cast<WalCheckpointer*>(self);
-    switch (checkpoint_place(wal_frames, checkpointer.last(), checkpointer.m_options.auto_at_frames,
-                             checkpointer.m_options.inline_max_frames)) {
+    const auto& options = checkpointer.m_options;
+    switch (checkpoint_place(wal_frames, checkpointer.last(), options.auto_at_frames,
+                             options.inline_max_frames)) {
     case CheckpointPlace::none:
         break;
     case CheckpointPlace::in_commit:
-        checkpointer.checkpoint_in_commit(db, schema, wal_frames);
+        checkpointer.checkpoint_in_commit(db, schema);
         break;
     case CheckpointPlace::off_thread:
         checkpointer.request_off_thread();
@@ -80,8 +79,7 @@ int WalCheckpointer::on_commit(void* self, sqlite3* db, const char* schema, int 
     return SQLITE_OK;
 }
 
-void WalCheckpointer::checkpoint_in_commit(sqlite3* db, const char* schema, int wal_frames) {
-    const int backlog = wal_backlog(wal_frames, last());
+void WalCheckpointer::checkpoint_in_commit(sqlite3* db, const char* schema) {
     int log = -1;
     int backfilled = -1;
     // PASSIVE, as SQLite's own: it waits for no reader or writer. Busy (another connection is
@@ -89,9 +87,6 @@ void WalCheckpointer::checkpoint_in_commit(sqlite3* db, const char* schema, int 
     sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, &log, &backfilled);
     record(log, backfilled);
     ++m_in_commit;
-    if (backlog > m_largest_in_commit_backlog.load()) { // written by this thread only
-        m_largest_in_commit_backlog.store(backlog);
-    }
 }
 
 void WalCheckpointer::request_off_thread() {

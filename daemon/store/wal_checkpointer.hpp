@@ -63,7 +63,6 @@ public:
     struct Stats {
         std::int64_t in_commit = 0;  // checkpoints run inside a commit
         std::int64_t off_thread = 0; // tries on the thread (a held snapshot makes them no-ops)
-        int largest_in_commit_backlog = 0; // frames not yet backfilled at such a checkpoint
     };
 
     // Installs itself as `writer`'s WAL hook. An in-memory or read-only database needs none and
@@ -79,10 +78,13 @@ public:
     WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
     Stats stats() const;
+    // Whether the writer's checkpoints are this object's (false for an in-memory or read-only
+    // database, or when the thread's connection could not be opened).
+    bool active() const { return m_thread.joinable(); }
 
 private:
     static int on_commit(void* self, sqlite3* db, const char* schema, int wal_frames);
-    void checkpoint_in_commit(sqlite3* db, const char* schema, int wal_frames);
+    void checkpoint_in_commit(sqlite3* db, const char* schema);
     void request_off_thread();
     void run();
     void record(int log_frames, int backfilled_frames);
@@ -96,7 +98,6 @@ private:
     std::atomic<std::uint64_t> m_last{0};
     std::atomic<std::int64_t> m_in_commit{0};
     std::atomic<std::int64_t> m_off_thread{0};
-    std::atomic<int> m_largest_in_commit_backlog{0};
     std::mutex m_mutex;
     std::condition_variable m_wake;
     bool m_requested = false;
