@@ -8,13 +8,13 @@
 #include "store/deliveries_repo.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
+#include "test_dir.hpp"
 #include "web/loop_batch.hpp"
 #include "web/report_batch.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <unistd.h>
 
 using namespace kibaru;
 
@@ -23,11 +23,6 @@ namespace {
 class ReportBatchTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir = std::filesystem::temp_directory_path() /
-              ("kibaru-batch-" + std::to_string(::getpid()) + "-" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        std::filesystem::remove_all(dir);
-        std::filesystem::create_directories(dir);
         db = store::Database::open((dir / "k.db").string(), 100);
         store::migrate(*db);
         for (const char* phone : {"+22376000001", "+22376000002", "+22376000003"}) {
@@ -52,10 +47,7 @@ protected:
             repo.apply({{.id = id, .state = core::DeliveryState::sent, .attempt = 1}}, "t");
         }
     }
-    void TearDown() override {
-        db.reset();
-        std::filesystem::remove_all(dir);
-    }
+    void TearDown() override { db.reset(); }
 
     core::DeliveryReport delivered(const std::string& ref) {
         core::DeliveryReport r;
@@ -83,7 +75,8 @@ protected:
         };
     }
 
-    std::filesystem::path dir;
+    test::TestDir scratch{"kibaru-batch"}; // first: removed after the rest
+    const std::filesystem::path& dir = scratch.path();
     std::unique_ptr<store::Database> db;
     core::Config config;
     boost::asio::io_context io;

@@ -6,13 +6,13 @@
 #include "ops/restore.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
+#include "test_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 using namespace kibaru;
 namespace fs = std::filesystem;
@@ -22,11 +22,6 @@ namespace {
 class OpsBackups : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir = fs::temp_directory_path() /
-              ("kibaru-ops-backup-" + std::to_string(::getpid()) + "-" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir);
-        fs::create_directories(dir);
         config.database.path = (dir / "live.db").string();
         config.backup.dir = (dir / "backups").string();
         config.backup.keep = 2;
@@ -34,10 +29,7 @@ protected:
         store::migrate(*db);
         add_entry("first");
     }
-    void TearDown() override {
-        db.reset();
-        fs::remove_all(dir);
-    }
+    void TearDown() override { db.reset(); }
     ops::Env env(const char* at = "2026-12-01T03:00:00Z") {
         return ops::Env{*db, config, ops::Actor{"awa", ops::Role::admin}, *core::parse_instant(at)};
     }
@@ -61,7 +53,8 @@ protected:
         return names;
     }
 
-    fs::path dir;
+    test::TestDir scratch{"kibaru-ops-backup"}; // first: removed after the rest
+    const std::filesystem::path& dir = scratch.path();
     core::Config config;
     std::unique_ptr<store::Database> db;
 };

@@ -3,6 +3,7 @@
 #include "store/backup.hpp"
 #include "store/integrity.hpp"
 #include "store/sqlite.hpp"
+#include "test_dir.hpp"
 
 #include <sqlite3.h>
 
@@ -10,7 +11,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 using namespace kibaru;
 using namespace kibaru::store;
@@ -20,23 +20,16 @@ namespace {
 class StoreBackup : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir = std::filesystem::temp_directory_path() /
-              ("kibaru-backup-" + std::to_string(::getpid()) + "-" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        std::filesystem::remove_all(dir);
-        std::filesystem::create_directories(dir);
         source = Database::open(path("live.db"));
         source->exec("CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT)");
         source->exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
                      "2000) INSERT INTO t (payload) SELECT hex(randomblob(300)) FROM n");
     }
-    void TearDown() override {
-        source.reset();
-        std::filesystem::remove_all(dir);
-    }
+    void TearDown() override { source.reset(); }
     std::string path(const std::string& name) const { return (dir / name).string(); }
 
-    std::filesystem::path dir;
+    test::TestDir scratch{"kibaru-backup"}; // first: removed after the rest
+    const std::filesystem::path& dir = scratch.path();
     std::unique_ptr<Database> source;
 };
 

@@ -3,13 +3,13 @@
 #include "app/backup_schedule.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
+#include "test_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <thread>
-#include <unistd.h>
 
 using namespace kibaru;
 namespace fs = std::filesystem;
@@ -19,20 +19,12 @@ namespace {
 class AppBackupSchedule : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir = fs::temp_directory_path() /
-              ("kibaru-schedule-" + std::to_string(::getpid()) + "-" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir);
-        fs::create_directories(dir);
         config.database.path = (dir / "live.db").string();
         config.backup.keep = 2;
         db = store::Database::open(config.database.path);
         store::migrate(*db);
     }
-    void TearDown() override {
-        db.reset();
-        fs::remove_all(dir);
-    }
+    void TearDown() override { db.reset(); }
     std::vector<std::string> backups() const {
         std::vector<std::string> names;
         std::error_code ec;
@@ -59,7 +51,8 @@ protected:
         return done();
     }
 
-    fs::path dir;
+    test::TestDir scratch{"kibaru-schedule"}; // first: removed after the rest
+    const std::filesystem::path& dir = scratch.path();
     core::Config config;
     std::unique_ptr<store::Database> db;
     boost::asio::io_context io;
