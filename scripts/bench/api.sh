@@ -3,6 +3,16 @@
 # concurrent clients, the dispatch rate with and without them reading at the same time, and a
 # streamed CSV export of a million deliveries.
 
+# two_pairs TRIAL: runs "TRIAL alone", "TRIAL reading" twice, alternated (this machine's speed
+# drifts over minutes); prints the mean SMS/s of each and how much slower reading is, in %.
+# Fails when a trial does.
+two_pairs() {
+  local a1 r1 a2 r2
+  a1=$("$1" alone) && r1=$("$1" reading) && a2=$("$1" alone) && r2=$("$1" reading) || return 1
+  awk -v a=$(((a1 + a2) / 2)) -v r=$(((r1 + r2) / 2)) \
+    'BEGIN { printf "%d %d %.1f\n", a, r, 100 * (a - r) / a }'
+}
+
 bench_api() {
   declare -f bench_national >/dev/null || source scripts/bench/national.sh
   [ -f "$work/b.db" ] && [ "$(sqlite3 "$work/b.db" "SELECT count(*) FROM campaign_weeks")" -ge 1 ] || bench_national >/dev/null
@@ -76,12 +86,10 @@ TOML
   console_pid=$!
   background+=("$console_pid")
   wait_port "$console_port"
-  local alone reading alone2 reading2 slower
-  alone=$(send_trial alone); reading=$(send_trial reading)
-  alone2=$(send_trial alone); reading2=$(send_trial reading)
+  local pairs alone reading slower
+  pairs=$(two_pairs send_trial) # a plain assignment: a failed trial stops bench.sh (set -e)
+  read -r alone reading slower <<<"$pairs"
   kill -TERM "$console_pid" 2>/dev/null; wait "$console_pid" 2>/dev/null || true
-  alone=$(((alone + alone2) / 2)); reading=$(((reading + reading2) / 2))
-  slower=$(awk -v a="$alone" -v r="$reading" 'BEGIN { printf "%.1f", 100 * (a - r) / a }')
   say "   alone $alone SMS/s, with 20 API readers $reading SMS/s: $slower % slower"
 
   say "== the daemon sending, with and without 20 clients reading its own console"
@@ -135,11 +143,9 @@ TOML
     kill -TERM "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null || true
     awk -v a="$t0" -v b="$t1" -v n="$sms" 'BEGIN { printf "%.0f", n / (b - a) }'
   }
-  local d_alone d_reading d_alone2 d_reading2 d_slower
-  d_alone=$(daemon_trial alone); d_reading=$(daemon_trial reading)
-  d_alone2=$(daemon_trial alone); d_reading2=$(daemon_trial reading)
-  d_alone=$(((d_alone + d_alone2) / 2)); d_reading=$(((d_reading + d_reading2) / 2))
-  d_slower=$(awk -v a="$d_alone" -v r="$d_reading" 'BEGIN { printf "%.1f", 100 * (a - r) / a }')
+  local d_alone d_reading d_slower
+  pairs=$(two_pairs daemon_trial)
+  read -r d_alone d_reading d_slower <<<"$pairs"
   say "   alone $d_alone SMS/s, with 20 readers of its console $d_reading SMS/s: $d_slower % slower"
   cat <<MD
 ## The JSON API on the national database

@@ -112,7 +112,7 @@ TOML
   # From the backup's start to its end, so that a send spans the copy's end, where the WAL the
   # copy's snapshot held back is checkpointed (store/backup.cpp, store/wal_checkpointer.hpp).
   say "== the same backup while weeks are sent one after another until it ends"
-  local during=() busy_wall busy_rss backup_rc=0 copy_end spanned
+  local during=() busy_wall busy_rss backup_rc=0 copy_end copy_week spanned
   at=$(open_rice_week "$dir" "${ks[@]}")
   rm -f "$dir/copy.db"
   /usr/bin/time -f '%e %M' -o "$dir/backup.time" "${ks[@]}" backup "$dir/copy.db" \
@@ -131,14 +131,17 @@ TOML
   busy_rss=$((busy_rss / 1024))
   [ "$backup_rc" -eq 0 ] || { cat "$dir/backup.out" >&2; echo "bench: the backup taken while sending failed" >&2; exit 1; }
   rm -f "$dir/copy.db"
-  # The copy ends when the backup starts checking it; which send, if any, was under way then.
+  # The copy ends when the backup starts checking it; which week's send (0: none) was under way
+  # then.
   copy_end=$(awk '/checking the copy/ { print $1; exit }' "$dir/backup.out")
+  copy_week=$(printf '%s\n' "${during[@]}" | awk -v e="${copy_end:-0}" \
+    '$5 <= e && e <= $6 { w = NR } END { print w + 0 }')
   if [ -z "$copy_end" ]; then
     spanned="the copy's end was not found in the backup's output"
+  elif [ "$copy_week" -gt 0 ]; then
+    spanned="the copy ended during week $copy_week's send"
   else
-    spanned=$(printf '%s\n' "${during[@]}" | awk -v e="$copy_end" \
-      '$5 <= e && e <= $6 { print "the copy ended during week " NR "'"'"'s send"; found = 1 }
-       END { if (!found) print "the copy ended between two sends" }')
+    spanned="the copy ended between two sends"
   fi
   say "   sends: $(IFS=';'; echo "${during[*]}") ($spanned); backup ${busy_wall} s, peak RSS ${busy_rss} MiB"
 
@@ -176,10 +179,10 @@ TOML
     echo "$out"
   }
   # gap_list "WALL GAP OVER WRITE START END" ...: the many weeks sent during the backup in one
-  # line: each week's longest wait (the one the copy's end fell in marked), then the totals.
+  # line: each week's longest wait (copy_week's marked), then the totals.
   gap_list() {
-    printf '%s\n' "$@" | awk -v e="${copy_end:-0}" '
-      { g = sprintf("%.1f", $2); if ($5 <= e && e <= $6) g = g " (the copy'"'"'s end)"
+    printf '%s\n' "$@" | awk -v c="$copy_week" '
+      { g = sprintf("%.1f", $2); if (NR == c) g = g " (the copy'"'"'s end)"
         list = list (NR > 1 ? ", " : "") g; over += $3; if ($4 > w) w = $4 }
       END { printf "%s ms; %d over 100 ms; longest write %s\n", list, over,
                    (w > 0 ? w " ms" : "under 100 ms") }'
