@@ -3,6 +3,7 @@
 #include "app/config_appliers.hpp"
 
 #include "core/gateway_profile.hpp"
+#include "core/regex_pattern.hpp"
 
 #include <regex>
 #include <utility>
@@ -76,14 +77,7 @@ std::vector<KeySpec> gateway_specs(core::GatewayConfig& g, const std::string& pr
         {prefix + ".generic.message_id", text(g.generic.message_id)},
         {prefix + ".generic.message_id_regex",
          text(g.generic.message_id_regex,
-              [](const std::string& v) {
-                  try {
-                      std::regex check(v);
-                      return std::string();
-                  } catch (const std::regex_error& e) {
-                      return std::string("is not a valid regular expression: ") + e.what();
-                  }
-              })},
+              [](const std::string& v) { return core::regex_pattern_problem(v); })},
     };
 }
 

@@ -105,6 +105,11 @@ TEST(AppConfig, checks_zones_regions_hours_and_addresses) {
     EXPECT_NE(error_of("[contacts]\nextra_mobile_prefixes = [\"+22386:free\"]\n")
                   .find("unknown operator"),
               std::string::npos);
+    // A repeat count std::regex's compiler would overflow on: refused with its line, not compiled.
+    EXPECT_NE(error_of("[gateway]\nprofile = \"generic\"\n[gateway.generic]\n"
+                       "message_id_regex = \"a{99999999999999999999999}\"\n")
+                  .find("k.toml:4: gateway.generic.message_id_regex: has a repeat count longer"),
+              std::string::npos);
     EXPECT_EQ(parse_config("[contacts]\nextra_mobile_prefixes = [\"+22386:orange\"]\n", "k.toml")
                   .contacts.extra_mobile_prefixes,
               std::vector<std::string>{"+22386:orange"});
