@@ -4,6 +4,7 @@
 // (delivered, failed, sent) and detail; incoming SMS: from, text.
 #include "core/gateway_profile.hpp"
 #include "core/profiles/support.hpp"
+#include "core/regex_pattern.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -92,8 +93,9 @@ public:
         }
         std::string id;
         if (!s.generic.message_id_regex.empty()) {
+            const auto searched = body.substr(0, k_regex_subject_max_length);
             std::match_results<std::string_view::const_iterator> m;
-            if (std::regex_search(body.begin(), body.end(), m,
+            if (std::regex_search(searched.begin(), searched.end(), m,
                                   compiled(s.generic.message_id_regex))) {
                 id = m.size() > 1 ? m[1].str() : m[0].str();
             }
