@@ -1,5 +1,6 @@
 #include "engine/scheduler.hpp"
 
+#include "core/json_input.hpp"
 #include "core/sms.hpp"
 
 #include "store/audit_details.hpp"
@@ -61,7 +62,7 @@ void Scheduler::send_checkpoint(Millis now, const std::string& why) {
     const auto checkpoint = log.checkpoint();
     std::int64_t previous = 0;
     if (const auto last = log.latest({"audit.checkpoint_sent"})) {
-        previous = store::detail_int(json::parse(last->details, nullptr, false), "seq").value_or(0);
+        previous = store::detail_int(core::parse_outside_json(last->details), "seq").value_or(0);
     }
     const auto text = core::checkpoint_text(checkpoint) + " prev " + std::to_string(previous);
     const auto sms = core::prepare_sms(text, *core::parse_encoding_mode(m_config.sms.encoding));

@@ -1,5 +1,6 @@
 #include "store/deliveries_audit.hpp"
 
+#include "core/json_input.hpp"
 #include "store/audience_digest.hpp"
 #include "store/audit_details.hpp"
 #include "store/sqlite.hpp"
@@ -31,7 +32,7 @@ OpeningEntries read_week_openings(Database& db) {
                               "'week.opened' ORDER BY seq");
     while (entries.step()) {
         const auto subject = entries.column_text(0); // "campaign 7"
-        const auto details = nlohmann::json::parse(entries.column_view(1), nullptr, false);
+        const auto details = core::parse_outside_json(entries.column_view(1));
         std::int64_t campaign = 0;
         const auto space = subject.rfind(' ');
         const auto week = detail_int(details, "week");

@@ -1,6 +1,7 @@
 #include "store/event_seal.hpp"
 
 #include "core/delivery_replay.hpp"
+#include "core/json_input.hpp"
 #include "store/audit_details.hpp"
 #include "store/deliveries_audit.hpp"
 #include "store/savepoint.hpp"
@@ -150,7 +151,7 @@ AuditVerdict verify_seals(Database& db, core::DeliveryReplay* replay) {
     };
     while (seals.step()) {
         const auto seq = seals.column_int(0);
-        const auto details = nlohmann::json::parse(seals.column_view(1), nullptr, false);
+        const auto details = core::parse_outside_json(seals.column_view(1));
         const auto from = detail_int(details, "from");
         const auto to = detail_int(details, "to");
         const auto sealed_count = detail_int(details, "count");

@@ -1,6 +1,7 @@
 // The request readers the JSON API's handlers share (api_route_helpers.hpp).
 #include "web/api_route_helpers.hpp"
 
+#include "core/json_input.hpp"
 #include "core/json_number.hpp"
 #include "util/whole_number.hpp"
 
@@ -10,7 +11,7 @@
 namespace kibaru::web::api {
 
 std::optional<nlohmann::json> json_body(ApiCall& call) {
-    auto body = nlohmann::json::parse(call.request.body, nullptr, false);
+    auto body = core::parse_outside_json(call.request.body);
     if (body.is_discarded() || !body.is_object()) {
         call.respond(malformed_reply("the body must be a JSON object"));
         return std::nullopt;

@@ -2,6 +2,7 @@
 
 #include "core/callbacks.hpp"
 #include "core/gateway_profile.hpp"
+#include "core/json_input.hpp"
 #include "ops/contacts.hpp"
 #include "ops/inbound.hpp"
 #include "store/deliveries_repo.hpp"
@@ -212,7 +213,7 @@ struct CallbackHandler::Impl {
             form = core::parse_params(request.body);
         } else if (type != request.headers.end() &&
                    type->second.rfind("application/json", 0) == 0) {
-            flatten_json(nlohmann::json::parse(request.body, nullptr, false), form);
+            flatten_json(core::parse_outside_json(request.body), form);
         }
         if (const int refusal =
                 authenticate(request, query, form, context.env().config.server.public_url);

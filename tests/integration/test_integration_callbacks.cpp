@@ -120,6 +120,15 @@ TEST_F(Callbacks, malformed_and_oversized_requests_are_refused_and_the_daemon_li
     EXPECT_EQ(status({"/dlr/nosuchprofile?ref=1&type=1" + token}), 404);
     s.write("big.txt", std::string(200 * 1024, 'x'));
     EXPECT_EQ(status({"/dlr/kannel?ref=1&type=1" + token, "--data-binary", "@big.txt"}), 413);
+    // JSON nested 32,000 deep (64 KiB, under the limit): walked once parsed, it overflowed the
+    // stack before the token was even looked at. Refused as no report now.
+    s.write("deep.json", std::string(32000, '[') + std::string(32000, ']'));
+    EXPECT_EQ(status({"/dlr/kannel?via=json" + token, "-H", "Content-Type: application/json",
+                      "--data-binary", "@deep.json"}),
+              400);
+    EXPECT_EQ(status({"/dlr/kannel", "-H", "Content-Type: application/json", "--data-binary",
+                      "@deep.json"}),
+              401);
     // A burst of garbage on raw connections.
     for (int i = 0; i < 50; ++i) {
         run_process({"bash", "-c",

@@ -2,6 +2,7 @@
 // whose SMSMessageData.Recipients[0] has statusCode (100-102 accepted) and messageId. Reports:
 // POST form id, status (Success, Failed, Rejected, Sent, Submitted, Buffered), failureReason.
 #include "core/gateway_profile.hpp"
+#include "core/json_input.hpp"
 #include "core/profiles/support.hpp"
 
 #include <nlohmann/json.hpp>
@@ -35,7 +36,7 @@ public:
         if (verdict_for_status(status) != SendVerdict::accepted) {
             return by_status(status, body);
         }
-        const auto json = nlohmann::json::parse(body, nullptr, false);
+        const auto json = core::parse_outside_json(body);
         const auto* recipients = json.is_object() && json.contains("SMSMessageData") &&
                                          json["SMSMessageData"].is_object() &&
                                          json["SMSMessageData"].contains("Recipients") &&

@@ -3,6 +3,7 @@
 // message id found by JSON pointer or regular expression. Reports: ref or id, state
 // (delivered, failed, sent) and detail; incoming SMS: from, text.
 #include "core/gateway_profile.hpp"
+#include "core/json_input.hpp"
 #include "core/profiles/support.hpp"
 #include "core/regex_pattern.hpp"
 
@@ -78,7 +79,7 @@ public:
         r.headers.push_back("Content-Type: " + s.generic.content_type);
         if (r.method == "POST") {
             r.body = fill(s.generic.body, s, sms, json, !json);
-            if (json && nlohmann::json::parse(r.body, nullptr, false).is_discarded()) {
+            if (json && core::parse_outside_json(r.body).is_discarded()) {
                 return Error{"[gateway.generic] body does not give valid JSON: " + r.body};
             }
         }
@@ -100,7 +101,7 @@ public:
                 id = m.size() > 1 ? m[1].str() : m[0].str();
             }
         } else if (!s.generic.message_id.empty()) {
-            const auto json = nlohmann::json::parse(body, nullptr, false);
+            const auto json = core::parse_outside_json(body);
             try {
                 const auto& node = json.at(nlohmann::json::json_pointer(s.generic.message_id));
                 id = node.is_string() ? node.get<std::string>() : node.dump();

@@ -1,6 +1,7 @@
 #include "core/profiles/orange.hpp"
 
 #include "core/gateway_profile.hpp"
+#include "core/json_input.hpp"
 #include "core/profiles/support.hpp"
 
 #include <nlohmann/json.hpp>
@@ -30,7 +31,7 @@ HttpRequest orange_token_request(const GatewaySettings& s) {
 }
 
 Result<AccessToken> read_orange_token_reply(int status, std::string_view body) {
-    const auto json = nlohmann::json::parse(body, nullptr, false);
+    const auto json = core::parse_outside_json(body);
     if (status != 200) {
         const auto why = profiles::json_text(json, "error_description").empty()
                              ? profiles::json_text(json, "error")
@@ -83,7 +84,7 @@ SendOutcome read_orange_reply(int status, std::string_view body) {
     SendOutcome o;
     o.http_status = status;
     o.verdict = verdict_for_status(status);
-    const auto json = nlohmann::json::parse(body, nullptr, false);
+    const auto json = core::parse_outside_json(body);
     if (o.verdict == SendVerdict::accepted) {
         const auto request = json.is_object() && json.contains("outboundSMSMessageRequest")
                                  ? json["outboundSMSMessageRequest"]

@@ -2,6 +2,7 @@
 // a JSON reply with sid, or code and message on error. Status callbacks: MessageSid,
 // MessageStatus, ErrorCode (and our ref from the StatusCallback URL). Incoming SMS: From, Body.
 #include "core/gateway_profile.hpp"
+#include "core/json_input.hpp"
 #include "core/profiles/support.hpp"
 
 #include <nlohmann/json.hpp>
@@ -32,7 +33,7 @@ public:
 
     SendOutcome read_reply(const GatewaySettings&, int status,
                            std::string_view body) const override {
-        const auto json = nlohmann::json::parse(body, nullptr, false);
+        const auto json = core::parse_outside_json(body);
         const auto verdict = verdict_for_status(status);
         if (verdict == SendVerdict::accepted) {
             const std::string sid = json_text(json, "sid");
