@@ -90,7 +90,14 @@ Result<DeliveryReport> parse_delivery_report(std::string_view profile, const Par
     if (found == nullptr) {
         return Error{"unknown profile " + std::string(profile)};
     }
-    return found->parse_report(p);
+    auto report = found->parse_report(p);
+    if (report) {
+        // Kannel's %A (the SMSC's reply) and %F come as any bytes; they are stored and shown.
+        for (auto* text : {&report->ref, &report->gateway_id, &report->smsc_id, &report->detail}) {
+            *text = to_valid_utf8(*text);
+        }
+    }
+    return report;
 }
 
 Result<InboundSms> parse_inbound(std::string_view profile, const Params& p) {

@@ -95,6 +95,10 @@ SendOutcome read_gateway_reply(const GatewaySettings& s, int status, std::string
         o = profile_of(s).read_reply(s, status, body);
     }
     o.retry_after = retry_after;
+    // The gateway's own words go into events, the audit log and JSON: a Latin-1 outage page
+    // (\xE9 for é) made the circuit's audit entry throw and the daemon stop.
+    o.error = to_valid_utf8(o.error);
+    o.gateway_id = to_valid_utf8(o.gateway_id);
     return o;
 }
 

@@ -1,4 +1,4 @@
-// UTF-8 helpers used by the CSV reader (validation) and table output (display width).
+// UTF-8 helpers: validation (the CSV reader, words from gateways) and display width (tables).
 // Pure functions, no I/O.
 #pragma once
 
@@ -10,6 +10,11 @@ namespace kibaru::core {
 
 // True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
 bool is_valid_utf8(std::string_view text);
+
+// `text` with every byte that starts no well-formed sequence replaced by U+FFFD: for words from
+// outside (a gateway's reply, a delivery report's reason) before they go into JSON, which
+// refuses to write invalid UTF-8, or into the database.
+std::string to_valid_utf8(std::string_view text);
 
 // Decodes the code point of valid UTF-8 starting at `i` and moves `i` past it.
 char32_t next_code_point(std::string_view text, std::size_t& i);

@@ -128,3 +128,19 @@ TEST_F(LanesTest, the_breaker_opens_after_its_threshold_and_sends_nothing_until_
         << "an outage fails nobody, and the third is not even tried";
     EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'gateway.outage'"), "1");
 }
+
+TEST_F(LanesTest, an_outage_page_in_latin1_is_audited_not_fatal) {
+    // A French gateway's error page in ISO-8859-1 ("crédit épuisé"): its first line goes into
+    // the circuit's audit entry, and JSON refuses invalid UTF-8. It threw out of io.run() and
+    // stopped the daemon.
+    config.gateway.breaker_threshold = 2;
+    config.gateway.max_in_flight = 1;
+    config.gateway.rate_per_second = 0;
+    EXPECT_NO_THROW(run_once({{"default", answer(503, "Erreur: cr\xE9"
+                                                      "dit \xE9puis\xE9")}}));
+    EXPECT_EQ(sql("SELECT json_extract(details, '$.last_error') FROM audit_log WHERE action = "
+                  "'gateway.outage'"),
+              "HTTP 503: Erreur: cr\xEF\xBF\xBD"
+              "dit \xEF\xBF\xBD"
+              "puis\xEF\xBF\xBD");
+}

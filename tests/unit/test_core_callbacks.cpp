@@ -116,3 +116,15 @@ TEST(CoreCallbacks, constant_time_equal_compares_whole_strings) {
     EXPECT_FALSE(constant_time_equal("t0k3n", "t0k3"));
     EXPECT_FALSE(constant_time_equal("", "x"));
 }
+
+TEST(CoreCallbacks, a_reports_words_in_any_bytes_are_kept_as_valid_utf8) {
+    // Kannel's %A is the SMSC's reply, in whatever bytes it used; the event history, the audit
+    // and every JSON view need UTF-8.
+    const auto r = kibaru::core::parse_delivery_report(
+        "kannel", kibaru::core::parse_params("ref=7&type=2&reply=refus%E9&smsc_id=%FFab"));
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->detail, "failed: refus\xEF\xBF\xBD (SMSC id \xEF\xBF\xBD"
+                         "ab)");
+    EXPECT_EQ(r->smsc_id, "\xEF\xBF\xBD"
+                          "ab");
+}

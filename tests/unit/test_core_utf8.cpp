@@ -29,3 +29,16 @@ TEST(CoreUtf8, trims_spaces_and_no_break_spaces) {
     EXPECT_EQ(trim("\xC2\xA0Kita\xC2\xA0"), "Kita");
     EXPECT_EQ(trim("   "), "");
 }
+
+TEST(CoreUtf8, to_valid_utf8_replaces_each_stray_byte_and_keeps_the_rest) {
+    using kibaru::core::to_valid_utf8;
+    const std::string r = "\xEF\xBF\xBD"; // U+FFFD
+    EXPECT_EQ(to_valid_utf8("Prix du sésame à Kita ߞ"), "Prix du sésame à Kita ߞ");
+    EXPECT_EQ(to_valid_utf8("cr\xE9"
+                            "dit"),
+              "cr" + r + "dit");                                       // Latin-1 é
+    EXPECT_EQ(to_valid_utf8("\xC3"), r);                               // cut after a lead
+    EXPECT_EQ(to_valid_utf8("a\xED\xA0\x80z"), "a" + r + r + r + "z"); // a surrogate
+    EXPECT_EQ(to_valid_utf8("\xC0\xAF"), r + r);                       // an overlong '/'
+    EXPECT_TRUE(kibaru::core::is_valid_utf8(to_valid_utf8("\xFF\xFE\x80 ok \xF4\x90\x80\x80")));
+}
