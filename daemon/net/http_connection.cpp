@@ -165,7 +165,7 @@ private:
     // The answer to HEAD is the answer to GET without its body (the length it would have).
     void write(Reply reply, unsigned version, bool keep_alive) {
         if (!header_values_safe(reply)) {
-            spdlog::error("HTTP answer with a line break in a header refused");
+            spdlog::error("HTTP answer with a line break or an overlong value in a header refused");
             reply = Reply{500, "internal error\n"};
         }
         const bool keep = keep_alive && !m_server->stopped && !m_server->full();
@@ -360,7 +360,7 @@ std::shared_ptr<BodyStream> Session<Stream>::start_stream(Reply head, unsigned v
     boost::asio::dispatch(m_server->io, [self = shared_from_this(), body, head = std::move(head),
                                          version, keep_alive]() mutable {
         if (!header_values_safe(head)) {
-            spdlog::error("HTTP answer with a line break in a header refused");
+            spdlog::error("HTTP answer with a line break or an overlong value in a header refused");
             body->cancel();
             return self->write(Reply{500, "internal error\n"}, version, false);
         }

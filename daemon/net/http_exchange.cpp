@@ -51,7 +51,8 @@ std::optional<Reply> refusal_for(const boost::beast::error_code& ec) {
 
 bool header_values_safe(const Reply& reply) {
     for (const auto& [name, value] : reply.headers) {
-        if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos ||
+        if (value.size() >= k_max_header_value || name.size() >= k_max_header_value ||
+            value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos ||
             name.find_first_of(std::string_view("\r\n\0:", 4)) != std::string::npos) {
             return false;
         }

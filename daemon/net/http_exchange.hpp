@@ -31,7 +31,10 @@ incoming_request(boost::beast::http::request<boost::beast::http::string_body>& r
 std::optional<Reply> refusal_for(const boost::beast::error_code& ec);
 
 // A header value with CR, LF or NUL would end the header early: a redirect target taken from a
-// request must never let the client write headers of its own.
+// request must never let the client write headers of its own. A value of 64 KiB or more makes
+// Beast throw while the answer is built, outside any handler's try (it stopped `kibaru console`):
+// values are kept under k_max_header_value.
+inline constexpr std::size_t k_max_header_value = 16 * 1024;
 bool header_values_safe(const Reply& reply);
 
 // The answer to write: whole, with its body; to a HEAD, the head with the length the body would

@@ -321,6 +321,30 @@ TEST(NetHttpServer, a_header_value_with_a_line_break_is_never_written) {
     EXPECT_EQ(response.count(http::field::location), 0u);
 }
 
+// A header value of 64 KiB made Beast throw while the answer was built, on the loop, outside
+// the handler's try: `kibaru console` stopped. Refused as a 500; the server answers on.
+TEST(NetHttpServer, an_overlong_header_value_is_refused_and_the_server_lives_on) {
+    // Answered from the loop after the handler returned, as the console's workers answer.
+    Served* served_ptr = nullptr;
+    Served served([&](IncomingRequest& in, Responder respond) {
+        const std::string location = in.path == "/long" ? "/" + std::string(70000, 'a') : "/";
+        asio::post(served_ptr->io, [respond, location]() mutable {
+            respond({303, "", "text/plain", {{"Location", location}}});
+        });
+    });
+    served_ptr = &served;
+    auto socket = connect(served.port);
+    send_raw(socket, get_request("/long"));
+    beast::flat_buffer buffer;
+    const auto response = read_response(socket, buffer);
+    EXPECT_EQ(response.result_int(), 500);
+    EXPECT_EQ(response.count(http::field::location), 0u);
+    auto again = connect(served.port);
+    send_raw(again, get_request("/short"));
+    beast::flat_buffer buffer2;
+    EXPECT_EQ(read_response(again, buffer2).result_int(), 303);
+}
+
 // A producer streaming to a client that stopped reading waits for room that only the loop can
 // make; stop() must wake it (its write returns false), or a shutdown would wait forever.
 TEST(NetHttpServer, stop_cuts_short_a_stream_whose_producer_waits_for_room) {

@@ -272,9 +272,11 @@ TEST(WebPages, a_multipart_form_is_read_as_a_browser_sends_it) {
 TEST(WebPages, only_a_local_path_is_followed_after_sign_in) {
     EXPECT_EQ(local_target("/contacts?page=2"), "/contacts?page=2");
     EXPECT_EQ(local_target("/"), "/");
-    for (const std::string& bad : std::vector<std::string>{
-             "", "contacts", "//evil.example", "/\\evil.example", "/\tevil", "https://evil.example",
-             "/ok\r\nSet-Cookie: x=y", "/a\\b", std::string("/a\0b", 4)}) {
+    EXPECT_EQ(local_target("/" + std::string(2047, 'a')).size(), 2048u);
+    for (const std::string& bad :
+         std::vector<std::string>{"", "contacts", "//evil.example", "/\\evil.example", "/\tevil",
+                                  "https://evil.example", "/ok\r\nSet-Cookie: x=y", "/a\\b",
+                                  std::string("/a\0b", 4), "/" + std::string(65533, 'a')}) {
         EXPECT_EQ(local_target(bad), "/") << bad;
     }
 }

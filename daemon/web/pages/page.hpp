@@ -49,7 +49,8 @@ void send_page(const Page& page, int status, const Html& document);
 void redirect(ApiCall& call, const std::string& location);
 // `target` when it is a path on this site ("/contacts?page=2"), "/" otherwise: where a form
 // sends the browser next comes from the request, and must never lead to another site
-// ("//evil.example", "/\\evil.example") nor carry a line break into the Location header.
+// ("//evil.example", "/\\evil.example") nor carry a line break into the Location header, nor be
+// longer than 2048 bytes.
 std::string local_target(std::string_view target);
 // A whole number from the path (`/campaigns/{id}`), or nullopt when the segment is absent or
 // not one ("12x", "", past int64): the page then answers 404, as for an id that names nothing.
