@@ -64,6 +64,12 @@ Result<store::UserRow> existing(store::UsersRepo& users, const std::string& name
     return *user;
 }
 
+// Failures older than this are never read again by the lockout (core/lockout.hpp).
+std::string lockout_horizon(const Env& env) {
+    const core::LockoutRule rule;
+    return core::format_utc(env.now - rule.within - rule.lasts);
+}
+
 } // namespace
 
 Result<store::UserRow> add_user(const Env& env, const std::string& name, const std::string& role,
@@ -221,11 +227,13 @@ Result<std::vector<store::TokenRow>> list_tokens(const Env& env) {
     return store::UsersRepo(env.db).tokens();
 }
 
+std::string name_for_lockout(const std::string& typed) {
+    return core::to_valid_utf8(std::string_view(typed).substr(0, 65));
+}
+
 Result<LoginAttempt> begin_login(const Env& env, const std::string& name, const std::string& peer) {
     store::UsersRepo users(env.db);
-    const core::LockoutRule rule;
-    const auto failures =
-        users.failures_since(name, peer, core::format_utc(env.now - rule.within - rule.lasts));
+    const auto failures = users.failures_since(name_for_lockout(name), peer, lockout_horizon(env));
     auto instants = [](const std::vector<std::string>& times) {
         std::vector<core::Instant> out;
         for (const auto& at : times) {
@@ -274,9 +282,10 @@ Result<Login> finish_login(const Env& env, const LoginAttempt& attempt, bool ver
     store::UsersRepo users(env.db);
     const auto user = users.find(attempt.name);
     if (!verified || !attempt.known || !user || user->status != "active") {
-        users.add_failure(attempt.name, attempt.peer, env.now_text());
+        const auto name = name_for_lockout(attempt.name);
+        users.add_failure(name, attempt.peer, env.now_text(), lockout_horizon(env));
         tx.commit();
-        spdlog::warn("failed sign-in for \"{}\" from {}", attempt.name, attempt.peer);
+        spdlog::warn("failed sign-in for \"{}\" from {}", name, attempt.peer);
         return Error{ErrorKind::unauthorized, "wrong name or password", ""};
     }
     Login login;

@@ -184,8 +184,11 @@ std::vector<TokenRow> UsersRepo::tokens() {
     return rows;
 }
 
-void UsersRepo::add_failure(const std::string& name, const std::string& peer,
-                            const std::string& at) {
+void UsersRepo::add_failure(const std::string& name, const std::string& peer, const std::string& at,
+                            const std::string& forget_before) {
+    auto forget = m_db.prepare("DELETE FROM login_failures WHERE at < ?");
+    forget.bind(1, forget_before);
+    forget.run();
     auto s = m_db.prepare("INSERT INTO login_failures (at, name, peer) VALUES (?, ?, ?)");
     s.bind_all(at, name, peer);
     s.run();

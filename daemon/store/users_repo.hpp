@@ -86,7 +86,10 @@ public:
     std::vector<TokenRow> tokens();
 
     // Failed logins.
-    void add_failure(const std::string& name, const std::string& peer, const std::string& at);
+    // Records a failure at `at`, and forgets those before `forget_before` (the lockout reads
+    // none older), so that the table stays as small as the lockout needs.
+    void add_failure(const std::string& name, const std::string& peer, const std::string& at,
+                     const std::string& forget_before);
     // The times of the failures since `since` for `name`, and for `peer`, oldest first.
     LoginFailures failures_since(const std::string& name, const std::string& peer,
                                  const std::string& since);

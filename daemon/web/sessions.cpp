@@ -39,10 +39,11 @@ public:
         {
             std::lock_guard lock(m_mutex);
             forget_old_failures(env.now);
+            const auto kept_name = ops::name_for_lockout(name);
             std::vector<core::Instant> by_name;
             std::vector<core::Instant> by_peer;
             for (const auto& f : m_failures) {
-                if (f.name == name) {
+                if (f.name == kept_name) {
                     by_name.push_back(f.at);
                 }
                 if (f.peer == peer) {
@@ -57,7 +58,7 @@ public:
             attempt->known && ops::verify_password(attempt->password_hash, password);
         std::lock_guard lock(m_mutex);
         if (!verified) {
-            m_failures.push_back({env.now, name, peer});
+            m_failures.push_back({env.now, ops::name_for_lockout(name), peer});
             return ops::Error{ops::ErrorKind::unauthorized, "wrong name or password", ""};
         }
         const auto user = store::UsersRepo(env.db).find(name);

@@ -108,6 +108,28 @@ TEST_F(OpsAccounts, a_lockout_lasts_15_minutes_from_the_failure_that_set_it) {
     EXPECT_TRUE(login("correct horse", "2019-01-08T10:28:00Z"));
 }
 
+// Anyone may try to sign in, so what a failure leaves must stay small: a megabyte-long name is
+// kept to 65 bytes (no account's name is longer than 64) and still locks, and failures the
+// lockout will never read again are forgotten.
+TEST_F(OpsAccounts, failed_sign_ins_leave_only_what_the_lockout_needs) {
+    const std::string huge(1 << 20, 'x');
+    auto try_huge = [&](const std::string& at, const std::string& peer) {
+        const auto e = env("", ops::Role::auditor, at);
+        auto attempt = ops::begin_login(e, huge, peer);
+        return attempt ? ops::finish_login(e, *attempt, false).error().kind : attempt.error().kind;
+    };
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_EQ(try_huge("2019-01-08T09:00:00Z", "10.0.0." + std::to_string(i)),
+                  ops::ErrorKind::unauthorized);
+    }
+    EXPECT_EQ(try_huge("2019-01-08T09:01:00Z", "10.0.0.9"), ops::ErrorKind::too_many)
+        << "five failures of the same long name lock it, from any address";
+    EXPECT_EQ(sql("SELECT count(*) || ' ' || max(length(name)) FROM login_failures"), "5 65");
+    ASSERT_FALSE(login("wrong", "2019-01-08T09:31:00Z"));
+    EXPECT_EQ(sql("SELECT count(*) || ' ' || max(name) FROM login_failures"), "1 awa")
+        << "30 minutes on, the long name's failures are forgotten";
+}
+
 TEST_F(OpsAccounts, a_password_needs_ten_characters_not_ten_bytes) {
     auto five_accents = ops::add_user(env(), "eve", "staff", "ééééé"); // 10 bytes
     ASSERT_FALSE(five_accents);
