@@ -53,7 +53,8 @@ ConsoleListener start_console(boost::asio::io_context& io, Context& context,
     ConsoleListener listener;
     listener.handler = std::make_unique<web::ConsoleHandler>(options);
     net::ServerLimits limits;
-    // Forms and JSON are small; only the import routes take a file, so a client that has not
+    // Forms and JSON are small; only the import routes take a file, and only from someone
+    // signed in (checked on the header, before the body is read), so a client that has not
     // signed in cannot make the console hold megabytes per connection. A contacts file may be
     // large (upload_max_mb: a national list streams through the import); a price table is a
     // week's or a season's prices, read whole with its refused rows, so it has a cap of its own.
@@ -67,6 +68,10 @@ ConsoleListener start_console(boost::asio::io_context& io, Context& context,
             return std::min(upload, k_price_table_bytes);
         }
         return small;
+    };
+    limits.before_large_body = [handler =
+                                    listener.handler.get()](const net::IncomingRequest& head) {
+        return handler->refuse_file(head);
     };
     limits.max_connections = 256;
     limits.request_timeout = std::chrono::milliseconds(60000); // an upload on a slow link

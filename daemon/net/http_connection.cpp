@@ -120,6 +120,17 @@ private:
         if (declared && *declared > limit) {
             return on_read(http::error::body_limit);
         }
+        if (limit > m_server->limits.body_bytes && m_server->limits.before_large_body) {
+            // A file is read only for someone the handler admits on the header alone: a
+            // client not signed in must not make the server hold megabytes per connection.
+            const unsigned version = m_parser->get().version();
+            if (auto refusal =
+                    m_server->limits.before_large_body(incoming_request(m_parser->get(), m_peer))) {
+                ++m_server->rejected;
+                m_head_only = false;
+                return write(std::move(*refusal), version, false);
+            }
+        }
         m_parser->body_limit(limit);
         http::async_read(
             m_stream, m_buffer, *m_parser,

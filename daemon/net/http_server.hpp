@@ -80,6 +80,10 @@ struct ServerLimits {
     // body_bytes: only uploads get a large one, so that nobody can make the server hold
     // megabytes per connection before signing in.
     std::function<std::size_t(const std::string& path)> body_bytes_for;
+    // When set, asked on the header of a request allowed more than body_bytes (its body not yet
+    // read, `head.body` empty): an answer to give instead of reading that body (a client not
+    // signed in), or nothing to read it. After a refusal the connection closes, its body unread.
+    std::function<std::optional<Reply>(const IncomingRequest& head)> before_large_body;
     std::chrono::milliseconds request_timeout{10000}; // to read one request, once it has begun
     std::chrono::milliseconds idle_timeout{30000};    // a kept-alive connection between requests
     std::size_t max_connections = 1024;               // served at once; more wait in the backlog

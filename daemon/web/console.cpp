@@ -136,6 +136,55 @@ struct ConsoleHandler::Impl {
                                                  (page_detail.empty() ? "" : " " + page_detail));
     }
 
+    // Loop thread (ConsoleHandler::refuse_file). Checked on a read-only connection of its own,
+    // opened for the check: nothing is written from the loop (a token's or session's use is
+    // recorded by the worker that serves the request, which checks again), and an import is
+    // rare enough for the cost of opening it.
+    std::optional<net::Reply> refuse_file(const net::IncomingRequest& head) {
+        const bool api = head.path.rfind("/api/", 0) == 0;
+        if (options.read_only) {
+            return error_reply(ops::ErrorKind::forbidden,
+                               "this console is read-only: nothing can be imported");
+        }
+        std::optional<ops::Principal> principal;
+        try {
+            auto db = store::Database::open_read_only(options.database_path,
+                                                      options.config->database.busy_timeout_ms);
+            const ops::Env env{*db, *options.config, ops::Actor{"", ops::Role::auditor},
+                               options.clock()};
+            const auto authorization = header(head, "authorization");
+            principal = authorization.rfind("Bearer ", 0) == 0
+                            ? ops::token_principal(env, authorization.substr(7))
+                            : ops::session_principal(
+                                  env, cookie_value(header(head, "cookie"), k_session_cookie),
+                                  options.config->console.session_idle_minutes, false);
+        } catch (const std::exception& e) {
+            spdlog::error("{} {}: who sends this file could not be checked: {}", head.method,
+                          head.path, e.what());
+            auto reply = json_reply(503, {{"error", "unavailable"},
+                                          {"message", "the database cannot be read now; try "
+                                                      "again shortly"}});
+            reply.headers.emplace_back("Retry-After", "5");
+            return reply;
+        }
+        if (!principal) {
+            if (api) {
+                return error_reply(ops::ErrorKind::unauthorized,
+                                   "sign in first (your session may have expired)");
+            }
+            net::Reply to_sign_in{303, ""};
+            to_sign_in.headers.emplace_back("Location", "/login?next=%2F");
+            return to_sign_in;
+        }
+        const auto match = router.find(head.method, head.path);
+        if (match.route && !permits(match.route->access, principal->role)) {
+            return error_reply(ops::ErrorKind::forbidden,
+                               "the " + std::string(ops::role_name(principal->role)) +
+                                   " role may not do this");
+        }
+        return std::nullopt;
+    }
+
     // Worker thread: the middleware, then the route's handler.
     void serve(store::Database& db, const net::IncomingRequest& request,
                const net::Responder& respond) {
@@ -289,6 +338,10 @@ ConsoleHandler::ConsoleHandler(ConsoleOptions options)
     : m_impl(std::make_unique<Impl>(std::move(options))) {}
 
 ConsoleHandler::~ConsoleHandler() = default;
+
+std::optional<net::Reply> ConsoleHandler::refuse_file(const net::IncomingRequest& head) {
+    return m_impl->refuse_file(head);
+}
 
 void ConsoleHandler::operator()(net::IncomingRequest& request, net::Responder respond) {
     auto shared = std::make_shared<net::IncomingRequest>(std::move(request));

@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace kibaru::web {
@@ -38,6 +39,12 @@ public:
 
     // Loop thread: hands the request to a worker, which answers through `respond`.
     void operator()(net::IncomingRequest& request, net::Responder respond);
+
+    // Loop thread, on the header of a request that may carry a file (an import), before its
+    // body is read (net::ServerLimits::before_large_body): 401 (a page: to the sign-in page)
+    // unless it comes from a session or API token that may use the route, 403 when its role may
+    // not or the console is read-only; nothing when the file may come.
+    std::optional<net::Reply> refuse_file(const net::IncomingRequest& head);
 
     struct Impl;
 

@@ -79,6 +79,14 @@ http::response<http::string_body> read_response(tcp::socket& socket, beast::flat
     return response;
 }
 
+// One request on a connection of its own, and its answer.
+http::response<http::string_body> answer_to(std::uint16_t port, const std::string& raw) {
+    auto socket = connect(port);
+    send_raw(socket, raw);
+    beast::flat_buffer buffer;
+    return read_response(socket, buffer);
+}
+
 // Reads until the peer closes: true when it closed cleanly (EOF), false on a reset.
 bool closed_cleanly(tcp::socket& socket) {
     char byte;
@@ -306,6 +314,46 @@ TEST(NetHttpServer, the_body_limit_depends_on_the_path) {
     EXPECT_EQ(read_response(chunked, buffer3).result_int(), 413);
 }
 
+// A large body is read only when the handler admits its header: a refusal goes out at once,
+// the body never read (the test sends none and still gets its answer), and small requests are
+// never asked about.
+TEST(NetHttpServer, a_large_body_is_read_only_when_its_header_is_admitted) {
+    ServerLimits limits;
+    limits.body_bytes = 16;
+    limits.body_bytes_for = [](const std::string& path) -> std::size_t {
+        return path == "/upload" ? 1000 : 16;
+    };
+    std::atomic<int> asked{0}; // counted on the server's loop
+    limits.before_large_body = [&asked](const IncomingRequest& head) -> std::optional<Reply> {
+        ++asked;
+        EXPECT_TRUE(head.body.empty());
+        if (head.headers.count("authorization") && head.headers.at("authorization") == "ok") {
+            return std::nullopt;
+        }
+        return Reply{401, "sign in first\n"};
+    };
+    Served served(
+        [](IncomingRequest& request, Responder respond) {
+            respond({200, std::to_string(request.body.size())});
+        },
+        limits);
+    const auto refused =
+        answer_to(served.port, "POST /upload HTTP/1.1\r\nHost: k\r\nContent-Length: 900\r\n\r\n");
+    EXPECT_EQ(refused.result_int(), 401);
+    EXPECT_FALSE(refused.keep_alive()) << "its unread body must not be taken for a request";
+    const auto accepted =
+        answer_to(served.port, "POST /upload HTTP/1.1\r\nHost: k\r\n"
+                               "Authorization: ok\r\nContent-Length: 900\r\n\r\n" +
+                                   std::string(900, 'u'));
+    EXPECT_EQ(accepted.result_int(), 200);
+    EXPECT_EQ(accepted.body(), "900");
+    EXPECT_EQ(
+        answer_to(served.port, "POST /login HTTP/1.1\r\nHost: k\r\nContent-Length: 4\r\n\r\nabcd")
+            .result_int(),
+        200);
+    EXPECT_EQ(asked.load(), 2);
+}
+
 // A header value taken from a request (a redirect target) that carries a line break would let
 // the client write headers of its own: the server answers 500 instead.
 TEST(NetHttpServer, a_header_value_with_a_line_break_is_never_written) {
@@ -333,16 +381,10 @@ TEST(NetHttpServer, an_overlong_header_value_is_refused_and_the_server_lives_on)
         });
     });
     served_ptr = &served;
-    auto socket = connect(served.port);
-    send_raw(socket, get_request("/long"));
-    beast::flat_buffer buffer;
-    const auto response = read_response(socket, buffer);
+    const auto response = answer_to(served.port, get_request("/long"));
     EXPECT_EQ(response.result_int(), 500);
     EXPECT_EQ(response.count(http::field::location), 0u);
-    auto again = connect(served.port);
-    send_raw(again, get_request("/short"));
-    beast::flat_buffer buffer2;
-    EXPECT_EQ(read_response(again, buffer2).result_int(), 303);
+    EXPECT_EQ(answer_to(served.port, get_request("/short")).result_int(), 303);
 }
 
 // A producer streaming to a client that stopped reading waits for room that only the loop can

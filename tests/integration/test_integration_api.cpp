@@ -622,6 +622,35 @@ TEST_F(Api, staff_import_a_price_table_up_to_its_own_size_limit) {
     EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'prices.imported'"), "2");
 }
 
+// An import's file is read only from someone signed in: checked on the header, before the
+// body, so that a client that has not signed in cannot make the console hold a file's worth of
+// memory per connection (256 connections, 100 MiB each by default).
+TEST_F(Api, a_file_from_someone_not_signed_in_is_refused_before_it_is_read) {
+    add_user_cli("awa", "staff", k_staff_password);
+    add_user_cli("fatou", "auditor", k_auditor_password);
+    start_console();
+    const std::string csv = "phone,name,commodities\n" + std::string(3 << 20, ' ') + "\n";
+    ApiClient stranger(s, port);
+    const auto api = stranger.call("POST", "/api/v1/contacts/import?name=c.csv", csv);
+    EXPECT_EQ(api.status, 401) << api.body;
+    EXPECT_NE(api.body.find("sign in first"), std::string::npos) << api.body;
+    const auto page = stranger.call("POST", "/contacts/import", csv, {"default"},
+                                    "multipart/form-data; boundary=x");
+    EXPECT_EQ(page.status, 303);
+    EXPECT_NE(page.headers.find("Location: /login"), std::string::npos) << page.headers;
+    auto forged = stranger.call("POST", "/api/v1/prices/import", csv,
+                                {"Cookie: kibaru_session=forged", "Authorization: Bearer forged"});
+    EXPECT_EQ(forged.status, 401);
+    auto auditor = as("fatou", k_auditor_password);
+    EXPECT_EQ(auditor.call("POST", "/api/v1/contacts/import?name=c.csv", csv).status, 403);
+    auto staff = as("awa", k_staff_password);
+    const auto allowed =
+        staff.call("POST", "/api/v1/contacts/import?name=c.csv",
+                   "phone,name,commodities\n76000001,Awa,sesame\n" + std::string(2 << 20, '\n'));
+    EXPECT_EQ(allowed.status, 200) << allowed.body.substr(0, 300);
+    EXPECT_EQ(sql("SELECT count(*) FROM contacts"), "1");
+}
+
 // The API's JSON is the CLI's --format json, key for key and value for value.
 TEST_F(Api, the_apis_json_equals_the_clis_json_for_the_same_data) {
     add_user_cli("awa", "staff", k_staff_password);
