@@ -47,8 +47,9 @@ public:
     // week's opening or closing is long by its size, in steps the scheduler bounds, and is not.
     enum class Timed : bool { no, yes };
 
-    // Runs `transaction`, which rolls itself back when it throws. False when the database
-    // refused it (`doing` names the write in the log); any other error propagates. A timed
+    // Runs `transaction`, which rolls itself back when it throws. False when it failed: the
+    // database refused it, or anything else threw (`doing` names the write in the log); with
+    // Options::rethrow (a one-off run) the error propagates instead. A timed
     // write that took SlowWrites::k_slow or longer is logged (engine/slow_writes.hpp).
     // A template, not a std::function: the dispatcher's transaction captures more than its
     // small buffer holds, and a heap allocation per cycle would buy nothing.
@@ -91,8 +92,8 @@ public:
     void resumed();
 
 private:
-    // True, once the refusal is logged and a retry planned, when `e` is the database refusing a
-    // write; false when the caller must rethrow it.
+    // True once the failure is logged and a retry planned; false when the caller must rethrow
+    // it (Options::rethrow).
     bool absorbed(const char* doing, const std::exception& e);
     void refused(const char* doing, const std::string& error);
     // Counts and logs a slow write, or a summary that came due (never throws: the write is

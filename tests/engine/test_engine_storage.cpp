@@ -15,6 +15,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <functional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -33,6 +34,8 @@ protected:
         config.gateway.max_in_flight = 8;
     }
 
+    void send_through_failing_writes(const std::function<void()>& fail,
+                                     const std::function<void()>& mend, const std::string& reason);
     void refuse_writes() { db->exec("PRAGMA query_only = ON"); }
     void take_writes() { db->exec("PRAGMA query_only = OFF"); }
 
@@ -41,7 +44,13 @@ protected:
 
 } // namespace
 
-TEST_F(StorageTest, a_database_that_refuses_writes_pauses_claiming_not_the_engine) {
+// Sends the week while writes fail from the 20th request until 200 ms of retries have passed
+// (`fail` and `mend` start and end it), and checks what the engine did meanwhile and after:
+// nothing claimed, nothing marked failed, every answer recorded once, the failure's `reason`
+// on /healthz and in the `storage.recovered` audit entry.
+void StorageTest::send_through_failing_writes(const std::function<void()>& fail,
+                                              const std::function<void()>& mend,
+                                              const std::string& reason) {
     boost::asio::io_context io;
     util::Metrics metrics;
     std::vector<std::string> asked;
@@ -50,12 +59,12 @@ TEST_F(StorageTest, a_database_that_refuses_writes_pauses_claiming_not_the_engin
     options.storage_retry = milliseconds{10};
     options.metrics = &metrics;
     options.http_port = [&](const core::GatewayConfig&) -> std::unique_ptr<net::HttpPort> {
-        return std::make_unique<test::ScriptedGateway>(
-            io, test::answer(202, "0: Accepted"), asked, [this](std::size_t n) {
-                if (n == 20) {
-                    refuse_writes(); // while 20 requests are out
-                }
-            });
+        return std::make_unique<test::ScriptedGateway>(io, test::answer(202, "0: Accepted"), asked,
+                                                       [&fail](std::size_t n) {
+                                                           if (n == 20) {
+                                                               fail(); // while 20 requests are out
+                                                           }
+                                                       });
     };
     engine::Engine engine(
         io, *db, config, {core::GatewaySettings::for_gateway(config, config.gateway, "", "")},
@@ -84,7 +93,7 @@ TEST_F(StorageTest, a_database_that_refuses_writes_pauses_claiming_not_the_engin
                     asked_later = asked.size();
                     failed_while_full = sql("SELECT count(*) FROM deliveries WHERE state IN "
                                             "('failed', 'retrying', 'unknown', 'expired')");
-                    take_writes();
+                    mend();
                 }
             } else if (polls_while_full == 20 && metrics.storage_failure.empty() &&
                        sql("SELECT count(*) FROM deliveries WHERE state = 'sent'") ==
@@ -107,7 +116,7 @@ TEST_F(StorageTest, a_database_that_refuses_writes_pauses_claiming_not_the_engin
     io.run();
 
     ASSERT_FALSE(failure_seen.empty()) << "the refused writes were never noticed";
-    EXPECT_NE(failure_seen.find("readonly"), std::string::npos) << failure_seen;
+    EXPECT_NE(failure_seen.find(reason), std::string::npos) << failure_seen;
     EXPECT_EQ(asked_later, asked_when_full) << "nothing is claimed while writes fail";
     EXPECT_LT(asked_when_full, static_cast<std::size_t>(k_producers));
     EXPECT_EQ(failed_while_full, "0")
@@ -117,11 +126,28 @@ TEST_F(StorageTest, a_database_that_refuses_writes_pauses_claiming_not_the_engin
     EXPECT_EQ(std::set<std::string>(asked.begin(), asked.end()).size(), asked.size())
         << "nobody was sent the week twice";
     EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'storage.recovered' AND "
-                  "details LIKE '%readonly%'"),
+                  "instr(details, '" +
+                  reason + "') > 0"),
               "1");
     EXPECT_EQ(db->scalar_int("SELECT count(*) FROM delivery_events WHERE state = 'sent'"),
               k_producers)
         << "every answer that waited in memory was recorded once";
+}
+
+TEST_F(StorageTest, a_database_that_refuses_writes_pauses_claiming_not_the_engine) {
+    send_through_failing_writes([this] { refuse_writes(); }, [this] { take_writes(); }, "readonly");
+}
+
+// A write that fails for another reason than the disk (here a trigger that refuses every change
+// of a delivery, as a defect or a file edited by hand would) used to end the daemon, and systemd
+// started it into the same failure again and again. It waits as a refused write does.
+TEST_F(StorageTest, a_write_that_fails_for_another_reason_pauses_claiming_too) {
+    send_through_failing_writes(
+        [this] {
+            db->exec("CREATE TRIGGER no_change BEFORE UPDATE ON deliveries BEGIN SELECT "
+                     "RAISE(ABORT, 'no change today'); END");
+        },
+        [this] { db->exec("DROP TRIGGER no_change"); }, "unexpected error");
 }
 
 TEST(StorageHealth, logs_the_first_failure_then_at_most_once_a_minute_and_times_the_episode) {
