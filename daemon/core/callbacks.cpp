@@ -105,7 +105,16 @@ Result<InboundSms> parse_inbound(std::string_view profile, const Params& p) {
     if (found == nullptr) {
         return Error{"unknown profile " + std::string(profile)};
     }
-    return found->parse_inbound(p);
+    auto sms = found->parse_inbound(p);
+    if (sms) {
+        // The text must be UTF-8 (the profile refuses it otherwise); the sender and the id come
+        // as any bytes. A sender that is no number is kept as written, and a reply to it went
+        // into a JSON body (Orange's, a generic one's): invalid UTF-8 there threw on every
+        // claim, after every restart.
+        sms->from = to_valid_utf8(sms->from);
+        sms->gateway_message_id = to_valid_utf8(sms->gateway_message_id);
+    }
+    return sms;
 }
 
 std::string fold_keyword(std::string_view text) {

@@ -148,6 +148,31 @@ std::string utf16be(std::string_view utf8) {
     return out;
 }
 
+std::string utf8_from_utf16be(std::string_view bytes) {
+    std::string out;
+    auto unit_at = [&](std::size_t i) -> char32_t {
+        return (static_cast<char32_t>(static_cast<unsigned char>(bytes[i])) << 8) |
+               static_cast<unsigned char>(bytes[i + 1]);
+    };
+    std::size_t i = 0;
+    for (; i + 1 < bytes.size(); i += 2) {
+        const char32_t unit = unit_at(i);
+        if (unit >= 0xD800 && unit <= 0xDBFF && i + 3 < bytes.size()) {
+            const char32_t low = unit_at(i + 2);
+            if (low >= 0xDC00 && low <= 0xDFFF) {
+                append_utf8(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
+                i += 2;
+                continue;
+            }
+        }
+        append_utf8(out, unit >= 0xD800 && unit <= 0xDFFF ? char32_t{0xFFFD} : unit);
+    }
+    if (i < bytes.size()) {
+        append_utf8(out, 0xFFFD);
+    }
+    return out;
+}
+
 std::string base64(std::string_view bytes) {
     static constexpr char k_alphabet[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

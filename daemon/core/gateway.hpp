@@ -102,6 +102,9 @@ std::string url_encode(std::string_view bytes);
 void append_url_encoded(std::string& out, std::string_view bytes);
 // UTF-8 to UTF-16 big-endian bytes (for Kannel's coding=2).
 std::string utf16be(std::string_view utf8);
+// UTF-16 big-endian bytes (an incoming UCS-2 SMS as Kannel passes it on) to UTF-8; a lone
+// surrogate or an odd last byte becomes U+FFFD.
+std::string utf8_from_utf16be(std::string_view bytes);
 std::string base64(std::string_view bytes);
 
 } // namespace kibaru::core

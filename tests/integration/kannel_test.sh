@@ -138,6 +138,13 @@ check "Kannel gave the incoming SMS its id" "$(sqlite3 k.db "SELECT gateway_mess
 check "the inbox recorded the question and the reply" \
   "$(sqlite3 k.db "SELECT matched || ' ' || (reply IS NOT NULL) FROM inbox WHERE phone = '+22376000003'")" "price 1"
 
+# An accented question: in whatever charset Kannel hands it on (%C), it is stored as written and
+# understood (before, text that was not UTF-8 was refused, and Kannel does not post it again).
+echo "+22353000005 KIBARU text Prix sésame Kita" > kannel/mo.fifo
+accented() { [ "$(sqlite3 k.db "SELECT text || ' ' || matched FROM inbox WHERE phone = '+22353000005'")" = "Prix sésame Kita price" ]; }
+wait_for 20 accented || fail "the accented question was not recorded as written: $(sqlite3 k.db 'SELECT phone, hex(text), matched FROM inbox')"
+echo "ok: an accented question through Kannel was recorded as written and understood"
+
 curl -s "http://127.0.0.1:$callback_port/metrics" > metrics.txt
 bad=$(grep -v '^#' metrics.txt | grep -Evc '^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? -?[0-9.eE+-]+$' || true)
 check "/metrics parses as Prometheus text" "$bad" 0

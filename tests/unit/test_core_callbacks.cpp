@@ -84,7 +84,10 @@ TEST(CoreCallbacks, inbound_messages_per_profile) {
     EXPECT_EQ(parse_inbound("twilio", {{"From", "+22376000001"}, {"Body", "START"}})->from,
               "+22376000001");
     EXPECT_FALSE(parse_inbound("kannel", {{"text", "Stop"}}).ok());
-    EXPECT_FALSE(parse_inbound("kannel", {{"from", "1"}, {"text", "\xff"}}).ok());
+    EXPECT_FALSE(parse_inbound("africastalking", {{"from", "1"}, {"text", "\xff"}}).ok())
+        << "a gateway that sends UTF-8 only";
+    EXPECT_EQ(parse_inbound("kannel", {{"from", "1"}, {"text", "\xff"}})->text, "ÿ")
+        << "Kannel's charset varies: see kannel_inbound_text_is_made_utf8_from_its_charset";
 }
 
 TEST(CoreCallbacks, stop_keywords_ignore_case_accents_and_punctuation) {
@@ -127,4 +130,31 @@ TEST(CoreCallbacks, a_reports_words_in_any_bytes_are_kept_as_valid_utf8) {
                          "ab)");
     EXPECT_EQ(r->smsc_id, "\xEF\xBF\xBD"
                           "ab");
+}
+
+TEST(CoreCallbacks, an_incoming_senders_bytes_are_kept_as_valid_utf8) {
+    const auto sms = kibaru::core::parse_inbound(
+        "kannel", kibaru::core::parse_params("from=%FF%2B223&text=PRIX&id=%C3"));
+    ASSERT_TRUE(sms.ok());
+    EXPECT_EQ(sms->from, "\xEF\xBF\xBD+223");
+    EXPECT_EQ(sms->gateway_message_id, "\xEF\xBF\xBD");
+}
+
+// Kannel hands an incoming SMS on in its own charset (%C): UTF-16 for UCS-2 (a Bambara message
+// with ɛ or ɔ), Latin-1 when recoded, and an old config passes no charset at all. None of them
+// is refused: Kannel would not post it again, and a STOP would be lost.
+TEST(CoreCallbacks, kannel_inbound_text_is_made_utf8_from_its_charset) {
+    auto text_of = [](const std::string& query) {
+        const auto sms = parse_inbound("kannel", parse_params("from=%2B22376000001&" + query));
+        return sms ? sms->text : "refused: " + sms.error().message;
+    };
+    EXPECT_EQ(text_of("text=%00S%00T%00O%00P&coding=2&charset=UTF-16BE"), "STOP");
+    EXPECT_EQ(text_of("text=%02%5B%02T&coding=2&charset=UTF-16BE"), "ɛɔ");
+    EXPECT_EQ(text_of("text=%00a%D8%3C%DF%3E&coding=2"), "a🌾") << "no charset, coding 2";
+    EXPECT_EQ(text_of("text=arr%EAt&coding=0&charset=ISO-8859-1"), "arrêt");
+    EXPECT_EQ(text_of("text=arr%EAt"), "arrêt") << "no charset: Windows-1252, not refused";
+    EXPECT_EQ(text_of("text=arr%C3%AAt&charset=ISO-8859-1"), "arrêt")
+        << "already UTF-8 whatever its label: kept, never mangled";
+    EXPECT_EQ(text_of("text=Prix%20s%C3%A9same&coding=%25c&charset=%25C"), "Prix sésame")
+        << "an older Kannel that leaves the escapes unexpanded";
 }

@@ -204,6 +204,15 @@ TEST(CoreGateway, generic_fills_and_escapes_templates_and_finds_the_id) {
     EXPECT_EQ(build_gateway_request(s, sms("a b"))->body, "to=%2B22376123456&text=a%20b");
 }
 
+TEST(CoreGateway, utf16be_bytes_decode_to_utf8) {
+    EXPECT_EQ(utf8_from_utf16be(utf16be("Sɛnɛkɛ 🌾")), "Sɛnɛkɛ 🌾");
+    EXPECT_EQ(utf8_from_utf16be(std::string("\xD8\x3C\x00\x61", 4)), "\xEF\xBF\xBD"
+                                                                     "a")
+        << "a high surrogate without its low one";
+    EXPECT_EQ(utf8_from_utf16be(std::string("\xDF\x3E", 2)), "\xEF\xBF\xBD");
+    EXPECT_EQ(utf8_from_utf16be(std::string("\x00\x61\x00", 3)), "a\xEF\xBF\xBD") << "odd byte";
+}
+
 TEST(CoreGateway, encodings) {
     EXPECT_EQ(url_encode("a b+é"), "a%20b%2B%C3%A9");
     EXPECT_EQ(utf16be("🌾"), std::string("\xD8\x3C\xDF\x3E", 4));

@@ -2,9 +2,14 @@
 // coding=2 with UTF-16BE bytes and no charset. "0: Accepted for delivery" and "3: Queued for
 // later delivery" (202) are accepted; Kannel gives no message id, so our {ref} travels in the
 // dlr-url, and its reports come back as GET /dlr/<segment>?ref&type(%d)&reply(%A)&smsc_id(%F).
-// Incoming SMS: our sms-service get-url carries from (%p) and text (%a).
+// Incoming SMS: our sms-service get-url carries from (%p), text (%a), id (%I), coding (%c) and
+// charset (%C). A UCS-2 message comes as UTF-16BE bytes unless smsbox recodes it, and then as
+// ISO-8859-1 when it fits: UTF-16 is decoded, and bytes that are not UTF-8 are read as
+// Windows-1252 rather than the message refused (Kannel does not send a refused message again:
+// a STOP would be lost).
 #include "core/gateway_profile.hpp"
 #include "core/profiles/support.hpp"
+#include "core/utf8.hpp"
 
 namespace kibaru::core {
 
@@ -56,6 +61,22 @@ public:
         }
         return outcome(SendVerdict::transient, status, "",
                        "unexpected Kannel reply: " + first_line(body));
+    }
+
+    Result<InboundSms> parse_inbound(const Params& p) const override {
+        Params decoded = p;
+        auto& text = decoded["text"];
+        const std::string charset = ascii_lower(param(p, "charset"));
+        // Kannel 1.4 numbers codings 0 (7 bits), 1 (8 bits), 2 (UCS-2); a recoded message
+        // names its new charset. Text that is already UTF-8 is kept whatever its label: Latin-1
+        // with an accent is never valid UTF-8, and UTF-8 read as Latin-1 would be mangled.
+        if (charset == "utf-16be" || charset == "utf16-be" || charset == "ucs-2" ||
+            (charset.empty() && param(p, "coding") == "2")) {
+            text = utf8_from_utf16be(text);
+        } else if (!is_valid_utf8(text)) {
+            text = windows1252_to_utf8(text);
+        }
+        return inbound_from(decoded, "from", "text", "id");
     }
 
     Result<DeliveryReport> parse_report(const Params& p) const override {
