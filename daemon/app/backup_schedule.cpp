@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <optional>
+#include <system_error>
 
 namespace kibaru::app {
 
@@ -76,6 +77,18 @@ void BackupSchedule::look() {
         m_worker.join(); // the last one, finished: its outcome came back already
     }
     m_running = true;
+    try {
+        start_worker(now);
+    } catch (const std::system_error& e) {
+        // No thread to be had (a process or memory limit): not a reason to stop sending.
+        m_running = false;
+        spdlog::error("scheduled backup: cannot start its thread ({}); trying again later",
+                      e.what());
+        arm(m_timing.look_every);
+    }
+}
+
+void BackupSchedule::start_worker(core::Instant now) {
     m_worker = std::thread([this, now] {
         Outcome outcome;
         try {

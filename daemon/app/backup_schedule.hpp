@@ -53,6 +53,8 @@ private:
     struct Outcome;
     void arm(std::chrono::steady_clock::duration delay);
     void look();
+    // Takes the backup on a thread of its own; throws std::system_error when none can start.
+    void start_worker(core::Instant now);
     void finished(const Outcome& outcome);
 
     boost::asio::io_context& m_io;
