@@ -120,14 +120,26 @@ private:
         if (declared && *declared > limit) {
             return on_read(http::error::body_limit);
         }
-        if (limit > m_server->limits.body_bytes && m_server->limits.before_large_body) {
+        // Only when more than body_bytes may follow (a GET of the same page has no body).
+        const bool large_body_follows =
+            !m_parser->is_done() && (!declared || *declared > m_server->limits.body_bytes);
+        if (large_body_follows && m_server->limits.before_large_body) {
             // A file is read only for someone the handler admits on the header alone: a
             // client not signed in must not make the server hold megabytes per connection.
             const unsigned version = m_parser->get().version();
-            if (auto refusal =
-                    m_server->limits.before_large_body(incoming_request(m_parser->get(), m_peer))) {
+            std::optional<Reply> refusal;
+            try {
+                refusal =
+                    m_server->limits.before_large_body(incoming_request(m_parser->get(), m_peer));
+            } catch (const std::exception& e) {
+                spdlog::error("HTTP request from {}: its header could not be checked: {}", m_peer,
+                              e.what());
+                refusal = Reply{500, "internal error\n"};
+            }
+            if (refusal) {
                 ++m_server->rejected;
-                m_head_only = false;
+                m_head_only = false; // a body follows: not a HEAD
+                m_body_unread = true;
                 return write(std::move(*refusal), version, false);
             }
         }
@@ -194,6 +206,9 @@ private:
         expire(m_server->limits.request_timeout); // a client that never reads
         http::async_write(m_stream, *response,
                           [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
+                              if (!ec && self->m_body_unread) {
+                                  return self->linger();
+                              }
                               if (ec || !response->keep_alive()) {
                                   return self->close();
                               }
@@ -203,6 +218,28 @@ private:
 
     // A body streamed from another thread: the head now (chunked), then chunks as they come.
     std::shared_ptr<BodyStream> start_stream(Reply head, unsigned version, bool keep_alive);
+
+    // The answer went out before the request's body was read (before_large_body). Closing now,
+    // the body still arriving, would make the kernel reset the connection, and a browser still
+    // uploading could lose the answer: stop sending, then read and drop what comes until the
+    // client closes, for at most k_linger (a web server's lingering close).
+    void linger() {
+        static constexpr std::chrono::milliseconds k_linger{2000};
+        beast::error_code ignored;
+        socket().shutdown(tcp::socket::shutdown_send, ignored);
+        expire(std::min(k_linger, m_server->limits.request_timeout));
+        drain();
+    }
+    void drain() {
+        beast::get_lowest_layer(m_stream).async_read_some(
+            m_buffer.prepare(16 * 1024),
+            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                if (ec || self->m_server->stopped) {
+                    return self->close(); // the client closed, k_linger passed, or stopping
+                }
+                self->drain(); // dropped: nothing is committed to the buffer
+            });
+    }
 
     void close() {
         beast::error_code ignored;
@@ -222,7 +259,8 @@ private:
     beast::flat_buffer m_buffer;
     std::optional<http::request_parser<http::string_body>> m_parser;
     std::string m_peer;
-    bool m_head_only = false; // the request being answered is a HEAD
+    bool m_head_only = false;   // the request being answered is a HEAD
+    bool m_body_unread = false; // answered before its body was read: linger, then close
 };
 
 // The stream behind Responder::stream: producers on any thread queue chunks under a mutex; the

@@ -16,6 +16,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cctype>
 
 namespace kibaru::web {
@@ -124,10 +125,11 @@ struct ConsoleHandler::Impl {
             return call.respond(error_reply(kind, message));
         }
         if (kind == ops::ErrorKind::unauthorized) {
-            return pages::redirect(call,
-                                   "/login?next=" + core::url_encode(call.request.method == "GET"
-                                                                         ? call.request.url
-                                                                         : std::string("/")));
+            // Back to the page after sign-in, unless its address is too long to carry.
+            const bool back = call.request.method == "GET" && call.request.url.size() <= 2048;
+            return pages::redirect(
+                call,
+                "/login?next=" + core::url_encode(back ? call.request.url : std::string("/")));
         }
         const auto page_view = pages::make_page(call);
         pages::error_page(page_view, http_status(kind),
@@ -148,8 +150,9 @@ struct ConsoleHandler::Impl {
         }
         std::optional<ops::Principal> principal;
         try {
-            auto db = store::Database::open_read_only(options.database_path,
-                                                      options.config->database.busy_timeout_ms);
+            // A short wait: this runs on the loop, which every other request waits behind.
+            auto db = store::Database::open_read_only(
+                options.database_path, std::min(options.config->database.busy_timeout_ms, 250));
             const ops::Env env{*db, *options.config, ops::Actor{"", ops::Role::auditor},
                                options.clock()};
             const auto authorization = header(head, "authorization");

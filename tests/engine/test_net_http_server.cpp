@@ -351,6 +351,13 @@ TEST(NetHttpServer, a_large_body_is_read_only_when_its_header_is_admitted) {
         answer_to(served.port, "POST /login HTTP/1.1\r\nHost: k\r\nContent-Length: 4\r\n\r\nabcd")
             .result_int(),
         200);
+    // The upload's own path without a large body: a GET of its page, a small form. Read as any
+    // request is, the handler's middleware deciding (a GET's sign-in redirect keeps its page).
+    EXPECT_EQ(answer_to(served.port, get_request("/upload")).result_int(), 200);
+    EXPECT_EQ(
+        answer_to(served.port, "POST /upload HTTP/1.1\r\nHost: k\r\nContent-Length: 4\r\n\r\nabcd")
+            .body(),
+        "4");
     EXPECT_EQ(asked.load(), 2);
 }
 

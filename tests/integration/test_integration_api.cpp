@@ -638,6 +638,10 @@ TEST_F(Api, a_file_from_someone_not_signed_in_is_refused_before_it_is_read) {
                                     "multipart/form-data; boundary=x");
     EXPECT_EQ(page.status, 303);
     EXPECT_NE(page.headers.find("Location: /login"), std::string::npos) << page.headers;
+    const auto form_page = stranger.call("GET", "/contacts/import", "", {});
+    EXPECT_EQ(form_page.status, 303) << "a GET of the import page, signed out";
+    EXPECT_NE(form_page.headers.find("next=%2Fcontacts%2Fimport"), std::string::npos)
+        << "keeps where it was going: " << form_page.headers;
     auto forged = stranger.call("POST", "/api/v1/prices/import", csv,
                                 {"Cookie: kibaru_session=forged", "Authorization: Bearer forged"});
     EXPECT_EQ(forged.status, 401);
@@ -716,7 +720,8 @@ TEST_F(Api, a_read_only_console_reads_everything_and_leaves_the_file_unchanged) 
     auto auditor = as("fatou", k_auditor_password);
     for (const char* path : {"/api/v1/status", "/api/v1/campaigns/1/report",
                              "/api/v1/deliveries?format=csv", "/api/v1/audit?format=json",
-                             "/api/v1/contacts?limit=5", "/api/v1/contacts/76000001/report"}) {
+                             "/api/v1/contacts?limit=5", "/api/v1/contacts/76000001/report",
+                             "/prices"}) { // the page whose POST takes a file: its GET is read
         EXPECT_EQ(auditor.get(path).status, 200) << path;
     }
     EXPECT_EQ(auditor.post("/api/v1/audit/verify").json()["ok"], true);
