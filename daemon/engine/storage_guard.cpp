@@ -38,21 +38,26 @@ void StorageGuard::timed_write(const char* doing, steady_clock::duration took,
     }
 }
 
-bool StorageGuard::absorbed(const char* doing, const std::exception& e) {
+bool StorageGuard::absorbed(const char* doing, const std::exception& e, Timed timed) {
     if (m_options.rethrow) {
         return false;
     }
     const auto* refusal = dynamic_cast<const store::StoreError*>(&e);
     if (refusal && store::is_storage_failure(refusal->code())) {
         refused(doing, e.what());
-    } else {
-        // Not the disk: a row or a value the write cannot take (a defect, or a file edited by
-        // hand). The same write would fail again after a restart, so ending the daemon only had
-        // systemd start it into the same failure over and over, the console down with it. It
-        // waits as a refused write does (nothing claimed, /healthz says why, tried again), and
-        // the log says what it is.
-        refused(doing, std::string("unexpected error (please report it): ") + e.what());
+        return true;
     }
+    if (timed == Timed::no) {
+        return false;
+    }
+    // Not the disk, in the dispatcher's cycle: a row or a value the write cannot take (a
+    // defect, or a file edited by hand). The same claim would fail again after a restart, so
+    // ending the daemon only had systemd start it into the same failure over and over, the
+    // console down with it. It waits as a refused write does (nothing claimed, /healthz says
+    // why), and the log says what it is. Only the cycle's writes: the retry runs that same cycle
+    // again, so a success means this write succeeded (a failing week's opening, retried by a
+    // cycle that commits, would flap between failed and recovered and audit each recovery).
+    refused(doing, std::string("unexpected error (please report it): ") + e.what());
     return true;
 }
 

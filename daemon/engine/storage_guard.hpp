@@ -48,8 +48,9 @@ public:
     enum class Timed : bool { no, yes };
 
     // Runs `transaction`, which rolls itself back when it throws. False when it failed: the
-    // database refused it, or anything else threw (`doing` names the write in the log); with
-    // Options::rethrow (a one-off run) the error propagates instead. A timed
+    // database refused it, or, in a timed write (the dispatcher's cycle), anything else threw
+    // (`doing` names the write in the log). Other errors propagate, and every error with
+    // Options::rethrow (a one-off run). A timed
     // write that took SlowWrites::k_slow or longer is logged (engine/slow_writes.hpp).
     // A template, not a std::function: the dispatcher's transaction captures more than its
     // small buffer holds, and a heap allocation per cycle would buy nothing.
@@ -65,7 +66,7 @@ public:
         try {
             transaction();
         } catch (const std::exception& e) {
-            if (!absorbed(doing, e)) {
+            if (!absorbed(doing, e, timed)) {
                 throw;
             }
             return false;
@@ -93,8 +94,8 @@ public:
 
 private:
     // True once the failure is logged and a retry planned; false when the caller must rethrow
-    // it (Options::rethrow).
-    bool absorbed(const char* doing, const std::exception& e);
+    // it (see write()).
+    bool absorbed(const char* doing, const std::exception& e, Timed timed);
     void refused(const char* doing, const std::string& error);
     // Counts and logs a slow write, or a summary that came due (never throws: the write is
     // committed, and its claims must go out).
