@@ -6,7 +6,6 @@
 #include <spdlog/spdlog.h>
 
 #include <optional>
-#include <system_error>
 
 namespace kibaru::app {
 
@@ -79,7 +78,7 @@ void BackupSchedule::look() {
     m_running = true;
     try {
         start_worker(now);
-    } catch (const std::system_error& e) {
+    } catch (const std::exception& e) {
         // No thread to be had (a process or memory limit): not a reason to stop sending.
         m_running = false;
         spdlog::error("scheduled backup: cannot start its thread ({}); trying again later",

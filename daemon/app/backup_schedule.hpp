@@ -53,7 +53,7 @@ private:
     struct Outcome;
     void arm(std::chrono::steady_clock::duration delay);
     void look();
-    // Takes the backup on a thread of its own; throws std::system_error when none can start.
+    // Takes the backup on a thread of its own; throws when none can start (std::system_error).
     void start_worker(core::Instant now);
     void finished(const Outcome& outcome);
 

@@ -68,13 +68,13 @@ std::vector<std::string> token_columns();
 std::vector<util::Json> token_cells(const store::TokenRow& token);
 Result<std::vector<store::TokenRow>> list_tokens(const Env& env);
 
-// Sign-in, step 1: refuses a locked name or address (too_many), and returns the password hash
-// to check (a dummy one for an unknown or disabled name, so that the answer takes as long).
 // What a lockout keeps of a name typed at sign-in. No account's name is longer than 64 bytes,
 // so 65 tell every long name from a real one; a megabyte-long name, tried from many addresses,
 // would otherwise be kept whole.
 std::string name_for_lockout(const std::string& typed);
 
+// Sign-in, step 1: refuses a locked name or address (too_many), and returns the password hash
+// to check (a dummy one for an unknown or disabled name, so that the answer takes as long).
 struct LoginAttempt {
     std::string name;
     std::string peer;

@@ -2,11 +2,11 @@
 // coding=2 with UTF-16BE bytes and no charset. "0: Accepted for delivery" and "3: Queued for
 // later delivery" (202) are accepted; Kannel gives no message id, so our {ref} travels in the
 // dlr-url, and its reports come back as GET /dlr/<segment>?ref&type(%d)&reply(%A)&smsc_id(%F).
-// Incoming SMS: our sms-service get-url carries from (%p), text (%a), id (%I), coding (%c) and
-// charset (%C). A UCS-2 message comes as UTF-16BE bytes unless smsbox recodes it, and then as
-// ISO-8859-1 when it fits: UTF-16 is decoded, and bytes that are not UTF-8 are read as
-// Windows-1252 rather than the message refused (Kannel does not send a refused message again:
-// a STOP would be lost).
+// Incoming SMS: our sms-service get-url carries from (%p), text (%b: %a cuts UTF-16 text at
+// space bytes), id (%I), coding (%c) and charset (%C). A UCS-2 message comes as UTF-16BE bytes
+// unless smsbox recodes it, and then as ISO-8859-1 when it fits: UTF-16 is decoded, and bytes that
+// are not UTF-8 are read as Windows-1252 rather than the message refused (Kannel does not send a
+// refused message again: a STOP would be lost).
 #include "core/gateway_profile.hpp"
 #include "core/profiles/support.hpp"
 #include "core/utf8.hpp"
