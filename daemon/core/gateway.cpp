@@ -1,6 +1,7 @@
 #include "core/gateway.hpp"
 
 #include "core/gateway_profile.hpp"
+#include "core/profiles/support.hpp"
 #include "core/utf8.hpp"
 
 #include <cctype>
@@ -81,7 +82,15 @@ const GatewayProfile& profile_of(const GatewaySettings& s) {
 }
 
 Result<HttpRequest> build_gateway_request(const GatewaySettings& s, const OutgoingSms& sms) {
-    return profile_of(s).build_request(s, sms);
+    const auto& profile = profile_of(s); // an unknown name is the caller's error: thrown
+    try {
+        return profile.build_request(s, sms);
+    } catch (const std::exception& e) {
+        // One message a profile cannot put into a request (a value its JSON cannot carry, a
+        // defect): that message fails with the reason and the others go on. Thrown, it rolled
+        // back the whole dispatcher cycle, and the same row came first again every cycle.
+        return Error{std::string("the gateway request could not be built: ") + e.what()};
+    }
 }
 
 SendOutcome read_gateway_reply(const GatewaySettings& s, int status, std::string_view body,
@@ -92,7 +101,16 @@ SendOutcome read_gateway_reply(const GatewaySettings& s, int status, std::string
         o.verdict = SendVerdict::transient;
         o.error = std::string(transport_error);
     } else {
-        o = profile_of(s).read_reply(s, status, body);
+        const auto& profile = profile_of(s);
+        try {
+            o = profile.read_reply(s, status, body);
+        } catch (const std::exception& e) {
+            // The status says what the gateway did (a 2xx took the message); only the body
+            // could not be read: never a reason to send it again, nor to end the daemon.
+            o = profiles::outcome(verdict_for_status(status), status, "",
+                                  std::string("the gateway's reply could not be read: ") +
+                                      e.what());
+        }
     }
     o.retry_after = retry_after;
     // The gateway's own words go into events, the audit log and JSON: a Latin-1 outage page

@@ -144,3 +144,21 @@ TEST_F(LanesTest, an_outage_page_in_latin1_is_audited_not_fatal) {
               "dit \xEF\xBF\xBD"
               "puis\xEF\xBF\xBD");
 }
+
+// A reply stored before incoming senders were made valid UTF-8 (86f3d22) cannot go into a JSON
+// request body: nlohmann throws. That reply fails with the reason and the week goes on; thrown,
+// it rolled back every dispatcher cycle (the daemon stopped claiming for good, run-once ended).
+TEST_F(LanesTest, a_message_its_gateway_request_cannot_carry_fails_alone) {
+    config.gateway.profile = "generic";
+    config.gateway.generic.url = "http://127.0.0.1:9000/send?to={to}"; // what the fake reads
+    config.gateway.rate_per_second = 0;
+    db->exec("INSERT INTO replies (phone, text, kind, segments, created_at, updated_at) VALUES "
+             "(CAST(X'FF2B3232333736303030303039' AS TEXT), 'Prix', 'answer', 1, "
+             "'2019-01-08T08:59:00Z', '2019-01-08T08:59:00Z')");
+    std::map<std::string, std::vector<std::string>> asked;
+    EXPECT_NO_THROW(asked = run_once({{"default", answer(200, R"({"id":"g1"})")}}));
+    EXPECT_EQ(asked.at("default").size(), 3u) << "the week's three SMS";
+    EXPECT_EQ(states(), "sent@default sent@default sent@default");
+    EXPECT_EQ(sql("SELECT state || ': ' || substr(error, 1, 38) FROM replies"),
+              "failed: the gateway request could not be built");
+}
