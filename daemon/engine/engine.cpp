@@ -24,7 +24,7 @@ using namespace std::chrono;
 
 namespace {
 // The dispatcher's writes in each cycle, which sending waits for: a slow one is logged.
-constexpr auto timed = StorageGuard::Timed::yes;
+constexpr auto cycle = StorageGuard::Write::cycle;
 } // namespace
 
 std::string utc(Millis at) {
@@ -123,7 +123,7 @@ void Engine::Impl::pump(bool retrying) {
     DeliveryClaims claimed;
     std::vector<ReadyReply> replies_ready;
     const EngineStats counted = stats; // claims rolled back are not counted
-    const bool committed = storage.write("recording outcomes and claiming sends", timed, [&] {
+    const bool committed = storage.write("recording outcomes and claiming sends", cycle, [&] {
         // The outcomes that came back and the next claims, committed together: one
         // transaction (and one WAL commit) per cycle instead of two.
         store::DeliveryTransaction tx(db, utc(now), options.actor);
@@ -222,7 +222,7 @@ void Engine::Impl::flush() {
     if (outcomes.empty()) {
         return;
     }
-    const bool written = storage.write("recording outcomes", timed, [&] {
+    const bool written = storage.write("recording outcomes", cycle, [&] {
         const auto now = utc(clock());
         store::DeliveryTransaction tx(db, now, options.actor);
         outcomes.write(db, now, options.actor);

@@ -38,7 +38,7 @@ void StorageGuard::timed_write(const char* doing, steady_clock::duration took,
     }
 }
 
-bool StorageGuard::absorbed(const char* doing, const std::exception& e, Timed timed) {
+bool StorageGuard::absorbed(const char* doing, const std::exception& e, Write kind) {
     if (m_options.rethrow) {
         return false;
     }
@@ -47,7 +47,7 @@ bool StorageGuard::absorbed(const char* doing, const std::exception& e, Timed ti
         refused(doing, e.what());
         return true;
     }
-    if (timed == Timed::no) {
+    if (kind == Write::other) {
         return false;
     }
     // Not the disk, in the dispatcher's cycle: a row or a value the write cannot take (a

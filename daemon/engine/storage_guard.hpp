@@ -42,36 +42,38 @@ public:
     StorageGuard(const StorageGuard&) = delete;
     StorageGuard& operator=(const StorageGuard&) = delete;
 
-    // Whether a write is timed. The dispatcher's writes in each cycle are: sending waits for
-    // them, and a few dozen rows that take 100 ms mean a slow disk (or a lock held elsewhere). A
-    // week's opening or closing is long by its size, in steps the scheduler bounds, and is not.
-    enum class Timed : bool { no, yes };
+    // Which write it is. A dispatcher cycle's write is timed: sending waits for it, and a few
+    // dozen rows that take 100 ms mean a slow disk (or a lock held elsewhere); a week's opening
+    // or closing is long by its size, in steps the scheduler bounds, and is not. And the
+    // cycle's retry runs that same write again, so an unexpected error in it can wait like a
+    // refusal (absorbed()).
+    enum class Write : bool { other, cycle };
 
     // Runs `transaction`, which rolls itself back when it throws. False when it failed: the
-    // database refused it, or, in a timed write (the dispatcher's cycle), anything else threw
-    // (`doing` names the write in the log). Other errors propagate, and every error with
-    // Options::rethrow (a one-off run). A timed
-    // write that took SlowWrites::k_slow or longer is logged (engine/slow_writes.hpp).
+    // database refused it, or, in a cycle's write, anything else threw (`doing` names the write
+    // in the log). Other errors propagate, and every error with Options::rethrow (a one-off
+    // run). A cycle's write that took SlowWrites::k_slow or longer is logged
+    // (engine/slow_writes.hpp).
     // A template, not a std::function: the dispatcher's transaction captures more than its
     // small buffer holds, and a heap allocation per cycle would buy nothing.
     template <typename Transaction>
     bool write(const char* doing, Transaction&& transaction) {
-        return write(doing, Timed::no, std::forward<Transaction>(transaction));
+        return write(doing, Write::other, std::forward<Transaction>(transaction));
     }
     template <typename Transaction>
-    bool write(const char* doing, Timed timed, Transaction&& transaction) {
-        // Untimed writes (a week's opening) read no clock.
-        const auto start = timed == Timed::yes ? std::chrono::steady_clock::now()
-                                               : std::chrono::steady_clock::time_point{};
+    bool write(const char* doing, Write kind, Transaction&& transaction) {
+        // Other writes (a week's opening) read no clock.
+        const auto start = kind == Write::cycle ? std::chrono::steady_clock::now()
+                                                : std::chrono::steady_clock::time_point{};
         try {
             transaction();
         } catch (const std::exception& e) {
-            if (!absorbed(doing, e, timed)) {
+            if (!absorbed(doing, e, kind)) {
                 throw;
             }
             return false;
         }
-        if (timed == Timed::yes) {
+        if (kind == Write::cycle) {
             const auto end = std::chrono::steady_clock::now();
             if (end - start >= SlowWrites::k_slow || m_slow.summary_due(end)) {
                 timed_write(doing, end - start, end);
@@ -95,7 +97,7 @@ public:
 private:
     // True once the failure is logged and a retry planned; false when the caller must rethrow
     // it (see write()).
-    bool absorbed(const char* doing, const std::exception& e, Timed timed);
+    bool absorbed(const char* doing, const std::exception& e, Write kind);
     void refused(const char* doing, const std::string& error);
     // Counts and logs a slow write, or a summary that came due (never throws: the write is
     // committed, and its claims must go out).

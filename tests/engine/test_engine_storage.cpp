@@ -217,7 +217,7 @@ TEST(StorageGuardSlowWrites, a_slow_timed_write_is_logged_with_what_it_was) {
     const auto previous = spdlog::default_logger();
     spdlog::set_default_logger(std::make_shared<spdlog::logger>(
         "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(logged)));
-    const auto timed = engine::StorageGuard::Timed::yes;
+    const auto timed = engine::StorageGuard::Write::cycle;
     const auto slowly = [] { std::this_thread::sleep_for(110ms); };
     util::Metrics metrics;
     {
