@@ -8,6 +8,8 @@
 #include <openssl/crypto.h>
 #include <openssl/hmac.h>
 
+#include <utility>
+
 namespace kibaru::core {
 
 namespace {
@@ -94,7 +96,7 @@ Result<DeliveryReport> parse_delivery_report(std::string_view profile, const Par
     if (report) {
         // Kannel's %A (the SMSC's reply) and %F come as any bytes; they are stored and shown.
         for (auto* text : {&report->ref, &report->gateway_id, &report->smsc_id, &report->detail}) {
-            *text = to_valid_utf8(*text);
+            *text = to_valid_utf8(std::move(*text));
         }
     }
     return report;
@@ -111,8 +113,8 @@ Result<InboundSms> parse_inbound(std::string_view profile, const Params& p) {
         // as any bytes. A sender that is no number is kept as written, and a reply to it went
         // into a JSON body (Orange's, a generic one's): invalid UTF-8 there threw on every
         // claim, after every restart.
-        sms->from = to_valid_utf8(sms->from);
-        sms->gateway_message_id = to_valid_utf8(sms->gateway_message_id);
+        sms->from = to_valid_utf8(std::move(sms->from));
+        sms->gateway_message_id = to_valid_utf8(std::move(sms->gateway_message_id));
     }
     return sms;
 }

@@ -6,6 +6,7 @@
 
 #include <cctype>
 #include <stdexcept>
+#include <utility>
 
 namespace kibaru::core {
 
@@ -115,8 +116,8 @@ SendOutcome read_gateway_reply(const GatewaySettings& s, int status, std::string
     o.retry_after = retry_after;
     // The gateway's own words go into events, the audit log and JSON: a Latin-1 outage page
     // (\xE9 for é) made the circuit's audit entry throw and the daemon stop.
-    o.error = to_valid_utf8(o.error);
-    o.gateway_id = to_valid_utf8(o.gateway_id);
+    o.error = to_valid_utf8(std::move(o.error));
+    o.gateway_id = to_valid_utf8(std::move(o.gateway_id));
     return o;
 }
 

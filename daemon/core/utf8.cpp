@@ -54,9 +54,9 @@ bool is_valid_utf8(std::string_view text) {
     return true;
 }
 
-std::string to_valid_utf8(std::string_view text) {
+std::string to_valid_utf8(std::string text) {
     if (is_valid_utf8(text)) {
-        return std::string(text);
+        return text; // the usual case, per message: no copy
     }
     const auto* s = reinterpret_cast<const unsigned char*>(text.data());
     std::string out;
@@ -67,7 +67,7 @@ std::string to_valid_utf8(std::string_view text) {
             out += "\xEF\xBF\xBD"; // U+FFFD for the one byte that starts nothing
             ++i;
         } else {
-            out.append(text.substr(i, len));
+            out.append(text, i, len);
             i += len;
         }
     }

@@ -14,7 +14,7 @@ bool is_valid_utf8(std::string_view text);
 // `text` with every byte that starts no well-formed sequence replaced by U+FFFD: for words from
 // outside (a gateway's reply, a delivery report's reason) before they go into JSON, which
 // refuses to write invalid UTF-8, or into the database.
-std::string to_valid_utf8(std::string_view text);
+std::string to_valid_utf8(std::string text);
 
 // Decodes the code point of valid UTF-8 starting at `i` and moves `i` past it.
 char32_t next_code_point(std::string_view text, std::size_t& i);

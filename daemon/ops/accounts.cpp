@@ -228,7 +228,7 @@ Result<std::vector<store::TokenRow>> list_tokens(const Env& env) {
 }
 
 std::string name_for_lockout(const std::string& typed) {
-    return core::to_valid_utf8(std::string_view(typed).substr(0, 65));
+    return core::to_valid_utf8(typed.substr(0, 65));
 }
 
 Result<LoginAttempt> begin_login(const Env& env, const std::string& name, const std::string& peer) {
