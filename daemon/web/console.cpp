@@ -73,6 +73,31 @@ std::string header(const net::IncomingRequest& request, const std::string& name)
     return it == request.headers.end() ? "" : it->second;
 }
 
+// What a request presents to say who sends it: an API token, else a session cookie's token.
+struct Credentials {
+    std::optional<std::string> api_token;
+    std::string session_token;
+};
+
+Credentials credentials_of(const net::IncomingRequest& request) {
+    const auto authorization = header(request, "authorization");
+    if (authorization.rfind("Bearer ", 0) == 0) {
+        return {authorization.substr(7), ""};
+    }
+    return {std::nullopt, cookie_value(header(request, "cookie"), k_session_cookie)};
+}
+
+// 503 with Retry-After: the database cannot answer now.
+net::Reply unavailable_reply(const std::string& message) {
+    auto reply = json_reply(503, {{"error", "unavailable"}, {"message", message}});
+    reply.headers.emplace_back("Retry-After", "5");
+    return reply;
+}
+
+std::string role_refusal(ops::Role role) {
+    return "the " + std::string(ops::role_name(role)) + " role may not do this";
+}
+
 } // namespace
 
 struct ConsoleHandler::Impl {
@@ -155,20 +180,16 @@ struct ConsoleHandler::Impl {
                 options.database_path, std::min(options.config->database.busy_timeout_ms, 250));
             const ops::Env env{*db, *options.config, ops::Actor{"", ops::Role::auditor},
                                options.clock()};
-            const auto authorization = header(head, "authorization");
-            principal = authorization.rfind("Bearer ", 0) == 0
-                            ? ops::token_principal(env, authorization.substr(7))
-                            : ops::session_principal(
-                                  env, cookie_value(header(head, "cookie"), k_session_cookie),
-                                  options.config->console.session_idle_minutes, false);
+            const auto presented = credentials_of(head);
+            principal =
+                presented.api_token
+                    ? ops::token_principal(env, *presented.api_token)
+                    : ops::session_principal(env, presented.session_token,
+                                             options.config->console.session_idle_minutes, false);
         } catch (const std::exception& e) {
             spdlog::error("{} {}: who sends this file could not be checked: {}", head.method,
                           head.path, e.what());
-            auto reply = json_reply(503, {{"error", "unavailable"},
-                                          {"message", "the database cannot be read now; try "
-                                                      "again shortly"}});
-            reply.headers.emplace_back("Retry-After", "5");
-            return reply;
+            return unavailable_reply("the database cannot be read now; try again shortly");
         }
         if (!principal) {
             if (api) {
@@ -181,9 +202,7 @@ struct ConsoleHandler::Impl {
         }
         const auto match = router.find(head.method, head.path);
         if (match.route && !permits(match.route->access, principal->role)) {
-            return error_reply(ops::ErrorKind::forbidden,
-                               "the " + std::string(ops::role_name(principal->role)) +
-                                   " role may not do this");
+            return error_reply(ops::ErrorKind::forbidden, role_refusal(principal->role));
         }
         return std::nullopt;
     }
@@ -223,11 +242,8 @@ struct ConsoleHandler::Impl {
         } catch (const store::StoreError& e) {
             spdlog::error("{} {} failed: {}", request.method, request.path, e.what());
             if (store::is_storage_failure(e.code())) {
-                auto reply = json_reply(503, {{"error", "unavailable"},
-                                              {"message", "the database is busy or cannot be "
-                                                          "written now; try again shortly"}});
-                reply.headers.emplace_back("Retry-After", "5");
-                return respond(std::move(reply));
+                return respond(unavailable_reply(
+                    "the database is busy or cannot be written now; try again shortly"));
             }
             respond(json_reply(500, {{"error", "internal"}, {"message", e.what()}}));
         }
@@ -239,16 +255,15 @@ struct ConsoleHandler::Impl {
         const auto& respond = call.respond;
         auto& env = call.env;
         // Who is asking: an API token, else the session cookie.
-        std::string session_token;
-        const auto authorization = header(request, "authorization");
-        if (authorization.rfind("Bearer ", 0) == 0) {
-            call.principal = ops::token_principal(env, authorization.substr(7));
+        const auto presented = credentials_of(request);
+        const auto& session_token = presented.session_token;
+        if (presented.api_token) {
+            call.principal = ops::token_principal(env, *presented.api_token);
             if (!call.principal) {
                 return respond(error_reply(ops::ErrorKind::unauthorized,
                                            "this API token is not valid (revoked?)"));
             }
         } else {
-            session_token = cookie_value(header(request, "cookie"), k_session_cookie);
             call.principal = sessions->principal(env, session_token,
                                                  options.config->console.session_idle_minutes);
             if (call.principal) {
@@ -262,9 +277,7 @@ struct ConsoleHandler::Impl {
             }
             if (!permits(route.access, call.principal->role)) {
                 return refuse(call, route.page, ops::ErrorKind::forbidden,
-                              "the " + std::string(ops::role_name(call.principal->role)) +
-                                  " role may not do this",
-                              "error.role");
+                              role_refusal(call.principal->role), "error.role");
             }
         }
         if (call.principal) {
