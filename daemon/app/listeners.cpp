@@ -3,6 +3,7 @@
 #include "app/context.hpp"
 #include "app/gateway_access.hpp"
 #include "net/asio.hpp"
+#include "net/run_loop.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
@@ -104,16 +105,7 @@ ConsoleThread::ConsoleThread(Context& context, const std::string& listen,
         if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) != 0) {
             spdlog::debug("console thread keeps its priority: setpriority failed");
         }
-        // A handler that throws is a bug to log, not a reason to stop serving: Asio lets run()
-        // go on after an exception left it.
-        for (;;) {
-            try {
-                impl->io.run();
-                return;
-            } catch (const std::exception& e) {
-                spdlog::error("console: {}", e.what());
-            }
-        }
+        net::run_until_stopped(impl->io, "console");
     });
 }
 

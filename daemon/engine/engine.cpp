@@ -6,7 +6,6 @@
 
 #include "core/delivery.hpp"
 #include "core/schedule.hpp"
-#include "net/http_client.hpp"
 #include "store/deliveries_repo.hpp"
 #include "store/event_seal.hpp"
 #include "store/sqlite.hpp"
@@ -50,11 +49,13 @@ Engine::Impl::Impl(boost::asio::io_context& io_, store::Database& db_, core::Con
     if (gateways.size() != routes.size()) {
         throw std::invalid_argument("one GatewaySettings per sending gateway is needed");
     }
+    if (!options.http_port) {
+        http_thread = std::make_unique<net::HttpThread>();
+    }
     lanes.reserve(routes.size());
     for (std::size_t i = 0; i < routes.size(); ++i) {
-        auto port = options.http_port
-                        ? options.http_port(routes[i])
-                        : std::make_unique<net::HttpClient>(io, routes[i].max_in_flight);
+        auto port = options.http_port ? options.http_port(routes[i])
+                                      : http_thread->port(io, routes[i].max_in_flight);
         lanes.emplace_back(std::move(port), routes[i], std::move(gateways[i]), steady());
         if (options.metrics) {
             options.metrics->gateways[routes[i].name]; // every gateway shows, sent or not

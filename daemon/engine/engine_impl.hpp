@@ -19,11 +19,13 @@
 #include "core/sms.hpp"
 #include "net/asio.hpp"
 #include "net/http_port.hpp"
+#include "net/http_thread.hpp"
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -37,8 +39,11 @@ struct Engine::Impl {
     store::Database& db;
     core::Config config;
     std::vector<core::GatewayConfig> routes; // each lane's config, for routing
-    std::vector<Lane> lanes;                 // in the order of routes
-    LaneRouter router;                       // over routes and lanes
+    // The lanes' libcurl clients run on it (unless options.http_port gives ports); declared
+    // before the lanes, so that it stops after their ports are gone.
+    std::unique_ptr<net::HttpThread> http_thread;
+    std::vector<Lane> lanes; // in the order of routes
+    LaneRouter router;       // over routes and lanes
     std::function<Millis()> clock;
     EngineOptions options;
     // lanes' clock: options.steady_now or real

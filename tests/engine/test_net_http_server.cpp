@@ -1,6 +1,8 @@
 // The HTTP server in process, over real loopback sockets: keep-alive and pipelining, answers
 // given later, connections past the limit served in turn (never reset), timeouts and stop.
 // The server runs on its own io_context thread; the test thread is the client.
+#include "loopback_server.hpp"
+
 #include "net/asio.hpp"
 #include "net/http_server.hpp"
 
@@ -20,42 +22,6 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-// A server on an ephemeral port, run by a thread of its own until the fixture ends.
-class Served {
-public:
-    Served(HttpServer::Handler handler, ServerLimits limits = {})
-        : m_guard(asio::make_work_guard(io)),
-          server(std::make_unique<HttpServer>(io, "127.0.0.1", 0, std::move(handler), limits)),
-          port(server->port()), m_thread([this] { io.run(); }) {}
-    ~Served() {
-        on_loop([this] { server.reset(); });
-        m_guard.reset();
-        io.stop();
-        m_thread.join();
-    }
-    // Runs `f` on the server's loop and waits for it.
-    void on_loop(std::function<void()> f) {
-        std::promise<void> done;
-        asio::post(io, [&] {
-            f();
-            done.set_value();
-        });
-        done.get_future().wait();
-    }
-
-    asio::io_context io;
-
-private:
-    asio::executor_work_guard<asio::io_context::executor_type> m_guard;
-
-public:
-    std::unique_ptr<HttpServer> server;
-    std::uint16_t port;
-
-private:
-    std::thread m_thread;
-};
 
 tcp::socket connect(std::uint16_t port) {
     static asio::io_context client_io;

@@ -1,0 +1,128 @@
+// The gateways' HTTP thread (net/http_thread.hpp) against a real server on loopback: answers
+// come back on the caller's io_context, each to its own request, and keep that io_context
+// running while they are awaited; a port dropped with requests in flight never calls back; a
+// refused connection is reported as never sent.
+#include "loopback_server.hpp"
+
+#include "net/asio.hpp"
+#include "net/http_thread.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace kibaru::net;
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+kibaru::core::HttpRequest get(std::uint16_t port, const std::string& target) {
+    return {"GET", "http://127.0.0.1:" + std::to_string(port) + target, {}, ""};
+}
+
+} // namespace
+
+TEST(NetHttpThread, answers_come_back_on_the_callers_loop_each_to_its_request) {
+    Served served([](IncomingRequest& request, Responder respond) {
+        respond({request.query == "i=7" ? 503 : 200, "answer to " + request.query});
+    });
+    asio::io_context home;
+    HttpThread thread;
+    auto port = thread.port(home, 4);
+    const auto home_id = std::this_thread::get_id();
+    std::map<int, HttpResponse> answers;
+    std::vector<std::size_t> in_flight_seen;
+    constexpr int n = 200;
+    for (int i = 0; i < n; ++i) {
+        port->send(get(served.port, "/sendsms?i=" + std::to_string(i)), 5000ms,
+                   [&, i](HttpResponse response) {
+                       EXPECT_EQ(std::this_thread::get_id(), home_id);
+                       in_flight_seen.push_back(port->in_flight());
+                       answers[i] = std::move(response);
+                   });
+    }
+    EXPECT_EQ(port->in_flight(), static_cast<std::size_t>(n));
+    EXPECT_TRUE(answers.empty()) << "never called back inside send()";
+    // Nothing else keeps `home` running: run() returns only because every answer came.
+    home.run();
+    ASSERT_EQ(answers.size(), static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        EXPECT_EQ(answers[i].status, i == 7 ? 503 : 200) << i;
+        EXPECT_EQ(answers[i].body, "answer to i=" + std::to_string(i));
+        EXPECT_FALSE(answers[i].never_sent);
+    }
+    // Each answer was counted out of flight before its callback, the last one down to zero.
+    EXPECT_EQ(in_flight_seen.back(), 0u);
+    EXPECT_EQ(port->in_flight(), 0u);
+    // Sending again from a callback works as from outside.
+    bool again = false;
+    port->send(get(served.port, "/again?i=x"), 5000ms, [&](HttpResponse response) {
+        again = response.status == 200;
+        port->send(get(served.port, "/again?i=y"), 5000ms,
+                   [&](HttpResponse second) { again = again && second.body == "answer to i=y"; });
+    });
+    home.restart();
+    home.run();
+    EXPECT_TRUE(again);
+}
+
+TEST(NetHttpThread, a_port_dropped_with_requests_in_flight_never_calls_back) {
+    std::vector<Responder> held;
+    std::atomic<int> arrived{0};
+    Served served([&](IncomingRequest&, Responder respond) {
+        held.push_back(std::move(respond));
+        ++arrived;
+    });
+    asio::io_context home;
+    int called = 0;
+    {
+        HttpThread thread;
+        auto port = thread.port(home, 4);
+        for (int i = 0; i < 3; ++i) {
+            port->send(get(served.port, "/held"), 5000ms, [&](HttpResponse) { ++called; });
+        }
+        for (int i = 0; i < 500 && arrived < 3; ++i) {
+            std::this_thread::sleep_for(10ms);
+        }
+        ASSERT_EQ(arrived, 3) << "the requests reached the server";
+        port.reset();
+        // Answered now: the answers reach the thread, and are dropped there or on `home`.
+        served.on_loop([&] {
+            for (auto& r : held) {
+                r({200, "too late"});
+            }
+            held.clear();
+        });
+        std::this_thread::sleep_for(100ms);
+        home.run_for(200ms);
+    } // the thread stops and its clients close (ASan checks nothing is used after)
+    home.restart();
+    home.run_for(100ms);
+    EXPECT_EQ(called, 0);
+}
+
+TEST(NetHttpThread, a_refused_connection_comes_back_as_never_sent) {
+    std::uint16_t closed_port = 0;
+    {
+        asio::io_context io;
+        asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+        closed_port = acceptor.local_endpoint().port();
+    } // closed: nothing listens there now
+    asio::io_context home;
+    HttpThread thread;
+    auto port = thread.port(home, 1);
+    HttpResponse answer;
+    answer.status = -1;
+    port->send(get(closed_port, "/sendsms"), 5000ms,
+               [&](HttpResponse response) { answer = std::move(response); });
+    home.run();
+    EXPECT_EQ(answer.status, 0);
+    EXPECT_TRUE(answer.never_sent) << answer.error;
+    EXPECT_FALSE(answer.error.empty());
+}
