@@ -113,6 +113,7 @@ int run_daemon(Context& context) {
         spdlog::critical("{}", damage);
         return k_runtime;
     }
+    context.database_locked_by_this_process();
     auto& db = context.db();
     store::WalCheckpointer checkpoints(db, config.database.synchronous); // as in run_once
     boost::asio::io_context io;

@@ -1,6 +1,7 @@
 #include "app/context.hpp"
 
 #include "app/config_loader.hpp"
+#include "ops/database_lock.hpp"
 #include "store/audit_log.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
@@ -78,8 +79,24 @@ store::Database& Context::db() {
     }
     m_db = store::Database::open(m_config.database.path, m_config.database.busy_timeout_ms,
                                  m_config.database.synchronous);
-    const int from = store::migrate(*m_db);
     const int to = store::current_schema_version();
+    // Held while migrating: no daemon runs on the old tables, and none starts meanwhile.
+    std::unique_ptr<util::FileLock> migrating;
+    if (const int at = store::schema_version(*m_db);
+        at < to && !m_holds_database_lock && path != ":memory:") {
+        migrating = ops::lock_database(m_config.database.path);
+        if (!migrating) {
+            m_db.reset();
+            throw UsageError(
+                "the database " + m_config.database.path + " has schema version " +
+                std::to_string(at) + " and this kibaru writes version " + std::to_string(to) +
+                ", but a kibaru daemon is running on it (it holds " +
+                ops::database_lock_path(m_config.database.path) +
+                "), most likely the version before an upgrade: restart it (systemctl restart "
+                "kibaru), which migrates the database, then run this command again");
+        }
+    }
+    const int from = store::migrate(*m_db);
     if (from != to) {
         store::Transaction tx(*m_db);
         store::AuditLog(*m_db).append(now_text(), m_actor, "database.migrate",

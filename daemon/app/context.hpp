@@ -65,8 +65,14 @@ public:
     std::string now_text() const { return core::format_utc(now()); }
 
     // Opens the database on first call (creating its directory), migrates it to the current
-    // schema and audits the migration. Throws store::StoreError.
+    // schema and audits the migration. Throws store::StoreError. A migration is done under the
+    // database's lock (ops/database_lock.hpp): refused (UsageError) while a daemon holds it,
+    // since a daemon of the version before an upgrade would find its tables changed under it.
     store::Database& db();
+
+    // The daemon takes the database's lock before its first db(), which then migrates under
+    // that lock rather than asking for it again.
+    void database_locked_by_this_process() { m_holds_database_lock = true; }
 
     // For the commands that only read or check (audit, report, backup): a database file that
     // does not exist, is empty or is no SQLite file is an error (UsageError, naming the path),
@@ -90,6 +96,7 @@ private:
     std::string m_actor;
     std::unique_ptr<core::Instant> m_fixed_now;
     std::unique_ptr<store::Database> m_db;
+    bool m_holds_database_lock = false;
 };
 
 // Where the configuration comes from: --config, else $KIBARU_CONFIG, else config/kibaru.toml

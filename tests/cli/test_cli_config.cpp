@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 using kibaru::test::Scratch;
 
 TEST(CliConfig, unknown_key_exits_2_naming_the_key_and_line) {
@@ -83,4 +87,31 @@ TEST(CliConfig, a_database_newer_than_the_binary_is_refused_with_exit_1) {
     const auto r = s.kibaru({"status"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("newer than this kibaru"), std::string::npos) << r.err;
+}
+
+// During an upgrade the daemon of the version before still runs (it holds kibaru.db.lock) while
+// the new binary is already installed: a command of the new one must not migrate the tables
+// under it. (The older schema is stood for by user_version one below this build's.)
+TEST(CliConfig, a_database_to_migrate_is_left_alone_while_a_daemon_holds_its_lock) {
+    Scratch s;
+    ASSERT_EQ(s.kibaru({"init"}).exit_code, 0);
+    const int current = std::stoi(s.sql("PRAGMA user_version").out);
+    s.sql("PRAGMA user_version = " + std::to_string(current - 1));
+    const int fd = ::open(s.path("kibaru.db.lock").c_str(), O_RDONLY | O_CREAT, 0600);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+    const auto r = s.kibaru({"contacts", "list"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("a kibaru daemon is running on it"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("systemctl restart kibaru"), std::string::npos) << r.err;
+    EXPECT_EQ(std::stoi(s.sql("PRAGMA user_version").out), current - 1) << "not migrated";
+    EXPECT_EQ(s.sql("SELECT count(*) FROM audit_log WHERE action = 'database.migrate'").out, "1\n")
+        << "only init's migration is audited";
+    ::close(fd);
+    // A database at this build's schema needs no lock: commands run beside a daemon as ever.
+    s.sql("PRAGMA user_version = " + std::to_string(current));
+    const int held = ::open(s.path("kibaru.db.lock").c_str(), O_RDONLY);
+    ASSERT_EQ(::flock(held, LOCK_EX | LOCK_NB), 0);
+    EXPECT_EQ(s.kibaru({"contacts", "list"}).exit_code, 0);
+    ::close(held);
 }
