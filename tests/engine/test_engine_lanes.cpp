@@ -47,6 +47,10 @@ protected:
         first.name = "first";
         first.priority = 1;
         first.rate_per_second = 0;
+        // A retry waits a jittered backoff in [0, backoff_initial_ms): with 1 s, one run in
+        // some 200 drew under a millisecond, and run-once, whose clock is frozen, sent it again.
+        first.backoff_initial_ms = 3'600'000;
+        first.backoff_max_ms = 3'600'000;
         core::GatewayConfig second = first;
         second.name = "second";
         second.priority = 2;
