@@ -89,17 +89,19 @@ void Engine::Impl::pump(bool retrying) {
     // slots are free, and at least 8 of them from 16 slots up (or once nothing is in
     // flight): a few larger transactions instead of one per SMS. A cycle's fixed cost
     // (commit, seal, claim query) spread over 4 SMS was a fifth of the CPU at the default
-    // of 16. Rows in `sending` never exceed max_in_flight, since claims follow the flush.
-    // Counted over all gateways (several small lanes batch as one large one), and at once
-    // when a gateway has nothing in flight, so that no gateway idles behind another's slow
-    // requests.
+    // of 16. Rows in `sending` never exceed the lanes' claim windows (Lane::claim_window),
+    // since claims follow the flush. Counted over all gateways (several small lanes batch as
+    // one large one), and at once when a gateway has nothing in flight, so that no gateway
+    // idles behind another's slow requests.
     int max_in_flight = 0;
+    int window = 0;
     bool a_lane_idle = false;
     for (const auto& lane : lanes) {
         max_in_flight += lane.config.max_in_flight;
+        window += lane.claim_window();
         a_lane_idle = a_lane_idle || lane.http->in_flight() == 0;
     }
-    const int slots = max_in_flight - static_cast<int>(in_flight_now);
+    const int slots = window - static_cast<int>(in_flight_now);
     const int batch = std::max({1, max_in_flight / 4, max_in_flight >= 16 ? 8 : 1});
     if (!stopping && !retrying && in_flight_now > 0 && slots < batch && !a_lane_idle) {
         return; // a completion will pump again

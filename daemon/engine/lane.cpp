@@ -33,7 +33,7 @@ Lane::Measure Lane::measure(Clock::time_point now) {
         return token_fetching ? Measure::ready : Measure::needs_token; // its answer pumps again
     }
     const int in_flight = static_cast<int>(http->in_flight());
-    int slots = config.max_in_flight - in_flight;
+    int slots = claim_window() - in_flight;
     if (!circuit_closed()) {
         // Open, or its single probe is out: down until the probe has said otherwise.
         if (in_flight > 0 || !breaker.allow(now)) {

@@ -43,6 +43,14 @@ struct Lane {
 
     bool circuit_closed() const { return breaker.state() == core::CircuitBreaker::State::closed; }
 
+    // How many of its deliveries may be claimed (`sending`) at once: two windows of
+    // max_in_flight. Each claim is committed, with the fsync of the disk, before its request
+    // leaves; with one window only, no request could be on the wire while the next claims were
+    // committed, and the fsync's latency bounded the rate (BENCHMARKS.md, dispatch). The port
+    // still runs at most max_in_flight requests at once (the HTTP client queues the rest). The
+    // price: a crash leaves up to twice max_in_flight deliveries `unknown`, instead of once.
+    int claim_window() const { return 2 * config.max_in_flight; }
+
     enum class Measure { ready, needs_token };
     // Sets capacity (tokens taken for it), down and ready_at for this pump; needs_token when a
     // bearer token must be asked for first (the caller sends the request).

@@ -12,6 +12,8 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <deque>
 #include <stdexcept>
 #include <unistd.h>
 #include <unordered_map>
@@ -57,8 +59,14 @@ struct HttpClient::Impl {
     std::uint64_t timer_generation = 0;
     std::vector<Handle> idle; // easy handles to reuse
     const bool direct = !detail::proxy_in_environment();
+    // At most `limit` transfers run at once, one per connection; the others wait here, in
+    // order, and start (their timeout with them) as one ends.
+    const std::size_t limit;
+    std::size_t started = 0; // transfers given to curl and not yet done
+    std::deque<std::unique_ptr<Transfer>> waiting;
 
-    Impl(boost::asio::io_context& io_, int max_connections) : io(io_), timer(io_) {
+    Impl(boost::asio::io_context& io_, int max_connections)
+        : io(io_), timer(io_), limit(static_cast<std::size_t>(std::max(1, max_connections))) {
         static GlobalInit init;
         multi = curl_multi_init();
         curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
@@ -75,6 +83,9 @@ struct HttpClient::Impl {
         curl_multi_cleanup(multi);
         for (auto& handle : idle) {
             detail::release(handle);
+        }
+        for (auto& transfer : waiting) {
+            detail::release(transfer->handle);
         }
         for (auto& [fd, socket] : sockets) {
             socket->descriptor.release();
@@ -203,6 +214,21 @@ struct HttpClient::Impl {
         }
     }
 
+    void start(std::unique_ptr<Transfer> transfer) {
+        transfer->started = std::chrono::steady_clock::now();
+        ++started;
+        curl_multi_add_handle(multi, transfer->handle.easy);
+        transfer.release(); // owned through CURLOPT_PRIVATE until collect()
+    }
+
+    void start_waiting() {
+        while (started < limit && !waiting.empty()) {
+            auto next = std::move(waiting.front());
+            waiting.pop_front();
+            start(std::move(next));
+        }
+    }
+
     // Completed transfers: remove them and hand their responses back through the loop.
     void collect() {
         CURLMsg* message = nullptr;
@@ -225,6 +251,8 @@ struct HttpClient::Impl {
                 detail::release(transfer->handle);
             }
             std::unique_ptr<Transfer> owned(transfer);
+            --started;
+            start_waiting();
             // Still counted in flight until its callback has run, so that nobody sees "nothing
             // in flight" while an outcome waits in the queue.
             boost::asio::post(io, [this, done = std::move(owned->done),
@@ -249,7 +277,6 @@ void HttpClient::send(const core::HttpRequest& request, std::chrono::millisecond
                       std::function<void(HttpResponse)> done) {
     auto transfer = std::make_unique<Transfer>();
     transfer->done = std::move(done);
-    transfer->started = std::chrono::steady_clock::now();
     if (m_impl->idle.empty()) {
         transfer->handle = detail::new_handle(&Impl::on_close, m_impl.get(), m_impl->direct);
     } else {
@@ -258,8 +285,11 @@ void HttpClient::send(const core::HttpRequest& request, std::chrono::millisecond
     }
     detail::prepare(*transfer, request, timeout, m_impl->direct);
     ++m_impl->active;
-    curl_multi_add_handle(m_impl->multi, transfer->handle.easy);
-    transfer.release(); // owned through CURLOPT_PRIVATE until collect()
+    if (m_impl->started < m_impl->limit) {
+        m_impl->start(std::move(transfer));
+    } else {
+        m_impl->waiting.push_back(std::move(transfer));
+    }
 }
 
 HttpResponse exchange_blocking(const core::HttpRequest& request,

@@ -20,7 +20,8 @@ namespace kibaru::net {
 
 class HttpClient final : public HttpPort {
 public:
-    // `max_connections`: how many connections to keep open to the gateway.
+    // `max_connections`: how many connections to keep open to the gateway, and how many
+    // requests run at once; more wait, in order, and start (with their timeout) as one ends.
     HttpClient(boost::asio::io_context& io, int max_connections);
     ~HttpClient() override;
     HttpClient(const HttpClient&) = delete;

@@ -45,7 +45,7 @@ protected:
         fs::remove_all(m_dir);
         fs::create_directories(m_dir);
         m_config.gateway.rate_per_second = 0;
-        m_config.gateway.max_in_flight = 4; // a commit every few SMS: over 100 sync points
+        m_config.gateway.max_in_flight = 2; // claims of 4: a commit every few SMS, 100+ syncs
         auto db = store::Database::open(seeded());
         store::migrate(*db);
         test::seed_sesame_week(ops::Env{*db, m_config, ops::Actor{"admin", ops::Role::admin},

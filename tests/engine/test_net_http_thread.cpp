@@ -126,3 +126,44 @@ TEST(NetHttpThread, a_refused_connection_comes_back_as_never_sent) {
     EXPECT_TRUE(answer.never_sent) << answer.error;
     EXPECT_FALSE(answer.error.empty());
 }
+
+// The engine claims up to two windows of max_in_flight (engine/lane.hpp): the client runs at
+// most max_connections requests at once and starts the others as those end, each with its whole
+// timeout from its start (a queued request that timed out would be `unknown` without having
+// left).
+TEST(NetHttpThread, requests_over_the_connection_limit_wait_their_turn_with_their_whole_timeout) {
+    std::atomic<int> open{0};
+    std::atomic<int> most{0};
+    Served* served_ptr = nullptr;
+    Served served([&](IncomingRequest&, Responder respond) {
+        const int now_open = ++open;
+        int seen = most.load();
+        while (now_open > seen && !most.compare_exchange_weak(seen, now_open)) {
+        }
+        auto timer = std::make_shared<asio::steady_timer>(served_ptr->io, 150ms);
+        timer->async_wait([&, timer, respond](boost::system::error_code) {
+            --open;
+            respond({200, "ok"});
+        });
+    });
+    served_ptr = &served;
+    asio::io_context home;
+    HttpThread thread;
+    auto port = thread.port(home, 2);
+    int ok = 0;
+    std::string errors;
+    for (int i = 0; i < 8; ++i) {
+        // 8 requests of 150 ms, two at a time: the last starts some 450 ms after it was sent.
+        port->send(get(served.port, "/slow"), 400ms, [&](HttpResponse response) {
+            if (response.status == 200) {
+                ++ok;
+            } else {
+                errors += response.error + "; ";
+            }
+        });
+    }
+    EXPECT_EQ(port->in_flight(), 8u) << "waiting requests count as in flight";
+    home.run();
+    EXPECT_EQ(ok, 8) << errors;
+    EXPECT_EQ(most.load(), 2) << "at most max_connections requests at once";
+}
