@@ -8,6 +8,7 @@
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <pthread.h>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -175,8 +176,10 @@ struct HttpThread::Impl {
 };
 
 HttpThread::HttpThread() : m_impl(std::make_unique<Impl>()) {
-    m_impl->thread =
-        std::thread([impl = m_impl.get()] { run_until_stopped(impl->io, "gateway HTTP thread"); });
+    m_impl->thread = std::thread([impl = m_impl.get()] {
+        ::pthread_setname_np(::pthread_self(), "kibaru-http"); // as `top -H` and perf show it
+        run_until_stopped(impl->io, "gateway HTTP thread");
+    });
 }
 
 HttpThread::~HttpThread() {
