@@ -79,18 +79,22 @@ the outcomes and claims the next batch). System calls are costly on this virtual
 SQLite (four statements per SMS, plus a claim query, tally upserts and a seal per batch),
 libcurl's per-transfer work and allocation.
 
-Since 83d9350 the gateways' HTTP runs on a thread of its own (\`net/http_thread.hpp\`): the
-dispatcher's thread records outcomes, claims and commits; the other sends and reads. At
-max_in_flight 16 the rate is now bound by the dispatcher's cycle, not by the CPU: \`perf record\` of
-a sending run (100,000 SMS at 16, 3 December evening) put 63 % of the process's CPU samples on the
-dispatcher's thread and 37 % on the HTTP thread, the process using about 0.9 of the two cores.
-Each cycle of about 8 SMS spends some 240 µs of CPU there (SQLite is a quarter of all samples) and
-waits some 150 µs for the WAL's fsync (4 KiB synchronous writes on this disk: 157 µs each, \`dd
-oflag=dsync bs=4k\`), and no request leaves before its claim is on disk. The 25 % target (about
-31,500 SMS/s here) would need cycles of 16 claims made while the previous 16 are in flight, that
-is claims ahead of free slots (up to twice max_in_flight deliveries \`unknown\` after a crash,
-instead of max_in_flight), and even then, by these figures (16 × 25 µs + 190 µs per cycle), about
-27,000 SMS/s: a fifth less CPU per SMS on the dispatcher's thread as well. Not done.
+Since 83d9350 the gateways' HTTP runs on a thread of its own (\`net/http_thread.hpp\`), and since
+19a5401 each gateway claims up to twice max_in_flight (\`Lane::claim_window\`; the HTTP client
+still runs at most max_in_flight requests at once), so that requests stay on the wire while the
+next claims are committed. Before them, at max_in_flight 16, no answer was read while a commit
+waited on the disk, and each cycle carried about 8 SMS. What bounds the rate now is the
+dispatcher's thread, which alternates CPU (SQLite's statements, the UPDATE and the event INSERT of
+each claim and of each outcome, are about two-thirds of its samples) and the wait for each
+commit's fsync (4 KiB synchronous writes on this disk: 150 to 260 µs each, \`dd oflag=dsync
+bs=4k\`): at 32,000 SMS/s it is on the CPU about 58 % of the time and waits on the disk for most
+of the rest (\`perf record\` of a sending run, 3 December evening: the threads \`kibaru\` and
+\`kibaru-http\` have 55 % and 45 % of the process's samples). \`scripts/profile-dispatch.sh\`
+(strace) counts 8.7 system calls per SMS: 2.1 WAL writes (SQLite writes a frame's header and its
+page apart), 2 polls inside libcurl, a send and a receive, and the two threads' hand-offs (futex,
+epoll). The last points to 25 % were not found: the cycle's batch threshold (4, 8, 12 or 16 SMS)
+changes nothing beyond noise, and a third window of claims would leave another max_in_flight of
+\`unknown\` deliveries per crash.
 
 What brought the CPU per SMS from 64 µs to the figures above (found with \`perf\` and
 \`valgrind --tool=callgrind\`). Each row was measured at its commit, one after another on this
@@ -126,5 +130,6 @@ brk calls and 1,841 page faults.
 | c893943 | at least 8 SMS per dispatcher cycle from max_in_flight 16 up (was 4): at 16, 51 → 45 µs (\`... --time 100000 16\`) | 41 |
 | 51df417 | the heap kept, not trimmed and grown again around every few transfers (\`mallopt\`: trim at 16 MiB, grow by 4 MiB, map blocks of 4 MiB and more): 3 December, the binary before and after in turn, 113 → 76 and 71 → 54 µs at 64; at 16, 81 → 70, 119 → 92, 119 → 89 µs. Since bfc7bb7 8, 1 and 1 MiB (less kept per thread's heap), the same within noise: at 16, 64/66/63 against 60/86/65 µs | 54–76 (that day) |
 | 83d9350 | the gateways' HTTP on a thread of its own (\`net::HttpThread\`): answers read and requests written while the dispatcher's commit waits on the disk. 3 December, the binary before and after in the same hour: 35.1 → 29.2 µs at 64 (25,575 → 33,670 SMS/s); at 16 47.0 → 42.2 and 41.8 µs (17,730 → 20,121 and 18,727 SMS/s) | 29 |
+| 19a5401 | each gateway claims up to two windows of max_in_flight (\`Lane::claim_window\`), the HTTP client running at most max_in_flight requests at once and starting the others as those end: at 16, 19,724 and 19,084 SMS/s (41–42 µs) before, 29,412 to 33,333 SMS/s (33–36 µs, six runs) after, the same hour | 33–36 |
 MD
 }
