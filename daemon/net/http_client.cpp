@@ -216,9 +216,28 @@ struct HttpClient::Impl {
 
     void start(std::unique_ptr<Transfer> transfer) {
         transfer->started = std::chrono::steady_clock::now();
+        if (const CURLMcode code = curl_multi_add_handle(multi, transfer->handle.easy);
+            code != CURLM_OK) {
+            // Never left (curl out of memory, say): answered as such, not left in flight.
+            transfer->response.error =
+                std::string("the request could not be started: ") + curl_multi_strerror(code);
+            transfer->response.never_sent = true;
+            detail::release(transfer->handle);
+            answer(std::move(transfer));
+            return;
+        }
         ++started;
-        curl_multi_add_handle(multi, transfer->handle.easy);
         transfer.release(); // owned through CURLOPT_PRIVATE until collect()
+    }
+
+    // Still counted in flight until its callback has run, so that nobody sees "nothing in
+    // flight" while an outcome waits in the queue.
+    void answer(std::unique_ptr<Transfer> transfer) {
+        boost::asio::post(io, [this, done = std::move(transfer->done),
+                               r = std::move(transfer->response)]() mutable {
+            --active;
+            done(std::move(r));
+        });
     }
 
     void start_waiting() {
@@ -250,16 +269,9 @@ struct HttpClient::Impl {
             } else {
                 detail::release(transfer->handle);
             }
-            std::unique_ptr<Transfer> owned(transfer);
             --started;
+            answer(std::unique_ptr<Transfer>(transfer));
             start_waiting();
-            // Still counted in flight until its callback has run, so that nobody sees "nothing
-            // in flight" while an outcome waits in the queue.
-            boost::asio::post(io, [this, done = std::move(owned->done),
-                                   r = std::move(owned->response)]() mutable {
-                --active;
-                done(std::move(r));
-            });
         }
     }
 };
