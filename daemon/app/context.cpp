@@ -90,10 +90,11 @@ store::Database& Context::db() {
             throw UsageError(
                 "the database " + m_config.database.path + " has schema version " +
                 std::to_string(at) + " and this kibaru writes version " + std::to_string(to) +
-                ", but a kibaru daemon is running on it (it holds " +
+                ", but another kibaru process holds " +
                 ops::database_lock_path(m_config.database.path) +
-                "), most likely the version before an upgrade: restart it (systemctl restart "
-                "kibaru), which migrates the database, then run this command again");
+                ": most likely a daemon of the version before an upgrade (restart it, `systemctl "
+                "restart kibaru`, and it migrates the database), else a restore or a command "
+                "migrating it. Run this command again after that");
         }
     }
     const int from = store::migrate(*m_db);
