@@ -175,7 +175,7 @@ int run_daemon(Context& context) {
         if (console) {
             console->stop();
         }
-        engine.stop(milliseconds{config.gateway.timeout_ms + 2000}, [&io] { io.stop(); });
+        engine.stop(engine.drain_deadline(), [&io] { io.stop(); });
     });
     spdlog::info("kibaru daemon started (database {}, gateway {} at {}, {} SMS/s, {} in flight)",
                  db.path(), config.gateway.profile,

@@ -381,6 +381,14 @@ void Engine::stop(std::chrono::milliseconds deadline, std::function<void()> on_s
     impl.maybe_stopped();
 }
 
+std::chrono::milliseconds Engine::drain_deadline() const {
+    int longest = 0;
+    for (const auto& lane : m_impl->lanes) {
+        longest = std::max(longest, lane.config.timeout_ms);
+    }
+    return milliseconds{2 * longest + 2000};
+}
+
 const EngineStats& Engine::stats() const {
     return m_impl->stats;
 }

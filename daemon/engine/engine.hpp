@@ -99,6 +99,11 @@ public:
     // and become `unknown` at the next start.
     void stop(std::chrono::milliseconds deadline, std::function<void()> on_stopped);
 
+    // The deadline that lets every claimed request finish: a request waiting for a connection
+    // (a lane claims two windows of max_in_flight) may start up to one timeout later and then
+    // take its own, so twice the longest gateway timeout, plus two seconds to record them.
+    std::chrono::milliseconds drain_deadline() const;
+
     const EngineStats& stats() const;
 
     // Replies were queued (store/replies_repo.hpp): claim and send them now rather than at the

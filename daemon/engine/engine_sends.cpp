@@ -116,6 +116,10 @@ void Engine::Impl::circuit_changed(const Lane& lane, const std::string& last_err
               : json{{"gateway", name}, {"recovered", true}})
             .dump());
     if (open) {
+        // Claims waiting for a connection have not left: the next gateway that takes their
+        // numbers carries them (or they wait, attempts unused), instead of the outage.
+        lane.http->cancel_waiting("not sent: gateway " + name +
+                                  "'s circuit opened (outage) while it waited for a connection");
         spdlog::error("gateway {} outage: {} consecutive failures (last: {}); pausing its "
                       "sends{}",
                       name, lane.breaker.consecutive_failures(), last_error,

@@ -304,6 +304,17 @@ void HttpClient::send(const core::HttpRequest& request, std::chrono::millisecond
     }
 }
 
+void HttpClient::cancel_waiting(const std::string& why) {
+    auto waiting = std::move(m_impl->waiting);
+    m_impl->waiting.clear();
+    for (auto& transfer : waiting) {
+        transfer->response.error = why;
+        transfer->response.never_sent = true;
+        detail::release(transfer->handle);
+        m_impl->answer(std::move(transfer));
+    }
+}
+
 HttpResponse exchange_blocking(const core::HttpRequest& request,
                                std::chrono::milliseconds timeout) {
     boost::asio::io_context io;

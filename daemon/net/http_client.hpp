@@ -35,6 +35,8 @@ public:
     // Requests started and not yet completed.
     std::size_t in_flight() const override;
 
+    void cancel_waiting(const std::string& why) override;
+
 private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;

@@ -33,6 +33,11 @@ public:
                       std::function<void(HttpResponse)> done) = 0;
     // Requests started and not yet completed.
     virtual std::size_t in_flight() const = 0;
+    // Answers every request still waiting for a connection (none of them has left) as never
+    // sent, with `why` as its error; requests already on the wire go on. For a lane whose
+    // circuit opened: what it had claimed goes to the next gateway now, not into the outage.
+    // A port that never queues has nothing to cancel.
+    virtual void cancel_waiting(const std::string& why) { static_cast<void>(why); }
 };
 
 } // namespace kibaru::net

@@ -161,6 +161,12 @@ public:
         m_exchanges->send(request, timeout, std::move(done));
     }
     std::size_t in_flight() const override { return m_exchanges->in_flight; }
+    // Handled after the requests sent before it (the thread's handlers run in order).
+    void cancel_waiting(const std::string& why) override {
+        boost::asio::post(m_exchanges->thread_io, [exchanges = m_exchanges, why] {
+            exchanges->client->cancel_waiting(why);
+        });
+    }
 
 private:
     std::shared_ptr<Exchanges> m_exchanges;

@@ -71,7 +71,8 @@ protected:
         engine::EngineOptions options;
         options.run_once = true;
         options.http_port = [&](const core::GatewayConfig& g) -> std::unique_ptr<net::HttpPort> {
-            return std::make_unique<ScriptedGateway>(io, answers.at(g.name), asked[g.name]);
+            return std::make_unique<ScriptedGateway>(io, answers.at(g.name), asked[g.name], nullptr,
+                                                     g.max_in_flight);
         };
         const auto frozen = std::chrono::steady_clock::now();
         options.steady_now = [frozen] { return frozen; };
@@ -113,6 +114,47 @@ TEST_F(LanesTest, a_send_in_doubt_never_goes_to_a_second_gateway) {
               "3");
 }
 
+// A lane claims two windows of max_in_flight; what still waits for a connection when its circuit
+// opens has not left, and goes to the next gateway rather than into the outage.
+TEST_F(LanesTest, claims_waiting_for_a_connection_when_the_circuit_opens_go_to_the_next) {
+    std::istringstream more("phone,name,commodities,language\n76000004,Ali,sesame,fr\n"
+                            "76000005,Sira,sesame,fr\n76000006,Oumar,sesame,fr\n");
+    Quiet quiet;
+    ASSERT_TRUE(ops::import_contacts(env(), more, "more.csv", {}, quiet));
+    two_gateways();
+    config.gateways[0].max_in_flight = 2; // claims 4: two out at once, two waiting
+    config.gateways[0].breaker_threshold = 1;
+    const auto asked = run_once({{"first", answer(0, "")}, {"second", answer(202, "0: Accepted")}});
+    auto phone = [](int i) { return "%2B2237600000" + std::to_string(i); };
+    // The first timeout frees a connection (the third leaves) and opens the circuit: the
+    // fourth, still waiting, is handed back unsent; the fifth and sixth are claimed after.
+    EXPECT_EQ(asked.at("first"), (std::vector<std::string>{phone(1), phone(2), phone(3)}));
+    EXPECT_EQ(asked.at("second"), (std::vector<std::string>{phone(4), phone(5), phone(6)}));
+    EXPECT_EQ(states(), "retrying@first retrying@first retrying@first sent@second sent@second "
+                        "sent@second")
+        << "the three that timed out may have reached the first: they stay with it";
+}
+
+// SIGTERM's drain: a claimed request may wait one timeout for a connection, then take its own.
+TEST_F(LanesTest, the_drain_deadline_covers_a_wait_and_a_request_on_the_slowest_gateway) {
+    two_gateways();
+    config.gateways[0].timeout_ms = 1000;
+    config.gateways[1].timeout_ms = 4000;
+    boost::asio::io_context io;
+    std::vector<core::GatewaySettings> settings;
+    for (const auto& g : core::sending_gateways(config)) {
+        settings.push_back(core::GatewaySettings::for_gateway(config, g, "", ""));
+    }
+    std::vector<std::string> asked;
+    engine::EngineOptions options;
+    options.http_port = [&](const core::GatewayConfig&) -> std::unique_ptr<net::HttpPort> {
+        return std::make_unique<ScriptedGateway>(io, answer(202, ""), asked);
+    };
+    engine::Engine engine(
+        io, *db, config, std::move(settings), [] { return engine::Millis{}; }, options);
+    EXPECT_EQ(engine.drain_deadline(), std::chrono::milliseconds{2 * 4000 + 2000});
+}
+
 TEST_F(LanesTest, a_connection_never_made_is_a_certain_refusal) {
     two_gateways();
     const auto asked = run_once(
@@ -123,7 +165,7 @@ TEST_F(LanesTest, a_connection_never_made_is_a_certain_refusal) {
 
 TEST_F(LanesTest, the_breaker_opens_after_its_threshold_and_sends_nothing_until_its_cooldown) {
     config.gateway.breaker_threshold = 2;
-    config.gateway.max_in_flight = 1; // one request at a time: the count is exact
+    config.gateway.max_in_flight = 1; // one request out at a time: the count is exact
     config.gateway.rate_per_second = 0;
     const auto asked = run_once({{"default", answer(503, "busy")}});
     EXPECT_EQ(asked.at("default").size(), 2u)

@@ -26,6 +26,32 @@ kibaru::core::HttpRequest get(std::uint16_t port, const std::string& target) {
     return {"GET", "http://127.0.0.1:" + std::to_string(port) + target, {}, ""};
 }
 
+// A server that answers nothing until told to: each request waits in `held`.
+struct HoldingServer {
+    std::vector<Responder> held; // the server thread's
+    std::atomic<int> arrived{0};
+    Served served{[this](IncomingRequest&, Responder respond) {
+        held.push_back(std::move(respond));
+        ++arrived;
+    }};
+
+    // Waits (up to 5 s) until `n` requests have arrived; false if they did not.
+    bool wait_for(int n) {
+        for (int i = 0; i < 500 && arrived < n; ++i) {
+            std::this_thread::sleep_for(10ms);
+        }
+        return arrived == n;
+    }
+    void answer_all(const std::string& body) {
+        served.on_loop([&] {
+            for (auto& r : held) {
+                r({200, body});
+            }
+            held.clear();
+        });
+    }
+};
+
 } // namespace
 
 TEST(NetHttpThread, answers_come_back_on_the_callers_loop_each_to_its_request) {
@@ -73,34 +99,21 @@ TEST(NetHttpThread, answers_come_back_on_the_callers_loop_each_to_its_request) {
 }
 
 TEST(NetHttpThread, a_port_dropped_with_requests_in_flight_never_calls_back) {
-    std::vector<Responder> held;
-    std::atomic<int> arrived{0};
-    Served served([&](IncomingRequest&, Responder respond) {
-        held.push_back(std::move(respond));
-        ++arrived;
-    });
+    HoldingServer server;
     asio::io_context home;
     int called = 0;
     {
         HttpThread thread;
         auto port = thread.port(home, 4);
         for (int i = 0; i < 3; ++i) {
-            port->send(get(served.port, "/held"), 5000ms, [&](HttpResponse) { ++called; });
+            port->send(get(server.served.port, "/held"), 5000ms, [&](HttpResponse) { ++called; });
         }
-        for (int i = 0; i < 500 && arrived < 3; ++i) {
-            std::this_thread::sleep_for(10ms);
-        }
-        ASSERT_EQ(arrived, 3) << "the requests reached the server";
+        ASSERT_TRUE(server.wait_for(3)) << "the requests reached the server";
         port.reset();
         // Answered now: the answers reach the thread, and are dropped there or on `home`.
-        served.on_loop([&] {
-            for (auto& r : held) {
-                r({200, "too late"});
-            }
-            held.clear();
-        });
+        server.answer_all("too late");
         std::this_thread::sleep_for(100ms);
-        home.run_for(200ms);
+        home.run_for(200ms); // returns at once: the dropped port no longer keeps `home` busy
     } // the thread stops and its clients close (ASan checks nothing is used after)
     home.restart();
     home.run_for(100ms);
@@ -166,4 +179,34 @@ TEST(NetHttpThread, requests_over_the_connection_limit_wait_their_turn_with_thei
     home.run();
     EXPECT_EQ(ok, 8) << errors;
     EXPECT_EQ(most.load(), 2) << "at most max_connections requests at once";
+}
+
+// A lane whose circuit opened hands back what waits for a connection: never sent, at once,
+// while the request on the wire goes on.
+TEST(NetHttpThread, cancel_waiting_answers_the_queued_requests_as_never_sent) {
+    HoldingServer server;
+    asio::io_context home;
+    HttpThread thread;
+    auto port = thread.port(home, 1);
+    std::vector<HttpResponse> answers;
+    for (int i = 0; i < 3; ++i) {
+        port->send(get(server.served.port, "/held"), 5000ms,
+                   [&](HttpResponse response) { answers.push_back(std::move(response)); });
+    }
+    ASSERT_TRUE(server.wait_for(1));
+    port->cancel_waiting("not sent: the circuit opened");
+    for (int i = 0; i < 100 && answers.size() < 2; ++i) {
+        home.run_one_for(100ms);
+    }
+    ASSERT_EQ(answers.size(), 2u) << "the two waiting were answered at once";
+    for (const auto& a : answers) {
+        EXPECT_TRUE(a.never_sent);
+        EXPECT_EQ(a.error, "not sent: the circuit opened");
+    }
+    EXPECT_EQ(port->in_flight(), 1u) << "the one on the wire is still out";
+    server.answer_all("ok");
+    home.run();
+    ASSERT_EQ(answers.size(), 3u);
+    EXPECT_EQ(answers[2].status, 200);
+    EXPECT_EQ(server.arrived, 1) << "the cancelled requests never reached the server";
 }
