@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <unistd.h>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace kibaru::net {
@@ -62,7 +63,7 @@ struct HttpClient::Impl {
     // At most `limit` transfers run at once, one per connection; the others wait here, in
     // order, and start (their timeout with them) as one ends.
     const std::size_t limit;
-    std::size_t started = 0; // transfers given to curl and not yet done
+    std::unordered_set<Transfer*> started; // given to curl and not yet done (owned here)
     std::deque<std::unique_ptr<Transfer>> waiting;
 
     Impl(boost::asio::io_context& io_, int max_connections)
@@ -78,8 +79,14 @@ struct HttpClient::Impl {
 
     ~Impl() {
         timer.cancel();
-        // Closes the cached connections through on_close; transfers still running (only at
-        // shutdown, past the drain deadline) are abandoned.
+        // Transfers still running (only at shutdown, past the drain deadline) are abandoned:
+        // their callbacks never run.
+        for (Transfer* transfer : started) {
+            curl_multi_remove_handle(multi, transfer->handle.easy);
+            detail::release(transfer->handle);
+            const std::unique_ptr<Transfer> owned(transfer); // owned through CURLOPT_PRIVATE
+        }
+        // Closes the cached connections through on_close.
         curl_multi_cleanup(multi);
         for (auto& handle : idle) {
             detail::release(handle);
@@ -226,8 +233,8 @@ struct HttpClient::Impl {
             answer(std::move(transfer));
             return;
         }
-        ++started;
-        transfer.release(); // owned through CURLOPT_PRIVATE until collect()
+        started.insert(transfer.get());
+        transfer.release(); // owned through CURLOPT_PRIVATE until collect() or ~Impl
     }
 
     // Still counted in flight until its callback has run, so that nobody sees "nothing in
@@ -241,7 +248,7 @@ struct HttpClient::Impl {
     }
 
     void start_waiting() {
-        while (started < limit && !waiting.empty()) {
+        while (started.size() < limit && !waiting.empty()) {
             auto next = std::move(waiting.front());
             waiting.pop_front();
             start(std::move(next));
@@ -269,7 +276,7 @@ struct HttpClient::Impl {
             } else {
                 detail::release(transfer->handle);
             }
-            --started;
+            started.erase(transfer);
             answer(std::unique_ptr<Transfer>(transfer));
             start_waiting();
         }
@@ -297,7 +304,7 @@ void HttpClient::send(const core::HttpRequest& request, std::chrono::millisecond
     }
     detail::prepare(*transfer, request, timeout, m_impl->direct);
     ++m_impl->active;
-    if (m_impl->started < m_impl->limit) {
+    if (m_impl->started.size() < m_impl->limit) {
         m_impl->start(std::move(transfer));
     } else {
         m_impl->waiting.push_back(std::move(transfer));
