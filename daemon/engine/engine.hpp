@@ -15,7 +15,8 @@
 //   - the StorageGuard (engine/storage_guard.hpp): a database that refuses writes pauses
 //     claiming, never the daemon, until a write succeeds again.
 // The engine itself owns the pump (when to record and claim), the timers and the lifecycle.
-// Single-threaded: every method runs on the io_context's thread.
+// Single-threaded: every method runs on the io_context's thread. The lanes' HTTP runs on a
+// thread of its own behind their ports (net/http_thread.hpp), whose answers come back here.
 #pragma once
 
 #include "core/config.hpp"

@@ -1,6 +1,7 @@
-// An asynchronous HTTP client for the gateway: libcurl's multi interface driven by the
-// daemon's io_context (no extra threads), with connections kept alive and reused between
-// requests. All calls and callbacks run on the io_context's thread.
+// An asynchronous HTTP client for the gateway: libcurl's multi interface driven by an
+// io_context (no thread of its own), with connections kept alive and reused between requests.
+// All calls and callbacks run on that io_context's thread: for the engine's lanes, the gateways'
+// HTTP thread (net/http_thread.hpp).
 #pragma once
 
 #include "core/gateway.hpp"
