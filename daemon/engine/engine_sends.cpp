@@ -47,7 +47,7 @@ OutcomeContext Engine::Impl::outcome_context() {
 void Engine::Impl::send_delivery(ReadyDelivery ready) {
     auto& lane = lanes[ready.claimed.lane];
     lane.breaker.on_request_sent();
-    lane.http->send(ready.request, milliseconds{lane.config.timeout_ms},
+    lane.http->send(std::move(ready.request), milliseconds{lane.config.timeout_ms},
                     [this, claimed = std::move(ready.claimed)](net::HttpResponse response) mutable {
                         on_delivery_answer(std::move(claimed), response);
                     });
@@ -75,7 +75,7 @@ void Engine::Impl::on_delivery_answer(ClaimedDelivery claimed, const net::HttpRe
 void Engine::Impl::send_reply(ReadyReply ready) {
     auto& lane = lanes[ready.claimed.lane];
     lane.breaker.on_request_sent();
-    lane.http->send(ready.request, milliseconds{lane.config.timeout_ms},
+    lane.http->send(std::move(ready.request), milliseconds{lane.config.timeout_ms},
                     [this, claimed = ready.claimed](net::HttpResponse response) {
                         on_reply_answer(claimed, response);
                     });

@@ -17,7 +17,6 @@
 #include <stdexcept>
 #include <unistd.h>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace kibaru::net {
@@ -63,7 +62,9 @@ struct HttpClient::Impl {
     // At most `limit` transfers run at once, one per connection; the others wait here, in
     // order, and start (their timeout with them) as one ends.
     const std::size_t limit;
-    std::unordered_set<Transfer*> started; // given to curl and not yet done (owned here)
+    // Given to curl and not yet done, owned here: at most `limit`, so a vector (no allocation
+    // per request, unlike a set's node).
+    std::vector<Transfer*> started;
     std::deque<std::unique_ptr<Transfer>> waiting;
 
     Impl(boost::asio::io_context& io_, int max_connections)
@@ -225,16 +226,21 @@ struct HttpClient::Impl {
         transfer->started = std::chrono::steady_clock::now();
         if (const CURLMcode code = curl_multi_add_handle(multi, transfer->handle.easy);
             code != CURLM_OK) {
-            // Never left (curl out of memory, say): answered as such, not left in flight.
-            transfer->response.error =
-                std::string("the request could not be started: ") + curl_multi_strerror(code);
-            transfer->response.never_sent = true;
-            detail::release(transfer->handle);
-            answer(std::move(transfer));
+            answer_unsent(std::move(transfer), std::string("the request could not be started: ") +
+                                                   curl_multi_strerror(code));
             return;
         }
-        started.insert(transfer.get());
+        started.push_back(transfer.get());
         transfer.release(); // owned through CURLOPT_PRIVATE until collect() or ~Impl
+    }
+
+    // A request that never left (curl could not start it, or it was cancelled while waiting
+    // for a connection): answered as such with `why`, never left in flight.
+    void answer_unsent(std::unique_ptr<Transfer> transfer, std::string why) {
+        transfer->response.error = std::move(why);
+        transfer->response.never_sent = true;
+        detail::release(transfer->handle);
+        answer(std::move(transfer));
     }
 
     // Still counted in flight until its callback has run, so that nobody sees "nothing in
@@ -276,7 +282,7 @@ struct HttpClient::Impl {
             } else {
                 detail::release(transfer->handle);
             }
-            started.erase(transfer);
+            std::erase(started, transfer);
             answer(std::unique_ptr<Transfer>(transfer));
             start_waiting();
         }
@@ -292,18 +298,24 @@ std::size_t HttpClient::in_flight() const {
     return m_impl->active;
 }
 
-void HttpClient::send(const core::HttpRequest& request, std::chrono::milliseconds timeout,
+void HttpClient::send(core::HttpRequest request, std::chrono::milliseconds timeout,
                       std::function<void(HttpResponse)> done) {
     auto transfer = std::make_unique<Transfer>();
     transfer->done = std::move(done);
-    if (m_impl->idle.empty()) {
-        transfer->handle = detail::new_handle(&Impl::on_close, m_impl.get(), m_impl->direct);
-    } else {
-        transfer->handle = std::move(m_impl->idle.back());
-        m_impl->idle.pop_back();
-    }
-    detail::prepare(*transfer, request, timeout, m_impl->direct);
     ++m_impl->active;
+    try {
+        if (m_impl->idle.empty()) {
+            transfer->handle = detail::new_handle(&Impl::on_close, m_impl.get(), m_impl->direct);
+        } else {
+            transfer->handle = std::move(m_impl->idle.back());
+            m_impl->idle.pop_back();
+        }
+        detail::prepare(*transfer, request, timeout, m_impl->direct);
+    } catch (const std::exception& e) { // out of memory: it never leaves, and says so
+        m_impl->answer_unsent(std::move(transfer),
+                              std::string("the request could not be started: ") + e.what());
+        return;
+    }
     if (m_impl->started.size() < m_impl->limit) {
         m_impl->start(std::move(transfer));
     } else {
@@ -315,10 +327,7 @@ void HttpClient::cancel_waiting(const std::string& why) {
     auto waiting = std::move(m_impl->waiting);
     m_impl->waiting.clear();
     for (auto& transfer : waiting) {
-        transfer->response.error = why;
-        transfer->response.never_sent = true;
-        detail::release(transfer->handle);
-        m_impl->answer(std::move(transfer));
+        m_impl->answer_unsent(std::move(transfer), why);
     }
 }
 

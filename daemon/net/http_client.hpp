@@ -30,7 +30,7 @@ public:
 
     // Starts `request`; `done` runs on the io_context once it completes, fails or times out.
     // Never throws for network failures: they come back as status 0 with `error`.
-    void send(const core::HttpRequest& request, std::chrono::milliseconds timeout,
+    void send(core::HttpRequest request, std::chrono::milliseconds timeout,
               std::function<void(HttpResponse)> done) override;
 
     // Requests started and not yet completed.

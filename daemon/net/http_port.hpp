@@ -29,7 +29,7 @@ public:
     virtual ~HttpPort() = default;
     // Starts `request`; `done` runs later on the caller's io_context (never inside send) once
     // it completes, fails or times out. Network failures come back as status 0 with `error`.
-    virtual void send(const core::HttpRequest& request, std::chrono::milliseconds timeout,
+    virtual void send(core::HttpRequest request, std::chrono::milliseconds timeout,
                       std::function<void(HttpResponse)> done) = 0;
     // Requests started and not yet completed.
     virtual std::size_t in_flight() const = 0;

@@ -5,7 +5,6 @@
 #include "net/run_loop.hpp"
 
 #include <cstddef>
-#include <exception>
 #include <mutex>
 #include <optional>
 #include <pthread.h>
@@ -56,11 +55,12 @@ struct Exchanges : std::enable_shared_from_this<Exchanges> {
     std::optional<WorkGuard> keep_home;
 
     // Home: queues a request for the thread.
-    void send(const core::HttpRequest& request, std::chrono::milliseconds timeout, Callback done) {
+    void send(core::HttpRequest request, std::chrono::milliseconds timeout, Callback done) {
         if (in_flight++ == 0) {
             keep_home.emplace(home.get_executor());
         }
-        queue(outgoing, {request, timeout, std::move(done)}, thread_io, &Exchanges::start_outgoing);
+        queue(outgoing, {std::move(request), timeout, std::move(done)}, thread_io,
+              &Exchanges::start_outgoing);
     }
 
     // Queues `item` for the other side; wakes it (`drain` on `io`) only when the queue was
@@ -86,21 +86,13 @@ struct Exchanges : std::enable_shared_from_this<Exchanges> {
             const std::lock_guard lock(mutex);
             batch.swap(outgoing);
         }
+        // A request curl cannot start comes back from the client as never sent.
         for (auto& o : batch) {
-            // The callback is kept here as well, so that a request curl could not start (out
-            // of memory, say) is still answered: as never sent, since it did not leave.
-            auto done = std::make_shared<Callback>(std::move(o.done));
-            try {
-                client->send(o.request, o.timeout,
-                             [self = shared_from_this(), done](HttpResponse response) {
-                                 self->answer(std::move(*done), std::move(response));
-                             });
-            } catch (const std::exception& e) {
-                HttpResponse response;
-                response.error = std::string("the request could not be started: ") + e.what();
-                response.never_sent = true;
-                answer(std::move(*done), std::move(response));
-            }
+            client->send(std::move(o.request), o.timeout,
+                         [self = shared_from_this(),
+                          done = std::move(o.done)](HttpResponse response) mutable {
+                             self->answer(std::move(done), std::move(response));
+                         });
         }
     }
 
@@ -156,9 +148,9 @@ public:
     ThreadedPort(const ThreadedPort&) = delete;
     ThreadedPort& operator=(const ThreadedPort&) = delete;
 
-    void send(const core::HttpRequest& request, std::chrono::milliseconds timeout,
+    void send(core::HttpRequest request, std::chrono::milliseconds timeout,
               Callback done) override {
-        m_exchanges->send(request, timeout, std::move(done));
+        m_exchanges->send(std::move(request), timeout, std::move(done));
     }
     std::size_t in_flight() const override { return m_exchanges->in_flight; }
     // Handled after the requests sent before it (the thread's handlers run in order).

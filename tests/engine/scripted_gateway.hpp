@@ -27,7 +27,7 @@ public:
         : m_io(io), m_answer(std::move(answer)), m_asked(asked),
           m_on_request(std::move(on_request)), m_connections(connections) {}
 
-    void send(const core::HttpRequest& request, std::chrono::milliseconds,
+    void send(core::HttpRequest request, std::chrono::milliseconds,
               std::function<void(net::HttpResponse)> done) override {
         const auto to = request.url.find("to=");
         ++m_in_flight;

@@ -16,7 +16,7 @@ namespace {
 
 class IdlePort final : public net::HttpPort {
 public:
-    void send(const core::HttpRequest&, std::chrono::milliseconds,
+    void send(core::HttpRequest, std::chrono::milliseconds,
               std::function<void(net::HttpResponse)>) override {
         ADD_FAILURE() << "a decision sent a request";
     }
