@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Where a sending run spends its time: sends N deliveries (rate limit off) with
 # `kibaru run-once` to build/fake_gateway and prints, under `strace -c -f`, the system calls
-# per SMS, or with --time the sending run's SMS/s and CPU (user + sys) per SMS.
+# per SMS, or with --time the sending run's SMS/s and CPU (user + sys) per SMS, or with --threads
+# (under `perf record`, which slows it) each thread's CPU time, its share of the run's wall time
+# and where its samples fall (kibaru: the dispatcher; kibaru-http: the gateways' HTTP).
 # The figures quoted in BENCHMARKS.md under "Where the time goes" come from this script. To
 # measure another build (an earlier commit built in a git worktree, say), set KIBARU to its
 # binary; SYNCHRONOUS=normal sets [database] synchronous (a build from before that key wrote
 # normal, so compare it with today's code under normal as well as under the default, full).
-# Usage: scripts/profile-dispatch.sh [--time] [N] [MAX_IN_FLIGHT]     (default 20000 and 64)
+# Usage: scripts/profile-dispatch.sh [--time|--threads] [N] [MAX_IN_FLIGHT]  (default 20000, 64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=strace
-if [ "${1:-}" = --time ]; then mode=time; shift; fi
+case "${1:-}" in
+  --time) mode=time; shift ;;
+  --threads) mode=threads; shift ;;
+esac
 n=${1:-20000} mif=${2:-64}
 bash scripts/setup.sh >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
@@ -29,6 +34,26 @@ if [ "$mode" = time ]; then
   /usr/bin/time -f '%e %U %S' -o "$work/time.txt" "${k[@]}" --now 2019-01-09T09:00:00Z run-once >/dev/null
   awk -v n="$n" -v mif="$mif" '{ printf "%d SMS at max_in_flight %d: %.0f SMS/s, %.1f us CPU per SMS\n",
     n, mif, n / $1, ($2 + $3) / n * 1e6 }' "$work/time.txt"
+  exit 0
+fi
+if [ "$mode" = threads ]; then
+  /usr/bin/time -f '%e' -o "$work/wall.txt" perf record -q -F 1000 -o "$work/perf.data" -- \
+    "${k[@]}" --now 2019-01-09T09:00:00Z run-once >/dev/null 2>&1
+  echo "threads of a sending run of $n SMS at max_in_flight $mif under perf record," \
+    "$(cat "$work/wall.txt") s wall (1 sample = 1 ms of CPU):"
+  perf report -i "$work/perf.data" -n --no-children --sort comm,dso --stdio -q -g none 2>/dev/null |
+    awk -v wall="$(cat "$work/wall.txt")" '
+      NF >= 4 && $2 ~ /^[0-9]+$/ { samples[$3] += $2; part[$3 SUBSEP $4] = $2 }
+      END {
+        for (t in samples) {
+          printf "  %-12s %5.2f s CPU, %3.0f %% of the wall time; its samples:", t,
+            samples[t] / 1000, samples[t] / 1000 / wall * 100
+          for (key in part) { split(key, k, SUBSEP)
+            if (k[1] == t && part[key] / samples[t] >= 0.03)
+              printf " %s %.0f %%", k[2], part[key] / samples[t] * 100 }
+          printf "\n"
+        }
+      }'
   exit 0
 fi
 strace -c -f -o "$work/strace.txt" "${k[@]}" --now 2019-01-09T09:00:00Z run-once >/dev/null

@@ -12,7 +12,7 @@ packages=(
   libzip-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl
   libgtest-dev libgmock-dev libbenchmark-dev
   curl python3 time wrk clang-format kannel kannel-extras openssl
-  clang libclang-rt-14-dev systemd strace
+  clang libclang-rt-14-dev systemd strace linux-perf
   chromium
   dpkg-dev file lintian man-db adduser
 )

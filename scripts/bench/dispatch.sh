@@ -70,31 +70,31 @@ until 3 December this table judged them on the 64 column.
 | share of wrk's rate (three trials) | ${ratio16} % (${all16}) | ${ratio64} % (${all64}) | ≥ 25 % at 16 | $(verdict 25 "$ratio16") |
 | CPU per SMS | ${cpu16} µs | ${cpu64} µs | ≤ 50 µs at 16 | $(verdict "$cpu16" 50) |
 
-Where the time goes: \`scripts/profile-dispatch.sh\` runs the same sending run-once under
-\`strace -c\` and prints system calls per SMS — about 5: a send and a receive, two zero-timeout
-polls inside libcurl 7.88 (the reused connection's liveness check, and a readability check right
-after the request leaves), and 0.6 WAL page writes (one transaction per dispatcher cycle records
-the outcomes and claims the next batch). System calls are costly on this virtual machine
-(\`perf\`: a third of the samples are in the kernel, most of it loopback TCP); the rest goes to
-SQLite (four statements per SMS, plus a claim query, tally upserts and a seal per batch),
-libcurl's per-transfer work and allocation.
+Where the time goes: \`scripts/profile-dispatch.sh [N] [MAX_IN_FLIGHT]\` runs the same sending
+run-once under \`strace -c\` and prints system calls per SMS. On 3 December at night, 20,000 SMS:
+6.0 at 64 and 8.6 at 16 — a send and a receive, two zero-timeout polls inside libcurl 7.88 (the
+reused connection's liveness check, and a readability check right after the request leaves), the
+WAL's writes (0.85 per SMS at 64, 2.0 at 16: a commit writes each page it changed, SQLite writes a
+frame's header and its page apart, and at 16 the commits are smaller), and the two threads'
+hand-offs (futex and epoll: 0.6 per SMS at 64, 1.5 at 16). \`scripts/profile-dispatch.sh --threads
+[N] [MAX_IN_FLIGHT]\` runs it under \`perf record\` instead and prints each thread's CPU time and
+where its samples fall.
 
 Since 83d9350 the gateways' HTTP runs on a thread of its own (\`net/http_thread.hpp\`), and since
 19a5401 each gateway claims up to twice max_in_flight (\`Lane::claim_window\`; the HTTP client
 still runs at most max_in_flight requests at once), so that requests stay on the wire while the
 next claims are committed. Before them, at max_in_flight 16, no answer was read while a commit
-waited on the disk, and each cycle carried about 8 SMS. What bounds the rate now is the
-dispatcher's thread, which alternates CPU (SQLite's statements, the UPDATE and the event INSERT of
-each claim and of each outcome, are about two-thirds of its samples) and the wait for each
-commit's fsync (4 KiB synchronous writes on this disk: 150 to 260 µs each, \`dd oflag=dsync
-bs=4k\`): at 32,000 SMS/s it is on the CPU about 58 % of the time and waits on the disk for most
-of the rest (\`perf record\` of a sending run, 3 December evening: the threads \`kibaru\` and
-\`kibaru-http\` have 55 % and 45 % of the process's samples). \`scripts/profile-dispatch.sh\`
-(strace) counts 8.7 system calls per SMS: 2.1 WAL writes (SQLite writes a frame's header and its
-page apart), 2 polls inside libcurl, a send and a receive, and the two threads' hand-offs (futex,
-epoll). The last points to 25 % were not found: the cycle's batch threshold (4, 8, 12 or 16 SMS)
-changes nothing beyond noise, and a third window of claims would leave another max_in_flight of
-\`unknown\` deliveries per crash.
+waited on the disk, and each cycle carried about 8 SMS (the pump claims once 8 slots are free).
+What bounds the rate now is the dispatcher's thread, which alternates its CPU and the wait for
+each commit's fsync (4 KiB synchronous writes on this disk: 150 to 260 µs each, \`dd if=/dev/zero
+of=FILE bs=4k count=2000 oflag=dsync\`). \`scripts/profile-dispatch.sh --threads 100000 16\`, 3
+December at night (5.1 s wall, perf slowing the run): the dispatcher (\`kibaru\`) 2.2 s of CPU, 43 %
+of the wall time, its samples 43 % SQLite, 27 % kernel (the WAL's writes and fsyncs among them),
+13 % Kibaru, 12 % libc; the HTTP thread (\`kibaru-http\`) 1.8 s, 35 %, its samples 45 % kernel
+(loopback TCP), 29 % libcurl, 18 % libc. The last points to 25 % were not found: the cycle's
+batch threshold at 4, 8, 12 or 16 SMS changed nothing beyond noise (measured with a temporary
+edit, not kept), and a third window of claims would leave another max_in_flight of \`unknown\`
+deliveries per crash.
 
 What brought the CPU per SMS from 64 µs to the figures above (found with \`perf\` and
 \`valgrind --tool=callgrind\`). Each row was measured at its commit, one after another on this
