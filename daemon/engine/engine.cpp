@@ -382,11 +382,11 @@ void Engine::stop(std::chrono::milliseconds deadline, std::function<void()> on_s
 }
 
 std::chrono::milliseconds Engine::drain_deadline() const {
-    int longest = 0;
+    milliseconds longest{0};
     for (const auto& lane : m_impl->lanes) {
-        longest = std::max(longest, lane.config.timeout_ms);
+        longest = std::max(longest, lane.longest_drain());
     }
-    return milliseconds{2 * longest + 2000};
+    return longest + milliseconds{2000}; // and the time to record them
 }
 
 const EngineStats& Engine::stats() const {

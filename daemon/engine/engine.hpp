@@ -100,9 +100,9 @@ public:
     // and become `unknown` at the next start.
     void stop(std::chrono::milliseconds deadline, std::function<void()> on_stopped);
 
-    // The deadline that lets every claimed request finish: a request waiting for a connection
-    // (a lane claims two windows of max_in_flight) may start up to one timeout later and then
-    // take its own, so twice the longest gateway timeout, plus two seconds to record them.
+    // The deadline that lets every claimed request finish: the longest Lane::longest_drain (a
+    // request waiting for a connection may start up to one timeout later, then take its own),
+    // plus two seconds to record them.
     std::chrono::milliseconds drain_deadline() const;
 
     const EngineStats& stats() const;

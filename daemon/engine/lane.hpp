@@ -50,6 +50,11 @@ struct Lane {
     // still runs at most max_in_flight requests at once (the HTTP client queues the rest). The
     // price: a crash leaves up to twice max_in_flight deliveries `unknown`, instead of once.
     int claim_window() const { return 2 * config.max_in_flight; }
+    // The longest its claimed requests can take to end (SIGTERM's drain): each window waits for
+    // the one before it to free the connections, then takes its timeout.
+    std::chrono::milliseconds longest_drain() const {
+        return claim_window() / config.max_in_flight * std::chrono::milliseconds{config.timeout_ms};
+    }
 
     enum class Measure { ready, needs_token };
     // Sets capacity (tokens taken for it), down and ready_at for this pump; needs_token when a
