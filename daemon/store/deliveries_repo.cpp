@@ -7,6 +7,7 @@
 #include "store/audience_digest.hpp"
 #include "store/campaigns_repo.hpp"
 #include "store/deliveries_internal.hpp"
+#include "store/event_seal.hpp"
 #include "store/sqlite.hpp"
 
 #include <map>
@@ -373,6 +374,20 @@ void DeliveriesRepo::apply(const std::vector<Transition>& transitions, const std
         event.bind(10, std::int64_t{applied ? 1 : 0});
         event.bind(11, std::int64_t{t.segments});
         event.run();
+        feed_delivery_event(
+            m_db,
+            {.id = m_db.last_insert_rowid(),
+             .delivery_id = t.id,
+             .at = now,
+             .state = core::to_string(t.state),
+             .attempt = t.attempt,
+             .http_status = t.http_status,
+             .gateway_id = t.gateway_id,
+             .latency_ms = t.latency_ms,
+             .error = t.error,
+             .gateway = t.gateway,
+             .applied = applied ? 1 : 0,
+             .segments = t.segments != 0 ? std::optional<std::int64_t>(t.segments) : std::nullopt});
     }
     moves.write(m_db);
 }

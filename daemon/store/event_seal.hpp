@@ -9,16 +9,61 @@
 // or reordered event breaks its seal, and an event outside every seal is an insertion.
 #pragma once
 
+#include "core/audit.hpp"
 #include "store/audit_log.hpp"
 #include "store/sqlite.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace kibaru::store {
 
+// One delivery event as its writer inserted it, in the seal's columns; NULL is std::nullopt (or
+// an empty text, which the framing does not tell from NULL).
+struct EventRow {
+    std::int64_t id = 0;
+    std::int64_t delivery_id = 0;
+    std::string_view at;
+    std::string_view state;
+    std::int64_t attempt = 0;
+    std::optional<std::int64_t> http_status;
+    std::string_view gateway_id;
+    std::optional<std::int64_t> latency_ms;
+    std::string_view error;
+    std::string_view gateway;
+    std::optional<std::int64_t> applied;
+    std::optional<std::int64_t> segments;
+};
+
+// The events a DeliveryTransaction's writers insert, hashed in the seal's framing as they are
+// written, so that its commit need not read them back: that read was most of the cost of
+// sealing a dispatcher cycle. Trusted only when it saw exactly the range being sealed, one event
+// after the other; anything else (an event written by a set-based statement, a savepoint rolled
+// back and its ids given again) and the seal reads the range as before.
+class EventFeed {
+public:
+    void add(const EventRow& event);
+    // The digest of events [from, to] if they are exactly those added, in order; once only.
+    std::optional<std::string> digest_of(std::int64_t from, std::int64_t to);
+
+private:
+    core::Sha256 m_sha;
+    bool m_started = false;
+    bool m_broken = false;
+    std::int64_t m_first = 0;
+    std::int64_t m_last = 0;
+};
+
+// Hands an event just inserted to the open DeliveryTransaction's feed; nothing outside one.
+void feed_delivery_event(Database& db, const EventRow& event);
+
 // Seals the events written since the last seal. Call inside the transaction that wrote them,
-// before its commit. Does nothing when there are none.
-void seal_delivery_events(Database& db, const std::string& now, const std::string& actor);
+// before its commit. Does nothing when there are none. `feed`, when it saw exactly those
+// events, spares reading them back.
+void seal_delivery_events(Database& db, const std::string& now, const std::string& actor,
+                          EventFeed* feed = nullptr);
 
 // The transaction every writer of deliveries uses: its commit seals the events written inside
 // it, then commits, so that no writer can leave events outside every seal. Rolled back, like
@@ -28,6 +73,9 @@ public:
     // `now` and `actor` go to the seal's audit entry.
     DeliveryTransaction(Database& db, std::string now, std::string actor,
                         Transaction::Mode mode = Transaction::Mode::write);
+    ~DeliveryTransaction();
+    DeliveryTransaction(const DeliveryTransaction&) = delete;
+    DeliveryTransaction& operator=(const DeliveryTransaction&) = delete;
     void commit();
 
 private:
@@ -35,6 +83,7 @@ private:
     std::string m_now;
     std::string m_actor;
     Transaction m_tx;
+    EventFeed m_feed;
 };
 
 // Recomputes every seal in audit order, then checks the deliveries and their tallies against

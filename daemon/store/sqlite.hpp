@@ -22,6 +22,8 @@ struct sqlite3_stmt;
 
 namespace kibaru::store {
 
+class EventFeed; // store/event_seal.hpp
+
 class StoreError : public std::runtime_error {
 public:
     StoreError(const std::string& what, int code) : std::runtime_error(what), m_code(code) {}
@@ -154,11 +156,17 @@ public:
     bool read_only() const { return m_read_only; }
     sqlite3* handle() const { return m_db; }
 
+    // The open DeliveryTransaction's feed of the events it writes (store/event_seal.hpp), or
+    // nullptr: how the repositories that insert events reach it without a parameter each.
+    EventFeed* event_feed() const { return m_event_feed; }
+    void set_event_feed(EventFeed* feed) { m_event_feed = feed; }
+
 private:
     Database(sqlite3* db, std::string path) : m_db(db), m_path(std::move(path)) {}
     sqlite3* m_db;
     std::string m_path;
     bool m_read_only = false;
+    EventFeed* m_event_feed = nullptr;
     std::unordered_map<std::string, std::unique_ptr<Statement>> m_cache;
 };
 

@@ -172,6 +172,51 @@ TEST(StoreEventSeal, digest_of_a_fixed_set_of_events_is_stable) {
     EXPECT_FALSE(verify_event_seals(*db).ok()) << "whether it applied is sealed too";
 }
 
+// The digest a DeliveryTransaction takes from its writers' events as they are inserted (instead of
+// reading them back) is the one the stored events give: the same four events, fed, give the
+// pinned value above.
+TEST(StoreEventSeal, events_fed_as_written_give_the_digest_of_the_stored_events) {
+    EventFeed feed;
+    feed.add({1, 1, "2019-01-08T08:00:00Z", "sending", 1, {}, "", {}, "", "", 1, 2});
+    feed.add({2, 1, "2019-01-08T08:00:01Z", "sent", 1, 202, "gw-42", 37, "", "orange", 0, {}});
+    feed.add({3,
+              2,
+              "2019-01-08T08:00:01Z",
+              "retrying",
+              1,
+              503,
+              "",
+              1500,
+              "HTTP 503: é ɛ",
+              "moov",
+              1,
+              {}});
+    feed.add({4, 9223372036854775807, "t", "failed", -3, 0, "", -1, "x:y\n2:ab", "", {}, {}});
+    EXPECT_EQ(feed.digest_of(1, 4),
+              "fe81f7f1d4cae9a8b3d6483fb5e7a887ff01e8e81cd843876aabfbb12ddca089");
+}
+
+// The feed vouches only for exactly the events it saw, one after the other: anything else and
+// the seal reads the events back.
+TEST(StoreEventSeal, a_feed_vouches_only_for_the_range_it_saw_whole) {
+    auto feed_of = [](std::vector<std::int64_t> ids) {
+        auto feed = std::make_unique<EventFeed>();
+        for (const auto id : ids) {
+            feed->add({id, 1, "t", "sent", 1, {}, "", {}, "", "", 1, {}});
+        }
+        return feed;
+    };
+    EXPECT_TRUE(feed_of({5, 6, 7})->digest_of(5, 7));
+    EXPECT_FALSE(feed_of({5, 6, 7})->digest_of(4, 7)) << "an event before those it saw";
+    EXPECT_FALSE(feed_of({5, 6, 7})->digest_of(5, 8)) << "an event after";
+    EXPECT_FALSE(feed_of({5, 7, 8})->digest_of(5, 8)) << "one in between it did not see";
+    EXPECT_FALSE(feed_of({5, 6, 6, 7})->digest_of(5, 7)) << "an id given twice (a rollback)";
+    EXPECT_FALSE(feed_of({})->digest_of(1, 1));
+    auto feed = feed_of({5});
+    EXPECT_TRUE(feed->digest_of(5, 5));
+    EXPECT_FALSE(feed->digest_of(5, 5)) << "a finished digest is not handed out twice";
+}
+
 namespace {
 // The fixed events under one seal written as an earlier version wrote it (`version_field`:
 // "" for version 1, which had none), with the digest computed apart for that framing.

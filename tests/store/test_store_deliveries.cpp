@@ -1,6 +1,7 @@
 #include "sesame_campaign.hpp"
 #include "store/campaigns_repo.hpp"
 #include "store/deliveries_repo.hpp"
+#include "store/event_seal.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
 
@@ -75,6 +76,37 @@ TEST_F(StoreDeliveries, a_report_that_overtakes_our_own_sent_record_is_kept) {
         << "sending, the report, sent: every step is in the history";
     EXPECT_EQ(applied(1), "sending:1:1 delivered:1: sent:0:")
         << "the overtaken `sent` is marked as not applied, so a replay ends on delivered";
+}
+
+// A delivery transaction seals the events its transitions wrote from what it wrote (the
+// dispatcher's path), or by reading them back when another writer's event came between (a
+// delivery report here): both seals verify against the stored events.
+TEST_F(StoreDeliveries, the_events_of_a_delivery_transaction_are_sealed_as_stored) {
+    DeliveriesRepo repo(*db);
+    repo.open_week(campaign, 1, "o", "c", "t", 0);
+    {
+        DeliveryTransaction tx(*db, "t1", "test");
+        repo.apply({{1, S::sending, 1, {}, "", {}, "", 0, 1, {S::pending, S::retrying}},
+                    {2, S::sending, 1, {}, "", {}, "", 0, 1, {S::pending, S::retrying}}},
+                   "t1");
+        repo.apply({{1, S::sent, 1, 202, "gw-7", 5, "", 0, 0, {S::sending}},
+                    {2, S::retrying, 1, 503, "", 1500, "HTTP 503: é", 60000, 0, {S::sending}}},
+                   "t2");
+        tx.commit();
+    }
+    {
+        DeliveryTransaction tx(*db, "t3", "test");
+        repo.apply({{3, S::sending, 1, {}, "", {}, "", 0, 1, {S::pending, S::retrying}}}, "t3");
+        repo.apply_report("1", "", S::delivered, "type 1", "t3");
+        repo.apply({{3, S::failed, 1, 400, "", 3, "refused", 0, 0, {S::sending}}}, "t3");
+        tx.commit();
+    }
+    EXPECT_EQ(db->scalar_int("SELECT count(*) FROM audit_log WHERE action = "
+                             "'delivery_events.sealed'"),
+              2);
+    const auto verdict = verify_event_seals(*db);
+    EXPECT_TRUE(verdict.ok()) << verdict.problem;
+    EXPECT_EQ(verdict.checked, 7); // 4, then sending, the report, failed
 }
 
 TEST_F(StoreDeliveries, duplicate_late_and_unknown_reports_are_harmless) {
