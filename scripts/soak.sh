@@ -5,8 +5,8 @@
 # the gateway is down for a while halfway through. At the end it compares the gateway's own record of accepted
 # requests with `kibaru report deliveries` and prints: duplicates (a delivery or a phone the
 # gateway accepted twice), lost deliveries (not in a final state, or `sent` without the gateway
-# having accepted it), and the `unknown` rows each crash left (at most a claim window, twice
-# max_in_flight, per gateway).
+# having accepted it), and the `unknown` rows each crash left (at most a claim window per
+# gateway: up to three times max_in_flight against these gateways, which answer at once).
 # Exits 1 when any promise is broken.
 #
 # With --gateways 2, half the producers are Orange numbers (7x) and half Moov (6x); gateway "a"
@@ -205,8 +205,8 @@ python3 - "$mif" "$worst" "${failed_in_outage:-0}" "$outage_entries" "$audit" "$
   "$gateways" <<'PY'
 import collections, csv, glob, sys
 mif, worst, failed_in_outage, outages, audit, rc, outage_wanted, gateways = sys.argv[1:]
-# Each gateway claims up to two windows of max_in_flight (engine/lane.hpp, claim_window).
-window = 2 * int(mif) * int(gateways)
+# Each gateway claims up to three times max_in_flight (engine/lane.hpp, claim_window_max).
+window = 3 * int(mif) * int(gateways)
 accepted = collections.Counter()
 phones = collections.Counter()
 accepted_by = collections.defaultdict(set)  # ref -> the gateways that accepted it

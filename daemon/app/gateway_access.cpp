@@ -26,8 +26,9 @@ ops::GatewayAccess gateway_access(const core::Config& config) {
     return {gateway_settings(config),
             [](const core::HttpRequest& request, std::chrono::milliseconds timeout) {
                 auto r = net::exchange_blocking(request, timeout);
-                return ops::GatewayAnswer{r.status, std::move(r.body), r.retry_after,
-                                          std::move(r.error), r.latency};
+                return ops::GatewayAnswer{
+                    r.status, std::move(r.body), r.retry_after, std::move(r.error),
+                    std::chrono::duration_cast<std::chrono::milliseconds>(r.latency)};
             }};
 }
 

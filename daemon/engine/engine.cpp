@@ -89,10 +89,11 @@ void Engine::Impl::pump(bool retrying) {
     // slots are free, and at least 8 of them from 16 slots up (or once nothing is in
     // flight): a few larger transactions instead of one per SMS. A cycle's fixed cost
     // (commit, seal, claim query) spread over 4 SMS was a fifth of the CPU at the default
-    // of 16. Rows in `sending` never exceed the lanes' claim windows (Lane::claim_window),
-    // since claims follow the flush. Counted over all gateways (several small lanes batch as
-    // one large one), and at once when a gateway has nothing in flight, so that no gateway
-    // idles behind another's slow requests.
+    // of 16. Rows in `sending` never exceed the lanes' largest claim windows
+    // (Lane::claim_window_max), since claims follow the flush; each cycle is timed for those
+    // windows. Counted over all gateways (several small lanes batch as one large one), and at
+    // once when a gateway has nothing in flight, so that no gateway idles behind another's
+    // slow requests.
     int max_in_flight = 0;
     int window = 0;
     bool a_lane_idle = false;
@@ -126,6 +127,7 @@ void Engine::Impl::pump(bool retrying) {
     DeliveryClaims claimed;
     std::vector<ReadyReply> replies_ready;
     const EngineStats counted = stats; // claims rolled back are not counted
+    const auto cycle_began = steady();
     const bool committed = storage.write("recording outcomes and claiming sends", cycle, [&] {
         // The outcomes that came back and the next claims, committed together: one
         // transaction (and one WAL commit) per cycle instead of two.
@@ -150,8 +152,10 @@ void Engine::Impl::pump(bool retrying) {
         // rows, which become `unknown` (never silently resent) at the next start.
         tx.commit();
     });
+    const auto cycle = duration_cast<microseconds>(steady() - cycle_began);
     for (auto& lane : lanes) {
         lane.bucket.give_back(lane.capacity); // tokens taken for claims not made
+        lane.note_cycle(cycle);
     }
     if (!committed) {
         // Nothing was claimed and no request leaves; the outcomes stay in the batch.

@@ -58,12 +58,16 @@ void Engine::Impl::on_delivery_answer(ClaimedDelivery claimed, const net::HttpRe
     auto verdict = delivery_outcome(lane, std::move(claimed), response, outcome_context(), stats);
     const auto& t = verdict.transition;
     spdlog::debug("delivery {}: {} via {} (HTTP {}, {} ms){}", t.id, core::to_string(t.state),
-                  lane.settings.name, response.status, response.latency.count(),
+                  lane.settings.name, response.status,
+                  duration_cast<milliseconds>(response.latency).count(),
                   t.error.empty() ? "" : ": " + t.error);
     if (verdict.counts_for_health && options.metrics) {
         options.metrics->observe_send(lane.settings.name, response.status,
                                       duration<double>(response.latency).count(),
                                       core::to_string(t.state));
+    }
+    if (t.state == core::DeliveryState::sent) {
+        lane.note_round_trip(response.latency); // accepted: how fast its connections turn
     }
     outcomes.add(std::move(verdict.transition));
     if (verdict.circuit_changed) {

@@ -2,6 +2,8 @@
 
 #include "core/gateway_profile.hpp"
 
+#include <algorithm>
+
 namespace kibaru::engine {
 
 using namespace std::chrono;
@@ -15,6 +17,38 @@ Lane::Lane(std::unique_ptr<net::HttpPort> port, core::GatewayConfig c, core::Gat
               milliseconds{config.breaker_max_cooldown_ms}),
       bucket(config.rate_per_second, config.rate_per_second, now), http(std::move(port)),
       oauth(core::profile_of(settings).needs_token()) {}
+
+namespace {
+
+// The average of the recent measures: an eighth of the way to each new one, the first taken whole.
+microseconds average(microseconds average, microseconds measure) {
+    if (measure <= microseconds{0}) {
+        return average;
+    }
+    return average == microseconds{0} ? measure : average + (measure - average) / 8;
+}
+
+} // namespace
+
+int Lane::claim_window() const {
+    const std::int64_t mif = config.max_in_flight;
+    std::int64_t waiting = mif;
+    if (m_round_trip > microseconds{0} && m_cycle > microseconds{0}) {
+        // What its connections finish during one cycle, rounded up.
+        const auto finished =
+            (mif * m_cycle.count() + m_round_trip.count() - 1) / m_round_trip.count();
+        waiting = std::clamp(finished, mif, 2 * mif);
+    }
+    return static_cast<int>(mif + waiting);
+}
+
+void Lane::note_round_trip(microseconds round_trip) {
+    m_round_trip = average(m_round_trip, round_trip);
+}
+
+void Lane::note_cycle(microseconds cycle) {
+    m_cycle = average(m_cycle, cycle);
+}
 
 bool Lane::has_token(Clock::time_point now) const {
     return m_token_expires && now + seconds{60} < *m_token_expires;

@@ -43,18 +43,30 @@ struct Lane {
 
     bool circuit_closed() const { return breaker.state() == core::CircuitBreaker::State::closed; }
 
-    // How many of its deliveries may be claimed (`sending`) at once: two windows of
-    // max_in_flight. Each claim is committed, with the fsync of the disk, before its request
-    // leaves; with one window only, no request could be on the wire while the next claims were
-    // committed, and the fsync's latency bounded the rate (BENCHMARKS.md, dispatch). The port
-    // still runs at most max_in_flight requests at once (the HTTP client queues the rest). The
-    // price: a crash leaves up to twice max_in_flight deliveries `unknown`, instead of once.
-    int claim_window() const { return 2 * config.max_in_flight; }
-    // The longest its claimed requests can take to end (SIGTERM's drain): each window waits for
-    // the one before it to free the connections, then takes its timeout.
+    // How many of its deliveries may be claimed (`sending`) at once: max_in_flight on the wire,
+    // and as many again waiting in the HTTP client for a connection (which still runs at most
+    // max_in_flight at once). Each claim is committed, with the fsync of the disk, before its
+    // request leaves: without claims waiting, no request would be on the wire while the next
+    // ones were committed, and the fsync's latency would bound the rate (BENCHMARKS.md,
+    // dispatch). A gateway that answers faster than a cycle of claims commits (one on the same
+    // machine) would still idle through part of each commit: it gets up to twice max_in_flight
+    // waiting, as many as its connections finish during one cycle, by the round trips and cycles
+    // measured (note_round_trip, note_cycle). The price: a crash leaves up to claim_window_max()
+    // deliveries `unknown`, not max_in_flight; twice max_in_flight with a gateway slower than
+    // the cycle, as every remote one is.
+    int claim_window() const;
+    int claim_window_max() const { return 3 * config.max_in_flight; }
+    // The longest its claimed requests can take to end (SIGTERM's drain): each max_in_flight of
+    // them waits for those before it to free the connections, then takes its timeout.
     std::chrono::milliseconds longest_drain() const {
-        return claim_window() / config.max_in_flight * std::chrono::milliseconds{config.timeout_ms};
+        return claim_window_max() / config.max_in_flight *
+               std::chrono::milliseconds{config.timeout_ms};
     }
+    // An accepted request's round trip on its connection, and the dispatcher's last cycle
+    // (outcomes recorded, claims made and committed), which size the claim window; an average
+    // of the recent ones is kept (a zero, a clock that did not move, is not a measure).
+    void note_round_trip(std::chrono::microseconds round_trip);
+    void note_cycle(std::chrono::microseconds cycle);
 
     enum class Measure { ready, needs_token };
     // Sets capacity (tokens taken for it), down and ready_at for this pump; needs_token when a
@@ -77,6 +89,8 @@ private:
     bool m_refetch_after_401 = false; // the token being asked for replaces a refused one
     bool m_token_proven = false;      // a send with the token held was accepted
     std::optional<Clock::time_point> m_token_retry_at; // after a failed fetch
+    std::chrono::microseconds m_round_trip{0};         // 0: not measured yet
+    std::chrono::microseconds m_cycle{0};
 };
 
 } // namespace kibaru::engine

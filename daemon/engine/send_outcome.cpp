@@ -20,17 +20,20 @@ DeliveryVerdict delivery_outcome(Lane& lane, ClaimedDelivery claimed,
     const auto& name = lane.settings.name;
     const auto outcome = core::read_gateway_reply(lane.settings, response.status, response.body,
                                                   response.retry_after, response.error);
-    DeliveryVerdict result{.transition = {.id = claimed.id,
-                                          .attempt = claimed.attempt,
-                                          .gateway_id = outcome.gateway_id,
-                                          .latency_ms = response.latency.count(),
-                                          .error = outcome.error,
-                                          // a delivery report may have moved it on
-                                          .from = {State::sending},
-                                          // still `sending` if the update applies
-                                          .before = std::move(claimed.row),
-                                          .gateway = name},
-                           .error = outcome.error};
+    DeliveryVerdict result{
+        .transition =
+            {.id = claimed.id,
+             .attempt = claimed.attempt,
+             .gateway_id = outcome.gateway_id,
+             .latency_ms =
+                 std::chrono::duration_cast<std::chrono::milliseconds>(response.latency).count(),
+             .error = outcome.error,
+             // a delivery report may have moved it on
+             .from = {State::sending},
+             // still `sending` if the update applies
+             .before = std::move(claimed.row),
+             .gateway = name},
+        .error = outcome.error};
     auto& t = result.transition;
     if (response.status != 0) {
         t.http_status = response.status;

@@ -21,7 +21,9 @@ struct HttpResponse {
     // The request certainly never reached the gateway: the connection was refused, the name did
     // not resolve, TLS failed. (A timeout or a reset leaves it in doubt: false.)
     bool never_sent = false;
-    std::chrono::milliseconds latency{0};
+    // From the request's start on a connection to its answer: the gateway's round trip (in
+    // microseconds: a gateway on the same machine answers in less than a millisecond).
+    std::chrono::microseconds latency{0};
 };
 
 class HttpPort {

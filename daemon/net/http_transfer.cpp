@@ -122,7 +122,7 @@ void prepare(Transfer& transfer, const core::HttpRequest& request,
 
 void read_result(Transfer& transfer, CURLcode result) {
     auto& response = transfer.response;
-    response.latency = std::chrono::duration_cast<std::chrono::milliseconds>(
+    response.latency = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - transfer.started);
     if (result == CURLE_OK) {
         long status = 0;

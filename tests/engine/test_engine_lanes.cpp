@@ -114,8 +114,9 @@ TEST_F(LanesTest, a_send_in_doubt_never_goes_to_a_second_gateway) {
               "3");
 }
 
-// A lane claims two windows of max_in_flight; what still waits for a connection when its circuit
-// opens has not left, and goes to the next gateway rather than into the outage.
+// A lane claims more than max_in_flight (twice here: the scripted gateways' answers take no
+// measurable time, and the window grows only on measures); what still waits for a connection
+// when its circuit opens has not left, and goes to the next gateway rather than into the outage.
 TEST_F(LanesTest, claims_waiting_for_a_connection_when_the_circuit_opens_go_to_the_next) {
     std::istringstream more("phone,name,commodities,language\n76000004,Ali,sesame,fr\n"
                             "76000005,Sira,sesame,fr\n76000006,Oumar,sesame,fr\n");
@@ -135,7 +136,8 @@ TEST_F(LanesTest, claims_waiting_for_a_connection_when_the_circuit_opens_go_to_t
         << "the three that timed out may have reached the first: they stay with it";
 }
 
-// SIGTERM's drain: a claimed request may wait one timeout for a connection, then take its own.
+// SIGTERM's drain: a claimed request may wait two timeouts for a connection (a lane claims up to
+// three times max_in_flight), then take its own.
 TEST_F(LanesTest, the_drain_deadline_covers_a_wait_and_a_request_on_the_slowest_gateway) {
     two_gateways();
     config.gateways[0].timeout_ms = 1000;
@@ -152,7 +154,7 @@ TEST_F(LanesTest, the_drain_deadline_covers_a_wait_and_a_request_on_the_slowest_
     };
     engine::Engine engine(
         io, *db, config, std::move(settings), [] { return engine::Millis{}; }, options);
-    EXPECT_EQ(engine.drain_deadline(), std::chrono::milliseconds{2 * 4000 + 2000});
+    EXPECT_EQ(engine.drain_deadline(), std::chrono::milliseconds{3 * 4000 + 2000});
 }
 
 TEST_F(LanesTest, a_connection_never_made_is_a_certain_refusal) {

@@ -193,3 +193,34 @@ TEST_F(SendOutcomeTest, a_reply_in_doubt_is_unknown_and_never_sent_twice) {
     EXPECT_EQ(sent.outcome.state, State::sent);
     EXPECT_EQ(sent.outcome.gateway, "second");
 }
+
+// A lane claims max_in_flight for its connections and, waiting behind them, what those finish
+// while the dispatcher commits one cycle: a gateway on the same machine (answers in 250 us,
+// cycles of 450 us) gets more, up to twice max_in_flight; a remote one, or one not measured yet,
+// max_in_flight.
+TEST_F(SendOutcomeTest, the_claim_window_follows_the_gateways_round_trip_against_the_cycle) {
+    using std::chrono::microseconds;
+    auto& lane = lanes[0];
+    ASSERT_EQ(lane.config.max_in_flight, 16);
+    EXPECT_EQ(lane.claim_window(), 32) << "nothing measured yet";
+    lane.note_round_trip(microseconds{250});
+    EXPECT_EQ(lane.claim_window(), 32) << "no cycle measured yet";
+    lane.note_cycle(microseconds{450});
+    EXPECT_EQ(lane.claim_window(), 16 + 29) << "16 connections finish 28.8 requests a cycle";
+    lane.measure(steady);
+    EXPECT_EQ(lane.capacity, 45) << "what the dispatcher may claim now";
+    lane.note_round_trip(microseconds{0});
+    lane.note_cycle(microseconds{0});
+    EXPECT_EQ(lane.claim_window(), 45) << "a clock that did not move measures nothing";
+    for (int i = 0; i < 40; ++i) {
+        lane.note_round_trip(microseconds{50});
+    }
+    EXPECT_EQ(lane.claim_window(), 48) << "at most twice max_in_flight waiting";
+    EXPECT_EQ(lane.claim_window(), lane.claim_window_max());
+    for (int i = 0; i < 40; ++i) {
+        lane.note_round_trip(microseconds{200'000}); // a remote gateway's 200 ms
+    }
+    EXPECT_EQ(lane.claim_window(), 32) << "never fewer than max_in_flight waiting";
+    EXPECT_EQ(lane.longest_drain(), std::chrono::milliseconds{3 * lane.config.timeout_ms})
+        << "SIGTERM's drain covers the largest window: two rounds of waiting, then its own";
+}

@@ -140,7 +140,7 @@ TEST(NetHttpThread, a_refused_connection_comes_back_as_never_sent) {
     EXPECT_FALSE(answer.error.empty());
 }
 
-// The engine claims up to two windows of max_in_flight (engine/lane.hpp): the client runs at
+// The engine claims more than max_in_flight (engine/lane.hpp, claim_window): the client runs at
 // most max_connections requests at once and starts the others as those end, each with its whole
 // timeout from its start (a queued request that timed out would be `unknown` without having
 // left).

@@ -287,8 +287,9 @@ TEST_F(Dispatch, an_outage_opens_the_circuit_and_fails_nobody) {
     run_once("2019-01-08T09:00:00Z");
     EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'gateway.outage'"), "1");
     EXPECT_EQ(count("state = 'failed'"), 0);
-    // The threshold's 20 failures, and at most a claim window (2 × max_in_flight 16) already
-    // claimed when the circuit opens.
+    // The threshold's 20 failures, and at most a claim window already claimed when the circuit
+    // opens: twice max_in_flight 16, since refusals do not measure the gateway's round trip
+    // (the window grows only on accepted sends, engine/lane.hpp).
     EXPECT_LE(std::stol(sql("SELECT count(*) FROM delivery_events WHERE state = 'retrying'")), 52)
         << "sending stops once the breaker opens";
 }
@@ -350,6 +351,8 @@ TEST_F(Dispatch, sigkill_mid_broadcast_then_restart_never_sends_twice_nor_loses_
         daemon.stop(SIGKILL);
     }
     const long in_flight_at_kill = count("state = 'sending'");
+    // A gateway slower than the dispatcher's cycle (150 ms) keeps the claim window at twice
+    // max_in_flight (engine/lane.hpp).
     EXPECT_LE(in_flight_at_kill, 16) << "at most a claim window (2 × max_in_flight) is `sending`";
     {
         Background daemon({KIBARU_BIN, "--config", "k.toml", "--db", "kibaru.db", "--now",
