@@ -152,10 +152,12 @@ void Engine::Impl::pump(bool retrying) {
         // rows, which become `unknown` (never silently resent) at the next start.
         tx.commit();
     });
-    const auto cycle = duration_cast<microseconds>(steady() - cycle_began);
+    const auto cycle_took = duration_cast<microseconds>(steady() - cycle_began);
     for (auto& lane : lanes) {
         lane.bucket.give_back(lane.capacity); // tokens taken for claims not made
-        lane.note_cycle(cycle);
+        if (committed) {
+            lane.note_cycle(cycle_took); // a refused or busy write is no measure of a cycle
+        }
     }
     if (!committed) {
         // Nothing was claimed and no request leaves; the outcomes stay in the batch.

@@ -67,6 +67,10 @@ struct Lane {
     // of the recent ones is kept (a zero, a clock that did not move, is not a measure).
     void note_round_trip(std::chrono::microseconds round_trip);
     void note_cycle(std::chrono::microseconds cycle);
+    // A request that reached it and was not accepted (refused, timed out, reset): the window goes
+    // back to twice max_in_flight until an accepted send measures the round trip again, so that
+    // no more claims wait behind a gateway that has started failing.
+    void forget_round_trip() { m_round_trip = std::chrono::microseconds{0}; }
 
     enum class Measure { ready, needs_token };
     // Sets capacity (tokens taken for it), down and ready_at for this pump; needs_token when a

@@ -221,6 +221,11 @@ TEST_F(SendOutcomeTest, the_claim_window_follows_the_gateways_round_trip_against
         lane.note_round_trip(microseconds{200'000}); // a remote gateway's 200 ms
     }
     EXPECT_EQ(lane.claim_window(), 32) << "never fewer than max_in_flight waiting";
+    lane.note_round_trip(microseconds{250});
+    lane.forget_round_trip(); // a refusal or a timeout
+    EXPECT_EQ(lane.claim_window(), 32) << "a failing gateway gets no more claims waiting";
+    lane.note_round_trip(microseconds{250});
+    EXPECT_EQ(lane.claim_window(), 45) << "its next accepted send measures it afresh";
     EXPECT_EQ(lane.longest_drain(), std::chrono::milliseconds{3 * lane.config.timeout_ms})
         << "SIGTERM's drain covers the largest window: two rounds of waiting, then its own";
 }
