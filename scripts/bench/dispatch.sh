@@ -80,21 +80,37 @@ hand-offs (futex and epoll: 0.6 per SMS at 64, 1.5 at 16). \`scripts/profile-dis
 [N] [MAX_IN_FLIGHT]\` runs it under \`perf record\` instead and prints each thread's CPU time and
 where its samples fall.
 
-Since 83d9350 the gateways' HTTP runs on a thread of its own (\`net/http_thread.hpp\`), and since
-19a5401 each gateway claims up to twice max_in_flight (\`Lane::claim_window\`; the HTTP client
+Since 83d9350 the gateways' HTTP runs on a thread of its own (\`net/http_thread.hpp\`), and
+each gateway claims more deliveries than max_in_flight (\`Lane::claim_window\`; the HTTP client
 still runs at most max_in_flight requests at once), so that requests stay on the wire while the
 next claims are committed. Before them, at max_in_flight 16, no answer was read while a commit
 waited on the disk, and each cycle carried about 8 SMS (the pump claims once 8 slots are free).
 What bounds the rate now is the dispatcher's thread, which alternates its CPU and the wait for
 each commit's fsync (4 KiB synchronous writes on this disk: 150 to 260 µs each, \`dd if=/dev/zero
-of=FILE bs=4k count=2000 oflag=dsync\`). \`scripts/profile-dispatch.sh --threads 100000 16\`, 3
-December at night (5.1 s wall, perf slowing the run): the dispatcher (\`kibaru\`) 2.2 s of CPU, 43 %
-of the wall time, its samples 43 % SQLite, 27 % kernel (the WAL's writes and fsyncs among them),
-13 % Kibaru, 12 % libc; the HTTP thread (\`kibaru-http\`) 1.8 s, 35 %, its samples 45 % kernel
-(loopback TCP), 29 % libcurl, 18 % libc. The last points to 25 % were not found: the cycle's
-batch threshold at 4, 8, 12 or 16 SMS changed nothing beyond noise (measured with a temporary
-edit, not kept), and a third window of claims would leave another max_in_flight of \`unknown\`
-deliveries per crash.
+of=FILE bs=4k count=2000 oflag=dsync\`; 48 KiB ones take barely longer).
+\`scripts/profile-dispatch.sh --threads 100000 16\`, 3 December at night (5.1 s wall, perf
+slowing the run): the dispatcher (\`kibaru\`) 2.2 s of CPU, 43 % of the wall time, its samples
+43 % SQLite, 27 % kernel (the WAL's writes and fsyncs among them), 13 % Kibaru, 12 % libc; the
+HTTP thread (\`kibaru-http\`) 1.8 s, 35 %, its samples 45 % kernel (loopback TCP), 29 % libcurl,
+18 % libc.
+
+On 4 December temporary timers (an edit not kept) showed how: at 16, each dispatcher cycle took
+about 480 µs for 16 claims and 16 outcomes — 270 in the commit (the events' seal 41 of them, the
+fsync ~180), 70 recording the outcomes, 140 claiming — and the dispatcher was in a cycle 90 % of
+the run, while the HTTP client had on average 8.5 of its 16 connections busy and almost
+nothing waiting. With a window of twice max_in_flight, the claims handed over at the end of one
+cycle are still out when the next begins, so each cycle claims half the window; the gateway
+answers them in ~260 µs and its connections idle until the next commit ends. Two changes
+followed: a219c29 seals a cycle's events from what it wrote instead of reading them back (41 →
+15 µs a cycle), and 14dcb3b sizes each gateway's window as max_in_flight plus what its
+connections finish during one cycle (both measured; at least max_in_flight, at most twice):
+here it settles at 44 to 47 for max_in_flight 16. A remote gateway, slower than a cycle, keeps
+twice max_in_flight. Its price: a crash may leave up to three times max_in_flight deliveries
+\`unknown\` per gateway that answers this fast (RELIABILITY.md). Tried the same day and not
+kept: \`synchronous = "normal"\` (cycles no shorter, checkpoints then sync; 27–29k against
+29–31k SMS/s), the fsync on a thread of its own after a commit without it (22k: a deeper
+pipeline for the same window), the \`deliveries_by_state\` index's \`sending\` entries dropped
+and a narrower claim UPDATE (cycle times within noise), threads pinned to cores (nothing).
 
 What brought the CPU per SMS from 64 µs to the figures above (found with \`perf\` and
 \`valgrind --tool=callgrind\`). Each row was measured at its commit, one after another on this
@@ -131,5 +147,7 @@ brk calls and 1,841 page faults.
 | 51df417 | the heap kept, not trimmed and grown again around every few transfers (\`mallopt\`: trim at 16 MiB, grow by 4 MiB, map blocks of 4 MiB and more): 3 December, the binary before and after in turn, 113 → 76 and 71 → 54 µs at 64; at 16, 81 → 70, 119 → 92, 119 → 89 µs. Since bfc7bb7 8, 1 and 1 MiB (less kept per thread's heap), the same within noise: at 16, 64/66/63 against 60/86/65 µs | 54–76 (that day) |
 | 83d9350 | the gateways' HTTP on a thread of its own (\`net::HttpThread\`): answers read and requests written while the dispatcher's commit waits on the disk. 3 December, the binary before and after in the same hour: 35.1 → 29.2 µs at 64 (25,575 → 33,670 SMS/s); at 16 47.0 → 42.2 and 41.8 µs (17,730 → 20,121 and 18,727 SMS/s) | 29 |
 | 19a5401 | each gateway claims up to two windows of max_in_flight (\`Lane::claim_window\`), the HTTP client running at most max_in_flight requests at once and starting the others as those end: at 16, 19,724 and 19,084 SMS/s (41–42 µs) before, 29,412 to 33,333 SMS/s (33–36 µs, six runs) after, the same hour | 33–36 |
+| a219c29 | a delivery transaction seals the events it wrote from what it wrote (\`store::EventFeed\`), not by reading them back. 4 December, \`KIBARU=… scripts/profile-dispatch.sh --time 100000 16\` with 317b7ad's, this and the next commit's binaries in turn, three rounds: 317b7ad 31,546 / 29,851 / 27,548 SMS/s (34.7 / 36.8 / 36.3 µs) | 33–35 |
+| 14dcb3b | each gateway's claim window follows its round trip against the dispatcher's cycle (from twice to three times max_in_flight): the same three rounds, a219c29 33,223 / 28,409 / 32,258 SMS/s, 14dcb3b 35,088 / 31,847 / 34,483 SMS/s (32.3 / 33.6 / 32.4 µs) | 32–34 |
 MD
 }
