@@ -8,11 +8,13 @@
 #include "store/sqlite.hpp"
 
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 
 namespace kibaru::store {
@@ -133,6 +135,7 @@ void EventFeed::add(const EventRow& event) {
         return;
     }
     m_last = event.id;
+    ++m_added;
     hash_integer(m_sha, event.id);
     hash_integer(m_sha, event.delivery_id);
     m_sha.field(event.at);
@@ -148,12 +151,27 @@ void EventFeed::add(const EventRow& event) {
 }
 
 std::optional<std::string> EventFeed::digest_of(std::int64_t from, std::int64_t to) {
-    if (!m_started || m_broken || m_first != from || m_last != to) {
+    if (!m_started || m_broken || m_first != from || m_last != to ||
+        (m_counting && m_inserted != m_added)) {
         return std::nullopt;
     }
     m_broken = true; // the digest is finished: once only
     return m_sha.hex();
 }
+
+namespace {
+
+// SQLite's update hook while a DeliveryTransaction is open: every row inserted into
+// delivery_events on its connection, by whichever statement, is counted by its feed.
+void count_event_inserts(void* feed, int operation, const char* database, const char* table,
+                         sqlite3_int64) {
+    if (operation == SQLITE_INSERT && std::strcmp(table, "delivery_events") == 0 &&
+        std::strcmp(database, "main") == 0) {
+        static_cast<EventFeed*>(feed)->row_inserted();
+    }
+}
+
+} // namespace
 
 void feed_delivery_event(Database& db, const EventRow& event) {
     if (auto* feed = db.event_feed()) {
@@ -165,14 +183,23 @@ DeliveryTransaction::DeliveryTransaction(Database& db, std::string now, std::str
                                          Transaction::Mode mode)
     : m_db(db), m_now(std::move(now)), m_actor(std::move(actor)), m_tx(db, mode) {
     m_db.set_event_feed(&m_feed);
+    sqlite3_update_hook(m_db.handle(), &count_event_inserts, &m_feed);
+    m_feed.count_inserts();
 }
 
 DeliveryTransaction::~DeliveryTransaction() {
-    m_db.set_event_feed(nullptr);
+    stop_feeding();
+}
+
+void DeliveryTransaction::stop_feeding() {
+    if (m_db.event_feed() == &m_feed) {
+        sqlite3_update_hook(m_db.handle(), nullptr, nullptr);
+        m_db.set_event_feed(nullptr);
+    }
 }
 
 void DeliveryTransaction::commit() {
-    m_db.set_event_feed(nullptr);
+    stop_feeding();
     seal_delivery_events(m_db, m_now, m_actor, &m_feed);
     m_tx.commit();
 }

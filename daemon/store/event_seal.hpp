@@ -40,11 +40,17 @@ struct EventRow {
 // The events a DeliveryTransaction's writers insert, hashed in the seal's framing as they are
 // written, so that its commit need not read them back: that read was most of the cost of
 // sealing a dispatcher cycle. Trusted only when it saw exactly the range being sealed, one event
-// after the other; anything else (an event written by a set-based statement, a savepoint rolled
-// back and its ids given again) and the seal reads the range as before.
+// after the other, and, once told to count them, was handed every row inserted into
+// delivery_events meanwhile; anything else (an event written by a set-based statement, fed
+// events rolled back to a savepoint and their ids given again) and the seal reads the range as
+// before.
 class EventFeed {
 public:
     void add(const EventRow& event);
+    // From now on the digest is trusted only if every row inserted into delivery_events (each
+    // reported by row_inserted) was also added.
+    void count_inserts() { m_counting = true; }
+    void row_inserted() { ++m_inserted; }
     // The digest of events [from, to] if they are exactly those added, in order; once only.
     std::optional<std::string> digest_of(std::int64_t from, std::int64_t to);
 
@@ -52,8 +58,11 @@ private:
     core::Sha256 m_sha;
     bool m_started = false;
     bool m_broken = false;
+    bool m_counting = false;
     std::int64_t m_first = 0;
     std::int64_t m_last = 0;
+    std::int64_t m_added = 0;
+    std::int64_t m_inserted = 0;
 };
 
 // Hands an event just inserted to the open DeliveryTransaction's feed; nothing outside one.
@@ -79,6 +88,7 @@ public:
     void commit();
 
 private:
+    void stop_feeding();
     Database& m_db;
     std::string m_now;
     std::string m_actor;

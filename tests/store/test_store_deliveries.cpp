@@ -109,6 +109,30 @@ TEST_F(StoreDeliveries, the_events_of_a_delivery_transaction_are_sealed_as_store
     EXPECT_EQ(verdict.checked, 7); // 4, then sending, the report, failed
 }
 
+// Events the feed was handed, rolled back to a savepoint, and their ids given again by a writer
+// that does not feed it: the feed saw ids 1 and 2 in order, but not the rows now stored under
+// them, and must not vouch for them (SQLite's update hook counts every insert).
+TEST_F(StoreDeliveries, events_rolled_back_and_written_again_by_another_writer_are_read_back) {
+    DeliveriesRepo repo(*db);
+    repo.open_week(campaign, 1, "o", "c", "t", 0);
+    {
+        DeliveryTransaction tx(*db, "t1", "test");
+        db->exec("SAVEPOINT attempt");
+        repo.apply({{1, S::sending, 1, {}, "", {}, "", 0, 1, {S::pending, S::retrying}},
+                    {2, S::sending, 1, {}, "", {}, "", 0, 1, {S::pending, S::retrying}}},
+                   "t1");
+        db->exec("ROLLBACK TO attempt");
+        db->exec("RELEASE attempt");
+        db->exec("INSERT INTO delivery_events (delivery_id, at, state, attempt, error, applied) "
+                 "VALUES (3, 't1', 'skipped', 0, 'by hand', 1), (3, 't1', 'skipped', 0, '', 0)");
+        tx.commit();
+    }
+    ASSERT_EQ(db->scalar_int("SELECT max(id) FROM delivery_events"), 2);
+    const auto verdict = verify_event_seals(*db);
+    EXPECT_TRUE(verdict.ok()) << verdict.problem;
+    EXPECT_EQ(verdict.checked, 2);
+}
+
 TEST_F(StoreDeliveries, duplicate_late_and_unknown_reports_are_harmless) {
     DeliveriesRepo repo(*db);
     repo.open_week(campaign, 1, "o", "c", "t", 0);
