@@ -101,7 +101,7 @@ public:
     void stop(std::chrono::milliseconds deadline, std::function<void()> on_stopped);
 
     // The deadline that lets every claimed request finish: the longest Lane::longest_drain (a
-    // request waiting for a connection may start up to one timeout later, then take its own),
+    // request waiting for a connection may start up to two timeouts later, then take its own),
     // plus two seconds to record them.
     std::chrono::milliseconds drain_deadline() const;
 

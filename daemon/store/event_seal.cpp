@@ -151,8 +151,7 @@ void EventFeed::add(const EventRow& event) {
 }
 
 std::optional<std::string> EventFeed::digest_of(std::int64_t from, std::int64_t to) {
-    if (!m_started || m_broken || m_first != from || m_last != to ||
-        (m_counting && m_inserted != m_added)) {
+    if (!m_started || m_broken || m_first != from || m_last != to || m_inserted != m_added) {
         return std::nullopt;
     }
     m_broken = true; // the digest is finished: once only
@@ -184,7 +183,6 @@ DeliveryTransaction::DeliveryTransaction(Database& db, std::string now, std::str
     : m_db(db), m_now(std::move(now)), m_actor(std::move(actor)), m_tx(db, mode) {
     m_db.set_event_feed(&m_feed);
     sqlite3_update_hook(m_db.handle(), &count_event_inserts, &m_feed);
-    m_feed.count_inserts();
 }
 
 DeliveryTransaction::~DeliveryTransaction() {

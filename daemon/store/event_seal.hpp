@@ -40,16 +40,14 @@ struct EventRow {
 // The events a DeliveryTransaction's writers insert, hashed in the seal's framing as they are
 // written, so that its commit need not read them back: that read was most of the cost of
 // sealing a dispatcher cycle. Trusted only when it saw exactly the range being sealed, one event
-// after the other, and, once told to count them, was handed every row inserted into
-// delivery_events meanwhile; anything else (an event written by a set-based statement, fed
+// after the other, and was handed every row inserted into delivery_events meanwhile (each one
+// reported by row_inserted); anything else (an event written by a set-based statement, fed
 // events rolled back to a savepoint and their ids given again) and the seal reads the range as
 // before.
 class EventFeed {
 public:
     void add(const EventRow& event);
-    // From now on the digest is trusted only if every row inserted into delivery_events (each
-    // reported by row_inserted) was also added.
-    void count_inserts() { m_counting = true; }
+    // A row was inserted into delivery_events, by whichever statement (SQLite's update hook).
     void row_inserted() { ++m_inserted; }
     // The digest of events [from, to] if they are exactly those added, in order; once only.
     std::optional<std::string> digest_of(std::int64_t from, std::int64_t to);
@@ -58,7 +56,6 @@ private:
     core::Sha256 m_sha;
     bool m_started = false;
     bool m_broken = false;
-    bool m_counting = false;
     std::int64_t m_first = 0;
     std::int64_t m_last = 0;
     std::int64_t m_added = 0;

@@ -176,22 +176,26 @@ TEST(StoreEventSeal, digest_of_a_fixed_set_of_events_is_stable) {
 // reading them back) is the one the stored events give: the same four events, fed, give the
 // pinned value above.
 TEST(StoreEventSeal, events_fed_as_written_give_the_digest_of_the_stored_events) {
-    EventFeed feed;
-    feed.add({1, 1, "2019-01-08T08:00:00Z", "sending", 1, {}, "", {}, "", "", 1, 2});
-    feed.add({2, 1, "2019-01-08T08:00:01Z", "sent", 1, 202, "gw-42", 37, "", "orange", 0, {}});
-    feed.add({3,
-              2,
-              "2019-01-08T08:00:01Z",
-              "retrying",
-              1,
-              503,
-              "",
-              1500,
-              "HTTP 503: é ɛ",
-              "moov",
-              1,
-              {}});
-    feed.add({4, 9223372036854775807, "t", "failed", -3, 0, "", -1, "x:y\n2:ab", "", {}, {}});
+    EventFeed feed; // each add() below stands for a row inserted, as the update hook reports
+    auto add = [&feed](const EventRow& event) {
+        feed.row_inserted();
+        feed.add(event);
+    };
+    add({1, 1, "2019-01-08T08:00:00Z", "sending", 1, {}, "", {}, "", "", 1, 2});
+    add({2, 1, "2019-01-08T08:00:01Z", "sent", 1, 202, "gw-42", 37, "", "orange", 0, {}});
+    add({3,
+         2,
+         "2019-01-08T08:00:01Z",
+         "retrying",
+         1,
+         503,
+         "",
+         1500,
+         "HTTP 503: é ɛ",
+         "moov",
+         1,
+         {}});
+    add({4, 9223372036854775807, "t", "failed", -3, 0, "", -1, "x:y\n2:ab", "", {}, {}});
     EXPECT_EQ(feed.digest_of(1, 4),
               "fe81f7f1d4cae9a8b3d6483fb5e7a887ff01e8e81cd843876aabfbb12ddca089");
 }
@@ -202,6 +206,7 @@ TEST(StoreEventSeal, a_feed_vouches_only_for_the_range_it_saw_whole) {
     auto feed_of = [](std::vector<std::int64_t> ids) {
         auto feed = std::make_unique<EventFeed>();
         for (const auto id : ids) {
+            feed->row_inserted(); // as SQLite's update hook reports it
             feed->add({id, 1, "t", "sent", 1, {}, "", {}, "", "", 1, {}});
         }
         return feed;
@@ -212,6 +217,9 @@ TEST(StoreEventSeal, a_feed_vouches_only_for_the_range_it_saw_whole) {
     EXPECT_FALSE(feed_of({5, 7, 8})->digest_of(5, 8)) << "one in between it did not see";
     EXPECT_FALSE(feed_of({5, 6, 6, 7})->digest_of(5, 7)) << "an id given twice (a rollback)";
     EXPECT_FALSE(feed_of({})->digest_of(1, 1));
+    auto unseen = feed_of({5, 6});
+    unseen->row_inserted(); // a row another statement inserted
+    EXPECT_FALSE(unseen->digest_of(5, 6)) << "an insert it was not handed";
     auto feed = feed_of({5});
     EXPECT_TRUE(feed->digest_of(5, 5));
     EXPECT_FALSE(feed->digest_of(5, 5)) << "a finished digest is not handed out twice";
