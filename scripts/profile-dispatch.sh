@@ -3,18 +3,23 @@
 # `kibaru run-once` to build/fake_gateway and prints, under `strace -c -f`, the system calls
 # per SMS, or with --time the sending run's SMS/s and CPU (user + sys) per SMS, or with --threads
 # (under `perf record`, which slows it) each thread's CPU time, its share of the run's wall time
-# and where its samples fall (kibaru: the dispatcher; kibaru-http: the gateways' HTTP).
+# and where its samples fall (kibaru: the dispatcher; kibaru-http: the gateways' HTTP), or with
+# --cycles the dispatcher's own account, which the run logs at info level when it ends: its
+# cycles (claims and microseconds each, the commit's part), the share of the sending time spent
+# in them, the gateway's connections busy on average, and the claim window it settled at.
 # The figures quoted in BENCHMARKS.md under "Where the time goes" come from this script. To
 # measure another build (an earlier commit built in a git worktree, say), set KIBARU to its
 # binary; SYNCHRONOUS=normal sets [database] synchronous (a build from before that key wrote
 # normal, so compare it with today's code under normal as well as under the default, full).
-# Usage: scripts/profile-dispatch.sh [--time|--threads] [N] [MAX_IN_FLIGHT]  (default 20000, 64)
+# Usage: scripts/profile-dispatch.sh [--time|--threads|--cycles] [N] [MAX_IN_FLIGHT]
+#   (default 20000, 64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=strace
 case "${1:-}" in
   --time) mode=time; shift ;;
   --threads) mode=threads; shift ;;
+  --cycles) mode=cycles; shift ;;
 esac
 n=${1:-20000} mif=${2:-64}
 bash scripts/setup.sh >/dev/null
@@ -34,6 +39,13 @@ if [ "$mode" = time ]; then
   /usr/bin/time -f '%e %U %S' -o "$work/time.txt" "${k[@]}" --now 2019-01-09T09:00:00Z run-once >/dev/null
   awk -v n="$n" -v mif="$mif" '{ printf "%d SMS at max_in_flight %d: %.0f SMS/s, %.1f us CPU per SMS\n",
     n, mif, n / $1, ($2 + $3) / n * 1e6 }' "$work/time.txt"
+  exit 0
+fi
+if [ "$mode" = cycles ]; then
+  sed -i 's/^level = "warn"$/level = "info"/' "$work/k.toml"
+  "${k[@]}" --now 2019-01-09T09:00:00Z run-once >/dev/null
+  echo "the dispatcher sending $n SMS at max_in_flight $mif:"
+  grep -o 'dispatcher: .*' "$work/kibaru.log" | tail -1
   exit 0
 fi
 if [ "$mode" = threads ]; then

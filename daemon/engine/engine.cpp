@@ -128,6 +128,7 @@ void Engine::Impl::pump(bool retrying) {
     std::vector<ReadyReply> replies_ready;
     const EngineStats counted = stats; // claims rolled back are not counted
     const auto cycle_began = steady();
+    microseconds commit_took{0};
     const bool committed = storage.write("recording outcomes and claiming sends", cycle, [&] {
         // The outcomes that came back and the next claims, committed together: one
         // transaction (and one WAL commit) per cycle instead of two.
@@ -150,7 +151,9 @@ void Engine::Impl::pump(bool retrying) {
         claimed = claim_deliveries(claiming, due, scheduler.campaigns(), stats);
         // Committed before any request leaves: a crash from here on leaves `sending`
         // rows, which become `unknown` (never silently resent) at the next start.
+        const auto commit_began = steady();
         tx.commit();
+        commit_took = duration_cast<microseconds>(steady() - commit_began);
     });
     const auto cycle_took = duration_cast<microseconds>(steady() - cycle_began);
     for (auto& lane : lanes) {
@@ -158,6 +161,10 @@ void Engine::Impl::pump(bool retrying) {
         if (committed) {
             lane.note_cycle(cycle_took); // a refused or busy write is no measure of a cycle
         }
+    }
+    if (committed) {
+        profile.cycle(cycle_began, cycle_took, commit_took,
+                      static_cast<std::int64_t>(claimed.ready.size()));
     }
     if (!committed) {
         // Nothing was claimed and no request leaves; the outcomes stay in the batch.
@@ -310,9 +317,20 @@ void Engine::Impl::maybe_idle(bool force) {
         return;
     }
     if ((force || !more_due) && on_idle) {
+        log_profile();
         auto done = std::move(on_idle);
         on_idle = nullptr;
         done();
+    }
+}
+
+void Engine::Impl::log_profile() const {
+    std::vector<std::pair<std::string, int>> windows;
+    for (const auto& lane : lanes) {
+        windows.emplace_back(lane.settings.name, lane.claim_window());
+    }
+    if (const auto line = profile.summary(windows); !line.empty()) {
+        spdlog::info("dispatcher: {}", line);
     }
 }
 
@@ -336,6 +354,7 @@ void Engine::Impl::maybe_stopped() {
     }
     flush();
     warn_unwritten();
+    log_profile();
     stop_timer.cancel();
     auto done = std::move(on_stopped);
     on_stopped = nullptr;

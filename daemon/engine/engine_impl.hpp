@@ -4,6 +4,7 @@
 #pragma once
 
 #include "engine/claims.hpp"
+#include "engine/dispatch_profile.hpp"
 #include "engine/engine.hpp"
 #include "engine/lane.hpp"
 #include "engine/lane_router.hpp"
@@ -55,6 +56,7 @@ struct Engine::Impl {
     boost::asio::steady_timer stop_timer;
     std::mt19937_64 random{std::random_device{}()};
     EngineStats stats;
+    DispatchProfile profile;
     Scheduler scheduler;   // keeps a reference to stats
     OutcomeBatch outcomes; // recorded, not yet committed
     StorageGuard storage;
@@ -85,6 +87,7 @@ struct Engine::Impl {
     void maybe_idle(bool force = false);
     void schedule_tick();
     void maybe_stopped();
+    void log_profile() const;
 
     // engine_sends.cpp: the requests sent and what their answers make.
     void fetch_token(std::size_t i);

@@ -68,6 +68,7 @@ void Engine::Impl::on_delivery_answer(ClaimedDelivery claimed, const net::HttpRe
     }
     if (t.state == core::DeliveryState::sent) {
         lane.note_round_trip(response.latency); // accepted: how fast its connections turn
+        profile.answer(steady(), response.latency);
     } else if (!response.never_sent) {
         lane.forget_round_trip(); // failing: no deeper window until it accepts again
     }

@@ -87,30 +87,32 @@ next claims are committed. Before them, at max_in_flight 16, no answer was read 
 waited on the disk, and each cycle carried about 8 SMS (the pump claims once 8 slots are free).
 What bounds the rate now is the dispatcher's thread, which alternates its CPU and the wait for
 each commit's fsync (4 KiB synchronous writes on this disk: 150 to 260 µs each, \`dd if=/dev/zero
-of=FILE bs=4k count=2000 oflag=dsync\`; 48 KiB ones take barely longer).
+of=FILE bs=4k count=2000 oflag=dsync\`; 48 KiB ones, \`bs=48k\`, barely longer).
 \`scripts/profile-dispatch.sh --threads 100000 16\`, 3 December at night (5.1 s wall, perf
 slowing the run): the dispatcher (\`kibaru\`) 2.2 s of CPU, 43 % of the wall time, its samples
 43 % SQLite, 27 % kernel (the WAL's writes and fsyncs among them), 13 % Kibaru, 12 % libc; the
 HTTP thread (\`kibaru-http\`) 1.8 s, 35 %, its samples 45 % kernel (loopback TCP), 29 % libcurl,
 18 % libc.
 
-On 4 December temporary timers (an edit not kept) showed how: at 16, each dispatcher cycle took
-about 480 µs for 16 claims and 16 outcomes — 270 in the commit (the events' seal 41 of them, the
-fsync ~180), 70 recording the outcomes, 140 claiming — and the dispatcher was in a cycle 90 % of
-the run, while the HTTP client had on average 8.5 of its 16 connections busy and almost
-nothing waiting. With a window of twice max_in_flight, the claims handed over at the end of one
-cycle are still out when the next begins, so each cycle claims half the window; the gateway
-answers them in ~260 µs and its connections idle until the next commit ends. Two changes
-followed: a219c29 seals a cycle's events from what it wrote instead of reading them back (41 →
-15 µs a cycle), and 14dcb3b sizes each gateway's window as max_in_flight plus what its
-connections finish during one cycle (both measured; at least max_in_flight, at most twice):
-here it settles at 44 to 47 for max_in_flight 16. A remote gateway, slower than a cycle, keeps
-twice max_in_flight. Its price: a crash may leave up to three times max_in_flight deliveries
-\`unknown\` per gateway that answers this fast (RELIABILITY.md). Tried the same day and not
-kept: \`synchronous = "normal"\` (cycles no shorter, checkpoints then sync; 27–29k against
-29–31k SMS/s), the fsync on a thread of its own after a commit without it (22k: a deeper
-pipeline for the same window), the \`deliveries_by_state\` index's \`sending\` entries dropped
-and a narrower claim UPDATE (cycle times within noise), threads pinned to cores (nothing).
+On 4 December the dispatcher's own account, \`scripts/profile-dispatch.sh --cycles 100000 16\`
+(it logs its cycles when a run ends), twice: 4,647 and 4,638 cycles of 21.5 claims, 549 and 543
+µs each, 259 and 272 of them in the commit (the events' seal, COMMIT and its fsync); 85 and 86 %
+of the sending time in cycles; the gateway's connections 9.7 and 9.4 busy of 16 on average (the
+answers' round trips over the sending time); claim windows 44 and 46. The dispatcher's thread
+bounds the rate, and each cycle can claim only what the window has free: the claims handed over
+at the end of one cycle are still out when the next begins. With a window of twice max_in_flight
+that was half of it, 16, and the connections idled through the rest of each commit. Two changes
+followed (the rows a219c29 and 14dcb3b below, measured side by side): a219c29 seals a cycle's
+events from what it wrote instead of reading them back, and 14dcb3b sizes each gateway's window
+as max_in_flight plus what its connections finish during one cycle (both measured; at least
+max_in_flight, at most twice). A remote gateway, slower than a cycle, keeps twice max_in_flight.
+Its price: a crash may leave up to three times max_in_flight deliveries \`unknown\` per gateway
+that answers this fast (RELIABILITY.md). \`SYNCHRONOUS=normal scripts/profile-dispatch.sh --time
+100000 16\` is no faster (27–29k against 29–31k SMS/s that day): cycles are no shorter, the
+checkpoints then sync instead. Tried as temporary edits and not kept, none faster beyond this
+machine's noise (the first slower): the fsync on a thread of its own after a commit without it, the
+\`deliveries_by_state\` index without its \`sending\` entries, a narrower claim UPDATE, and the
+threads pinned to cores.
 
 What brought the CPU per SMS from 64 µs to the figures above (found with \`perf\` and
 \`valgrind --tool=callgrind\`). Each row was measured at its commit, one after another on this

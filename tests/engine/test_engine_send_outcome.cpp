@@ -3,6 +3,7 @@
 // reply and of its lane (engine/send_outcome.hpp). Lanes here have a port that never sends:
 // nothing goes out, only the decisions are read.
 #include "core/gateway.hpp"
+#include "engine/dispatch_profile.hpp"
 #include "engine/lane.hpp"
 #include "engine/lane_router.hpp"
 #include "engine/send_outcome.hpp"
@@ -228,4 +229,24 @@ TEST_F(SendOutcomeTest, the_claim_window_follows_the_gateways_round_trip_against
     EXPECT_EQ(lane.claim_window(), 45) << "its next accepted send measures it afresh";
     EXPECT_EQ(lane.longest_drain(), std::chrono::milliseconds{3 * lane.config.timeout_ms})
         << "SIGTERM's drain covers the largest window: two rounds of waiting, then its own";
+}
+
+// The dispatcher's account of a sending run (scripts/profile-dispatch.sh --cycles): cycles that
+// claimed nothing are left out; the connections busy on average are the round trips' sum over
+// the sending time.
+TEST(DispatchProfile, sums_the_cycles_that_claimed_and_the_round_trips_over_the_sending_time) {
+    using std::chrono::microseconds;
+    engine::DispatchProfile profile;
+    EXPECT_EQ(profile.summary({{"default", 32}}), "") << "nothing claimed, nothing to say";
+    const auto t0 = engine::DispatchProfile::Clock::time_point{} + std::chrono::seconds{1};
+    profile.cycle(t0, microseconds{400}, microseconds{200}, 16);
+    profile.cycle(t0 + microseconds{400}, microseconds{600}, microseconds{300}, 24);
+    profile.cycle(t0 + microseconds{1000}, microseconds{50}, microseconds{40}, 0); // outcomes only
+    for (int i = 0; i < 40; ++i) {
+        profile.answer(t0 + microseconds{2000}, microseconds{500});
+    }
+    EXPECT_EQ(profile.summary({{"orange", 45}, {"moov", 32}}),
+              "2 cycles, 20.0 claims and 500 us each (250 us in the commit); over 0.00 s of "
+              "sending, 50 % of it in cycles, 10.0 connections busy on average; claim windows "
+              "now: orange 45, moov 32");
 }
